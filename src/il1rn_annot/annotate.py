@@ -1,0 +1,202 @@
+"""Annotate one allele: HGVS, consequence, curated knowledge, classification, deletion overlaps.
+
+Classification order: a curated knowledge-base match wins (published DIRA allele,
+association polymorphism, the 2q13 deletion); otherwise a transparent rule on the predicted
+consequence (loss of function in IL1RN -> likely pathogenic, because biallelic loss of
+function is the DIRA mechanism; protein-altering -> uncertain; silent or non-coding ->
+likely benign). The evidence string always says which rule applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .consequence import LOSS_OF_FUNCTION, Prediction, predict
+from .hgvs import hgvs_c
+from .knowledge import KnowledgeBase, KnownVariant
+from .locate import Allele
+from .reference import ReferenceGenome
+
+RECIPROCAL_OVERLAP_MATCH = 0.5
+SMALL_INDEL_MAX = 50
+
+
+@dataclass
+class AlleleAnnotation:
+    """Everything the outputs say about one ALT allele (sample-independent)."""
+
+    allele_id: str
+    chrom: str
+    pos: int
+    end: int
+    ref: str
+    alt: str
+    vcf_id: str
+    filter: str
+    variant_type: str
+    gene: str
+    transcript: str
+    hgvs_c: str
+    hgvs_p: str
+    consequence: list[str]
+    classification: str
+    classification_evidence: str
+    known_variant: str
+    conditions: list[str]
+    pmids: list[str]
+    references: list[str]
+    deleted_genes: list[dict[str, Any]] = field(default_factory=list)
+    il1rn_overlap: float | None = None
+    exons_affected: list[int] = field(default_factory=list)
+    reciprocal_overlap_2q13: float | None = None
+    imprecise: bool = False
+    hgvs_shifted: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def is_pathogenic(self) -> bool:
+        return self.classification in ("pathogenic", "likely_pathogenic")
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, min(a1, b1) - max(a0, b0) + 1)
+
+
+def _match_known(allele: Allele, annotation_c: str, hgvs_p: str, build: str, kb: KnowledgeBase,
+                 index: dict[tuple[int, str, str], KnownVariant], tx_c_start: int | None,
+                 tx_c_end: int | None) -> KnownVariant | None:
+    """Curated variant equal to `allele`: same VCF form, same HGVS, or a matching rule."""
+    if not allele.symbolic:
+        hit = index.get((allele.pos, allele.ref.upper(), allele.alt.upper()))
+        if hit:
+            return hit
+        for var in kb.variants.values():
+            vcf = var.vcf.get(build)
+            if vcf and allele.kind == "snv" and vcf[0] == allele.start and len(vcf[1]) == 1 and len(vcf[2]) == 1:
+                # association SNPs: accept either orientation of the allele pair
+                if var.is_association and {vcf[1], vcf[2]} == {allele.ref_trim, allele.alt_trim}:
+                    return var
+            if var.hgvs_c and annotation_c and var.hgvs_c == annotation_c:
+                return var
+            if var.match.get("hgvs_p") and hgvs_p and var.match["hgvs_p"] == hgvs_p:
+                return var
+            rule = var.match.get("cds_deletion")
+            if rule and allele.kind == "deletion" and tx_c_start is not None and tx_c_end is not None:
+                if allele.length == rule["length"] and rule["start"] <= tx_c_start and tx_c_end <= rule["end"]:
+                    return var
+    return None
+
+
+def _deletion_fields(allele: Allele, build: str, kb: KnowledgeBase, ann: AlleleAnnotation) -> KnownVariant | None:
+    """Genes removed, IL1RN fraction, reciprocal overlap with the known 2q13 deletion."""
+    tx = kb.transcript(build)
+    s, e = allele.start, allele.end
+    for gene in kb.cluster_genes(build):
+        ov = _overlap(s, e, gene.start, gene.end)
+        if ov:
+            ann.deleted_genes.append({"gene": gene.symbol, "fraction": round(ov / gene.length, 4)})
+    ann.il1rn_overlap = round(_overlap(s, e, tx.start, tx.end) / tx.length, 4)
+    best: KnownVariant | None = None
+    for var in kb.variants.values():
+        if var.type != "region_deletion" or build not in var.region:
+            continue
+        r0, r1 = var.region[build]
+        ov = _overlap(s, e, r0, r1)
+        reciprocal = min(ov / (e - s + 1), ov / (r1 - r0 + 1)) if ov else 0.0
+        ann.reciprocal_overlap_2q13 = round(reciprocal, 4)
+        if reciprocal >= RECIPROCAL_OVERLAP_MATCH:
+            best = var
+    return best
+
+
+def _rule_classification(pred: Prediction, ann: AlleleAnnotation, tx_exon_count: int) -> tuple[str, str]:
+    terms = set(pred.consequences)
+    lof = terms & LOSS_OF_FUNCTION
+    if ann.variant_type in ("sv_deletion", "cnv", "deletion") and ann.il1rn_overlap:
+        coding_exons = [n for n in ann.exons_affected]
+        if "transcript_ablation" in terms:
+            return "likely_pathogenic", ("deletion removes the whole IL1RN transcript; biallelic loss of IL1RN "
+                                         "causes DIRA (loss of function is the disease mechanism)")
+        if coding_exons and ("exon_loss_variant" in terms or lof):
+            return "likely_pathogenic", (f"deletion removes IL1RN exon(s) {', '.join(map(str, coding_exons))}; "
+                                         "predicted loss of function (PVS1)")
+    if lof:
+        last_exon_only = ann.exons_affected == [tx_exon_count] and not terms & {
+            "splice_acceptor_variant", "splice_donor_variant", "start_lost", "transcript_ablation"}
+        if last_exon_only and terms & {"stop_gained", "frameshift_variant"}:
+            return "uncertain_significance", (f"{'/'.join(sorted(lof))} in the last exon: predicted to escape "
+                                              "nonsense-mediated decay; loss of function not established")
+        return "likely_pathogenic", (f"predicted loss of function ({', '.join(sorted(lof))}) in IL1RN, where "
+                                     "biallelic loss of function causes DIRA (PVS1); not a published allele: "
+                                     "review before reporting")
+    if terms & {"missense_variant", "inframe_deletion", "inframe_insertion", "protein_altering_variant",
+                "stop_lost", "coding_sequence_variant", "splice_region_variant", "feature_truncation"}:
+        return "uncertain_significance", (f"{pred.worst} of unknown effect; not in the knowledge base")
+    if ann.variant_type in ("other_sv", "breakend"):
+        return "uncertain_significance", "structural variant other than a deletion: effect on IL1RN not assessed"
+    return "likely_benign", (f"{pred.worst}: no predicted effect on the IL1RN protein; not a published DIRA "
+                             "allele")
+
+
+def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
+                    reference: ReferenceGenome | None = None) -> AlleleAnnotation:
+    """Annotate one allele of a locus record on `build`."""
+    tx = kb.transcript(build)
+    name = hgvs_c(allele, tx, reference)
+    pred = predict(allele, tx, kb, reference)
+    in_il1rn = allele.start <= tx.end + kb.upstream_distance and allele.end >= tx.start - kb.upstream_distance
+    gene = "IL1RN" if in_il1rn else next(
+        (g.symbol for g in kb.cluster_genes(build) if g.start <= allele.start <= g.end), "intergenic")
+    ann = AlleleAnnotation(
+        allele_id=allele.allele_id, chrom=allele.chrom, pos=allele.pos, end=allele.end, ref=allele.ref,
+        alt=allele.alt, vcf_id=allele.vcf_id, filter=allele.filter, variant_type=allele.kind, gene=gene,
+        transcript=tx.refseq, hgvs_c=name.c, hgvs_p=pred.hgvs_p, consequence=list(pred.consequences),
+        classification="", classification_evidence="", known_variant="", conditions=[], pmids=[],
+        references=[], exons_affected=list(pred.exons_affected), imprecise=allele.imprecise,
+        hgvs_shifted=name.shifted, notes=list(pred.notes),
+    )
+    if not name.shifted and allele.kind in ("deletion", "insertion"):
+        ann.notes.append("HGVS c. not 3'-shifted (no reference FASTA): the caller's left-aligned position is used")
+    known: KnownVariant | None = None
+    if allele.kind in ("sv_deletion", "cnv", "deletion"):
+        known = _deletion_fields(allele, build, kb, ann)
+        if allele.kind == "deletion" and allele.length <= SMALL_INDEL_MAX:
+            # a small indel is named by HGVS, not by the genes it "removes"
+            ann.deleted_genes, ann.il1rn_overlap, ann.reciprocal_overlap_2q13 = [], None, None
+    c_start = c_end = None
+    if allele.kind == "deletion" and tx.cds_start <= allele.start and allele.end <= tx.cds_end:
+        cs, ce = tx.c_position(allele.start), tx.c_position(allele.end)
+        if not cs.offset and not ce.offset:
+            c_start, c_end = cs.base, ce.base
+    known = _match_known(allele, name.c, pred.hgvs_p, build, kb, kb.small_variant_index(build),
+                         c_start, c_end) or known
+    if known is not None:
+        ann.known_variant = known.id
+        ann.classification = known.classification
+        ann.classification_evidence = known.evidence
+        ann.conditions = list(known.conditions)
+        ann.references = list(known.references)
+        ann.pmids = kb.pmids_for(known.references)
+        if known.hgvs_c and not reference:
+            ann.hgvs_c = known.hgvs_c  # the curated, 3'-shifted name
+        if known.hgvs_p and not ann.hgvs_p:
+            ann.hgvs_p = known.hgvs_p
+        if known.consequence and known.consequence not in ann.consequence and (
+                "coding_sequence_variant" in ann.consequence or not ann.consequence):
+            # without the codon sequence the curated consequence is the better statement
+            ann.consequence = [known.consequence] + [t for t in ann.consequence if t != "coding_sequence_variant"]
+    else:
+        ann.classification, ann.classification_evidence = _rule_classification(pred, ann, len(tx.exons))
+        if ann.is_pathogenic:
+            ann.conditions = ["DIRA"]
+            ann.references = list(kb.conditions["DIRA"].references)
+            ann.pmids = kb.pmids_for(ann.references)
+    if allele.filter not in ("PASS", "."):
+        ann.notes.append(f"call did not pass the caller's filters ({allele.filter}): confirm before reporting")
+    if allele.imprecise:
+        ann.notes.append("imprecise breakpoints (CIPOS/CIEND): gene overlaps use the reported POS/END")
+    return ann

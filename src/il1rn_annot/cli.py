@@ -1,0 +1,175 @@
+"""Command line: `il1rn-annot annotate | report | cohort | kb`.
+
+Thin by design: parse arguments, call the package, turn the project's own errors into one
+clear line on stderr (exit 2). Anything else is a bug and says so (exit 3) instead of
+printing a bare traceback at a clinician.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from . import TOOL_NAME, __version__
+from .errors import Il1rnAnnotError
+from .knowledge import KnowledgeBase, load_knowledge_base
+
+
+def _kb_from(args: argparse.Namespace) -> KnowledgeBase:
+    return load_knowledge_base(getattr(args, "kb", None), getattr(args, "extra_variants", None))
+
+
+def _add_kb_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--kb", metavar="DIR", help="knowledge-base directory (default: the shipped one)")
+    parser.add_argument("--extra-variants", metavar="YAML",
+                        help="a lab's own curated variants file, added to the knowledge base")
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from .pipeline import annotate_file
+    from .read_vcf import input_stem
+    from .write_outputs import write_json
+
+    kb = _kb_from(args)
+    samples = [s for s in args.samples.split(",") if s] if args.samples else None
+    command = " ".join(shlex.quote(a) for a in [TOOL_NAME, *sys.argv[1:]]) if args.record_command else TOOL_NAME
+    manifest: list[dict[str, Any]] = []
+    failures = 0
+    inputs = args.inputs
+    progress = None
+    if len(inputs) > 1 and (args.progress or sys.stderr.isatty()):
+        from tqdm import tqdm
+        progress = tqdm(total=len(inputs), unit="file", desc="il1rn-annot", file=sys.stderr)
+    for path in inputs:
+        entry: dict[str, Any] = {"input": path, "name": input_stem(path)}
+        try:
+            result = annotate_file(path, args.outdir, kb, build=args.build, reference_path=args.reference,
+                                   samples=samples, date=args.date, command_line=command)
+            entry.update(status="ok", outputs=result.outputs, samples=[s.sample for s in result.samples],
+                         warnings=result.payload["provenance"]["warnings"])
+            for warning in result.payload["provenance"]["warnings"]:
+                print(f"{TOOL_NAME}: warning: {path}: {warning}", file=sys.stderr)
+        except Il1rnAnnotError as exc:
+            failures += 1
+            entry.update(status="input_error", error=str(exc), samples=_samples_if_readable(path))
+            print(f"{TOOL_NAME}: error: {exc}", file=sys.stderr)
+            if not args.keep_going:
+                if args.manifest:
+                    manifest.append(entry)
+                    write_json(Path(args.manifest), {"tool_version": __version__, "inputs": manifest})
+                return 2
+        manifest.append(entry)
+        if progress:
+            progress.update(1)
+    if progress:
+        progress.close()
+    if args.manifest:
+        write_json(Path(args.manifest), {"tool_version": __version__, "kb_version": kb.version, "inputs": manifest})
+    return 0 if not failures or args.keep_going else 2
+
+
+def _samples_if_readable(path: str) -> list[str]:
+    """Sample names of a file that failed later than its header, so no sample goes missing."""
+    try:
+        import cyvcf2
+        return list(cyvcf2.VCF(path).samples)
+    except Exception:
+        return []
+
+
+def cmd_kb(args: argparse.Namespace) -> int:
+    kb = _kb_from(args)
+    if args.json:
+        print(json.dumps(kb.summary(), indent=2, ensure_ascii=False))
+        return 0
+    from .describe_kb import describe
+    print(describe(kb))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import report_main
+    return report_main(args, _kb_from(args))
+
+
+def cmd_cohort(args: argparse.Namespace) -> int:
+    from .cohort import cohort_main
+    return cohort_main(args, _kb_from(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=TOOL_NAME, description=(
+        "Find, annotate and interpret IL1RN-locus variants and deletions (DIRA, 2q13) in VCF/BCF files."))
+    parser.add_argument("--version", action="version", version=f"{TOOL_NAME} {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ann = sub.add_parser("annotate", help="annotate the IL1RN locus of one or more VCF/BCF files")
+    ann.add_argument("inputs", nargs="+", metavar="INPUT", help="VCF, VCF.gz or BCF (gVCF accepted)")
+    ann.add_argument("-o", "--outdir", required=True, help="output folder")
+    ann.add_argument("--build", default="auto", help="auto (default: from the header), GRCh38 or GRCh37")
+    ann.add_argument("--reference", metavar="FASTA", help="reference FASTA (whole genome or a chr2 locus extract)")
+    ann.add_argument("--samples", metavar="S1,S2", help="only these samples")
+    ann.add_argument("--date", help="timestamp to record instead of now (reproducible outputs)")
+    ann.add_argument("--keep-going", action="store_true",
+                     help="with several inputs: record a bad input as input_error and go on")
+    ann.add_argument("--manifest", metavar="JSON", help="write a manifest of every input's outcome")
+    ann.add_argument("--progress", action="store_true", help="show a progress bar for several inputs")
+    ann.add_argument("--no-record-command", dest="record_command", action="store_false",
+                     help="record the tool name instead of the full command line (for path-independent outputs)")
+    _add_kb_options(ann)
+    ann.set_defaults(func=cmd_annotate)
+
+    kbp = sub.add_parser("kb", help="show (and validate) the knowledge base")
+    kbp.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_kb_options(kbp)
+    kbp.set_defaults(func=cmd_kb)
+
+    rep = sub.add_parser("report", help="write a sample's lab report (HTML and PDF)")
+    rep.add_argument("annotations", nargs="+", metavar="JSON", help="annotation JSON file(s) holding the sample")
+    rep.add_argument("--sample", required=True, help="sample ID")
+    rep.add_argument("-o", "--outdir", required=True)
+    rep.add_argument("--lab-config", metavar="YAML", help="lab name, address, logo, reviewers, footer")
+    rep.add_argument("--date", help="report date to print instead of today")
+    rep.add_argument("--no-pdf", action="store_true", help="HTML only")
+    _add_kb_options(rep)
+    rep.set_defaults(func=cmd_report)
+
+    coh = sub.add_parser("cohort", help="summarise a cohort: every sample, allele frequencies, flagged samples")
+    coh.add_argument("--manifest", nargs="+", required=True, metavar="JSON",
+                     help="annotate manifest(s) listing each input's outcome")
+    coh.add_argument("--sample-sheet", metavar="TSV", help="sample sheet (sample, vcf): every row is accounted for")
+    coh.add_argument("-o", "--outdir", required=True)
+    coh.add_argument("--reports-dir", default="", help="where per-sample reports are (for links)")
+    coh.add_argument("--date", help="timestamp to record instead of now")
+    _add_kb_options(coh)
+    coh.set_defaults(func=cmd_cohort)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except Il1rnAnnotError as exc:
+        print(f"{TOOL_NAME}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{TOOL_NAME}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so plainly, keep the trace for the bug report
+        print(f"{TOOL_NAME}: internal error ({type(exc).__name__}: {exc}); this is a bug, please report it "
+              "with the command line (set IL1RN_ANNOT_DEBUG=1 for the traceback)", file=sys.stderr)
+        if os.environ.get("IL1RN_ANNOT_DEBUG"):
+            traceback.print_exc()
+        return 3
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

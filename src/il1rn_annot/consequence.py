@@ -1,0 +1,262 @@
+"""Sequence Ontology consequences and HGVS p. predictions on the IL1RN MANE transcript.
+
+What can be known without sequence is derived from positions alone (splice sites, UTRs,
+introns, frameshift vs in-frame by indel length, exon loss for deletions). Missense vs
+synonymous vs stop needs the codon, so an SNV in the CDS without a reference FASTA is
+reported as `coding_sequence_variant` rather than guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .knowledge import KnowledgeBase
+from .locate import Allele
+from .locus_model import TranscriptModel
+from .reference import ReferenceGenome
+
+THREE_LETTER = {
+    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu", "G": "Gly",
+    "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser",
+    "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter", "X": "Xaa",
+}
+_BASES = "TCAG"
+_AMINO = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
+CODON_TABLE = {a + b + c: _AMINO[16 * i + 4 * j + k]
+               for i, a in enumerate(_BASES) for j, b in enumerate(_BASES) for k, c in enumerate(_BASES)}
+
+#: SO terms from most to least severe (Ensembl VEP order), used to sort and to pick the worst.
+SEVERITY = [
+    "transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
+    "frameshift_variant", "stop_lost", "start_lost", "exon_loss_variant", "feature_truncation",
+    "inframe_insertion", "inframe_deletion", "missense_variant", "protein_altering_variant",
+    "splice_donor_5th_base_variant", "splice_region_variant", "splice_donor_region_variant",
+    "splice_polypyrimidine_tract_variant", "incomplete_terminal_codon_variant", "start_retained_variant",
+    "stop_retained_variant", "synonymous_variant", "coding_sequence_variant", "5_prime_UTR_variant",
+    "3_prime_UTR_variant", "intron_variant", "upstream_gene_variant", "downstream_gene_variant",
+    "copy_number_increase", "structural_variant", "intergenic_variant",
+]
+LOSS_OF_FUNCTION = {"transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
+                    "frameshift_variant", "start_lost", "exon_loss_variant"}
+
+
+def translate(seq: str) -> str:
+    """Translate until the first stop (included as '*'); incomplete trailing codon dropped."""
+    protein = []
+    for i in range(0, len(seq) - 2, 3):
+        aa = CODON_TABLE.get(seq[i:i + 3], "X")
+        protein.append(aa)
+        if aa == "*":
+            break
+    return "".join(protein)
+
+
+def _aa(residue: str) -> str:
+    return THREE_LETTER.get(residue, "Xaa")
+
+
+@dataclass
+class Prediction:
+    consequences: list[str] = field(default_factory=list)
+    hgvs_p: str = ""
+    exons_affected: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, term: str) -> None:
+        if term not in self.consequences:
+            self.consequences.append(term)
+
+    def sort(self) -> None:
+        self.consequences.sort(key=lambda t: SEVERITY.index(t) if t in SEVERITY else len(SEVERITY))
+
+    @property
+    def worst(self) -> str:
+        return self.consequences[0] if self.consequences else "intergenic_variant"
+
+
+def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
+    return a0 <= b1 and b0 <= a1
+
+
+def _position_consequences(allele: Allele, tx: TranscriptModel, kb: KnowledgeBase, pred: Prediction) -> None:
+    """Everything that follows from where the allele lies."""
+    if allele.kind == "insertion":
+        s, e = allele.start, allele.start + 1  # the two bases flanking the insertion point
+    else:
+        s, e = allele.start, allele.end
+    deletion_like = allele.kind in ("deletion", "sv_deletion", "cnv")
+    if deletion_like and s <= tx.start and e >= tx.end:
+        pred.add("transcript_ablation")
+        pred.exons_affected = list(range(1, len(tx.exons) + 1))
+        return
+    if e < tx.start:
+        pred.add("upstream_gene_variant" if tx.start - e <= kb.upstream_distance else "intergenic_variant")
+        return
+    if s > tx.end:
+        pred.add("downstream_gene_variant" if s - tx.end <= kb.upstream_distance else "intergenic_variant")
+        return
+    exons_hit = [n for n, (x0, x1) in enumerate(tx.exons, start=1) if _overlaps(s, e, x0, x1)]
+    if allele.kind == "insertion":
+        exons_hit = [n for n, (x0, x1) in enumerate(tx.exons, start=1) if x0 <= s and e <= x1]
+    pred.exons_affected = exons_hit
+    for k in range(len(tx.exons) - 1):
+        donor_last, acceptor_first = tx.exons[k][1], tx.exons[k + 1][0]
+        intron_touched = False
+        if allele.kind == "insertion":
+            # an insertion between the two donor or the two acceptor bases disrupts the site
+            if s in (donor_last + 1,) or s == acceptor_first - 2:
+                pred.add("splice_donor_variant" if s == donor_last + 1 else "splice_acceptor_variant")
+        else:
+            if _overlaps(s, e, donor_last + 1, donor_last + 2):
+                pred.add("splice_donor_variant")
+            if _overlaps(s, e, acceptor_first - 2, acceptor_first - 1):
+                pred.add("splice_acceptor_variant")
+            intron_touched = _overlaps(s, e, donor_last + 1, acceptor_first - 1)
+        ex, intr = kb.splice_region_exonic, kb.splice_region_intronic
+        if (_overlaps(s, e, donor_last - ex + 1, donor_last) or _overlaps(s, e, donor_last + 3, donor_last + intr)
+                or _overlaps(s, e, acceptor_first - intr, acceptor_first - 3)
+                or _overlaps(s, e, acceptor_first, acceptor_first + ex - 1)):
+            pred.add("splice_region_variant")
+        if intron_touched:
+            pred.add("intron_variant")
+    if allele.kind == "insertion" and not exons_hit and tx.intron_index(s) is not None:
+        pred.add("intron_variant")
+    if deletion_like and exons_hit and (allele.kind != "deletion" or allele.length > 50
+                                        or any(s <= x0 and e >= x1 for x0, x1 in tx.exons)):
+        pred.add("exon_loss_variant")
+    for n in exons_hit:
+        x0, x1 = tx.exons[n - 1]
+        lo, hi = max(s, x0), min(e, x1)
+        if lo < tx.cds_start:
+            pred.add("5_prime_UTR_variant")
+        if hi > tx.cds_end:
+            pred.add("3_prime_UTR_variant")
+        if _overlaps(lo, hi, tx.cds_start, tx.cds_end):
+            pred.add("coding_sequence_variant")
+
+
+def _cds_effect_without_sequence(allele: Allele, tx: TranscriptModel, pred: Prediction) -> None:
+    """What indel length and position say about the CDS when no sequence is available."""
+    if "coding_sequence_variant" not in pred.consequences:
+        return
+    inside_cds = tx.cds_start <= allele.start and allele.end <= tx.cds_end and len(pred.exons_affected) == 1
+    if allele.kind in ("snv", "mnv") and inside_cds:
+        c_first = tx.c_position(allele.start).base
+        if c_first <= 3:
+            pred.add("start_lost")
+        return
+    if allele.kind in ("deletion", "insertion", "delins") and inside_cds and allele.length <= 50:
+        delta = len(allele.alt_trim) - len(allele.ref_trim)
+        pred.add("frameshift_variant" if delta % 3 else ("inframe_deletion" if delta < 0 else "inframe_insertion"))
+
+
+def _protein_change(ref_p: str, alt_p: str, first_changed_codon: int, frameshift: bool) -> tuple[str, str]:
+    """(consequence, HGVS p.) from reference and alternate protein sequences (with '*')."""
+    if alt_p == ref_p:
+        return "synonymous_variant", f"p.({_aa(ref_p[first_changed_codon - 1])}{first_changed_codon}=)"
+    if not alt_p or alt_p[0] != ref_p[0]:
+        return "start_lost", "p.(Met1?)"
+    i = 0
+    while i < min(len(ref_p), len(alt_p)) and ref_p[i] == alt_p[i]:
+        i += 1
+    if frameshift:
+        if alt_p[i] == "*":
+            return "stop_gained", f"p.({_aa(ref_p[i])}{i + 1}Ter)"
+        ter = f"Ter{len(alt_p) - i}" if alt_p.endswith("*") else "Ter?"
+        return "frameshift_variant", f"p.({_aa(ref_p[i])}{i + 1}{_aa(alt_p[i])}fs{ter})"
+    if i < len(ref_p) and ref_p[i] == "*":
+        ext = f"Ter{len(alt_p) - i - 1}" if alt_p.endswith("*") else "Ter?"
+        return "stop_lost", f"p.(Ter{i + 1}{_aa(alt_p[i])}ext{ext})"
+    if i < len(alt_p) and alt_p[i] == "*":
+        return "stop_gained", f"p.({_aa(ref_p[i])}{i + 1}Ter)"
+    # common suffix, not overlapping the common prefix
+    s = 0
+    while (s < len(ref_p) - i and s < len(alt_p) - i and ref_p[len(ref_p) - 1 - s] == alt_p[len(alt_p) - 1 - s]):
+        s += 1
+    ref_mid, alt_mid = ref_p[i:len(ref_p) - s], alt_p[i:len(alt_p) - s]
+    if len(ref_mid) == 1 and len(alt_mid) == 1:
+        return "missense_variant", f"p.({_aa(ref_mid)}{i + 1}{_aa(alt_mid)})"
+    first = f"{_aa(ref_p[i])}{i + 1}" if ref_mid else ""
+    if ref_mid and not alt_mid:
+        last = f"{_aa(ref_p[i + len(ref_mid) - 1])}{i + len(ref_mid)}"
+        span = first if len(ref_mid) == 1 else f"{first}_{last}"
+        return "inframe_deletion", f"p.({span}del)"
+    if alt_mid and not ref_mid:
+        n = len(alt_mid)
+        if i >= n and ref_p[i - n:i] == alt_mid:
+            a, b = i - n + 1, i
+            span = f"{_aa(ref_p[a - 1])}{a}" + ("" if a == b else f"_{_aa(ref_p[b - 1])}{b}")
+            return "inframe_insertion", f"p.({span}dup)"
+        ins = "".join(_aa(x) for x in alt_mid)
+        return "inframe_insertion", f"p.({_aa(ref_p[i - 1])}{i}_{_aa(ref_p[i])}{i + 1}ins{ins})"
+    last = f"{_aa(ref_p[i + len(ref_mid) - 1])}{i + len(ref_mid)}"
+    span = first if len(ref_mid) == 1 else f"{first}_{last}"
+    ins = "".join(_aa(x) for x in alt_mid)
+    return "protein_altering_variant", f"p.({span}delins{ins})"
+
+
+def _cds_effect_with_sequence(allele: Allele, tx: TranscriptModel, reference: ReferenceGenome,
+                              pred: Prediction) -> None:
+    """Apply the allele to the spliced CDS (+ 3' UTR for read-through) and compare proteins."""
+    if "coding_sequence_variant" not in pred.consequences or allele.kind not in ("snv", "mnv", "deletion",
+                                                                                 "insertion", "delins"):
+        return
+    if len(pred.exons_affected) != 1 or allele.length > 300:
+        return  # crosses a splice junction: the splice terms already say it; p. is not predictable
+    if not all(reference.covers(x0, x1) for x0, x1 in tx.exons):
+        pred.notes.append("reference FASTA does not cover all IL1RN exons: protein change not predicted")
+        return
+    exonic = "".join(reference.fetch(x0, x1) for x0, x1 in tx.exons)
+    cds_t0 = tx.transcript_index(tx.cds_start) - 1
+    ref_tail = exonic[cds_t0:]
+    ref_p = translate(ref_tail)
+    if not ref_p.startswith("M") or len(ref_p) != tx.cds_length // 3:
+        pred.notes.append("the reference FASTA's IL1RN CDS does not translate to the expected protein: "
+                          "is it the right build?")
+        return
+    if allele.kind == "insertion":
+        t_after = tx.transcript_index(allele.start) - cds_t0
+        alt_tail = ref_tail[:t_after] + allele.alt_trim + ref_tail[t_after:]
+        first_codon = (t_after) // 3 + 1
+        delta = len(allele.alt_trim)
+    else:
+        t0 = tx.transcript_index(max(allele.start, tx.exons[pred.exons_affected[0] - 1][0])) - cds_t0 - 1
+        t1 = tx.transcript_index(min(allele.end, tx.exons[pred.exons_affected[0] - 1][1])) - cds_t0
+        if t0 < 0:
+            return  # starts in the 5' UTR
+        alt_tail = ref_tail[:t0] + allele.alt_trim + ref_tail[t1:]
+        first_codon = t0 // 3 + 1
+        delta = len(allele.alt_trim) - (t1 - t0)
+    alt_p = translate(alt_tail)
+    term, hgvs_p = _protein_change(ref_p, alt_p, first_codon, frameshift=bool(delta % 3))
+    pred.hgvs_p = hgvs_p
+    pred.add(term)
+    if term == "stop_gained" and delta % 3:
+        pred.add("frameshift_variant")
+
+
+def predict(allele: Allele, tx: TranscriptModel, kb: KnowledgeBase, reference: ReferenceGenome | None) -> Prediction:
+    """Consequence terms (sorted, worst first) and HGVS p. for one allele."""
+    pred = Prediction()
+    if allele.kind == "breakend":
+        pred.add("structural_variant")
+        return pred
+    if allele.kind == "other_sv":
+        pred.add("structural_variant" if not allele.alt.upper().startswith("<DUP") else "copy_number_increase")
+        return pred
+    _position_consequences(allele, tx, kb, pred)
+    if reference is not None:
+        _cds_effect_with_sequence(allele, tx, reference, pred)
+    if not pred.hgvs_p:
+        _cds_effect_without_sequence(allele, tx, pred)
+    if len(pred.consequences) > 1 and "coding_sequence_variant" in pred.consequences and any(
+            t in pred.consequences for t in ("stop_gained", "frameshift_variant", "missense_variant",
+                                             "synonymous_variant", "inframe_deletion", "inframe_insertion",
+                                             "start_lost", "stop_lost", "protein_altering_variant",
+                                             "exon_loss_variant", "transcript_ablation")):
+        pred.consequences.remove("coding_sequence_variant")
+    if ("splice_donor_variant" in pred.consequences or "splice_acceptor_variant" in pred.consequences) \
+            and not pred.hgvs_p:
+        pred.hgvs_p = "p.?"
+    pred.sort()
+    return pred

@@ -1,0 +1,161 @@
+"""Per-sample interpretation: is IL1RN lost on both alleles (DIRA), on one (carrier), or not?
+
+DIRA is autosomal recessive: a sample is *consistent with DIRA* only with biallelic loss of
+IL1RN — a homozygous pathogenic / likely pathogenic (P/LP) allele, a homozygous deletion,
+or two P/LP alleles known to be in trans (phased on different haplotypes of one phase set,
+or a small variant inside a heterozygous deletion, which can only sit on the other
+haplotype). Two P/LP alleles of unknown phase are *possible DIRA*. Association
+polymorphisms are listed as such and never change the status: they are not diagnostic.
+
+Findings are plain dicts (an allele annotation merged with one sample's call) so that the
+same function interprets one file, or a sample's findings gathered from several files
+(e.g. SNVs from GATK plus deletions from Manta) in the cohort step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from itertools import combinations
+from typing import Any
+
+STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance",
+            "no_pathogenic_variant_detected", "not_assessable", "input_error")
+FLAGGED = ("consistent_with_DIRA", "possible_DIRA", "carrier")
+PATHOGENIC = ("pathogenic", "likely_pathogenic")
+
+
+@dataclass
+class SampleResult:
+    sample: str
+    dira_status: str
+    status_sentence: str
+    evidence: str
+    locus_called: bool | None
+    pathogenic_alleles: list[str] = field(default_factory=list)
+    other_alleles: list[str] = field(default_factory=list)
+    association_alleles: list[str] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def allele_label(f: dict[str, Any]) -> str:
+    """How a clinician reads the allele: HGVS c. + p., or the deletion and the genes it removes."""
+    if f["variant_type"] in ("sv_deletion", "cnv") or (f.get("deleted_genes") and not f.get("hgvs_c")):
+        genes = ", ".join(g["gene"] for g in f.get("deleted_genes") or []) or "no cluster gene"
+        core = f"deletion {f['chrom']}:{f['pos'] + 1}-{f['end']} (removes {genes})"
+        if f.get("hgvs_c"):
+            core = f"{f['hgvs_c']} {core}"
+        return core
+    parts = [f.get("hgvs_c") or f"{f['chrom']}:{f['pos']} {f['ref']}>{f['alt']}"]
+    if f.get("hgvs_p"):
+        parts.append(f["hgvs_p"])
+    if f.get("vcf_id", "").startswith("rs"):
+        parts.append(f"({f['vcf_id']})")
+    return " ".join(parts)
+
+
+def _inside(small: dict[str, Any], deletion: dict[str, Any]) -> bool:
+    return deletion["variant_type"] in ("sv_deletion", "cnv", "deletion") and small is not deletion and \
+        deletion["pos"] < small["pos"] and small["end"] <= deletion["end"]
+
+
+def _phase_relation(a: dict[str, Any], b: dict[str, Any]) -> str:
+    """'trans', 'cis' or 'unknown' for two heterozygous alleles of one sample."""
+    if _inside(a, b) or _inside(b, a):
+        return "trans"  # a small variant inside a heterozygous deletion is on the other haplotype
+    if a.get("phased") and b.get("phased") and a.get("source") == b.get("source"):
+        same_block = a.get("phase_set") == b.get("phase_set")
+        if same_block and a.get("haplotypes") and b.get("haplotypes"):
+            return "cis" if set(a["haplotypes"]) & set(b["haplotypes"]) else "trans"
+    return "unknown"
+
+
+def _filter_note(findings: list[dict[str, Any]]) -> str:
+    failing = [f for f in findings if f.get("filter") not in ("PASS", ".", None, "")]
+    if not failing:
+        return ""
+    return " Note: " + "; ".join(f"{allele_label(f)} did not pass the caller's filters ({f['filter']})"
+                                 for f in failing) + " — confirm before reporting."
+
+
+def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: bool | None) -> SampleResult:
+    """Status, sentence and evidence for one sample from its findings."""
+    pl = [f for f in findings if f["classification"] in PATHOGENIC]
+    vus = [f for f in findings if f["classification"] == "uncertain_significance"]
+    assoc = [f for f in findings if f["classification"] == "association_polymorphism"]
+    result = SampleResult(sample=sample, dira_status="", status_sentence="", evidence="",
+                          locus_called=True if findings else locus_called,
+                          pathogenic_alleles=[f"{allele_label(f)} ({f['zygosity']})" for f in pl],
+                          other_alleles=[f"{allele_label(f)} ({f['zygosity']}; {f['classification']})"
+                                         for f in findings if f["classification"] not in PATHOGENIC],
+                          association_alleles=[f"{allele_label(f)} ({f['zygosity']})" for f in assoc],
+                          findings=findings)
+    assoc_text = ""
+    if assoc:
+        assoc_text = (" Association polymorphism(s) present, reported for information only and not "
+                      "diagnostic: " + "; ".join(result.association_alleles) + ".")
+    biallelic = [f for f in pl if f["zygosity"] in ("homozygous", "hemizygous")]
+    if biallelic:
+        f = biallelic[0]
+        what = "deletion" if f["variant_type"] in ("sv_deletion", "cnv") else "pathogenic IL1RN variant"
+        cls = "likely pathogenic" if f["classification"] == "likely_pathogenic" else "pathogenic"
+        if what == "deletion":
+            sentence = f"Homozygous {allele_label(f)}: consistent with DIRA."
+        else:
+            sentence = f"Homozygous {cls} IL1RN variant {allele_label(f)}: consistent with DIRA."
+        return _done(result, "consistent_with_DIRA", sentence,
+                     f"{allele_label(f)} is {f['zygosity']} ({f['genotype'] or 'CN=' + str(f.get('copy_number'))}); "
+                     f"classification {f['classification']}: {f['classification_evidence']}. DIRA is autosomal "
+                     "recessive: biallelic loss of IL1RN." + _filter_note(pl) + assoc_text)
+    distinct = {f["allele_id"]: f for f in pl}
+    alleles = list(distinct.values())
+    if len(alleles) >= 2:
+        relations = {(a["allele_id"], b["allele_id"]): _phase_relation(a, b) for a, b in combinations(alleles, 2)}
+        names = " and ".join(allele_label(f) for f in alleles)
+        if "trans" in relations.values():
+            (a_id, b_id) = next(k for k, v in relations.items() if v == "trans")
+            pair = f"{allele_label(distinct[a_id])} and {allele_label(distinct[b_id])}"
+            return _done(result, "consistent_with_DIRA",
+                         f"Compound heterozygous IL1RN variants {pair}, in trans: consistent with DIRA.",
+                         f"two P/LP alleles on different haplotypes ({pair}); biallelic loss of IL1RN."
+                         + _filter_note(pl) + assoc_text)
+        if all(v == "cis" for v in relations.values()):
+            return _done(result, "carrier",
+                         f"Heterozygous carrier: IL1RN variants {names} lie on the same haplotype (in cis); "
+                         "no pathogenic variant on the other allele was detected.",
+                         "the P/LP alleles are phased in cis: one haplotype is affected." + _filter_note(pl) + assoc_text)
+        return _done(result, "possible_DIRA",
+                     f"Two IL1RN variants {names} of unknown phase: possible DIRA (compound heterozygous if "
+                     "in trans); testing of the parents or phasing is recommended.",
+                     "two different P/LP alleles, both heterozygous, phase not established." + _filter_note(pl) + assoc_text)
+    if alleles:
+        f = alleles[0]
+        partial = " (the second allele at this position was not called)" if f["zygosity"] == "partial" else ""
+        return _done(result, "carrier",
+                     f"Heterozygous carrier of IL1RN {allele_label(f)}{partial}: carrier of DIRA (autosomal "
+                     "recessive); no second pathogenic allele detected.",
+                     f"one P/LP allele: {f['classification_evidence']}." + _filter_note(pl) + assoc_text)
+    if result.locus_called is False:
+        return _done(result, "not_assessable",
+                     "IL1RN locus not assessable: no genotype was called at the locus for this sample.",
+                     "no called genotype (or gVCF reference block) at the IL1RN locus records of the input.")
+    if vus:
+        names = "; ".join(allele_label(f) for f in vus)
+        return _done(result, "uncertain_significance",
+                     f"IL1RN variant(s) of uncertain significance ({names}); no pathogenic IL1RN variant detected.",
+                     "; ".join(f"{allele_label(f)}: {f['classification_evidence']}" for f in vus) + assoc_text)
+    coverage = ""
+    if result.locus_called is None:
+        coverage = (" The input has no record at the IL1RN locus; a variant-only VCF cannot show that the locus "
+                    "was covered (a gVCF or the caller's coverage would).")
+    return _done(result, "no_pathogenic_variant_detected",
+                 "No pathogenic IL1RN variant detected." + (" Association polymorphisms only (not diagnostic)."
+                                                            if assoc else ""),
+                 "no P/LP or uncertain IL1RN allele among the locus calls." + assoc_text + coverage)
+
+
+def _done(result: SampleResult, status: str, sentence: str, evidence: str) -> SampleResult:
+    result.dira_status, result.status_sentence, result.evidence = status, sentence, evidence.strip()
+    return result

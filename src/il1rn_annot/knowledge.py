@@ -1,0 +1,399 @@
+"""Load, validate and serve the curated knowledge base in `resources/knowledge_base/`.
+
+The knowledge base is data a curator edits (YAML), so every load validates it: each file
+against its JSON Schema, then cross-references (a variant's condition and reference IDs
+must exist). A fault is reported with the file, the entry and the field, never as a
+KeyError deep inside the annotator. Labs point `--kb` (or the workflow's
+`knowledge_base` key) at an extended copy; `--extra-variants` adds a lab's own variants file
+on top of the shipped one, validated the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .errors import KnowledgeBaseError
+from .locus_model import Gene, TranscriptModel
+
+BUILDS = ("GRCh38", "GRCh37")
+
+
+def default_kb_dir() -> Path:
+    """The shipped knowledge base: `$IL1RN_ANNOT_KB`, else `resources/knowledge_base` of the checkout."""
+    env = os.environ.get("IL1RN_ANNOT_KB")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "resources" / "knowledge_base" / "manifest.yaml"
+        if candidate.exists():
+            return candidate.parent
+    raise KnowledgeBaseError(
+        "cannot find resources/knowledge_base/manifest.yaml; set IL1RN_ANNOT_KB or pass --kb DIR"
+    )
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    citation: str
+    pmid: str | None
+    doi: str | None
+    status: str
+    seed_index: int | None = None
+    first_author: str | None = None
+    year: int | None = None
+
+    @property
+    def pubmed_url(self) -> str | None:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else None
+
+    @property
+    def doi_url(self) -> str | None:
+        return f"https://doi.org/{self.doi}" if self.doi else None
+
+
+@dataclass(frozen=True)
+class Condition:
+    id: str
+    name: str
+    kind: str  # "mendelian" or "association"
+    summary: str
+    references: tuple[str, ...]
+    omim: str | None = None
+    inheritance: str | None = None
+    features: tuple[tuple[str, str | None], ...] = ()
+    treatment: str | None = None
+    similar_to: str | None = None
+    synonyms: tuple[str, ...] = ()
+
+    @property
+    def is_diagnostic(self) -> bool:
+        """Only Mendelian conditions can be 'consistent with' a genotype; associations never."""
+        return self.kind == "mendelian"
+
+
+@dataclass(frozen=True)
+class KnownVariant:
+    """A curated variant: a published DIRA allele, a region deletion or an association SNP."""
+
+    id: str
+    type: str
+    classification: str
+    evidence: str
+    conditions: tuple[str, ...]
+    references: tuple[str, ...]
+    consequence: str | None = None
+    hgvs_c: str | None = None
+    hgvs_p: str | None = None
+    name: str | None = None
+    published_names: tuple[str, ...] = ()
+    vcf: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    region: dict[str, tuple[int, int]] = field(default_factory=dict)
+    removes_genes: tuple[str, ...] = ()
+    match: dict[str, Any] = field(default_factory=dict)
+    note: str | None = None
+    typed_from_vcf: bool = True
+
+    @property
+    def is_association(self) -> bool:
+        return self.classification == "association_polymorphism"
+
+    @property
+    def label(self) -> str:
+        return self.hgvs_c or self.name or (self.published_names[0] if self.published_names else self.id)
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    name: str
+    aliases: tuple[str, ...]
+    chr2_length: int
+    contig_names: tuple[str, ...]
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything the annotator knows, validated. One instance per KB directory."""
+
+    path: Path
+    version: str
+    curation_date: str
+    name: str
+    sha256: str
+    sources: dict[str, dict[str, str]]
+    references: dict[str, Reference]
+    conditions: dict[str, Condition]
+    variants: dict[str, KnownVariant]
+    builds: dict[str, BuildInfo]
+    transcripts: dict[str, TranscriptModel]
+    genes: dict[str, tuple[Gene, ...]]
+    screen_window: dict[str, tuple[int, int]]
+    splice_region_exonic: int
+    splice_region_intronic: int
+    upstream_distance: int
+    liftover_offset: int
+    gene_info: dict[str, Any]
+    transcript_info: dict[str, Any]
+    raw: dict[str, Any]
+
+    def transcript(self, build: str) -> TranscriptModel:
+        return self.transcripts[build]
+
+    def cluster_genes(self, build: str) -> tuple[Gene, ...]:
+        return self.genes[build]
+
+    def references_for(self, ids: list[str] | tuple[str, ...]) -> list[Reference]:
+        return [self.references[i] for i in ids if i in self.references]
+
+    def pmids_for(self, ids: list[str] | tuple[str, ...]) -> list[str]:
+        return [r.pmid for r in self.references_for(ids) if r.pmid]
+
+    def small_variant_index(self, build: str) -> dict[tuple[int, str, str], KnownVariant]:
+        """Known variants keyed by their VCF form (pos, ref, alt) in `build`."""
+        return {v.vcf[build]: v for v in self.variants.values() if build in v.vcf}
+
+    def summary(self) -> dict[str, Any]:
+        """A machine-readable digest for `il1rn-annot kb --json`."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "curation_date": self.curation_date,
+            "path": str(self.path),
+            "sha256": self.sha256,
+            "sources": self.sources,
+            "gene": self.gene_info,
+            "transcript": {k: v for k, v in self.transcript_info.items() if k != "builds"},
+            "builds": {
+                b: {
+                    "chr2_length": info.chr2_length,
+                    "aliases": list(info.aliases),
+                    "exons": [list(e) for e in self.transcripts[b].exons],
+                    "cds": [self.transcripts[b].cds_start, self.transcripts[b].cds_end],
+                    "screen_window": list(self.screen_window[b]),
+                }
+                for b, info in self.builds.items()
+            },
+            "cluster_genes": [
+                {"symbol": g.symbol, "alias": g.alias, "hgnc": g.hgnc, "strand": g.strand,
+                 **{b: [gg.start, gg.end] for b in self.genes for gg in self.genes[b] if gg.symbol == g.symbol}}
+                for g in self.genes["GRCh38"]
+            ],
+            "conditions": {c.id: {"name": c.name, "kind": c.kind, "omim": c.omim,
+                                  "inheritance": c.inheritance, "references": list(c.references)}
+                           for c in self.conditions.values()},
+            "variants": {v.id: {"label": v.label, "hgvs_c": v.hgvs_c, "hgvs_p": v.hgvs_p,
+                                "classification": v.classification, "conditions": list(v.conditions),
+                                "references": list(v.references),
+                                "vcf": {b: list(x) for b, x in v.vcf.items()},
+                                "region": {b: list(x) for b, x in v.region.items()}}
+                         for v in self.variants.values()},
+            "references": {r.id: {"citation": r.citation, "pmid": r.pmid, "doi": r.doi, "status": r.status}
+                           for r in self.references.values()},
+        }
+
+
+# ----------------------------------------------------------------------------------------
+# loading
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    text = importlib_resources.files("il1rn_annot").joinpath("schemas/knowledge_base.schema.json").read_text()
+    return json.loads(text)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise KnowledgeBaseError(f"{path}: file not found (listed in manifest.yaml)") from None
+    except yaml.YAMLError as exc:
+        raise KnowledgeBaseError(f"{path}: not valid YAML: {exc}") from None
+
+
+def _validate(doc: Any, part: str, path: Path) -> None:
+    schema = dict(_schema())
+    schema = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{part}"}
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
+        raise KnowledgeBaseError(
+            f"{path}: entry {where}: {first.message}"
+            + (f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else "")
+        )
+
+
+def _span(value: list[int]) -> tuple[int, int]:
+    return int(value[0]), int(value[1])
+
+
+def _variant_from(entry_id: str, entry: dict[str, Any]) -> KnownVariant:
+    vcf = {b: (int(v["pos"]), str(v["ref"]), str(v["alt"])) for b, v in (entry.get("vcf") or {}).items()}
+    region = {b: _span(v) for b, v in (entry.get("region") or {}).items() if b in BUILDS}
+    return KnownVariant(
+        id=entry_id,
+        type=entry["type"],
+        classification=entry["classification"],
+        evidence=entry.get("evidence") or entry.get("note") or "",
+        conditions=tuple(entry.get("conditions") or ()),
+        references=tuple(entry.get("references") or ()),
+        consequence=entry.get("consequence"),
+        hgvs_c=entry.get("hgvs_c"),
+        hgvs_p=entry.get("hgvs_p"),
+        name=entry.get("name"),
+        published_names=tuple(entry.get("published_names") or ()),
+        vcf=vcf,
+        region=region,
+        removes_genes=tuple(entry.get("removes_genes") or ()),
+        match=dict(entry.get("match") or {}),
+        note=entry.get("note") or (entry.get("region") or {}).get("note"),
+        typed_from_vcf=bool(entry.get("typed_from_vcf", True)),
+    )
+
+
+def _load_variants(doc: dict[str, Any], path: Path) -> dict[str, KnownVariant]:
+    out: dict[str, KnownVariant] = {}
+    for entry_id, entry in (doc.get("variants") or {}).items():
+        out[entry_id] = _variant_from(entry_id, entry)
+    for entry_id, entry in (doc.get("association_polymorphisms") or {}).items():
+        if entry_id in out:
+            raise KnowledgeBaseError(f"{path}: entry {entry_id}: ID used twice")
+        entry = dict(entry)
+        entry.setdefault("evidence", entry.get("note") or "Association polymorphism")
+        out[entry_id] = _variant_from(entry_id, entry)
+    return out
+
+
+def _check_links(kb: KnowledgeBase, files: dict[str, Path]) -> None:
+    """Cross-file integrity: IDs referred to must exist; diagnostic facts must cite papers."""
+    for cond in kb.conditions.values():
+        for ref in cond.references:
+            if ref not in kb.references:
+                raise KnowledgeBaseError(
+                    f"{files['conditions']}: entry {cond.id}: field references: unknown reference '{ref}'")
+    symbols = {g.symbol for g in kb.genes["GRCh38"]}
+    for var in kb.variants.values():
+        where = f"{files['variants']}: entry {var.id}"
+        for ref in var.references:
+            if ref not in kb.references:
+                raise KnowledgeBaseError(f"{where}: field references: unknown reference '{ref}'")
+        for cond in var.conditions:
+            if cond not in kb.conditions:
+                raise KnowledgeBaseError(f"{where}: field conditions: unknown condition '{cond}'")
+        if not var.is_association and not var.references:
+            raise KnowledgeBaseError(f"{where}: field references: a curated variant must cite a reference")
+        for gene in var.removes_genes:
+            if gene not in symbols:
+                raise KnowledgeBaseError(f"{where}: field removes_genes: unknown gene '{gene}'")
+        for build, (pos, ref, alt) in var.vcf.items():
+            if build not in kb.builds:
+                raise KnowledgeBaseError(f"{where}: field vcf: unknown build '{build}'")
+            if ref[0] != alt[0] and len(ref) != len(alt):
+                raise KnowledgeBaseError(
+                    f"{where}: field vcf.{build}: indel REF/ALT must share the VCF anchor base")
+        if var.type == "region_deletion" and set(var.region) != set(kb.builds):
+            raise KnowledgeBaseError(f"{where}: field region: give the span in every build ({', '.join(kb.builds)})")
+
+
+def _kb_digest(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_knowledge_base(path: str | os.PathLike[str] | None = None,
+                        extra_variants: str | os.PathLike[str] | None = None) -> KnowledgeBase:
+    """Load and validate a knowledge base directory (the shipped one by default).
+
+    `extra_variants` is a lab's own YAML file with a `variants:` mapping in the same format;
+    its entries are added (an ID that already exists is an error, not a silent override).
+    """
+    kb_dir = Path(path) if path else default_kb_dir()
+    manifest_path = kb_dir / "manifest.yaml"
+    if not manifest_path.exists():
+        raise KnowledgeBaseError(f"{kb_dir}: not a knowledge base directory (no manifest.yaml)")
+    manifest = _read_yaml(manifest_path)
+    _validate(manifest, "manifest", manifest_path)
+    files = {key: kb_dir / name for key, name in manifest["files"].items()}
+    docs: dict[str, Any] = {}
+    for key in ("locus", "references", "conditions", "variants"):
+        docs[key] = _read_yaml(files[key])
+        _validate(docs[key], key, files[key])
+
+    variants = _load_variants(docs["variants"], files["variants"])
+    digest_paths = [manifest_path] + [files[k] for k in ("locus", "references", "conditions", "variants")]
+    if extra_variants:
+        extra_path = Path(extra_variants)
+        extra = _read_yaml(extra_path)
+        _validate(extra, "variants", extra_path)
+        for entry_id, var in _load_variants(extra, extra_path).items():
+            if entry_id in variants:
+                raise KnowledgeBaseError(f"{extra_path}: entry {entry_id}: ID already in the shipped knowledge base")
+            variants[entry_id] = var
+        files["variants_extra"] = extra_path
+        digest_paths.append(extra_path)
+
+    locus = docs["locus"]
+    builds = {
+        name: BuildInfo(name, tuple(b["aliases"]), int(b["chr2_length"]), tuple(str(c) for c in b["contig_names"]))
+        for name, b in locus["builds"].items()
+    }
+    transcripts = {}
+    for build, model in locus["transcript"]["builds"].items():
+        transcripts[build] = TranscriptModel(
+            refseq=locus["transcript"]["refseq"], build=build,
+            exons=tuple(_span(e) for e in model["exons"]),
+            cds_start=int(model["cds_start"]), cds_end=int(model["cds_end"]),
+            strand=locus["gene"]["strand"],
+        )
+    genes = {
+        build: tuple(
+            Gene(g["symbol"], g.get("alias", ""), g["hgnc"], g["strand"], *_span(g[build]), g.get("mane_refseq", ""))
+            for g in locus["cluster"]["genes"]
+        )
+        for build in builds
+    }
+    refs = {
+        rid: Reference(rid, r["citation"], r.get("pmid"), r.get("doi"), r["status"], r.get("seed_index"),
+                       r.get("first_author"), r.get("year"))
+        for rid, r in docs["references"]["references"].items()
+    }
+    conditions = {
+        cid: Condition(
+            id=cid, name=c["name"], kind=c["kind"], summary=c["summary"], references=tuple(c["references"]),
+            omim=c.get("omim"), inheritance=c.get("inheritance"),
+            features=tuple((f["label"], f.get("hpo")) for f in c.get("features") or ()),
+            treatment=c.get("treatment"), similar_to=c.get("similar_to"), synonyms=tuple(c.get("synonyms") or ()),
+        )
+        for cid, c in docs["conditions"]["conditions"].items()
+    }
+    kb = KnowledgeBase(
+        path=kb_dir, version=str(manifest["version"]), curation_date=str(manifest["curation_date"]),
+        name=manifest["name"], sha256=_kb_digest(digest_paths), sources=manifest["sources"],
+        references=refs, conditions=conditions, variants=variants, builds=builds,
+        transcripts=transcripts, genes=genes,
+        screen_window={b: _span(w) for b, w in locus["screen_window"].items()},
+        splice_region_exonic=int(locus["splice_region"]["exonic"]),
+        splice_region_intronic=int(locus["splice_region"]["intronic"]),
+        upstream_distance=int(locus["upstream_distance"]),
+        liftover_offset=int(locus["liftover_offset_grch37_minus_grch38"]),
+        gene_info=locus["gene"], transcript_info=locus["transcript"], raw=docs,
+    )
+    _check_links(kb, files)
+    return kb

@@ -1,0 +1,190 @@
+"""One input end to end: read -> locate -> annotate -> genotype -> interpret -> write.
+
+Records are processed as they stream past and written out at once, so memory stays flat
+however many samples the file holds; only carriers' calls are kept.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cyvcf2
+import numpy as np
+
+from .annotate import AlleleAnnotation, annotate_allele
+from .errors import InputError
+from .genotypes import RecordGenotypes
+from .interpret import SampleResult, interpret_sample
+from .knowledge import KnowledgeBase
+from .locate import alleles_of, locus_records, record_where
+from .provenance import Provenance
+from .read_vcf import VcfInput, open_vcf
+from .reference import ReferenceGenome
+from .write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, write_json,
+                            write_table)
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass
+class FileResult:
+    """What one input produced; `payload` is exactly the JSON written."""
+
+    input: VcfInput
+    payload: dict[str, Any]
+    samples: list[SampleResult] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+
+
+def _check_ref(record: cyvcf2.Variant, reference: ReferenceGenome, path: str) -> None:
+    ref = record.REF.upper()
+    if not ref or ref == "N" or not reference.covers(record.POS, record.POS + len(ref) - 1):
+        return
+    expected = reference.fetch(record.POS, record.POS + len(ref) - 1)
+    if any(a != b and a != "N" and b != "N" for a, b in zip(ref, expected)):
+        raise InputError(
+            f"REF {record.REF} does not match the reference FASTA ({expected}) at {record.CHROM}:{record.POS}",
+            path=path, where=record_where(record),
+            hint="the VCF and the FASTA come from different references or builds: use the FASTA the calls were made on")
+
+
+def _finding(ann: AlleleAnnotation, call: Any, source: str) -> dict[str, Any]:
+    finding = ann.to_dict()
+    finding.update({"zygosity": call.zygosity, "genotype": call.genotype, "phased": call.phased,
+                    "haplotypes": list(call.haplotypes), "phase_set": call.phase_set,
+                    "copy_number": call.copy_number, "depth": call.depth, "source": source})
+    return finding
+
+
+def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, build: str = "auto",
+                  reference_path: str | Path | None = None, samples: list[str] | None = None,
+                  date: str | None = None, command_line: str | None = None,
+                  name: str | None = None) -> FileResult:
+    """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`."""
+    info, reader = open_vcf(path, kb, build)
+    build_name = info.build.build
+    path_text = str(path)
+    if samples:
+        missing = [s for s in samples if s not in info.samples]
+        if missing:
+            raise InputError(f"sample(s) not in the file: {', '.join(missing)}", path=path_text,
+                             where="#CHROM line", hint=f"the file has {len(info.samples)} samples: "
+                             + ", ".join(info.samples[:10]) + (" ..." if len(info.samples) > 10 else ""))
+        reader.set_samples(samples)
+        info.samples = list(samples)
+    reference = None
+    if reference_path:
+        reference = ReferenceGenome(reference_path, {b: i.chr2_length for b, i in kb.builds.items()})
+        if reference.build_from_length and reference.build_from_length != build_name:
+            raise InputError(f"the reference FASTA is {reference.build_from_length} but the VCF is {build_name}",
+                             path=str(reference_path), hint="use the FASTA of the build the calls were made on")
+    command_line = command_line or " ".join(shlex.quote(a) for a in ["il1rn-annot", *sys.argv[1:]])
+    prov = Provenance.new(kb, build_name, info.build.evidence, command_line, date)
+    prov.add_input("vcf", path_text, info.sha256)
+    if reference is not None:
+        from .read_vcf import sha256_of
+        prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
+    outdir = Path(outdir)
+    stem = name or info.name
+    out = {"vcf": outdir / f"{stem}.il1rn.vcf.gz", "tsv": outdir / f"{stem}.il1rn.tsv",
+           "samples": outdir / f"{stem}.samples.tsv", "json": outdir / f"{stem}.il1rn.json"}
+
+    n = len(info.samples)
+    window = kb.screen_window[build_name]
+    contig_length = info.contig_lengths.get(info.contig or "") or kb.builds[build_name].chr2_length
+    locus_called = np.zeros(n, dtype=bool)
+    findings: dict[int, list[dict[str, Any]]] = {}
+    alleles: dict[str, dict[str, Any]] = {}
+    records_read = 0
+    writer = AnnotatedVcfWriter(out["vcf"], reader, prov.vcf_header_lines())
+    try:
+        for record in locus_records(info, reader, window):
+            records_read += 1
+            if reference is not None:
+                _check_ref(record, reference, path_text)
+            genotypes = RecordGenotypes.of(record, n) if n else None
+            if genotypes is not None:
+                locus_called |= genotypes.called
+            per_alt: list[AlleleAnnotation | None] = [None] * len(record.ALT)
+            for allele in alleles_of(record, path_text, contig_length):
+                ann = annotate_allele(allele, build_name, kb, reference)
+                per_alt[allele.alt_index - 1] = ann
+                entry = alleles.setdefault(ann.allele_id, {**ann.to_dict(), "carriers": 0, "homozygotes": 0,
+                                                           "allele_count": 0, "called_samples": 0})
+                if genotypes is None:
+                    continue
+                calls = genotypes.calls(allele)
+                entry["called_samples"] = max(entry["called_samples"], int(genotypes.called.sum()))
+                for call in calls:
+                    findings.setdefault(call.sample_index, []).append(_finding(ann, call, path_text))
+                    entry["carriers"] += 1
+                    hom = call.zygosity in ("homozygous", "hemizygous")
+                    entry["homozygotes"] += int(hom)
+                    entry["allele_count"] += 2 if call.zygosity == "homozygous" else 1
+            writer.write(record, per_alt)
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+
+    if records_read == 0:
+        info.warnings.append("no records at the IL1RN locus: the locus may be uncalled (targeted panel or "
+                             "exome without IL1RN?), or all samples are reference there (VCF without reference "
+                             "blocks)")
+    results = [interpret_sample(s, findings.get(i, []), _locus_called(info, records_read, bool(locus_called[i])))
+               for i, s in enumerate(info.samples)]
+    prov.warnings = list(dict.fromkeys(info.warnings))
+    payload = {
+        "schema_version": SCHEMA_VERSION,
+        "provenance": prov.to_dict(),
+        "locus": {"contig": info.contig or "", "start": window[0], "end": window[1], "records_read": records_read,
+                  "indexed": info.index_path is not None, "format": info.format, "fileformat": info.fileformat,
+                  "samples": n, "gvcf": info.is_gvcf},
+        "alleles": list(alleles.values()),
+        "samples": [r.to_dict() for r in results],
+    }
+    allele_rows, sample_rows = [], []
+    for r in results:
+        for f in r.findings:
+            allele_rows.append(_allele_row(r.sample, f))
+        sample_rows.append({"sample": r.sample, "dira_status": r.dira_status, "status_sentence": r.status_sentence,
+                            "pathogenic_alleles": "; ".join(r.pathogenic_alleles),
+                            "other_alleles": "; ".join(r.other_alleles), "evidence": r.evidence,
+                            "locus_records": records_read, "locus_called": {True: "yes", False: "no", None: "unknown"}[r.locus_called]})
+    write_table(out["tsv"], allele_rows, ALLELE_TSV_COLUMNS)
+    write_table(out["samples"], sample_rows, SAMPLE_TSV_COLUMNS)
+    write_json(out["json"], payload)
+    return FileResult(info, payload, results, {k: str(v) for k, v in out.items()})
+
+
+def _locus_called(info: VcfInput, records_read: int, called_here: bool) -> bool | None:
+    """True/False when the file says whether the sample was genotyped at the locus; None when it cannot.
+
+    A gVCF has reference blocks, and a joint VCF has a GT (possibly `./.`) for every sample
+    at every record: both answer the question. A variant-only VCF with no locus record at
+    all cannot tell "homozygous reference" from "not covered" (None: reported as such).
+    """
+    if records_read == 0:
+        return False if info.is_gvcf else None
+    return called_here
+
+
+def _allele_row(sample: str, f: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "sample": sample, "chrom": f["chrom"], "pos": f["pos"], "end": f["end"], "ref": f["ref"], "alt": f["alt"],
+        "allele_id": f["allele_id"], "variant_type": f["variant_type"], "gene": f["gene"],
+        "transcript": f["transcript"], "hgvs_c": f["hgvs_c"], "hgvs_p": f["hgvs_p"],
+        "consequence": "&".join(f["consequence"]), "zygosity": f["zygosity"], "genotype": f["genotype"],
+        "copy_number": "" if f["copy_number"] is None else f["copy_number"], "filter": f["filter"],
+        "classification": f["classification"], "classification_evidence": f["classification_evidence"],
+        "known_variant": f["known_variant"], "conditions": ";".join(f["conditions"]), "pmids": ";".join(f["pmids"]),
+        "deleted_genes": ";".join(f"{g['gene']}({g['fraction']})" for g in f["deleted_genes"]),
+        "il1rn_overlap": "" if f["il1rn_overlap"] is None else f["il1rn_overlap"],
+        "exons_affected": ";".join(map(str, f["exons_affected"])) if f["variant_type"] in ("sv_deletion", "cnv",
+                                                                                        "deletion") else "",
+        "reciprocal_overlap_2q13": "" if f["reciprocal_overlap_2q13"] is None else f["reciprocal_overlap_2q13"],
+    }

@@ -1,0 +1,66 @@
+"""What every output records about how it was made: versions, build, inputs and their checksums.
+
+The only field allowed to differ between two runs on the same input is `generated_at`; it
+can be pinned with `--date` / `IL1RN_ANNOT_DATE` (or `SOURCE_DATE_EPOCH`) for byte-identical
+reruns and tests.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from . import TOOL_NAME, __version__
+from .knowledge import KnowledgeBase
+
+
+def generated_at(fixed: str | None = None) -> str:
+    """ISO-8601 UTC timestamp, or the pinned one."""
+    if fixed:
+        return fixed
+    if os.environ.get("IL1RN_ANNOT_DATE"):
+        return os.environ["IL1RN_ANNOT_DATE"]
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        stamp = _dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=_dt.timezone.utc)
+        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _dt.datetime.now(tz=_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Provenance:
+    tool: str
+    tool_version: str
+    knowledge_base_version: str
+    knowledge_base_sha256: str
+    generated_at: str
+    command_line: str
+    build: str
+    build_evidence: str
+    inputs: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def new(cls, kb: KnowledgeBase, build: str, build_evidence: str, command_line: str,
+            date: str | None = None) -> "Provenance":
+        return cls(TOOL_NAME, __version__, kb.version, kb.sha256, generated_at(date), command_line,
+                   build, build_evidence)
+
+    def add_input(self, role: str, path: str, sha256: str) -> None:
+        self.inputs.append({"role": role, "path": path, "sha256": sha256})
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def vcf_header_lines(self) -> list[str]:
+        lines = [
+            f"##il1rn_annot_version={self.tool_version}",
+            f"##il1rn_annot_kb_version={self.knowledge_base_version}",
+            f"##il1rn_annot_kb_sha256={self.knowledge_base_sha256}",
+            f"##il1rn_annot_build={self.build}",
+            f"##il1rn_annot_date={self.generated_at}",
+            f'##il1rn_annot_command="{self.command_line.replace(chr(34), chr(39))}"',
+        ]
+        lines += [f"##il1rn_annot_input_sha256={i['role']}:{i['sha256']}" for i in self.inputs]
+        return lines
