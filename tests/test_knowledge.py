@@ -1,0 +1,182 @@
+"""The knowledge base is internally consistent, validated on load, and extensible."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from il1rn_annot.cli import main
+from il1rn_annot.errors import KnowledgeBaseError
+from il1rn_annot.knowledge import load_knowledge_base
+from il1rn_annot.locus_model import CPosition
+
+REPO = Path(__file__).resolve().parents[1]
+
+SEED = Path(REPO).parent / "shared" / "seeds"
+
+
+def test_cds_is_177_codons_plus_stop_in_both_builds(kb):
+    for build in ("GRCh38", "GRCh37"):
+        tx = kb.transcript(build)
+        assert tx.cds_length == 534 == (177 + 1) * 3
+        assert tx.c_position(tx.cds_start) == CPosition(1)
+        assert tx.c_position(tx.cds_end) == CPosition(534)
+
+
+def test_grch37_is_grch38_plus_the_liftover_offset_everywhere(kb):
+    off = kb.liftover_offset
+    assert off == 757577
+    t38, t37 = kb.transcript("GRCh38"), kb.transcript("GRCh37")
+    assert [(a + off, b + off) for a, b in t38.exons] == list(t37.exons)
+    assert (t38.cds_start + off, t38.cds_end + off) == (t37.cds_start, t37.cds_end)
+    for g38, g37 in zip(kb.cluster_genes("GRCh38"), kb.cluster_genes("GRCh37")):
+        assert g38.symbol == g37.symbol
+        assert (g38.start + off, g38.end + off) == (g37.start, g37.end), g38.symbol
+    w38, w37 = kb.screen_window["GRCh38"], kb.screen_window["GRCh37"]
+    assert (w38[0] + off, w38[1] + off) == w37
+    for var in kb.variants.values():
+        if "GRCh38" in var.vcf:
+            pos, ref, alt = var.vcf["GRCh38"]
+            assert var.vcf["GRCh37"] == (pos + off, ref, alt), var.id
+        if var.region:
+            assert var.region["GRCh37"] == (var.region["GRCh38"][0] + off, var.region["GRCh38"][1] + off)
+
+
+def test_cluster_runs_from_il1a_to_pax8_in_genome_order(kb):
+    genes = kb.cluster_genes("GRCh38")
+    assert genes[0].symbol == "IL1A" and genes[-1].symbol == "PAX8"
+    starts = [g.start for g in genes]
+    assert starts == sorted(starts)
+    il1rn = next(g for g in genes if g.symbol == "IL1RN")
+    tx = kb.transcript("GRCh38")
+    assert (il1rn.start, il1rn.end, il1rn.strand) == (tx.start, tx.end, "+")
+
+
+_SNV = re.compile(r"^c\.(?P<pos>[-*]?\d+)(?:(?P<off>[+-]\d+))?(?P<ref>[ACGT])>(?P<alt>[ACGT])$")
+_DEL = re.compile(r"^c\.(?P<a>\d+)(?:_(?P<b>\d+))?del$")
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_every_known_variant_c_position_maps_to_its_genomic_position(kb, build):
+    tx = kb.transcript(build)
+    checked = 0
+    for var in kb.variants.values():
+        if build not in var.vcf or not var.hgvs_c:
+            continue
+        pos, ref, alt = var.vcf[build]
+        snv = _SNV.match(var.hgvs_c)
+        if snv:
+            c = CPosition(int(snv["pos"]), int(snv["off"] or 0))
+            assert tx.genomic_position(c) == pos, var.id
+            assert (snv["ref"], snv["alt"]) == (ref, alt), var.id
+            assert str(tx.c_position(pos)) == snv["pos"] + (snv["off"] or ""), var.id
+            checked += 1
+            continue
+        deletion = _DEL.match(var.hgvs_c)
+        assert deletion, f"{var.id}: unparsed HGVS {var.hgvs_c}"
+        first = tx.genomic_position(CPosition(int(deletion["a"])))
+        last = tx.genomic_position(CPosition(int(deletion["b"] or deletion["a"])))
+        # VCF form: anchor base + deleted bases; the HGVS name is the 3'-shifted equivalent
+        assert len(ref) - len(alt) == last - first + 1, var.id
+        assert pos + 1 <= first <= pos + len(ref), var.id
+        checked += 1
+    assert checked >= 10  # 8 DIRA alleles with a VCF form + 3 association SNPs
+
+
+def test_published_protein_changes_agree_with_codon_numbers(kb):
+    """p.(Glu77Ter) is c.229 (codon 77, first base); p.(Gln54Ter) c.160; p.(Arg26Ter) c.76."""
+    for var in kb.variants.values():
+        m = re.match(r"^c\.(\d+)[ACGT]>[ACGT]$", var.hgvs_c or "")
+        p = re.match(r"^p\.\([A-Z][a-z]{2}(\d+)", var.hgvs_p or "")
+        if m and p:
+            assert (int(m[1]) - 1) // 3 + 1 == int(p[1]), var.id
+
+
+def test_every_variant_and_condition_cites_an_existing_reference_or_source(kb):
+    for cond in kb.conditions.values():
+        assert cond.references and all(r in kb.references for r in cond.references), cond.id
+    raw = kb.raw["variants"]
+    for var in kb.variants.values():
+        entry = {**raw.get("variants", {}), **raw.get("association_polymorphisms", {})}[var.id]
+        assert var.references or entry.get("source") in kb.sources, var.id
+        assert all(r in kb.references for r in var.references), var.id
+
+
+def test_conditions_carry_the_curated_facts(kb):
+    dira = kb.conditions["DIRA"]
+    assert dira.omim == "612852" and dira.inheritance == "autosomal_recessive" and dira.is_diagnostic
+    assert "anakinra" in dira.treatment.lower()
+    labels = " ".join(label.lower() for label, _ in dira.features)
+    for feature in ("pustule", "osteomyelitis", "periostitis", "rib", "esr", "crp", "lytic"):
+        assert feature in labels, feature
+    assert kb.conditions["MVCD4"].omim == "612628" and not kb.conditions["MVCD4"].is_diagnostic
+    assert all(not c.is_diagnostic for c in kb.conditions.values() if c.id != "DIRA")
+
+
+def test_all_nine_seed_references_are_present_with_verified_identifiers(kb):
+    seeded = sorted((r.seed_index, r) for r in kb.references.values() if r.seed_index)
+    assert [i for i, _ in seeded] == list(range(1, 10))
+    assert kb.references["aksentijevich2009"].pmid == "19494218"
+    assert kb.references["reddy2009"].pmid == "19494219"
+    if SEED.exists():
+        text = " ".join(p.read_text() for p in SEED.glob("*.txt"))
+        for _, ref in seeded:
+            assert ref.first_author.split("-")[0] in text, ref.id
+
+
+def _copy_kb(tmp_path: Path) -> Path:
+    dest = tmp_path / "kb"
+    shutil.copytree(REPO / "resources" / "knowledge_base", dest)
+    return dest
+
+
+def test_malformed_file_is_refused_naming_file_entry_and_field(tmp_path):
+    dest = _copy_kb(tmp_path)
+    doc = yaml.safe_load((dest / "variants.yaml").read_text())
+    doc["variants"]["IL1RN_E77X"]["classification"] = "probably_bad"
+    (dest / "variants.yaml").write_text(yaml.safe_dump(doc))
+    with pytest.raises(KnowledgeBaseError) as err:
+        load_knowledge_base(dest)
+    message = str(err.value)
+    assert "variants.yaml" in message and "IL1RN_E77X" in message and "classification" in message
+
+
+def test_unknown_reference_is_refused(tmp_path):
+    dest = _copy_kb(tmp_path)
+    doc = yaml.safe_load((dest / "conditions.yaml").read_text())
+    doc["conditions"]["DIRA"]["references"] = ["nobody2099"]
+    (dest / "conditions.yaml").write_text(yaml.safe_dump(doc))
+    with pytest.raises(KnowledgeBaseError, match=r"conditions\.yaml: entry DIRA: field references: .*nobody2099"):
+        load_knowledge_base(dest)
+
+
+def test_lab_extra_variants_are_added_and_validated(tmp_path, kb):
+    extra = tmp_path / "lab.yaml"
+    extra.write_text(yaml.safe_dump({"variants": {"LAB_0001": {
+        "hgvs_c": "c.100C>T", "hgvs_p": None, "type": "snv",
+        "vcf": {"GRCh38": {"pos": kb.transcript("GRCh38").genomic_position(CPosition(100)), "ref": "C", "alt": "T"}},
+        "consequence": "missense_variant", "classification": "likely_pathogenic",
+        "evidence": "Lab-curated: segregates with DIRA in family F12.", "conditions": ["DIRA"],
+        "references": ["aksentijevich2009"]}}}))
+    extended = load_knowledge_base(None, extra)
+    assert "LAB_0001" in extended.variants and extended.sha256 != kb.sha256
+    dup = tmp_path / "dup.yaml"
+    dup.write_text(yaml.safe_dump({"variants": {"IL1RN_E77X": yaml.safe_load(
+        (REPO / "resources/knowledge_base/variants.yaml").read_text())["variants"]["IL1RN_E77X"]}}))
+    with pytest.raises(KnowledgeBaseError, match="already in the shipped"):
+        load_knowledge_base(None, dup)
+
+
+def test_kb_command_prints_text_and_json(capsys):
+    assert main(["kb"]) == 0
+    text = capsys.readouterr().out
+    assert "NM_173842.3" in text and "612852" in text and "19494218" in text
+    assert main(["kb", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["builds"]["GRCh37"]["chr2_length"] == 243199373
+    assert data["variants"]["IL1RN_E77X"]["vcf"]["GRCh38"] == [113131068, "G", "T"]
