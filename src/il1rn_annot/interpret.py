@@ -61,6 +61,33 @@ def _inside(small: dict[str, Any], deletion: dict[str, Any]) -> bool:
         deletion["pos"] < small["pos"] and small["end"] <= deletion["end"]
 
 
+SAME_EVENT_OVERLAP = 0.8
+
+
+def _same_event(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two deletion calls of one event (e.g. a <CNV> and a <CN0> record, or two callers merged).
+
+    Counting them as two alleles would turn a carrier into 'possible DIRA'; deletions that
+    overlap reciprocally by >= 80 % are treated as one event.
+    """
+    kinds = ("sv_deletion", "cnv", "deletion")
+    if a["variant_type"] not in kinds or b["variant_type"] not in kinds:
+        return False
+    overlap = min(a["end"], b["end"]) - max(a["pos"], b["pos"])
+    if overlap <= 0:
+        return False
+    return min(overlap / max(1, a["end"] - a["pos"]), overlap / max(1, b["end"] - b["pos"])) >= SAME_EVENT_OVERLAP
+
+
+def _distinct_events(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    for f in findings:
+        if any(f["allele_id"] == e["allele_id"] or _same_event(f, e) for e in events):
+            continue
+        events.append(f)
+    return events
+
+
 def _phase_relation(a: dict[str, Any], b: dict[str, Any]) -> str:
     """'trans', 'cis' or 'unknown' for two heterozygous alleles of one sample."""
     if _inside(a, b) or _inside(b, a):
@@ -109,8 +136,8 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
                      f"{allele_label(f)} is {f['zygosity']} ({f['genotype'] or 'CN=' + str(f.get('copy_number'))}); "
                      f"classification {f['classification']}: {f['classification_evidence']}. DIRA is autosomal "
                      "recessive: biallelic loss of IL1RN." + _filter_note(pl) + assoc_text)
-    distinct = {f["allele_id"]: f for f in pl}
-    alleles = list(distinct.values())
+    alleles = _distinct_events(pl)
+    distinct = {f["allele_id"]: f for f in alleles}
     if len(alleles) >= 2:
         relations = {(a["allele_id"], b["allele_id"]): _phase_relation(a, b) for a, b in combinations(alleles, 2)}
         names = " and ".join(allele_label(f) for f in alleles)

@@ -6,6 +6,7 @@ however many samples the file holds; only carriers' calls are kept.
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -24,8 +25,8 @@ from .locate import alleles_of, locus_records, record_where
 from .provenance import Provenance
 from .read_vcf import VcfInput, open_vcf
 from .reference import ReferenceGenome
-from .write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, write_json,
-                            write_table)
+from .write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, clean_stale_temps,
+                            write_json, write_table)
 
 SCHEMA_VERSION = "1.0"
 
@@ -74,14 +75,23 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
             raise InputError(f"sample(s) not in the file: {', '.join(missing)}", path=path_text,
                              where="#CHROM line", hint=f"the file has {len(info.samples)} samples: "
                              + ", ".join(info.samples[:10]) + (" ..." if len(info.samples) > 10 else ""))
-        reader.set_samples(samples)
-        info.samples = list(samples)
+        # htslib keeps the file's sample order (and drops repeats) whatever order `samples`
+        # gives; genotype rows follow the reader, so the names must too, or results are
+        # attached to the wrong sample (`--samples C,A` used to give C the results of A).
+        reader.set_samples(list(dict.fromkeys(samples)))
+        info.samples = list(reader.samples)
     reference = None
     if reference_path:
         reference = ReferenceGenome(reference_path, {b: i.chr2_length for b, i in kb.builds.items()})
         if reference.build_from_length and reference.build_from_length != build_name:
             raise InputError(f"the reference FASTA is {reference.build_from_length} but the VCF is {build_name}",
                              path=str(reference_path), hint="use the FASTA of the build the calls were made on")
+        tx = kb.transcript(build_name)
+        if not reference.covers(tx.start, tx.end):
+            raise InputError(
+                f"the reference FASTA does not cover IL1RN ({build_name} chr2:{tx.start}-{tx.end}); "
+                "it does not match the VCF (another build, or an extract of another region)",
+                path=str(reference_path), hint="use the FASTA the calls were made on, or a chr2 extract covering IL1RN")
     command_line = command_line or " ".join(shlex.quote(a) for a in ["il1rn-annot", *sys.argv[1:]])
     prov = Provenance.new(kb, build_name, info.build.evidence, command_line, date)
     prov.add_input("vcf", path_text, info.sha256)
@@ -90,8 +100,14 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
         prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
     outdir = Path(outdir)
     stem = name or info.name
+    if not stem or stem in (".", "..") or "/" in stem or os.sep in stem or "\0" in stem:
+        # output names come from the input file name (or `name`), never from sample IDs;
+        # a `name` with a path separator would write outside `outdir`
+        raise InputError(f"cannot name the outputs {stem!r}: an output name must be a plain file name",
+                         path=path_text, hint="rename the input file (or pass a name without '/')")
     out = {"vcf": outdir / f"{stem}.il1rn.vcf.gz", "tsv": outdir / f"{stem}.il1rn.tsv",
            "samples": outdir / f"{stem}.samples.tsv", "json": outdir / f"{stem}.il1rn.json"}
+    clean_stale_temps([*out.values(), Path(str(out["vcf"]) + ".tbi")])
 
     n = len(info.samples)
     window = kb.screen_window[build_name]
@@ -104,8 +120,15 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
     try:
         for record in locus_records(info, reader, window):
             records_read += 1
+            try:
+                where = record_where(record)
+            except UnicodeDecodeError:
+                where = f"record at {record.POS}"
             if reference is not None:
                 _check_ref(record, reference, path_text)
+            if n and not record.FORMAT:
+                info.warnings.append(f"{where} has no genotype columns although the header names {n} sample(s): "
+                                     "no sample is called at it")
             genotypes = RecordGenotypes.of(record, n) if n else None
             if genotypes is not None:
                 locus_called |= genotypes.called
@@ -125,7 +148,11 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                     hom = call.zygosity in ("homozygous", "hemizygous")
                     entry["homozygotes"] += int(hom)
                     entry["allele_count"] += 2 if call.zygosity == "homozygous" else 1
-            writer.write(record, per_alt)
+            try:
+                writer.write(record, per_alt)
+            except UnicodeDecodeError:
+                raise InputError("the record is not UTF-8 text", path=path_text, where=where,
+                                 hint="VCF text is UTF-8: convert the file, e.g. `iconv -f latin1 -t utf-8`") from None
         writer.close()
     except BaseException:
         writer.abort()
