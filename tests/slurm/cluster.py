@@ -474,7 +474,8 @@ class _Runner:
                 except subprocess.TimeoutExpired:
                     with contextlib.suppress(ProcessLookupError):
                         p.kill()
-                    p.wait(timeout=5)
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        p.wait(timeout=5)
         self._sweep_leftovers()
         if self.root is not None and not os.environ.get("IL1RN_SLURM_KEEP_TMP"):
             shutil.rmtree(self.root, ignore_errors=True)

@@ -4,6 +4,8 @@ against the live single-node SLURM from conftest.slurm_cluster."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -62,7 +64,7 @@ def test_two_rule_workflow_runs_through_live_slurm(slurm_cluster, tmp_path):
     (tmp_path / "Snakefile").write_text(SNAKEFILE)
     t0 = time.monotonic()
     result = slurm_cluster.snakemake(
-        "--snakefile", "Snakefile", "--slurm-keep-successful-logs", cwd=tmp_path, timeout=300
+        "--snakefile", "Snakefile", "--slurm-keep-successful-logs", cwd=tmp_path, timeout=180
     )
     elapsed = time.monotonic() - t0
     _check_run(slurm_cluster, tmp_path, result)
@@ -81,10 +83,13 @@ def test_two_rule_workflow_runs_through_live_slurm(slurm_cluster, tmp_path):
 def test_repo_profile_runs_through_live_slurm(slurm_cluster, tmp_path):
     """profiles/slurm/config.yaml parses and works (partition via env var)."""
     (tmp_path / "Snakefile").write_text(SNAKEFILE)
-    env = dict(slurm_cluster.env, IL1RN_SLURM_PARTITION=slurm_cluster.partition)
+    env = dict(
+        slurm_cluster.env,
+        IL1RN_SLURM_PARTITION=slurm_cluster.partition,
+        # accounting_storage/none: sacct cannot report job states
+        IL1RN_SLURM_STATUS_COMMAND="squeue",
+    )
     env.pop("IL1RN_SLURM_ACCOUNT", None)  # no accounting -> no account
-    import subprocess
-    import sys
 
     result = subprocess.run(
         [
@@ -94,8 +99,9 @@ def test_repo_profile_runs_through_live_slurm(slurm_cluster, tmp_path):
             "--slurm-init-seconds-before-status-checks", "1",
             "--seconds-between-status-checks", "1",
         ],
-        cwd=tmp_path, env=env, timeout=300, text=True,
+        cwd=tmp_path, env=env, timeout=180, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     _check_run(slurm_cluster, tmp_path, result)
+    assert "Using profile" in result.stdout
     assert f"slurm_partition={slurm_cluster.partition}" in result.stdout
