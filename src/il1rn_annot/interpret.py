@@ -114,7 +114,7 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
     assoc = [f for f in findings if f["classification"] == "association_polymorphism"]
     result = SampleResult(sample=sample, dira_status="", status_sentence="", evidence="",
                           locus_called=True if findings else locus_called,
-                          pathogenic_alleles=[f"{allele_label(f)} ({f['zygosity']})" for f in pl],
+                          pathogenic_alleles=[f"{allele_label(f)} ({f['zygosity']})" for f in _distinct_events(pl)],
                           other_alleles=[f"{allele_label(f)} ({f['zygosity']}; {f['classification']})"
                                          for f in findings if f["classification"] not in PATHOGENIC],
                           association_alleles=[f"{allele_label(f)} ({f['zygosity']})" for f in assoc],

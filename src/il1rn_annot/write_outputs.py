@@ -2,14 +2,19 @@
 
 Every file is written to a temporary name in the target folder and renamed into place only
 when complete, so a run killed half-way never leaves a truncated file that a rerun (or
-Snakemake) would trust. Tables go through pandas for correct quoting of hostile strings.
+Snakemake) would trust. Temporary names are hidden (`.NAME.HOST-PID.XXXX.tmp...`); a run
+that was killed (SIGKILL, node failure) cannot remove its own, so `clean_stale_temps()`
+removes those of dead processes on this host when the same output is written again.
+Tables go through pandas for correct quoting of hostile strings.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,15 +47,65 @@ INFO_FIELDS = {
 }
 
 
+def _temp_prefix(path: Path) -> str:
+    """Hidden temp-name prefix for `path`; host and PID tell a stale temp from a live one."""
+    host = socket.gethostname().split(".")[0].replace("-", "_") or "host"
+    return f".{path.name}.{host}-{os.getpid()}."
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, another user's
+        return True
+    return True
+
+
+def clean_stale_temps(paths: list[Path]) -> list[Path]:
+    """Remove temp files left beside `paths` by killed runs on this host; return them.
+
+    Only names made by `atomic_path` for exactly these outputs are considered, and only when
+    the process that made them (PID in the name) is gone: temps of a live run, or of a run on
+    another host sharing the folder, are left alone.
+    """
+    removed: list[Path] = []
+    host = socket.gethostname().split(".")[0].replace("-", "_") or "host"
+    by_dir: dict[Path, list[str]] = {}
+    for path in paths:
+        by_dir.setdefault(path.parent, []).append(f".{path.name}.{host}-")
+    for folder, prefixes in by_dir.items():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            prefix = next((p for p in prefixes if name.startswith(p)), None)
+            if prefix is None or ".tmp" not in name:
+                continue
+            pid_text = name[len(prefix):].split(".", 1)[0]
+            if not pid_text.isdigit() or _pid_alive(int(pid_text)):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it onto `path` only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + suffix, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp" + suffix, dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        mask = os.umask(0)  # mkstemp creates 0600: give the file the permissions a plain open() would
+        os.umask(mask)
+        os.chmod(tmp_path, 0o666 & ~mask)
         os.replace(tmp_path, path)
     finally:
         if tmp_path.exists():
@@ -67,9 +122,18 @@ def write_json(path: Path, payload: Any) -> None:
 
 
 def write_table(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """Tab-separated table; cells with TAB, quote or newline characters are quoted.
+
+    Python's csv writer quotes a cell holding `\r` only when `\r` is part of the line
+    terminator, but every TSV reader (pandas included) ends a line at a bare `\r`: a
+    sample ID or FILTER value holding one split the row. Such a table is written with
+    every cell quoted (tables without one are unchanged).
+    """
     frame = pd.DataFrame(rows, columns=columns)
+    has_cr = any("\r" in str(value) for row in rows for value in row.values())
     with atomic_path(path) as tmp:
-        frame.to_csv(tmp, sep="\t", index=False, lineterminator="\n")
+        frame.to_csv(tmp, sep="\t", index=False, lineterminator="\n",
+                     quoting=csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL)
 
 
 def _info_value(value: str) -> str:
@@ -100,25 +164,62 @@ def info_values(annotations: list[AlleleAnnotation | None]) -> dict[str, str]:
 
 
 class AnnotatedVcfWriter:
-    """Streams annotated locus records to `NAME.il1rn.vcf.gz` and indexes it on close."""
+    """Streams annotated locus records to `NAME.il1rn.vcf.gz` and indexes it on close.
+
+    Records are formatted by htslib (`str(record)`) into a hidden body file and joined to
+    the header only at close. Two inputs that the bad-input corpus showed to crash a
+    `cyvcf2.Writer` opened up front are handled this way:
+
+    * records using INFO/FORMAT/FILTER tags the header does not declare: htslib reads them
+      (warning "assuming Type=String") and declares each tag in the reader's header as it
+      meets it, but `cyvcf2.Writer` copied the header at open and refuses such a record
+      ("variant to be written has errorcode: 2"). The header taken at close holds the
+      declarations.
+    * unsorted input (read by streaming): tabix cannot index unsorted output, so the body
+      is re-ordered by position at close; only (position, offset) pairs are kept in memory.
+    """
 
     def __init__(self, path: Path, reader: cyvcf2.VCF, header_lines: list[str]) -> None:
         self.path = path
+        self._reader = reader
         for key, description in INFO_FIELDS.items():
             reader.add_info_to_header({"ID": key, "Number": "A", "Type": "String", "Description": description})
         for line in header_lines:
             reader.add_to_header(line)
         self._stack = contextlib.ExitStack()
         self._tmp = self._stack.enter_context(atomic_path(path, suffix=".vcf.gz"))
-        self._writer = cyvcf2.Writer(str(self._tmp), reader, mode="wz")
+        self._body_path = Path(str(self._tmp) + ".body")
+        self._body = open(self._body_path, "wb")
+        self._chroms: dict[str, int] = {}
+        self._keys: list[tuple[int, int, int, int]] = []  # (chrom rank, pos, offset, length)
+        self._offset = 0
+        self._sorted = True
 
     def write(self, record: cyvcf2.Variant, annotations: list[AlleleAnnotation | None]) -> None:
         for key, value in info_values(annotations).items():
             record.INFO[key] = value
-        self._writer.write_record(record)
+        line = str(record).encode("utf-8", "surrogateescape")
+        if not line.endswith(b"\n"):
+            line += b"\n"
+        key = (self._chroms.setdefault(record.CHROM, len(self._chroms)), record.POS, self._offset, len(line))
+        if self._keys and key[:2] < self._keys[-1][:2]:
+            self._sorted = False
+        self._keys.append(key)
+        self._body.write(line)
+        self._offset += len(line)
 
     def close(self) -> None:
-        self._writer.close()
+        self._body.close()
+        with pysam.BGZFile(str(self._tmp), "wb") as out, open(self._body_path, "rb") as body:
+            out.write(self._reader.raw_header.encode("utf-8", "surrogateescape"))
+            if self._sorted:
+                for chunk in iter(lambda: body.read(1 << 20), b""):
+                    out.write(chunk)
+            else:
+                for _, _, offset, length in sorted(self._keys):
+                    body.seek(offset)
+                    out.write(body.read(length))
+        self._body_path.unlink()
         pysam.tabix_index(str(self._tmp), preset="vcf", force=True, keep_original=True,
                           index=str(self._tmp) + ".tbi")
         tbi_tmp = Path(str(self._tmp) + ".tbi")
@@ -127,10 +228,8 @@ class AnnotatedVcfWriter:
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):
-            self._writer.close()
-        tbi_tmp = Path(str(self._tmp) + ".tbi")
-        if tbi_tmp.exists():
-            tbi_tmp.unlink()
-        if self._tmp.exists():
-            self._tmp.unlink()
+            self._body.close()
+        for leftover in (self._body_path, Path(str(self._tmp) + ".tbi"), self._tmp):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
         self._stack.pop_all()

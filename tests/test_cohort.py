@@ -1,0 +1,383 @@
+"""Cohort summary: every sample accounted for, split samples combined, frequencies, escaping, determinism."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import vcf_text
+from il1rn_annot import cohort as cohort_mod
+from il1rn_annot.cli import main
+
+DATE = "2024-01-01T00:00:00Z"
+E77X = "{chrom}\t113131068\t.\tG\tT\t60\tPASS\t.\tGT\t"  # c.229G>T, known DIRA allele
+Q54X = "{chrom}\t113129619\t.\tC\tT\t60\tPASS\t.\tGT\t"  # c.160C>T
+RS419598 = "{chrom}\t113129630\trs419598\tT\tC\t60\tPASS\t.\tGT\t"  # association SNP c.171T>C
+HOSTILE = "<script>alert(1)</script>"
+
+
+def rec(prefix: str, *gts: str) -> str:
+    return prefix + "\t".join(gts)
+
+
+def write(path: Path, records: list[str], samples: list[str], **kw) -> Path:
+    path.write_text(vcf_text(records, samples, **kw))
+    return path
+
+
+def write_sheet(path: Path, rows: list[tuple[str, str]]) -> Path:
+    path.write_text("sample\tvcf\n" + "".join(f"{s}\t{v}\n" for s, v in rows))
+    return path
+
+
+def annotate(inputs: list[str], outdir: str, manifest: str) -> None:
+    rc = main(["annotate", *inputs, "-o", outdir, "--keep-going", "--manifest", manifest, "--date", DATE,
+               "--no-record-command"])
+    assert rc == 0
+
+
+def run_cohort(manifests: list[str], outdir: str, sheet: str | None = None, reports: str | None = None) -> int:
+    argv = ["cohort", "--manifest", *manifests, "-o", outdir, "--date", DATE]
+    if sheet:
+        argv += ["--sample-sheet", sheet]
+    if reports:
+        argv += ["--reports-dir", reports]
+    return main(argv)
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+@pytest.fixture
+def cohort_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small cohort run from the working folder with relative paths, as the workflow does."""
+    monkeypatch.chdir(tmp_path)
+    Path("vcf").mkdir()
+    write(Path("vcf/joint.vcf"), [
+        rec(E77X, "1/1", "0/1", "0/0", "./.", "0/0", "0/0"),
+        rec(RS419598, "0/0", "0/0", "0/0", "./.", "0/1", "0/0"),
+    ], ["J_HOM", "J_HET", "J_REF", "J_NOCALL", "J_ASSOC", "LISTED"])
+    write(Path("vcf/split.snv.vcf"), [rec(E77X, "0/1")], ["SPLIT"])
+    write(Path("vcf/split.sv.vcf"), [rec(Q54X, "0/1")], ["SPLIT"])
+    Path("vcf/broken.vcf.gz").write_text(vcf_text([rec(E77X, "0/1")], ["BROKEN"]))  # plain text named .gz
+    write_sheet(Path("samples.tsv"), [
+        ("SPLIT", "vcf/split.snv.vcf"), ("SPLIT", "vcf/split.sv.vcf"),
+        ("BROKEN", "vcf/broken.vcf.gz"),
+        ("MISSING", "vcf/joint.vcf"),  # not in the joint VCF's header
+        ("LISTED", "./vcf/joint.vcf"),  # the same file written another way
+    ])
+    annotate(["vcf/joint.vcf", "vcf/split.snv.vcf", "vcf/split.sv.vcf", "vcf/broken.vcf.gz"], "ann", "m.json")
+    assert run_cohort(["m.json"], "results/cohort", "samples.tsv", "results/reports") == 0
+    return tmp_path / "results" / "cohort"
+
+
+def test_every_sample_has_one_row_with_the_right_status(cohort_dir: Path) -> None:
+    rows = read_tsv(cohort_dir / "summary.tsv")
+    by = {r["sample"]: r for r in rows}
+    sheet = {"SPLIT", "BROKEN", "MISSING", "LISTED"}
+    joint = {"J_HOM", "J_HET", "J_REF", "J_NOCALL", "J_ASSOC", "LISTED"}
+    assert len(rows) == len(sheet | joint) == len(by)
+    assert set(by) == sheet | joint
+    assert {s: by[s]["dira_status"] for s in by} == {
+        "J_HOM": "consistent_with_DIRA", "SPLIT": "possible_DIRA", "J_HET": "carrier",
+        "BROKEN": "input_error", "MISSING": "input_error", "J_NOCALL": "not_assessable",
+        "J_REF": "no_pathogenic_variant_detected", "J_ASSOC": "no_pathogenic_variant_detected",
+        "LISTED": "no_pathogenic_variant_detected",
+    }
+    assert "sample not in VCF header" in by["MISSING"]["error"]
+    assert "not gzip-compressed" in by["BROKEN"]["error"]
+    assert by["J_NOCALL"]["locus_called"] == "no"
+    assert "association" in by["J_ASSOC"]["other_alleles"].lower() or "c.171T>C" in by["J_ASSOC"]["other_alleles"]
+    # flagged first, then uncertain, input errors, not assessable, negatives; by sample ID within a status
+    rank = {s: i for i, s in enumerate(cohort_mod.SORT_ORDER)}
+    keys = [(rank[r["dira_status"]], r["sample"]) for r in rows]
+    assert keys == sorted(keys)
+    assert [r["sample"] for r in rows][:3] == ["J_HOM", "SPLIT", "J_HET"]
+    # report links for flagged samples only, relative to the summary
+    assert by["J_HOM"]["report"] == "../reports/J_HOM.report.html"
+    assert by["J_REF"]["report"] == "" and by["BROKEN"]["report"] == ""
+
+
+def test_sample_split_across_two_vcfs_is_combined(cohort_dir: Path) -> None:
+    split = {r["sample"]: r for r in read_tsv(cohort_dir / "summary.tsv")}["SPLIT"]
+    assert split["dira_status"] == "possible_DIRA"
+    assert "c.229G>T" in split["pathogenic_alleles"] and "c.160C>T" in split["pathogenic_alleles"]
+    assert split["inputs"] == "vcf/split.snv.vcf;vcf/split.sv.vcf"
+    # each file alone says carrier
+    for name in ("split.snv", "split.sv"):
+        doc = json.loads((cohort_dir.parents[1] / "ann" / f"{name}.il1rn.json").read_text())
+        assert doc["samples"][0]["dira_status"] == "carrier"
+
+
+def test_corrupt_input_does_not_stop_the_others(cohort_dir: Path) -> None:
+    doc = json.loads((cohort_dir / "summary.json").read_text())
+    statuses = {i["input"]: i["status"] for i in doc["inputs"]}
+    assert statuses["vcf/broken.vcf.gz"] == "input_error"
+    assert sum(s == "ok" for s in statuses.values()) == 3
+    assert doc["counts"]["input_error"] == 2 and doc["n_samples"] == 9
+    assert sum(doc["counts"].values()) == doc["n_samples"] == len(doc["samples"])
+
+
+def test_single_file_samples_keep_their_annotation_status(cohort_dir: Path) -> None:
+    """The cohort re-interprets, but a one-file sample must read exactly as its own annotation says."""
+    doc = json.loads((cohort_dir.parents[1] / "ann" / "joint.il1rn.json").read_text())
+    rows = {r["sample"]: r for r in read_tsv(cohort_dir / "summary.tsv")}
+    for entry in doc["samples"]:
+        assert rows[entry["sample"]]["dira_status"] == entry["dira_status"]
+        assert rows[entry["sample"]]["status_sentence"] == entry["status_sentence"]
+
+
+def test_summary_agrees_with_the_report_for_a_split_sample(cohort_dir: Path) -> None:
+    report = pytest.importorskip("il1rn_annot.report")
+    if not all(hasattr(report, n) for n in ("gather_sample", "combine_locus_called", "_dedupe_findings")):
+        pytest.skip("report.py API changed")
+    from il1rn_annot.interpret import interpret_sample
+    ann = cohort_dir.parents[1] / "ann"
+    items = report.gather_sample([ann / "split.snv.il1rn.json", ann / "split.sv.il1rn.json"], "SPLIT")
+    result = interpret_sample("SPLIT", report._dedupe_findings(items),
+                              report.combine_locus_called(i.entry["locus_called"] for i in items if i.entry))
+    row = {r["sample"]: r for r in read_tsv(cohort_dir / "summary.tsv")}["SPLIT"]
+    assert (row["dira_status"], row["status_sentence"]) == (result.dira_status, result.status_sentence)
+    assert row["report"] == f"../reports/{report.safe_name('SPLIT')}.report.html"
+
+
+def test_allele_counts_and_frequencies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(Path("joint.vcf"), [
+        rec(E77X, "1/1", "0/1", "0|1", "0/0", "./."),
+        rec(RS419598, "0/1", "1/1", "0/0", "0/0", "./."),
+    ], ["A", "B", "C", "D", "NOCALL"])
+    annotate(["joint.vcf"], "ann", "m.json")
+    assert run_cohort(["m.json"], "out") == 0
+    alleles = {r["hgvs_c"]: r for r in read_tsv(Path("out/alleles.tsv"))}
+    assert set(alleles) == {"c.229G>T", "c.171T>C"}
+    e77x, rs = alleles["c.229G>T"], alleles["c.171T>C"]
+    assert (e77x["carriers"], e77x["heterozygotes"], e77x["homozygotes"], e77x["allele_count"]) == ("3", "2", "1", "4")
+    assert e77x["allele_number"] == "8"  # 4 samples with the locus called; NOCALL left out
+    assert e77x["allele_frequency"] == "0.500000" and e77x["carrier_frequency"] == "0.750000"
+    assert e77x["call_rate"] == "0.800000"
+    assert e77x["classification"] == "pathogenic" and e77x["known_variant"]
+    assert (rs["carriers"], rs["heterozygotes"], rs["homozygotes"], rs["allele_count"]) == ("2", "1", "1", "3")
+    assert rs["allele_frequency"] == "0.375000" and rs["carrier_frequency"] == "0.500000"
+    assert rs["classification"] == "association_polymorphism"
+    doc = json.loads(Path("out/summary.json").read_text())
+    js = {a["hgvs_c"]: a for a in doc["alleles"]}
+    assert js["c.229G>T"]["allele_frequency"] == 0.5 and js["c.229G>T"]["allele_number"] == 8
+    assert doc["counts"]["consistent_with_DIRA"] == 1 and doc["counts"]["carrier"] == 2
+    assert doc["counts"]["not_assessable"] == 1
+    # association polymorphisms are flagged as non-diagnostic on the page
+    html = Path("out/summary.html").read_text()
+    assert "not diagnostic" in html.lower()
+
+
+def test_sample_counts_once_per_allele_when_two_files_report_it(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(Path("gatk.vcf"), [rec(E77X, "0/1")], ["S1"])
+    write(Path("deepvariant.vcf"), [rec(E77X, "0/1")], ["S1"])
+    write_sheet(Path("sheet.tsv"), [("S1", "gatk.vcf"), ("S1", "deepvariant.vcf")])
+    annotate(["gatk.vcf", "deepvariant.vcf"], "ann", "m.json")
+    assert run_cohort(["m.json"], "out", "sheet.tsv") == 0
+    row = read_tsv(Path("out/summary.tsv"))[0]
+    assert row["dira_status"] == "carrier"  # the same allele twice is not a second allele
+    e77x = read_tsv(Path("out/alleles.tsv"))[0]
+    assert (e77x["carriers"], e77x["allele_count"], e77x["allele_number"]) == ("1", "1", "2")
+
+
+def test_hostile_names_are_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    hostile_id = "rs1<img/src=x/onerror=alert(2)>"
+    vcf = Path("in<b>x&.vcf")
+    write(vcf, [rec(E77X, "0/1", "0/0"),
+                f"{{chrom}}\t113129630\t{hostile_id}\tT\tC\t60\tPASS\t.\tGT\t0/0\t0/1"],
+          [HOSTILE, "plain"])
+    annotate([str(vcf)], "ann", "m.json")
+    assert run_cohort(["m.json"], "out", reports="reports") == 0
+    html = Path("out/summary.html").read_text()
+    assert "<script" not in html.lower()
+    assert "<img" not in html.lower() and "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "in&lt;b&gt;x&amp;.vcf" in html
+    assert "(rs1&lt;img/src=x/onerror=alert(2)&gt;)" in html  # the VCF ID is shown, as text
+    rows = {r["sample"]: r for r in read_tsv(Path("out/summary.tsv"))}
+    assert rows[HOSTILE]["dira_status"] == "carrier"  # the TSV keeps the real ID
+    link = rows[HOSTILE]["report"]
+    assert link.startswith("../reports/") and "<" not in link and "/" not in link[len("../reports/"):]
+
+
+def test_cluster_figure_falls_back_without_figures_module(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    monkeypatch.setitem(sys.modules, "il1rn_annot.figures", None)  # import raises ImportError
+    assert run_cohort(["m.json"], "fallback", "samples.tsv") == 0
+    html = Path("fallback/summary.html").read_text()
+    assert 'aria-label="IL-1 cluster (GRCh38)"' in html and ">IL1RN</text>" in html
+
+
+def test_figure_with_active_content_is_not_inlined(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    figures = pytest.importorskip("il1rn_annot.figures")
+    monkeypatch.setattr(figures, "cluster_svg", lambda *a, **k: '<svg><rect onclick="alert(1)"/></svg>',
+                        raising=False)
+    assert run_cohort(["m.json"], "guarded", "samples.tsv") == 0
+    html = Path("guarded/summary.html").read_text()
+    assert "onclick" not in html and "active content" in html
+    assert any("active content" in w for w in json.loads(Path("guarded/summary.json").read_text())
+               ["provenance"]["warnings"])
+
+
+def test_same_inputs_same_bytes(cohort_dir: Path) -> None:
+    first = {p.name: p.read_bytes() for p in sorted(cohort_dir.iterdir())}
+    assert set(first) == {"summary.tsv", "alleles.tsv", "summary.json", "summary.html"}
+    assert run_cohort(["m.json"], "results/cohort", "samples.tsv", "results/reports") == 0
+    again = {p.name: p.read_bytes() for p in sorted(cohort_dir.iterdir())}
+    assert again == first
+    # another output folder at the same depth: same bytes too (no output path is recorded)
+    assert run_cohort(["m.json"], "results2/cohort", "samples.tsv", "results2/reports") == 0
+    other = {p.name: p.read_bytes() for p in sorted(Path("results2/cohort").iterdir())}
+    assert other == first
+
+
+def test_provenance_records_versions_and_checksums(cohort_dir: Path) -> None:
+    import hashlib
+    doc = json.loads((cohort_dir / "summary.json").read_text())
+    prov = doc["provenance"]
+    assert prov["generated_at"] == DATE and prov["tool_version"] and prov["knowledge_base_version"]
+    assert prov["manifests"][0]["sha256"] == hashlib.sha256(Path("m.json").read_bytes()).hexdigest()
+    assert prov["sample_sheet"]["sha256"] == hashlib.sha256(Path("samples.tsv").read_bytes()).hexdigest()
+    html = (cohort_dir / "summary.html").read_text()
+    assert prov["manifests"][0]["sha256"] in html and "<script" not in html
+
+
+def test_sheet_file_never_annotated_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(Path("a.vcf"), [rec(E77X, "0/1")], ["A"])
+    write_sheet(Path("sheet.tsv"), [("A", "a.vcf"), ("B", "b.vcf")])
+    annotate(["a.vcf"], "ann", "m.json")
+    assert run_cohort(["m.json"], "out", "sheet.tsv") == 0
+    rows = {r["sample"]: r for r in read_tsv(Path("out/summary.tsv"))}
+    assert rows["B"]["dira_status"] == "input_error" and "not found in any manifest" in rows["B"]["error"]
+    assert rows["A"]["dira_status"] == "carrier"
+
+
+def test_unreadable_joint_vcf_outside_the_sheet_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(Path("a.vcf"), [rec(E77X, "0/1")], ["A"])
+    Path("junk.vcf").write_bytes(b"\x00\x01 not a vcf at all\n")
+    annotate(["a.vcf", "junk.vcf"], "ann", "m.json")
+    assert run_cohort(["m.json"], "out") == 0
+    doc = json.loads(Path("out/summary.json").read_text())
+    assert [s["sample"] for s in doc["samples"]] == ["A"]
+    assert any("junk.vcf" in w for w in doc["provenance"]["warnings"])
+    assert "junk.vcf" in Path("out/summary.html").read_text()
+    assert "junk.vcf" in capsys.readouterr().err
+
+
+def test_one_sample_on_two_builds_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(Path("b38.vcf"), [rec(E77X, "0/1")], ["X"])
+    write(Path("b37.vcf"), [rec("{chrom}\t113888645\t.\tG\tT\t60\tPASS\t.\tGT\t", "0/1")], ["X"], build="GRCh37")
+    annotate(["b38.vcf", "b37.vcf"], "ann", "m.json")
+    assert run_cohort(["m.json"], "out") == 0
+    row = read_tsv(Path("out/summary.tsv"))[0]
+    assert row["dira_status"] == "input_error" and "different genome builds" in row["error"]
+
+
+def test_row_count_is_checked(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = cohort_mod.summarise_sample
+
+    def lossy(src, *args, **kwargs):
+        row, counted, drift = real(src, *args, **kwargs)
+        if src.sample == "J_REF":
+            row["sample"] = "J_HET"  # a sample silently replaced by another
+        return row, counted, drift
+
+    monkeypatch.setattr(cohort_mod, "summarise_sample", lossy)
+    with pytest.raises(RuntimeError, match="went missing"):
+        cohort_mod.build_cohort(["m.json"], "samples.tsv", Path("x"), "", kb=_kb())
+
+
+def _kb():
+    from il1rn_annot.knowledge import load_knowledge_base
+    return load_knowledge_base()
+
+
+def test_bad_sample_sheet_and_manifest_are_clear_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("m.json").write_text("{not json")
+    assert run_cohort(["m.json"], "out") == 2
+    assert "manifest" in capsys.readouterr().err
+    write(Path("a.vcf"), [rec(E77X, "0/1")], ["A"])
+    annotate(["a.vcf"], "ann", "m2.json")
+    Path("sheet.tsv").write_text("name,file\nA,a.vcf\n")
+    assert run_cohort(["m2.json"], "out", "sheet.tsv") == 2
+    assert "sample" in capsys.readouterr().err
+
+
+def test_large_cohort_collapses_the_sample_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """2,504 samples (1000 Genomes-sized): the page lists samples needing attention, the TSV all of them."""
+    monkeypatch.chdir(tmp_path)
+    n = 2504
+    samples = [f"HG{i:05d}" for i in range(n)]
+    e77x = ["0/0"] * n
+    rs = ["0/0"] * n
+    for i in range(0, n, 97):
+        e77x[i] = "0/1"
+    e77x[5] = "1/1"
+    for i in range(0, n, 3):
+        rs[i] = "0/1" if i % 2 else "1/1"
+    write(Path("kg.vcf"), [rec(E77X, *e77x), rec(RS419598, *rs)], samples)
+    annotate(["kg.vcf"], "ann", "m.json")
+    start = time.perf_counter()
+    assert run_cohort(["m.json"], "out", reports="reports") == 0
+    elapsed = time.perf_counter() - start
+    rows = read_tsv(Path("out/summary.tsv"))
+    assert len(rows) == n
+    flagged = [r for r in rows if r["dira_status"] in ("consistent_with_DIRA", "carrier")]
+    assert len(flagged) == len(range(0, n, 97)) + 1
+    html = Path("out/summary.html").read_text()
+    assert "only the samples needing attention" in html
+    assert "HG00001" not in html  # a negative sample is not listed on the page
+    assert len(html) < 2_000_000
+    assert elapsed < 30  # generous: a few seconds in practice
+
+
+def test_readable_half_of_a_split_sample_is_kept_visible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SNV file fine, SV file broken: input_error, but the carrier found in the SNV file is not hidden."""
+    monkeypatch.chdir(tmp_path)
+    write(Path("s.snv.vcf"), [rec(E77X, "0/1")], ["S"])
+    Path("s.sv.vcf.gz").write_text("garbage\n")
+    write_sheet(Path("sheet.tsv"), [("S", "s.snv.vcf"), ("S", "s.sv.vcf.gz")])
+    annotate(["s.snv.vcf", "s.sv.vcf.gz"], "ann", "m.json")
+    assert run_cohort(["m.json"], "out", "sheet.tsv", "reports") == 0
+    row = read_tsv(Path("out/summary.tsv"))[0]
+    assert row["dira_status"] == "input_error" and row["partial_status"] == "carrier"
+    assert "c.229G>T" in row["pathogenic_alleles"] and "s.sv.vcf.gz" in row["error"]
+    assert "From the readable input(s) only" in row["status_sentence"]
+    html = Path("out/summary.html").read_text()
+    flagged = html[html.index('id="flagged"'):html.index('id="errors"')]
+    assert ">S</td>" in flagged and "readable inputs: carrier" in flagged
+
+
+def test_a_different_file_with_the_same_name_is_not_matched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("run1").mkdir()
+    Path("run2").mkdir()
+    write(Path("run1/x.vcf"), [rec(E77X, "0/1")], ["X"])
+    write(Path("run2/x.vcf"), [rec(E77X, "1/1")], ["X"])
+    Path("staged").mkdir()
+    Path("staged/x.vcf").write_bytes(Path("run1/x.vcf").read_bytes())  # a copy of the annotated file
+    write_sheet(Path("sheet.tsv"), [("X", "run2/x.vcf")])
+    annotate(["run1/x.vcf"], "ann", "m.json")
+    assert run_cohort(["m.json"], "out", "sheet.tsv") == 0
+    row = read_tsv(Path("out/summary.tsv"))[0]
+    assert row["dira_status"] == "input_error" and "not found in any manifest" in row["error"]
+    write_sheet(Path("sheet2.tsv"), [("X", "staged/x.vcf")])
+    assert run_cohort(["m.json"], "out2", "sheet2.tsv") == 0
+    assert read_tsv(Path("out2/summary.tsv"))[0]["dira_status"] == "carrier"
