@@ -134,7 +134,7 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
             sentence = f"Homozygous {cls} IL1RN variant {allele_label(f)}: consistent with DIRA."
         return _done(result, "consistent_with_DIRA", sentence,
                      f"{allele_label(f)} is {f['zygosity']} ({f['genotype'] or 'CN=' + str(f.get('copy_number'))}); "
-                     f"classification {f['classification']}: {f['classification_evidence']}. DIRA is autosomal "
+                     f"classification {f['classification']}: {f['classification_evidence'].rstrip('.')}. DIRA is autosomal "
                      "recessive: biallelic loss of IL1RN." + _filter_note(pl) + assoc_text)
     alleles = _distinct_events(pl)
     distinct = {f["allele_id"]: f for f in alleles}
@@ -163,7 +163,7 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
         return _done(result, "carrier",
                      f"Heterozygous carrier of IL1RN {allele_label(f)}{partial}: carrier of DIRA (autosomal "
                      "recessive); no second pathogenic allele detected.",
-                     f"one P/LP allele: {f['classification_evidence']}." + _filter_note(pl) + assoc_text)
+                     f"one P/LP allele: {f['classification_evidence'].rstrip('.')}." + _filter_note(pl) + assoc_text)
     if result.locus_called is False:
         return _done(result, "not_assessable",
                      "IL1RN locus not assessable: no genotype was called at the locus for this sample.",

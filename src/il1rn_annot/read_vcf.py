@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,8 @@ class VcfInput:
     has_sv_header: bool
     fileformat: str
     warnings: list[str] = field(default_factory=list)
+    #: lines before the first record in a text VCF (line numbers of records in errors); None for BCF
+    header_line_count: int | None = None
 
     @property
     def name(self) -> str:
@@ -51,7 +54,7 @@ class VcfInput:
 
     @property
     def is_gvcf(self) -> bool:
-        return any(line.startswith("##GVCFBlock") or "<NON_REF>" in line or "ID=*," in line
+        return any(line.startswith("##GVCFBlock") or "<NON_REF>" in line
                    for line in self.header_lines) or self.path.name.endswith((".g.vcf.gz", ".g.vcf", ".gvcf.gz"))
 
 
@@ -77,6 +80,10 @@ def _sniff(path: Path) -> tuple[str, bytes]:
         head = handle.read(65536)
     if not head:
         raise InputError("file is empty", path=str(path), hint="check that the caller finished and wrote its output")
+    if head.startswith(b"\xef\xbb\xbf"):
+        raise InputError("the file starts with a UTF-8 byte-order mark (BOM), which htslib does not accept",
+                         path=str(path), where="line 1",
+                         hint="remove it, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE` (saved by a Windows editor?)")
     if head[:2] == b"\x1f\x8b":
         is_bgzf = len(head) >= 18 and head[3] & 4 and head[12:14] == b"BC"
         try:
@@ -103,6 +110,33 @@ def _sniff(path: Path) -> tuple[str, bytes]:
     return "vcf", head
 
 
+def _check_final_newline(path: Path) -> None:
+    """A plain VCF that does not end in a newline was cut off mid-record.
+
+    htslib reads the cut record without complaint: a GT `1/1` cut to `1` reads as a
+    hemizygous call, one cut inside FORMAT as no call, so a truncated file would give a
+    wrong answer instead of an error (bgzipped files are covered by the BGZF EOF check).
+    """
+    with open(path, "rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        last = handle.read(1)
+    if last != b"\n":
+        raise InputError("the file does not end with a newline: the last record is cut off "
+                         "(an interrupted copy or caller run?)", path=str(path), where="last line",
+                         hint="copy or re-create the file; if it is complete, add the final newline (`echo >> FILE`)")
+
+
+def _gzip_truncated(path: Path) -> bool:
+    """True when a gzip/BGZF stream cannot be read to its end (error path only: reads it all)."""
+    try:
+        with gzip.open(path, "rb") as handle:
+            while handle.read(1 << 20):
+                pass
+    except (OSError, EOFError, zlib.error):
+        return True
+    return False
+
+
 def _header_text(path: Path, fmt: str, head: bytes) -> str:
     """The raw header text, read before htslib so its faults can be named precisely."""
     if fmt == "bcf":
@@ -112,6 +146,15 @@ def _header_text(path: Path, fmt: str, head: bytes) -> str:
     try:
         with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:  # type: ignore[operator]
             for number, line in enumerate(handle, start=1):
+                if number == 1 and not line.startswith("##fileformat=VCF"):
+                    shown = line.rstrip("\r\n")[:60]
+                    raise InputError(f"not a VCF: the first line is {shown!r}, not '##fileformat=VCFv4.x'",
+                                     path=str(path), where="line 1",
+                                     hint="give a VCF/BCF file; if this is one, restore its ##fileformat line "
+                                          "(htslib needs it)")
+                if "\ufffd" in line:
+                    raise InputError("the header is not UTF-8 text", path=str(path), where=f"line {number}",
+                                     hint="VCF text is UTF-8: convert it, e.g. `iconv -f latin1 -t utf-8`")
                 if not line.startswith("#"):
                     raise InputError("no '#CHROM' header line before the first record", path=str(path),
                                      where=f"line {number}",
@@ -135,6 +178,12 @@ def _check_header_text(path: Path, text: str) -> None:
     if "\r\n" in text:
         raise InputError("Windows (CRLF) line endings", path=str(path), where="header",
                          hint="convert with `dos2unix` or `sed -i 's/\\r$//'` and compress again")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.startswith("##") and "=<" in line and (line.count('"') - line.count('\\"')) % 2:
+            # htslib then swallows the following lines into the quoted value, and reads the
+            # #CHROM line as a record: its own error names the wrong line
+            raise InputError("unbalanced double quote in a header line", path=str(path), where=f"line {number}",
+                             hint="close the quoted value (or remove the quote character) in that line")
     chrom_line = text.rstrip("\n").split("\n")[-1]
     if not chrom_line.startswith("#CHROM"):
         return
@@ -144,6 +193,10 @@ def _check_header_text(path: Path, text: str) -> None:
         raise InputError(f"the #CHROM line has columns {columns[:9]}, not the eight VCF columns",
                          path=str(path), where="#CHROM line", hint="is the file tab-separated?")
     samples = columns[9:]
+    if len(columns) == 9:
+        raise InputError("the #CHROM line has a FORMAT column but no sample columns", path=str(path),
+                         where="#CHROM line", hint="a sites-only VCF ends the #CHROM line at INFO: remove FORMAT, "
+                                                   "or add the sample columns")
     seen: set[str] = set()
     duplicates = sorted({s for s in samples if s in seen or seen.add(s)})  # type: ignore[func-returns-value]
     if duplicates:
@@ -153,6 +206,110 @@ def _check_header_text(path: Path, text: str) -> None:
     if empty:
         raise InputError(f"empty sample name in column {empty[0]}", path=str(path), where="#CHROM line",
                          hint="name every sample column")
+
+
+def _index_max_offset(index_path: str) -> int | None:
+    """Largest BGZF virtual offset a .tbi/.csi index points to (None: no records indexed).
+
+    Raises ValueError when the file is not a readable tabix/CSI index.
+    """
+    data = gzip.decompress(Path(index_path).read_bytes())
+    view = memoryview(data)
+    pos = 0
+
+    def take(fmt: str) -> tuple[int, ...]:
+        nonlocal pos
+        size = struct.calcsize(fmt)
+        if pos + size > len(view):
+            raise ValueError("index ends early")
+        values = struct.unpack_from(fmt, view, pos)
+        pos += size
+        return values
+
+    magic = bytes(view[:4])
+    pos = 4
+    if magic == b"TBI\x01":
+        n_ref = take("<i")[0]
+        take("<6i")
+        l_nm = take("<i")[0]
+        pos += l_nm
+        pseudo, has_loffset, with_intervals = 37450, False, True
+    elif magic == b"CSI\x01":
+        _, depth, l_aux = take("<3i")
+        pos += l_aux
+        n_ref = take("<i")[0]
+        pseudo, has_loffset, with_intervals = ((1 << ((depth + 1) * 3)) - 1) // 7 + 1, True, False
+    else:
+        raise ValueError("not a tabix (.tbi) or CSI (.csi) index")
+    best: int | None = None
+    for _ in range(n_ref):
+        for _ in range(take("<i")[0]):
+            bin_id = take("<I")[0]
+            if has_loffset:
+                take("<Q")
+            n_chunk = take("<i")[0]
+            chunks = [take("<2Q") for _ in range(n_chunk)]
+            ends = [chunks[0][1]] if bin_id == pseudo and chunks else [c[1] for c in chunks]
+            for value in ends:
+                best = value if best is None else max(best, value)
+        if with_intervals:
+            pos += 8 * take("<i")[0]
+    return best
+
+
+def _last_block_starts(data_path: Path) -> list[int]:
+    """Offsets of the BGZF blocks at the end of the file, last data block first, then any
+    empty blocks after it, then the EOF block. Found by chaining block headers back from
+    the EOF marker within the last two maximal blocks (cheap for any file size)."""
+    size = os.path.getsize(data_path)
+    tail_start = max(0, size - 2 * 65536 - 2 * len(BGZF_EOF))
+    with open(data_path, "rb") as handle:
+        handle.seek(tail_start)
+        tail = handle.read()
+    ends: dict[int, tuple[int, int]] = {}  # block end -> (block start, uncompressed size)
+    at = tail.find(b"\x1f\x8b\x08\x04")
+    while at != -1:
+        if at + 18 <= len(tail) and tail[at + 12:at + 16] == b"BC\x02\x00":
+            bsize = struct.unpack_from("<H", tail, at + 16)[0]
+            block_end = at + bsize + 1
+            if block_end <= len(tail):
+                isize = struct.unpack_from("<I", tail, block_end - 4)[0]
+                ends[tail_start + block_end] = (tail_start + at, isize)
+        at = tail.find(b"\x1f\x8b\x08\x04", at + 1)
+    starts = [size - len(BGZF_EOF)]
+    cursor = starts[0]
+    while cursor in ends:
+        begin, isize = ends[cursor]
+        starts.insert(0, begin)
+        if isize:
+            break
+        cursor = begin
+    return starts
+
+
+def _index_problem(index_path: str, data_path: Path) -> str | None:
+    """Why the index does not belong to the data file, or None when it plausibly does.
+
+    A correct index's last record ends in the file's last non-empty BGZF block (or at a
+    later block boundary), so its largest virtual offset points there. An index of another
+    file (renamed, re-compressed, or appended to after indexing) fails this almost always;
+    htslib itself would follow the offsets and silently return the wrong records or none.
+    """
+    try:
+        best = _index_max_offset(index_path)
+    except (OSError, EOFError, zlib.error, ValueError, struct.error) as exc:
+        return f"it cannot be read as an index ({exc})"
+    if best is None:
+        return None
+    size = os.path.getsize(data_path)
+    compressed = best >> 16
+    if compressed > size - len(BGZF_EOF):
+        return f"it points to byte {compressed:,}, beyond the end of the data ({size:,} bytes)"
+    starts = _last_block_starts(data_path)
+    if len(starts) > 1 and compressed not in starts:
+        return (f"its last record ends in the block at byte {compressed:,}, but the data's last block "
+                f"starts at byte {starts[0]:,}")
+    return None
 
 
 def _index_for(path: Path, fmt: str) -> str | None:
@@ -175,9 +332,14 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
     fmt, head = _sniff(path)
     header_text = _header_text(path, fmt, head)
     _check_header_text(path, header_text)
+    if fmt == "vcf":
+        _check_final_newline(path)
     try:
         reader = cyvcf2.VCF(str(path), gts012=False, lazy=False)
     except Exception as exc:  # htslib/cyvcf2 raise bare OSError/Exception types
+        if fmt != "vcf" and _gzip_truncated(path):
+            raise InputError("the compressed data ends early: the file is truncated (an interrupted copy or "
+                             "caller run?)", path=str(path), hint="copy or re-create the file") from None
         raise InputError(f"htslib cannot parse the file ({exc})", path=str(path),
                          hint="check it with `bcftools view -h`; is it a VCF/BCF?") from None
     raw_header = reader.raw_header
@@ -204,13 +366,26 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
     index_path = _index_for(path, fmt)
     warnings = list(build.warnings)
     if index_path and os.path.getmtime(index_path) < os.path.getmtime(path):
-        warnings.append(f"index {Path(index_path).name} is older than the data file and was not trusted; "
-                        "a temporary index was built (re-index with `tabix -p vcf` or `bcftools index`)")
+        warnings.append(f"index {Path(index_path).name} is older than the data file and was not trusted: "
+                        "the file was read without it (re-index with `tabix -p vcf` or `bcftools index`)")
         index_path = None
-    samples = list(reader.samples)
+    if index_path:
+        problem = _index_problem(index_path, path)
+        if problem:
+            warnings.append(f"index {Path(index_path).name} does not match the data file and was not trusted: "
+                            f"{problem}; the file was read without it (re-index with `tabix -p vcf` or "
+                            "`bcftools index`)")
+            index_path = None
+    try:
+        samples = list(reader.samples)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"a sample name is not UTF-8 text ({exc.object[max(0, exc.start - 20):exc.end + 20]!r})",
+                         path=str(path), where="#CHROM line",
+                         hint="VCF text is UTF-8: convert it, e.g. `bcftools reheader` or `iconv -f latin1 -t utf-8`") from None
     info = VcfInput(path=path, format=fmt, sha256=sha256_of(path), samples=samples, contig=contig,
                     contig_lengths=contig_lengths, header_lines=header_lines, build=build,
-                    index_path=index_path, has_sv_header=has_sv, fileformat=fileformat, warnings=warnings)
+                    index_path=index_path, has_sv_header=has_sv, fileformat=fileformat, warnings=warnings,
+                    header_line_count=header_text.count("\n") if header_text else None)
     return info, reader
 
 

@@ -1,0 +1,766 @@
+"""A sample's lab report: one self-contained HTML file and a PDF made from the same HTML.
+
+Input is one or more annotation JSONs (`il1rn-annot annotate`); a sample may appear in
+several (SNVs from GATK + deletions from Manta), so its findings are gathered from every
+file and interpreted together with `interpret.interpret_sample`. All clinical text comes
+from the knowledge base; the template adds only the report's structure, the method's limits
+and generic wording about recessive inheritance.
+
+Safety and reproducibility:
+
+* Jinja2 with autoescape on for everything; sample IDs, VCF IDs, paths and lab settings are
+  never marked safe. The only markup inserted as-is is the SVG drawn by `figures`, which
+  escapes its own labels.
+* The HTML is self-contained: inline CSS, inline SVG, the lab logo as a data: URI; no
+  scripts, web fonts or remote images. The PDF renderer is given a URL fetcher that refuses
+  anything but data: URIs, so a report never reaches the network.
+* The output file name is derived from the sample ID but sanitised (`safe_name`): it can
+  never leave the output folder.
+* Same inputs + same `--date` give byte-identical HTML, and byte-identical PDF (the PDF's
+  creation/modification dates come from `--date`, its /ID is a hash of its content).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import TOOL_NAME, __version__
+from .errors import InputError
+from .figures import CLASS_NAMES, cluster_svg, exon_svg
+from .interpret import PATHOGENIC, SampleResult, interpret_sample
+from .knowledge import KnowledgeBase, Reference
+from .provenance import generated_at
+
+SUPPORTED_SCHEMA = "1.0"
+DELETION_TYPES = ("sv_deletion", "cnv", "cnv_loss")
+LAB_KEYS = ("lab_name", "lab_address", "logo", "reviewers", "footer", "report_title")
+DEFAULT_TITLE = "IL1RN gene analysis report"
+LOGO_MAX_BYTES = 2_000_000
+FIGURE_WIDTH = 760  # px; the A4 text width is ~680 px, so labels print near their nominal size
+CLASS_ORDER = ("pathogenic", "likely_pathogenic", "uncertain_significance", "likely_benign", "benign",
+               "association_polymorphism")
+
+STATUS_LABELS = {
+    "consistent_with_DIRA": "Consistent with DIRA",
+    "possible_DIRA": "Possible DIRA: phase of the two alleles not established",
+    "carrier": "Heterozygous carrier (autosomal recessive condition)",
+    "uncertain_significance": "Variant of uncertain significance",
+    "no_pathogenic_variant_detected": "No pathogenic IL1RN variant detected",
+    "not_assessable": "Not assessable",
+    "input_error": "Input error",
+}
+ZYGOSITY_NOTES = {
+    "partial": "one allele called, the other missing",
+    "hemizygous": "one copy present",
+}
+INHERITANCE = {"autosomal_recessive": "autosomal recessive", "autosomal_dominant": "autosomal dominant"}
+
+
+# ----------------------------------------------------------------------------------------
+# small helpers
+
+
+def safe_name(sample: str, max_length: int = 80) -> str:
+    """A file-name stem for `sample` that stays inside the output folder.
+
+    Keeps letters, digits, '.', '_' and '-'; everything else (path separators, spaces, HTML,
+    control characters) becomes '_'; leading dots are removed so the name can be neither
+    hidden nor '..'. When anything had to change, 8 hex digits of the ID's SHA-256 are
+    appended so that different IDs ('a/b', 'a b') cannot overwrite each other's report.
+    """
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", sample)
+    cleaned = cleaned.lstrip(".-_")[:max_length].rstrip(".")
+    if cleaned != sample or not cleaned:
+        digest = hashlib.sha256(sample.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        cleaned = f"{cleaned}-{digest}" if cleaned else f"sample-{digest}"
+    return cleaned
+
+
+def _fmt_int(n: Any) -> str:
+    return f"{int(n):,}"
+
+
+def _short_allele(seq: str, keep: int = 8) -> str:
+    if len(seq) <= 2 * keep + 4:
+        return seq
+    return f"{seq[:keep]}…({len(seq):,} bp)"
+
+
+def _percent(fraction: float | None) -> str:
+    if fraction is None:
+        return ""
+    value = 100 * float(fraction)
+    if value == 0:
+        return "0%"
+    if value < 1:
+        return f"{value:.1f}%"
+    return f"{value:.0f}%"
+
+
+def _words(term: str) -> str:
+    return term.replace("_", " ")
+
+
+def _is_deletion(f: dict[str, Any]) -> bool:
+    return bool(f.get("deleted_genes")) or f.get("il1rn_overlap") is not None or f["variant_type"] in DELETION_TYPES
+
+
+def _parse_date(text: str | None) -> tuple[str, str]:
+    """(date for display, W3C timestamp for the PDF metadata) from --date or the pinned/real now."""
+    raw = (text or generated_at(None)).strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            day = _dt.date.fromisoformat(raw)
+            stamp = _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc)
+        else:
+            stamp = _dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            if stamp.tzinfo is None:
+                stamp = stamp.replace(tzinfo=_dt.timezone.utc)
+            stamp = stamp.astimezone(_dt.timezone.utc)
+    except ValueError:
+        raise InputError(f"report date '{raw}' is not a date", where="--date",
+                         hint="give YYYY-MM-DD or an ISO 8601 timestamp such as 2026-01-31T09:00:00Z") from None
+    return stamp.strftime("%Y-%m-%d"), stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ----------------------------------------------------------------------------------------
+# lab settings
+
+
+def load_lab_config(path: str | os.PathLike[str] | None) -> dict[str, Any]:
+    """Lab settings from YAML (keys LAB_KEYS), with defaults; the logo becomes a data: URI."""
+    lab: dict[str, Any] = {"lab_name": "", "lab_address": "", "logo": None, "reviewers": [], "footer": "",
+                           "report_title": DEFAULT_TITLE}
+    if path is None:
+        return normalise_lab(lab, None)
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            doc = yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise InputError("lab configuration file not found", path=str(path)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", path=str(path)) from None
+    if doc is None:
+        doc = {}
+    if not isinstance(doc, dict):
+        raise InputError("the lab configuration must be a mapping of keys to values", path=str(path),
+                         hint="keys: " + ", ".join(LAB_KEYS))
+    unknown = sorted(set(doc) - set(LAB_KEYS))
+    if unknown:
+        raise InputError(f"unknown key(s) {', '.join(map(str, unknown))}", path=str(path),
+                         hint="allowed keys: " + ", ".join(LAB_KEYS))
+    lab.update({k: v for k, v in doc.items() if v is not None})
+    return normalise_lab(lab, path.parent, source=str(path))
+
+
+def normalise_lab(lab: dict[str, Any] | None, base_dir: Path | None, source: str = "lab settings") -> dict[str, Any]:
+    """Check types, read the logo, and return the settings the template uses."""
+    lab = dict(lab or {})
+    out: dict[str, Any] = {}
+    for key in ("lab_name", "lab_address", "footer", "report_title"):
+        value = lab.get(key) or ""
+        if not isinstance(value, (str, int, float)):
+            raise InputError(f"'{key}' must be text", path=source)
+        out[key] = str(value).strip()
+    out["report_title"] = out["report_title"] or DEFAULT_TITLE
+    out["address_lines"] = [line.strip() for line in out["lab_address"].splitlines() if line.strip()]
+    reviewers = lab.get("reviewers") or []
+    if not isinstance(reviewers, list):
+        raise InputError("'reviewers' must be a list of names (or of {name, role})", path=source)
+    out["reviewers"] = []
+    for entry in reviewers:
+        if isinstance(entry, dict):
+            name, role = str(entry.get("name") or "").strip(), str(entry.get("role") or "").strip()
+        elif isinstance(entry, (str, int, float)):
+            name, role = str(entry).strip(), ""
+        else:
+            raise InputError("each reviewer must be a name or a mapping with name and role", path=source)
+        if name or role:
+            out["reviewers"].append({"name": name, "role": role})
+    out["logo_uri"] = _logo_data_uri(lab.get("logo"), base_dir, source) if lab.get("logo") else None
+    return out
+
+
+def _logo_data_uri(logo: Any, base_dir: Path | None, source: str) -> str:
+    path = Path(str(logo)).expanduser()
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the logo {path}: {exc.strerror or exc}", path=source, where="logo") from None
+    if len(data) > LOGO_MAX_BYTES:
+        raise InputError(f"the logo {path} is {len(data):,} bytes", path=source, where="logo",
+                         hint=f"use an image under {LOGO_MAX_BYTES // 1_000_000} MB")
+    head = data[:512].lstrip()
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        mime = "image/png"
+    elif data.startswith(b"\xff\xd8\xff"):
+        mime = "image/jpeg"
+    elif b"<svg" in data[:4096] and (head.startswith(b"<") or head.startswith(b"\xef\xbb\xbf<")):
+        mime = "image/svg+xml"
+    else:
+        raise InputError(f"the logo {path} is not a PNG, JPEG or SVG image", path=source, where="logo")
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+# ----------------------------------------------------------------------------------------
+# reading the annotation JSONs
+
+
+@dataclass
+class SampleInFile:
+    """One annotation JSON and what it says about the sample."""
+
+    json_path: str
+    doc: dict[str, Any]
+    entry: dict[str, Any] | None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load_annotation(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read one annotation JSON, refusing anything that is not one."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            doc = json.load(handle)
+    except FileNotFoundError:
+        raise InputError("annotation JSON not found", path=str(path)) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not a JSON file: {exc}", path=str(path),
+                         hint="give the NAME.il1rn.json written by `il1rn-annot annotate`") from None
+    if not isinstance(doc, dict) or not {"provenance", "samples", "alleles"} <= set(doc):
+        raise InputError("not an il1rn-annot annotation JSON (no provenance/alleles/samples)", path=str(path),
+                         hint="give the NAME.il1rn.json written by `il1rn-annot annotate`")
+    if str(doc.get("schema_version")) != SUPPORTED_SCHEMA:
+        raise InputError(f"annotation schema version {doc.get('schema_version')!r} is not supported "
+                         f"(this tool reads {SUPPORTED_SCHEMA})", path=str(path),
+                         hint="re-annotate the VCF with this version of il1rn-annot")
+    return doc
+
+
+def gather_sample(paths: list[Path], sample: str) -> list[SampleInFile]:
+    """The sample's entry and full findings in each JSON; InputError if no JSON holds it."""
+    out: list[SampleInFile] = []
+    seen: dict[str, list[str]] = {}
+    read: set[Path] = set()
+    for path in paths:
+        if path.resolve() in read:  # the same file named twice counts once
+            continue
+        read.add(path.resolve())
+        doc = load_annotation(path)
+        names = [str(s.get("sample")) for s in doc["samples"]]
+        seen[str(path)] = names
+        entry = next((s for s in doc["samples"] if s.get("sample") == sample), None)
+        item = SampleInFile(str(path), doc, entry)
+        if entry is not None:
+            alleles = {a["allele_id"]: a for a in doc["alleles"]}
+            for f in entry.get("findings") or []:
+                merged = {**alleles.get(f.get("allele_id"), {}), **f}
+                merged.setdefault("source", (doc["provenance"].get("inputs") or [{}])[0].get("path", str(path)))
+                out_f = {k: v for k, v in merged.items()
+                         if k not in ("carriers", "homozygotes", "allele_count", "called_samples")}
+                item.findings.append(out_f)
+        out.append(item)
+    if not any(i.entry is not None for i in out):
+        listing = "; ".join(f"{p}: {', '.join(n[:8])}{' ...' if len(n) > 8 else ''}" if n else f"{p}: no samples"
+                            for p, n in seen.items())
+        raise InputError(f"sample '{sample}' is not in the annotation file(s) "
+                         f"{', '.join(str(p) for p in paths)}", hint=f"samples found: {listing}")
+    builds = {i.doc["provenance"].get("build") for i in out if i.entry is not None}
+    if len(builds) > 1:
+        raise InputError(f"the annotation files of sample '{sample}' are on different genome builds "
+                         f"({', '.join(sorted(map(str, builds)))})",
+                         hint="annotate every VCF of a sample on the same build")
+    return out
+
+
+def combine_locus_called(values: Iterable[bool | None]) -> bool | None:
+    """True if any file says True, False if all say False, None otherwise."""
+    values = list(values)
+    if any(v is True for v in values):
+        return True
+    if values and all(v is False for v in values):
+        return False
+    return None
+
+
+def _dedupe_findings(items: list[SampleInFile]) -> list[dict[str, Any]]:
+    """A sample's findings over all files; the same call read twice (same file given twice) counts once."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for item in items:
+        for f in item.findings:
+            key = (f.get("source"), f.get("allele_id"), f.get("genotype"), f.get("copy_number"))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# building the template context
+
+
+class _RefBook:
+    """References cited in the report, numbered in order of first citation."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.order: list[str] = []
+
+    def cite(self, ref_ids: Iterable[str]) -> list[dict[str, Any]]:
+        out = []
+        for rid in ref_ids:
+            ref = self.kb.references.get(rid)
+            if ref is None:
+                continue
+            if rid not in self.order:
+                self.order.append(rid)
+            out.append(self._short(ref))
+        return out
+
+    def _short(self, ref: Reference) -> dict[str, Any]:
+        who = f"{ref.first_author} {ref.year}" if ref.first_author and ref.year else (
+            f"PMID {ref.pmid}" if ref.pmid else ref.id)
+        return {"number": self.order.index(ref.id) + 1, "who": who, "pmid": ref.pmid, "pmid_url": ref.pubmed_url,
+                "doi": ref.doi, "doi_url": ref.doi_url}
+
+    def listing(self) -> list[dict[str, Any]]:
+        out = []
+        for n, rid in enumerate(self.order, start=1):
+            ref = self.kb.references[rid]
+            out.append({"number": n, "citation": ref.citation, "pmid": ref.pmid, "pmid_url": ref.pubmed_url,
+                        "doi": ref.doi, "doi_url": ref.doi_url,
+                        "unverified": ref.status != "verified",
+                        "status": {"citation_only": "citation read; no identifier could be confirmed",
+                                   "identifier_from_notes": "identifier from curation notes; full citation not "
+                                                            "verified"}.get(ref.status, ref.status)})
+        return out
+
+
+def _variant_cell(f: dict[str, Any]) -> dict[str, Any]:
+    """How the variant column reads: HGVS first, then the genomic call as written."""
+    end = f.get("end")
+    ref, alt = str(f.get("ref", "")), str(f.get("alt", ""))
+    genomic = f"{f['chrom']}:{_fmt_int(f['pos'])} {_short_allele(ref)}>{_short_allele(alt)}"
+    if alt.startswith("<") and end:
+        genomic += f" (END {_fmt_int(end)})"
+    detail = ""
+    if _is_deletion(f):
+        title = f"deletion {f['chrom']}:{_fmt_int(int(f['pos']) + 1)}-{_fmt_int(end)}"
+        if f.get("hgvs_c"):
+            title = f"{f['hgvs_c']} ({title})"
+        genes = [g["gene"] for g in f.get("deleted_genes") or []]
+        detail = f"removes {', '.join(genes)}" if genes else "removes no cluster gene"
+    else:
+        title = f.get("hgvs_c") or genomic
+    return {
+        "hgvs_c": f.get("hgvs_c") or "",
+        "hgvs_p": f.get("hgvs_p") or "",
+        "title": title,
+        "detail": detail,
+        "genomic": genomic,
+        "transcript": f.get("transcript") or "",
+        "gene": f.get("gene") or "",
+        "vcf_id": f.get("vcf_id") or "",
+    }
+
+
+def _finding_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, refs: _RefBook,
+                  several_sources: bool) -> list[dict[str, Any]]:
+    def order(f: dict[str, Any]) -> tuple[Any, ...]:
+        cls = f.get("classification", "")
+        return (CLASS_ORDER.index(cls) if cls in CLASS_ORDER else len(CLASS_ORDER), int(f["pos"]),
+                str(f.get("allele_id")), str(f.get("source")))
+
+    rows = []
+    for f in sorted(findings, key=order):
+        known = kb.variants.get(f.get("known_variant") or "")
+        cited = refs.cite(f.get("references") or [])
+        cited_pmids = {c["pmid"] for c in cited if c["pmid"]}
+        extra_pmids = [p for p in f.get("pmids") or [] if p not in cited_pmids]
+        zyg = f.get("zygosity", "")
+        call = [f"GT {f['genotype']}"] if f.get("genotype") not in (None, "", ".") else []
+        if f.get("copy_number") is not None:
+            call.append(f"CN {f['copy_number']}")
+        if f.get("depth") is not None:
+            call.append(f"depth {f['depth']}")
+        if f.get("phased") and f.get("phase_set") is not None:
+            call.append(f"phase set {f['phase_set']}")
+        cls = f.get("classification", "")
+        rows.append({
+            "variant": _variant_cell(f),
+            "zygosity": zyg,
+            "zygosity_note": ZYGOSITY_NOTES.get(zyg, ""),
+            "call": ", ".join(call),
+            "consequence": [_words(c) for c in f.get("consequence") or []],
+            "classification": cls,
+            "classification_label": CLASS_NAMES.get(cls, _words(cls)),
+            "basis": (f"curated allele ({known.id})" if known else
+                      "rule-based, not in the knowledge base" + (": review before reporting"
+                                                                  if cls in PATHOGENIC + ("uncertain_significance",)
+                                                                  else "")),
+            "evidence": f.get("classification_evidence") or "",
+            "refs": cited,
+            "extra_pmids": [{"pmid": p, "url": f"https://pubmed.ncbi.nlm.nih.gov/{p}/"} for p in extra_pmids],
+            "notes": list(dict.fromkeys(f.get("notes") or [])),
+            "filter": f.get("filter") if f.get("filter") not in ("PASS", ".", None, "") else "",
+            "source": Path(str(f.get("source", ""))).name if several_sources else "",
+        })
+    return rows
+
+
+def _deletion_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, build: str) -> list[dict[str, Any]]:
+    tx = kb.transcript(build)
+    rows = []
+    for f in sorted((f for f in findings if _is_deletion(f)), key=lambda f: (int(f["pos"]), str(f["allele_id"]))):
+        start, end = int(f["pos"]) + 1, int(f["end"])
+        exons = list(f.get("exons_affected") or [])
+        ro = f.get("reciprocal_overlap_2q13")
+        rows.append({
+            "label": f.get("hgvs_c") or "",
+            "span": f"{f['chrom']}:{_fmt_int(start)}-{_fmt_int(end)}",
+            "start": start, "end": end,
+            "size": _fmt_int(end - start + 1),
+            "zygosity": f.get("zygosity", ""),
+            "copy_number": f.get("copy_number"),
+            "genes": [{"gene": g["gene"], "percent": _percent(g.get("fraction"))}
+                      for g in f.get("deleted_genes") or []],
+            "il1rn_percent": _percent(f.get("il1rn_overlap")),
+            "exons": (", ".join(map(str, exons)) + f" of {len(tx.exons)}") if exons else "none (no exon removed)",
+            "reciprocal": "" if ro is None else f"{float(ro):.3f}",
+            "matches_2q13": ro is not None and float(ro) >= 0.5,
+            "imprecise": bool(f.get("imprecise")),
+            "classification_label": CLASS_NAMES.get(f.get("classification", ""), f.get("classification", "")),
+            "classification": f.get("classification", ""),
+        })
+    return rows
+
+
+def _figure_inputs(findings: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    deletions, variants = [], []
+    seen: set[str] = set()
+    for f in sorted(findings, key=lambda f: (int(f["pos"]), str(f["allele_id"]))):
+        if f["allele_id"] in seen:
+            continue
+        seen.add(f["allele_id"])
+        if _is_deletion(f):
+            deletions.append({"start": int(f["pos"]) + 1, "end": int(f["end"]),
+                              "label": f.get("hgvs_c") or f"deletion {f['chrom']}:{int(f['pos']) + 1:,}-{int(f['end']):,}",
+                              "zygosity": f.get("zygosity", "")})
+        else:
+            label = f.get("hgvs_c") or f"{f['chrom']}:{f['pos']} {_short_allele(str(f['ref']), 4)}>" \
+                                       f"{_short_allele(str(f['alt']), 4)}"
+            if f.get("hgvs_p") and f["hgvs_p"] != "p.?":
+                label += f" {f['hgvs_p']}"
+            variants.append({"pos": int(f["pos"]), "label": label, "classification": f.get("classification", "")})
+    return deletions, variants
+
+
+def _build_evidence(text: str) -> dict[str, Any]:
+    parts = [p.strip() for p in str(text or "").split(";") if p.strip()]
+    shown = parts[:2]
+    return {"shown": shown, "more": len(parts) - len(shown)}
+
+
+def _condition_view(cond: Any, refs: _RefBook) -> dict[str, Any]:
+    return {
+        "id": cond.id, "name": cond.name, "summary": cond.summary, "omim": cond.omim,
+        "omim_url": f"https://omim.org/entry/{cond.omim}" if cond.omim else None,
+        "inheritance": INHERITANCE.get(cond.inheritance or "", _words(cond.inheritance or "")),
+        "features": [{"label": label, "hpo": hpo} for label, hpo in cond.features],
+        "treatment": cond.treatment, "similar_to": cond.similar_to, "synonyms": list(cond.synonyms),
+        "refs": refs.cite(cond.references),
+    }
+
+
+def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab: dict[str, Any],
+                  report_date: str, report_stamp: str) -> dict[str, Any]:
+    """Everything the template shows, as plain data (no markup apart from the figures)."""
+    present = [i for i in items if i.entry is not None]
+    findings = _dedupe_findings(present)
+    locus_called = combine_locus_called(i.entry.get("locus_called") for i in present)  # type: ignore[union-attr]
+    result: SampleResult = interpret_sample(sample, findings, locus_called)
+    first = present[0].doc
+    prov = first["provenance"]
+    build = str(prov.get("build"))
+    refs = _RefBook(kb)
+    sources = {str(f.get("source")) for f in findings}
+
+    inputs = []
+    seen_inputs: set[tuple[str, str]] = set()
+    for item in present:
+        p = item.doc["provenance"]
+        for inp in p.get("inputs") or []:
+            key = (str(inp.get("path")), str(inp.get("sha256")))
+            if key in seen_inputs:
+                continue
+            seen_inputs.add(key)
+            inputs.append({"role": inp.get("role", ""), "path": inp.get("path", ""), "sha256": inp.get("sha256", ""),
+                           "json": item.json_path})
+
+    files = []
+    warnings: list[str] = []
+    for item in present:
+        p, locus, entry = item.doc["provenance"], item.doc.get("locus") or {}, item.entry or {}
+        called = entry.get("locus_called")
+        files.append({
+            "json": item.json_path,
+            "vcf": next((i.get("path") for i in p.get("inputs") or [] if i.get("role") == "vcf"), ""),
+            "records": locus.get("records_read"),
+            "gvcf": locus.get("gvcf"),
+            "format": locus.get("format", ""),
+            "locus_called": {True: "yes", False: "no", None: "unknown"}.get(called, "unknown"),
+            "status": entry.get("dira_status", ""),
+            "generated_at": p.get("generated_at", ""),
+            "tool_version": p.get("tool_version", ""),
+            "kb_version": p.get("knowledge_base_version", ""),
+            "build": p.get("build", ""),
+            "build_evidence": _build_evidence(p.get("build_evidence", "")),
+        })
+        for w in p.get("warnings") or []:
+            warnings.append(f"{Path(item.json_path).name}: {w}" if len(present) > 1 else str(w))
+    kb_versions = sorted({str(f["kb_version"]) for f in files})
+    if kb_versions != [kb.version]:
+        warnings.append(f"The annotation file(s) were made with knowledge base {', '.join(kb_versions)}; this "
+                        f"report uses knowledge base {kb.version} for clinical text. Classifications are those of "
+                        f"the annotation files: re-annotate with the current knowledge base before sign-off.")
+    tool_versions = sorted({str(f["tool_version"]) for f in files})
+    absent = [i.json_path for i in items if i.entry is None]
+
+    finding_rows = _finding_rows(findings, kb, refs, len(sources) > 1)
+    deletion_rows = _deletion_rows(findings, kb, build)
+    fig_dels, fig_vars = _figure_inputs(findings)
+    cluster = exon = None
+    if fig_dels:
+        cluster = Markup(cluster_svg(kb, build, fig_dels, fig_vars, width=FIGURE_WIDTH))
+    if findings:
+        exon = Markup(exon_svg(kb, build, fig_vars, fig_dels, width=FIGURE_WIDTH))
+
+    status = result.dira_status
+    flagged = status in ("consistent_with_DIRA", "possible_DIRA", "carrier")
+    mendelian = [c for c in kb.conditions.values() if c.is_diagnostic]
+    dira = kb.conditions.get("DIRA") or (mendelian[0] if mendelian else None)
+    dira_view = _condition_view(dira, refs) if (flagged and dira is not None) else None
+
+    assoc_found = []
+    for f in findings:
+        if f.get("classification") != "association_polymorphism":
+            continue
+        known = kb.variants.get(f.get("known_variant") or "")
+        conds = [kb.conditions[c] for c in f.get("conditions") or [] if c in kb.conditions]
+        assoc_found.append({
+            "name": known.name if known and known.name else (f.get("vcf_id") or ""),
+            "rsid": f.get("known_variant") if str(f.get("known_variant", "")).startswith("rs") else (
+                f.get("vcf_id") if str(f.get("vcf_id", "")).startswith("rs") else ""),
+            "hgvs": " ".join(x for x in (f.get("hgvs_c"), f.get("hgvs_p")) if x) or _variant_cell(f)["genomic"],
+            "zygosity": f.get("zygosity", ""),
+            "note": f.get("classification_evidence") or "",
+            "conditions": [c.name for c in conds],
+            "refs": refs.cite(f.get("references") or []),
+        })
+    assoc_conditions = [_condition_view(c, refs) for c in kb.conditions.values() if not c.is_diagnostic]
+    untyped = [{"id": v.id, "name": v.name or v.label, "note": v.note or "",
+                "conditions": [kb.conditions[c].name for c in v.conditions if c in kb.conditions]}
+               for v in kb.variants.values() if v.is_association and not v.typed_from_vcf]
+
+    region = next((v for v in kb.variants.values() if v.type == "region_deletion"), None)
+    window = kb.screen_window.get(build)
+    gvcf_any = any(f["gvcf"] for f in files)
+    limits = [
+        "A deletion or duplication is seen only if the variant caller reported it. A VCF from a small-variant "
+        "caller alone (e.g. GATK HaplotypeCaller, DeepVariant) does not show deletions of whole exons or of the "
+        "2q13 region; those need a structural-variant or copy-number caller (e.g. Manta, DELLY, GATK gCNV).",
+    ]
+    for v in untyped:
+        limits.append(f"{v['name']} ({v['id']}): {v['note']}")
+    if region is not None:
+        limits.append("The published ~175 kb 2q13 deletion has approximate breakpoints. "
+                      + (region.note or "They are not given in the curated sources.")
+                      + " A called deletion is matched to it by reciprocal overlap of at least 0.5.")
+    limits += [
+        "Variants absent from the knowledge base are classified by a transparent rule on the predicted "
+        "consequence (loss of function: likely pathogenic; protein-altering: uncertain significance; silent or "
+        "non-coding: likely benign). Such classifications are not a full ACMG/AMP assessment and need review by a "
+        "clinical scientist.",
+        "Without a reference FASTA, HGVS names of indels are given at the caller's left-aligned position, and "
+        "protein changes of novel variants may be missing.",
+        f"Only the IL1RN locus is analysed ({first.get('locus', {}).get('contig', '')}:"
+        f"{_fmt_int(window[0]) if window else ''}-{_fmt_int(window[1]) if window else ''}, {build}); other "
+        "genes of autoinflammatory disease are not assessed.",
+    ]
+    if not gvcf_any:
+        limits.append("The input is a variant-only VCF: reference (no-variant) genotypes are not recorded, so the "
+                      "absence of a variant is evidence of absence only where the locus was covered; depth at "
+                      "the locus is not shown.")
+
+    evidence = re.sub(r"\.\.(?=\s|$)", ".", result.evidence)  # "...2011.." from nested sentences
+    report_id_src = json.dumps([sample, sorted(i["sha256"] for i in inputs), kb.sha256, report_stamp])
+    tx = kb.transcript(build)
+    region_text = (f"{first.get('locus', {}).get('contig', '')}:{_fmt_int(window[0])}-{_fmt_int(window[1])}"
+                   if window else "")
+    return {
+        "title": lab["report_title"],
+        "lab": lab,
+        "sample": sample,
+        "report_date": report_date,
+        "report_stamp": report_stamp,
+        "report_id": hashlib.sha256(report_id_src.encode()).hexdigest()[:12].upper(),
+        "tool": {"name": TOOL_NAME, "version": __version__, "annotation_versions": tool_versions},
+        "kb": {"name": kb.name, "version": kb.version, "curation_date": kb.curation_date, "sha256": kb.sha256,
+               "annotation_versions": kb_versions},
+        "build": build,
+        "build_evidence": _build_evidence(prov.get("build_evidence", "")),
+        "inputs": inputs,
+        "files": files,
+        "absent_from": absent,
+        "status": {"code": status, "label": STATUS_LABELS.get(status, _words(status)),
+                   "sentence": result.status_sentence, "evidence": evidence, "flagged": flagged},
+        "per_file_status_differs": len(present) > 1,
+        "findings": finding_rows,
+        "deletions": deletion_rows,
+        "cluster_svg": cluster,
+        "exon_svg": exon,
+        "dira": dira_view,
+        "assoc_found": assoc_found,
+        "assoc_conditions": assoc_conditions,
+        "untyped": untyped,
+        "locus_called": {True: "yes", False: "no", None: "unknown"}[result.locus_called],
+        "locus_records": sum(int(f["records"] or 0) for f in files),
+        "gvcf_any": gvcf_any,
+        "warnings": list(dict.fromkeys(warnings)),
+        "limits": limits,
+        "references": refs.listing(),
+        "transcript": {"refseq": tx.refseq, "ensembl": kb.transcript_info.get("ensembl", ""),
+                       "protein": kb.transcript_info.get("protein_refseq", "")},
+        "region": region_text,
+        "pathogenic_count": sum(1 for f in findings if f.get("classification") in PATHOGENIC),
+    }
+
+
+# ----------------------------------------------------------------------------------------
+# rendering and writing
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("il1rn_annot", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["words"] = _words
+    return env
+
+
+def render_html(context: dict[str, Any]) -> str:
+    return _environment().get_template("report.html.j2").render(**context)
+
+
+def _data_only_fetcher() -> Any:
+    """WeasyPrint URL fetcher for data: URIs only: the report never reaches the network or the disk."""
+    try:
+        from weasyprint.urls import URLFetcher  # WeasyPrint >= 68: a class with allowed_protocols
+    except ImportError:  # pragma: no cover - older WeasyPrint: a plain function
+        from weasyprint import default_url_fetcher
+
+        def fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+            if url.startswith("data:"):
+                return default_url_fetcher(url, *args, **kwargs)
+            raise ValueError(f"external resource refused in a self-contained report: {url[:80]}")
+        return fetch
+    return URLFetcher(allowed_protocols=("data",))
+
+
+def write_pdf(html: str, target: Path) -> None:
+    """PDF from the report HTML with WeasyPrint (metadata dates come from the HTML's meta tags)."""
+    import logging
+
+    from weasyprint import HTML
+    logger = logging.getLogger("weasyprint")
+    previous = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        document = HTML(string=html, base_url=None, url_fetcher=_data_only_fetcher()).render()
+        pdf = document.write_pdf(pdf_identifier=True)
+    finally:
+        logger.setLevel(previous)
+    _atomic_write(target, pdf)
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def write_report(annotation_jsons: list[Path], sample: str, outdir: Path, kb: KnowledgeBase,
+                 lab: dict[str, Any] | None = None, date: str | None = None, pdf: bool = True) -> dict[str, Path]:
+    """Write `SAFE_SAMPLE.report.html` (and `.pdf`) into `outdir`; return {'html': path, 'pdf': path}.
+
+    `lab` is either the output of `load_lab_config` or a raw mapping with the same keys
+    (then a relative logo path is read relative to the working directory).
+    """
+    paths = [Path(p) for p in annotation_jsons]
+    if not paths:
+        raise InputError("no annotation JSON given")
+    if lab is None or "logo_uri" not in lab:
+        lab = normalise_lab(lab, None)
+    report_date, stamp = _parse_date(date)
+    items = gather_sample(paths, sample)
+    context = build_context(items, sample, kb, lab, report_date, stamp)
+    html = render_html(context)
+
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    stem = safe_name(sample)
+    out = {"html": outdir / f"{stem}.report.html"}
+    if pdf:
+        out["pdf"] = outdir / f"{stem}.report.pdf"
+    for target in out.values():
+        if not _inside(target, outdir) or target.parent.resolve() != outdir.resolve():
+            raise InputError(f"report file name for sample '{sample}' would leave the output folder")
+    _atomic_write(out["html"], html.encode("utf-8"))
+    if pdf:
+        write_pdf(html, out["pdf"])
+    return out
+
+
+def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    """`il1rn-annot report JSON [JSON...] --sample S -o OUTDIR [--lab-config YAML] [--date D] [--no-pdf]`."""
+    lab = load_lab_config(getattr(args, "lab_config", None))
+    outputs = write_report([Path(p) for p in args.annotations], args.sample, Path(args.outdir), kb, lab=lab,
+                           date=getattr(args, "date", None), pdf=not getattr(args, "no_pdf", False))
+    for kind in ("html", "pdf"):
+        if kind in outputs:
+            print(outputs[kind])
+    sys.stdout.flush()
+    return 0

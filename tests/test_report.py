@@ -1,0 +1,393 @@
+"""The sample report: content, escaping, file names, determinism, PDF and a real browser render.
+
+Every case starts from a small VCF with real GRCh38 coordinates, annotated by the package
+itself, so the report is tested on the JSON the annotator really writes.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from il1rn_annot.cli import main as cli_main
+from il1rn_annot.errors import InputError
+from il1rn_annot.interpret import interpret_sample
+from il1rn_annot.pipeline import annotate_file
+from il1rn_annot.report import load_annotation, load_lab_config, safe_name, write_report
+
+DATE = "2026-01-15"
+ANNOT_DATE = "2026-01-01T00:00:00Z"
+GRCH38_CHR2 = 242193529
+
+E77X_HOM = "chr2\t113131068\t.\tG\tT\t50\tPASS\t.\tGT:DP\t1/1:30"
+SPLICE_HET = "chr2\t113131159\t.\tT\tG\t50\tPASS\t.\tGT:DP\t0/1:40"
+RS419598_HOM = "chr2\t113129630\trs419598\tT\tC\t50\tPASS\t.\tGT:DP\t1/1:35"
+DEL175_HOM = ("chr2\t112959500\tMantaDEL:1\tT\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113134600;SVLEN=-175100;IMPRECISE;"
+              "CIPOS=-150,150;CIEND=-120,120\tGT\t1/1")
+DEL_EX23_HET = "chr2\t113128556\tDEL31\tC\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113131157;SVLEN=-2601\tGT\t0/1"
+
+
+def vcf(records: list[str], samples: list[str], contig_length: int = GRCH38_CHR2) -> str:
+    header = [
+        "##fileformat=VCFv4.2",
+        f"##contig=<ID=chr2,length={contig_length}>",
+        '##INFO=<ID=END,Number=1,Type=Integer,Description="End position">',
+        '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="SV type">',
+        '##INFO=<ID=SVLEN,Number=.,Type=Integer,Description="SV length">',
+        '##INFO=<ID=IMPRECISE,Number=0,Type=Flag,Description="Imprecise">',
+        '##INFO=<ID=CIPOS,Number=2,Type=Integer,Description="CI around POS">',
+        '##INFO=<ID=CIEND,Number=2,Type=Integer,Description="CI around END">',
+        '##ALT=<ID=DEL,Description="Deletion">',
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">',
+        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *samples]),
+    ]
+    return "\n".join(header + records) + "\n"
+
+
+def annotate(tmp: Path, name: str, records: list[str], samples: list[str], kb) -> Path:
+    path = tmp / f"{name}.vcf"
+    path.write_text(vcf(records, samples))
+    result = annotate_file(path, tmp, kb, date=ANNOT_DATE, command_line="il1rn-annot")
+    return Path(result.outputs["json"])
+
+
+class _Text(HTMLParser):
+    """Visible text and the tags of an HTML document (entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def parse(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    return parser
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", " ".join(parse(html).parts))
+
+
+@pytest.fixture(scope="module")
+def jsons(tmp_path_factory, kb) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("annot")
+    return {
+        "e77x": annotate(tmp, "gatk.E77X", [RS419598_HOM.replace("1/1", "0/1"), E77X_HOM], ["PAT_E77X"], kb),
+        "assoc": annotate(tmp, "gatk.ASSOC", [RS419598_HOM], ["ASSOC_ONLY"], kb),
+        "del175": annotate(tmp, "manta.DEL175", [DEL175_HOM], ["DEL175"], kb),
+        "splice": annotate(tmp, "gatk.URB", [SPLICE_HET], ["URB"], kb),
+        "sv": annotate(tmp, "delly.URB", [DEL_EX23_HET], ["URB"], kb),
+    }
+
+
+@pytest.fixture(scope="module")
+def e77x_report(jsons, kb, tmp_path_factory) -> dict[str, Path]:
+    return write_report([jsons["e77x"]], "PAT_E77X", tmp_path_factory.mktemp("rep"), kb, date=DATE, pdf=True)
+
+
+# ----------------------------------------------------------------------------------------
+# content
+
+
+def test_dira_case_shows_status_variant_context_and_links(e77x_report, jsons):
+    html = e77x_report["html"].read_text()
+    text = text_of(html)
+    expected = next(s for s in load_annotation(jsons["e77x"])["samples"] if s["sample"] == "PAT_E77X")
+    assert expected["dira_status"] == "consistent_with_DIRA"
+    assert expected["status_sentence"] in text
+    assert "status-consistent_with_DIRA" in html  # the coloured status box
+    assert "c.229G>T" in text and "p.(Glu77Ter)" in text
+    assert "chr2:113,131,068 G>T" in text
+    assert "homozygous" in text
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/19494218/"' in html
+    # clinical context from the knowledge base
+    assert "Deficiency of the interleukin-1 receptor antagonist" in text
+    assert "anakinra" in text
+    assert "NOMID" in text and "HP:0002754" in text and "autosomal recessive" in text
+    # header: build, its evidence, tool and KB versions, input checksum
+    inputs = load_annotation(jsons["e77x"])["provenance"]["inputs"]
+    assert inputs[0]["sha256"] in text
+    assert "GRCh38" in text and "##contig chr2 length 242,193,529" in text
+    assert "il1rn-annot 0.1.0" in text and "2026.11.1" in text
+    assert DATE in text
+    # the association SNP is listed in its own, labelled section
+    assert "Association studies — not diagnostic" in text
+    assert "rs419598" in text
+    # scope and limits, references, sign-off
+    assert "rs2234663" in text and "not typed from short-read vcfs" in text.lower()
+    assert "approximate" in text and "rule" in text
+    assert "Aksentijevich I" in text and 'href="https://doi.org/10.1056/NEJMoa0807865"' in html
+    assert "Signature" in text and "Reported by" in text and "Authorised by" in text
+
+
+def test_association_only_case_is_not_reported_as_dira(jsons, kb, tmp_path):
+    out = write_report([jsons["assoc"]], "ASSOC_ONLY", tmp_path, kb, date=DATE, pdf=False)
+    html = out["html"].read_text()
+    text = text_of(html)
+    assert "status-no_pathogenic_variant_detected" in html
+    assert "No pathogenic IL1RN variant detected" in text
+    result = text_of(html[html.index('id="result"'):html.index('id="findings"')])
+    assert "DIRA" not in result
+    assert "anakinra" not in text.lower()
+    assert 'id="clinical"' not in html
+    assert "Association studies — not diagnostic" in text
+    assert "Microvascular complications of diabetes 4" in text
+    assert "rs419598" in text and "c.171T>C" in text
+
+
+def test_deletion_case_lists_genes_and_draws_the_figures(jsons, kb, tmp_path):
+    out = write_report([jsons["del175"]], "DEL175", tmp_path, kb, date=DATE, pdf=False)
+    html = out["html"].read_text()
+    text = text_of(html)
+    for gene in ("IL36G", "IL36A", "IL36B", "IL36RN", "IL1F10", "IL1RN"):
+        assert f"{gene} (100%)" in text
+    assert "175,100 bp deleted" in text
+    assert "1, 2, 3, 4 of 4" in text
+    assert "matches the published ~175 kb deletion" in text
+    assert "imprecise breakpoints" in text
+    assert html.count("<svg") == 2  # cluster + exon diagrams, inline
+    cluster = html[html.index("<svg"):html.index("</svg>")]
+    for gene in ("IL1A", "IL1B", "IL37", "PSD4", "PAX8"):
+        assert f">{gene}</text>" in cluster
+    assert "homozygous deletion" in cluster
+    assert "anakinra" in text
+
+
+def test_sample_in_two_files_is_interpreted_together(jsons, kb, tmp_path):
+    per_file = [next(s for s in load_annotation(jsons[k])["samples"] if s["sample"] == "URB")["dira_status"]
+                for k in ("splice", "sv")]
+    assert per_file == ["carrier", "carrier"]
+    out = write_report([jsons["splice"], jsons["sv"]], "URB", tmp_path, kb, date=DATE, pdf=False)
+    html = out["html"].read_text()
+    text = text_of(html)
+    assert "status-possible_DIRA" in html
+    assert "c.318+2T>G" in text and "2,601 bp deleted" in text
+    assert "Phase not established" in text
+    # both inputs with checksums, and each file's own status
+    for key in ("splice", "sv"):
+        assert load_annotation(jsons[key])["provenance"]["inputs"][0]["sha256"] in text
+    assert text.count("carrier") >= 2
+
+
+def test_reinterpretation_matches_interpret_sample(jsons, kb, tmp_path):
+    docs = [load_annotation(jsons[k]) for k in ("splice", "sv")]
+    findings = [f for d in docs for s in d["samples"] if s["sample"] == "URB" for f in s["findings"]]
+    expected = interpret_sample("URB", findings, True)
+    html = write_report([jsons["splice"], jsons["sv"]], "URB", tmp_path, kb, date=DATE, pdf=False)["html"].read_text()
+    assert expected.status_sentence in text_of(html)
+
+
+def test_not_assessable_sample(kb, tmp_path):
+    path = annotate(tmp_path, "joint", [E77X_HOM.replace("1/1:30", "1/1:30\t./.:0")], ["A", "NOCALL"], kb)
+    html = write_report([path], "NOCALL", tmp_path / "out", kb, date=DATE, pdf=False)["html"].read_text()
+    text = text_of(html)
+    assert "status-not_assessable" in html and "not assessable" in text
+    assert "anakinra" not in text.lower()
+    assert "locus called for this sample: no" in text
+
+
+# ----------------------------------------------------------------------------------------
+# errors
+
+
+def test_unknown_sample_names_sample_and_files(jsons, kb, tmp_path):
+    with pytest.raises(InputError) as info:
+        write_report([jsons["e77x"], jsons["assoc"]], "NOBODY", tmp_path, kb, date=DATE, pdf=False)
+    message = str(info.value)
+    assert "NOBODY" in message and str(jsons["e77x"]) in message and str(jsons["assoc"]) in message
+    assert "PAT_E77X" in message  # the hint lists the samples that are there
+    assert not list(tmp_path.iterdir())
+
+
+def test_not_an_annotation_json(tmp_path, kb):
+    bad = tmp_path / "x.json"
+    bad.write_text("{not json")
+    with pytest.raises(InputError, match="not a JSON"):
+        write_report([bad], "S", tmp_path, kb, pdf=False)
+    bad.write_text('{"a": 1}')
+    with pytest.raises(InputError, match="not an il1rn-annot annotation JSON"):
+        write_report([bad], "S", tmp_path, kb, pdf=False)
+
+
+def test_bad_date_is_an_input_error(jsons, kb, tmp_path):
+    with pytest.raises(InputError, match="--date"):
+        write_report([jsons["e77x"]], "PAT_E77X", tmp_path, kb, date="15/01/2026", pdf=False)
+
+
+def test_files_on_different_builds_are_refused(jsons, kb, tmp_path):
+    grch37 = tmp_path / "grch37.vcf"
+    grch37.write_text(vcf(["chr2\t113888645\t.\tG\tT\t50\tPASS\t.\tGT:DP\t0/1:30"], ["URB"],
+                          contig_length=243199373))
+    other = Path(annotate_file(grch37, tmp_path, kb, date=ANNOT_DATE).outputs["json"])
+    with pytest.raises(InputError, match="different genome builds"):
+        write_report([jsons["splice"], other], "URB", tmp_path / "out", kb, pdf=False)
+
+
+# ----------------------------------------------------------------------------------------
+# escaping and file names
+
+
+def test_html_in_sample_id_and_vcf_fields_is_escaped(kb, tmp_path):
+    sample = "<script>alert(1)</script>"
+    record = E77X_HOM.replace("\t.\tG\tT", "\t<img/src=x/onerror=alert(2)>\tG\tT")
+    path = annotate(tmp_path, "evil", [record], [sample], kb)
+    lab = load_lab_config(_write(tmp_path / "lab.yaml", 'lab_name: "<b>Lab</b> & <script>x()</script>"\n'
+                                 'footer: "<i>f</i>"\nreviewers: ["<u>Dr Who</u>"]\n'))
+    out = write_report([path], sample, tmp_path / "out", kb, lab=lab, date=DATE, pdf=True)
+    html = out["html"].read_text()
+    tags = {tag for tag, _ in parse(html).tags}
+    assert "script" not in tags and "img" not in tags and "b" not in tags and "u" not in tags
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img/src=x/onerror=alert(2)&gt;" in html
+    assert sample in text_of(html)  # displayed as the real ID
+    assert "<" not in out["html"].name and out["html"].parent == tmp_path / "out"
+    # the SVG labels built from the data are escaped too (well-formed, no raw '<' in text)
+    for svg in re.findall(r"<svg.*?</svg>", html, flags=re.S):
+        import xml.etree.ElementTree as ET
+        ET.fromstring(svg)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("sample", ["../../evil", "../..", "a/../../b c", "/etc/passwd", ".hidden", "x\\..\\y"])
+def test_sample_id_cannot_leave_outdir(jsons, kb, tmp_path, sample):
+    # a VCF whose sample column holds the hostile name
+    path = annotate(tmp_path, "s", [E77X_HOM], [sample], kb)
+    outdir = tmp_path / "deep" / "out"
+    out = write_report([path], sample, outdir, kb, date=DATE, pdf=False)
+    assert out["html"].parent == outdir
+    assert out["html"].resolve().parent == outdir.resolve()
+    assert not out["html"].name.startswith(".")
+    assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["out"]
+    assert htmllib.escape(sample, quote=False) in out["html"].read_text()
+
+
+def test_safe_name_properties():
+    names = ["PATIENT_1", "a/b", "a_b", "a b", "../x", "", ".", "é", "<script>"]
+    safe = [safe_name(n) for n in names]
+    assert safe[0] == "PATIENT_1"
+    assert len(set(safe)) == len(safe)  # no two IDs share a report file
+    for s in safe:
+        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", s), s
+    assert len(safe_name("x" * 500)) <= 90
+
+
+# ----------------------------------------------------------------------------------------
+# self-contained, deterministic, PDF
+
+
+def test_html_is_self_contained(e77x_report):
+    html = e77x_report["html"].read_text()
+    parsed = parse(html)
+    assert not [t for t, _ in parsed.tags if t in ("script", "link", "iframe", "object", "embed")]
+    for tag, attrs in parsed.tags:
+        src = attrs.get("src")
+        assert src is None or src.startswith("data:"), (tag, src)
+    assert "@import" not in html and "url(" not in html and "@font-face" not in html
+    assert "@page" in html and "counter(page)" in html
+
+
+def test_same_inputs_same_date_give_identical_bytes(e77x_report, jsons, kb, tmp_path):
+    again = write_report([jsons["e77x"]], "PAT_E77X", tmp_path / "b", kb, date=DATE, pdf=True)
+    assert again["html"].read_bytes() == e77x_report["html"].read_bytes()
+    assert again["pdf"].read_bytes() == e77x_report["pdf"].read_bytes()
+    a = write_report([jsons["del175"]], "DEL175", tmp_path / "c", kb, date=DATE, pdf=False)
+    b = write_report([jsons["del175"]], "DEL175", tmp_path / "d", kb, date=DATE, pdf=False)
+    assert a["html"].read_bytes() == b["html"].read_bytes()
+    c = write_report([jsons["del175"]], "DEL175", tmp_path / "e", kb, date="2026-02-01", pdf=False)
+    assert c["html"].read_bytes() != a["html"].read_bytes()
+
+
+def test_pdf_has_pages_sample_and_status(e77x_report):
+    from pypdf import PdfReader
+    reader = PdfReader(str(e77x_report["pdf"]))
+    assert len(reader.pages) >= 1
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
+    assert "PAT_E77X" in text
+    assert "CONSISTENT WITH DIRA" in text.upper()
+    assert "c.229G>T" in text
+    assert re.search(r"Page 1 of \d+", text)
+    assert reader.metadata.get("/CreationDate", "").startswith("D:20260115")
+
+
+def test_lab_config_is_used(jsons, kb, tmp_path):
+    from PIL import Image
+    Image.new("RGB", (40, 20), (20, 60, 120)).save(tmp_path / "logo.png")
+    config = _write(tmp_path / "lab.yaml", (
+        "lab_name: North Genomics Laboratory\n"
+        "lab_address: |\n  1 Hospital Road\n  Newtown NT1 1AA\n"
+        "logo: logo.png\n"
+        "reviewers:\n  - {name: Dr A Smith, role: Clinical scientist}\n  - Dr B Jones\n"
+        "footer: Accredited laboratory 1234\n"
+        "report_title: IL1RN test report\n"))
+    out = write_report([jsons["e77x"]], "PAT_E77X", tmp_path / "out", kb, lab=load_lab_config(config),
+                       date=DATE, pdf=True)
+    html = out["html"].read_text()
+    text = text_of(html)
+    for expected in ("North Genomics Laboratory", "1 Hospital Road", "Newtown NT1 1AA", "Dr A Smith",
+                     "Clinical scientist", "Dr B Jones", "Accredited laboratory 1234", "IL1RN test report"):
+        assert expected in text
+    assert 'src="data:image/png;base64,' in html
+    from pypdf import PdfReader
+    reader = PdfReader(str(out["pdf"]))
+    assert len(reader.pages[0].images) == 1  # the logo made it into the PDF
+    pdf_text = " ".join(p.extract_text() for p in reader.pages)
+    assert "North Genomics Laboratory" in pdf_text and "Accredited laboratory 1234" in pdf_text
+    with pytest.raises(InputError, match="unknown key"):
+        load_lab_config(_write(tmp_path / "bad.yaml", "lab_nme: typo\n"))
+    with pytest.raises(InputError, match="logo"):
+        load_lab_config(_write(tmp_path / "nologo.yaml", "logo: missing.png\n"))
+
+
+def test_cli_report(jsons, tmp_path, capsys):
+    out = tmp_path / "cli"
+    assert cli_main(["report", str(jsons["e77x"]), "--sample", "PAT_E77X", "-o", str(out), "--date", DATE,
+                     "--no-pdf"]) == 0
+    assert (out / "PAT_E77X.report.html").exists() and not (out / "PAT_E77X.report.pdf").exists()
+    assert cli_main(["report", str(jsons["e77x"]), "--sample", "NOBODY", "-o", str(out)]) == 2
+    assert "NOBODY" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------------------
+# a real browser
+
+
+@pytest.mark.browser
+def test_chromium_renders_the_report(e77x_report, tmp_path):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("chromium is not on PATH (install Debian's chromium to run the browser render test)")
+    from PIL import Image
+    png = tmp_path / "shot.png"
+    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={png}", "--window-size=1200,2000",
+           e77x_report["html"].resolve().as_uri()]
+    subprocess.run(cmd, check=True, timeout=60, capture_output=True)
+    image = Image.open(png).convert("RGB")
+    assert image.size == (1200, 2000)
+    colours = image.getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 50  # text, status box, table shading, figure
+    extrema = image.getextrema()
+    assert any(low < 100 for low, _ in extrema)  # dark text, not a blank white page
+    white = sum(count for count, rgb in colours if rgb == (255, 255, 255))
+    assert white < 0.95 * image.size[0] * image.size[1]
