@@ -30,7 +30,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -40,6 +39,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import TOOL_NAME, __version__
+from .write_outputs import atomic_path
 from .errors import InputError
 from .figures import CLASS_NAMES, cluster_svg, exon_svg
 from .interpret import PATHOGENIC, SampleResult, interpret_sample
@@ -703,15 +703,9 @@ def write_pdf(html: str, target: Path) -> None:
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write bytes through the package's one atomic writer (temp file + rename, umask permissions)."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
 
 
 def _inside(path: Path, folder: Path) -> bool:
