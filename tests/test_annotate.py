@@ -174,3 +174,14 @@ def test_polymorphism_is_never_a_diagnosis(tmp_path, kb):
     sample = result.samples[0]
     assert sample.dira_status == "no_pathogenic_variant_detected"
     assert "not diagnostic" in sample.status_sentence and "consistent with" not in sample.status_sentence.lower()
+
+
+def test_every_demo_output_validates_against_the_published_json_schema(tmp_path, kb):
+    import jsonschema
+    schema = json.loads((REPO / "src/il1rn_annot/schemas/annotation.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    for name in sorted(EXPECTED):
+        result = annotate_file(DATA / name, tmp_path / name, kb, date=DATE)
+        payload = json.loads(Path(result.outputs["json"]).read_text())
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(payload)]
+        assert not errors, (name, errors[:3])
