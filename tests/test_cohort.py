@@ -63,16 +63,19 @@ def cohort_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         rec(E77X, "1/1", "0/1", "0/0", "./.", "0/0", "0/0"),
         rec(RS419598, "0/0", "0/0", "0/0", "./.", "0/1", "0/0"),
     ], ["J_HOM", "J_HET", "J_REF", "J_NOCALL", "J_ASSOC", "LISTED"])
+    # a second joint VCF that the sheet names: only its listed sample is screened (consent)
+    write(Path("vcf/listed.vcf"), [rec(E77X, "0/0", "1/1")], ["LISTED", "UNLISTED"])
     write(Path("vcf/split.snv.vcf"), [rec(E77X, "0/1")], ["SPLIT"])
     write(Path("vcf/split.sv.vcf"), [rec(Q54X, "0/1")], ["SPLIT"])
     Path("vcf/broken.vcf.gz").write_text(vcf_text([rec(E77X, "0/1")], ["BROKEN"]))  # plain text named .gz
     write_sheet(Path("samples.tsv"), [
         ("SPLIT", "vcf/split.snv.vcf"), ("SPLIT", "vcf/split.sv.vcf"),
         ("BROKEN", "vcf/broken.vcf.gz"),
-        ("MISSING", "vcf/joint.vcf"),  # not in the joint VCF's header
-        ("LISTED", "./vcf/joint.vcf"),  # the same file written another way
+        ("MISSING", "vcf/listed.vcf"),  # not in that VCF's header
+        ("LISTED", "./vcf/listed.vcf"),  # the same file written another way
     ])
-    annotate(["vcf/joint.vcf", "vcf/split.snv.vcf", "vcf/split.sv.vcf", "vcf/broken.vcf.gz"], "ann", "m.json")
+    annotate(["vcf/joint.vcf", "vcf/listed.vcf", "vcf/split.snv.vcf", "vcf/split.sv.vcf", "vcf/broken.vcf.gz"],
+             "ann", "m.json")
     assert run_cohort(["m.json"], "results/cohort", "samples.tsv", "results/reports") == 0
     return tmp_path / "results" / "cohort"
 
@@ -81,7 +84,7 @@ def test_every_sample_has_one_row_with_the_right_status(cohort_dir: Path) -> Non
     rows = read_tsv(cohort_dir / "summary.tsv")
     by = {r["sample"]: r for r in rows}
     sheet = {"SPLIT", "BROKEN", "MISSING", "LISTED"}
-    joint = {"J_HOM", "J_HET", "J_REF", "J_NOCALL", "J_ASSOC", "LISTED"}
+    joint = {"J_HOM", "J_HET", "J_REF", "J_NOCALL", "J_ASSOC"}  # screened whole: not named by the sheet
     assert len(rows) == len(sheet | joint) == len(by)
     assert set(by) == sheet | joint
     assert {s: by[s]["dira_status"] for s in by} == {
@@ -119,7 +122,7 @@ def test_corrupt_input_does_not_stop_the_others(cohort_dir: Path) -> None:
     doc = json.loads((cohort_dir / "summary.json").read_text())
     statuses = {i["input"]: i["status"] for i in doc["inputs"]}
     assert statuses["vcf/broken.vcf.gz"] == "input_error"
-    assert sum(s == "ok" for s in statuses.values()) == 3
+    assert sum(s == "ok" for s in statuses.values()) == 4
     assert doc["counts"]["input_error"] == 2 and doc["n_samples"] == 9
     assert sum(doc["counts"].values()) == doc["n_samples"] == len(doc["samples"])
 
@@ -381,3 +384,11 @@ def test_a_different_file_with_the_same_name_is_not_matched(tmp_path: Path, monk
     write_sheet(Path("sheet2.tsv"), [("X", "staged/x.vcf")])
     assert run_cohort(["m.json"], "out2", "sheet2.tsv") == 0
     assert read_tsv(Path("out2/summary.tsv"))[0]["dira_status"] == "carrier"
+
+
+def test_unlisted_sample_of_a_file_named_by_the_sheet_is_not_summarised(cohort_dir: Path) -> None:
+    """Consent: the sheet names listed.vcf for LISTED only, so UNLISTED (a DIRA homozygote) stays out."""
+    rows = read_tsv(cohort_dir / "summary.tsv")
+    assert "UNLISTED" not in {r["sample"] for r in rows}
+    warnings = json.loads((cohort_dir / "summary.json").read_text())["provenance"]["warnings"]
+    assert any("not listed in it and were not summarised" in w for w in warnings)

@@ -64,6 +64,13 @@ def cmd_annotate(args: argparse.Namespace) -> int:
                     manifest.append(entry)
                     write_json(Path(args.manifest), {"tool_version": __version__, "inputs": manifest})
                 return 2
+        except Exception as exc:  # a bug triggered by this input: record it and keep the batch going
+            if not args.keep_going:
+                raise
+            failures += 1
+            entry.update(status="input_error", samples=_samples_if_readable(path),
+                         error=f"internal error ({type(exc).__name__}: {exc}); this is a bug, please report it")
+            print(f"{TOOL_NAME}: error: {path}: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
         manifest.append(entry)
         if progress:
             progress.update(1)
@@ -101,6 +108,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_cohort(args: argparse.Namespace) -> int:
     from .cohort import cohort_main
     return cohort_main(args, _kb_from(args))
+
+
+def cmd_samplesheet(args: argparse.Namespace) -> int:
+    from .samplesheet import main as samplesheet_main
+    return samplesheet_main(args.rest)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     coh.add_argument("--date", help="timestamp to record instead of now")
     _add_kb_options(coh)
     coh.set_defaults(func=cmd_cohort)
+
+    ssp = sub.add_parser("samplesheet", help="check a sample sheet, resolve screened VCFs, show batches",
+                         add_help=False)
+    ssp.add_argument("rest", nargs=argparse.REMAINDER)
+    ssp.set_defaults(func=cmd_samplesheet)
     return parser
 
 

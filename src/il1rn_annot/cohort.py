@@ -517,6 +517,7 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
     sources: dict[str, SampleSources] = {}
     sheet_record = None
     sheet_samples: list[str] = []
+    named_by_sheet: set[int] = set()  # inputs the sheet names: only its listed samples are screened
     if sample_sheet:
         sheet_rows = read_sample_sheet(sample_sheet)
         sheet_samples = [row.sample for row in sheet_rows]
@@ -525,15 +526,21 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
         for row in sheet_rows:
             src = sources.setdefault(row.sample, SampleSources(row.sample, in_sheet=True))
             item = index.find(row.vcf, sheet_dir, warnings)
+            if item is not None:
+                named_by_sheet.add(id(item))
             if item is None:
                 src.unmatched.append(row.vcf)
             elif item not in src.inputs:
                 src.inputs.append(item)
                 item.used = True
     ignored: list[str] = []
+    unlisted = 0
     for item in inputs:
         for sample in item.samples:
             src = sources.get(sample)
+            if src is None and id(item) in named_by_sheet:
+                unlisted += 1  # consent: a joint VCF named by the sheet is screened for the listed samples only
+                continue
             if src is None:
                 src = sources[sample] = SampleSources(sample)
             if src.in_sheet:
@@ -546,6 +553,10 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
         warnings.append(f"{len(ignored)} sample(s) of the sample sheet are also in inputs the sheet does not list "
                         "for them; those calls were not used (the sheet decides which files hold a sample): "
                         + "; ".join(ignored[:10]) + (" ..." if len(ignored) > 10 else ""))
+    if unlisted:
+        warnings.append(f"{unlisted} sample(s) of files named in the sample sheet are not listed in it and were not "
+                        "summarised (the sheet decides which samples are screened; list them, or screen the whole "
+                        "file with screen_vcfs)")
     orphans = [i for i in inputs if not i.ok and not i.samples and not i.used]
     for item in orphans:
         warnings.append(f"{item.input} could not be read and its sample names are unknown, so none of its "
@@ -588,7 +599,7 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
             stats["heterozygotes"] += zyg in ("heterozygous", "partial")
             stats["allele_count"] += 2 if zyg == "homozygous" else 1
     # every sample of the sheet and of every manifest input, counted independently of `sources`
-    expected = set(sheet_samples) | {s for item in inputs for s in item.samples}
+    expected = set(sheet_samples) | {s for item in inputs if id(item) not in named_by_sheet for s in item.samples}
     if len(rows) != len(expected) or {r["sample"] for r in rows} != expected:
         missing = sorted(expected - {r["sample"] for r in rows})[:10]
         raise RuntimeError(f"cohort summary has {len(rows)} rows for {len(expected)} samples: a sample went "

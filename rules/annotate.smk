@@ -1,0 +1,34 @@
+rule annotate:
+    """Annotate one batch of input files (a bad file is recorded, the others go on)."""
+    input:
+        vcfs=batch_inputs,
+        reference=optional_file("reference"),
+        extra_variants=optional_file("extra_variants"),
+        kb=kb_files(),
+    output:
+        batch=directory("results/annotations/batch_{i}"),
+    log:
+        "logs/annotate/batch_{i}.log",
+    benchmark:
+        "logs/benchmarks/annotate/batch_{i}.tsv"
+    wildcard_constraints:
+        i=r"\d+",
+    conda:
+        "../envs/il1rn-annot.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=annotate_runtime,
+    params:
+        manifest=lambda wildcards, output: os.path.join(output.batch, "manifest.json"),
+        options=cli_options(
+            ("--build", "build"),
+            ("--reference", "reference"),
+            ("--date", "report_date"),
+            ("--kb", "knowledge_base"),
+            ("--extra-variants", "extra_variants"),
+        ),
+    shell:
+        "il1rn-annot annotate {input.vcfs:q} -o {output.batch:q}"
+        " --keep-going --manifest {params.manifest:q} {params.options}"
+        " > {log:q} 2>&1"

@@ -1,0 +1,81 @@
+localrules:
+    resolve_samples,
+
+
+rule resolve_samples:
+    """Write every (sample, vcf) pair to account for: the sheet plus screened VCFs."""
+    input:
+        sheet=optional_file("samples"),
+        screen=config["screen_vcfs"],
+    output:
+        RESOLVED_SHEET,
+    log:
+        "logs/resolve_samples.log",
+    benchmark:
+        "logs/benchmarks/resolve_samples.tsv"
+    conda:
+        "../envs/il1rn-annot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        args=lambda wildcards, input: " ".join(
+            [f"--samples {shlex.quote(path)}" for path in input.sheet]
+            + [f"--screen-vcf {shlex.quote(path)}" for path in input.screen]
+        ),
+    shell:
+        "il1rn-annot samplesheet resolve {params.args}"
+        " -o {output:q} > {log:q} 2>&1"
+
+
+checkpoint cohort:
+    """Summarise the cohort: every sample's status, allele counts, an HTML overview."""
+    input:
+        batches=batch_dirs(),
+        sheet=RESOLVED_SHEET,
+        extra_variants=optional_file("extra_variants"),
+        kb=kb_files(),
+    output:
+        summary=report(
+            f"{COHORT_DIR}/summary.tsv",
+            caption="../report/summary_tsv.rst",
+            category="1. Cohort",
+            subcategory="Tables",
+            labels={"file": "summary.tsv"},
+        ),
+        alleles=report(
+            f"{COHORT_DIR}/alleles.tsv",
+            caption="../report/alleles_tsv.rst",
+            category="1. Cohort",
+            subcategory="Tables",
+            labels={"file": "alleles.tsv"},
+        ),
+        html=report(
+            f"{COHORT_DIR}/summary.html",
+            caption="../report/summary_html.rst",
+            category="1. Cohort",
+            subcategory="Overview",
+            labels={"file": "summary.html"},
+        ),
+    log:
+        "logs/cohort.log",
+    benchmark:
+        "logs/benchmarks/cohort.tsv"
+    conda:
+        "../envs/il1rn-annot.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=lambda wildcards, attempt: 30 * attempt,
+    params:
+        manifests=lambda wildcards, input: manifests(input.batches),
+        outdir=lambda wildcards, output: os.path.dirname(output.summary),
+        options=join_options(
+            kb_options(),
+            cli_options(("--date", "report_date")),
+            "" if config["reports"] == "none" else f"--reports-dir {REPORTS_DIR}",
+        ),
+    shell:
+        "il1rn-annot cohort --manifest {params.manifests:q} --sample-sheet {input.sheet:q}"
+        " -o {params.outdir:q} {params.options} > {log:q} 2>&1"

@@ -1,0 +1,537 @@
+"""Sample sheets, screened joint VCFs and job batching for the Snakemake workflow.
+
+The workflow (`Snakefile`, `rules/*.smk`) keeps its logic here, so that it can be tested
+without Snakemake and used from the command line:
+
+* `read_sample_sheet()` reads the tab-separated sheet (columns `sample`, `vcf`, any others
+  kept) and refuses it with every problem listed as `SHEET: row N (line L), column 'C': ...`.
+* `screen_vcf_rows()` turns joint VCFs whose every sample is to be screened into rows, the
+  sample names read from the header with cyvcf2.
+* `plan_batches()` / `make_plan()` group the distinct input files into batches of at most
+  `batch_size` files (one annotate job each) such that no two files of one batch would write
+  the same output name (`NAME.il1rn.json` for `run1/NAME.vcf.gz` and `run2/NAME.vcf.gz`).
+* `safe_name()` maps a sample ID to a file-name-safe form for per-sample files.
+* `flagged_samples()` / `annotation_jsons()` pick, after the cohort step, the samples that get
+  a lab report and the annotation JSON files that hold them.
+
+Command line (used by the workflow's `resolve_samples` rule):
+
+    python -m il1rn_annot.samplesheet resolve --samples SHEET.tsv [--screen-vcf JOINT.vcf.gz ...] -o OUT.tsv
+    python -m il1rn_annot.samplesheet plan --samples SHEET.tsv [--batch-size 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Il1rnAnnotError
+
+REQUIRED_COLUMNS = ("sample", "vcf")
+FLAGGED_STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier")
+ALL_STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance",
+                "no_pathogenic_variant_detected", "not_assessable", "input_error")
+REPORT_MODES = ("flagged", "all", "none")
+DEFAULT_BATCH_SIZE = 200
+MAX_LISTED_PROBLEMS = 25
+
+
+
+class SampleSheetError(Il1rnAnnotError):
+    """The sample sheet (or a screened VCF) cannot be used; `problems` lists every reason."""
+
+    def __init__(self, source: str, problems: Sequence[str], hint: str | None = None) -> None:
+        self.source = source
+        self.problems = list(problems)
+        self.hint = hint
+        shown = self.problems[:MAX_LISTED_PROBLEMS]
+        lines = [f"{source}: {p}" for p in shown]
+        if len(self.problems) > len(shown):
+            lines.append(f"{source}: ... and {len(self.problems) - len(shown)} more problem(s)")
+        if hint:
+            lines.append(f"({hint})")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One (sample, file) pair to screen.
+
+    `vcf` is the path as the workflow passes it to the annotator: normalised (`./a/../b` ->
+    `b`), relative to the working directory unless absolute. `row` is the 1-based data row
+    of the sheet (0 for rows that come from a screened joint VCF), `line` the line in the file.
+    """
+
+    sample: str
+    vcf: str
+    source: str
+    row: int = 0
+    line: int = 0
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+def normalise_path(value: str) -> str:
+    """The path the workflow uses for a sheet or config entry (`~` expanded, `..` folded)."""
+    return os.path.normpath(os.path.expanduser(value))
+
+
+def _where(row: int, line: int, column: str | None = None) -> str:
+    text = f"row {row} (line {line})"
+    return f"{text}, column '{column}'" if column else text
+
+
+def _load_schema(schema: str | os.PathLike[str] | dict[str, Any] | None) -> Any:
+    if schema is None:
+        return None
+    if isinstance(schema, dict):
+        data = schema
+    else:
+        import yaml
+        with open(schema, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    from jsonschema import Draft202012Validator
+    return Draft202012Validator(data)
+
+
+def _file_problem(path: str) -> str | None:
+    if not os.path.exists(path):
+        shown = path if os.path.isabs(path) else f"{path} (relative to {os.getcwd()})"
+        return f"file not found: {shown}"
+    if os.path.isdir(path):
+        return f"is a directory, not a VCF/BCF file: {path}"
+    if not os.access(path, os.R_OK):
+        return f"file not readable (permissions): {path}"
+    return None
+
+
+def read_sample_sheet(path: str | os.PathLike[str], *, check_files: bool = True,
+                      schema: str | os.PathLike[str] | dict[str, Any] | None = None) -> list[SheetRow]:
+    """Read and check a tab-separated sample sheet; raise `SampleSheetError` listing every problem.
+
+    Blank lines and lines starting with `#` are skipped. Required columns: `sample` and `vcf`
+    (others are kept and ignored). Refused: a missing column, an empty or space-padded cell,
+    a (sample, vcf) pair listed twice (the same file written two ways counts), a missing or
+    unreadable file, and, when `schema` (a JSON Schema for one row) is given, anything it rejects.
+    """
+    source = str(path)
+    if not os.path.isfile(path):
+        raise SampleSheetError(source, [f"sample sheet not found (relative to {os.getcwd()})"],
+                               hint="set `samples:` in config/config.yaml or pass --config samples=PATH")
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            lines = handle.read().splitlines()
+    except UnicodeDecodeError as exc:
+        raise SampleSheetError(source, [f"not UTF-8 text ({exc})"],
+                               hint="save the sheet as UTF-8 tab-separated text") from None
+
+    numbered = [(i, text) for i, text in enumerate(lines, start=1) if text.strip() and not text.startswith("#")]
+    if not numbered:
+        raise SampleSheetError(source, ["the sheet is empty (no header line)"],
+                               hint="the first line must be the header: sample<TAB>vcf")
+    header_line, header_text = numbered[0]
+    header = [h.strip() for h in header_text.split("\t")]
+    problems: list[str] = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        hint = "the sheet must be tab-separated with a header line naming the columns sample and vcf"
+        if "\t" not in header_text and ("," in header_text or ";" in header_text or " " in header_text.strip()):
+            hint = "the header has no TAB: the sheet must be tab-separated (not comma/semicolon/space-separated)"
+        raise SampleSheetError(source, [f"header (line {header_line}): missing column(s) "
+                                        + ", ".join(f"'{c}'" for c in missing)
+                                        + f" (found: {', '.join(repr(h) for h in header)})"], hint=hint)
+    for col in set(header):
+        if header.count(col) > 1 and col:
+            problems.append(f"header (line {header_line}): column '{col}' appears {header.count(col)} times")
+    if problems:
+        raise SampleSheetError(source, problems)
+
+    validator = _load_schema(schema)
+    rows: list[SheetRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row_number, (line_number, text) in enumerate(numbered[1:], start=1):
+        cells = text.split("\t")
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            problems.append(f"{_where(row_number, line_number)}: {len(cells)} fields but the header has "
+                            f"{len(header)} columns (a TAB inside a value?)")
+            continue
+        cells = (cells + [""] * len(header))[: len(header)]
+        record = dict(zip(header, cells))
+        row_problems: list[str] = []
+        for column in REQUIRED_COLUMNS:
+            value = record[column]
+            if not value.strip():
+                row_problems.append(f"{_where(row_number, line_number, column)}: empty")
+            elif value != value.strip():
+                row_problems.append(f"{_where(row_number, line_number, column)}: leading or trailing spaces "
+                                    f"in {value!r}")
+        if validator is not None and not row_problems:
+            for error in sorted(validator.iter_errors(record), key=lambda e: list(e.path)):
+                column = str(error.path[0]) if error.path else None
+                row_problems.append(f"{_where(row_number, line_number, column)}: {error.message}")
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        vcf = normalise_path(record["vcf"])
+        if check_files:
+            problem = _file_problem(vcf)
+            if problem:
+                problems.append(f"{_where(row_number, line_number, 'vcf')}: {problem}")
+                continue
+        key = (record["sample"], os.path.realpath(vcf) if check_files else vcf)
+        if key in seen:
+            problems.append(f"{_where(row_number, line_number)}, columns 'sample' and 'vcf': duplicate row: "
+                            f"sample {record['sample']!r} with file {record['vcf']!r} is already listed in "
+                            f"row {seen[key]}")
+            continue
+        seen[key] = row_number
+        extra = tuple((k, v) for k, v in record.items() if k not in REQUIRED_COLUMNS)
+        rows.append(SheetRow(record["sample"], vcf, source, row_number, line_number, extra))
+    if problems:
+        raise SampleSheetError(source, problems)
+    if not rows:
+        raise SampleSheetError(source, ["no sample rows below the header"])
+    return rows
+
+
+def vcf_header_samples(path: str) -> list[str]:
+    """Sample names from a VCF/BCF header (cyvcf2); raises on an unreadable header."""
+    import cyvcf2
+    reader = cyvcf2.VCF(path, lazy=True)
+    try:
+        return list(reader.samples)
+    finally:
+        reader.close()
+
+
+def screen_vcf_rows(paths: Iterable[str], *, key: str = "screen_vcfs") -> list[SheetRow]:
+    """One row per sample of each joint VCF to screen; the names come from the header.
+
+    A file whose header cannot be read is refused here (not reported as an input error later):
+    without the header the workflow cannot know which samples it would be leaving out.
+    """
+    rows: list[SheetRow] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for i, value in enumerate(paths):
+        where = f"{key}[{i}]"
+        if not str(value).strip():
+            problems.append(f"{where}: empty path")
+            continue
+        vcf = normalise_path(str(value))
+        problem = _file_problem(vcf)
+        if problem:
+            problems.append(f"{where}: {problem}")
+            continue
+        real = os.path.realpath(vcf)
+        if real in seen:
+            problems.append(f"{where}: {value} is listed twice")
+            continue
+        seen.add(real)
+        try:
+            samples = vcf_header_samples(vcf)
+        except Exception as exc:  # cyvcf2 raises OSError/Exception with htslib's words
+            problems.append(f"{where}: cannot read the VCF header of {value} ({exc})")
+            continue
+        if not samples:
+            problems.append(f"{where}: {value} has no sample columns (a sites-only VCF cannot be screened)")
+            continue
+        rows.extend(SheetRow(s, vcf, where) for s in samples)
+    if problems:
+        raise SampleSheetError("config", problems,
+                               hint="fix or remove the file from screen_vcfs; list its samples in the sample "
+                                    "sheet instead to have an unreadable file reported as input_error")
+    return rows
+
+
+def combine_rows(sheet_rows: Iterable[SheetRow], screen_rows: Iterable[SheetRow]) -> tuple[list[SheetRow], list[str]]:
+    """Sheet rows, then screened rows of samples the sheet does not name.
+
+    The sheet is authoritative for the samples it lists (as in `il1rn-annot cohort`): a
+    sheet sample that is also in a screened VCF keeps only its sheet files, since the same ID
+    in another file may be another person. Returns (rows, samples whose screened rows were
+    left out).
+    """
+    out = list(sheet_rows)
+    in_sheet = {row.sample for row in out}
+    seen: set[tuple[str, str]] = set()
+    skipped: list[str] = []
+    for row in screen_rows:
+        if row.sample in in_sheet:
+            if row.sample not in skipped:
+                skipped.append(row.sample)
+            continue
+        key = (row.sample, os.path.realpath(row.vcf))
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out, skipped
+
+
+def safe_name(sample: str) -> str:
+    """The file-name-safe form of a sample ID used for per-sample files (`NAME.report.html`).
+
+    It is `il1rn_annot.report.safe_name`, the rule `il1rn-annot report` names its files by
+    (and `il1rn-annot cohort` links them by), so that the workflow asks for exactly the files
+    the report step writes: letters, digits, `.`, `_`, `-` kept, anything else `_`, and 8 hex
+    digits of the ID's SHA-256 appended whenever the name had to change (`A B` != `A_B`).
+    """
+    from .report import safe_name as report_safe_name
+    return report_safe_name(sample)
+
+
+def safe_name_map(samples: Iterable[str]) -> dict[str, str]:
+    """safe name -> sample ID; raises if two IDs would share a file name."""
+    out: dict[str, str] = {}
+    problems = []
+    for sample in samples:
+        safe = safe_name(sample)
+        other = out.get(safe)
+        if other is not None and other != sample:
+            problems.append(f"samples {other!r} and {sample!r} map to the same file name {safe!r}")
+            continue
+        out[safe] = sample
+    if problems:
+        raise SampleSheetError("samples", problems, hint="rename one of the samples")
+    return out
+
+
+def case_clashes(safe_names: Iterable[str]) -> list[tuple[str, str]]:
+    """Pairs of file names that differ only in case (one file on macOS/Windows file systems)."""
+    seen: dict[str, str] = {}
+    out = []
+    for name in safe_names:
+        other = seen.setdefault(name.lower(), name)
+        if other != name:
+            out.append((other, name))
+    return out
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Input files annotated together by one job into `results/annotations/batch_{index}/`."""
+
+    index: int
+    inputs: tuple[str, ...]
+
+    def output_names(self) -> list[str]:
+        from .read_vcf import input_stem
+        return [input_stem(p) for p in self.inputs]
+
+
+def output_key(path: str) -> str:
+    """What two inputs must not share within one batch: their output stem, case-folded."""
+    from .read_vcf import input_stem
+    return input_stem(path).lower()
+
+
+def plan_batches(inputs: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[Batch]:
+    """Split distinct input files into batches of at most `batch_size` files, in input order.
+
+    Files are taken in the order given (sheet order, then screened VCFs), so appending rows
+    to the sheet only adds files to the last batch or new batches: batches already done
+    keep their exact file list and are not re-run. A file whose output name (`NAME` of
+    `NAME.vcf.gz`) is already taken in the batch being filled goes into the next batch with
+    room and without that name, so every output file name is unique within its folder.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    batches: list[list[str]] = []
+    names: list[set[str]] = []
+    open_batches: list[int] = []  # indexes of batches with room, in order
+    seen: set[str] = set()
+    for path in inputs:
+        if path in seen:
+            continue
+        seen.add(path)
+        key = output_key(path)
+        target = next((b for b in open_batches if key not in names[b]), None)
+        if target is None:
+            batches.append([])
+            names.append(set())
+            target = len(batches) - 1
+            open_batches.append(target)
+        batches[target].append(path)
+        names[target].add(key)
+        if len(batches[target]) >= batch_size:
+            open_batches.remove(target)
+    return [Batch(i, tuple(files)) for i, files in enumerate(batches, start=1)]
+
+
+@dataclass
+class Plan:
+    """Everything the workflow needs to know at DAG time."""
+
+    rows: list[SheetRow]
+    batches: list[Batch]
+    batch_of: dict[str, int] = field(default_factory=dict)  # input path -> batch index
+    inputs_of: dict[str, list[str]] = field(default_factory=dict)  # sample -> input paths
+    sample_of_safe: dict[str, str] = field(default_factory=dict)  # safe name -> sample
+    screened_but_in_sheet: list[str] = field(default_factory=list)  # screened rows left out
+
+    @property
+    def samples(self) -> list[str]:
+        return list(self.inputs_of)
+
+    def batch(self, index: int | str) -> Batch:
+        i = int(index)
+        if not 1 <= i <= len(self.batches):
+            raise KeyError(f"no batch {index}: the sample sheet gives {len(self.batches)} batch(es)")
+        return self.batches[i - 1]
+
+    def sample_for(self, safe: str) -> str:
+        try:
+            return self.sample_of_safe[safe]
+        except KeyError:
+            raise KeyError(f"unknown sample file name {safe!r}: not a sample of the sample sheet or a "
+                           "screened VCF") from None
+
+    def batches_of(self, sample: str) -> list[int]:
+        return sorted({self.batch_of[v] for v in self.inputs_of[sample]})
+
+    def table(self) -> list[dict[str, str]]:
+        """The resolved sheet: one row per (sample, vcf) pair, sheet rows first."""
+        return [{"sample": r.sample, "vcf": r.vcf} for r in self.rows]
+
+
+def make_plan(sample_sheet: str | None, screen_vcfs: Sequence[str] = (),
+              batch_size: int = DEFAULT_BATCH_SIZE, *, check_files: bool = True,
+              schema: str | os.PathLike[str] | dict[str, Any] | None = None) -> Plan:
+    """Read the sheet and the screened VCFs' headers, and batch the distinct files."""
+    sheet_rows = read_sample_sheet(sample_sheet, check_files=check_files, schema=schema) if sample_sheet else []
+    screen_rows = screen_vcf_rows(screen_vcfs) if screen_vcfs else []
+    rows, skipped = combine_rows(sheet_rows, screen_rows)
+    if not rows:
+        raise SampleSheetError("config", ["nothing to screen: `samples` is empty and `screen_vcfs` lists no file"])
+    # one input per distinct file; the same file written two ways (./a, a) is annotated once
+    canonical: dict[str, str] = {}
+    inputs: list[str] = []
+    for row in rows:
+        real = os.path.realpath(row.vcf) if check_files else row.vcf
+        if real not in canonical:
+            canonical[real] = row.vcf
+            inputs.append(row.vcf)
+    rows = [SheetRow(r.sample, canonical[os.path.realpath(r.vcf) if check_files else r.vcf], r.source, r.row,
+                     r.line, r.extra) for r in rows]
+    batches = plan_batches(inputs, batch_size)
+    plan = Plan(rows, batches, screened_but_in_sheet=skipped)
+    for batch in batches:
+        for path in batch.inputs:
+            plan.batch_of[path] = batch.index
+    for row in rows:
+        plan.inputs_of.setdefault(row.sample, [])
+        if row.vcf not in plan.inputs_of[row.sample]:
+            plan.inputs_of[row.sample].append(row.vcf)
+    plan.sample_of_safe = safe_name_map(plan.inputs_of)
+    return plan
+
+
+def write_resolved_sheet(rows: Iterable[dict[str, str]] | Plan, path: str | os.PathLike[str]) -> None:
+    """Write `sample<TAB>vcf` rows (the sheet the cohort step accounts for) atomically."""
+    from .write_outputs import write_text
+    table = rows.table() if isinstance(rows, Plan) else list(rows)
+    lines = ["sample\tvcf"] + [f"{r['sample']}\t{r['vcf']}" for r in table]
+    write_text(Path(path), "\n".join(lines) + "\n")
+
+
+def read_statuses(summary_tsv: str | os.PathLike[str]) -> dict[str, list[str]]:
+    """sample -> its dira_status value(s) in a cohort summary.tsv (one or more rows per sample)."""
+    out: dict[str, list[str]] = {}
+    with open(summary_tsv, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t")
+        missing = [c for c in ("sample", "dira_status") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise SampleSheetError(str(summary_tsv), [f"missing column(s) {', '.join(missing)}"])
+        for record in reader:
+            statuses = out.setdefault(record["sample"], [])
+            if record["dira_status"] not in statuses:
+                statuses.append(record["dira_status"])
+    return out
+
+
+def flagged_samples(summary_tsv: str | os.PathLike[str], mode: str = "flagged") -> list[str]:
+    """Samples that get a lab report: `flagged` (consistent_with_DIRA, possible_DIRA, carrier),
+    `all` (every sample that could be read), or `none`; in summary order."""
+    if mode not in REPORT_MODES:
+        raise ValueError(f"reports must be one of {', '.join(REPORT_MODES)}, not {mode!r}")
+    if mode == "none":
+        return []
+    out = []
+    for sample, statuses in read_statuses(summary_tsv).items():
+        if mode == "flagged" and any(s in FLAGGED_STATUSES for s in statuses):
+            out.append(sample)
+        elif mode == "all" and any(s and s != "input_error" for s in statuses):
+            out.append(sample)
+    return out
+
+
+def annotation_jsons(manifests: Iterable[str | os.PathLike[str]], inputs: Iterable[str] | None = None,
+                     sample: str | None = None) -> list[str]:
+    """Annotation JSON files from annotate manifests; inputs that failed are left out.
+
+    With `inputs`: the files written for those inputs, in that order. Without: those of every
+    input whose manifest entry lists `sample` (for a sample the sheet does not name, e.g. another
+    sample of a joint VCF that the cohort step summarised too).
+    """
+    wanted = list(inputs) if inputs is not None else None
+    found: dict[str, str] = {}
+    for manifest in manifests:
+        with open(manifest, encoding="utf-8") as handle:
+            data = json.load(handle)
+        for entry in data.get("inputs", []):
+            if entry.get("status") != "ok":
+                continue
+            if wanted is not None and entry.get("input") in wanted:
+                found[entry["input"]] = entry["outputs"]["json"]
+            elif wanted is None and sample is not None and sample in entry.get("samples", []):
+                found[entry["input"]] = entry["outputs"]["json"]
+    if wanted is None:
+        return list(found.values())
+    return [found[i] for i in wanted if i in found]
+
+
+def _write_tsv(rows: list[dict[str, Any]], columns: list[str], handle: Any) -> None:
+    writer = csv.DictWriter(handle, columns, delimiter="\t", lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="il1rn-annot samplesheet",
+                                     description="Check a sample sheet, resolve screened VCFs, show batches.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("resolve", "write the resolved sheet (sample, vcf) of every pair to screen"),
+                            ("plan", "print the batches (one annotate job each)")):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--samples", default="", help="sample sheet (TSV with columns sample, vcf)")
+        p.add_argument("--screen-vcf", action="append", default=[], metavar="VCF",
+                       help="joint VCF whose every sample is screened (repeatable)")
+        p.add_argument("--schema", help="JSON Schema (YAML) for one sheet row")
+        p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+        if name == "resolve":
+            p.add_argument("-o", "--output", required=True)
+    args = parser.parse_args(argv)
+    try:
+        plan = make_plan(args.samples or None, args.screen_vcf, args.batch_size, schema=args.schema)
+    except Il1rnAnnotError as exc:
+        print(f"il1rn-annot: error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "resolve":
+        write_resolved_sheet(plan, args.output)
+        print(f"{len(plan.rows)} (sample, vcf) pairs, {len(plan.samples)} samples, "
+              f"{sum(len(b.inputs) for b in plan.batches)} files -> {args.output}", file=sys.stderr)
+    else:
+        rows = [{"batch": b.index, "input": p, "output_name": n}
+                for b in plan.batches for p, n in zip(b.inputs, b.output_names())]
+        _write_tsv(rows, ["batch", "input", "output_name"], sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,343 @@
+"""The Snakemake workflow, end to end, on copies of the workflow in temporary directories.
+
+Two real runs (the shipped demo configuration; a mixed cohort with a corrupt VCF, a screened
+joint VCF, two inputs sharing a file name and a sample ID unsafe in file names), dry runs
+(job counts, 1,000 files in 5 jobs), lint, snakefmt, refused sample sheets and the Snakemake
+report.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from il1rn_annot.samplesheet import safe_name
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+WORKFLOW_FILES = ["Snakefile", "rules", "config", "schemas", "resources", "report", "envs", "profiles/default",
+                  "test_data"]
+FLAGGED = {"consistent_with_DIRA", "possible_DIRA", "carrier"}
+
+# test_data/README.md, "Samples and expected interpretation" (GRCh38 files = config/samples.tsv)
+DEMO_EXPECTED = {
+    "PATIENT_HOM_E77X": "consistent_with_DIRA", "CARRIER_Q54X": "carrier",
+    "FAM1_PROBAND": "consistent_with_DIRA", "FAM1_MOTHER": "carrier", "FAM1_FATHER": "carrier",
+    "UNPHASED_COMPHET": "possible_DIRA", "CIS_PAIR": "carrier", "HOM_DEL2": "consistent_with_DIRA",
+    "SPLICE_HOM": "consistent_with_DIRA", "MULTI_12": "carrier", "PARTIAL": "carrier",
+    "ASSOC_ONLY": "no_pathogenic_variant_detected", "NOCALL": "not_assessable",
+    "MISSENSE_VUS": "uncertain_significance", "DEL175_HOM": "consistent_with_DIRA",
+    "DELLY_HET_EXON2_3": "carrier", "DELLY_REF": "no_pathogenic_variant_detected",
+    "GCNV_CN0": "consistent_with_DIRA", "EXOME_CN1": "carrier", "EXOME_CN0": "consistent_with_DIRA",
+    "EXPLICIT_DEL": "carrier", "SYMBOLIC_DEL": "carrier", "URBANEJA_LIKE": "possible_DIRA",
+}
+
+
+def copy_workflow(dest: Path, with_test_data: bool = True) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in WORKFLOW_FILES:
+        if name == "test_data" and not with_test_data:
+            continue
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def snakemake(workdir: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    """Run Snakemake from this interpreter's environment (il1rn-annot on PATH)."""
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("IL1RN_ANNOT_DATE", None)
+    return subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=workdir, env=env, text=True,
+                          capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def check(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    assert result.returncode == 0, f"rc={result.returncode}\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}"
+    return result
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def statuses(workdir: Path) -> dict[str, str]:
+    rows = read_tsv(workdir / "results" / "cohort" / "summary.tsv")
+    out = {r["sample"]: r["dira_status"] for r in rows}
+    assert len(out) == len(rows), "one summary row per sample"
+    return out
+
+
+def job_counts(output: str) -> dict[str, int]:
+    table = output[output.index("Job stats:"):]
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M)}
+
+
+def assert_reports(workdir: Path, expected_flagged: set[str]) -> None:
+    """Exactly the flagged samples have an HTML + PDF report, and it states their result."""
+    reports = workdir / "results" / "reports"
+    summary = {r["sample"]: r for r in read_tsv(workdir / "results" / "cohort" / "summary.tsv")}
+    assert {s for s, r in summary.items() if r["dira_status"] in FLAGGED} == expected_flagged
+    written = {p.name for p in reports.iterdir()}
+    assert written == {f"{safe_name(s)}.report.{ext}" for s in expected_flagged for ext in ("html", "pdf")}
+    for sample in expected_flagged:
+        text = html.unescape((reports / f"{safe_name(sample)}.report.html").read_text(encoding="utf-8"))
+        assert sample in text
+        assert " ".join(summary[sample]["status_sentence"].split()) in " ".join(text.split()), sample
+        assert (reports / f"{safe_name(sample)}.report.pdf").read_bytes().startswith(b"%PDF")
+
+
+# ---- the shipped configuration on the demo data --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    workdir = copy_workflow(tmp_path_factory.mktemp("demo"))
+    result = check(snakemake(workdir, "--cores", "2"))
+    return workdir, result
+
+
+@pytest.mark.slow
+def test_demo_summary_has_every_sample_with_its_status(demo_run):
+    workdir, _ = demo_run
+    sheet = {r["sample"] for r in read_tsv(workdir / "config" / "samples.tsv")}
+    found = statuses(workdir)
+    assert set(found) == sheet == set(DEMO_EXPECTED)
+    assert found == DEMO_EXPECTED
+    for name in ("alleles.tsv", "summary.html"):
+        assert (workdir / "results" / "cohort" / name).stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_demo_reports_for_flagged_samples_only(demo_run):
+    workdir, _ = demo_run
+    assert_reports(workdir, {s for s, status in DEMO_EXPECTED.items() if status in FLAGGED})
+
+
+@pytest.mark.slow
+def test_demo_annotations_logs_and_benchmarks(demo_run):
+    workdir, result = demo_run
+    batch = workdir / "results" / "annotations" / "batch_1"
+    manifest = (batch / "manifest.json").read_text()
+    assert manifest.count('"status": "ok"') == 11
+    assert (batch / "bcftools.joint_cohort.il1rn.json").is_file()
+    assert (batch / "delly.cohort.il1rn.vcf.gz").is_file()
+    for log in ("logs/resolve_samples.log", "logs/annotate/batch_1.log", "logs/cohort.log",
+                "logs/report/PATIENT_HOM_E77X.log", "logs/benchmarks/annotate/batch_1.tsv",
+                "logs/benchmarks/cohort.tsv", "logs/benchmarks/report/URBANEJA_LIKE.tsv"):
+        assert (workdir / log).is_file(), log
+    assert "il1rn-annot annotate" in result.stdout + result.stderr  # printshellcmds (default profile)
+    again = check(snakemake(workdir, "--cores", "2", "-n"))
+    assert "Nothing to be done" in again.stdout + again.stderr
+
+
+@pytest.mark.slow
+def test_snakemake_report_zip(demo_run):
+    workdir, _ = demo_run
+    check(snakemake(workdir, "--report", "report.zip"))
+    with zipfile.ZipFile(workdir / "report.zip") as archive:
+        names = archive.namelist()
+        page = archive.read("report/report.html").decode("utf-8")
+    assert any(n.endswith("summary.tsv") for n in names)
+    assert any(n.endswith("PATIENT_HOM_E77X.report.pdf") for n in names)
+    assert "screened the cohort" in page and "2. Lab reports" in page and "consistent_with_DIRA" in page
+
+
+# ---- a mixed cohort: corrupt file, screened joint VCF, clashing file names, unsafe ID ------
+
+
+@pytest.mark.slow
+def test_corrupt_vcf_screened_vcf_clashing_names_unsafe_id(tmp_path):
+    workdir = copy_workflow(tmp_path / "wf")
+    data = workdir / "test_data"
+    # a second file named like the patient's, holding the carrier (another run's folder)
+    (data / "run2").mkdir()
+    shutil.copy(data / "deepvariant.CARRIER_Q54X.g.vcf.gz", data / "run2" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz")
+    shutil.copy(data / "deepvariant.CARRIER_Q54X.g.vcf.gz.tbi",
+                data / "run2" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz.tbi")
+    # a truncated bgzipped VCF
+    (data / "broken.vcf.gz").write_bytes((data / "manta.DEL175_HOM.vcf.gz").read_bytes()[:700])
+    # a sample ID with a space, a slash and a non-ASCII letter, in a file name with a space
+    weird = "Pat 07/β"
+    text = gzip.open(data / "gatk_hc.PATIENT_HOM_E77X.vcf.gz", "rt").read()
+    (data / "weird name.vcf").write_text(text.replace("PATIENT_HOM_E77X", weird), encoding="utf-8")
+    (workdir / "cohort.tsv").write_text(
+        "sample\tvcf\tnote\n"
+        "PATIENT_HOM_E77X\ttest_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\t\n"
+        "CARRIER_Q54X\ttest_data/run2/gatk_hc.PATIENT_HOM_E77X.vcf.gz\tsame file name\n"
+        f"{weird}\ttest_data/weird name.vcf\t\n"
+        "BROKEN_SAMPLE\ttest_data/broken.vcf.gz\ttruncated\n"
+        "EXOME_CN1\ttest_data/cnv_symbolic_mix.vcf\tthe file also holds EXOME_CN0\n", encoding="utf-8")
+
+    check(snakemake(workdir, "--cores", "2", "--config", "samples=cohort.tsv", "batch_size=2",
+                    'screen_vcfs=["test_data/delly.cohort.bcf"]', "report_date=2026-01-02"))
+
+    found = statuses(workdir)
+    # EXOME_CN0 is not in the sheet; the cohort step may list it as another sample of a listed file
+    assert found.pop("EXOME_CN0", "consistent_with_DIRA") == "consistent_with_DIRA"
+    assert found == {
+        "PATIENT_HOM_E77X": "consistent_with_DIRA", "CARRIER_Q54X": "carrier", weird: "consistent_with_DIRA",
+        "BROKEN_SAMPLE": "input_error", "EXOME_CN1": "carrier", "DELLY_HET_EXON2_3": "carrier",
+        "DELLY_REF": "no_pathogenic_variant_detected"}
+    broken = next(r for r in read_tsv(workdir / "results/cohort/summary.tsv") if r["sample"] == "BROKEN_SAMPLE")
+    assert "truncated" in broken["status_sentence"] + broken.get("error", "") + broken["evidence"]
+    # every flagged sample of the summary has its report (no dangling link in summary.html)
+    flagged = {s for s, status in statuses(workdir).items() if status in FLAGGED}
+    assert {"PATIENT_HOM_E77X", "CARRIER_Q54X", weird, "EXOME_CN1", "DELLY_HET_EXON2_3"} <= flagged
+    assert_reports(workdir, flagged)
+    assert safe_name(weird) != weird
+    manifest = json.loads((workdir / "results/annotations/batch_1/manifest.json").read_text())
+    stamp = json.loads(Path(workdir, manifest["inputs"][0]["outputs"]["json"]).read_text())
+    assert stamp["provenance"]["generated_at"].startswith("2026-01-02")  # report_date pins the date
+    # the two files named gatk_hc.PATIENT_HOM_E77X.* went to different batches: nothing overwritten
+    annotations = workdir / "results" / "annotations"
+    # 6 files, 2 per batch; the second gatk_hc.PATIENT_HOM_E77X.vcf.gz cannot join the first
+    assert sorted(p.name for p in annotations.iterdir()) == ["batch_1", "batch_2", "batch_3"]
+    holders = sorted(p.parent.name for p in annotations.glob("*/gatk_hc.PATIENT_HOM_E77X.il1rn.json"))
+    assert holders == ["batch_1", "batch_2"]
+    held = {b: [x["sample"] for x in json.loads((annotations / b / "gatk_hc.PATIENT_HOM_E77X.il1rn.json")
+                                             .read_text())["samples"]] for b in holders}
+    assert held == {"batch_1": ["PATIENT_HOM_E77X"], "batch_2": ["CARRIER_Q54X"]}
+    resolved = read_tsv(workdir / "results" / "samplesheet" / "samples.tsv")
+    assert [r["sample"] for r in resolved][-2:] == ["DELLY_HET_EXON2_3", "DELLY_REF"]
+
+
+# ---- dry runs: which jobs ----------------------------------------------------------------
+
+
+def test_dry_run_lists_the_expected_jobs(tmp_path):
+    workdir = copy_workflow(tmp_path / "wf")
+    result = check(snakemake(workdir, "-n", "--config", "batch_size=4"))
+    out = result.stdout + result.stderr
+    # 11 distinct files in config/samples.tsv -> 3 batches; reports come after the checkpoint
+    assert job_counts(out) == {"annotate": 3, "resolve_samples": 1, "cohort": 1, "all": 1, "total": 6}
+    for i in (1, 2, 3):
+        assert f"results/annotations/batch_{i}" in out
+    assert "checkpoint" in out.lower()
+
+
+def test_dry_run_1000_files_is_a_handful_of_jobs(tmp_path):
+    workdir = copy_workflow(tmp_path / "wf", with_test_data=False)
+    data = workdir / "vcfs"
+    data.mkdir()
+    demo = REPO / "test_data" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz"
+    lines = ["sample\tvcf"]
+    for i in range(1, 1001):
+        shutil.copyfile(demo, data / f"S{i:04d}.vcf.gz")
+        lines.append(f"S{i:04d}\tvcfs/S{i:04d}.vcf.gz")
+    (workdir / "big.tsv").write_text("\n".join(lines) + "\n")
+    result = check(snakemake(workdir, "-n", "--config", "samples=big.tsv"))
+    assert job_counts(result.stdout + result.stderr) == {
+        "annotate": 5, "resolve_samples": 1, "cohort": 1, "all": 1, "total": 8}
+
+
+# ---- conventions -------------------------------------------------------------------------
+
+
+def test_lint_is_clean(tmp_path):
+    workdir = copy_workflow(tmp_path / "wf")
+    result = snakemake(workdir, "--lint")
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert "Lints for" not in out and "good condition" in out
+
+
+def test_snakefmt_check():
+    snakefmt = shutil.which("snakefmt", path=str(BIN)) or shutil.which("snakefmt")
+    if snakefmt is None:
+        pytest.skip("snakefmt not installed (pip install -e '.[test]')")
+    result = subprocess.run([snakefmt, "--check", "Snakefile", "rules"], cwd=REPO, text=True, capture_output=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---- refused inputs ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bare_workflow(tmp_path_factory):
+    return copy_workflow(tmp_path_factory.mktemp("bad"))
+
+
+def refused(workdir: Path, *config: str) -> str:
+    """Run (not dry-run: errors then go to stderr) and return stderr; nothing may have run."""
+    result = snakemake(workdir, "--cores", "1", "--config", *config)
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert not (workdir / "results").exists()
+    return result.stderr
+
+
+def test_sheet_without_vcf_column_is_refused(bare_workflow):
+    (bare_workflow / "novcf.tsv").write_text("sample\tfile\nPATIENT_HOM_E77X\ttest_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n")
+    stderr = refused(bare_workflow, "samples=novcf.tsv")
+    assert "novcf.tsv: header (line 1): missing column(s) 'vcf'" in stderr, stderr
+
+
+def test_sheet_problems_are_all_listed_by_row_and_column(bare_workflow):
+    """Empty sample, missing file and duplicate (sample, vcf) row: one run names all three."""
+    (bare_workflow / "bad.tsv").write_text(
+        "sample\tvcf\n"
+        "PATIENT_HOM_E77X\ttest_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n"
+        "\ttest_data/delly.cohort.bcf\n"
+        "GHOST\ttest_data/ghost.vcf.gz\n"
+        "PATIENT_HOM_E77X\t./test_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n")
+    stderr = refused(bare_workflow, "samples=bad.tsv")
+    assert "bad.tsv: row 2 (line 3), column 'sample': empty" in stderr, stderr
+    assert "bad.tsv: row 3 (line 4), column 'vcf': file not found: test_data/ghost.vcf.gz" in stderr
+    assert ("bad.tsv: row 4 (line 5), columns 'sample' and 'vcf': duplicate row: sample 'PATIENT_HOM_E77X' "
+            "with file './test_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz' is already listed in row 1") in stderr
+
+
+def test_unknown_config_key_is_refused(bare_workflow):
+    assert "'batchsize' was unexpected" in refused(bare_workflow, "batchsize=10")
+
+
+def test_missing_screen_vcf_is_refused(bare_workflow):
+    stderr = refused(bare_workflow, 'screen_vcfs=["test_data/nowhere.vcf.gz"]')
+    assert "screen_vcfs[0]: file not found: test_data/nowhere.vcf.gz" in stderr, stderr
+
+
+@pytest.mark.parametrize("override, expected", [
+    ({"reports": "some"}, "'some' is not one of"),
+    ({"batch_size": 0}, "less than the minimum"),
+    ({"build": "hg19"}, "is not one of"),
+    ({"screen_vcfs": "joint.vcf.gz"}, "is not of type 'array'"),
+])
+def test_config_schema(override, expected):
+    import jsonschema
+    import yaml
+    schema = yaml.safe_load((REPO / "schemas" / "config.schema.yaml").read_text())
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    jsonschema.validate(config, schema)
+    assert set(config) == set(schema["properties"])  # every key documented in the schema is shipped
+    with pytest.raises(jsonschema.ValidationError, match=re.escape(expected)):
+        jsonschema.validate({**config, **override}, schema)
+
+
+def test_every_config_key_and_sheet_column_is_documented():
+    import yaml
+    readme = (REPO / "config" / "README.md").read_text()
+    for schema in ("config.schema.yaml", "samples.schema.yaml"):
+        for key in yaml.safe_load((REPO / "schemas" / schema).read_text())["properties"]:
+            assert f"| `{key}` |" in readme, key
+
+
+def test_schema_defaults_are_the_shipped_config():
+    import yaml
+    schema = yaml.safe_load((REPO / "schemas" / "config.schema.yaml").read_text())
+    shipped = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    assert {key: spec["default"] for key, spec in schema["properties"].items()} == shipped
