@@ -43,7 +43,7 @@ class SampleResult:
 def allele_label(f: dict[str, Any]) -> str:
     """How a clinician reads the allele: HGVS c. + p., or the deletion and the genes it removes."""
     if f["variant_type"] in ("sv_deletion", "cnv") or (f.get("deleted_genes") and not f.get("hgvs_c")):
-        genes = ", ".join(g["gene"] for g in f.get("deleted_genes") or []) or "no cluster gene"
+        genes = ", ".join(_removed(g, f) for g in f.get("deleted_genes") or []) or "no cluster gene"
         core = f"deletion {f['chrom']}:{f['pos'] + 1}-{f['end']} (removes {genes})"
         if f.get("hgvs_c"):
             core = f"{f['hgvs_c']} {core}"
@@ -54,6 +54,16 @@ def allele_label(f: dict[str, Any]) -> str:
     if f.get("vcf_id", "").startswith("rs"):
         parts.append(f"({f['vcf_id']})")
     return " ".join(parts)
+
+
+def _removed(gene: dict[str, Any], f: dict[str, Any]) -> str:
+    """'IL1RN' for a whole-gene deletion, 'IL1RN exons 2, 3' or 'part of IL36B' for a partial one."""
+    if gene["fraction"] >= 0.999:
+        return gene["gene"]
+    exons = f.get("exons_affected") or []
+    if gene["gene"] == "IL1RN" and exons:
+        return f"IL1RN exon{'s' if len(exons) > 1 else ''} {', '.join(map(str, exons))}"
+    return f"part of {gene['gene']}"
 
 
 def _inside(small: dict[str, Any], deletion: dict[str, Any]) -> bool:
