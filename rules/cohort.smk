@@ -25,8 +25,7 @@ rule resolve_samples:
             + [f"--screen-vcf {shlex.quote(path)}" for path in input.screen]
         ),
     shell:
-        "il1rn-annot samplesheet resolve {params.args}"
-        " -o {output:q} > {log:q} 2>&1"
+        "il1rn-annot samplesheet resolve {params.args} -o {output:q} > {log:q} 2>&1"
 
 
 checkpoint cohort:

@@ -11,8 +11,12 @@ Two jobs, both about *where*:
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 import tempfile
+import warnings
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,12 +208,17 @@ def record_span_end(record: cyvcf2.Variant) -> int:
 
 
 def _temporary_index(info: VcfInput, workdir: str) -> str | None:
-    """Index a bgzipped VCF/BCF in a temp dir (the input folder may be read-only)."""
+    """Index a bgzipped VCF/BCF in a temp dir (the input folder may be read-only).
+
+    BCF: `pysam.tabix_index(preset="bcf", csi=True)`; the former `pysam.bcftools.index`
+    call failed on every BCF because `pysam.bcftools` is a submodule that `import pysam`
+    does not load (AttributeError, swallowed below), so unindexed BCFs were always streamed.
+    """
     link = os.path.join(workdir, "input" + (".bcf" if info.format == "bcf" else ".vcf.gz"))
     os.symlink(os.path.abspath(info.path), link)
     try:
         if info.format == "bcf":
-            pysam.bcftools.index("--csi", "-o", link + ".csi", link, catch_stdout=False)
+            pysam.tabix_index(link, preset="bcf", csi=True, force=True, keep_original=True, index=link + ".csi")
             return link + ".csi"
         pysam.tabix_index(link, preset="vcf", force=True, keep_original=True, index=link + ".tbi")
         return link + ".tbi"
@@ -217,8 +226,150 @@ def _temporary_index(info: VcfInput, workdir: str) -> str | None:
         return None
 
 
+def _raw_line(info: VcfInput, number: int) -> tuple[str | None, str | None]:
+    """(text of line `number` of a text VCF, or None; a reading problem, or None). Error path only.
+
+    Reads on to the end of a compressed file: a gzip stream cut short (htslib's parse error
+    then names a record, not the real cause) is reported as truncation.
+    """
+    if info.format == "bcf":
+        return None, None
+    opener = gzip.open if info.format.startswith("vcf.gz") else open
+    found = None
+    try:
+        with opener(info.path, "rt", encoding="utf-8", errors="replace", newline="\n") as handle:  # type: ignore[operator]
+            for n, line in enumerate(handle, start=1):
+                if n == number:
+                    found = line.rstrip("\r\n")
+        return found, None
+    except (OSError, EOFError, zlib.error) as exc:
+        return None, f"the compressed data cannot be read to the end ({exc}): the file is truncated or corrupt"
+
+
+def _raw_region_line(info: VcfInput, index: str, region: str, k: int) -> str | None:
+    """The k-th (0-based) raw text line an index query of `region` returns. Error path only."""
+    if info.format == "bcf":
+        return None
+    try:
+        tabix = pysam.TabixFile(str(info.path), index=index)
+        try:
+            for i, line in enumerate(tabix.fetch(region=region)):
+                if i == k:
+                    return line
+        finally:
+            tabix.close()
+    except Exception:
+        return None
+    return None
+
+
+def _diagnose(line: str, n_samples: int) -> str:
+    """Why a VCF text line is probably malformed (htslib's own reason goes to stderr)."""
+    cols = line.split("\t")
+    if not line.strip():
+        return "it is blank"
+    if len(cols) < 8:
+        return f"it has {len(cols)} tab-separated column(s); a VCF record has at least 8"
+    if not cols[1].isdigit():
+        return f"POS {cols[1][:40]!r} is not a whole number"
+    if n_samples and len(cols) != 9 + n_samples:
+        return f"it has {len(cols)} columns but the header names {n_samples} sample(s) ({9 + n_samples} columns)"
+    return "htslib rejected a value in it (see htslib's message above for the field)"
+
+
+def _parse_failure(info: VcfInput, where: str, line: str | None, problem: str | None) -> InputError:
+    if problem:
+        return InputError(problem, path=str(info.path), where=where,
+                          hint="copy or re-create the file (interrupted copy or caller run?)")
+    if line is not None:
+        shown = line if len(line) <= 120 else line[:117] + "..."
+        return InputError(f"htslib cannot parse this record: {_diagnose(line, len(info.samples))}: {shown!r}",
+                          path=str(info.path), where=where,
+                          hint="fix or remove the record; `bcftools view` on the file names the faulty field")
+    return InputError("htslib cannot parse a record (see htslib's message above)", path=str(info.path),
+                      where=where, hint="fix or remove the record; `bcftools view` on the file names the faulty field")
+
+
+#: contig names htslib accepts in a ##contig line (VCF 4.3 spec, without the characters that break it)
+_CONTIG_NAME = re.compile(r"[0-9A-Za-z!#$%&+./:;?@^_|~-][0-9A-Za-z!#$%&*+./:;=?@^_|~-]*")
+_FIRST_FIELD = re.compile(rb"^([^\t\n#][^\t\n]*)\t", re.MULTILINE)
+
+
+def _contigs_in_text(info: VcfInput) -> set[str]:
+    """Every CHROM value of a text VCF (a fast pass over the first column)."""
+    opener = gzip.open if info.format.startswith("vcf.gz") else open
+    names: set[bytes] = set()
+    rest = b""
+    try:
+        with opener(info.path, "rb") as handle:  # type: ignore[operator]
+            for chunk in iter(lambda: handle.read(1 << 22), b""):
+                chunk = rest + chunk
+                cut = chunk.rfind(b"\n") + 1
+                names.update(_FIRST_FIELD.findall(chunk, 0, cut))
+                rest = chunk[cut:]
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"the compressed data cannot be read to the end ({exc}): the file is truncated or corrupt",
+                         path=str(info.path), hint="copy or re-create the file (interrupted copy or caller run?)") from None
+    names.update(_FIRST_FIELD.findall(rest + b"\t"))
+    return {n.decode("utf-8", "replace") for n in names}
+
+
+def _declare_stream_contigs(info: VcfInput, reader: cyvcf2.VCF) -> None:
+    """Declare, before a text VCF is streamed, every contig its records use that its header lacks.
+
+    On an undeclared contig htslib returns a malformed record as if valid and the process
+    then dies in cyvcf2 (segmentation fault; see read_vcf._declare_contigs, which covers the
+    standard names for index queries). Streaming reads every record, so all names are found
+    first; the annotated VCF drops the declarations its records do not use.
+    """
+    if info.format == "bcf":
+        return
+    known = set(info.contig_lengths) | set(info.declared_contigs)
+    for name in sorted(_contigs_in_text(info) - known):
+        if not _CONTIG_NAME.fullmatch(name):
+            # cannot be declared, so a malformed record on it would crash the process
+            number = _first_line_with_contig(info, name)
+            raise InputError(f"the contig name {name!r} is not valid in VCF (spaces, '<', '>', ',' or a leading "
+                             "'*' or '=' are not allowed)", path=str(info.path),
+                             where=f"line {number}" if number else f"records on contig {name!r}",
+                             hint="fix the CHROM column (and the ##contig line) of those records")
+        reader.add_to_header(f"##contig=<ID={name}>")
+        info.declared_contigs.append(name)
+
+
+def _first_line_with_contig(info: VcfInput, name: str) -> int | None:
+    """Line number of the first record on contig `name` (error path only)."""
+    opener = gzip.open if info.format.startswith("vcf.gz") else open
+    prefix = name.encode("utf-8", "replace") + b"\t"
+    try:
+        with opener(info.path, "rb") as handle:  # type: ignore[operator]
+            for number, line in enumerate(handle, start=1):
+                if line.startswith(prefix):
+                    return number
+    except (OSError, EOFError, zlib.error):
+        return None
+    return None
+
+
+def _check_parsed(record: cyvcf2.Variant) -> None:
+    """Raise if htslib returned a record without REF: reading `.REF` would crash the process.
+
+    htslib accepts a line cut after POS or ID (`chr2  113127625  .`) when its contig is not
+    declared in the header, and returns a record with no alleles; cyvcf2's `.REF` then
+    dereferences a NULL pointer (segmentation fault, found by tests/test_fuzz.py). Every
+    real record spans at least one base (REF has at least one), so `end == start` marks it.
+    """
+    if record.end <= record.start:
+        raise ValueError("record without REF allele")
+
+
 def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int]) -> Iterator[cyvcf2.Variant]:
-    """Yield every record on chromosome 2 that overlaps `window` (1-based inclusive)."""
+    """Yield every record on chromosome 2 that overlaps `window` (1-based inclusive).
+
+    cyvcf2 raises a bare `Exception` when htslib cannot parse a record (bad POS, too few
+    columns, a non-numeric FORMAT value, a truncated gzip stream); that becomes an
+    `InputError` naming the line (streaming) or the record (index query) and quoting it.
+    """
     start, end = window
     contigs = [info.contig] if info.contig else ["chr2", "2"]
     lookback = start - SV_LOOKBACK if info.has_sv_header else start
@@ -240,11 +391,28 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int]) -
                                  hint="re-create it with `tabix -p vcf` or `bcftools index`") from None
             seen_any = False
             for name in contigs:
+                region = f"{name}:{max(1, lookback)}-{end}"
                 try:
-                    iterator = reader(f"{name}:{max(1, lookback)}-{end}")
+                    iterator = iter(reader(region))
                 except Exception:
                     continue
-                for record in iterator:
+                k, last = 0, None
+                while True:
+                    try:
+                        with warnings.catch_warnings():
+                            # cyvcf2 warns "no intervals found" for an empty region: not news
+                            warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
+                            record = next(iterator)
+                        _check_parsed(record)
+                    except StopIteration:
+                        break
+                    except Exception:
+                        raw = _raw_region_line(info, index, region, k)
+                        where = (f"record {name}:{raw.split(chr(9))[1]}" if raw and raw.count("\t") >= 1 else
+                                 f"the record after {last}" if last else f"the first record in {region}")
+                        raise _parse_failure(info, where, raw, None) from None
+                    k += 1
+                    last = f"{record.CHROM}:{record.POS}"
                     seen_any = True
                     if record.POS < start and record_span_end(record) < start:
                         continue
@@ -253,8 +421,35 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int]) -
                     break
             return
         # stream
+        _declare_stream_contigs(info, reader)
         last_pos = 0
-        for record in reader:
+        count = blank_lines = 0
+        iterator = iter(reader)
+        while True:
+            try:
+                record = next(iterator)
+                if not record.CHROM and record.end <= record.start:
+                    count += 1  # an empty line (a trailing one is common in hand-edited files)
+                    blank_lines += 1
+                    continue
+                _check_parsed(record)
+            except StopIteration:
+                break
+            except Exception:
+                if info.header_line_count is not None:
+                    number = info.header_line_count + count + 1
+                    raw, problem = _raw_line(info, number)
+                    if raw is not None and not raw.strip() and not problem:
+                        count += 1  # an empty line that htslib did not pass as a record
+                        blank_lines += 1
+                        continue
+                    where = "end of the compressed data" if problem else f"line {number}"
+                else:
+                    raw, problem = None, None
+                    where = f"record {count + 1} (after {last})" if count else "the first record"
+                raise _parse_failure(info, where, raw, problem) from None
+            count += 1
+            last = f"{record.CHROM}:{record.POS}"
             if record.CHROM not in contigs:
                 continue
             if record.POS < last_pos and "unsorted records: read by streaming" not in info.warnings:
@@ -265,6 +460,8 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int]) -
             if record_span_end(record) < start:
                 continue
             yield record
+        if blank_lines:
+            info.warnings.append(f"{blank_lines} empty line(s) among the records were skipped")
 
 
 def reopen_for_stream(path: Path) -> cyvcf2.VCF:

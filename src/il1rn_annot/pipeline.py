@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from .errors import InputError
 from .genotypes import RecordGenotypes
 from .interpret import SampleResult, interpret_sample
 from .knowledge import KnowledgeBase
-from .locate import alleles_of, locus_records, record_where
+from .locate import alleles_of, locus_records, record_span_end, record_where
 from .provenance import Provenance
 from .read_vcf import VcfInput, open_vcf
 from .reference import ReferenceGenome
@@ -53,8 +53,9 @@ def _check_ref(record: cyvcf2.Variant, reference: ReferenceGenome, path: str) ->
             hint="the VCF and the FASTA come from different references or builds: use the FASTA the calls were made on")
 
 
-def _finding(ann: AlleleAnnotation, call: Any, source: str) -> dict[str, Any]:
-    finding = ann.to_dict()
+def _finding(ann: dict[str, Any], call: Any, source: str) -> dict[str, Any]:
+    """The allele's annotation dict (made once per allele; shared, read-only) plus one sample's call."""
+    finding = dict(ann)
     finding.update({"zygosity": call.zygosity, "genotype": call.genotype, "phased": call.phased,
                     "haplotypes": list(call.haplotypes), "phase_set": call.phase_set,
                     "copy_number": call.copy_number, "depth": call.depth, "source": source})
@@ -76,8 +77,9 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                              where="#CHROM line", hint=f"the file has {len(info.samples)} samples: "
                              + ", ".join(info.samples[:10]) + (" ..." if len(info.samples) > 10 else ""))
         # htslib keeps the file's sample order (and drops repeats) whatever order `samples`
-        # gives; genotype rows follow the reader, so the names must too, or results are
-        # attached to the wrong sample (`--samples C,A` used to give C the results of A).
+        # gives; genotype rows follow the reader, so the names must too while reading, or
+        # results are attached to the wrong sample (`--samples C,A` used to give C the
+        # results of A). The outputs are put back in the requested order below.
         reader.set_samples(list(dict.fromkeys(samples)))
         info.samples = list(reader.samples)
     reference = None
@@ -116,7 +118,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
     findings: dict[int, list[dict[str, Any]]] = {}
     alleles: dict[str, dict[str, Any]] = {}
     records_read = 0
-    writer = AnnotatedVcfWriter(out["vcf"], reader, prov.vcf_header_lines())
+    writer = AnnotatedVcfWriter(out["vcf"], reader, prov.vcf_header_lines(), info.declared_contigs)
     try:
         for record in locus_records(info, reader, window):
             records_read += 1
@@ -124,6 +126,13 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                 where = record_where(record)
             except UnicodeDecodeError:
                 where = f"record at {record.POS}"
+            span_end = record_span_end(record)
+            if span_end > contig_length:
+                # e.g. SVLEN=-1000000000 on a <DUP>: impossible, and the annotated VCF of such a
+                # record cannot be indexed (tabix refuses spans beyond 2^29), which crashed the run
+                raise InputError(f"the record reaches position {span_end:,} (END/SVLEN), beyond the end of "
+                                 f"chromosome 2 ({contig_length:,} bp)", path=path_text, where=where,
+                                 hint="check END/SVLEN: the value is impossible")
             if reference is not None:
                 _check_ref(record, reference, path_text)
             if n and not record.FORMAT:
@@ -136,14 +145,15 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
             for allele in alleles_of(record, path_text, contig_length):
                 ann = annotate_allele(allele, build_name, kb, reference)
                 per_alt[allele.alt_index - 1] = ann
-                entry = alleles.setdefault(ann.allele_id, {**ann.to_dict(), "carriers": 0, "homozygotes": 0,
+                ann_dict = ann.to_dict()  # once per allele, not per carrier: dataclasses.asdict is slow
+                entry = alleles.setdefault(ann.allele_id, {**ann_dict, "carriers": 0, "homozygotes": 0,
                                                            "allele_count": 0, "called_samples": 0})
                 if genotypes is None:
                     continue
                 calls = genotypes.calls(allele)
                 entry["called_samples"] = max(entry["called_samples"], int(genotypes.called.sum()))
                 for call in calls:
-                    findings.setdefault(call.sample_index, []).append(_finding(ann, call, path_text))
+                    findings.setdefault(call.sample_index, []).append(_finding(ann_dict, call, path_text))
                     entry["carriers"] += 1
                     hom = call.zygosity in ("homozygous", "hemizygous")
                     entry["homozygotes"] += int(hom)
@@ -164,6 +174,10 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                              "blocks)")
     results = [interpret_sample(s, findings.get(i, []), _locus_called(info, records_read, bool(locus_called[i])))
                for i, s in enumerate(info.samples)]
+    if samples:
+        order = {s: k for k, s in enumerate(dict.fromkeys(samples))}
+        results.sort(key=lambda r: order[r.sample])
+        info.samples = [r.sample for r in results]
     prov.warnings = list(dict.fromkeys(info.warnings))
     payload = {
         "schema_version": SCHEMA_VERSION,
@@ -172,7 +186,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                   "indexed": info.index_path is not None, "format": info.format, "fileformat": info.fileformat,
                   "samples": n, "gvcf": info.is_gvcf},
         "alleles": list(alleles.values()),
-        "samples": [r.to_dict() for r in results],
+        "samples": [_sample_dict(r) for r in results],
     }
     allele_rows, sample_rows = [], []
     for r in results:
@@ -184,8 +198,13 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                             "locus_records": records_read, "locus_called": {True: "yes", False: "no", None: "unknown"}[r.locus_called]})
     write_table(out["tsv"], allele_rows, ALLELE_TSV_COLUMNS)
     write_table(out["samples"], sample_rows, SAMPLE_TSV_COLUMNS)
-    write_json(out["json"], payload)
+    write_json(out["json"], payload, one_line_lists=("alleles", "samples"))
     return FileResult(info, payload, results, {k: str(v) for k, v in out.items()})
+
+
+def _sample_dict(result: SampleResult) -> dict[str, Any]:
+    """`result.to_dict()` without dataclasses.asdict's deep copy of every finding (same JSON)."""
+    return {f.name: getattr(result, f.name) for f in fields(result)}
 
 
 def _locus_called(info: VcfInput, records_read: int, called_here: bool) -> bool | None:

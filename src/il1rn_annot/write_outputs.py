@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import cyvcf2
-import pandas as pd
 import pysam
 
 from .annotate import AlleleAnnotation
@@ -82,6 +81,8 @@ def clean_stale_temps(paths: list[Path]) -> list[Path]:
             continue
         for entry in entries:
             name = entry.name
+            if not name.startswith("."):  # outputs are not hidden: skip them cheaply (a batch
+                continue                  # folder holds 5 files per input: O(inputs^2) otherwise)
             prefix = next((p for p in prefixes if name.startswith(p)), None)
             if prefix is None or ".tmp" not in name:
                 continue
@@ -117,8 +118,29 @@ def write_text(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def write_json(path: Path, payload: Any) -> None:
-    write_text(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+def write_json(path: Path, payload: Any, one_line_lists: tuple[str, ...] = ()) -> None:
+    """Indented JSON; the items of the top-level lists named in `one_line_lists` one per line.
+
+    `json.dumps(indent=...)` runs the pure-Python encoder (~10x slower than the C one) and
+    builds the whole text in memory; a joint VCF's `samples` list is most of the file, so its
+    items are encoded by the C encoder and streamed, one item per line (still readable and
+    diffable sample by sample).
+    """
+    if not one_line_lists or not isinstance(payload, dict):
+        write_text(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as handle:
+        handle.write("{")
+        for k, (key, value) in enumerate(payload.items()):
+            handle.write(("," if k else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": ")
+            if key in one_line_lists and isinstance(value, list) and value:
+                for j, item in enumerate(value):
+                    handle.write(("[" if not j else ",") + "\n    "
+                                 + json.dumps(item, ensure_ascii=False, separators=(", ", ": ")))
+                handle.write("\n  ]")
+            else:
+                handle.write(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+        handle.write("\n}\n")
 
 
 def write_table(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> None:
@@ -129,11 +151,19 @@ def write_table(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> N
     sample ID or FILTER value holding one split the row. Such a table is written with
     every cell quoted (tables without one are unchanged).
     """
-    frame = pd.DataFrame(rows, columns=columns)
     has_cr = any("\r" in str(value) for row in rows for value in row.values())
-    with atomic_path(path) as tmp:
-        frame.to_csv(tmp, sep="\t", index=False, lineterminator="\n",
-                     quoting=csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL)
+    quoting = csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n", quoting=quoting)
+        writer.writerow(columns)
+        writer.writerows([_cell(row.get(column)) for column in columns] for row in rows)
+
+
+def _cell(value: Any) -> Any:
+    """The cell pandas' to_csv wrote: '' for None and NaN, str(value) otherwise (csv does that)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return value
 
 
 def _info_value(value: str) -> str:
@@ -179,9 +209,13 @@ class AnnotatedVcfWriter:
       is re-ordered by position at close; only (position, offset) pairs are kept in memory.
     """
 
-    def __init__(self, path: Path, reader: cyvcf2.VCF, header_lines: list[str]) -> None:
+    def __init__(self, path: Path, reader: cyvcf2.VCF, header_lines: list[str],
+                 unused_contigs: list[str] | None = None) -> None:
+        """`unused_contigs`: contig declarations added to the reader's header (not the file's),
+        dropped from the output header unless a written record is on that contig."""
         self.path = path
         self._reader = reader
+        self._added_contigs = unused_contigs if unused_contigs is not None else []  # may grow while reading
         for key, description in INFO_FIELDS.items():
             reader.add_info_to_header({"ID": key, "Number": "A", "Type": "String", "Description": description})
         for line in header_lines:
@@ -211,7 +245,7 @@ class AnnotatedVcfWriter:
     def close(self) -> None:
         self._body.close()
         with pysam.BGZFile(str(self._tmp), "wb") as out, open(self._body_path, "rb") as body:
-            out.write(self._reader.raw_header.encode("utf-8", "surrogateescape"))
+            out.write(self._header().encode("utf-8", "surrogateescape"))
             if self._sorted:
                 for chunk in iter(lambda: body.read(1 << 20), b""):
                     out.write(chunk)
@@ -225,6 +259,11 @@ class AnnotatedVcfWriter:
         tbi_tmp = Path(str(self._tmp) + ".tbi")
         self._stack.close()  # renames the VCF into place
         os.replace(tbi_tmp, Path(str(self.path) + ".tbi"))
+
+    def _header(self) -> str:
+        drop = {f"##contig=<ID={name}>" for name in set(self._added_contigs) - set(self._chroms)}
+        lines = self._reader.raw_header.splitlines(keepends=True)
+        return "".join(line for line in lines if line.rstrip("\r\n") not in drop)
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):

@@ -1,0 +1,194 @@
+"""Batch safety, atomic outputs and byte-identical reruns of `il1rn-annot annotate`.
+
+* batch: good and bad inputs in one call with --keep-going: the good ones finish, the
+  manifest lists each bad one as `input_error` with the reason, counts add up;
+* atomic: a run killed with SIGKILL in the middle leaves no final-named output (only hidden
+  temporary files, which a rerun removes) and a rerun completes;
+* deterministic: the same input twice with --date gives byte-identical TSV/JSON/VCF.gz/.tbi.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cyvcf2
+import pandas as pd
+import pytest
+
+from il1rn_annot.cli import main
+from il1rn_annot.pipeline import annotate_file
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "tests" / "bad_inputs"
+TEST_DATA = REPO / "test_data"
+DATE = "2024-01-01T00:00:00Z"
+OUTPUT_SUFFIXES = ("il1rn.json", "il1rn.tsv", "il1rn.vcf.gz", "il1rn.vcf.gz.tbi", "samples.tsv")
+
+
+def outputs_of(stem: str) -> list[str]:
+    return sorted(f"{stem}.{suffix}" for suffix in OUTPUT_SUFFIXES)
+
+
+def cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "il1rn_annot.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout)
+
+
+# ---------------------------------------------------------------------------------------
+# batch safety
+
+
+def test_keep_going_finishes_good_inputs_and_lists_bad_ones(tmp_path):
+    good1 = CORPUS / "vcf44.vcf"
+    bad_header = CORPUS / "empty.vcf"
+    bad_record = CORPUS / "bad_pos_midstream.vcf"  # fails after its outputs were opened
+    good2 = CORPUS / "ploidy.vcf"
+    out, manifest = tmp_path / "out", tmp_path / "m.json"
+    proc = cli("annotate", str(good1), str(bad_header), str(bad_record), str(good2), "-o", str(out),
+               "--keep-going", "--manifest", str(manifest), "--date", DATE)
+    assert proc.returncode == 0, proc.stderr
+    assert "internal error" not in proc.stderr
+    data = json.loads(manifest.read_text())
+    entries = data["inputs"]
+    assert [e["input"] for e in entries] == [str(good1), str(bad_header), str(bad_record), str(good2)]
+    assert [e["status"] for e in entries] == ["ok", "input_error", "input_error", "ok"]
+    assert sum(e["status"] == "ok" for e in entries) == 2 and sum(e["status"] == "input_error" for e in entries) == 2
+    assert "file is empty" in entries[1]["error"] and str(bad_header) in entries[1]["error"]
+    assert "line 18" in entries[2]["error"] and "POS 'abc'" in entries[2]["error"]
+    assert entries[2]["samples"] == ["S1"]  # the header was readable: its sample is not lost
+    assert entries[0]["samples"] == ["S1"] and entries[3]["samples"] == ["HAP", "TRI_HET", "TRI_HOM", "TRI_REF"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(outputs_of("vcf44") + outputs_of("ploidy"))
+    assert proc.stderr.count("il1rn-annot: error: ") == 2
+    for entry in (entries[0], entries[3]):
+        rows = pd.read_csv(entry["outputs"]["samples"], sep="\t", dtype=str, keep_default_na=False)
+        assert list(rows["sample"]) == entry["samples"]
+
+
+def test_without_keep_going_the_batch_stops_at_the_bad_input(tmp_path):
+    good1, bad, good2 = CORPUS / "vcf44.vcf", CORPUS / "symbolic_no_end.vcf", CORPUS / "ploidy.vcf"
+    out, manifest = tmp_path / "out", tmp_path / "m.json"
+    proc = cli("annotate", str(good1), str(bad), str(good2), "-o", str(out), "--manifest", str(manifest),
+               "--date", DATE)
+    assert proc.returncode == 2
+    assert f"il1rn-annot: error: {bad}: record chr2:113130000 N><DEL>: symbolic allele <DEL>" in proc.stderr
+    entries = json.loads(manifest.read_text())["inputs"]
+    assert [(e["input"], e["status"]) for e in entries] == [(str(good1), "ok"), (str(bad), "input_error")]
+    assert sorted(p.name for p in out.iterdir()) == outputs_of("vcf44")  # nothing of the bad one, not even temps
+
+
+# ---------------------------------------------------------------------------------------
+# atomic writes
+
+
+def _large_vcf(path: Path, records: int = 6000, samples: int = 20) -> None:
+    """A plain (streamed) VCF with many locus records: slow enough to be killed half-way."""
+    rng = random.Random(7)
+    names = [f"S{i}" for i in range(samples)]
+    lines = ["##fileformat=VCFv4.2", "##contig=<ID=chr2,length=242193529>",
+             '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+             "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *names])]
+    for i in range(records):
+        pos = 113115600 + i * 3
+        gts = ["0/1" if rng.random() < 0.05 else "0/0" for _ in names]
+        lines.append("\t".join(["chr2", str(pos), ".", "A", "C", "50", "PASS", ".", "GT", *gts]))
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_killed_run_leaves_no_final_output_and_rerun_completes(tmp_path, kb):
+    vcf = tmp_path / "large.vcf"
+    _large_vcf(vcf)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "il1rn_annot.cli", "annotate", str(vcf), "-o", str(out),
+                             "--date", DATE], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if out.exists() and any(p.name.startswith(".large.il1rn.vcf.gz.") for p in out.iterdir()):
+                break  # the annotated VCF is being written
+            time.sleep(0.02)
+        time.sleep(0.5)
+        assert proc.poll() is None, "the run finished before it could be killed: make the input larger"
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    left = sorted(p.name for p in out.iterdir())
+    assert not [name for name in left if name in outputs_of("large")], f"final-named partial output: {left}"
+    assert left and all(name.startswith(".large.") and ".tmp" in name for name in left), left
+
+    result = annotate_file(vcf, out, kb, date=DATE)
+    assert sorted(p.name for p in out.iterdir()) == outputs_of("large"), "stale temporary files were not removed"
+    assert result.payload["locus"]["records_read"] == 6000
+    assert sum(1 for _ in cyvcf2.VCF(result.outputs["vcf"])) == 6000
+    assert len(pd.read_csv(result.outputs["samples"], sep="\t")) == 20
+
+
+def test_temp_files_of_a_live_process_are_left_alone(tmp_path, kb):
+    """Only temps of dead processes are removed: a concurrent run's are not touched."""
+    from il1rn_annot.write_outputs import _temp_prefix
+    out = tmp_path / "out"
+    out.mkdir()
+    live = out / (_temp_prefix(out / "vcf44.il1rn.json") + "abcd.tmp")  # this (live) process
+    live.write_text("{}")
+    other_host = out / ".vcf44.il1rn.json.otherhost-1.abcd.tmp"
+    other_host.write_text("{}")
+    annotate_file(CORPUS / "vcf44.vcf", out, kb, date=DATE)
+    assert live.exists() and other_host.exists()
+
+
+# ---------------------------------------------------------------------------------------
+# determinism
+
+
+DETERMINISM_INPUTS = ["vcf44.vcf", "unsorted.vcf", "unindexed.bcf", "sites_only.vcf", "hostile_strings.vcf",
+                      "cn_without_gt.vcf", "undeclared_tags.vcf"]
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("name", DETERMINISM_INPUTS + ["test_data:bcftools.joint_cohort.vcf.gz",
+                                                       "test_data:gatk_hc.PATIENT_HOM_E77X.vcf.gz"])
+def test_same_input_twice_is_byte_identical(name, tmp_path, capsys):
+    if name.startswith("test_data:"):
+        path = TEST_DATA / name.split(":", 1)[1]
+        if not path.exists():
+            pytest.skip(f"{path} not generated")
+    else:
+        path = CORPUS / name
+    out = tmp_path / "out"
+    args = ["annotate", str(path), "-o", str(out), "--date", DATE]
+    assert main(args) == 0
+    first = _snapshot(out)
+    assert sorted(first) == outputs_of(path.name.split(".vcf")[0].split(".bcf")[0])
+    assert main(args) == 0
+    assert _snapshot(out) == first
+    # and in another folder, with the command line left out of the provenance
+    other = tmp_path / "elsewhere"
+    assert main(["annotate", str(path), "-o", str(out), "--date", DATE, "--no-record-command"]) == 0
+    assert main(["annotate", str(path), "-o", str(other), "--date", DATE, "--no-record-command"]) == 0
+    assert _snapshot(other) == _snapshot(out)
+    capsys.readouterr()
+
+
+def test_copied_input_gives_identical_outputs_apart_from_its_path(tmp_path, kb):
+    """Outputs depend on the input's content and name, not on where it lies."""
+    copy = tmp_path / "in" / "vcf44.vcf"
+    copy.parent.mkdir()
+    shutil.copy(CORPUS / "vcf44.vcf", copy)
+    a = annotate_file(CORPUS / "vcf44.vcf", tmp_path / "a", kb, date=DATE, command_line="x")
+    b = annotate_file(copy, tmp_path / "b", kb, date=DATE, command_line="x")
+    for key in ("vcf", "tsv", "samples"):
+        assert Path(a.outputs[key]).read_bytes() == Path(b.outputs[key]).read_bytes(), key
+    text_a = Path(a.outputs["json"]).read_text(encoding="utf-8")
+    text_b = Path(b.outputs["json"]).read_text(encoding="utf-8")
+    assert text_a != text_b and text_a.replace(str(CORPUS / "vcf44.vcf"), str(copy)) == text_b
