@@ -185,3 +185,52 @@ def test_every_demo_output_validates_against_the_published_json_schema(tmp_path,
         payload = json.loads(Path(result.outputs["json"]).read_text())
         errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(payload)]
         assert not errors, (name, errors[:3])
+
+
+def _joint_vcf(tmp_path: Path, n_samples: int) -> Path:
+    """A joint VCF with a likely-benign intronic SNV carried by many, and E77X in a few samples."""
+    import random
+    rng = random.Random(7)
+    samples = [f"S{i:04d}" for i in range(n_samples)]
+    intronic = ["0/0", "0/1", "1/1", "./."]
+    rows = [
+        ("113130000", "A", "G", [rng.choice(intronic) for _ in samples]),  # c.205+336: likely benign
+        ("113131068", "G", "T", ["1/1" if i == 0 else "0/1" if i < 4 else "0/0" for i in range(n_samples)]),
+        ("113129630", "T", "C", [rng.choice(["0/0", "0/1", "1/1"]) for _ in samples]),  # rs419598
+    ]
+    from conftest import vcf_text  # noqa: E402  (tests/ is on sys.path under pytest's rootdir conftest)
+    records = [f"{{chrom}}\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t.\tGT\t" + "\t".join(gts) for pos, ref, alt, gts in rows]
+    path = tmp_path / f"joint{n_samples}.vcf"
+    path.write_text(vcf_text(records, samples))
+    return path
+
+
+def test_reportable_findings_mode_keeps_every_status_and_counts_benign_alleles(tmp_path, kb):
+    path = _joint_vcf(tmp_path, 120)
+    full = annotate_file(path, tmp_path / "all", kb, date=DATE, findings="all")
+    lean = annotate_file(path, tmp_path / "lean", kb, date=DATE, findings="auto")  # 120 > 50 samples
+    assert lean.payload["locus"]["per_sample_findings"] == "reportable"
+    assert [(s.sample, s.dira_status, s.status_sentence) for s in full.samples] == \
+           [(s.sample, s.dira_status, s.status_sentence) for s in lean.samples]
+    assert [s.dira_status for s in lean.samples[:5]] == ["consistent_with_DIRA", "carrier", "carrier", "carrier",
+                                                         "no_pathogenic_variant_detected"]
+    benign = "chr2:113130000:A:G"
+    full_rows = [r for r in _rows(Path(full.outputs["tsv"])) if r["allele_id"] == benign]
+    lean_rows = [r for r in _rows(Path(lean.outputs["tsv"])) if r["allele_id"] == benign]
+    assert full_rows and not lean_rows  # listed per sample only in `all` mode ...
+    count = lambda res: next(a for a in res.payload["alleles"] if a["allele_id"] == benign)  # noqa: E731
+    assert (count(lean)["carriers"], count(lean)["homozygotes"], count(lean)["allele_count"]) == \
+           (len(full_rows), sum(r["zygosity"] == "homozygous" for r in full_rows),
+            sum(2 if r["zygosity"] == "homozygous" else 1 for r in full_rows))  # ... but always counted
+
+
+def test_large_joint_vcf_gets_a_sites_only_annotated_vcf(tmp_path, kb):
+    import pysam
+    path = _joint_vcf(tmp_path, 120)
+    sites = annotate_file(path, tmp_path / "sites", kb, date=DATE)  # auto: 120 > 100 samples
+    full = annotate_file(path, tmp_path / "full", kb, date=DATE, vcf_genotypes="all")
+    assert sites.payload["locus"]["vcf_genotypes"] is False and full.payload["locus"]["vcf_genotypes"] is True
+    with pysam.VariantFile(sites.outputs["vcf"]) as a, pysam.VariantFile(full.outputs["vcf"]) as b:
+        assert len(a.header.samples) == 0 and len(b.header.samples) == 120
+        assert "sites-only" in str(a.header)
+        assert [(r.pos, dict(r.info)) for r in a] == [(r.pos, dict(r.info)) for r in b]

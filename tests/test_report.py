@@ -186,7 +186,8 @@ def test_sample_in_two_files_is_interpreted_together(jsons, kb, tmp_path):
 
 def test_reinterpretation_matches_interpret_sample(jsons, kb, tmp_path):
     docs = [load_annotation(jsons[k]) for k in ("splice", "sv")]
-    findings = [f for d in docs for s in d["samples"] if s["sample"] == "URB" for f in s["findings"]]
+    findings = [{**{a["allele_id"]: a for a in d["alleles"]}[f["allele_id"]], **f}  # findings name their allele
+                for d in docs for s in d["samples"] if s["sample"] == "URB" for f in s["findings"]]
     expected = interpret_sample("URB", findings, True)
     html = write_report([jsons["splice"], jsons["sv"]], "URB", tmp_path, kb, date=DATE, pdf=False)["html"].read_text()
     assert expected.status_sentence in text_of(html)

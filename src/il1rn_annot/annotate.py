@@ -9,7 +9,7 @@ likely benign). The evidence string always says which rule applied.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .consequence import LOSS_OF_FUNCTION, Prediction, predict
@@ -55,7 +55,9 @@ class AlleleAnnotation:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Shallow field dict (dataclasses.asdict deep-copies: 0.4 s per 2,000 alleles); callers
+        treat the lists inside as read-only."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @property
     def is_pathogenic(self) -> bool:

@@ -50,7 +50,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         entry: dict[str, Any] = {"input": path, "name": input_stem(path)}
         try:
             result = annotate_file(path, args.outdir, kb, build=args.build, reference_path=args.reference,
-                                   samples=samples, date=args.date, command_line=command)
+                                   samples=samples, date=args.date, command_line=command,
+                                   findings=args.findings, vcf_genotypes=args.vcf_genotypes)
             entry.update(status="ok", outputs=result.outputs, samples=[s.sample for s in result.samples],
                          warnings=result.payload["provenance"]["warnings"])
             for warning in result.payload["provenance"]["warnings"]:
@@ -132,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="with several inputs: record a bad input as input_error and go on")
     ann.add_argument("--manifest", metavar="JSON", help="write a manifest of every input's outcome")
     ann.add_argument("--progress", action="store_true", help="show a progress bar for several inputs")
+    ann.add_argument("--findings", choices=("auto", "all", "reportable"), default="auto",
+                     help="per-sample findings: every carried allele (all), or only alleles that bear on "
+                          "interpretation (reportable: P/LP, VUS, curated, association; likely-benign alleles are "
+                          "then counted per allele). auto = all up to 50 samples")
+    ann.add_argument("--vcf-genotypes", choices=("auto", "all", "none"), default="auto",
+                     help="keep the genotype columns in NAME.il1rn.vcf.gz (auto = up to 100 samples; "
+                          "larger joint VCFs get a sites-only annotated VCF)")
     ann.add_argument("--no-record-command", dest="record_command", action="store_false",
                      help="record the tool name instead of the full command line (for path-independent outputs)")
     _add_kb_options(ann)

@@ -33,50 +33,75 @@ class Call:
     depth: int | None
 
 
-@dataclass
+def _row_count(mask: np.ndarray) -> np.ndarray:
+    """Per-row count of True in a (samples, ploidy) mask: a column loop, much cheaper than
+    `mask.sum(axis=1)` for the 2-3 columns a genotype matrix has."""
+    total = mask[:, 0].astype(np.int8)
+    for k in range(1, mask.shape[1]):
+        total += mask[:, k]
+    return total
+
+
 class RecordGenotypes:
-    """Genotype matrix of one record, and per-sample facts derived once per record."""
+    """Genotype matrix of one record, and per-sample facts derived once per record.
 
-    alleles: np.ndarray | None  # (n_samples, max_ploidy) allele indices; -1 missing, -2 vector end
-    phased: np.ndarray | None  # (n_samples,) bool
-    copy_number: np.ndarray | None  # (n_samples,) int, MISSING_INT where absent
-    phase_set: np.ndarray | None
-    depth: np.ndarray | None
-    called: np.ndarray  # (n_samples,) bool: at least one allele called (or CN given)
+    PS and DP are read only when a carrier's call is built (most records have none worth
+    reading), CN whenever present because it decides zygosity of deletions.
+    """
 
-    @classmethod
-    def of(cls, record: cyvcf2.Variant, n_samples: int) -> "RecordGenotypes":
-        fmt = set(record.FORMAT or ())
-        alleles = phased = None
+    def __init__(self, record: cyvcf2.Variant, n_samples: int) -> None:
+        fmt = record.FORMAT or ()
+        self._record = record
+        self._phase_set: np.ndarray | None | bool = False  # False = not read yet
+        self._depth: np.ndarray | None | bool = False
+        self._fmt = fmt
+        self.alleles: np.ndarray | None = None  # (n, max_ploidy); -1 missing, -2 vector end
+        self.phased: np.ndarray | None = None
+        self.ploidy: np.ndarray | None = None
+        self.n_called: np.ndarray | None = None
         if "GT" in fmt:
             try:
                 matrix = record.genotype.array()
-                alleles = matrix[:, :-1]
-                phased = matrix[:, -1].astype(bool) & ((alleles != -2).sum(axis=1) > 1)
             except Exception:
-                alleles = None
-        copy_number = _int_format(record, "CN") if "CN" in fmt else None
-        phase_set = _int_format(record, "PS") if "PS" in fmt else None
-        depth = _int_format(record, "DP") if "DP" in fmt else None
-        called = np.zeros(n_samples, dtype=bool)
-        if alleles is not None:
-            called |= (alleles >= 0).any(axis=1)
-        if copy_number is not None:
-            called |= copy_number > MISSING_INT + 1
-        return cls(alleles, phased, copy_number, phase_set, depth, called)
+                matrix = None
+            if matrix is not None:
+                self.alleles = matrix[:, :-1]
+                self.ploidy = _row_count(self.alleles != -2)
+                self.n_called = _row_count(self.alleles >= 0)
+                self.phased = (matrix[:, -1] == 1) & (self.ploidy > 1)
+        self.copy_number = _int_format(record, "CN") if "CN" in fmt else None
+        called = self.n_called > 0 if self.n_called is not None else np.zeros(n_samples, dtype=bool)
+        if self.copy_number is not None:
+            called = called | (self.copy_number > MISSING_INT + 1)
+        self.called: np.ndarray = called
 
-    def calls(self, allele: Allele) -> list[Call]:
-        """Calls of `allele` for every sample that carries it."""
+    @classmethod
+    def of(cls, record: cyvcf2.Variant, n_samples: int) -> "RecordGenotypes":
+        return cls(record, n_samples)
+
+    @property
+    def phase_set(self) -> np.ndarray | None:
+        if self._phase_set is False:
+            self._phase_set = _int_format(self._record, "PS") if "PS" in self._fmt else None
+        return self._phase_set  # type: ignore[return-value]
+
+    @property
+    def depth(self) -> np.ndarray | None:
+        if self._depth is False:
+            self._depth = _int_format(self._record, "DP") if "DP" in self._fmt else None
+        return self._depth  # type: ignore[return-value]
+
+    def _carrier_arrays(self, allele: Allele) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
+        """(carriers mask, copies of the allele, ploidy, called alleles, copy number decides) per sample."""
         a = allele.alt_index
         n = len(self.called)
-        count = np.zeros(n, dtype=np.int64)
-        ploidy = np.full(n, 2, dtype=np.int64)
-        n_called = np.zeros(n, dtype=np.int64)
         if self.alleles is not None:
-            is_a = self.alleles == a
-            count = is_a.sum(axis=1)
-            ploidy = (self.alleles != -2).sum(axis=1)
-            n_called = (self.alleles >= 0).sum(axis=1)
+            count = _row_count(self.alleles == a)
+            ploidy, n_called = self.ploidy, self.n_called
+        else:
+            count = np.zeros(n, dtype=np.int8)
+            ploidy = np.full(n, 2, dtype=np.int8)
+            n_called = np.zeros(n, dtype=np.int8)
         cn = self.copy_number
         use_cn = cn is not None and allele.kind in ("sv_deletion", "cnv")
         if use_cn:
@@ -85,6 +110,30 @@ class RecordGenotypes:
             carriers_mask = loss | ((count > 0) & ~has_cn & (allele.kind != "cnv"))
         else:
             carriers_mask = count > 0
+        return carriers_mask, count, ploidy, n_called, use_cn  # type: ignore[return-value]
+
+    def counts(self, allele: Allele) -> tuple[int, int, int]:
+        """(carriers, homozygotes incl. hemizygotes, allele count) for `allele`, all in numpy.
+
+        Used for alleles that do not bear on any sample's interpretation (likely benign), so a
+        10,000-sample joint VCF costs no Python work per carrier for them.
+        """
+        carriers_mask, count, ploidy, _, use_cn = self._carrier_arrays(allele)
+        if use_cn:
+            cn = self.copy_number
+            has_cn = cn > MISSING_INT + 1
+            hom = carriers_mask & ((has_cn & (cn == 0)) | (~has_cn & (count == ploidy)))
+            copies = np.where(has_cn, 2 - np.clip(cn, 0, 2), count)
+        else:
+            hom = carriers_mask & (count == ploidy)
+            copies = count
+        return int(np.count_nonzero(carriers_mask)), int(np.count_nonzero(hom)), int(copies[carriers_mask].sum())
+
+    def calls(self, allele: Allele) -> list[Call]:
+        """Calls of `allele` for every sample that carries it."""
+        a = allele.alt_index
+        cn = self.copy_number
+        carriers_mask, count, ploidy, n_called, use_cn = self._carrier_arrays(allele)
         out: list[Call] = []
         for i in np.flatnonzero(carriers_mask):
             cn_i = int(cn[i]) if cn is not None and cn[i] > MISSING_INT + 1 else None

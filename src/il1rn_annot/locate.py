@@ -268,6 +268,8 @@ def _diagnose(line: str, n_samples: int) -> str:
     cols = line.split("\t")
     if not line.strip():
         return "it is blank"
+    if "\ufffd" in line:
+        return "it is not UTF-8 text"
     if len(cols) < 8:
         return f"it has {len(cols)} tab-separated column(s); a VCF record has at least 8"
     if not cols[1].isdigit():
@@ -277,7 +279,11 @@ def _diagnose(line: str, n_samples: int) -> str:
     return "htslib rejected a value in it (see htslib's message above for the field)"
 
 
-def _parse_failure(info: VcfInput, where: str, line: str | None, problem: str | None) -> InputError:
+def _parse_failure(info: VcfInput, where: str, line: str | None, problem: str | None,
+                   exc: BaseException | None = None) -> InputError:
+    if isinstance(exc, UnicodeDecodeError):
+        return InputError("the record is not UTF-8 text", path=str(info.path), where=where,
+                          hint="VCF text is UTF-8: convert the file, e.g. `iconv -f latin1 -t utf-8`")
     if problem:
         return InputError(problem, path=str(info.path), where=where,
                           hint="copy or re-create the file (interrupted copy or caller run?)")
@@ -363,6 +369,13 @@ def _check_parsed(record: cyvcf2.Variant) -> None:
         raise ValueError("record without REF allele")
 
 
+def _check_text(record: cyvcf2.Variant) -> None:
+    """Decode the text fields the annotator reads (UnicodeDecodeError if not UTF-8)."""
+    record.ID, record.REF, record.ALT, record.FILTER  # noqa: B018 - decoding is the check
+    for _ in record.INFO:
+        pass
+
+
 def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int]) -> Iterator[cyvcf2.Variant]:
     """Yield every record on chromosome 2 that overlaps `window` (1-based inclusive).
 
@@ -404,19 +417,21 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int]) -
                             warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
                             record = next(iterator)
                         _check_parsed(record)
+                        wanted = record.POS >= start or record_span_end(record) >= start
+                        if wanted:
+                            _check_text(record)
                     except StopIteration:
                         break
-                    except Exception:
+                    except Exception as exc:
                         raw = _raw_region_line(info, index, region, k)
                         where = (f"record {name}:{raw.split(chr(9))[1]}" if raw and raw.count("\t") >= 1 else
                                  f"the record after {last}" if last else f"the first record in {region}")
-                        raise _parse_failure(info, where, raw, None) from None
+                        raise _parse_failure(info, where, raw, None, exc) from None
                     k += 1
                     last = f"{record.CHROM}:{record.POS}"
                     seen_any = True
-                    if record.POS < start and record_span_end(record) < start:
-                        continue
-                    yield record
+                    if wanted:
+                        yield record
                 if seen_any:
                     break
             return
@@ -433,9 +448,12 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int]) -
                     blank_lines += 1
                     continue
                 _check_parsed(record)
+                wanted = record.CHROM in contigs and record.POS <= end and record_span_end(record) >= start
+                if wanted:
+                    _check_text(record)
             except StopIteration:
                 break
-            except Exception:
+            except Exception as exc:
                 if info.header_line_count is not None:
                     number = info.header_line_count + count + 1
                     raw, problem = _raw_line(info, number)
@@ -447,7 +465,7 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int]) -
                 else:
                     raw, problem = None, None
                     where = f"record {count + 1} (after {last})" if count else "the first record"
-                raise _parse_failure(info, where, raw, problem) from None
+                raise _parse_failure(info, where, raw, problem, exc) from None
             count += 1
             last = f"{record.CHROM}:{record.POS}"
             if record.CHROM not in contigs:
@@ -455,11 +473,8 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int]) -
             if record.POS < last_pos and "unsorted records: read by streaming" not in info.warnings:
                 info.warnings.append("unsorted records: read by streaming")
             last_pos = record.POS
-            if record.POS > end:
-                continue
-            if record_span_end(record) < start:
-                continue
-            yield record
+            if wanted:
+                yield record
         if blank_lines:
             info.warnings.append(f"{blank_lines} empty line(s) among the records were skipped")
 

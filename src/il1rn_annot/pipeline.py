@@ -65,7 +65,7 @@ def _finding(ann: dict[str, Any], call: Any, source: str) -> dict[str, Any]:
 def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, build: str = "auto",
                   reference_path: str | Path | None = None, samples: list[str] | None = None,
                   date: str | None = None, command_line: str | None = None,
-                  name: str | None = None) -> FileResult:
+                  name: str | None = None, findings: str = "auto", vcf_genotypes: str = "auto") -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`."""
     info, reader = open_vcf(path, kb, build)
     build_name = info.build.build
@@ -115,10 +115,14 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
     window = kb.screen_window[build_name]
     contig_length = info.contig_lengths.get(info.contig or "") or kb.builds[build_name].chr2_length
     locus_called = np.zeros(n, dtype=bool)
-    findings: dict[int, list[dict[str, Any]]] = {}
+    all_findings = findings == "all" or (findings == "auto" and n <= FINDINGS_ALL_MAX_SAMPLES)
+    keep_genotypes = vcf_genotypes == "all" or (vcf_genotypes == "auto" and n <= VCF_GENOTYPES_MAX_SAMPLES)
+    sample_calls: dict[int, list[dict[str, Any]]] = {}
+    site_annotations: list[list[AlleleAnnotation | None]] = []
     alleles: dict[str, dict[str, Any]] = {}
     records_read = 0
-    writer = AnnotatedVcfWriter(out["vcf"], reader, prov.vcf_header_lines(), info.declared_contigs)
+    writer = AnnotatedVcfWriter(out["vcf"], reader, prov.vcf_header_lines(), info.declared_contigs) \
+        if keep_genotypes else None
     try:
         for record in locus_records(info, reader, window):
             records_read += 1
@@ -150,29 +154,37 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                                                            "allele_count": 0, "called_samples": 0})
                 if genotypes is None:
                     continue
-                calls = genotypes.calls(allele)
                 entry["called_samples"] = max(entry["called_samples"], int(genotypes.called.sum()))
-                for call in calls:
-                    findings.setdefault(call.sample_index, []).append(_finding(ann_dict, call, path_text))
-                    entry["carriers"] += 1
-                    hom = call.zygosity in ("homozygous", "hemizygous")
-                    entry["homozygotes"] += int(hom)
-                    entry["allele_count"] += 2 if call.zygosity == "homozygous" else 1
+                carriers, homozygotes, allele_count = genotypes.counts(allele)
+                entry["carriers"] += carriers
+                entry["homozygotes"] += homozygotes
+                entry["allele_count"] += allele_count
+                if all_findings or _bears_on_interpretation(ann):
+                    for call in genotypes.calls(allele):
+                        sample_calls.setdefault(call.sample_index, []).append(_finding(ann_dict, call, path_text))
+            if writer is None:
+                site_annotations.append(per_alt)
+                continue
             try:
                 writer.write(record, per_alt)
             except UnicodeDecodeError:
                 raise InputError("the record is not UTF-8 text", path=path_text, where=where,
                                  hint="VCF text is UTF-8: convert the file, e.g. `iconv -f latin1 -t utf-8`") from None
-        writer.close()
+        if writer is not None:
+            writer.close()
     except BaseException:
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         raise
+    if writer is None:
+        _write_sites_only(info, window, out["vcf"], prov, site_annotations)
 
     if records_read == 0:
         info.warnings.append("no records at the IL1RN locus: the locus may be uncalled (targeted panel or "
                              "exome without IL1RN?), or all samples are reference there (VCF without reference "
                              "blocks)")
-    results = [interpret_sample(s, findings.get(i, []), _locus_called(info, records_read, bool(locus_called[i])))
+    results = [interpret_sample(s, sample_calls.get(i, []),
+                                _locus_called(info, records_read, bool(locus_called[i])))
                for i, s in enumerate(info.samples)]
     if samples:
         order = {s: k for k, s in enumerate(dict.fromkeys(samples))}
@@ -184,7 +196,9 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
         "provenance": prov.to_dict(),
         "locus": {"contig": info.contig or "", "start": window[0], "end": window[1], "records_read": records_read,
                   "indexed": info.index_path is not None, "format": info.format, "fileformat": info.fileformat,
-                  "samples": n, "gvcf": info.is_gvcf},
+                  "samples": n, "gvcf": info.is_gvcf,
+                  "per_sample_findings": "all" if all_findings else "reportable",
+                  "vcf_genotypes": keep_genotypes},
         "alleles": list(alleles.values()),
         "samples": [_sample_dict(r) for r in results],
     }
@@ -203,8 +217,50 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
 
 
 def _sample_dict(result: SampleResult) -> dict[str, Any]:
-    """`result.to_dict()` without dataclasses.asdict's deep copy of every finding (same JSON)."""
-    return {f.name: getattr(result, f.name) for f in fields(result)}
+    """A sample's JSON entry; each finding is the call plus `allele_id` (the allele is in `alleles`).
+
+    Repeating the whole allele annotation in every carrier's finding made a 2,504-sample JSON
+    66 MB; readers join findings to `alleles` on `allele_id`.
+    """
+    entry = {f.name: getattr(result, f.name) for f in fields(result) if f.name != "findings"}
+    entry["findings"] = [{key: f[key] for key in CALL_FIELDS} for f in result.findings]
+    return entry
+
+
+CALL_FIELDS = ("allele_id", "zygosity", "genotype", "phased", "haplotypes", "phase_set", "copy_number", "depth",
+               "source")
+#: up to this many samples every carried allele is listed per sample; above, only those that bear
+#: on interpretation (P/LP, VUS, curated, association) — likely-benign ones are counted per allele
+FINDINGS_ALL_MAX_SAMPLES = 50
+#: up to this many samples the annotated VCF keeps the genotype columns; above, it is sites-only
+VCF_GENOTYPES_MAX_SAMPLES = 100
+
+
+def _bears_on_interpretation(ann: AlleleAnnotation) -> bool:
+    return bool(ann.known_variant) or ann.classification not in ("likely_benign", "benign")
+
+
+def _write_sites_only(info: VcfInput, window: tuple[int, int], path: Path, prov: Provenance,
+                      site_annotations: list[list[AlleleAnnotation | None]]) -> None:
+    """Annotated VCF without genotype columns, read in a second, sample-less pass.
+
+    For a joint VCF of thousands of samples, copying every genotype of the window back out
+    costs several times the whole screen (it is `bcftools view` of the window) and duplicates
+    the input; the annotations and allele counts are what the locus VCF adds. htslib skips the
+    sample columns entirely when the reader has no samples, so this pass is cheap.
+    """
+    reader = cyvcf2.VCF(str(info.path), samples=[], lazy=False)
+    writer = AnnotatedVcfWriter(path, reader, prov.vcf_header_lines() + [
+        "##il1rn_annot_note=sites-only: genotype columns omitted (more than "
+        f"{VCF_GENOTYPES_MAX_SAMPLES} samples); per-sample calls are in the TSV/JSON outputs"],
+        info.declared_contigs)
+    try:
+        for record, per_alt in zip(locus_records(info, reader, window), site_annotations, strict=True):
+            writer.write(record, per_alt)
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
 
 
 def _locus_called(info: VcfInput, records_read: int, called_here: bool) -> bool | None:

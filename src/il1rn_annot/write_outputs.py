@@ -151,17 +151,18 @@ def write_table(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> N
     sample ID or FILTER value holding one split the row. Such a table is written with
     every cell quoted (tables without one are unchanged).
     """
-    has_cr = any("\r" in str(value) for row in rows for value in row.values())
+    cells = [[_cell(row.get(column)) for column in columns] for row in rows]
+    has_cr = any("\r" in value for line in cells for value in line if isinstance(value, str))
     quoting = csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n", quoting=quoting)
         writer.writerow(columns)
-        writer.writerows([_cell(row.get(column)) for column in columns] for row in rows)
+        writer.writerows(cells)
 
 
 def _cell(value: Any) -> Any:
-    """The cell pandas' to_csv wrote: '' for None and NaN, str(value) otherwise (csv does that)."""
-    if value is None or (isinstance(value, float) and value != value):
+    """'' for None and NaN; anything else as it is (csv writes str(value))."""
+    if value is None or value != value:
         return ""
     return value
 
