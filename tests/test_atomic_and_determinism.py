@@ -87,7 +87,7 @@ def test_without_keep_going_the_batch_stops_at_the_bad_input(tmp_path):
 # atomic writes
 
 
-def _large_vcf(path: Path, records: int = 6000, samples: int = 20) -> None:
+def _large_vcf(path: Path, records: int = 20000, samples: int = 20) -> None:
     """A plain (streamed) VCF with many locus records: slow enough to be killed half-way."""
     rng = random.Random(7)
     names = [f"S{i}" for i in range(samples)]
@@ -95,7 +95,7 @@ def _large_vcf(path: Path, records: int = 6000, samples: int = 20) -> None:
              '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
              "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *names])]
     for i in range(records):
-        pos = 113115600 + i * 3
+        pos = 113115600 + i
         gts = ["0/1" if rng.random() < 0.05 else "0/0" for _ in names]
         lines.append("\t".join(["chr2", str(pos), ".", "A", "C", "50", "PASS", ".", "GT", *gts]))
     path.write_text("\n".join(lines) + "\n")
@@ -113,7 +113,7 @@ def test_killed_run_leaves_no_final_output_and_rerun_completes(tmp_path, kb):
             if out.exists() and any(p.name.startswith(".large.il1rn.vcf.gz.") for p in out.iterdir()):
                 break  # the annotated VCF is being written
             time.sleep(0.02)
-        time.sleep(0.5)
+        time.sleep(0.3)  # well inside the record loop (~2 s for 20,000 records)
         assert proc.poll() is None, "the run finished before it could be killed: make the input larger"
         proc.send_signal(signal.SIGKILL)
     finally:
@@ -126,8 +126,8 @@ def test_killed_run_leaves_no_final_output_and_rerun_completes(tmp_path, kb):
 
     result = annotate_file(vcf, out, kb, date=DATE)
     assert sorted(p.name for p in out.iterdir()) == outputs_of("large"), "stale temporary files were not removed"
-    assert result.payload["locus"]["records_read"] == 6000
-    assert sum(1 for _ in cyvcf2.VCF(result.outputs["vcf"])) == 6000
+    assert result.payload["locus"]["records_read"] == 20000
+    assert sum(1 for _ in cyvcf2.VCF(result.outputs["vcf"])) == 20000
     assert len(pd.read_csv(result.outputs["samples"], sep="\t")) == 20
 
 

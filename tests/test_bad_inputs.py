@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import shutil
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,7 @@ ERROR_CASES: list[tuple[str, dict[str, Any], type[InputError], list[str], str | 
     ("unbalanced_quote_header.vcf", {}, InputError, ["unbalanced double quote"], "line 16", "close the quoted"),
     ("latin1_sample.vcf", {}, InputError, ["not UTF-8"], "line 16", "iconv"),
     ("latin1_record.vcf", {}, InputError, ["not UTF-8"], "record chr2:113131068", "iconv"),
+    ("latin1_info.vcf.gz", {}, InputError, ["not UTF-8"], "record chr2:113131068", "iconv"),
     ("symbolic_no_end.vcf", {}, InputError, ["<DEL> has neither INFO/END nor INFO/SVLEN"],
      "record chr2:113130000 N><DEL>", "add INFO/END"),
     ("end_before_pos.vcf", {}, InputError, ["END=113120000 lies before POS=113130000"],
@@ -283,15 +285,16 @@ def test_mismatched_index_is_not_trusted(tmp_path, kb):
     data, tbi = _copy_with_index("mismatched_index.vcf.gz", tmp_path)
     now = os.path.getmtime(data)
     os.utime(tbi, (now + 10, now + 10))  # newer than the data: only the content check can catch it
-    # what trusting it would do: htslib follows the other file's offsets and misses E77X
+    # what trusting it would do (the tool's own query, 5 Mb look-back for SVs): htslib follows the
+    # other file's offsets, past the end of this one, and finds no record at all
     trusted: list[int] = []
     try:
         reader = cyvcf2.VCF(str(data))
         reader.set_index(str(tbi))
-        trusted = [r.POS for r in reader("chr2:113115598-113136014")]
+        trusted = [r.POS for r in reader("chr2:108115598-113136014")]
     except Exception:
         pass
-    assert 113131068 not in trusted
+    assert trusted == []
     result = run(data, tmp_path / "out", kb=kb)
     check_outputs(result)
     assert any("does not match the data file and was not trusted" in w for w in warnings_of(result))
@@ -410,8 +413,8 @@ def test_haploid_and_triploid_genotypes(tmp_path, kb):
 def test_copy_number_without_gt(tmp_path, kb):
     result = run("cn_without_gt.vcf", tmp_path, kb=kb)
     check_outputs(result)
-    assert statuses(result) == {"CN0": "consistent_with_DIRA", "CN1": "carrier", "CN2": "no_pathogenic_variant_detected",
-                                "CN_MISSING": "not_assessable"}
+    assert statuses(result) == {"CN0": "consistent_with_DIRA", "CN1": "carrier",
+                                "CN2": "no_pathogenic_variant_detected", "CN_MISSING": "not_assessable"}
     calls = {s.sample: [(f["copy_number"], f["zygosity"], f["genotype"]) for f in s.findings] for s in result.samples}
     assert calls["CN0"] == [(0, "homozygous", ".")] and calls["CN1"] == [(1, "heterozygous", ".")]
 
@@ -498,12 +501,14 @@ def test_malformed_sample_sheet(monkeypatch):
 
 
 def _content(path: Path) -> bytes:
+    """Bytes to compare: decompressed for gzip/BGZF (compressed bytes differ between zlib
+    builds); for the deliberately truncated files only the fact that they are truncated."""
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
         try:
             return gzip.decompress(data)
-        except (EOFError, OSError):  # the deliberately truncated files
-            return data
+        except (EOFError, OSError, zlib.error):
+            return b"<truncated gzip>"
     return data
 
 

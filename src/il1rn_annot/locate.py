@@ -237,7 +237,8 @@ def _raw_line(info: VcfInput, number: int) -> tuple[str | None, str | None]:
     opener = gzip.open if info.format.startswith("vcf.gz") else open
     found = None
     try:
-        with opener(info.path, "rt", encoding="utf-8", errors="replace", newline="\n") as handle:  # type: ignore[operator]
+        with opener(info.path, "rt", encoding="utf-8", errors="replace",  # type: ignore[operator]
+                    newline="\n") as handle:
             for n, line in enumerate(handle, start=1):
                 if n == number:
                     found = line.rstrip("\r\n")
@@ -315,7 +316,8 @@ def _contigs_in_text(info: VcfInput) -> set[str]:
                 rest = chunk[cut:]
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"the compressed data cannot be read to the end ({exc}): the file is truncated or corrupt",
-                         path=str(info.path), hint="copy or re-create the file (interrupted copy or caller run?)") from None
+                         path=str(info.path),
+                         hint="copy or re-create the file (interrupted copy or caller run?)") from None
     names.update(_FIRST_FIELD.findall(rest + b"\t"))
     return {n.decode("utf-8", "replace") for n in names}
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -197,10 +196,12 @@ def _stale() -> dict[str, bytes]:
     return {"stale_index.vcf.gz": data, "stale_index.vcf.gz.tbi": tbi}
 
 
-@case("mismatched_index.vcf.gz", "legal data with the .tbi of another, larger file: trusting it misses E77X; "
+@case("mismatched_index.vcf.gz", "legal data with the .tbi of another, larger file: trusting it finds no locus record "
+                                 "(a silent 'no pathogenic variant'); "
                                  "-> warning 'does not match the data file', read without it, E77X 1/1 found")
 def _mismatched() -> dict[str, bytes]:
-    other = [gt(f"chr2\t{p}\t.\tA\tG\t50\tPASS\tDP=30", "0/1") for p in range(113100001, 113140000, 9)]
+    other = ([gt(f"chr1\t{p}\t.\tA\tG\t50\tPASS\tDP=30", "0/1") for p in range(1000001, 1040000, 9)]
+             + [gt(f"chr2\t{p}\t.\tA\tG\t50\tPASS\tDP=30", "0/1") for p in range(113100001, 113140000, 97)])
     _, tbi = bgzip_with_index(vcf(["S1"], other))
     data, _ = bgzip_with_index(vcf(["S1"], [gt(RS419598, "0/1"), gt(E77X, "1/1")]))
     return {"mismatched_index.vcf.gz": data, "mismatched_index.vcf.gz.tbi": tbi}
@@ -245,7 +246,8 @@ def _grch37() -> dict[str, bytes]:
     return {"grch37.vcf": vcf(["S1"], [record], contigs=GRCH37_CONTIGS)}
 
 
-@case("build_contradiction.vcf", "GRCh38 chr2 length but ##reference=hg19.fa -> BuildMismatchError 'contradicts itself'")
+@case("build_contradiction.vcf", "GRCh38 chr2 length but ##reference=hg19.fa -> BuildMismatchError "
+                                 "'contradicts itself'")
 def _contradiction() -> dict[str, bytes]:
     return {"build_contradiction.vcf": vcf(["S1"], [gt(E77X, "1/1")], reference="file:///ref/hg19.fa")}
 
@@ -292,6 +294,15 @@ def _latin1_sample() -> dict[str, bytes]:
 def _latin1_record() -> dict[str, bytes]:
     record = gt("chr2\t113131068\tid_e\tG\tT\t50\tPASS\tDP=28", "1/1")
     return {"latin1_record.vcf": vcf(["S1"], [record]).replace(b"id_e", "idé".encode("latin-1"))}
+
+
+@case("latin1_info.vcf.gz", "INFO value in Latin-1 in a bgzipped, indexed file -> InputError 'not UTF-8' naming "
+                           "record chr2:113131068 (cyvcf2 raised UnicodeDecodeError: a crash)")
+def _latin1_info() -> dict[str, bytes]:
+    extra = ['##INFO=<ID=NOTE,Number=1,Type=String,Description="free text">']
+    data = vcf(["S1"], [gt(RS419598, "0/1"), gt("chr2\t113131068\t.\tG\tT\t50\tPASS\tNOTE=caf_", "1/1")], extra=extra)
+    packed, tbi = bgzip_with_index(data.replace(b"NOTE=caf_", "NOTE=café".encode("latin-1")))
+    return {"latin1_info.vcf.gz": packed, "latin1_info.vcf.gz.tbi": tbi}
 
 
 @case("nonascii_html_samples.vcf", "legal: non-ASCII and HTML sample names -> kept exactly in TSV and JSON")
@@ -377,7 +388,8 @@ def _ploidy() -> dict[str, bytes]:
     return {"ploidy.vcf": vcf(["HAP", "TRI_HET", "TRI_HOM", "TRI_REF"], [gt(E77X, "1", "0/1/1", "1/1/1", "0/0/0")])}
 
 
-@case("cn_without_gt.vcf", "legal: FORMAT CN only (no GT) on a <DEL> over IL1RN -> CN 0 DIRA, 1 carrier, 2 none, . not assessable")
+@case("cn_without_gt.vcf", "legal: FORMAT CN only (no GT) on a <DEL> over IL1RN -> CN 0 DIRA, 1 carrier, 2 none, "
+                           ". not assessable")
 def _cn_only() -> dict[str, bytes]:
     record = gt("chr2\t113110000\tcnv1\tN\t<DEL>\t50\tPASS\tSVTYPE=DEL;END=113150000", "0", "1", "2", ".", fmt="CN")
     return {"cn_without_gt.vcf": vcf(["CN0", "CN1", "CN2", "CN_MISSING"], [record])}
@@ -451,8 +463,9 @@ def _short_record() -> dict[str, bytes]:
     return {"short_record_undeclared_contig.vcf": vcf(["S1"], records, contigs=[])}
 
 
-@case("bad_gt_undeclared_contig.vcf", "GT 'abc' on line 18, on a contig the header does not declare: htslib passed "
-                                     "the broken record on and the process died (segfault) -> InputError naming line 18")
+@case("bad_gt_undeclared_contig.vcf", "GT 'abc' on line 18, on a contig the header does not declare: htslib "
+                                     "passed the broken record on and the process died (segfault) -> InputError "
+                                     "naming line 18")
 def _bad_gt_undeclared() -> dict[str, bytes]:
     records = [gt(RS419598, "0/1"), gt("chr2_KI270715v1_random\t100\t.\tA\tG\t50\tPASS\tDP=1", "abc"),
                gt(E77X, "1/1")]
