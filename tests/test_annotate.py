@@ -234,3 +234,12 @@ def test_large_joint_vcf_gets_a_sites_only_annotated_vcf(tmp_path, kb):
         assert len(a.header.samples) == 0 and len(b.header.samples) == 120
         assert "sites-only" in str(a.header)
         assert [(r.pos, dict(r.info)) for r in a] == [(r.pos, dict(r.info)) for r in b]
+
+
+def test_no_pathogenic_variant_says_how_many_locus_records_were_not_called(make_vcf, tmp_path, kb):
+    path = make_vcf("gap.vcf", ["{chrom}\t113131068\t.\tG\tT\t50\tPASS\t.\tGT\t0/0\t./.",
+                                "{chrom}\t113129630\trs419598\tT\tC\t50\tPASS\t.\tGT\t0/0\t0/0"], ["FULL", "GAP"])
+    result = annotate_file(path, tmp_path / "out", kb, date=DATE)
+    full, gap = result.samples
+    assert full.dira_status == gap.dira_status == "no_pathogenic_variant_detected"
+    assert "1 of 2 locus record(s) have no genotype" in gap.evidence and "no genotype" not in full.evidence

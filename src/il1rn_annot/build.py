@@ -65,7 +65,7 @@ def detect_build(contig_lengths: dict[str, int | None], header_lines: list[str],
             f"the header contradicts itself: chromosome-2 length says {'/'.join(sorted(by_length))}, "
             f"the reference/assembly name says {'/'.join(sorted(by_name))}",
             path=path, where="header",
-            hint="check which reference the calls were made on and fix the header, or pass --build explicitly")
+            hint="check which reference the calls were made on and fix the ##contig/##reference lines of the header")
     detected = by_length or by_name
     if len(detected) == 1:
         return next(iter(detected)), "; ".join(evidence)

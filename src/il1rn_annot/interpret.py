@@ -117,7 +117,8 @@ def _filter_note(findings: list[dict[str, Any]]) -> str:
                                  for f in failing) + " — confirm before reporting."
 
 
-def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: bool | None) -> SampleResult:
+def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
+                     uncalled_records: int = 0, records: int = 0) -> SampleResult:
     """Status, sentence and evidence for one sample from its findings."""
     pl = [f for f in findings if f["classification"] in PATHOGENIC]
     vus = [f for f in findings if f["classification"] == "uncertain_significance"]
@@ -184,6 +185,9 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
                      f"IL1RN variant(s) of uncertain significance ({names}); no pathogenic IL1RN variant detected.",
                      "; ".join(f"{allele_label(f)}: {f['classification_evidence']}" for f in vus) + assoc_text)
     coverage = ""
+    if uncalled_records:
+        coverage = (f" {uncalled_records} of {records} locus record(s) have no genotype for this sample: a "
+                    "variant there would not be seen.")
     if result.locus_called is None:
         coverage = (" The input has no record at the IL1RN locus; a variant-only VCF cannot show that the locus "
                     "was covered (a gVCF or the caller's coverage would).")

@@ -115,6 +115,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
     window = kb.screen_window[build_name]
     contig_length = info.contig_lengths.get(info.contig or "") or kb.builds[build_name].chr2_length
     locus_called = np.zeros(n, dtype=bool)
+    uncalled_records = np.zeros(n, dtype=np.int32)  # locus records with no genotype for the sample
     all_findings = findings == "all" or (findings == "auto" and n <= FINDINGS_ALL_MAX_SAMPLES)
     keep_genotypes = vcf_genotypes == "all" or (vcf_genotypes == "auto" and n <= VCF_GENOTYPES_MAX_SAMPLES)
     sample_calls: dict[int, list[dict[str, Any]]] = {}
@@ -145,6 +146,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
             genotypes = RecordGenotypes.of(record, n) if n else None
             if genotypes is not None:
                 locus_called |= genotypes.called
+                uncalled_records += ~genotypes.called
             per_alt: list[AlleleAnnotation | None] = [None] * len(record.ALT)
             for allele in alleles_of(record, path_text, contig_length):
                 ann = annotate_allele(allele, build_name, kb, reference)
@@ -184,7 +186,8 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                              "exome without IL1RN?), or all samples are reference there (VCF without reference "
                              "blocks)")
     results = [interpret_sample(s, sample_calls.get(i, []),
-                                _locus_called(info, records_read, bool(locus_called[i])))
+                                _locus_called(info, records_read, bool(locus_called[i])),
+                                uncalled_records=int(uncalled_records[i]), records=records_read)
                for i, s in enumerate(info.samples)]
     if samples:
         order = {s: k for k, s in enumerate(dict.fromkeys(samples))}
