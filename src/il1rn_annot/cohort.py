@@ -63,7 +63,6 @@ allele, no pairwise work: linear in samples + findings.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import re
@@ -74,6 +73,8 @@ from pathlib import Path
 from typing import Any
 
 from . import TOOL_NAME, __version__
+from .read_vcf import sha256_of
+from .report import safe_name as report_safe_name
 from .errors import InputError
 from .interpret import FLAGGED, PATHOGENIC, STATUSES, allele_label, interpret_sample
 from .knowledge import KnowledgeBase
@@ -160,11 +161,7 @@ class AnnotatedInput:
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return sha256_of(path)
 
 
 def _resolve(path_text: str, *bases: Path) -> Path:
@@ -356,22 +353,11 @@ class InputIndex:
 # per-sample combination
 
 
-def safe_name(sample: str, max_length: int = 80) -> str:
+def safe_name(sample: str) -> str:
     """The report's file-name stem: `report.safe_name` (the writer of the file decides its name).
 
-    The copy below is used only while report.py is absent; it is the same rule: letters,
-    digits, '.', '_' and '-' kept, anything else '_', leading dots removed, and 8 hex digits
-    of the ID's SHA-256 appended whenever the name had to change ('a/b' and 'a b' differ).
+    The rule lives in report.safe_name (one rule for the workflow, the reports and this page).
     """
-    try:
-        from .report import safe_name as report_safe_name
-    except ImportError:
-        cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", sample)
-        cleaned = cleaned.lstrip(".-_")[:max_length].rstrip(".")
-        if cleaned != sample or not cleaned:
-            digest = hashlib.sha256(sample.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-            cleaned = f"{cleaned}-{digest}" if cleaned else f"sample-{digest}"
-        return cleaned
     return report_safe_name(sample)
 
 
@@ -757,7 +743,9 @@ def _fmt(value: float | None) -> str:
     return f"{value:.4g}"
 
 
-_ACTIVE_CONTENT = re.compile(r"<\s*script|<\s*foreignObject|<\s*iframe|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+# active content in markup only (inside tags): escaped label text such as "x onload=1" is harmless
+_ACTIVE_CONTENT = re.compile(r"<\s*script|<\s*foreignObject|<\s*iframe|<[^>]*\son[a-z]+\s*=|"
+                             r"<[^>]*=\s*[\"']?\s*javascript:", re.IGNORECASE)
 
 
 def cluster_figure(kb: KnowledgeBase, build: str, deletions: list[dict[str, Any]],
