@@ -15,7 +15,11 @@ tree). Results go to stdout as a table and to `benchmarks/out/results.json`.
 Inputs are synthetic but realistic: a GRCh38 header with every primary contig and its real
 length, chromosome 2 dense around the IL-1 cluster, GATK/bcftools-like FORMAT fields, a
 rare-heavy allele-frequency spectrum for joint calls (95% of sites rare, 5% common),
-multi-allelic sites and missing calls. Text is generated with vectorised numpy (whole
+multi-allelic sites and missing calls. In IL1RN's read window the variant types sit where real
+ones are, as in a screening cohort: anything in introns, UTRs and upstream; in the coding
+exons and splice regions only SNVs at third codon positions (rare) and the known alleles
+(rs419598, rs315952, rs4251961 at roughly their population frequencies; the DIRA allele
+c.229G>T in ~0.3% of samples as heterozygous carriers, plus one homozygote). Text is generated with vectorised numpy (whole
 records are assembled as byte matrices), then compressed with `bgzip -@2` and indexed with
 tabix. Only the standard library, numpy and pysam are imported.
 
@@ -77,6 +81,75 @@ def screen_window() -> tuple[str, int, int]:
 
 CHROM, WSTART, WEND = screen_window()
 REGION = f"{CHROM}:{WSTART}-{WEND}"
+
+
+# ------------------------------------------------------------------------------------------
+# where real variants are: the IL1RN exons, CDS and splice sites, and a few known alleles
+
+
+def il1rn_model() -> tuple[list[tuple[int, int]], int, int]:
+    """GRCh38 exons, CDS start and end of the IL1RN MANE transcript (from locus.yaml)."""
+    text = (REPO / "resources" / "knowledge_base" / "locus.yaml").read_text()
+    match = re.search(r"GRCh38:\s*\n\s+exons:\s*(\[\[.*?\]\])\s*\n\s+cds_start:\s*(\d+).*?\n\s+cds_end:\s*(\d+)",
+                      text, re.S)
+    if not match:
+        return ([(113127598, 113127740), (113129576, 113129664), (113131045, 113131157), (113132656, 113134014)],
+                113127625, 113132871)
+    exons = [(int(a), int(b)) for a, b in re.findall(r"\[(\d+),\s*(\d+)\]", match.group(1))]
+    return exons, int(match.group(2)), int(match.group(3))
+
+
+EXONS, CDS_START, CDS_END = il1rn_model()
+#: curated alleles placed on purpose (GRCh38 position, REF, ALT, ID), with the alternate allele
+#: frequency used: the three association SNPs of the knowledge base at roughly their frequency
+#: in European populations (approximate: the benchmark needs plausible, not exact, numbers), and
+#: the published DIRA allele c.229G>T (p.Glu77Ter) as a rare allele (see RARE_CARRIERS)
+KNOWN_SNPS = [(113116890, "T", "C", "rs4251961", 0.35),   # upstream
+              (113129630, "T", "C", "rs419598", 0.27),    # c.171T>C p.(Ala57=), exon 2
+              (113132727, "T", "C", "rs315952", 0.30)]    # c.390T>C p.(Ser130=), exon 4
+E77X = (113131068, "G", "T", ".")                          # c.229G>T, pathogenic (knowledge base)
+#: heterozygous carriers of c.229G>T per sample, plus exactly one homozygote in every cohort
+RARE_CARRIERS = 0.003
+
+
+def cds_positions() -> np.ndarray:
+    """Genomic positions of c.1 .. c.N (spliced CDS), in c. order."""
+    out = []
+    for x0, x1 in EXONS:
+        lo, hi = max(x0, CDS_START), min(x1, CDS_END)
+        if lo <= hi:
+            out.extend(range(lo, hi + 1))
+    return np.array(out, dtype=np.int64)
+
+
+def third_codon_positions() -> np.ndarray:
+    """c.3k positions, without the start and stop codons and the known SNPs: a SNV there is
+    mostly synonymous in real genes (without a reference FASTA the tool calls it
+    coding_sequence_variant, uncertain significance, which flags no sample)."""
+    cds = cds_positions()
+    third = cds[2::3][1:-1]
+    known = {pos for pos, *_ in KNOWN_SNPS} | {E77X[0]}
+    return np.array([p for p in third if p not in known], dtype=np.int64)
+
+
+def noncoding_mask(positions: np.ndarray, margin: int = 10) -> np.ndarray:
+    """True for positions at least `margin` bp away from the CDS and from every splice region
+    (3 exonic and 8 intronic bases at each exon-intron junction): any SNV or small indel there
+    is intronic, UTR or upstream (likely benign for the tool), never LoF or splice-altering."""
+    pos = np.asarray(positions)
+    bad = np.zeros(len(pos), dtype=bool)
+    zones = [(max(x0, CDS_START), min(x1, CDS_END)) for x0, x1 in EXONS if max(x0, CDS_START) <= min(x1, CDS_END)]
+    for k in range(len(EXONS) - 1):
+        donor, acceptor = EXONS[k][1], EXONS[k + 1][0]
+        zones += [(donor - 2, donor + 8), (acceptor - 8, acceptor + 2)]
+    for lo, hi in zones:
+        bad |= (pos >= lo - margin) & (pos <= hi + margin)
+    known = np.array([p for p, *_ in KNOWN_SNPS] + [E77X[0]])
+    bad |= np.isin(pos, known)
+    return ~bad
+
+
+THIRD_CODON = third_codon_positions()
 
 
 # ------------------------------------------------------------------------------------------
@@ -257,6 +330,40 @@ def joint_sites(rng: np.random.Generator, quick: bool) -> list[tuple[str, int]]:
     return sites
 
 
+def realistic_window(rng: np.random.Generator, sites: list[tuple[str, int]], refs: list[str], alts: list[str],
+                     multi: np.ndarray, q: np.ndarray, n_samples: int) -> tuple[Any, ...]:
+    """Keep the variant density but put the variant types where real ones are.
+
+    Random sites within 10 bp of IL1RN's CDS or splice regions are dropped (a random indel there
+    is a frameshift, a random SNV a stop or splice change: far too many LoF carriers and VUS).
+    In their place: SNVs at third codon positions, about one per 10 bp of CDS, rare (AF as the
+    rare sites); the three known association SNPs at their frequencies (KNOWN_SNPS); c.229G>T at
+    a carrier frequency of RARE_CARRIERS (the caller forces one homozygote). Returns the new
+    sites, REF, ALT, two-ALT flags and AFs, {index: ID} of the known alleles and the index of
+    c.229G>T.
+    """
+    pos = np.array([p for _, p in sites])
+    in_window = np.array([c == CHROM for c, _ in sites]) & (pos >= WSTART) & (pos <= WEND)
+    keep = ~in_window | noncoding_mask(pos)
+    rank = {name: i for i, (name, _) in enumerate(GRCH38)}
+    rows = [(rank[sites[i][0]], sites[i][1], refs[i], alts[i], bool(multi[i]), float(q[i]), "")
+            for i in np.flatnonzero(keep)]
+    third = np.sort(rng.choice(THIRD_CODON, len(cds_positions()) // 10, replace=False))
+    rare = np.exp(rng.uniform(np.log(1 / (2 * n_samples)), np.log(max(0.001, 2 / n_samples)), len(third)))
+    for p, af in zip(third, rare):
+        ref, alt = small_variant(rng, indel_frac=0.0)
+        rows.append((rank[CHROM], int(p), ref, alt, False, float(af), ""))
+    for p, ref, alt, rsid, af in KNOWN_SNPS:
+        rows.append((rank[CHROM], p, ref, alt, False, af, rsid))
+    rows.append((rank[CHROM], E77X[0], E77X[1], E77X[2], False, RARE_CARRIERS / 2, "E77X"))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    names = [name for name, _ in GRCH38]
+    known = {i: r[6] for i, r in enumerate(rows) if r[6] and r[6] != "E77X"}
+    e77x_at = next(i for i, r in enumerate(rows) if r[6] == "E77X")
+    return ([(names[r[0]], r[1]) for r in rows], [r[2] for r in rows], [r[3] for r in rows],
+            np.array([r[4] for r in rows]), np.array([r[5] for r in rows]), known, e77x_at)
+
+
 def joint_gt_tokens() -> tuple[Tokens, int]:
     """Tokens '\\t{GT}:{DP}' for GT in 0/0..2/2 (code lo*3+hi) and DP 0..99; last = './.:.'."""
     strings = []
@@ -280,6 +387,10 @@ def write_joint_vcf(path: Path, n_samples: int, seed: int, quick: bool) -> dict[
     common = rng.random(n) < 0.05
     q = np.where(common, np.exp(rng.uniform(np.log(0.01), np.log(0.5), n)),
                  np.exp(rng.uniform(np.log(1 / (2 * n_samples)), np.log(max(0.001, 2 / n_samples)), n)))
+    # ... placed where real variants are: near IL1RN's coding exons and splice sites only SNVs at
+    # third codon positions (rare) and the known alleles (see realistic_window)
+    sites, refs, alts, multi, q, known_ids, e77x_at = realistic_window(rng, sites, refs, alts, multi, q, n_samples)
+    n = len(sites)
     q1 = np.where(multi, 0.7 * q, q)
     q2 = np.where(multi, 0.3 * q, 0.0)
     miss_rate = rng.uniform(0.0, 0.03, n)
@@ -287,6 +398,12 @@ def write_joint_vcf(path: Path, n_samples: int, seed: int, quick: bool) -> dict[
     filters = np.where(rng.random(n) < 0.95, "PASS", np.where(rng.random(n) < 0.5, "LowQual",
                                                                "VQSRTrancheSNP99.90to100.00"))
     ids = np.where(rng.random(n) < 0.4, np.char.add("rs", rng.integers(1_000_000, 900_000_000, n).astype(str)), ".")
+    ids = ids.astype(object)
+    for i, rsid in known_ids.items():
+        ids[i] = rsid
+        filters[i] = "PASS"
+    e77x_hom = int(rng.integers(0, n_samples))  # the one homozygote of c.229G>T
+    e77x_counts: dict[str, int] = {}
     tokens, missing_tok = joint_gt_tokens()
     out = Bgzip(path)
     out.write(header(samples, [FMT_GT, FMT_DP], INFO_STD, "bcftools_callVersion=1.17").encode())
@@ -297,11 +414,16 @@ def write_joint_vcf(path: Path, n_samples: int, seed: int, quick: bool) -> dict[
         r = c1 - c0
         u = rng.random((r, n_samples, 2))
         hap = np.where(u < q1[c0:c1, None, None], 1, np.where(u < (q1 + q2)[c0:c1, None, None], 2, 0))
+        if c0 <= e77x_at < c1:
+            hap[e77x_at - c0, e77x_hom, :] = 1
         # every site is polymorphic in the cohort that was called
         none = ~(hap > 0).any(axis=(1, 2))
         if none.any():
             hap[np.flatnonzero(none), rng.integers(0, n_samples, int(none.sum())), 1] = 1
         lo, hi = hap.min(axis=2), hap.max(axis=2)
+        if c0 <= e77x_at < c1:
+            e77x_counts = {"e77x_carriers": int((hi[e77x_at - c0] > 0).sum()),
+                           "e77x_homozygous": int((lo[e77x_at - c0] > 0).sum())}
         dp = np.clip(rng.poisson(30, (r, n_samples)), 0, 99)
         idx = (lo * 3 + hi) * 100 + dp
         missing = rng.random((r, n_samples)) < miss_rate[c0:c1, None]
@@ -332,7 +454,7 @@ def write_joint_vcf(path: Path, n_samples: int, seed: int, quick: bool) -> dict[
     tabix(path)
     in_window = sum(1 for c, p in sites if c == CHROM and WSTART <= p <= WEND)
     return {"records": n, "records_in_window": in_window, "samples": n_samples,
-            "non_ref_calls_in_file": n_alt_calls, "bytes": path.stat().st_size}
+            "non_ref_calls_in_file": n_alt_calls, "bytes": path.stat().st_size, **e77x_counts}
 
 
 # ------------------------------------------------------------------------------------------
@@ -446,34 +568,129 @@ def write_wgs_vcf(path: Path, n_records: int, seed: int) -> dict[str, Any]:
     return {"records": total, "records_in_window": in_window, "bytes": path.stat().st_size, "indexed": False}
 
 
-def write_single_sample_vcfs(folder: Path, n_files: int, records_per_file: int, seed: int) -> list[tuple[str, Path]]:
-    """`n_files` indexed one-sample VCFs: a few hundred chr2 records (dense around the cluster),
-    3-6 of them inside the read window, plus a few on chr1 and chr3."""
+def small_variant(rng: np.random.Generator, indel_frac: float) -> tuple[str, str]:
+    """REF/ALT of a SNV, or (with probability indel_frac) a 1-4 bp deletion or 1-3 bp insertion."""
+    bases = "ACGT"
+    ref = bases[int(rng.integers(0, 4))]
+    if rng.random() >= indel_frac:
+        return ref, bases[(bases.index(ref) + int(rng.integers(1, 4))) % 4]
+    extra = "".join(bases[int(i)] for i in rng.integers(0, 4, int(rng.integers(1, 5))))
+    return (ref + extra, ref) if rng.random() < 0.5 else (ref, ref + extra[:3])
+
+
+def gatk_record(rng: np.random.Generator, pos: int, ref: str, alt: str, gt: str, vid: str = ".") -> bytes:
+    """One GATK HaplotypeCaller-like record of one sample (GT 0/1 or 1/1)."""
+    dp = int(rng.poisson(32)) + 2
+    if gt == "0/1":
+        n_alt = max(1, int(rng.binomial(dp, 0.5)))
+        ad, ac, af = f"{dp - n_alt},{n_alt}", 1, "0.500"
+        pl = f"{rng.integers(50, 900)},0,{rng.integers(50, 1200)}"
+    else:
+        ad, ac, af = f"0,{dp}", 2, "1.00"
+        pl = f"{rng.integers(300, 1500)},{rng.integers(30, 120)},0"
+    info = (f"AC={ac};AF={af};AN=2;DP={dp};FS={rng.exponential(2.0):.3f};MQ=60.00;QD={rng.uniform(2, 40):.2f};"
+            f"SOR={rng.exponential(1.0):.3f}")
+    gq = min(99, int(rng.integers(20, 140)))
+    return (f"{CHROM}\t{pos}\t{vid}\t{ref}\t{alt}\t{rng.uniform(30, 3000):.2f}\tPASS\t{info}\tGT:AD:DP:GQ:PL\t"
+            f"{gt}:{ad}:{dp}:{gq}:{pl}\n").encode()
+
+
+def cohort_window_sites(rng: np.random.Generator, n_common: int = 60) -> list[tuple[int, str, str, str, float]]:
+    """Common variant sites of the read window shared by the cohort: (pos, REF, ALT, ID, AF).
+
+    The known association SNPs at their (approximate) frequencies, and `n_common` SNVs and
+    small indels (10%) in introns, UTRs and upstream, at least 10 bp from the CDS and splice
+    regions, with alternate allele frequencies log-uniform in 0.02-0.5. Together about 17
+    non-reference genotypes per sample in the 20 kb window, as in a real genome.
+    """
+    window = np.arange(WSTART, WEND + 1)
+    candidates = window[noncoding_mask(window)]
+    positions = np.sort(rng.choice(candidates, n_common, replace=False))
+    freqs = np.exp(rng.uniform(np.log(0.02), np.log(0.5), n_common))
+    sites = [(pos, ref, alt, vid, af) for pos, ref, alt, vid, af in KNOWN_SNPS]
+    for pos, af in zip(positions, freqs):
+        ref, alt = small_variant(rng, indel_frac=0.10)
+        vid = f"rs{int(rng.integers(1_000_000, 900_000_000))}" if rng.random() < 0.9 else "."
+        sites.append((int(pos), ref, alt, vid, float(af)))
+    return sorted(sites)
+
+
+def sample_window_records(rng: np.random.Generator, sites: list[tuple[int, str, str, str, float]],
+                          e77x_gt: str | None) -> list[tuple[int, bytes]]:
+    """One sample's records in the read window: genotypes at the cohort's common sites (Hardy-
+    Weinberg), ~1 private rare variant outside the CDS, a rare synonymous-position CDS SNV in
+    1% of samples, and c.229G>T when `e77x_gt` says so."""
+    records: list[tuple[int, bytes]] = []
+    used = set()
+    for pos, ref, alt, vid, af in sites:
+        u = rng.random()
+        gt = "1/1" if u < af * af else ("0/1" if u < af * af + 2 * af * (1 - af) else None)
+        if gt:
+            records.append((pos, gatk_record(rng, pos, ref, alt, gt, vid)))
+            used.add(pos)
+    for _ in range(int(rng.poisson(1.0))):
+        pos = int(rng.integers(WSTART, WEND + 1))
+        if pos in used or not noncoding_mask(np.array([pos]))[0]:
+            continue
+        ref, alt = small_variant(rng, indel_frac=0.15)
+        records.append((pos, gatk_record(rng, pos, ref, alt, "0/1" if rng.random() < 0.95 else "1/1")))
+        used.add(pos)
+    if rng.random() < 0.01:
+        pos = int(rng.choice(THIRD_CODON))
+        if pos not in used:
+            ref, alt = small_variant(rng, indel_frac=0.0)
+            records.append((pos, gatk_record(rng, pos, ref, alt, "0/1")))
+            used.add(pos)
+    if e77x_gt:
+        pos, ref, alt, _vid = E77X
+        records.append((pos, gatk_record(rng, pos, ref, alt, e77x_gt)))
+    return sorted(records, key=lambda r: r[0])
+
+
+def rare_allele_carriers(rng: np.random.Generator, n: int) -> dict[int, str]:
+    """sample index -> genotype of c.229G>T: RARE_CARRIERS of the samples heterozygous (at least
+    one), one homozygote."""
+    n_het = max(1, int(round(RARE_CARRIERS * n)))
+    chosen = rng.choice(n, min(n, n_het + 1), replace=False)
+    return {int(i): ("1/1" if k == 0 else "0/1") for k, i in enumerate(chosen)}
+
+
+def write_single_sample_vcfs(folder: Path, n_files: int, records_per_file: int, seed: int) -> dict[str, Any]:
+    """`n_files` indexed one-sample VCFs as a screening cohort would give: a few hundred chr2
+    records (dense around the cluster), ~17 of them in the read window where real variants are
+    (see `sample_window_records`), plus a few on chr1 and chr3. Returns facts on what was placed."""
     rng = np.random.default_rng(seed)
     tokens, starts = gatk_sample_tokens(rng)
     names = [c for c, _ in GRCH38]
     folder.mkdir(parents=True, exist_ok=True)
-    out = []
+    sites = cohort_window_sites(rng)
+    carriers = rare_allele_carriers(rng, n_files)
+    in_window = []
     for k in range(1, n_files + 1):
         sample = f"SAMPLE_{k:05d}"
-        n_win = int(rng.integers(3, 7))
         n_cluster = records_per_file // 3
         chr2 = np.unique(np.concatenate([
-            rng.integers(WSTART, WEND + 1, n_win),
             rng.integers(CLUSTER[0], CLUSTER[1], n_cluster),
-            rng.integers(10_000, 242_000_000, records_per_file - n_cluster - n_win)]))
+            rng.integers(10_000, 242_000_000, records_per_file - n_cluster)]))
+        chr2 = chr2[(chr2 < WSTART - 10) | (chr2 > WEND + 10)]  # the window gets realistic variants below
         chr1 = sorted_positions(rng, 10_000, 248_000_000, 20)
         chr3 = sorted_positions(rng, 10_000, 198_000_000, 20)
         idx = np.concatenate([np.zeros(len(chr1), np.int64), np.ones(len(chr2), np.int64),
                               np.full(len(chr3), 2, np.int64)])
-        text = header([sample], GATK_FORMATS, INFO_GATK, GATK_SOURCE).encode() + \
-            gatk_lines(rng, names, idx, np.concatenate([chr1, chr2, chr3]), tokens, starts)
+        lines = gatk_lines(rng, names, idx, np.concatenate([chr1, chr2, chr3]), tokens, starts).splitlines(True)
+        window = sample_window_records(rng, sites, carriers.get(k - 1))
+        in_window.append(len(window))
+        cut = len(chr1) + int(np.searchsorted(chr2, WSTART))
+        text = header([sample], GATK_FORMATS, INFO_GATK, GATK_SOURCE).encode() + b"".join(
+            lines[:cut] + [line for _, line in window] + lines[cut:])
         path = folder / f"{sample}.vcf.gz"
         with pysam.BGZFile(str(path), "wb") as handle:
             handle.write(text)
         tabix(path)
-        out.append((sample, path))
-    return out
+    return {"files": n_files, "records_per_file": records_per_file + 40 + int(np.mean(in_window)),
+            "window_records_mean": round(float(np.mean(in_window)), 1), "common_sites": len(sites),
+            "e77x_heterozygous": sum(1 for g in carriers.values() if g == "0/1"),
+            "e77x_homozygous": sum(1 for g in carriers.values() if g == "1/1")}
 
 
 # ------------------------------------------------------------------------------------------
@@ -618,7 +835,7 @@ def scenario_joint(data: Path, quick: bool, timeout: float) -> list[dict[str, An
     sizes = [100, 400] if quick else [2504, 10000]
     for n in sizes:
         path = data / f"joint_{n}.vcf.gz"
-        facts = generated(data / f"joint_{n}.stamp.json", {"n": n, "quick": quick, "v": 2},
+        facts = generated(data / f"joint_{n}.stamp.json", {"n": n, "quick": quick, "v": 3},
                           lambda: write_joint_vcf(path, n, seed=n, quick=quick))
         print(f"  input: {path.name}: {facts['samples']:,} samples, {facts['records']:,} records "
               f"({facts['records_in_window']:,} in the window), {facts['bytes'] / 1e6:.1f} MB "
@@ -630,8 +847,11 @@ def scenario_joint(data: Path, quick: bool, timeout: float) -> list[dict[str, An
         theirs = measure(["bcftools", "query", "-r", REGION, "-f", "[%GT\t]\n", str(path)],
                          label=f"bcftools query -r ({n:,} samples)")
         outputs = {p.name: p.stat().st_size for p in outdir.glob("*")} if outdir.exists() else {}
+        statuses = cohort_statuses(outdir / f"joint_{n}.samples.tsv")
+        if statuses:
+            print("    samples: " + ", ".join(f"{k} {v}" for k, v in statuses.items()))
         rows.append(row("1 joint VCF", f"{n:,} samples", ours, theirs, 1.5, "il1rn-annot annotate",
-                        "bcftools query -r -f '[%GT\\t]\\n'", input=facts, output_bytes=outputs))
+                        "bcftools query -r -f '[%GT\\t]\\n'", input=facts, output_bytes=outputs, statuses=statuses))
         # the floor for a tool that writes the window back as bgzipped VCF (as NAME.il1rn.vcf.gz is)
         floor_out = data / f"floor_{n}.vcf.gz"
         floor = measure(["bcftools", "view", "-r", REGION, "-Oz", "-o", str(floor_out), str(path)],
@@ -683,12 +903,16 @@ def scenario_cohort(data: Path, quick: bool, timeout: float, wait_for_workflow: 
     print("\n== scenario 2: many single-sample indexed VCFs (cohort)")
     n_files = 20 if quick else 1000
     folder = data / f"singles_{n_files}"
-    facts = generated(data / f"singles_{n_files}.stamp.json", {"n": n_files, "v": 2},
-                      lambda: {"files": len(write_single_sample_vcfs(folder, n_files, 300, seed=7)),
-                               "records_per_file": 340})
+
+    def make() -> dict[str, Any]:
+        shutil.rmtree(folder, ignore_errors=True)
+        return write_single_sample_vcfs(folder, n_files, 300, seed=7)
+
+    facts = generated(data / f"singles_{n_files}.stamp.json", {"n": n_files, "v": 3}, make)
     files = sorted(folder.glob("*.vcf.gz"))
-    print(f"  input: {len(files):,} indexed one-sample VCFs of ~{facts['records_per_file']} records "
-          f"[generated in {facts.get('generation_s')} s]")
+    print(f"  input: {len(files):,} indexed one-sample VCFs of ~{facts['records_per_file']} records, "
+          f"~{facts['window_records_mean']} in the window; c.229G>T: {facts['e77x_heterozygous']} heterozygous, "
+          f"{facts['e77x_homozygous']} homozygous [generated in {facts.get('generation_s')} s]")
     listing = data / f"singles_{n_files}.list"
     listing.write_text("".join(f"{p}\n" for p in files))
     sheet = data / f"singles_{n_files}.samples.tsv"
@@ -741,10 +965,24 @@ def scenario_cohort(data: Path, quick: bool, timeout: float, wait_for_workflow: 
     if per_rule:
         print("    per rule (Snakemake benchmark files): " + "; ".join(
             f"{k} {v['jobs']} job(s) {v['seconds']:.1f} s" for k, v in per_rule.items()))
+    statuses = cohort_statuses(wf / "results" / "cohort" / "summary.tsv")
+    if statuses:
+        print("    cohort: " + ", ".join(f"{n} {s}" for s, n in statuses.items()))
     rows.append(row("2 cohort", f"{len(files):,} files, snakemake --cores 2", wf_run, theirs, 3.0,
                     "snakemake --cores 2 --config samples=SHEET", "bash loop of bcftools view -r", input=facts,
-                    workflow_files_produced=produced, per_rule=per_rule))
+                    workflow_files_produced=produced, per_rule=per_rule, statuses=statuses))
     return rows
+
+
+def cohort_statuses(summary: Path) -> dict[str, int]:
+    """dira_status -> number of samples in a cohort summary.tsv (most frequent first)."""
+    if not summary.is_file():
+        return {}
+    import csv
+    from collections import Counter
+    with open(summary, encoding="utf-8", newline="") as handle:
+        counts = Counter(r["dira_status"] for r in csv.DictReader(handle, delimiter="\t"))
+    return dict(counts.most_common())
 
 
 def rule_benchmarks(folder: Path) -> dict[str, dict[str, Any]]:

@@ -31,7 +31,7 @@ rule resolve_samples:
 checkpoint cohort:
     """Summarise the cohort: every sample's status, allele counts, an HTML overview."""
     input:
-        batches=batch_dirs(),
+        batches=batch_dirs,
         sheet=RESOLVED_SHEET,
         extra_variants=optional_file("extra_variants"),
         kb=kb_files(),

@@ -5,13 +5,40 @@ import shlex
 
 from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
+from snakemake_interface_executor_plugins.settings import ExecMode
 
 from il1rn_annot import samplesheet
 
 SAMPLES_SCHEMA = os.path.join(workflow.basedir, "schemas", "samples.schema.yaml")
 RESOLVED_SHEET = "results/samplesheet/samples.tsv"
+ANNOTATIONS_DIR = "results/annotations"
 COHORT_DIR = "results/cohort"
 REPORTS_DIR = "results/reports"
+REPORT_PARTS_DIR = "results/report_parts"
+
+
+def local_parallelism():
+    """Annotate (and report) jobs that run at once: --cores of a local run, else 1.
+
+    1 when the jobs go to a cluster, and inside a cluster job, which re-reads this file: its
+    batch plan must be exactly the submitting process's. Asked when Snakemake builds the DAG,
+    when the executor is known; a dry run (Snakemake's own executor) and `--report` go by the
+    command line instead: a cluster executor needs --jobs (profiles/slurm sets it), a local
+    run is given --cores.
+    """
+    if workflow.exec_mode != ExecMode.DEFAULT:
+        return 1
+    plugin = workflow.executor_plugin
+    settings = plugin.common_settings if plugin is not None else None
+    if settings is not None and not (settings.dryrun_exec or settings.touch_exec):
+        if not settings.local_exec:
+            return 1
+    elif workflow.resource_settings.nodes is not None:
+        return 1
+    try:
+        return max(1, int(workflow.resource_settings.cores))
+    except (TypeError, ValueError):
+        return 1
 
 
 def load_plan():
@@ -38,7 +65,25 @@ if PLAN.screened_but_in_sheet:
         "screen_vcfs: samples also listed in the sample sheet keep only their sheet files: "
         + ", ".join(PLAN.screened_but_in_sheet)
     )
-BATCHES = [str(batch.index) for batch in PLAN.batches]
+_BATCHED = {}
+
+
+def batched_plan():
+    """The plan with its annotate batches: the last round split over the local cores,
+    finished batches kept. Made once, when Snakemake first asks (building the DAG)."""
+    if not _BATCHED:
+        _BATCHED["parallel"] = local_parallelism()
+        PLAN.rebatch(
+            config["batch_size"],
+            _BATCHED["parallel"],
+            samplesheet.read_finished_batches(ANNOTATIONS_DIR),
+        )
+    return PLAN
+
+
+def parallel_jobs():
+    batched_plan()
+    return _BATCHED["parallel"]
 
 
 def sheet_table():
@@ -89,13 +134,16 @@ def join_options(*parts):
 
 def batch_inputs(wildcards):
     try:
-        return list(PLAN.batch(wildcards.i).inputs)
+        return list(batched_plan().batch(wildcards.i).inputs)
     except KeyError as exc:
         raise WorkflowError(str(exc)) from None
 
 
-def batch_dirs():
-    return expand("results/annotations/batch_{i}", i=BATCHES)
+def batch_dirs(wildcards=None):
+    """The annotate batches' folders (an input function: the plan is made with the DAG)."""
+    return expand(
+        f"{ANNOTATIONS_DIR}/batch_{{i}}", i=[b.index for b in batched_plan().batches]
+    )
 
 
 def manifests(batch_dirs):
@@ -104,7 +152,7 @@ def manifests(batch_dirs):
 
 def annotate_runtime(wildcards, attempt):
     """Minutes: 20 plus one per file (un-indexed whole-genome VCFs are streamed)."""
-    return attempt * (20 + len(PLAN.batch(wildcards.i).inputs))
+    return attempt * (20 + len(batched_plan().batch(wildcards.i).inputs))
 
 
 _SUMMARY_CACHE = {}
@@ -113,7 +161,7 @@ _SUMMARY_CACHE = {}
 def summary_samples():
     """sample -> dira_status(es) in the cohort summary (waits for the cohort step).
 
-    Read once per version of the file: report jobs and `--report` labels ask per sample.
+    Read once per version of the file: `--report` asks for the labels of every report file.
     """
     path = checkpoints.cohort.get().output.summary
     key = (path, os.stat(path).st_mtime_ns)
@@ -123,67 +171,49 @@ def summary_samples():
     return _SUMMARY_CACHE[key]
 
 
-def report_sample(wildcards):
-    """The real sample ID behind a report's file-safe name."""
-    try:
-        return PLAN.sample_for(wildcards.sample)
-    except KeyError:
-        pass
-    # a sample the cohort step added (another sample of a joint VCF the sheet names)
-    for sample in summary_samples():
-        if samplesheet.safe_name(sample) == wildcards.sample:
-            return sample
-    raise WorkflowError(
-        f"results/reports/{wildcards.sample}.report.html: no sample of the sample sheet, "
-        "the screened VCFs or the cohort summary has this file name"
+REPORT_STATUSES = samplesheet.report_statuses(config["reports"])
+
+
+def chosen_samples():
+    """Samples that get a lab report, chosen from the cohort summary by `reports:` (in summary
+    order: the order `il1rn-annot report --samples-from ... --statuses ...` takes them in).
+    """
+    wanted = set(REPORT_STATUSES)
+    return [s for s, found in summary_samples().items() if wanted & set(found)]
+
+
+def report_parts(wildcards):
+    """The report jobs' output folders: `reports:` samples in parts of at most
+    report_batch_size, at least one per local core (each part is one process); as many parts
+    as last time when the reports were written for as many samples."""
+    if not REPORT_STATUSES:
+        return []
+    n = samplesheet.report_part_count(
+        len(chosen_samples()), config["report_batch_size"], parallel_jobs(), REPORTS_DIR
     )
-
-
-def report_jsons(wildcards):
-    """The annotation JSON files holding the sample (available once the cohort step ran)."""
-    checkpoints.cohort.get()
-    sample = report_sample(wildcards)
-    if sample in PLAN.inputs_of:
-        jsons = samplesheet.annotation_jsons(
-            manifests(
-                expand("results/annotations/batch_{i}", i=PLAN.batches_of(sample))
-            ),
-            PLAN.inputs_of[sample],
-        )
-    else:
-        jsons = samplesheet.annotation_jsons(manifests(batch_dirs()), sample=sample)
-    if not jsons:
-        raise WorkflowError(
-            f"no readable annotation holds sample {sample!r}: every input listed for it "
-            "failed (see results/cohort/summary.tsv)"
-        )
-    return jsons
-
-
-def sample_status(wildcards):
-    """The sample's dira_status from the cohort summary (for the Snakemake report)."""
-    statuses = summary_samples().get(report_sample(wildcards), ["not in summary"])
-    return ", ".join(statuses)
-
-
-def report_labels(kind):
-    return lambda wildcards: {
-        "sample": report_sample(wildcards),
-        "DIRA status": sample_status(wildcards),
-        "file": kind,
-    }
+    return expand(f"{REPORT_PARTS_DIR}/part_{{k}}_of_{{n}}", k=range(1, n + 1), n=n)
 
 
 def report_targets(wildcards):
-    """Per-sample lab reports to write, chosen from the cohort summary by `reports:`."""
-    if config["reports"] == "none":
-        return []
-    summary = checkpoints.cohort.get().output.summary
-    chosen = samplesheet.flagged_samples(summary, config["reports"])
-    names = samplesheet.safe_name_map(chosen)
-    return expand(
-        "{dir}/{sample}.report.{ext}",
-        dir=REPORTS_DIR,
-        sample=names,
-        ext=["html", "pdf"],
-    )
+    """The lab reports folder, when `reports:` chooses any sample of the cohort summary."""
+    return [REPORTS_DIR] if report_parts(wildcards) else []
+
+
+def report_file_sample(wildcards):
+    """The real sample ID behind a report file's name (`{name}.report.{ext}`)."""
+    names = samplesheet.safe_name_map(summary_samples())
+    return names.get(wildcards.name, wildcards.name)
+
+
+def report_file_status(wildcards):
+    """The sample's dira_status from the cohort summary (for the Snakemake report)."""
+    statuses = summary_samples().get(report_file_sample(wildcards), ["not in summary"])
+    return ", ".join(statuses)
+
+
+def report_file_labels(wildcards):
+    return {
+        "sample": report_file_sample(wildcards),
+        "DIRA status": report_file_status(wildcards),
+        "file": wildcards.ext.upper(),
+    }

@@ -184,6 +184,72 @@ def test_appending_files_leaves_full_batches_alone():
 def test_batch_size_must_be_positive():
     with pytest.raises(ValueError):
         plan_batches(["a.vcf"], 0)
+    with pytest.raises(ValueError):
+        plan_batches(["a.vcf"], 10, parallel=0)
+
+
+@pytest.mark.parametrize("n, batch_size, cores, sizes", [
+    (11, 200, 4, [3, 3, 3, 2]),  # fewer batches than cores: one per core
+    (5, 200, 8, [1, 1, 1, 1, 1]),  # fewer files than cores: one per file
+    (1000, 200, 2, [200, 200, 200, 200, 100, 100]),  # the fifth batch would run alone: split in two
+    (1000, 200, 4, [200, 200, 200, 200, 50, 50, 50, 50]),
+    (1000, 200, 5, [200] * 5),  # full rounds stay as they are
+    (1001, 200, 2, [200, 200, 200, 200, 101, 100]),
+    (399, 200, 2, [200, 199]),
+    (7, 3, 1, [3, 3, 1]),  # one core (or a cluster): batch_size only
+])
+def test_last_round_of_batches_uses_every_core(n, batch_size, cores, sizes):
+    files = [f"d/s{i}.vcf.gz" for i in range(n)]
+    batches = plan_batches(files, batch_size, parallel=cores)
+    assert [len(b.inputs) for b in batches] == sizes
+    assert [b.index for b in batches] == list(range(1, len(sizes) + 1))
+    assert [p for b in batches for p in b.inputs] == files  # still in input order
+    assert max(sizes) <= batch_size
+
+
+def test_split_last_round_keeps_output_names_apart():
+    files = ["run1/P1.vcf.gz", "run2/P1.vcf.gz", "run3/P1.vcf.gz", "P2.vcf", "P3.vcf"]
+    batches = plan_batches(files, 200, parallel=2)
+    for batch in batches:
+        names = [n.lower() for n in batch.output_names()]
+        assert len(names) == len(set(names)), batch
+    assert sorted(p for b in batches for p in b.inputs) == sorted(files)
+
+
+def test_finished_batches_are_kept_whatever_the_cores():
+    files = [f"s{i}.vcf" for i in range(1000)]
+    first = plan_batches(files, 200, parallel=2)
+    finished = {b.index: b.inputs for b in first}
+    assert plan_batches(files, 200, parallel=4, finished=finished) == first  # another --cores: no re-run
+    assert plan_batches(files, 50, parallel=1, finished=finished) == first  # another batch_size: neither
+    grown = plan_batches(files + ["new1.vcf", "new2.vcf", "new3.vcf"], 200, parallel=2, finished=finished)
+    assert grown[:6] == first
+    assert [b.inputs for b in grown[6:]] == [("new1.vcf", "new2.vcf"), ("new3.vcf",)]
+
+
+def test_finished_batches_that_no_longer_fit_are_replanned():
+    files = [f"s{i}.vcf" for i in range(10)]
+    finished = {1: ("s0.vcf", "s1.vcf"), 2: ("s2.vcf", "gone.vcf"), 3: ("s1.vcf", "s3.vcf"), 5: ("s9.vcf",)}
+    batches = plan_batches(files, 4, finished=finished)
+    # batch 2 names a file no longer screened, batch 3 one that batch 1 holds: both re-planned
+    assert {b.index: b.inputs for b in batches} == {
+        1: ("s0.vcf", "s1.vcf"), 5: ("s9.vcf",), 2: ("s2.vcf", "s3.vcf", "s4.vcf", "s5.vcf"),
+        3: ("s6.vcf", "s7.vcf", "s8.vcf")}
+    assert [b.index for b in batches] == [1, 2, 3, 5]
+
+
+def test_read_finished_batches(tmp_path):
+    root = tmp_path / "annotations"
+    for index, inputs in ((1, ["a.vcf", "b.vcf"]), (12, ["c.vcf"])):
+        (root / f"batch_{index}").mkdir(parents=True)
+        (root / f"batch_{index}" / "manifest.json").write_text(
+            json.dumps({"inputs": [{"input": i, "status": "ok"} for i in inputs]}))
+    (root / "batch_3").mkdir()  # running or failed: no manifest
+    (root / "batch_4").mkdir()
+    (root / "batch_4" / "manifest.json").write_text("{truncated")
+    (root / "other").mkdir()
+    assert samplesheet.read_finished_batches(root) == {1: ("a.vcf", "b.vcf"), 12: ("c.vcf",)}
+    assert samplesheet.read_finished_batches(tmp_path / "none") == {}
 
 
 def test_plan_annotates_each_file_once(workdir):
@@ -251,6 +317,49 @@ def test_flagged_samples(tmp_path):
         flagged_samples(bad)
 
 
+def test_report_statuses_and_selection(tmp_path):
+    summary = write(tmp_path / "summary.tsv", "sample\tdira_status\nA\tcarrier\nB\tinput_error\n"
+                    "C\tuncertain_significance\n")
+    assert samplesheet.report_statuses("flagged") == ["consistent_with_DIRA", "possible_DIRA", "carrier"]
+    assert "input_error" not in samplesheet.report_statuses("all")
+    assert samplesheet.report_statuses("none") == []
+    assert samplesheet.select_samples(summary, ["carrier", "uncertain_significance"]) == ["A", "C"]
+
+
+@pytest.mark.parametrize("n, batch_size, cores, parts", [
+    (22, 50, 2, 2), (22, 50, 1, 1), (22, 5, 1, 5), (22, 5, 2, 6), (1000, 50, 4, 20), (3, 50, 8, 3), (0, 50, 2, 0),
+    (101, 50, 1, 3)])
+def test_report_part_count(n, batch_size, cores, parts):
+    assert samplesheet.report_part_count(n, batch_size, cores) == parts
+    if n:
+        assert -(-n // parts) <= batch_size
+
+
+def test_collect_reports_links_parts_and_remembers_their_number(tmp_path):
+    parts = [tmp_path / "part_1_of_2", tmp_path / "part_2_of_2"]
+    for part, names in zip(parts, (["A", "B"], ["C"])):
+        part.mkdir()
+        for name in names:
+            (part / f"{name}.report.html").write_text(name)
+            (part / f"{name}.report.pdf").write_text(name)
+    out = tmp_path / "reports"
+    written = samplesheet.collect_reports(parts, out)
+    assert sorted(p.name for p in written) == sorted(f"{n}.report.{e}" for n in "ABC" for e in ("html", "pdf"))
+    assert (out / "C.report.pdf").read_text() == "C"
+    assert (out / "C.report.pdf").stat().st_ino == (parts[1] / "C.report.pdf").stat().st_ino  # a hard link
+    assert json.loads((out / ".parts.json").read_text()) == {"samples": 3, "parts": 2}
+    # the next run with other cores keeps 2 parts for the same 3 samples, re-plans for 4
+    assert samplesheet.report_part_count(3, 50, 3) == 3
+    assert samplesheet.report_part_count(3, 50, 3, out) == 2
+    assert samplesheet.report_part_count(4, 50, 3, out) == 3
+    assert samplesheet.report_part_count(3, 1, 1, out) == 3  # would exceed report_batch_size
+    (parts[1] / "A.report.html").write_text("again")
+    with pytest.raises(SampleSheetError, match="A.report.html is also written by"):
+        samplesheet.collect_reports(parts, tmp_path / "again")
+    assert samplesheet.main(["collect-reports", str(parts[0]), "-o", str(tmp_path / "cli")]) == 0
+    assert (tmp_path / "cli" / "B.report.pdf").is_file()
+
+
 def test_annotation_jsons_skips_failed_inputs(tmp_path):
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"inputs": [
@@ -280,6 +389,10 @@ def test_cli_resolve_and_plan(workdir, capsys):
     assert capsys.readouterr().out.splitlines() == [
         "batch\tinput\toutput_name", "1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\tgatk_hc.PATIENT_HOM_E77X",
         "2\tdata/delly.cohort.bcf\tdelly.cohort"]
+    assert samplesheet.main(["plan", "--samples", str(sheet), "--cores", "2",
+                             "--screen-vcf", "data/delly.cohort.bcf"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\tgatk_hc.PATIENT_HOM_E77X", "2\tdata/delly.cohort.bcf\tdelly.cohort"]
     bad = write(workdir / "bad.tsv", "sample\tvcf\nP1\tnope.vcf\n")
     assert samplesheet.main(["plan", "--samples", str(bad)]) == 2
     assert "row 1 (line 2), column 'vcf': file not found" in capsys.readouterr().err

@@ -2,8 +2,8 @@
 
 Two real runs (the shipped demo configuration; a mixed cohort with a corrupt VCF, a screened
 joint VCF, two inputs sharing a file name and a sample ID unsafe in file names), dry runs
-(job counts, 1,000 files in 5 jobs), lint, snakefmt, refused sample sheets and the Snakemake
-report.
+(job counts: 1,000 files in 6 annotate jobs on 2 cores, 8 on 4; lab reports in one job per
+core), lint, snakefmt, refused sample sheets and the Snakemake report.
 """
 
 from __future__ import annotations
@@ -93,13 +93,22 @@ def assert_reports(workdir: Path, expected_flagged: set[str]) -> None:
     reports = workdir / "results" / "reports"
     summary = {r["sample"]: r for r in read_tsv(workdir / "results" / "cohort" / "summary.tsv")}
     assert {s for s, r in summary.items() if r["dira_status"] in FLAGGED} == expected_flagged
-    written = {p.name for p in reports.iterdir()}
+    written = {p.name for p in reports.iterdir() if not p.name.startswith(".")}
     assert written == {f"{safe_name(s)}.report.{ext}" for s in expected_flagged for ext in ("html", "pdf")}
     for sample in expected_flagged:
         text = html.unescape((reports / f"{safe_name(sample)}.report.html").read_text(encoding="utf-8"))
         assert sample in text
         assert " ".join(summary[sample]["status_sentence"].split()) in " ".join(text.split()), sample
         assert (reports / f"{safe_name(sample)}.report.pdf").read_bytes().startswith(b"%PDF")
+    # every link of the cohort overview leads to a report that exists
+    overview = workdir / "results" / "cohort" / "summary.html"
+    links = set(re.findall(r'href="([^"#]*\.report\.(?:html|pdf))"', overview.read_text(encoding="utf-8")))
+    assert {html.unescape(link).rsplit("/", 1)[-1] for link in links} >= {
+        f"{safe_name(s)}.report.html" for s in expected_flagged}
+    for link in links:
+        assert (overview.parent / html.unescape(link)).resolve().is_file(), link
+    # the report parts were gathered and removed
+    assert not (workdir / "results" / "report_parts").exists()
 
 
 # ---- the shipped configuration on the demo data --------------------------------------------
@@ -132,18 +141,36 @@ def test_demo_reports_for_flagged_samples_only(demo_run):
 @pytest.mark.slow
 def test_demo_annotations_logs_and_benchmarks(demo_run):
     workdir, result = demo_run
-    batch = workdir / "results" / "annotations" / "batch_1"
-    manifest = (batch / "manifest.json").read_text()
-    assert manifest.count('"status": "ok"') == 11
-    assert (batch / "bcftools.joint_cohort.il1rn.json").is_file()
-    assert (batch / "delly.cohort.il1rn.vcf.gz").is_file()
-    for log in ("logs/resolve_samples.log", "logs/annotate/batch_1.log", "logs/cohort.log",
-                "logs/report/PATIENT_HOM_E77X.log", "logs/benchmarks/annotate/batch_1.tsv",
-                "logs/benchmarks/cohort.tsv", "logs/benchmarks/report/URBANEJA_LIKE.tsv"):
+    out = result.stdout + result.stderr
+    # 11 files on 2 cores: two annotate jobs (not one); 19 lab reports: two report jobs (one
+    # process each, not one per sample), gathered into results/reports by a local job
+    assert job_counts(out[:out.index("checkpoint")]) == {
+        "annotate": 2, "resolve_samples": 1, "cohort": 1, "all": 1, "total": 5}
+    batches = workdir / "results" / "annotations"
+    assert sorted(p.name for p in batches.iterdir()) == ["batch_1", "batch_2"]
+    manifests = [(batches / b / "manifest.json").read_text() for b in ("batch_1", "batch_2")]
+    assert [m.count('"status": "ok"') for m in manifests] == [6, 5]
+    assert len(list(batches.glob("*/bcftools.joint_cohort.il1rn.json"))) == 1
+    assert len(list(batches.glob("*/delly.cohort.il1rn.vcf.gz"))) == 1
+    for log in ("logs/resolve_samples.log", "logs/annotate/batch_1.log", "logs/annotate/batch_2.log",
+                "logs/cohort.log", "logs/report/part_1_of_2.log", "logs/report/part_2_of_2.log",
+                "logs/collect_reports.log", "logs/benchmarks/annotate/batch_1.tsv", "logs/benchmarks/cohort.tsv",
+                "logs/benchmarks/report/part_2_of_2.tsv"):
         assert (workdir / log).is_file(), log
-    assert "il1rn-annot annotate" in result.stdout + result.stderr  # printshellcmds (default profile)
+    assert not (workdir / "logs" / "report" / "PATIENT_HOM_E77X.log").exists()
+    report_log = (workdir / "logs" / "report" / "part_1_of_2.log").read_text()
+    assert report_log.count(".report.pdf") == 10  # 19 reports: 10 + 9
+    assert "il1rn-annot annotate" in out and "il1rn-annot report --samples-from" in out  # printshellcmds
+    assert out.count("il1rn-annot report ") == 2
     again = check(snakemake(workdir, "--cores", "2", "-n"))
     assert "Nothing to be done" in again.stdout + again.stderr
+    # other --cores (the profile's 4): finished batches and report parts are kept, nothing re-runs
+    again = check(snakemake(workdir, "-n"))
+    assert "Nothing to be done" in again.stdout + again.stderr, again.stdout
+    # reports: all (22 samples that could be read) would be 2 new report jobs on 2 cores
+    everyone = check(snakemake(workdir, "--cores", "2", "-n", "--config", "reports=all"))
+    counts = job_counts(everyone.stdout + everyone.stderr)
+    assert counts == {"report": 2, "collect_reports": 1, "all": 1, "total": 4}, counts
 
 
 @pytest.mark.slow
@@ -155,6 +182,9 @@ def test_snakemake_report_zip(demo_run):
         page = archive.read("report/report.html").decode("utf-8")
     assert any(n.endswith("summary.tsv") for n in names)
     assert any(n.endswith("PATIENT_HOM_E77X.report.pdf") for n in names)
+    flagged = {s for s, status in DEMO_EXPECTED.items() if status in FLAGGED}
+    assert {n.rsplit("/", 1)[-1] for n in names if ".report." in n} == {
+        f"{safe_name(s)}.report.{ext}" for s in flagged for ext in ("html", "pdf")}
     assert "screened the cohort" in page and "2. Lab reports" in page and "consistent_with_DIRA" in page
 
 
@@ -206,8 +236,9 @@ def test_corrupt_vcf_screened_vcf_clashing_names_unsafe_id(tmp_path):
     assert stamp["provenance"]["generated_at"].startswith("2026-01-02")  # report_date pins the date
     # the two files named gatk_hc.PATIENT_HOM_E77X.* went to different batches: nothing overwritten
     annotations = workdir / "results" / "annotations"
-    # 6 files, 2 per batch; the second gatk_hc.PATIENT_HOM_E77X.vcf.gz cannot join the first
-    assert sorted(p.name for p in annotations.iterdir()) == ["batch_1", "batch_2", "batch_3"]
+    # 6 files, 2 per batch; the second gatk_hc.PATIENT_HOM_E77X.vcf.gz cannot join the first;
+    # the third batch would run alone on the 2 cores: split in two
+    assert sorted(p.name for p in annotations.iterdir()) == ["batch_1", "batch_2", "batch_3", "batch_4"]
     holders = sorted(p.parent.name for p in annotations.glob("*/gatk_hc.PATIENT_HOM_E77X.il1rn.json"))
     assert holders == ["batch_1", "batch_2"]
     held = {b: [x["sample"] for x in json.loads((annotations / b / "gatk_hc.PATIENT_HOM_E77X.il1rn.json")
@@ -224,14 +255,20 @@ def test_dry_run_lists_the_expected_jobs(tmp_path):
     workdir = copy_workflow(tmp_path / "wf")
     result = check(snakemake(workdir, "-n", "--config", "batch_size=4"))
     out = result.stdout + result.stderr
-    # 11 distinct files in config/samples.tsv -> 3 batches; reports come after the checkpoint
-    assert job_counts(out) == {"annotate": 3, "resolve_samples": 1, "cohort": 1, "all": 1, "total": 6}
-    for i in (1, 2, 3):
+    # 11 distinct files in config/samples.tsv -> 3 batches of at most 4, split to one per core
+    # (the default profile's cores: 4): 3, 3, 3, 2; reports come after the checkpoint
+    assert job_counts(out) == {"annotate": 4, "resolve_samples": 1, "cohort": 1, "all": 1, "total": 7}
+    for i in (1, 2, 3, 4):
         assert f"results/annotations/batch_{i}" in out
     assert "checkpoint" in out.lower()
+    one_core = check(snakemake(workdir, "-n", "--cores", "1", "--config", "batch_size=4"))
+    assert job_counts(one_core.stdout + one_core.stderr)["annotate"] == 3
+    # --jobs, as cluster profiles set it: plain batch_size batches (a SLURM job re-plans alone)
+    cluster_like = check(snakemake(workdir, "-n", "--jobs", "10", "--config", "batch_size=4"))
+    assert job_counts(cluster_like.stdout + cluster_like.stderr)["annotate"] == 3
 
 
-def test_dry_run_1000_files_is_a_handful_of_jobs(tmp_path):
+def test_dry_run_1000_files_is_a_handful_of_jobs_filling_the_cores(tmp_path):
     workdir = copy_workflow(tmp_path / "wf", with_test_data=False)
     data = workdir / "vcfs"
     data.mkdir()
@@ -241,9 +278,12 @@ def test_dry_run_1000_files_is_a_handful_of_jobs(tmp_path):
         shutil.copyfile(demo, data / f"S{i:04d}.vcf.gz")
         lines.append(f"S{i:04d}\tvcfs/S{i:04d}.vcf.gz")
     (workdir / "big.tsv").write_text("\n".join(lines) + "\n")
-    result = check(snakemake(workdir, "-n", "--config", "samples=big.tsv"))
-    assert job_counts(result.stdout + result.stderr) == {
-        "annotate": 5, "resolve_samples": 1, "cohort": 1, "all": 1, "total": 8}
+    # batch_size 200: 5 batches; the last round is split to fill the cores (2: 4 x 200 + 2 x 100,
+    # 4: 4 x 200 + 4 x 50), so that no job runs alone at the end
+    for cores, annotate in (("2", 6), ("4", 8), ("5", 5)):
+        result = check(snakemake(workdir, "-n", "--cores", cores, "--config", "samples=big.tsv"))
+        assert job_counts(result.stdout + result.stderr) == {
+            "annotate": annotate, "resolve_samples": 1, "cohort": 1, "all": 1, "total": annotate + 3}, cores
 
 
 # ---- conventions -------------------------------------------------------------------------

@@ -150,9 +150,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_kb_options(kbp)
     kbp.set_defaults(func=cmd_kb)
 
-    rep = sub.add_parser("report", help="write a sample's lab report (HTML and PDF)")
-    rep.add_argument("annotations", nargs="+", metavar="JSON", help="annotation JSON file(s) holding the sample")
-    rep.add_argument("--sample", required=True, help="sample ID")
+    rep = sub.add_parser("report", help="write lab reports (HTML and PDF) of one or more samples, in one process")
+    rep.add_argument("annotations", nargs="*", metavar="JSON", help="annotation JSON file(s) holding the sample(s)")
+    rep.add_argument("--sample", action="append", default=[], help="sample ID (repeatable)")
+    rep.add_argument("--samples-from", metavar="SUMMARY_TSV",
+                     help="also report the samples of a cohort summary.tsv that have one of --statuses")
+    rep.add_argument("--statuses", metavar="S1,S2", help="dira_status values chosen from --samples-from "
+                     "(default: consistent_with_DIRA,possible_DIRA,carrier)")
+    rep.add_argument("--manifest", nargs="+", action="extend", default=[], metavar="JSON",
+                     help="annotate manifest(s): find each sample's JSONs (with --samples-from: its summary inputs)")
+    rep.add_argument("--part", metavar="K/N", help="only the K-th of N equal parts of the chosen samples")
     rep.add_argument("-o", "--outdir", required=True)
     rep.add_argument("--lab-config", metavar="YAML", help="lab name, address, logo, reviewers, footer")
     rep.add_argument("--date", help="report date to print instead of today")

@@ -2,7 +2,9 @@
 
 Input is one or more annotation JSONs (`il1rn-annot annotate`); a sample may appear in
 several (SNVs from GATK + deletions from Manta), so its findings are gathered from every
-file and interpreted together with `interpret.interpret_sample`. All clinical text comes
+file and interpreted together with `interpret.interpret_sample`. One process can write the
+reports of many samples (`ReportWriter`, `il1rn-annot report --sample A --sample B` or
+`--samples-from summary.tsv`): WeasyPrint (~1 s to import) and its fonts are then set up once. All clinical text comes
 from the knowledge base; the template adds only the report's structure, the method's limits
 and generic wording about recessive inheritance.
 
@@ -25,11 +27,13 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as _dt
+import functools
 import hashlib
 import json
 import os
 import re
 import sys
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -42,7 +46,7 @@ from . import TOOL_NAME, __version__
 from .write_outputs import atomic_path
 from .errors import InputError
 from .figures import CLASS_NAMES, cluster_svg, exon_svg
-from .interpret import PATHOGENIC, SampleResult, interpret_sample
+from .interpret import FLAGGED as FLAGGED_STATUSES, PATHOGENIC, SampleResult, interpret_sample
 from .knowledge import KnowledgeBase, Reference
 from .provenance import generated_at
 
@@ -255,8 +259,12 @@ def load_annotation(path: str | os.PathLike[str]) -> dict[str, Any]:
     return doc
 
 
-def gather_sample(paths: list[Path], sample: str) -> list[SampleInFile]:
-    """The sample's entry and full findings in each JSON; InputError if no JSON holds it."""
+def gather_sample(paths: list[Path], sample: str, load: Any = None) -> list[SampleInFile]:
+    """The sample's entry and full findings in each JSON; InputError if no JSON holds it.
+
+    `load` reads one JSON (default `load_annotation`; a cache when several samples share files).
+    """
+    load = load or load_annotation
     out: list[SampleInFile] = []
     seen: dict[str, list[str]] = {}
     read: set[Path] = set()
@@ -264,7 +272,7 @@ def gather_sample(paths: list[Path], sample: str) -> list[SampleInFile]:
         if path.resolve() in read:  # the same file named twice counts once
             continue
         read.add(path.resolve())
-        doc = load_annotation(path)
+        doc = load(path)
         names = [str(s.get("sample")) for s in doc["samples"]]
         seen[str(path)] = names
         entry = next((s for s in doc["samples"] if s.get("sample") == sample), None)
@@ -660,7 +668,9 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
 # rendering and writing
 
 
+@functools.lru_cache(maxsize=None)
 def _environment() -> Environment:
+    """The Jinja2 environment (built once per process; templates are compiled once)."""
     env = Environment(loader=PackageLoader("il1rn_annot", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["words"] = _words
@@ -686,8 +696,17 @@ def _data_only_fetcher() -> Any:
     return URLFetcher(allowed_protocols=("data",))
 
 
-def write_pdf(html: str, target: Path) -> None:
-    """PDF from the report HTML with WeasyPrint (metadata dates come from the HTML's meta tags)."""
+def _font_configuration() -> Any:
+    """One WeasyPrint font configuration (fontconfig set-up) to share between documents."""
+    try:
+        from weasyprint.text.fonts import FontConfiguration
+    except ImportError:  # pragma: no cover - WeasyPrint < 53
+        from weasyprint.fonts import FontConfiguration  # type: ignore[no-redef]
+    return FontConfiguration()
+
+
+def pdf_bytes(html: str, font_config: Any = None) -> bytes:
+    """The PDF of the report HTML (WeasyPrint; metadata dates come from the HTML's meta tags)."""
     import logging
 
     from weasyprint import HTML
@@ -695,11 +714,15 @@ def write_pdf(html: str, target: Path) -> None:
     previous = logger.level
     logger.setLevel(logging.ERROR)
     try:
-        document = HTML(string=html, base_url=None, url_fetcher=_data_only_fetcher()).render()
-        pdf = document.write_pdf(pdf_identifier=True)
+        document = HTML(string=html, base_url=None, url_fetcher=_data_only_fetcher()).render(font_config=font_config)
+        return document.write_pdf(pdf_identifier=True)
     finally:
         logger.setLevel(previous)
-    _atomic_write(target, pdf)
+
+
+def write_pdf(html: str, target: Path, font_config: Any = None) -> None:
+    """PDF from the report HTML with WeasyPrint, written atomically to `target`."""
+    _atomic_write(target, pdf_bytes(html, font_config))
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
@@ -716,45 +739,303 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
+class _AnnotationCache:
+    """Annotation JSONs read once per process, for reports of several samples of one file.
+
+    Least recently used documents are dropped once the files held exceed `max_bytes` (on
+    disk; the parsed form is several times larger), so that a run over the samples of many
+    joint VCFs does not keep them all in memory.
+    """
+
+    def __init__(self, max_bytes: int = 256_000_000) -> None:
+        self.max_bytes = max_bytes
+        self._docs: OrderedDict[Path, tuple[int, dict[str, Any]]] = OrderedDict()
+        self._bytes = 0
+
+    def load(self, path: str | os.PathLike[str]) -> dict[str, Any]:
+        key = Path(path).resolve()
+        hit = self._docs.get(key)
+        if hit is not None:
+            self._docs.move_to_end(key)
+            return hit[1]
+        doc = load_annotation(path)
+        size = key.stat().st_size
+        self._docs[key] = (size, doc)
+        self._bytes += size
+        while self._bytes > self.max_bytes and len(self._docs) > 1:
+            _, (dropped, _doc) = self._docs.popitem(last=False)
+            self._bytes -= dropped
+        return doc
+
+
+class ReportWriter:
+    """Writes lab reports: the lab settings, the date, the template, WeasyPrint and its fonts are
+    set up once, and annotation JSONs shared by several samples are read once.
+
+    `lab` is either the output of `load_lab_config` or a raw mapping with the same keys (then a
+    relative logo path is read relative to the working directory).
+    """
+
+    def __init__(self, kb: KnowledgeBase, lab: dict[str, Any] | None = None, date: str | None = None,
+                 pdf: bool = True) -> None:
+        self.kb = kb
+        self.lab = lab if (lab is not None and "logo_uri" in lab) else normalise_lab(lab, None)
+        self.report_date, self.stamp = _parse_date(date)
+        self.pdf = pdf
+        self._fonts: Any = None
+        self._docs = _AnnotationCache()
+
+    def write(self, annotation_jsons: Iterable[str | os.PathLike[str]], sample: str,
+              outdir: str | os.PathLike[str]) -> dict[str, Path]:
+        """Write `SAFE_SAMPLE.report.html` (and `.pdf`) into `outdir`; return {'html': path, 'pdf': path}."""
+        paths = [Path(p) for p in annotation_jsons]
+        if not paths:
+            raise InputError(f"no annotation JSON given for sample '{sample}'")
+        items = gather_sample(paths, sample, load=self._docs.load)
+        context = build_context(items, sample, self.kb, self.lab, self.report_date, self.stamp)
+        html = render_html(context)
+
+        outdir = Path(outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        stem = safe_name(sample)
+        out = {"html": outdir / f"{stem}.report.html"}
+        if self.pdf:
+            out["pdf"] = outdir / f"{stem}.report.pdf"
+        for target in out.values():
+            if not _inside(target, outdir) or target.parent.resolve() != outdir.resolve():
+                raise InputError(f"report file name for sample '{sample}' would leave the output folder")
+        _atomic_write(out["html"], html.encode("utf-8"))
+        if self.pdf:
+            if self._fonts is None:
+                self._fonts = _font_configuration()
+            write_pdf(html, out["pdf"], self._fonts)
+        return out
+
+
 def write_report(annotation_jsons: list[Path], sample: str, outdir: Path, kb: KnowledgeBase,
                  lab: dict[str, Any] | None = None, date: str | None = None, pdf: bool = True) -> dict[str, Path]:
     """Write `SAFE_SAMPLE.report.html` (and `.pdf`) into `outdir`; return {'html': path, 'pdf': path}.
 
     `lab` is either the output of `load_lab_config` or a raw mapping with the same keys
-    (then a relative logo path is read relative to the working directory).
+    (then a relative logo path is read relative to the working directory). For several
+    samples use one `ReportWriter` (WeasyPrint and the fonts are then set up once).
     """
     paths = [Path(p) for p in annotation_jsons]
     if not paths:
         raise InputError("no annotation JSON given")
-    if lab is None or "logo_uri" not in lab:
-        lab = normalise_lab(lab, None)
-    report_date, stamp = _parse_date(date)
-    items = gather_sample(paths, sample)
-    context = build_context(items, sample, kb, lab, report_date, stamp)
-    html = render_html(context)
+    return ReportWriter(kb, lab=lab, date=date, pdf=pdf).write(paths, sample, outdir)
 
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    stem = safe_name(sample)
-    out = {"html": outdir / f"{stem}.report.html"}
-    if pdf:
-        out["pdf"] = outdir / f"{stem}.report.pdf"
-    for target in out.values():
-        if not _inside(target, outdir) or target.parent.resolve() != outdir.resolve():
-            raise InputError(f"report file name for sample '{sample}' would leave the output folder")
-    _atomic_write(out["html"], html.encode("utf-8"))
-    if pdf:
-        write_pdf(html, out["pdf"])
+
+# ----------------------------------------------------------------------------------------
+# several samples in one process (`il1rn-annot report --sample A --sample B`, `--samples-from`)
+
+
+@dataclass
+class ReportTask:
+    """One sample's report and the annotation JSONs it is made from."""
+
+    sample: str
+    jsons: list[Path]
+    problem: str = ""  # why no JSON could be chosen (the report is then not written)
+
+
+def parse_part(text: str | None) -> tuple[int, int] | None:
+    """`K/N` -> (K, N) with 1 <= K <= N."""
+    if not text:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise InputError(f"--part {text!r} is not K/N with 1 <= K <= N", where="--part",
+                         hint="e.g. --part 2/4 writes the second of four equal parts of the chosen samples")
+    return int(match.group(1)), int(match.group(2))
+
+
+def part_of(items: list[Any], part: tuple[int, int] | None) -> list[Any]:
+    """The K-th of N contiguous parts of `items`, sizes differing by at most one (larger parts first)."""
+    if part is None:
+        return list(items)
+    k, n = part
+    base, extra = divmod(len(items), n)
+    start = (k - 1) * base + min(k - 1, extra)
+    return list(items[start:start + base + (1 if k <= extra else 0)])
+
+
+@dataclass
+class _SummarySample:
+    statuses: list[str] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)
+
+
+def read_summary(path: str | os.PathLike[str]) -> dict[str, _SummarySample]:
+    """sample -> its dira_status value(s) and inputs in a cohort `summary.tsv`, in file order."""
+    import csv
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t")
+            missing = [c for c in ("sample", "dira_status") if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError(f"not a cohort summary: missing column(s) {', '.join(missing)}", path=str(path),
+                                 hint="give the summary.tsv written by `il1rn-annot cohort`")
+            out: dict[str, _SummarySample] = {}
+            for record in reader:
+                entry = out.setdefault(record["sample"], _SummarySample())
+                if record["dira_status"] not in entry.statuses:
+                    entry.statuses.append(record["dira_status"])
+                for value in (record.get("inputs") or "").split(";"):
+                    if value and value not in entry.inputs:
+                        entry.inputs.append(value)
+    except FileNotFoundError:
+        raise InputError("cohort summary not found", path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc})", path=str(path)) from None
     return out
 
 
+def parse_statuses(text: str | None) -> list[str]:
+    """`--statuses a,b` -> ['a', 'b'], refusing unknown values (a typo would silently select nothing)."""
+    from .interpret import STATUSES
+    if text is None:
+        return list(FLAGGED_STATUSES)
+    values = [v.strip() for v in text.split(",") if v.strip()]
+    unknown = [v for v in values if v not in STATUSES]
+    if unknown or not values:
+        raise InputError(f"unknown status(es) {', '.join(unknown) or '(none given)'}", where="--statuses",
+                         hint="choose from " + ", ".join(STATUSES))
+    return values
+
+
+def _manifest_outputs(manifests: Iterable[str]) -> tuple[dict[str, Path], dict[Path, list[str]]]:
+    """From annotate manifests: input (as written, and resolved) -> annotation JSON; JSON -> samples."""
+    by_input: dict[str, Path] = {}
+    samples_of: dict[Path, list[str]] = {}
+    for manifest in manifests:
+        path = Path(manifest)
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError("manifest not found", path=str(path)) from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"not a JSON file: {exc}", path=str(path)) from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("inputs"), list):
+            raise InputError("not an il1rn-annot manifest (no 'inputs' list)", path=str(path),
+                             hint="give the file written by `il1rn-annot annotate ... --manifest M.json`")
+        for entry in doc["inputs"]:
+            if not isinstance(entry, dict) or entry.get("status") != "ok":
+                continue
+            written = (entry.get("outputs") or {}).get("json")
+            if not written or not entry.get("input"):
+                continue
+            target = Path(written)
+            if not target.exists() and (path.parent / target.name).exists():
+                target = path.parent / target.name  # manifest and outputs moved together
+            for key in (str(entry["input"]), os.path.realpath(str(entry["input"]))):
+                by_input.setdefault(key, target)
+            samples_of.setdefault(target, [str(s) for s in entry.get("samples") or []])
+    return by_input, samples_of
+
+
+def plan_reports(annotations: list[str], samples: list[str], *, samples_from: str | None = None,
+                 statuses: list[str] | None = None, manifests: list[str] | None = None,
+                 part: tuple[int, int] | None = None, load: Any = load_annotation) -> list[ReportTask]:
+    """Which samples get a report, and from which annotation JSONs.
+
+    Samples: those named (`--sample`), then with `samples_from` (a cohort summary.tsv) every
+    sample whose dira_status is one of `statuses` (default: the flagged ones), in summary
+    order; with `part` only that part of them. JSONs of a sample:
+
+    * the summary names the sample's inputs and the manifests know them: the JSONs written for
+      exactly those inputs (what the cohort step interpreted; the sample sheet is authoritative,
+      so a same-named sample of another file is not mixed in);
+    * one sample and JSON files given: all of them (as `il1rn-annot report JSON... --sample S`
+      always did; files without the sample are listed in the report);
+    * otherwise the given JSONs (and those of the manifests) that hold the sample.
+    """
+    manifests = list(manifests or [])
+    summary = read_summary(samples_from) if samples_from else {}
+    wanted = statuses if statuses is not None else list(FLAGGED_STATUSES)
+    chosen = list(dict.fromkeys(list(samples) + [s for s, e in summary.items() if set(e.statuses) & set(wanted)]))
+    chosen = part_of(chosen, part)
+    by_input, samples_of = _manifest_outputs(manifests) if manifests else ({}, {})
+    given = [Path(p) for p in annotations]
+    holders: dict[str, list[Path]] | None = None
+
+    def holding(sample: str) -> list[Path]:
+        nonlocal holders
+        if holders is None:  # read each given JSON once, only when needed
+            holders = {}
+            for path in given:
+                for entry in load(path)["samples"]:
+                    holders.setdefault(str(entry.get("sample")), []).append(path)
+            for path, names in samples_of.items():
+                for name in names:
+                    holders.setdefault(name, []).append(path)
+        return list(dict.fromkeys(holders.get(sample, [])))
+
+    tasks = []
+    for sample in chosen:
+        entry = summary.get(sample)
+        if entry is not None and entry.inputs and by_input:
+            jsons = [by_input.get(i) or by_input.get(os.path.realpath(i)) for i in entry.inputs]
+            found = list(dict.fromkeys(j for j in jsons if j is not None))
+            problem = "" if found else (f"no manifest lists an annotated input of sample '{sample}' "
+                                        f"({'; '.join(entry.inputs)})")
+            tasks.append(ReportTask(sample, found, problem))
+        elif len(chosen) == 1 and given and not samples_from:
+            tasks.append(ReportTask(sample, given))
+        else:
+            found = holding(sample)
+            tasks.append(ReportTask(sample, found, "" if found else
+                                    f"sample '{sample}' is not in any of the given annotation JSON files"))
+    return tasks
+
+
 def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
-    """`il1rn-annot report JSON [JSON...] --sample S -o OUTDIR [--lab-config YAML] [--date D] [--no-pdf]`."""
-    lab = load_lab_config(getattr(args, "lab_config", None))
-    outputs = write_report([Path(p) for p in args.annotations], args.sample, Path(args.outdir), kb, lab=lab,
-                           date=getattr(args, "date", None), pdf=not getattr(args, "no_pdf", False))
-    for kind in ("html", "pdf"):
-        if kind in outputs:
-            print(outputs[kind])
-    sys.stdout.flush()
+    """`il1rn-annot report [JSON...] (--sample S ... | --samples-from SUMMARY.tsv) -o OUTDIR ...`.
+
+    One process writes every chosen sample's report: WeasyPrint is imported and its fonts set
+    up once, each annotation JSON is read once. A sample that fails is named on stderr and the
+    others are still written; the exit status is then 2.
+    """
+    samples = list(getattr(args, "sample", None) or [])
+    samples_from = getattr(args, "samples_from", None)
+    manifests = list(getattr(args, "manifest", None) or [])
+    annotations = list(getattr(args, "annotations", None) or [])
+    if not samples and not samples_from:
+        raise InputError("no sample given", hint="name samples with --sample S (repeatable) or choose them from a "
+                                                 "cohort summary with --samples-from summary.tsv")
+    if not annotations and not manifests:
+        raise InputError("no annotation JSON given", hint="give the NAME.il1rn.json files, or the annotate "
+                                                          "manifests with --manifest")
+    statuses = parse_statuses(getattr(args, "statuses", None))
+    part = parse_part(getattr(args, "part", None))
+    writer = ReportWriter(kb, lab=load_lab_config(getattr(args, "lab_config", None)),
+                          date=getattr(args, "date", None), pdf=not getattr(args, "no_pdf", False))
+    tasks = plan_reports(annotations, samples, samples_from=samples_from, statuses=statuses, manifests=manifests,
+                         part=part, load=writer._docs.load)
+    outdir = Path(args.outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    if not tasks:
+        print(f"{TOOL_NAME}: no sample of {samples_from} has status {', '.join(statuses)}: no report written",
+              file=sys.stderr)
+    single = len(tasks) == 1 and not samples_from
+    failed: list[str] = []
+    for task in tasks:
+        try:
+            if task.problem:
+                raise InputError(task.problem)
+            outputs = writer.write(task.jsons, task.sample, outdir)
+        except InputError as exc:
+            if single:
+                raise
+            failed.append(task.sample)
+            print(f"{TOOL_NAME}: error: {exc}", file=sys.stderr)
+            continue
+        for kind in ("html", "pdf"):
+            if kind in outputs:
+                print(outputs[kind])
+        sys.stdout.flush()
+    if failed:
+        shown = ", ".join(repr(s) for s in failed[:10]) + (" ..." if len(failed) > 10 else "")
+        raise InputError(f"{len(failed)} of {len(tasks)} report(s) not written: {shown}",
+                         hint="the reasons are printed above; the other reports were written")
     return 0

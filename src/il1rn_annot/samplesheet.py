@@ -9,15 +9,18 @@ without Snakemake and used from the command line:
   sample names read from the header with cyvcf2.
 * `plan_batches()` / `make_plan()` group the distinct input files into batches of at most
   `batch_size` files (one annotate job each) such that no two files of one batch would write
-  the same output name (`NAME.il1rn.json` for `run1/NAME.vcf.gz` and `run2/NAME.vcf.gz`).
+  the same output name (`NAME.il1rn.json` for `run1/NAME.vcf.gz` and `run2/NAME.vcf.gz`);
+  the last round of jobs is split to use every local core, and finished batches are kept.
 * `safe_name()` maps a sample ID to a file-name-safe form for per-sample files.
-* `flagged_samples()` / `annotation_jsons()` pick, after the cohort step, the samples that get
-  a lab report and the annotation JSON files that hold them.
+* `flagged_samples()` / `report_part_count()` pick, after the cohort step, the samples that
+  get a lab report and how many report jobs (each one process for many samples) write them;
+  `collect_reports()` gathers the parts into `results/reports/`.
 
 Command line (used by the workflow's `resolve_samples` rule):
 
     python -m il1rn_annot.samplesheet resolve --samples SHEET.tsv [--screen-vcf JOINT.vcf.gz ...] -o OUT.tsv
-    python -m il1rn_annot.samplesheet plan --samples SHEET.tsv [--batch-size 200]
+    python -m il1rn_annot.samplesheet plan --samples SHEET.tsv [--batch-size 200] [--cores N]
+    python -m il1rn_annot.samplesheet collect-reports PART_DIR ... -o results/reports
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +44,7 @@ ALL_STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_s
                 "no_pathogenic_variant_detected", "not_assessable", "input_error")
 REPORT_MODES = ("flagged", "all", "none")
 DEFAULT_BATCH_SIZE = 200
+DEFAULT_REPORT_BATCH_SIZE = 50
 MAX_LISTED_PROBLEMS = 25
 
 
@@ -331,25 +336,13 @@ def output_key(path: str) -> str:
     return input_stem(path).lower()
 
 
-def plan_batches(inputs: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[Batch]:
-    """Split distinct input files into batches of at most `batch_size` files, in input order.
-
-    Files are taken in the order given (sheet order, then screened VCFs), so appending rows
-    to the sheet only adds files to the last batch or new batches: batches already done
-    keep their exact file list and are not re-run. A file whose output name (`NAME` of
-    `NAME.vcf.gz`) is already taken in the batch being filled goes into the next batch with
-    room and without that name, so every output file name is unique within its folder.
-    """
-    if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
+def _fill(paths: Iterable[str], capacity: Any) -> list[list[str]]:
+    """Files into batches in order: each file joins the first batch with room (`capacity(j)` files
+    for the j-th batch, 0-based) that does not already hold its output name."""
     batches: list[list[str]] = []
     names: list[set[str]] = []
     open_batches: list[int] = []  # indexes of batches with room, in order
-    seen: set[str] = set()
-    for path in inputs:
-        if path in seen:
-            continue
-        seen.add(path)
+    for path in paths:
         key = output_key(path)
         target = next((b for b in open_batches if key not in names[b]), None)
         if target is None:
@@ -359,9 +352,97 @@ def plan_batches(inputs: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE) ->
             open_batches.append(target)
         batches[target].append(path)
         names[target].add(key)
-        if len(batches[target]) >= batch_size:
+        if len(batches[target]) >= capacity(target):
             open_batches.remove(target)
-    return [Batch(i, tuple(files)) for i, files in enumerate(batches, start=1)]
+    return batches
+
+
+def balanced_sizes(total: int, parts: int) -> list[int]:
+    """`total` split into `parts` sizes differing by at most one, larger first."""
+    base, extra = divmod(total, parts)
+    return [base + (1 if j < extra else 0) for j in range(parts)]
+
+
+def _fill_last_round(batches: list[list[str]], batch_size: int, parallel: int) -> list[list[str]]:
+    """Re-split the files of the last round of jobs (the last `len % parallel` batches, or the last
+    `parallel` if one of them is not full) into `parallel` balanced batches (fewer for fewer files)."""
+    if parallel <= 1 or not batches:
+        return batches
+    last = (len(batches) - 1) % parallel + 1
+    tail = batches[-last:]
+    if last == parallel and all(len(b) >= batch_size for b in tail):
+        return batches
+    files = [f for b in tail for f in b]
+    jobs = min(parallel, len(files))
+    sizes = balanced_sizes(len(files), jobs)
+    return batches[:-last] + _fill(files, lambda j: sizes[j] if j < jobs else batch_size)
+
+
+def plan_batches(inputs: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE, parallel: int = 1,
+                 finished: dict[int, Sequence[str]] | None = None) -> list[Batch]:
+    """Split distinct input files into batches of at most `batch_size` files, in input order.
+
+    Files are taken in the order given (sheet order, then screened VCFs), so appending rows
+    to the sheet only adds files to the last batch or new batches: batches already done
+    keep their exact file list and are not re-run. A file whose output name (`NAME` of
+    `NAME.vcf.gz`) is already taken in the batch being filled goes into the next batch with
+    room and without that name, so every output file name is unique within its folder.
+
+    `parallel`: how many annotate jobs run at once (a local run's --cores). The batches of the
+    last round of jobs are re-split so that the round uses every core: 11 files on 4 cores are
+    4 batches (3, 3, 3, 2), not 1; 1,000 files on 2 cores with batch_size 200 are 4 x 200 and
+    2 x 100, not 5 x 200 (whose fifth job would run alone). The full rounds before it are the
+    plain `batch_size` batches, so appended files still change only the last round.
+
+    `finished`: batches already annotated, {index: files} (from their manifests). A finished
+    batch whose files are all still to be screened, and in no other finished batch, is kept
+    with its index and files whatever `batch_size` and `parallel` are now; only the other files
+    are planned, into the lowest free indexes. So a re-run with other --cores, or after rows
+    were appended, re-runs no finished batch.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    if parallel < 1:
+        raise ValueError("parallel must be at least 1")
+    ordered = list(dict.fromkeys(inputs))
+    wanted = set(ordered)
+    kept: dict[int, tuple[str, ...]] = {}
+    taken: set[str] = set()
+    for index in sorted(finished or {}):
+        files = tuple(finished[index])  # type: ignore[index]
+        if index < 1 or not files or len(set(files)) != len(files) or not set(files) <= wanted or taken & set(files):
+            continue
+        kept[index] = files
+        taken.update(files)
+    rest = [path for path in ordered if path not in taken]
+    new = _fill_last_round(_fill(rest, lambda _j: batch_size), batch_size, parallel)
+    free = (i for i in range(1, len(kept) + len(new) + 1) if i not in kept)
+    batches = [Batch(index, files) for index, files in kept.items()]
+    batches += [Batch(next(free), tuple(files)) for files in new]
+    return sorted(batches, key=lambda b: b.index)
+
+
+def read_finished_batches(folder: str | os.PathLike[str]) -> dict[int, tuple[str, ...]]:
+    """{index: input files} of the annotate batches in FOLDER (`batch_N/manifest.json`).
+
+    The manifest is written when a batch's annotate job ends, so a batch listed here ran to its
+    end (Snakemake deletes the outputs of a failed job). Unreadable manifests are ignored.
+    """
+    out: dict[int, tuple[str, ...]] = {}
+    root = Path(folder)
+    if not root.is_dir():
+        return out
+    for manifest in root.glob("batch_*/manifest.json"):
+        match = re.fullmatch(r"batch_(\d+)", manifest.parent.name)
+        if not match:
+            continue
+        try:
+            doc = json.loads(manifest.read_text(encoding="utf-8"))
+            files = tuple(str(e["input"]) for e in doc["inputs"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        out[int(match.group(1))] = files
+    return dict(sorted(out.items()))
 
 
 @dataclass
@@ -374,6 +455,13 @@ class Plan:
     inputs_of: dict[str, list[str]] = field(default_factory=dict)  # sample -> input paths
     sample_of_safe: dict[str, str] = field(default_factory=dict)  # safe name -> sample
     screened_but_in_sheet: list[str] = field(default_factory=list)  # screened rows left out
+    inputs: list[str] = field(default_factory=list)  # distinct input files, in order
+
+    def rebatch(self, batch_size: int = DEFAULT_BATCH_SIZE, parallel: int = 1,
+                finished: dict[int, Sequence[str]] | None = None) -> None:
+        """Batch the input files again (`plan_batches`), e.g. once the local cores are known."""
+        self.batches = plan_batches(self.inputs, batch_size, parallel, finished)
+        self.batch_of = {path: batch.index for batch in self.batches for path in batch.inputs}
 
     @property
     def samples(self) -> list[str]:
@@ -381,9 +469,11 @@ class Plan:
 
     def batch(self, index: int | str) -> Batch:
         i = int(index)
-        if not 1 <= i <= len(self.batches):
-            raise KeyError(f"no batch {index}: the sample sheet gives {len(self.batches)} batch(es)")
-        return self.batches[i - 1]
+        for batch in self.batches:
+            if batch.index == i:
+                return batch
+        raise KeyError(f"no batch {index}: the plan has batches "
+                       f"{', '.join(str(b.index) for b in self.batches)}")
 
     def sample_for(self, safe: str) -> str:
         try:
@@ -402,8 +492,10 @@ class Plan:
 
 def make_plan(sample_sheet: str | None, screen_vcfs: Sequence[str] = (),
               batch_size: int = DEFAULT_BATCH_SIZE, *, check_files: bool = True,
-              schema: str | os.PathLike[str] | dict[str, Any] | None = None) -> Plan:
-    """Read the sheet and the screened VCFs' headers, and batch the distinct files."""
+              schema: str | os.PathLike[str] | dict[str, Any] | None = None, parallel: int = 1,
+              finished: dict[int, Sequence[str]] | None = None) -> Plan:
+    """Read the sheet and the screened VCFs' headers, and batch the distinct files
+    (`parallel` and `finished` as in `plan_batches`)."""
     sheet_rows = read_sample_sheet(sample_sheet, check_files=check_files, schema=schema) if sample_sheet else []
     screen_rows = screen_vcf_rows(screen_vcfs) if screen_vcfs else []
     rows, skipped = combine_rows(sheet_rows, screen_rows)
@@ -419,11 +511,8 @@ def make_plan(sample_sheet: str | None, screen_vcfs: Sequence[str] = (),
             inputs.append(row.vcf)
     rows = [SheetRow(r.sample, canonical[os.path.realpath(r.vcf) if check_files else r.vcf], r.source, r.row,
                      r.line, r.extra) for r in rows]
-    batches = plan_batches(inputs, batch_size)
-    plan = Plan(rows, batches, screened_but_in_sheet=skipped)
-    for batch in batches:
-        for path in batch.inputs:
-            plan.batch_of[path] = batch.index
+    plan = Plan(rows, [], screened_but_in_sheet=skipped, inputs=inputs)
+    plan.rebatch(batch_size, parallel, finished)
     for row in rows:
         plan.inputs_of.setdefault(row.sample, [])
         if row.vcf not in plan.inputs_of[row.sample]:
@@ -455,20 +544,91 @@ def read_statuses(summary_tsv: str | os.PathLike[str]) -> dict[str, list[str]]:
     return out
 
 
-def flagged_samples(summary_tsv: str | os.PathLike[str], mode: str = "flagged") -> list[str]:
-    """Samples that get a lab report: `flagged` (consistent_with_DIRA, possible_DIRA, carrier),
-    `all` (every sample that could be read), or `none`; in summary order."""
+def report_statuses(mode: str = "flagged") -> list[str]:
+    """The dira_status values whose samples get a report under `reports: MODE`."""
     if mode not in REPORT_MODES:
         raise ValueError(f"reports must be one of {', '.join(REPORT_MODES)}, not {mode!r}")
     if mode == "none":
         return []
-    out = []
-    for sample, statuses in read_statuses(summary_tsv).items():
-        if mode == "flagged" and any(s in FLAGGED_STATUSES for s in statuses):
-            out.append(sample)
-        elif mode == "all" and any(s and s != "input_error" for s in statuses):
-            out.append(sample)
-    return out
+    if mode == "flagged":
+        return list(FLAGGED_STATUSES)
+    return [s for s in ALL_STATUSES if s != "input_error"]
+
+
+def select_samples(summary_tsv: str | os.PathLike[str], statuses: Iterable[str]) -> list[str]:
+    """Samples of a cohort summary with one of `statuses`, in summary order (the selection
+    `il1rn-annot report --samples-from SUMMARY --statuses ...` makes)."""
+    wanted = set(statuses)
+    return [sample for sample, found in read_statuses(summary_tsv).items() if wanted & set(found)]
+
+
+def flagged_samples(summary_tsv: str | os.PathLike[str], mode: str = "flagged") -> list[str]:
+    """Samples that get a lab report: `flagged` (consistent_with_DIRA, possible_DIRA, carrier),
+    `all` (every sample that could be read), or `none`; in summary order."""
+    statuses = report_statuses(mode)
+    return select_samples(summary_tsv, statuses) if statuses else []
+
+
+PARTS_RECORD = ".parts.json"
+
+
+def report_part_count(n_samples: int, batch_size: int = DEFAULT_REPORT_BATCH_SIZE, parallel: int = 1,
+                      reports_dir: str | os.PathLike[str] | None = None) -> int:
+    """How many report jobs write the reports of `n_samples` samples: at most `batch_size`
+    samples each, as many as `parallel` (local cores) when there are enough samples, and a
+    multiple of `parallel` so that no round of jobs leaves cores idle.
+
+    With `reports_dir`: if the reports there were written for the same number of samples
+    (`collect_reports` records it), the same number of parts, so that a re-run with other
+    --cores does not re-write every report.
+    """
+    if n_samples <= 0:
+        return 0
+    if batch_size < 1 or parallel < 1:
+        raise ValueError("batch_size and parallel must be at least 1")
+    if reports_dir is not None:
+        try:
+            record = json.loads((Path(reports_dir) / PARTS_RECORD).read_text(encoding="utf-8"))
+            if record["samples"] == n_samples and 1 <= int(record["parts"]) <= n_samples \
+                    and -(-n_samples // int(record["parts"])) <= batch_size:
+                return int(record["parts"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    parts = -(-n_samples // batch_size)
+    parts = -(-parts // parallel) * parallel
+    return min(n_samples, parts)
+
+
+def collect_reports(parts: Iterable[str | os.PathLike[str]], outdir: str | os.PathLike[str]) -> list[Path]:
+    """Gather the files of report part folders into OUTDIR (hard links; copies across file
+    systems). A file name written by two parts is refused (two samples, one file name).
+    OUTDIR/.parts.json records how many samples' reports came from how many parts."""
+    import shutil
+    target_dir = Path(outdir)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    origin: dict[str, Path] = {}
+    written = []
+    parts = list(dict.fromkeys(str(p) for p in parts))
+    for part in parts:
+        for path in sorted(Path(part).iterdir()):
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            if path.name in origin:
+                raise SampleSheetError(str(part), [f"{path.name} is also written by {origin[path.name]}"],
+                                       hint="two samples map to one report file name: rename one")
+            origin[path.name] = Path(part)
+            target = target_dir / path.name
+            if target.exists() or target.is_symlink():
+                target.unlink()
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copy2(path, target)
+            written.append(target)
+    samples = sum(1 for p in written if p.name.endswith(".report.html"))
+    (target_dir / PARTS_RECORD).write_text(json.dumps({"samples": samples, "parts": len(parts)}) + "\n",
+                                           encoding="utf-8")
+    return written
 
 
 def annotation_jsons(manifests: Iterable[str | os.PathLike[str]], inputs: Iterable[str] | None = None,
@@ -516,9 +676,23 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
         if name == "resolve":
             p.add_argument("-o", "--output", required=True)
+        else:
+            p.add_argument("--cores", type=int, default=1,
+                           help="annotate jobs run at once (the workflow's --cores on a local run)")
+            p.add_argument("--annotations", metavar="DIR",
+                           help="keep the finished batches of DIR (results/annotations), as the workflow does")
+    col = sub.add_parser("collect-reports", help="gather report part folders into one folder (hard links)")
+    col.add_argument("parts", nargs="+", metavar="DIR")
+    col.add_argument("-o", "--output", required=True)
     args = parser.parse_args(argv)
     try:
-        plan = make_plan(args.samples or None, args.screen_vcf, args.batch_size, schema=args.schema)
+        if args.command == "collect-reports":
+            written = collect_reports(args.parts, args.output)
+            print(f"{len(written)} report file(s) from {len(args.parts)} part(s) -> {args.output}", file=sys.stderr)
+            return 0
+        finished = read_finished_batches(args.annotations) if getattr(args, "annotations", None) else None
+        plan = make_plan(args.samples or None, args.screen_vcf, args.batch_size, schema=args.schema,
+                         parallel=getattr(args, "cores", 1), finished=finished)
     except Il1rnAnnotError as exc:
         print(f"il1rn-annot: error: {exc}", file=sys.stderr)
         return 2
