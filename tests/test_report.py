@@ -35,21 +35,9 @@ DEL_EX23_HET = "chr2\t113128556\tDEL31\tC\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113131
 
 
 def vcf(records: list[str], samples: list[str], contig_length: int = GRCH38_CHR2) -> str:
-    header = [
-        "##fileformat=VCFv4.2",
-        f"##contig=<ID=chr2,length={contig_length}>",
-        '##INFO=<ID=END,Number=1,Type=Integer,Description="End position">',
-        '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="SV type">',
-        '##INFO=<ID=SVLEN,Number=.,Type=Integer,Description="SV length">',
-        '##INFO=<ID=IMPRECISE,Number=0,Type=Flag,Description="Imprecise">',
-        '##INFO=<ID=CIPOS,Number=2,Type=Integer,Description="CI around POS">',
-        '##INFO=<ID=CIEND,Number=2,Type=Integer,Description="CI around END">',
-        '##ALT=<ID=DEL,Description="Deletion">',
-        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">',
-        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *samples]),
-    ]
-    return "\n".join(header + records) + "\n"
+    """A VCF text from the shared fixture (tests/conftest.py), chr2-named in both builds."""
+    from conftest import vcf_text
+    return vcf_text(records, samples, build="GRCh38" if contig_length == GRCH38_CHR2 else "GRCh37", chrom="chr2")
 
 
 def annotate(tmp: Path, name: str, records: list[str], samples: list[str], kb) -> Path:
