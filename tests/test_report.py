@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from il1rn_annot import __version__
 from il1rn_annot.cli import main as cli_main
 from il1rn_annot.errors import InputError
 from il1rn_annot.interpret import interpret_sample
@@ -93,7 +94,7 @@ def e77x_report(jsons, kb, tmp_path_factory) -> dict[str, Path]:
 # content
 
 
-def test_dira_case_shows_status_variant_context_and_links(e77x_report, jsons):
+def test_dira_case_shows_status_variant_context_and_links(e77x_report, jsons, kb):
     html = e77x_report["html"].read_text()
     text = text_of(html)
     expected = next(s for s in load_annotation(jsons["e77x"])["samples"] if s["sample"] == "PAT_E77X")
@@ -112,7 +113,7 @@ def test_dira_case_shows_status_variant_context_and_links(e77x_report, jsons):
     inputs = load_annotation(jsons["e77x"])["provenance"]["inputs"]
     assert inputs[0]["sha256"] in text
     assert "GRCh38" in text and "##contig chr2 length 242,193,529" in text
-    assert "il1rn-annot 0.1.0" in text and "2026.11.1" in text
+    assert f"il1rn-annot {__version__}" in text and kb.version in text
     assert DATE in text
     # the association SNP is listed in its own, labelled section
     assert "Association studies — not diagnostic" in text
