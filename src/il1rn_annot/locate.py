@@ -19,7 +19,6 @@ import warnings
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import cyvcf2
 import pysam
@@ -479,7 +478,3 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int]) -
                 yield record
         if blank_lines:
             info.warnings.append(f"{blank_lines} empty line(s) among the records were skipped")
-
-
-def reopen_for_stream(path: Path) -> cyvcf2.VCF:
-    return cyvcf2.VCF(str(path), gts012=False, lazy=False)
