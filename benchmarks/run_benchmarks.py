@@ -56,16 +56,18 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out"
 GNU_TIME = "/usr/bin/time"
 
+def _grch38_contigs() -> list[tuple[str, int]]:
+    """GRCh38 primary-assembly contigs with UCSC names: the one table in test_data's generator."""
+    sys.path.insert(0, str(REPO / "test_data"))
+    try:
+        from make_test_data import GRCH38_LENGTHS
+    finally:
+        sys.path.pop(0)
+    return [(f"chr{name}", length) for name, length in GRCH38_LENGTHS.items()]
+
+
 #: GRCh38 primary assembly (assembly_report GCA_000001405.15), UCSC names, real lengths
-GRCH38 = [
-    ("chr1", 248956422), ("chr2", 242193529), ("chr3", 198295559), ("chr4", 190214555),
-    ("chr5", 181538259), ("chr6", 170805979), ("chr7", 159345973), ("chr8", 145138636),
-    ("chr9", 138394717), ("chr10", 133797422), ("chr11", 135086622), ("chr12", 133275309),
-    ("chr13", 114364328), ("chr14", 107043718), ("chr15", 101991189), ("chr16", 90338345),
-    ("chr17", 83257441), ("chr18", 80373285), ("chr19", 58617616), ("chr20", 64444167),
-    ("chr21", 46709983), ("chr22", 50818468), ("chrX", 156040895), ("chrY", 57227415),
-    ("chrM", 16569),
-]
+GRCH38 = _grch38_contigs()
 #: IL-1 cluster (IL1A .. PAX8) on GRCh38 chr2, the "dense" part of chromosome 2
 CLUSTER = (112_700_000, 113_300_000)
 
