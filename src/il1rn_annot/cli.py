@@ -51,7 +51,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         try:
             result = annotate_file(path, args.outdir, kb, build=args.build, reference_path=args.reference,
                                    samples=samples, date=args.date, command_line=command,
-                                   findings=args.findings, vcf_genotypes=args.vcf_genotypes)
+                                   findings=args.findings, vcf_genotypes=args.vcf_genotypes,
+                                   threads=args.threads)
             entry.update(status="ok", outputs=result.outputs, samples=[s.sample for s in result.samples],
                          warnings=result.payload["provenance"]["warnings"])
             for warning in result.payload["provenance"]["warnings"]:
@@ -116,6 +117,16 @@ def cmd_samplesheet(args: argparse.Namespace) -> int:
     return samplesheet_main(args.rest)
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=TOOL_NAME, description=(
         "Find, annotate and interpret IL1RN-locus variants and deletions (DIRA, 2q13) in VCF/BCF files."))
@@ -140,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--vcf-genotypes", choices=("auto", "all", "none"), default="auto",
                      help="keep the genotype columns in NAME.il1rn.vcf.gz (auto = up to 100 samples; "
                           "larger joint VCFs get a sites-only annotated VCF)")
+    ann.add_argument("--threads", type=_positive_int, metavar="N",
+                     help="most processes to read a joint VCF of 500+ samples with (default: the cores this "
+                          "process may use; Snakemake passes the rule's threads)")
     ann.add_argument("--no-record-command", dest="record_command", action="store_false",
                      help="record the tool name instead of the full command line (for path-independent outputs)")
     _add_kb_options(ann)

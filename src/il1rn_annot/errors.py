@@ -27,6 +27,10 @@ class InputError(Il1rnAnnotError):
         self.hint = hint
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Picklable with its keyword fields, so a worker process can hand it back (scan.py)."""
+        return (_rebuild_input_error, (type(self), self.message, self.path, self.where, self.hint))
+
     def render(self) -> str:
         parts = []
         if self.path:
@@ -38,6 +42,11 @@ class InputError(Il1rnAnnotError):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def _rebuild_input_error(cls: type[InputError], message: str, path: str | None, where: str | None,
+                         hint: str | None) -> InputError:
+    return cls(message, path=path, where=where, hint=hint)
 
 
 class BuildMismatchError(InputError):

@@ -26,6 +26,7 @@ from .errors import KnowledgeBaseError
 from .locus_model import Gene, TranscriptModel
 
 BUILDS = ("GRCh38", "GRCh37")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def default_kb_dir() -> Path:
@@ -216,7 +217,9 @@ def _schema() -> dict[str, Any]:
 def _read_yaml(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            # libyaml's loader when PyYAML has it (the wheels do): the pure-Python one took
+            # 0.13 s of every run's ~0.4 s fixed cost; both construct the same safe types
+            return yaml.load(handle, Loader=_YAML_LOADER)  # noqa: S506 - a SafeLoader
     except FileNotFoundError:
         raise KnowledgeBaseError(f"{path}: file not found (listed in manifest.yaml)") from None
     except yaml.YAMLError as exc:

@@ -11,6 +11,7 @@ Two jobs, both about *where*:
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import re
@@ -19,6 +20,7 @@ import warnings
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import cyvcf2
 import pysam
@@ -331,8 +333,10 @@ def _declare_stream_contigs(info: VcfInput, reader: cyvcf2.VCF) -> None:
     """
     if info.format == "bcf":
         return
-    known = set(info.contig_lengths) | set(info.declared_contigs)
-    for name in sorted(_contigs_in_text(info) - known):
+    if info.text_contigs is None:
+        info.text_contigs = _contigs_in_text(info)
+    on_reader = set(info.contig_lengths) | set(_declared_on(reader))
+    for name in sorted(info.text_contigs - on_reader):
         if not _CONTIG_NAME.fullmatch(name):
             # cannot be declared, so a malformed record on it would crash the process
             number = _first_line_with_contig(info, name)
@@ -341,7 +345,18 @@ def _declare_stream_contigs(info: VcfInput, reader: cyvcf2.VCF) -> None:
                              where=f"line {number}" if number else f"records on contig {name!r}",
                              hint="fix the CHROM column (and the ##contig line) of those records")
         reader.add_to_header(f"##contig=<ID={name}>")
-        info.declared_contigs.append(name)
+        if name not in info.declared_contigs:
+            info.declared_contigs.append(name)
+
+
+def _declared_on(reader: cyvcf2.VCF) -> list[str]:
+    """Contig names declared on a reader's header (the file's and those added in memory).
+
+    Checked per reader: a second reader of the same file (sites-only pass) needs the same
+    declarations as the first, whichever of them streamed first.
+    """
+    return [line[13:].split(",", 1)[0].rstrip(">") for line in reader.raw_header.splitlines()
+            if line.startswith("##contig=<ID=")]
 
 
 def _first_line_with_contig(info: VcfInput, name: str) -> int | None:
@@ -377,16 +392,13 @@ def _check_text(record: cyvcf2.Variant) -> None:
         pass
 
 
-def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int]) -> Iterator[cyvcf2.Variant]:
-    """Yield every record on chromosome 2 that overlaps `window` (1-based inclusive).
+@contextlib.contextmanager
+def locus_index(info: VcfInput) -> Iterator[str | None]:
+    """The index to query `info` with: its own, or a temporary one (removed on exit); None: stream it.
 
-    cyvcf2 raises a bare `Exception` when htslib cannot parse a record (bad POS, too few
-    columns, a non-numeric FORMAT value, a truncated gzip stream); that becomes an
-    `InputError` naming the line (streaming) or the record (index query) and quoting it.
+    A separate step from `locus_records` so that one temporary index serves every pass and
+    every worker process of a run (`scan.py` reads the window in parallel ranges).
     """
-    start, end = window
-    contigs = [info.contig] if info.contig else ["chr2", "2"]
-    lookback = start - SV_LOOKBACK if info.has_sv_header else start
     with tempfile.TemporaryDirectory(prefix="il1rn-index-") as workdir:
         index = info.index_path
         if index is None and info.format in ("vcf.gz", "bcf"):
@@ -397,84 +409,117 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int]) -
             else:
                 info.warnings.append("no index: a temporary index was built; indexing the input "
                                      "(`tabix -p vcf` / `bcftools index`) makes repeated runs faster")
-        if index is not None:
+        yield index
+
+
+_FIND_INDEX = object()
+
+
+def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int], index: Any = _FIND_INDEX,
+                  positions: tuple[int | None, int | None] | None = None) -> Iterator[cyvcf2.Variant]:
+    """Yield every record on chromosome 2 that overlaps `window` (1-based inclusive).
+
+    `index`: from `locus_index` (None: stream the file); found here when not given.
+    `positions` = (first, last) POS (None: open-ended) keeps only the records that start in
+    that range, so that ranges cut from the window partition its records between workers;
+    it needs an index.
+
+    cyvcf2 raises a bare `Exception` when htslib cannot parse a record (bad POS, too few
+    columns, a non-numeric FORMAT value, a truncated gzip stream); that becomes an
+    `InputError` naming the line (streaming) or the record (index query) and quoting it.
+    """
+    if index is _FIND_INDEX:
+        with locus_index(info) as found:
+            yield from locus_records(info, reader, window, found, positions)
+        return
+    start, end = window
+    first, final = positions or (None, None)
+    contigs = [info.contig] if info.contig else ["chr2", "2"]
+    lookback = start - SV_LOOKBACK if info.has_sv_header else start
+    if index is None and positions is not None:
+        raise ValueError("reading a range of positions needs an index")
+    if index is not None:
+        try:
+            reader.set_index(index)
+        except Exception as exc:
+            raise InputError(f"the index {index} cannot be read ({exc})", path=str(info.path),
+                             hint="re-create it with `tabix -p vcf` or `bcftools index`") from None
+        seen_any = False
+        for name in contigs:
+            query_start = lookback if first is None else max(first, lookback)
+            query_end = end if final is None else min(final, end)
+            region = f"{name}:{max(1, query_start)}-{query_end}"
             try:
-                reader.set_index(index)
-            except Exception as exc:
-                raise InputError(f"the index {index} cannot be read ({exc})", path=str(info.path),
-                                 hint="re-create it with `tabix -p vcf` or `bcftools index`") from None
-            seen_any = False
-            for name in contigs:
-                region = f"{name}:{max(1, lookback)}-{end}"
+                iterator = iter(reader(region))
+            except Exception:
+                continue
+            k, last = 0, None
+            while True:
                 try:
-                    iterator = iter(reader(region))
-                except Exception:
-                    continue
-                k, last = 0, None
-                while True:
-                    try:
-                        with warnings.catch_warnings():
-                            # cyvcf2 warns "no intervals found" for an empty region: not news
-                            warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
-                            record = next(iterator)
-                        _check_parsed(record)
-                        wanted = record.POS >= start or record_span_end(record) >= start
-                        if wanted:
-                            _check_text(record)
-                    except StopIteration:
-                        break
-                    except Exception as exc:
-                        raw = _raw_region_line(info, index, region, k)
-                        where = (f"record {name}:{raw.split(chr(9))[1]}" if raw and raw.count("\t") >= 1 else
-                                 f"the record after {last}" if last else f"the first record in {region}")
-                        raise _parse_failure(info, where, raw, None, exc) from None
-                    k += 1
-                    last = f"{record.CHROM}:{record.POS}"
-                    seen_any = True
+                    with warnings.catch_warnings():
+                        # cyvcf2 warns "no intervals found" for an empty region: not news
+                        warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
+                        record = next(iterator)
+                    _check_parsed(record)
+                    pos = record.POS
+                    wanted = ((pos >= start or record_span_end(record) >= start)
+                              and (first is None or pos >= first) and (final is None or pos <= final))
                     if wanted:
-                        yield record
-                if seen_any:
+                        _check_text(record)
+                except StopIteration:
                     break
-            return
-        # stream
-        _declare_stream_contigs(info, reader)
-        last_pos = 0
-        count = blank_lines = 0
-        iterator = iter(reader)
-        while True:
-            try:
-                record = next(iterator)
-                if not record.CHROM and record.end <= record.start:
-                    count += 1  # an empty line (a trailing one is common in hand-edited files)
+                except Exception as exc:
+                    raw = _raw_region_line(info, index, region, k)
+                    where = (f"record {name}:{raw.split(chr(9))[1]}" if raw and raw.count("\t") >= 1 else
+                             f"the record after {last}" if last else f"the first record in {region}")
+                    raise _parse_failure(info, where, raw, None, exc) from None
+                k += 1
+                last = f"{record.CHROM}:{record.POS}"
+                seen_any = True
+                if wanted:
+                    yield record
+            if seen_any:
+                break
+        return
+    # stream
+    _declare_stream_contigs(info, reader)
+    last_pos = 0
+    count = blank_lines = 0
+    iterator = iter(reader)
+    while True:
+        try:
+            record = next(iterator)
+            if not record.CHROM and record.end <= record.start:
+                count += 1  # an empty line (a trailing one is common in hand-edited files)
+                blank_lines += 1
+                continue
+            _check_parsed(record)
+            wanted = record.CHROM in contigs and record.POS <= end and record_span_end(record) >= start
+            if wanted:
+                _check_text(record)
+        except StopIteration:
+            break
+        except Exception as exc:
+            if info.header_line_count is not None:
+                number = info.header_line_count + count + 1
+                raw, problem = _raw_line(info, number)
+                if raw is not None and not raw.strip() and not problem:
+                    count += 1  # an empty line that htslib did not pass as a record
                     blank_lines += 1
                     continue
-                _check_parsed(record)
-                wanted = record.CHROM in contigs and record.POS <= end and record_span_end(record) >= start
-                if wanted:
-                    _check_text(record)
-            except StopIteration:
-                break
-            except Exception as exc:
-                if info.header_line_count is not None:
-                    number = info.header_line_count + count + 1
-                    raw, problem = _raw_line(info, number)
-                    if raw is not None and not raw.strip() and not problem:
-                        count += 1  # an empty line that htslib did not pass as a record
-                        blank_lines += 1
-                        continue
-                    where = "end of the compressed data" if problem else f"line {number}"
-                else:
-                    raw, problem = None, None
-                    where = f"record {count + 1} (after {last})" if count else "the first record"
-                raise _parse_failure(info, where, raw, problem, exc) from None
-            count += 1
-            last = f"{record.CHROM}:{record.POS}"
-            if record.CHROM not in contigs:
-                continue
-            if record.POS < last_pos and "unsorted records: read by streaming" not in info.warnings:
-                info.warnings.append("unsorted records: read by streaming")
-            last_pos = record.POS
-            if wanted:
-                yield record
-        if blank_lines:
-            info.warnings.append(f"{blank_lines} empty line(s) among the records were skipped")
+                where = "end of the compressed data" if problem else f"line {number}"
+            else:
+                raw, problem = None, None
+                where = f"record {count + 1} (after {last})" if count else "the first record"
+            raise _parse_failure(info, where, raw, problem, exc) from None
+        count += 1
+        last = f"{record.CHROM}:{record.POS}"
+        if record.CHROM not in contigs:
+            continue
+        if record.POS < last_pos and "unsorted records: read by streaming" not in info.warnings:
+            info.warnings.append("unsorted records: read by streaming")
+        last_pos = record.POS
+        if wanted:
+            yield record
+    if blank_lines:
+        info.warnings.append(f"{blank_lines} empty line(s) among the records were skipped")

@@ -13,18 +13,15 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import cyvcf2
-import numpy as np
-
-from .annotate import AlleleAnnotation, annotate_allele
 from .errors import InputError
-from .genotypes import RecordGenotypes
 from .interpret import SampleResult, interpret_sample
 from .knowledge import KnowledgeBase
-from .locate import alleles_of, locus_records, record_span_end, record_where
+from .locate import locus_index
 from .provenance import Provenance
-from .read_vcf import VcfInput, open_vcf
+from .read_vcf import VcfInput, open_vcf, reopen
 from .reference import ReferenceGenome
+from .scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, ScanPlan, scan_keeping_genotypes,
+                   scan_sites_only, worker_count)
 from .write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, clean_stale_temps,
                             write_json, write_table)
 
@@ -41,32 +38,15 @@ class FileResult:
     outputs: dict[str, str] = field(default_factory=dict)
 
 
-def _check_ref(record: cyvcf2.Variant, reference: ReferenceGenome, path: str) -> None:
-    ref = record.REF.upper()
-    if not ref or ref == "N" or not reference.covers(record.POS, record.POS + len(ref) - 1):
-        return
-    expected = reference.fetch(record.POS, record.POS + len(ref) - 1)
-    if any(a != b and a != "N" and b != "N" for a, b in zip(ref, expected)):
-        raise InputError(
-            f"REF {record.REF} does not match the reference FASTA ({expected}) at {record.CHROM}:{record.POS}",
-            path=path, where=record_where(record),
-            hint="the VCF and the FASTA come from different references or builds: use the FASTA the calls were made on")
-
-
-def _finding(ann: dict[str, Any], call: Any, source: str) -> dict[str, Any]:
-    """The allele's annotation dict (made once per allele; shared, read-only) plus one sample's call."""
-    finding = dict(ann)
-    finding.update({"zygosity": call.zygosity, "genotype": call.genotype, "phased": call.phased,
-                    "haplotypes": list(call.haplotypes), "phase_set": call.phase_set,
-                    "copy_number": call.copy_number, "depth": call.depth, "source": source})
-    return finding
-
-
 def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, build: str = "auto",
                   reference_path: str | Path | None = None, samples: list[str] | None = None,
                   date: str | None = None, command_line: str | None = None,
-                  name: str | None = None, findings: str = "auto", vcf_genotypes: str = "auto") -> FileResult:
-    """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`."""
+                  name: str | None = None, findings: str = "auto", vcf_genotypes: str = "auto",
+                  threads: int | None = None) -> FileResult:
+    """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
+
+    `threads`: most processes to read a big joint VCF with (None: the cores this process may use).
+    """
     info, reader = open_vcf(path, kb, build)
     build_name = info.build.build
     path_text = str(path)
@@ -96,10 +76,6 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                 path=str(reference_path), hint="use the FASTA the calls were made on, or a chr2 extract covering IL1RN")
     command_line = command_line or " ".join(shlex.quote(a) for a in ["il1rn-annot", *sys.argv[1:]])
     prov = Provenance.new(kb, build_name, info.build.evidence, command_line, date)
-    prov.add_input("vcf", path_text, info.sha256)
-    if reference is not None:
-        from .read_vcf import sha256_of
-        prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
     outdir = Path(outdir)
     stem = name or info.name
     if not stem or stem in (".", "..") or "/" in stem or os.sep in stem or "\0" in stem:
@@ -114,72 +90,36 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
     n = len(info.samples)
     window = kb.screen_window[build_name]
     contig_length = info.contig_lengths.get(info.contig or "") or kb.builds[build_name].chr2_length
-    locus_called = np.zeros(n, dtype=bool)
-    uncalled_records = np.zeros(n, dtype=np.int32)  # locus records with no genotype for the sample
     all_findings = findings == "all" or (findings == "auto" and n <= FINDINGS_ALL_MAX_SAMPLES)
     keep_genotypes = vcf_genotypes == "all" or (vcf_genotypes == "auto" and n <= VCF_GENOTYPES_MAX_SAMPLES)
-    sample_calls: dict[int, list[dict[str, Any]]] = {}
-    site_annotations: list[list[AlleleAnnotation | None]] = []
-    alleles: dict[str, dict[str, Any]] = {}
-    records_read = 0
-    writer = AnnotatedVcfWriter(out["vcf"], reader, prov.vcf_header_lines(), info.declared_contigs) \
-        if keep_genotypes else None
-    try:
-        for record in locus_records(info, reader, window):
-            records_read += 1
-            try:
-                where = record_where(record)
-            except UnicodeDecodeError:
-                where = f"record at {record.POS}"
-            span_end = record_span_end(record)
-            if span_end > contig_length:
-                # e.g. SVLEN=-1000000000 on a <DUP>: impossible, and the annotated VCF of such a
-                # record cannot be indexed (tabix refuses spans beyond 2^29), which crashed the run
-                raise InputError(f"the record reaches position {span_end:,} (END/SVLEN), beyond the end of "
-                                 f"chromosome 2 ({contig_length:,} bp)", path=path_text, where=where,
-                                 hint="check END/SVLEN: the value is impossible")
+    with locus_index(info) as index:
+        plan = ScanPlan(info=info, kb=kb, build=build_name, reference=reference, window=window,
+                        contig_length=contig_length, all_findings=all_findings,
+                        samples=info.samples if samples else None, index=index)
+        writer = AnnotatedVcfWriter(out["vcf"], reader if keep_genotypes else reopen(info, samples=[]),
+                                    info.declared_contigs)
+        try:
+            if keep_genotypes:
+                tally = scan_keeping_genotypes(plan, reader, writer)
+            else:
+                tally = scan_sites_only(plan, reader, writer, worker_count(plan, threads),
+                                        while_waiting=lambda: info.sha256)
+            prov.add_input("vcf", path_text, info.sha256)
             if reference is not None:
-                _check_ref(record, reference, path_text)
-            if n and not record.FORMAT:
-                info.warnings.append(f"{where} has no genotype columns although the header names {n} sample(s): "
-                                     "no sample is called at it")
-            genotypes = RecordGenotypes.of(record, n) if n else None
-            if genotypes is not None:
-                locus_called |= genotypes.called
-                uncalled_records += ~genotypes.called
-            per_alt: list[AlleleAnnotation | None] = [None] * len(record.ALT)
-            for allele in alleles_of(record, path_text, contig_length):
-                ann = annotate_allele(allele, build_name, kb, reference)
-                per_alt[allele.alt_index - 1] = ann
-                ann_dict = ann.to_dict()  # once per allele, not per carrier: dataclasses.asdict is slow
-                entry = alleles.setdefault(ann.allele_id, {**ann_dict, "carriers": 0, "homozygotes": 0,
-                                                           "allele_count": 0, "called_samples": 0})
-                if genotypes is None:
-                    continue
-                entry["called_samples"] = max(entry["called_samples"], int(genotypes.called.sum()))
-                carriers, homozygotes, allele_count = genotypes.counts(allele)
-                entry["carriers"] += carriers
-                entry["homozygotes"] += homozygotes
-                entry["allele_count"] += allele_count
-                if all_findings or _bears_on_interpretation(ann):
-                    for call in genotypes.calls(allele):
-                        sample_calls.setdefault(call.sample_index, []).append(_finding(ann_dict, call, path_text))
-            if writer is None:
-                site_annotations.append(per_alt)
-                continue
-            try:
-                writer.write(record, per_alt)
-            except UnicodeDecodeError:
-                raise InputError("the record is not UTF-8 text", path=path_text, where=where,
-                                 hint="VCF text is UTF-8: convert the file, e.g. `iconv -f latin1 -t utf-8`") from None
-        if writer is not None:
-            writer.close()
-    except BaseException:
-        if writer is not None:
+                from .read_vcf import sha256_of
+                prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
+            note = [] if keep_genotypes else [
+                "##il1rn_annot_note=sites-only: genotype columns omitted (more than "
+                f"{VCF_GENOTYPES_MAX_SAMPLES} samples); per-sample calls are in the TSV/JSON outputs"]
+            writer.close(prov.vcf_header_lines() + note)
+        except BaseException:
             writer.abort()
-        raise
-    if writer is None:
-        _write_sites_only(info, window, out["vcf"], prov, site_annotations)
+            raise
+    info.warnings.extend(tally.warnings)
+    records_read = tally.records_read
+    sample_calls = tally.sample_calls
+    locus_called = tally.locus_called
+    uncalled_records = tally.uncalled_records
 
     if records_read == 0:
         info.warnings.append("no records at the IL1RN locus: the locus may be uncalled (targeted panel or "
@@ -202,7 +142,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                   "samples": n, "gvcf": info.is_gvcf,
                   "per_sample_findings": "all" if all_findings else "reportable",
                   "vcf_genotypes": keep_genotypes},
-        "alleles": list(alleles.values()),
+        "alleles": list(tally.alleles.values()),
         "samples": [_sample_dict(r) for r in results],
     }
     allele_rows, sample_rows = [], []
@@ -232,38 +172,6 @@ def _sample_dict(result: SampleResult) -> dict[str, Any]:
 
 CALL_FIELDS = ("allele_id", "zygosity", "genotype", "phased", "haplotypes", "phase_set", "copy_number", "depth",
                "source")
-#: up to this many samples every carried allele is listed per sample; above, only those that bear
-#: on interpretation (P/LP, VUS, curated, association) — likely-benign ones are counted per allele
-FINDINGS_ALL_MAX_SAMPLES = 50
-#: up to this many samples the annotated VCF keeps the genotype columns; above, it is sites-only
-VCF_GENOTYPES_MAX_SAMPLES = 100
-
-
-def _bears_on_interpretation(ann: AlleleAnnotation) -> bool:
-    return bool(ann.known_variant) or ann.classification not in ("likely_benign", "benign")
-
-
-def _write_sites_only(info: VcfInput, window: tuple[int, int], path: Path, prov: Provenance,
-                      site_annotations: list[list[AlleleAnnotation | None]]) -> None:
-    """Annotated VCF without genotype columns, read in a second, sample-less pass.
-
-    For a joint VCF of thousands of samples, copying every genotype of the window back out
-    costs several times the whole screen (it is `bcftools view` of the window) and duplicates
-    the input; the annotations and allele counts are what the locus VCF adds. htslib skips the
-    sample columns entirely when the reader has no samples, so this pass is cheap.
-    """
-    reader = cyvcf2.VCF(str(info.path), samples=[], lazy=False)
-    writer = AnnotatedVcfWriter(path, reader, prov.vcf_header_lines() + [
-        "##il1rn_annot_note=sites-only: genotype columns omitted (more than "
-        f"{VCF_GENOTYPES_MAX_SAMPLES} samples); per-sample calls are in the TSV/JSON outputs"],
-        info.declared_contigs)
-    try:
-        for record, per_alt in zip(locus_records(info, reader, window), site_annotations, strict=True):
-            writer.write(record, per_alt)
-        writer.close()
-    except BaseException:
-        writer.abort()
-        raise
 
 
 def _locus_called(info: VcfInput, records_read: int, called_here: bool) -> bool | None:

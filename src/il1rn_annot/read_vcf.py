@@ -37,7 +37,6 @@ class VcfInput:
 
     path: Path
     format: str  # "vcf", "vcf.gz", "vcf.gzip", "bcf"
-    sha256: str
     samples: list[str]
     contig: str | None  # the name chromosome 2 has in this file
     contig_lengths: dict[str, int | None]
@@ -51,6 +50,16 @@ class VcfInput:
     header_line_count: int | None = None
     #: contigs declared on the reader's header by `open_vcf` (not in the file's header); see `_declare_contigs`
     declared_contigs: list[str] = field(default_factory=list)
+    _sha256: str | None = field(default=None, repr=False)
+    #: CHROM values of a streamed text VCF, found once (`locate._declare_stream_contigs`)
+    text_contigs: set[str] | None = field(default=None, repr=False)
+
+    @property
+    def sha256(self) -> str:
+        """Checksum of the input, read when first asked for: a joint VCF's workers parse while it is computed."""
+        if self._sha256 is None:
+            self._sha256 = sha256_of(self.path)
+        return self._sha256
 
     @property
     def name(self) -> str:
@@ -393,12 +402,26 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
         raise InputError(f"a sample name is not UTF-8 text ({exc.object[max(0, exc.start - 20):exc.end + 20]!r})",
                          path=str(path), where="#CHROM line",
                          hint="VCF text is UTF-8: convert it, e.g. `bcftools reheader` or `iconv -f latin1 -t utf-8`") from None
-    info = VcfInput(path=path, format=fmt, sha256=sha256_of(path), samples=samples, contig=contig,
+    info = VcfInput(path=path, format=fmt, samples=samples, contig=contig,
                     contig_lengths=contig_lengths, header_lines=header_lines, build=build,
                     index_path=index_path, has_sv_header=has_sv, fileformat=fileformat, warnings=warnings,
                     header_line_count=header_text.count("\n") if header_text else None,
                     declared_contigs=declared)
     return info, reader
+
+
+def reopen(info: VcfInput, samples: list[str] | None = None) -> cyvcf2.VCF:
+    """Another reader of an input `open_vcf` accepted, with the same contig declarations.
+
+    `samples=[]` gives a sites-only reader: htslib then skips the genotype columns, which is
+    most of the text of a joint VCF. A list selects those samples; None keeps all.
+    """
+    reader = cyvcf2.VCF(str(info.path), gts012=False, lazy=False, samples=samples if samples == [] else None)
+    if samples:
+        reader.set_samples(samples)
+    for name in info.declared_contigs:
+        reader.add_to_header(f"##contig=<ID={name}>")
+    return reader
 
 
 def _declare_contigs(reader: cyvcf2.VCF, fmt: str, declared: dict[str, int | None]) -> list[str]:

@@ -194,33 +194,47 @@ def info_values(annotations: list[AlleleAnnotation | None]) -> dict[str, str]:
     return {key: ",".join(values) for key, values in per_field.items()}
 
 
+def declare_annotation_info(reader: cyvcf2.VCF) -> None:
+    """Declare the IL1RN_* INFO fields on a reader's header, so its records can carry them."""
+    for key, description in INFO_FIELDS.items():
+        reader.add_info_to_header({"ID": key, "Number": "A", "Type": "String", "Description": description})
+
+
+def annotated_line(record: cyvcf2.Variant, annotations: list[AlleleAnnotation | None]) -> bytes:
+    """The record as VCF text (formatted by htslib) with the IL1RN_* INFO values added.
+
+    The record's reader must have `declare_annotation_info` on its header.
+    """
+    for key, value in info_values(annotations).items():
+        record.INFO[key] = value
+    line = str(record).encode("utf-8", "surrogateescape")
+    return line if line.endswith(b"\n") else line + b"\n"
+
+
 class AnnotatedVcfWriter:
     """Streams annotated locus records to `NAME.il1rn.vcf.gz` and indexes it on close.
 
-    Records are formatted by htslib (`str(record)`) into a hidden body file and joined to
-    the header only at close. Two inputs that the bad-input corpus showed to crash a
-    `cyvcf2.Writer` opened up front are handled this way:
+    Records are formatted by htslib (`annotated_line`) into a hidden body file and joined to
+    the header only at close (the provenance lines, which hold the input's checksum, are
+    given then). Two inputs that the bad-input corpus showed to crash a `cyvcf2.Writer`
+    opened up front are handled this way:
 
     * records using INFO/FORMAT/FILTER tags the header does not declare: htslib reads them
       (warning "assuming Type=String") and declares each tag in the reader's header as it
       meets it, but `cyvcf2.Writer` copied the header at open and refuses such a record
       ("variant to be written has errorcode: 2"). The header taken at close holds the
-      declarations.
+      declarations (and those of worker processes' readers: `adopt_header`).
     * unsorted input (read by streaming): tabix cannot index unsorted output, so the body
       is re-ordered by position at close; only (position, offset) pairs are kept in memory.
     """
 
-    def __init__(self, path: Path, reader: cyvcf2.VCF, header_lines: list[str],
-                 unused_contigs: list[str] | None = None) -> None:
+    def __init__(self, path: Path, reader: cyvcf2.VCF, unused_contigs: list[str] | None = None) -> None:
         """`unused_contigs`: contig declarations added to the reader's header (not the file's),
         dropped from the output header unless a written record is on that contig."""
         self.path = path
         self._reader = reader
         self._added_contigs = unused_contigs if unused_contigs is not None else []  # may grow while reading
-        for key, description in INFO_FIELDS.items():
-            reader.add_info_to_header({"ID": key, "Number": "A", "Type": "String", "Description": description})
-        for line in header_lines:
-            reader.add_to_header(line)
+        declare_annotation_info(reader)
         self._stack = contextlib.ExitStack()
         self._tmp = self._stack.enter_context(atomic_path(path, suffix=".vcf.gz"))
         self._body_path = Path(str(self._tmp) + ".body")
@@ -231,19 +245,29 @@ class AnnotatedVcfWriter:
         self._sorted = True
 
     def write(self, record: cyvcf2.Variant, annotations: list[AlleleAnnotation | None]) -> None:
-        for key, value in info_values(annotations).items():
-            record.INFO[key] = value
-        line = str(record).encode("utf-8", "surrogateescape")
-        if not line.endswith(b"\n"):
-            line += b"\n"
-        key = (self._chroms.setdefault(record.CHROM, len(self._chroms)), record.POS, self._offset, len(line))
+        self.write_line(record.CHROM, record.POS, annotated_line(record, annotations))
+
+    def write_line(self, chrom: str, pos: int, line: bytes) -> None:
+        """Add one record already formatted by `annotated_line` (e.g. by a worker process)."""
+        key = (self._chroms.setdefault(chrom, len(self._chroms)), pos, self._offset, len(line))
         if self._keys and key[:2] < self._keys[-1][:2]:
             self._sorted = False
         self._keys.append(key)
         self._body.write(line)
         self._offset += len(line)
 
-    def close(self) -> None:
+    def adopt_header(self, raw_header: str) -> None:
+        """Take the meta lines another reader of the same file added (tags htslib declared on the fly)."""
+        have = set(self._reader.raw_header.splitlines())
+        for line in raw_header.splitlines():
+            if line.startswith("##") and line not in have:
+                self._reader.add_to_header(line)
+                have.add(line)
+
+    def close(self, header_lines: list[str]) -> None:
+        """Write header (`header_lines` added: provenance) and body, bgzipped, and index it."""
+        for line in header_lines:
+            self._reader.add_to_header(line)
         self._body.close()
         with pysam.BGZFile(str(self._tmp), "wb") as out, open(self._body_path, "rb") as body:
             out.write(self._header().encode("utf-8", "surrogateescape"))

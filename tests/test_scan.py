@@ -1,0 +1,158 @@
+"""Reading a joint VCF in parallel ranges gives exactly what one pass gives (scan.py)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pysam
+import pytest
+
+from conftest import vcf_text
+from il1rn_annot import scan
+from il1rn_annot.errors import InputError
+from il1rn_annot.pipeline import annotate_file
+
+DATE = "2026-01-01T00:00:00Z"
+WINDOW = (113115598, 113136014)  # GRCh38 screen window of the shipped knowledge base
+E77X = (113131068, "G", "T")  # c.229G>T p.Glu77Ter, the published DIRA allele
+
+
+def _joint_vcf(tmp_path: Path, n_samples: int = 160, bad_at: tuple[int, ...] = ()) -> Path:
+    """A bgzipped, indexed joint VCF shaped like bcftools call output over the IL-1 cluster.
+
+    A variant every ~40 bp across the window, 5% of them with two ALTs, 2% missing calls; a
+    Manta-like <DEL> starting 60 kb upstream whose END is past the window (it belongs to the
+    first range only); the DIRA allele E77X with carriers and a homozygote; sample 1 carries
+    E77X and the deletion (compound heterozygous across two ranges). `bad_at`: positions
+    whose record gets a non-numeric DP (an htslib parse error).
+    """
+    rng = random.Random(7)
+    samples = [f"S{i:04d}" for i in range(n_samples)]
+    rows: list[str] = []
+    del_gts = ["0/0"] * n_samples
+    del_gts[1] = "0/1"
+    del_gts[7] = "1/1"
+    rows.append("{chrom}\t113055000\tMantaDEL:1\tN\t<DEL>\t99\tPASS\tSVTYPE=DEL;END=113140000;SVLEN=-85000\tGT:DP\t"
+                + "\t".join(f"{g}:30" for g in del_gts))
+    positions, pos = {E77X[0]}, WINDOW[0] + 3
+    while pos < WINDOW[1]:
+        if abs(pos - E77X[0]) > 1:
+            positions.add(pos)
+        pos += rng.randint(20, 60)
+    bases = "ACGT"
+    for pos in sorted(positions):
+        ref = rng.choice(bases)
+        if pos == E77X[0]:
+            ref, alts = E77X[1], [E77X[2]]
+        else:
+            alts = [b for b in bases if b != ref][: 2 if rng.random() < 0.05 else 1]
+        gts = []
+        for i in range(n_samples):
+            r = rng.random()
+            if pos == E77X[0]:
+                gts.append({1: "0/1", 5: "0/1", 9: "1/1"}.get(i, "./." if r < 0.02 else "0/0") + ":31")
+            elif r < 0.02:
+                gts.append("./.:.")
+            elif r < 0.06:
+                gts.append(f"0/{rng.randint(1, len(alts))}:{rng.randint(5, 60)}")
+            elif r < 0.07:
+                gts.append(f"{len(alts)}/{len(alts)}:{rng.randint(5, 60)}")
+            else:
+                gts.append(f"0/0:{rng.randint(5, 60)}")
+        if pos in bad_at:
+            gts[3] = "0/1:deep"
+        rows.append(f"{{chrom}}\t{pos}\t.\t{ref}\t{','.join(alts)}\t50\tPASS\t.\tGT:DP\t" + "\t".join(gts))
+    text = vcf_text(rows, samples)
+    plain = tmp_path / "joint.vcf"
+    plain.write_text(text)
+    pysam.tabix_index(str(plain), preset="vcf", force=True)
+    return tmp_path / "joint.vcf.gz"
+
+
+def _outputs(result) -> dict[str, bytes]:
+    return {Path(p).name: Path(p).read_bytes() for p in result.outputs.values()} | {
+        "tbi": Path(result.outputs["vcf"] + ".tbi").read_bytes()}
+
+
+@pytest.fixture
+def ranges_used(monkeypatch):
+    """Let 160 samples count as a big file, and record how many ranges each scan read."""
+    monkeypatch.setattr(scan, "PARALLEL_MIN_SAMPLES", 100)
+    used: list[int] = []
+    original = scan._read_ranges
+
+    def spy(plan, ranges, reader, while_waiting):
+        used.append(len(ranges))
+        return original(plan, ranges, reader, while_waiting)
+    monkeypatch.setattr(scan, "_read_ranges", spy)
+    return used
+
+
+def test_parallel_ranges_give_byte_identical_outputs(tmp_path, kb, ranges_used):
+    path = _joint_vcf(tmp_path)
+    one = annotate_file(path, tmp_path / "one", kb, date=DATE, threads=1)
+    three = annotate_file(path, tmp_path / "three", kb, date=DATE, threads=3)
+    assert ranges_used == [1, 3]
+    assert _outputs(one) == _outputs(three)
+    statuses = {s.sample: s.dira_status for s in three.samples}
+    assert statuses["S0009"] == "consistent_with_DIRA"  # E77X homozygous (last range)
+    assert statuses["S0001"] == "consistent_with_DIRA"  # E77X in trans with the upstream <DEL> (first range)
+    assert statuses["S0007"] == "consistent_with_DIRA"  # homozygous deletion
+    assert statuses["S0005"] == "carrier"
+    e77x = next(a for a in three.payload["alleles"] if a["known_variant"] and a["pos"] == E77X[0])
+    assert (e77x["carriers"], e77x["homozygotes"], e77x["allele_count"]) == (3, 1, 4)
+    records = three.payload["locus"]["records_read"]
+    with pysam.VariantFile(str(path)) as vcf:
+        assert records == sum(1 for _ in vcf.fetch("chr2", WINDOW[0] - 1, WINDOW[1]))
+
+
+def test_parallel_sample_subset_keeps_the_requested_order(tmp_path, kb, ranges_used):
+    path = _joint_vcf(tmp_path)
+    wanted = ["S0150", "S0009", "S0001", "S0005"] + [f"S{i:04d}" for i in range(20, 130)]
+    one = annotate_file(path, tmp_path / "one", kb, date=DATE, threads=1, samples=wanted)
+    two = annotate_file(path, tmp_path / "two", kb, date=DATE, threads=2, samples=wanted)
+    assert ranges_used == [1, 2]
+    assert _outputs(one) == _outputs(two)
+    assert [s.sample for s in two.samples][:4] == wanted[:4]
+    assert [s.dira_status for s in two.samples][1:3] == ["consistent_with_DIRA", "consistent_with_DIRA"]
+
+
+def test_the_first_bad_record_is_reported_whichever_worker_meets_it(tmp_path, kb, ranges_used):
+    path = _joint_vcf(tmp_path)
+    with pysam.VariantFile(str(path)) as vcf:
+        positions = [r.pos for r in vcf.fetch("chr2", WINDOW[0] - 1, WINDOW[1]) if r.pos >= WINDOW[0]]
+    # one bad record in the second of three ranges, one in the third
+    bad = (positions[len(positions) // 2], positions[-5])
+    path = _joint_vcf(tmp_path, bad_at=bad)
+    messages = []
+    for threads in (1, 3):
+        with pytest.raises(InputError) as caught:
+            annotate_file(path, tmp_path / f"out{threads}", kb, date=DATE, threads=threads)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert f"chr2:{bad[0]}" in messages[0] and "deep" in messages[0]
+    assert not list((tmp_path / "out3").glob("*.il1rn.*"))  # nothing half-written
+
+
+def test_position_ranges_cover_the_window_without_overlap():
+    for k in (1, 2, 3, 7):
+        ranges = scan.position_ranges(WINDOW, k)
+        assert len(ranges) == k and ranges[0][0] is None and ranges[-1][1] is None
+        for (_, high), (low, _) in zip(ranges, ranges[1:]):
+            assert low == high + 1
+        assert all(low <= high for low, high in ranges if low is not None and high is not None)
+
+
+def test_small_or_unindexed_files_are_read_in_one_process(tmp_path, kb):
+    plan_args = dict(kb=kb, build="GRCh38", reference=None, window=WINDOW, contig_length=242193529,
+                     all_findings=False, samples=None)
+
+    class Info:
+        samples = ["s"] * 600
+    big_indexed = scan.ScanPlan(info=Info(), index="x.tbi", **plan_args)  # type: ignore[arg-type]
+    assert scan.worker_count(big_indexed, 4) == 4
+    assert scan.worker_count(big_indexed, 64) == scan.MAX_WORKERS
+    assert scan.worker_count(scan.ScanPlan(info=Info(), index=None, **plan_args), 4) == 1  # type: ignore[arg-type]
+    Info.samples = ["s"] * 10
+    assert scan.worker_count(big_indexed, 4) == 1
