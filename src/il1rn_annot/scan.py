@@ -110,7 +110,7 @@ class LocusTally:
                                                             "allele_count": 0, "called_samples": 0})
             if genotypes is None:
                 continue
-            entry["called_samples"] = max(entry["called_samples"], int(genotypes.called.sum()))
+            entry["called_samples"] = max(entry["called_samples"], int(np.count_nonzero(genotypes.called)))
             carriers, homozygotes, allele_count = genotypes.counts(allele)
             entry["carriers"] += carriers
             entry["homozygotes"] += homozygotes
