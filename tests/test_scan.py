@@ -77,15 +77,16 @@ def _outputs(result) -> dict[str, bytes]:
 
 @pytest.fixture
 def ranges_used(monkeypatch):
-    """Let 160 samples count as a big file, and record how many ranges each scan read."""
+    """Let 160 samples count as a big file, and record how many processes each scan used."""
     monkeypatch.setattr(scan, "PARALLEL_MIN_SAMPLES", 100)
     used: list[int] = []
-    original = scan._read_ranges
+    original = scan._run_tasks
 
-    def spy(plan, ranges, reader, while_waiting):
-        used.append(len(ranges))
-        return original(plan, ranges, reader, while_waiting)
-    monkeypatch.setattr(scan, "_read_ranges", spy)
+    def spy(plan, tasks, reader, workers, while_waiting):
+        used.append(workers)
+        assert len(tasks) == 2 * workers  # a tally and a sites task per range
+        return original(plan, tasks, reader, workers, while_waiting)
+    monkeypatch.setattr(scan, "_run_tasks", spy)
     return used
 
 
@@ -133,6 +134,23 @@ def test_the_first_bad_record_is_reported_whichever_worker_meets_it(tmp_path, kb
     assert messages[0] == messages[1]
     assert f"chr2:{bad[0]}" in messages[0] and "deep" in messages[0]
     assert not list((tmp_path / "out3").glob("*.il1rn.*"))  # nothing half-written
+
+
+def test_samples_sharing_calls_share_wording_but_not_findings(tmp_path, kb):
+    """The memo in pipeline._interpret_samples gives what interpreting each sample alone gives."""
+    from il1rn_annot.interpret import interpret_sample
+    path = _joint_vcf(tmp_path)
+    result = annotate_file(path, tmp_path / "out", kb, date=DATE, findings="all")
+    records = result.payload["locus"]["records_read"]
+    with pysam.VariantFile(str(path)) as vcf:
+        window = [r for r in vcf.fetch("chr2", WINDOW[0] - 1, WINDOW[1])]
+        uncalled = {s: sum(all(a is None for a in r.samples[s]["GT"]) for r in window) for s in vcf.header.samples}
+    assert len(window) == records and any(uncalled.values())
+    alone = [interpret_sample(r.sample, r.findings, r.locus_called, records=records,
+                              uncalled_records=uncalled[r.sample]) for r in result.samples]
+    assert [r.to_dict() for r in result.samples] == [a.to_dict() for a in alone]
+    depths = {tuple(f["depth"] for f in r.findings) for r in result.samples if r.findings}
+    assert len(depths) > 1  # each sample kept its own calls
 
 
 def test_position_ranges_cover_the_window_without_overlap():

@@ -9,9 +9,8 @@ write haploid or placeholder genotypes (GATK gCNV writes an allele index, not a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import cyvcf2
 import numpy as np
@@ -21,9 +20,8 @@ from .locate import Allele
 MISSING_INT = np.iinfo(np.int32).min
 
 
-@dataclass
-class Call:
-    """One sample's call of one ALT allele."""
+class Call(NamedTuple):
+    """One sample's call of one ALT allele (a tuple: thousands cross from worker processes)."""
 
     sample_index: int
     zygosity: str  # homozygous, heterozygous, hemizygous, partial

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,8 @@ from .locate import locus_index
 from .provenance import Provenance
 from .read_vcf import VcfInput, open_vcf, reopen
 from .reference import ReferenceGenome
-from .scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, ScanPlan, scan_keeping_genotypes,
-                   scan_sites_only, worker_count)
+from .scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan,
+                   scan_keeping_genotypes, scan_sites_only, worker_count)
 from .write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, clean_stale_temps,
                             write_json, write_table)
 
@@ -117,18 +117,12 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
             raise
     info.warnings.extend(tally.warnings)
     records_read = tally.records_read
-    sample_calls = tally.sample_calls
-    locus_called = tally.locus_called
-    uncalled_records = tally.uncalled_records
 
     if records_read == 0:
         info.warnings.append("no records at the IL1RN locus: the locus may be uncalled (targeted panel or "
                              "exome without IL1RN?), or all samples are reference there (VCF without reference "
                              "blocks)")
-    results = [interpret_sample(s, sample_calls.get(i, []),
-                                _locus_called(info, records_read, bool(locus_called[i])),
-                                uncalled_records=int(uncalled_records[i]), records=records_read)
-               for i, s in enumerate(info.samples)]
+    results = _interpret_samples(info, tally, path_text)
     if samples:
         order = {s: k for k, s in enumerate(dict.fromkeys(samples))}
         results.sort(key=lambda r: order[r.sample])
@@ -157,6 +151,38 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
     write_table(out["samples"], sample_rows, SAMPLE_TSV_COLUMNS)
     write_json(out["json"], payload, one_line_lists=("alleles", "samples"))
     return FileResult(info, payload, results, {k: str(v) for k, v in out.items()})
+
+
+def _interpret_samples(info: VcfInput, tally: LocusTally, source: str) -> list[SampleResult]:
+    """`interpret_sample` for every sample; samples with the same calls share the wording.
+
+    In a big cohort most samples carry nothing but the same few association-polymorphism
+    genotypes, and the status, sentence and evidence of a sample depend only on which
+    alleles it carries and how (zygosity, genotype, phase, copy number: everything in its
+    calls but the read depth) and on its coverage of the locus. Those are the memo key;
+    each sample still gets its own findings. tests/test_scan.py checks the result equals
+    interpreting every sample on its own.
+    """
+    records = tally.records_read
+    memo: dict[tuple[Any, ...], SampleResult] = {}
+    results = []
+    for i, sample in enumerate(info.samples):
+        called = _locus_called(info, records, bool(tally.locus_called[i]))
+        uncalled = int(tally.uncalled_records[i])
+        calls = tally.sample_calls.get(i, ())
+        key = (called, uncalled, tuple((k, call[1:7]) for k, call in calls))
+        findings = tally.findings(i, source)
+        shared = memo.get(key)
+        if shared is None:
+            memo[key] = result = interpret_sample(sample, findings, called, uncalled_records=uncalled,
+                                                  records=records)
+        else:
+            result = replace(shared, sample=sample, findings=findings,
+                             pathogenic_alleles=list(shared.pathogenic_alleles),
+                             other_alleles=list(shared.other_alleles),
+                             association_alleles=list(shared.association_alleles))
+        results.append(result)
+    return results
 
 
 def _sample_dict(result: SampleResult) -> dict[str, Any]:

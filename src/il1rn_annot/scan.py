@@ -2,15 +2,14 @@
 
 Reading is what a big joint VCF costs: at 10,000 samples every record is ~70 KB of genotype
 text that htslib must parse, more than everything else the tool does. So the window is cut
-into position ranges, each read by its own worker process (fork) when the file has many
-samples and an index. Every range gives a `LocusTally`; the tallies are merged in range
-order, which gives the same result as one pass (tests/test_scan.py compares the outputs
-byte for byte), and an error is reported from the first range that has one, as one pass
-would.
+into position ranges, read by forked worker processes when the file has many samples and an
+index. Every range gives a `LocusTally`; the tallies are merged in range order, which gives
+the same result as one pass (tests/test_scan.py compares the outputs byte for byte), and an
+error is reported from the first range that has one, as one pass would.
 
-Above `VCF_GENOTYPES_MAX_SAMPLES` samples the annotated VCF is sites-only. Each range then
-formats its own records from a second, sample-less reader (htslib skips the genotype
-columns), so that read is spread over the workers too.
+Above `VCF_GENOTYPES_MAX_SAMPLES` samples the annotated VCF is sites-only: its lines come
+from a second, sample-less read (htslib then skips the genotype columns), also cut into
+ranges and spread over the workers.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ import numpy as np
 
 from .annotate import AlleleAnnotation, annotate_allele
 from .errors import InputError
-from .genotypes import RecordGenotypes
+from .genotypes import Call, RecordGenotypes
 from .knowledge import KnowledgeBase
 from .locate import alleles_of, locus_records, record_span_end, record_where
 from .read_vcf import VcfInput, reopen
@@ -68,8 +67,11 @@ class LocusTally:
     records_read: int = 0
     #: per allele ID: its annotation plus carriers, homozygotes, allele count, called samples
     alleles: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: per sample index: the findings (annotation + call) of the alleles it carries
-    sample_calls: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    #: annotations (as dicts) of the alleles whose carriers are listed in `sample_calls`
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+    #: per sample index: (index in `annotations`, call) for each allele it carries. Kept apart
+    #: from the annotation until `findings` joins them, so a worker's tally pickles small
+    sample_calls: dict[int, list[tuple[int, Call]]] = field(default_factory=dict)
     locus_called: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     #: per sample: locus records with no genotype for it
     uncalled_records: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
@@ -84,15 +86,7 @@ class LocusTally:
         """Check, annotate and count one record; return its annotation per ALT (None: not a variant)."""
         path_text = str(plan.info.path)
         self.records_read += 1
-        span_end = record_span_end(record)
-        if span_end > plan.contig_length:
-            # e.g. SVLEN=-1000000000 on a <DUP>: impossible, and the annotated VCF of such a
-            # record cannot be indexed (tabix refuses spans beyond 2^29), which crashed the run
-            raise InputError(f"the record reaches position {span_end:,} (END/SVLEN), beyond the end of "
-                             f"chromosome 2 ({plan.contig_length:,} bp)", path=path_text, where=_where(record),
-                             hint="check END/SVLEN: the value is impossible")
-        if plan.reference is not None:
-            _check_ref(record, plan.reference, path_text)
+        check_record(plan, record)
         n = self.n_samples
         if n and not record.FORMAT:
             self.warnings.append(f"{_where(record)} has no genotype columns although the header names {n} "
@@ -116,9 +110,17 @@ class LocusTally:
             entry["homozygotes"] += homozygotes
             entry["allele_count"] += allele_count
             if plan.all_findings or bears_on_interpretation(ann):
-                for call in genotypes.calls(allele):
-                    self.sample_calls.setdefault(call.sample_index, []).append(_finding(ann_dict, call, path_text))
+                calls = genotypes.calls(allele)
+                if calls:
+                    self.annotations.append(ann_dict)
+                    k = len(self.annotations) - 1
+                    for call in calls:
+                        self.sample_calls.setdefault(call.sample_index, []).append((k, call))
         return per_alt
+
+    def findings(self, sample_index: int, source: str) -> list[dict[str, Any]]:
+        """A sample's findings: each carried allele's annotation merged with the sample's call."""
+        return [_finding(self.annotations[k], call, source) for k, call in self.sample_calls.get(sample_index, ())]
 
     def merge(self, later: LocusTally) -> None:
         """Add the tally of the next range (records after this one's), as if read in one pass."""
@@ -131,11 +133,26 @@ class LocusTally:
             mine["called_samples"] = max(mine["called_samples"], theirs["called_samples"])
             for key in ("carriers", "homozygotes", "allele_count"):
                 mine[key] += theirs[key]
+        shift = len(self.annotations)
+        self.annotations.extend(later.annotations)
         for index, calls in later.sample_calls.items():
-            self.sample_calls.setdefault(index, []).extend(calls)
+            self.sample_calls.setdefault(index, []).extend((k + shift, call) for k, call in calls)
         self.locus_called |= later.locus_called
         self.uncalled_records += later.uncalled_records
         self.warnings.extend(later.warnings)
+
+
+def check_record(plan: ScanPlan, record: cyvcf2.Variant) -> None:
+    """Refuse a record no annotation can be trusted for: impossible span, REF unlike the FASTA."""
+    span_end = record_span_end(record)
+    if span_end > plan.contig_length:
+        # e.g. SVLEN=-1000000000 on a <DUP>: impossible, and the annotated VCF of such a
+        # record cannot be indexed (tabix refuses spans beyond 2^29), which crashed the run
+        raise InputError(f"the record reaches position {span_end:,} (END/SVLEN), beyond the end of "
+                         f"chromosome 2 ({plan.contig_length:,} bp)", path=str(plan.info.path), where=_where(record),
+                         hint="check END/SVLEN: the value is impossible")
+    if plan.reference is not None:
+        _check_ref(record, plan.reference, str(plan.info.path))
 
 
 def bears_on_interpretation(ann: AlleleAnnotation) -> bool:
@@ -165,60 +182,81 @@ def scan_sites_only(plan: ScanPlan, reader: cyvcf2.VCF, writer: AnnotatedVcfWrit
                     while_waiting: Callable[[], object] | None = None) -> LocusTally:
     """Tally the window and write it sites-only, in `workers` processes when more than one.
 
-    This process reads the first range with `reader` (the caller's, possibly sample-subset)
-    while forked workers read the others; `while_waiting` runs here after its own range,
-    while workers may still be reading (the input's checksum).
+    The work is cut into tasks: per position range, a *tally* (genotypes parsed: the heavy
+    part) and a *sites* read (sample-less: annotation and the VCF lines). Workers take them
+    in that order as they come free, so a range that takes longer (more carriers, or the
+    extra reading an index query does before a range that starts mid-way through a 16 kb
+    index window) does not leave a core idle. `reader` (the caller's, possibly
+    sample-subset) serves the tally when everything runs here; `while_waiting` runs while
+    workers read (the input's checksum).
     """
     ranges = position_ranges(plan.window, max(1, workers))
-    results = _read_ranges(plan, ranges, reader, while_waiting)
-    total = LocusTally(len(plan.info.samples))
-    for status, value in results:
+    tasks: list[Task] = [("tally", bounds) for bounds in ranges] + [("sites", bounds) for bounds in ranges]
+    results = _run_tasks(plan, tasks, reader, workers, while_waiting)
+    for status, value in results:  # tasks are in file order, tallies first: a single pass's first error
         if status == "error":
-            raise value  # the first range's error: the one a single pass would have met first
-        tally, lines, header = value
-        total.merge(tally)
+            raise value
+        if status == "crash":
+            raise RuntimeError(f"a worker reading {plan.info.path} failed: {value}")
+    total = LocusTally(len(plan.info.samples))
+    written = 0
+    for (kind, _), (_, value) in zip(tasks, results):
+        if kind == "tally":
+            total.merge(value)
+            continue
+        lines, header = value
         for chrom, pos, line in lines:
             writer.write_line(chrom, pos, line)
+        written += len(lines)
         writer.adopt_header(header)
+    if written != total.records_read:
+        raise RuntimeError(f"{plan.info.path}: {total.records_read} records tallied but {written} written")
     return total
 
 
+Task = tuple[str, tuple[int | None, int | None]]  # ("tally" | "sites", (first, last) POS)
 _PLAN: ScanPlan | None = None  # set for the lifetime of a worker pool; forked workers inherit it
 
 
-def _read_ranges(plan: ScanPlan, ranges: list[tuple[int | None, int | None]], reader: cyvcf2.VCF,
-                 while_waiting: Callable[[], object] | None) -> list[tuple[str, Any]]:
-    """Read the first range here with `reader` and the others in forked workers, at the same time."""
+def _run_tasks(plan: ScanPlan, tasks: list[Task], reader: cyvcf2.VCF, workers: int,
+               while_waiting: Callable[[], object] | None) -> list[tuple[str, Any]]:
+    """Results of `tasks` in their order: here one after another, or in a pool of forked workers."""
     global _PLAN
+    if workers <= 1:
+        results = [_attempt(plan, task, reader) for task in tasks]
+        if while_waiting is not None:
+            while_waiting()
+        return results
     _PLAN = plan
     try:
-        if len(ranges) == 1:
-            results = [_attempt(plan, ranges[0], reader)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending = pool.map_async(_worker, tasks, chunksize=1)
             if while_waiting is not None:
                 while_waiting()
-            return results
-        with multiprocessing.get_context("fork").Pool(len(ranges) - 1) as pool:
-            pending = pool.map_async(_worker, ranges[1:], chunksize=1)
-            first = _attempt(plan, ranges[0], reader)
-            if while_waiting is not None:
-                while_waiting()
-            return [first, *pending.get()]
+            return pending.get()
     finally:
         _PLAN = None
 
 
-def _attempt(plan: ScanPlan, bounds: tuple[int | None, int | None], reader: cyvcf2.VCF | None = None
-             ) -> tuple[str, Any]:
-    """Read one range; an `InputError` comes back as a value, so the first range's is raised."""
+def _worker(task: Task) -> tuple[str, Any]:
+    assert _PLAN is not None
+    return _attempt(_PLAN, task)
+
+
+def _attempt(plan: ScanPlan, task: Task, reader: cyvcf2.VCF | None = None) -> tuple[str, Any]:
+    """Run one task. Errors come back as values, so that the caller raises the first in file
+    order (not the first to happen), and a bug's message survives the trip from a worker."""
+    kind, bounds = task
     try:
-        return "ok", _scan_range(plan, bounds, reader)
+        if kind == "tally":
+            return "ok", _tally_range(plan, bounds, reader)
+        return "ok", _sites_range(plan, bounds)
     except InputError as exc:
         return "error", exc
-
-
-def _worker(bounds: tuple[int | None, int | None]) -> tuple[str, Any]:
-    assert _PLAN is not None
-    return _attempt(_PLAN, bounds)
+    except Exception as exc:  # a bug: report it with its type, whichever process met it
+        if multiprocessing.parent_process() is None:
+            raise
+        return "crash", f"{type(exc).__name__}: {exc}"
 
 
 def position_ranges(window: tuple[int, int], k: int) -> list[tuple[int | None, int | None]]:
@@ -234,26 +272,35 @@ def position_ranges(window: tuple[int, int], k: int) -> list[tuple[int | None, i
     return list(zip(lows, highs))
 
 
-def _scan_range(plan: ScanPlan, bounds: tuple[int | None, int | None], full: cyvcf2.VCF | None = None
-                ) -> tuple[LocusTally, list[tuple[str, int, bytes]], str]:
-    """Tally the records starting in `bounds`; format them sites-only. Returns (tally, lines, header)."""
+def _tally_range(plan: ScanPlan, bounds: tuple[int | None, int | None], reader: cyvcf2.VCF | None = None
+                 ) -> LocusTally:
+    """Parse the genotypes of the records starting in `bounds` and tally them."""
     info = plan.info
-    if full is None:
-        full = reopen(info, plan.samples)
+    if reader is None:
+        reader = reopen(info, plan.samples)
+    tally = LocusTally(len(info.samples))
+    for record in locus_records(info, reader, plan.window, plan.index, None if bounds == (None, None) else bounds):
+        tally.add(plan, record)
+    return tally
+
+
+def _sites_range(plan: ScanPlan, bounds: tuple[int | None, int | None]) -> tuple[list[tuple[str, int, bytes]], str]:
+    """Annotate the records starting in `bounds` and format them sites-only: (lines, reader header).
+
+    The header comes back because htslib declares undeclared INFO/FORMAT tags on the reader
+    that meets them, and the annotated VCF must declare them too.
+    """
+    info = plan.info
     sites = reopen(info, samples=[])
     declare_annotation_info(sites)
-    positions = None if bounds == (None, None) else bounds
-    tally = LocusTally(len(info.samples))
     lines: list[tuple[str, int, bytes]] = []
-    site_records = locus_records(info, sites, plan.window, plan.index, positions)
-    for record in locus_records(info, full, plan.window, plan.index, positions):
-        per_alt = tally.add(plan, record)
-        site = next(site_records, None)
-        if site is None or (site.CHROM, site.POS, site.REF) != (record.CHROM, record.POS, record.REF):
-            raise RuntimeError(f"the sites-only read of {info.path} lost step with the full read at "
-                               f"{record.CHROM}:{record.POS}")
-        lines.append((site.CHROM, site.POS, _formatted(site, per_alt, plan)))
-    return tally, lines, sites.raw_header
+    for record in locus_records(info, sites, plan.window, plan.index, None if bounds == (None, None) else bounds):
+        check_record(plan, record)
+        per_alt: list[AlleleAnnotation | None] = [None] * len(record.ALT)
+        for allele in alleles_of(record, str(info.path), plan.contig_length):
+            per_alt[allele.alt_index - 1] = annotate_allele(allele, plan.build, plan.kb, plan.reference)
+        lines.append((record.CHROM, record.POS, _formatted(record, per_alt, plan)))
+    return lines, sites.raw_header
 
 
 def _formatted(record: cyvcf2.Variant, per_alt: list[AlleleAnnotation | None], plan: ScanPlan) -> bytes:
@@ -283,7 +330,7 @@ def _check_ref(record: cyvcf2.Variant, reference: ReferenceGenome, path: str) ->
             hint="the VCF and the FASTA come from different references or builds: use the FASTA the calls were made on")
 
 
-def _finding(ann: dict[str, Any], call: Any, source: str) -> dict[str, Any]:
+def _finding(ann: dict[str, Any], call: Call, source: str) -> dict[str, Any]:
     """The allele's annotation dict (made once per allele; shared, read-only) plus one sample's call."""
     finding = dict(ann)
     finding.update({"zygosity": call.zygosity, "genotype": call.genotype, "phased": call.phased,
