@@ -183,42 +183,53 @@ class RecordGenotypes:
     def calls(self, allele: Allele) -> list[Call]:
         """Calls of `allele` for every sample that carries it.
 
-        The carriers' values are taken out of the arrays in one go (`tolist`) and genotype
-        texts are made once per distinct genotype: a common association SNP has thousands
-        of carriers in a big cohort, and per-element numpy indexing cost ~20 us each.
+        numpy finds the carriers; each carrier's genotype row is then read as a Python list
+        (`tolist` once for all carriers), which is cheaper than a dozen array passes for
+        ploidy, copies and phase when a file has one sample, and than per-element numpy
+        indexing (~20 us each) when a common allele has thousands of carriers. Genotype
+        texts are made once per distinct genotype.
         """
         a = allele.alt_index
-        carriers_mask, count, ploidy, n_called, use_cn = self._carrier_arrays(allele)
+        use_cn = self.copy_number is not None and allele.kind in ("sv_deletion", "cnv")
+        if use_cn:
+            carriers_mask = self._carrier_arrays(allele)[0]
+        elif self.alleles is not None:
+            carriers_mask = (self.alleles == a).any(axis=1)
+        else:
+            return []
         index = np.flatnonzero(carriers_mask)
         n = len(index)
         cn = _column(self.copy_number, index)
-        rows: list[Any] = self.alleles[index].tolist() if self.alleles is not None else [None] * n
-        phased: list[Any] = self.phased[index].tolist() if self.phased is not None else [False] * n
+        rows: list[Any] = self._matrix[index].tolist() if self._matrix is not None else [None] * n
         depth, phase_set = _column(self.depth, index), _column(self.phase_set, index)
-        texts: dict[tuple[tuple[int, ...], bool], tuple[str, tuple[int, ...]]] = {}
+        texts: dict[tuple[int, ...], tuple[str, tuple[int, ...], bool]] = {}
         out: list[Call] = []
-        for k, (i, copies, ploidy_i, called_i) in enumerate(zip(index.tolist(), count[index].tolist(),
-                                                                ploidy[index].tolist(), n_called[index].tolist())):
+        for k, i in enumerate(index.tolist()):
+            row = rows[k]
+            if row is None:  # no GT: a carrier by copy number only
+                gt_text, haplotypes, phased, copies, ploidy, called = ".", (), False, 0, 2, 0
+            else:
+                key = tuple(row)  # the alleles, then the phase flag (cyvcf2's last column)
+                if key not in texts:
+                    alleles = [x for x in row[:-1] if x != -2]
+                    phased_row = row[-1] == 1 and len(alleles) > 1
+                    texts[key] = (("|" if phased_row else "/").join("." if x == -1 else str(x) for x in alleles),
+                                  tuple(j for j, x in enumerate(row[:-1]) if x == a), phased_row)
+                gt_text, haplotypes, phased = texts[key]
+                present = [x for x in row[:-1] if x != -2]
+                copies, ploidy, called = present.count(a), len(present), sum(1 for x in present if x >= 0)
             cn_i = cn[k]
             if use_cn and cn_i is not None:
                 zygosity = "homozygous" if cn_i == 0 else "heterozygous"
-            elif ploidy_i == 1:
+            elif ploidy == 1:
                 zygosity = "hemizygous"
-            elif copies == ploidy_i:
+            elif copies == ploidy:
                 zygosity = "homozygous"
-            elif called_i < ploidy_i:
+            elif called < ploidy:
                 zygosity = "partial"
             else:
                 zygosity = "heterozygous"
-            gt_text, haplotypes = ".", ()
-            row = rows[k]
-            if row is not None:
-                key = (tuple(row), bool(phased[k]))
-                if key not in texts:
-                    texts[key] = (("|" if key[1] else "/").join("." if x == -1 else str(x) for x in row if x != -2),
-                                  tuple(j for j, x in enumerate(row) if x == a))
-                gt_text, haplotypes = texts[key]
-            out.append(Call(sample_index=i, zygosity=zygosity, genotype=gt_text, phased=bool(phased[k]),
+            out.append(Call(sample_index=i, zygosity=zygosity, genotype=gt_text, phased=phased,
                             haplotypes=haplotypes, phase_set=phase_set[k], copy_number=cn_i, depth=depth[k]))
         return out
 

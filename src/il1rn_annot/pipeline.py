@@ -6,10 +6,11 @@ however many samples the file holds; only carriers' calls are kept.
 
 from __future__ import annotations
 
+import operator
 import os
 import shlex
 import sys
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -191,13 +192,15 @@ def _sample_dict(result: SampleResult) -> dict[str, Any]:
     Repeating the whole allele annotation in every carrier's finding made a 2,504-sample JSON
     66 MB; readers join findings to `alleles` on `allele_id`.
     """
-    entry = {f.name: getattr(result, f.name) for f in fields(result) if f.name != "findings"}
-    entry["findings"] = [{key: f[key] for key in CALL_FIELDS} for f in result.findings]
+    entry = dict(vars(result))  # the dataclass's fields, in order
+    del entry["findings"]
+    entry["findings"] = [dict(zip(CALL_FIELDS, _call_fields(f))) for f in result.findings]
     return entry
 
 
 CALL_FIELDS = ("allele_id", "zygosity", "genotype", "phased", "haplotypes", "phase_set", "copy_number", "depth",
                "source")
+_call_fields = operator.itemgetter(*CALL_FIELDS)
 
 
 def _locus_called(info: VcfInput, records_read: int, called_here: bool) -> bool | None:
