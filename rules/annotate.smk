@@ -15,7 +15,7 @@ rule annotate:
         i=r"\d+",
     conda:
         "../envs/il1rn-annot.yaml"
-    threads: 1
+    threads: annotate_threads
     resources:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
         runtime=annotate_runtime,
@@ -30,5 +30,5 @@ rule annotate:
         ),
     shell:
         "il1rn-annot annotate {input.vcfs:q} -o {output.batch:q}"
-        " --keep-going --manifest {params.manifest:q} {params.options}"
+        " --keep-going --manifest {params.manifest:q} --threads {threads} {params.options}"
         " > {log:q} 2>&1"

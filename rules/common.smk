@@ -150,6 +150,18 @@ def manifests(batch_dirs):
     return [os.path.join(d, "manifest.json") for d in batch_dirs]
 
 
+def annotate_threads(wildcards):
+    """config joint_vcf_threads for a batch holding a joint VCF big enough to be read in
+    parallel (il1rn_annot.scan.PARALLEL_MIN_SAMPLES samples in the plan), else 1."""
+    from il1rn_annot.scan import PARALLEL_MIN_SAMPLES
+
+    counts = batched_plan().samples_per_input()
+    files = batched_plan().batch(wildcards.i).inputs
+    if any(counts.get(path, 0) >= PARALLEL_MIN_SAMPLES for path in files):
+        return config["joint_vcf_threads"]
+    return 1
+
+
 def annotate_runtime(wildcards, attempt):
     """Minutes: 20 plus one per file (un-indexed whole-genome VCFs are streamed)."""
     return attempt * (20 + len(batched_plan().batch(wildcards.i).inputs))

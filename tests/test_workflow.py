@@ -286,6 +286,26 @@ def test_dry_run_1000_files_is_a_handful_of_jobs_filling_the_cores(tmp_path):
             "annotate": annotate, "resolve_samples": 1, "cohort": 1, "all": 1, "total": annotate + 3}, cores
 
 
+def test_a_big_joint_vcf_gets_an_annotate_job_with_threads(tmp_path):
+    """A screened joint VCF of 600 samples is read by several processes (capped at --cores)."""
+    import pysam
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from conftest import vcf_text
+    workdir = copy_workflow(tmp_path / "wf")
+    samples = [f"P{i:04d}" for i in range(600)]
+    record = "{chrom}\t113131068\t.\tG\tT\t50\tPASS\t.\tGT\t" + "\t".join(["0/0"] * 599 + ["0/1"])
+    (workdir / "joint.vcf").write_text(vcf_text([record], samples))
+    pysam.tabix_index(str(workdir / "joint.vcf"), preset="vcf", force=True)
+    (workdir / "screen.yaml").write_text("screen_vcfs: [joint.vcf.gz]\n")
+    result = check(snakemake(workdir, "-n", "-p", "--cores", "3", "--configfile", "screen.yaml"))
+    out = result.stdout + result.stderr
+    commands = [line for line in out.splitlines() if "il1rn-annot annotate" in line]
+    joint = [c for c in commands if "joint.vcf.gz" in c]
+    assert len(joint) == 1 and "--threads 3" in joint[0]  # joint_vcf_threads 4, capped at 3 cores
+    assert all("--threads 1" in c for c in commands if c not in joint)  # small files: one process
+
+
 # ---- conventions -------------------------------------------------------------------------
 
 

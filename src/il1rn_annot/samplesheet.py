@@ -467,6 +467,14 @@ class Plan:
     def samples(self) -> list[str]:
         return list(self.inputs_of)
 
+    def samples_per_input(self) -> dict[str, int]:
+        """How many of the plan's samples each input file holds (a joint VCF: many)."""
+        counts: dict[str, int] = {}
+        for paths in self.inputs_of.values():
+            for path in dict.fromkeys(paths):
+                counts[path] = counts.get(path, 0) + 1
+        return counts
+
     def batch(self, index: int | str) -> Batch:
         i = int(index)
         for batch in self.batches:
