@@ -80,13 +80,13 @@ def ranges_used(monkeypatch):
     """Let 160 samples count as a big file, and record how many processes each scan used."""
     monkeypatch.setattr(scan, "PARALLEL_MIN_SAMPLES", 100)
     used: list[int] = []
-    original = scan._run_tasks
+    original = scan.SitesOnlyScan.__init__
 
-    def spy(plan, tasks, reader, workers, while_waiting):
-        used.append(workers)
-        assert len(tasks) == 2 * workers  # a tally and a sites task per range
-        return original(plan, tasks, reader, workers, while_waiting)
-    monkeypatch.setattr(scan, "_run_tasks", spy)
+    def spy(self, plan, reader, writer, workers=1, while_waiting=None):
+        original(self, plan, reader, writer, workers, while_waiting)
+        used.append(self.workers)
+        assert len(self._tally_tasks) == len(self._sites_tasks) == self.workers  # a tally and a sites task per range
+    monkeypatch.setattr(scan.SitesOnlyScan, "__init__", spy)
     return used
 
 

@@ -6,6 +6,7 @@ however many samples the file holds; only carriers' calls are kept.
 
 from __future__ import annotations
 
+import contextlib
 import operator
 import os
 import shlex
@@ -21,8 +22,8 @@ from .locate import locus_index
 from .provenance import Provenance
 from .read_vcf import VcfInput, open_vcf, reopen
 from .reference import ReferenceGenome
-from .scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan,
-                   scan_keeping_genotypes, scan_sites_only, worker_count)
+from .scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan, SitesOnlyScan,
+                   scan_keeping_genotypes, worker_count)
 from .write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, clean_stale_temps,
                             write_json, write_table)
 
@@ -93,37 +94,57 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
     contig_length = info.contig_lengths.get(info.contig or "") or kb.builds[build_name].chr2_length
     all_findings = findings == "all" or (findings == "auto" and n <= FINDINGS_ALL_MAX_SAMPLES)
     keep_genotypes = vcf_genotypes == "all" or (vcf_genotypes == "auto" and n <= VCF_GENOTYPES_MAX_SAMPLES)
+    note = [] if keep_genotypes else [
+        "##il1rn_annot_note=sites-only: genotype columns omitted (more than "
+        f"{VCF_GENOTYPES_MAX_SAMPLES} samples); per-sample calls are in the TSV/JSON outputs"]
     with locus_index(info) as index:
         plan = ScanPlan(info=info, kb=kb, build=build_name, reference=reference, window=window,
                         contig_length=contig_length, all_findings=all_findings,
                         samples=info.samples if samples else None, index=index)
         writer = AnnotatedVcfWriter(out["vcf"], reader if keep_genotypes else reopen(info, samples=[]),
                                     info.declared_contigs)
+        written: list[Path] = []
         try:
-            if keep_genotypes:
-                tally = scan_keeping_genotypes(plan, reader, writer)
-            else:
-                tally = scan_sites_only(plan, reader, writer, worker_count(plan, threads),
-                                        while_waiting=lambda: info.sha256)
-            prov.add_input("vcf", path_text, info.sha256)
-            if reference is not None:
-                from .read_vcf import sha256_of
-                prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
-            note = [] if keep_genotypes else [
-                "##il1rn_annot_note=sites-only: genotype columns omitted (more than "
-                f"{VCF_GENOTYPES_MAX_SAMPLES} samples); per-sample calls are in the TSV/JSON outputs"]
+            with contextlib.ExitStack() as running:
+                if keep_genotypes:
+                    tally, finish_vcf = scan_keeping_genotypes(plan, reader, writer), None
+                else:
+                    # the per-sample outputs are written while workers still format the VCF lines
+                    scan = running.enter_context(SitesOnlyScan(plan, reader, writer, worker_count(plan, threads),
+                                                               while_waiting=lambda: info.sha256))
+                    tally, finish_vcf = scan.tally, scan.finish
+                prov.add_input("vcf", path_text, info.sha256)
+                if reference is not None:
+                    from .read_vcf import sha256_of
+                    prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
+                result = _write_sample_outputs(info, tally, prov, out, written, samples, path_text, {
+                    "contig": info.contig or "", "start": window[0], "end": window[1],
+                    "records_read": tally.records_read, "indexed": info.index_path is not None,
+                    "format": info.format, "fileformat": info.fileformat, "samples": n, "gvcf": info.is_gvcf,
+                    "per_sample_findings": "all" if all_findings else "reportable", "vcf_genotypes": keep_genotypes})
+                if finish_vcf is not None:
+                    finish_vcf()
             writer.close(prov.vcf_header_lines() + note)
         except BaseException:
             writer.abort()
+            for path in written:  # no half set of outputs (an earlier run's are replaced only on success)
+                path.unlink(missing_ok=True)
             raise
+    return result
+
+
+def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, out: dict[str, Path],
+                          written: list[Path], samples: list[str] | None, source: str,
+                          locus: dict[str, Any]) -> FileResult:
+    """Interpret every sample and write NAME.il1rn.tsv, NAME.samples.tsv and NAME.il1rn.json
+    (each path is added to `written` once it is in place)."""
     info.warnings.extend(tally.warnings)
     records_read = tally.records_read
-
     if records_read == 0:
         info.warnings.append("no records at the IL1RN locus: the locus may be uncalled (targeted panel or "
                              "exome without IL1RN?), or all samples are reference there (VCF without reference "
                              "blocks)")
-    results = _interpret_samples(info, tally, path_text)
+    results = _interpret_samples(info, tally, source)
     if samples:
         order = {s: k for k, s in enumerate(dict.fromkeys(samples))}
         results.sort(key=lambda r: order[r.sample])
@@ -132,25 +153,25 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
     payload = {
         "schema_version": SCHEMA_VERSION,
         "provenance": prov.to_dict(),
-        "locus": {"contig": info.contig or "", "start": window[0], "end": window[1], "records_read": records_read,
-                  "indexed": info.index_path is not None, "format": info.format, "fileformat": info.fileformat,
-                  "samples": n, "gvcf": info.is_gvcf,
-                  "per_sample_findings": "all" if all_findings else "reportable",
-                  "vcf_genotypes": keep_genotypes},
+        "locus": locus,
         "alleles": list(tally.alleles.values()),
         "samples": [_sample_dict(r) for r in results],
     }
     allele_rows, sample_rows = [], []
+    called_text = {True: "yes", False: "no", None: "unknown"}
     for r in results:
         for f in r.findings:
             allele_rows.append(_allele_row(r.sample, f))
         sample_rows.append({"sample": r.sample, "dira_status": r.dira_status, "status_sentence": r.status_sentence,
                             "pathogenic_alleles": "; ".join(r.pathogenic_alleles),
                             "other_alleles": "; ".join(r.other_alleles), "evidence": r.evidence,
-                            "locus_records": records_read, "locus_called": {True: "yes", False: "no", None: "unknown"}[r.locus_called]})
+                            "locus_records": records_read, "locus_called": called_text[r.locus_called]})
     write_table(out["tsv"], allele_rows, ALLELE_TSV_COLUMNS)
+    written.append(out["tsv"])
     write_table(out["samples"], sample_rows, SAMPLE_TSV_COLUMNS)
+    written.append(out["samples"])
     write_json(out["json"], payload, one_line_lists=("alleles", "samples"))
+    written.append(out["json"])
     return FileResult(info, payload, results, {k: str(v) for k, v in out.items()})
 
 

@@ -178,64 +178,95 @@ def scan_keeping_genotypes(plan: ScanPlan, reader: cyvcf2.VCF, writer: Annotated
     return tally
 
 
-def scan_sites_only(plan: ScanPlan, reader: cyvcf2.VCF, writer: AnnotatedVcfWriter, workers: int = 1,
-                    while_waiting: Callable[[], object] | None = None) -> LocusTally:
-    """Tally the window and write it sites-only, in `workers` processes when more than one.
+class SitesOnlyScan:
+    """A sites-only scan, in `workers` processes when more than one (a context manager).
 
     The work is cut into tasks: per position range, a *tally* (genotypes parsed: the heavy
     part) and a *sites* read (sample-less: annotation and the VCF lines). Workers take them
     in that order as they come free, so a range that takes longer (more carriers, or the
     extra reading an index query does before a range that starts mid-way through a 16 kb
-    index window) does not leave a core idle. `reader` (the caller's, possibly
-    sample-subset) serves the tally when everything runs here; `while_waiting` runs while
-    workers read (the input's checksum).
+    index window) does not leave a core idle. Entering waits for the tallies only: the
+    caller interprets the samples and writes the per-sample outputs while workers still
+    format the VCF lines, which `finish` then writes.
+
+    `reader` (the caller's, possibly sample-subset) serves the tally when everything runs
+    here; `while_waiting` runs while workers read (the input's checksum).
     """
-    ranges = position_ranges(plan.window, max(1, workers))
-    tasks: list[Task] = [("tally", bounds) for bounds in ranges] + [("sites", bounds) for bounds in ranges]
-    results = _run_tasks(plan, tasks, reader, workers, while_waiting)
-    for status, value in results:  # tasks are in file order, tallies first: a single pass's first error
+
+    def __init__(self, plan: ScanPlan, reader: cyvcf2.VCF, writer: AnnotatedVcfWriter, workers: int = 1,
+                 while_waiting: Callable[[], object] | None = None) -> None:
+        self.plan, self.writer, self.workers = plan, writer, max(1, workers)
+        self._reader, self._while_waiting = reader, while_waiting
+        ranges = position_ranges(plan.window, self.workers)
+        self._tally_tasks: list[Task] = [("tally", bounds) for bounds in ranges]
+        self._sites_tasks: list[Task] = [("sites", bounds) for bounds in ranges]
+        self._pool: Any = None
+        self._sites_pending: Any = None
+        self.tally = LocusTally(len(plan.info.samples))
+
+    def __enter__(self) -> SitesOnlyScan:
+        global _PLAN
+        if self.workers == 1:
+            results = [_attempt(self.plan, task, self._reader) for task in self._tally_tasks]
+            if self._while_waiting is not None:
+                self._while_waiting()
+        else:
+            _PLAN = self.plan
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
+            tallies = self._pool.map_async(_worker, self._tally_tasks, chunksize=1)
+            self._sites_pending = self._pool.map_async(_worker, self._sites_tasks, chunksize=1)
+            if self._while_waiting is not None:
+                self._while_waiting()
+            try:
+                results = tallies.get()
+            except BaseException:
+                self.__exit__(None, None, None)
+                raise
+        try:
+            for value in _values(self.plan, results):  # in file order: a single pass's first error
+                self.tally.merge(value)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def finish(self) -> None:
+        """Write the sites-only lines of every range to the writer (waiting for the workers)."""
+        if self._sites_pending is None:
+            results = [_attempt(self.plan, task) for task in self._sites_tasks]
+        else:
+            results = self._sites_pending.get()
+        written = 0
+        for lines, header in _values(self.plan, results):
+            for chrom, pos, line in lines:
+                self.writer.write_line(chrom, pos, line)
+            written += len(lines)
+            self.writer.adopt_header(header)
+        if written != self.tally.records_read:
+            raise RuntimeError(f"{self.plan.info.path}: {self.tally.records_read} records tallied but {written} "
+                               "formatted")
+
+    def __exit__(self, *exc: object) -> None:
+        global _PLAN
+        if self._pool is not None:
+            self._pool.terminate()  # nothing left to do: results were taken, or an error is on its way
+            self._pool.join()
+            self._pool = None
+        _PLAN = None
+
+
+def _values(plan: ScanPlan, results: list[tuple[str, Any]]) -> list[Any]:
+    """The tasks' values; the first error (in task order) raised."""
+    for status, value in results:
         if status == "error":
             raise value
         if status == "crash":
             raise RuntimeError(f"a worker reading {plan.info.path} failed: {value}")
-    total = LocusTally(len(plan.info.samples))
-    written = 0
-    for (kind, _), (_, value) in zip(tasks, results):
-        if kind == "tally":
-            total.merge(value)
-            continue
-        lines, header = value
-        for chrom, pos, line in lines:
-            writer.write_line(chrom, pos, line)
-        written += len(lines)
-        writer.adopt_header(header)
-    if written != total.records_read:
-        raise RuntimeError(f"{plan.info.path}: {total.records_read} records tallied but {written} written")
-    return total
+    return [value for _, value in results]
 
 
 Task = tuple[str, tuple[int | None, int | None]]  # ("tally" | "sites", (first, last) POS)
 _PLAN: ScanPlan | None = None  # set for the lifetime of a worker pool; forked workers inherit it
-
-
-def _run_tasks(plan: ScanPlan, tasks: list[Task], reader: cyvcf2.VCF, workers: int,
-               while_waiting: Callable[[], object] | None) -> list[tuple[str, Any]]:
-    """Results of `tasks` in their order: here one after another, or in a pool of forked workers."""
-    global _PLAN
-    if workers <= 1:
-        results = [_attempt(plan, task, reader) for task in tasks]
-        if while_waiting is not None:
-            while_waiting()
-        return results
-    _PLAN = plan
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pending = pool.map_async(_worker, tasks, chunksize=1)
-            if while_waiting is not None:
-                while_waiting()
-            return pending.get()
-    finally:
-        _PLAN = None
 
 
 def _worker(task: Task) -> tuple[str, Any]:
