@@ -136,6 +136,28 @@ def test_the_first_bad_record_is_reported_whichever_worker_meets_it(tmp_path, kb
     assert not list((tmp_path / "out3").glob("*.il1rn.*"))  # nothing half-written
 
 
+def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path, kb, ranges_used, monkeypatch):
+    """htslib can kill a process on a malformed record (segmentation fault): the run must fail
+    with a message, in reasonable time, and leave no outputs."""
+    import os
+    import signal
+    path = _joint_vcf(tmp_path)
+    original = scan._tally_range
+
+    def crashing(plan, bounds, reader=None):
+        if bounds[0] is not None:  # a worker's range (the first runs in a worker too, but is kept)
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return original(plan, bounds, reader)
+    monkeypatch.setattr(scan, "_tally_range", crashing)
+    signal.alarm(120)  # a hang fails the test instead of stalling the suite
+    try:
+        with pytest.raises(InputError, match="worker process reading the file died"):
+            annotate_file(path, tmp_path / "out", kb, date=DATE, threads=2)
+    finally:
+        signal.alarm(0)
+    assert not list((tmp_path / "out").glob("*.il1rn.*"))
+
+
 def test_samples_sharing_calls_share_wording_but_not_findings(tmp_path, kb):
     """The memo in pipeline._interpret_samples gives what interpreting each sample alone gives."""
     from il1rn_annot.interpret import interpret_sample

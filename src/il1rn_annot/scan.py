@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -212,13 +214,16 @@ class SitesOnlyScan:
                 self._while_waiting()
         else:
             _PLAN = self.plan
-            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
-            tallies = self._pool.map_async(_worker, self._tally_tasks, chunksize=1)
-            self._sites_pending = self._pool.map_async(_worker, self._sites_tasks, chunksize=1)
+            # concurrent.futures, not multiprocessing.Pool: if htslib kills a worker (a
+            # segmentation fault on a malformed record), the pending results fail with
+            # BrokenProcessPool instead of being waited for forever
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            tallies = [self._pool.submit(_worker, task) for task in self._tally_tasks]
+            self._sites_pending = [self._pool.submit(_worker, task) for task in self._sites_tasks]
             if self._while_waiting is not None:
                 self._while_waiting()
             try:
-                results = tallies.get()
+                results = self._collect(tallies)
             except BaseException:
                 self.__exit__(None, None, None)
                 raise
@@ -235,7 +240,7 @@ class SitesOnlyScan:
         if self._sites_pending is None:
             results = [_attempt(self.plan, task) for task in self._sites_tasks]
         else:
-            results = self._sites_pending.get()
+            results = self._collect(self._sites_pending)
         written = 0
         for lines, header in _values(self.plan, results):
             for chrom, pos, line in lines:
@@ -246,11 +251,22 @@ class SitesOnlyScan:
             raise RuntimeError(f"{self.plan.info.path}: {self.tally.records_read} records tallied but {written} "
                                "formatted")
 
+    def _collect(self, futures: list[Future[tuple[str, Any]]]) -> list[tuple[str, Any]]:
+        try:
+            return [future.result() for future in futures]
+        except BrokenProcessPool:
+            raise InputError("a worker process reading the file died (htslib crashed, e.g. on a malformed "
+                             "record)", path=str(self.plan.info.path),
+                             hint="run with --threads 1 to have the record named, or check the file with "
+                                  "`bcftools view`") from None
+
     def __exit__(self, *exc: object) -> None:
         global _PLAN
         if self._pool is not None:
-            self._pool.terminate()  # nothing left to do: results were taken, or an error is on its way
-            self._pool.join()
+            # nothing left to wait for: the results were taken, or an error is on its way
+            for future in self._sites_pending or ():
+                future.cancel()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         _PLAN = None
 
