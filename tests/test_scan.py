@@ -145,7 +145,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path, kb, ranges_used, mo
     original = scan._tally_range
 
     def crashing(plan, bounds, reader=None):
-        if bounds[0] is not None:  # a worker's range (the first runs in a worker too, but is kept)
+        if bounds[0] is not None:  # kill the worker reading the second range
             os.kill(os.getpid(), signal.SIGSEGV)
         return original(plan, bounds, reader)
     monkeypatch.setattr(scan, "_tally_range", crashing)
