@@ -166,6 +166,8 @@ def worker_count(plan: ScanPlan, threads: int | None) -> int:
     """Processes to read the window with: 1 unless the file is big, indexed and cores are allowed."""
     if plan.index is None or len(plan.info.samples) < PARALLEL_MIN_SAMPLES:
         return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # workers inherit the plan by fork (Windows has none): read in this process
     if threads is None:
         threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(threads, MAX_WORKERS))
