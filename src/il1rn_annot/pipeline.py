@@ -1,7 +1,8 @@
 """One input end to end: read -> locate -> annotate -> genotype -> interpret -> write.
 
-Records are processed as they stream past and written out at once, so memory stays flat
-however many samples the file holds; only carriers' calls are kept.
+The records are read, annotated and counted by `scan.py` (in parallel ranges for a big joint
+VCF) as they stream past, so memory stays flat however many samples the file holds; only
+carriers' calls are kept. Then every sample is interpreted and the four outputs are written.
 """
 
 from __future__ import annotations

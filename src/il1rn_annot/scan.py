@@ -337,7 +337,9 @@ def _sites_range(plan: ScanPlan, bounds: tuple[int | None, int | None]) -> tuple
     """Annotate the records starting in `bounds` and format them sites-only: (lines, reader header).
 
     The header comes back because htslib declares undeclared INFO/FORMAT tags on the reader
-    that meets them, and the annotated VCF must declare them too.
+    that meets them, and the annotated VCF must declare them too. The alleles are annotated
+    again here rather than taken from the tally of the same range: the two tasks run at the
+    same time in different processes, and annotating costs ~0.08 ms per allele.
     """
     info = plan.info
     sites = reopen(info, samples=[])

@@ -251,11 +251,8 @@ class AnnotatedVcfWriter:
         self._offset = 0
         self._sorted = True
 
-    def write(self, record: cyvcf2.Variant, annotations: list[AlleleAnnotation | None]) -> None:
-        self.write_line(record.CHROM, record.POS, annotated_line(record, annotations))
-
     def write_line(self, chrom: str, pos: int, line: bytes) -> None:
-        """Add one record already formatted by `annotated_line` (e.g. by a worker process)."""
+        """Add one record formatted by `annotated_line` (here or in a worker process)."""
         key = (self._chroms.setdefault(chrom, len(self._chroms)), pos, self._offset, len(line))
         if self._keys and key[:2] < self._keys[-1][:2]:
             self._sorted = False
