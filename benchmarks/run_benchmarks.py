@@ -833,7 +833,8 @@ def annotate_cmd(inputs: list[str], outdir: Path, *extra: str) -> list[str]:
 
 def scenario_joint(data: Path, quick: bool, timeout: float) -> list[dict[str, Any]]:
     print("\n== scenario 1: joint VCF, query of the read window")
-    rows = []
+    rows: list[dict[str, Any]] = []
+    main_rows: list[dict[str, Any]] = []  # the target rows, one per size (memory growth is read from them)
     sizes = [100, 400] if quick else [2504, 10000]
     for n in sizes:
         path = data / f"joint_{n}.vcf.gz"
@@ -854,6 +855,13 @@ def scenario_joint(data: Path, quick: bool, timeout: float) -> list[dict[str, An
             print("    samples: " + ", ".join(f"{k} {v}" for k, v in statuses.items()))
         rows.append(row("1 joint VCF", f"{n:,} samples", ours, theirs, 1.5, "il1rn-annot annotate",
                         "bcftools query -r -f '[%GT\\t]\\n'", input=facts, output_bytes=outputs, statuses=statuses))
+        main_rows.append(rows[-1])
+        # the same in one process: what reading the window in parallel ranges (scan.py) gains
+        single = measure(annotate_cmd([str(path)], outdir, "--threads", "1"), timeout=timeout,
+                         label=f"  ref: il1rn-annot annotate --threads 1 ({n:,} samples)",
+                         prepare=lambda: shutil.rmtree(outdir, ignore_errors=True))
+        rows.append(row("1 joint VCF", f"  ref: {n:,} samples, one process (--threads 1)", single, theirs, 1.5,
+                        "il1rn-annot annotate --threads 1", "bcftools query -r", informational=True))
         # the floor for a tool that writes the window back as bgzipped VCF (as NAME.il1rn.vcf.gz is)
         floor_out = data / f"floor_{n}.vcf.gz"
         floor = measure(["bcftools", "view", "-r", REGION, "-Oz", "-o", str(floor_out), str(path)],
@@ -861,8 +869,8 @@ def scenario_joint(data: Path, quick: bool, timeout: float) -> list[dict[str, An
         floor_out.unlink(missing_ok=True)
         rows.append(row("1 joint VCF", f"  ref: {n:,} samples, bcftools view -r -Oz (writes the window)", floor,
                         theirs, 1.5, "bcftools view -r -Oz -o", "bcftools query -r", informational=True))
-    if len(rows) == 2:
-        a, b = rows
+    if len(main_rows) == 2:
+        a, b = main_rows
         growth = b["ours_peak_mb"] / a["ours_peak_mb"] if a["ours_peak_mb"] else None
         limit_mb = 1024
         for r in rows:
