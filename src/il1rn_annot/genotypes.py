@@ -92,12 +92,6 @@ class RecordGenotypes:
     def n_called(self) -> np.ndarray | None:
         return None if self.alleles is None else _row_count(self.alleles >= 0)
 
-    @cached_property
-    def phased(self) -> np.ndarray | None:
-        if self._matrix is None or self.ploidy is None:
-            return None
-        return (self._matrix[:, -1] == 1) & (self.ploidy > 1)
-
     @property
     def phase_set(self) -> np.ndarray | None:
         if self._phase_set is False:
