@@ -69,7 +69,7 @@ _BATCHED = {}
 
 
 def batched_plan():
-    """The plan with its annotate batches: the last round split over the local cores,
+    """The plan with its annotate batches: full rounds of equal jobs on the local cores,
     finished batches kept. Made once, when Snakemake first asks (building the DAG)."""
     if not _BATCHED:
         _BATCHED["parallel"] = local_parallelism()

@@ -144,6 +144,30 @@ def test_temp_files_of_a_live_process_are_left_alone(tmp_path, kb):
     assert live.exists() and other_host.exists()
 
 
+def test_a_batch_sweeps_stale_temps_of_any_output_once(tmp_path):
+    """`annotate` of several files cleans the folder once: temps of dead processes go
+    (whatever output they were for), those of live processes or other hosts stay."""
+    from il1rn_annot.write_outputs import _temp_prefix
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    dead_prefix = _temp_prefix(out / "old_sample.il1rn.tsv").replace(f"-{__import__('os').getpid()}.",
+                                                                       f"-{dead.pid}.")
+    stale = [out / (dead_prefix + "x1y2z3.tmp"), out / (dead_prefix.replace("il1rn.tsv", "il1rn.vcf.gz")
+                                                         + "a1b2c3.tmp.vcf.gz.body")]
+    live = out / (_temp_prefix(out / "old_sample.il1rn.json") + "abcd.tmp")
+    other_host = out / ".old_sample.il1rn.json.otherhost-1.abcd.tmp"
+    for path in [*stale, live, other_host]:
+        path.write_text("{}")
+    code = main(["annotate", str(CORPUS / "vcf44.vcf"), str(REPO / "test_data" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz"),
+                 "-o", str(out), "--date", DATE])
+    assert code == 0
+    assert not any(path.exists() for path in stale)
+    assert live.exists() and other_host.exists()
+    assert (out / "vcf44.il1rn.json").exists() and (out / "gatk_hc.PATIENT_HOM_E77X.il1rn.json").exists()
+
+
 # ---------------------------------------------------------------------------------------
 # determinism
 

@@ -146,6 +146,37 @@ def test_malformed_file_is_refused_naming_file_entry_and_field(tmp_path):
     assert "variants.yaml" in message and "IL1RN_E77X" in message and "classification" in message
 
 
+def test_validation_stamp_matches_the_shipped_files():
+    """The shipped files skip the schema check at load only while `.validated.json` holds their
+    current digests (and the schema's): after editing the KB, re-validate and re-stamp."""
+    import hashlib
+
+    from il1rn_annot.knowledge import _validated_digests, default_kb_dir
+    kb_dir = default_kb_dir()
+    stamped = _validated_digests(kb_dir)
+    manifest = yaml.safe_load((kb_dir / "manifest.yaml").read_text())
+    for name in ["manifest.yaml", *manifest["files"].values()]:
+        current = hashlib.sha256((kb_dir / name).read_bytes()).hexdigest()
+        assert stamped.get(name) == current, (
+            f"{name} changed since the KB was last validated: run `python -c 'from il1rn_annot.knowledge "
+            "import write_validation_stamp as w; w()'` (it validates, then stamps)")
+    load_knowledge_base(kb_dir, trust_stamp=False)  # and they do pass the schema
+
+
+def test_a_stamped_kb_loads_without_jsonschema_and_an_edited_one_is_still_validated(tmp_path):
+    import subprocess
+    import sys
+    code = ("import sys; from il1rn_annot.knowledge import load_knowledge_base as load; load(sys.argv[1]); "
+            "print('jsonschema' in sys.modules)")
+    dest = _copy_kb(tmp_path)
+    run = subprocess.run([sys.executable, "-c", code, str(dest)], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+    text = (dest / "locus.yaml").read_text()
+    (dest / "locus.yaml").write_text(text + "\n# a curator's comment\n")  # valid, but not the stamped bytes
+    run = subprocess.run([sys.executable, "-c", code, str(dest)], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "True"
+
+
 def test_unknown_reference_is_refused(tmp_path):
     dest = _copy_kb(tmp_path)
     doc = yaml.safe_load((dest / "conditions.yaml").read_text())

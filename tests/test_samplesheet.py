@@ -191,14 +191,14 @@ def test_batch_size_must_be_positive():
 @pytest.mark.parametrize("n, batch_size, cores, sizes", [
     (11, 200, 4, [3, 3, 3, 2]),  # fewer batches than cores: one per core
     (5, 200, 8, [1, 1, 1, 1, 1]),  # fewer files than cores: one per file
-    (1000, 200, 2, [200, 200, 200, 200, 100, 100]),  # the fifth batch would run alone: split in two
-    (1000, 200, 4, [200, 200, 200, 200, 50, 50, 50, 50]),
+    (1000, 200, 2, [167, 167, 167, 167, 166, 166]),  # 3 rounds of 2 equal jobs, not 5 x 200 (the fifth alone)
+    (1000, 200, 4, [125] * 8),
     (1000, 200, 5, [200] * 5),  # full rounds stay as they are
-    (1001, 200, 2, [200, 200, 200, 200, 101, 100]),
+    (1001, 200, 2, [167, 167, 167, 167, 167, 166]),
     (399, 200, 2, [200, 199]),
     (7, 3, 1, [3, 3, 1]),  # one core (or a cluster): batch_size only
 ])
-def test_last_round_of_batches_uses_every_core(n, batch_size, cores, sizes):
+def test_local_batches_fill_rounds_of_every_core_evenly(n, batch_size, cores, sizes):
     files = [f"d/s{i}.vcf.gz" for i in range(n)]
     batches = plan_batches(files, batch_size, parallel=cores)
     assert [len(b.inputs) for b in batches] == sizes

@@ -197,3 +197,23 @@ def test_small_or_unindexed_files_are_read_in_one_process(tmp_path, kb):
     assert scan.worker_count(scan.ScanPlan(info=Info(), index=None, **plan_args), 4) == 1  # type: ignore[arg-type]
     Info.samples = ["s"] * 10
     assert scan.worker_count(big_indexed, 4) == 1
+
+
+def test_annotations_remembered_across_files_are_not_changed_by_them(tmp_path, kb):
+    """A batch annotates each recurring allele once (`scan.annotated`); sharing the annotation
+    between files must not let one file's results leak into another's."""
+    data = Path(__file__).resolve().parents[1] / "test_data"
+    first = data / "gatk_hc.PATIENT_HOM_E77X.vcf.gz"
+    kb.annotation_memo.clear()
+    before = annotate_file(first, tmp_path / "a", kb, date=DATE)
+    remembered = len(kb.annotation_memo)
+    assert remembered >= 1
+    for other in ("bcftools.joint_cohort.vcf.gz", "gatk_hc.URBANEJA_LIKE.vcf.gz", "manta.DEL175_HOM.vcf.gz"):
+        annotate_file(data / other, tmp_path / "b", kb, date=DATE)
+    again = annotate_file(first, tmp_path / "c", kb, date=DATE)
+    for name in ("gatk_hc.PATIENT_HOM_E77X.il1rn.json", "gatk_hc.PATIENT_HOM_E77X.il1rn.tsv",
+                 "gatk_hc.PATIENT_HOM_E77X.samples.tsv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "c" / name).read_bytes(), name
+    assert again.payload["alleles"] == before.payload["alleles"]
+    e77x = next(v for (build, allele), v in kb.annotation_memo.items() if (allele.pos, allele.ref, allele.alt) == E77X)
+    assert e77x[0].known_variant and e77x[0].classification == "pathogenic"

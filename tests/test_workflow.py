@@ -278,8 +278,8 @@ def test_dry_run_1000_files_is_a_handful_of_jobs_filling_the_cores(tmp_path):
         shutil.copyfile(demo, data / f"S{i:04d}.vcf.gz")
         lines.append(f"S{i:04d}\tvcfs/S{i:04d}.vcf.gz")
     (workdir / "big.tsv").write_text("\n".join(lines) + "\n")
-    # batch_size 200: 5 batches; the last round is split to fill the cores (2: 4 x 200 + 2 x 100,
-    # 4: 4 x 200 + 4 x 50), so that no job runs alone at the end
+    # batch_size 200: 5 batches of 200 would leave a job alone at the end; the files are cut into
+    # full rounds of equal jobs instead (2 cores: 6 x 167; 4: 8 x 125; 5: 5 x 200)
     for cores, annotate in (("2", 6), ("4", 8), ("5", 5)):
         result = check(snakemake(workdir, "-n", "--cores", cores, "--config", "samples=big.tsv"))
         assert job_counts(result.stdout + result.stderr) == {

@@ -34,7 +34,7 @@ def _add_kb_options(parser: argparse.ArgumentParser) -> None:
 def cmd_annotate(args: argparse.Namespace) -> int:
     from .pipeline import annotate_file
     from .read_vcf import input_stem
-    from .write_outputs import write_json
+    from .write_outputs import clean_stale_temps_in, write_json
 
     kb = _kb_from(args)
     samples = [s for s in args.samples.split(",") if s] if args.samples else None
@@ -46,13 +46,16 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     if len(inputs) > 1 and (args.progress or sys.stderr.isatty()):
         from tqdm import tqdm
         progress = tqdm(total=len(inputs), unit="file", desc="il1rn-annot", file=sys.stderr)
+    clean_temps = len(inputs) == 1
+    if not clean_temps:  # one sweep of the output folder, not one per input
+        clean_stale_temps_in(Path(args.outdir))
     for path in inputs:
         entry: dict[str, Any] = {"input": path, "name": input_stem(path)}
         try:
             result = annotate_file(path, args.outdir, kb, build=args.build, reference_path=args.reference,
                                    samples=samples, date=args.date, command_line=command,
                                    findings=args.findings, vcf_genotypes=args.vcf_genotypes,
-                                   threads=args.threads)
+                                   threads=args.threads, clean_temps=clean_temps)
             entry.update(status="ok", outputs=result.outputs, samples=[s.sample for s in result.samples],
                          warnings=result.payload["provenance"]["warnings"])
             for warning in result.payload["provenance"]["warnings"]:

@@ -19,7 +19,6 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from .errors import KnowledgeBaseError
@@ -147,6 +146,9 @@ class KnowledgeBase:
     gene_info: dict[str, Any]
     transcript_info: dict[str, Any]
     raw: dict[str, Any]
+    #: annotations already made with this KB ({(build, Allele): ...}; `scan.annotated`): the
+    #: same common alleles recur in every file of a cohort
+    annotation_memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def transcript(self, build: str) -> TranscriptModel:
         return self.transcripts[build]
@@ -226,7 +228,51 @@ def _read_yaml(path: Path) -> Any:
         raise KnowledgeBaseError(f"{path}: not valid YAML: {exc}") from None
 
 
-def _validate(doc: Any, part: str, path: Path) -> None:
+VALIDATION_STAMP = ".validated.json"
+
+
+def _schema_digest() -> str:
+    return hashlib.sha256(json.dumps(_schema(), sort_keys=True).encode()).hexdigest()
+
+
+def _validated_digests(kb_dir: Path) -> dict[str, str]:
+    """{file name: sha256} of the KB files that passed the schema as they are now (`.validated.json`).
+
+    Importing jsonschema and validating costs ~70 ms, in every process of a workflow (six
+    annotate jobs, the cohort, each report job); the shipped files were validated when the
+    stamp was written (tests/test_knowledge.py checks it is current). A file whose bytes or
+    whose schema differ from the stamp's, such as a lab's edit, is validated as always.
+    """
+    try:
+        stamp = json.loads((kb_dir / VALIDATION_STAMP).read_text(encoding="utf-8"))
+        if stamp.get("schema_sha256") != _schema_digest():
+            return {}
+        return {str(k): str(v) for k, v in stamp["files"].items()}
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        return {}
+
+
+def write_validation_stamp(kb_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Validate every file of a KB directory against the schema and record their digests."""
+    kb_dir = Path(kb_dir) if kb_dir else default_kb_dir()
+    load_knowledge_base(kb_dir, trust_stamp=False)  # raises on any problem
+    manifest = _read_yaml(kb_dir / "manifest.yaml")
+    names = ["manifest.yaml", *manifest["files"].values()]
+    stamp = {"about": "sha256 of the files that passed schemas/knowledge_base.schema.json "
+                      "(il1rn_annot.knowledge.write_validation_stamp); a file that differs is validated at load",
+             "schema_sha256": _schema_digest(),
+             "files": {name: hashlib.sha256((kb_dir / name).read_bytes()).hexdigest() for name in names}}
+    path = kb_dir / VALIDATION_STAMP
+    path.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def _validate(doc: Any, part: str, path: Path, validated: dict[str, str] | None = None) -> None:
+    """Check `doc` (read from `path`) against the schema's `part`, unless `validated` holds its digest."""
+    if validated and validated.get(path.name) == hashlib.sha256(path.read_bytes()).hexdigest():
+        return
+    import jsonschema
+
     schema = dict(_schema())
     schema = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{part}"}
     validator = jsonschema.Draft202012Validator(schema)
@@ -321,23 +367,27 @@ def _kb_digest(paths: list[Path]) -> str:
 
 
 def load_knowledge_base(path: str | os.PathLike[str] | None = None,
-                        extra_variants: str | os.PathLike[str] | None = None) -> KnowledgeBase:
+                        extra_variants: str | os.PathLike[str] | None = None,
+                        trust_stamp: bool = True) -> KnowledgeBase:
     """Load and validate a knowledge base directory (the shipped one by default).
 
     `extra_variants` is a lab's own YAML file with a `variants:` mapping in the same format;
     its entries are added (an ID that already exists is an error, not a silent override).
+    `trust_stamp`: skip the schema check of files unchanged since `write_validation_stamp`
+    (the consistency checks after the schema always run).
     """
     kb_dir = Path(path) if path else default_kb_dir()
     manifest_path = kb_dir / "manifest.yaml"
     if not manifest_path.exists():
         raise KnowledgeBaseError(f"{kb_dir}: not a knowledge base directory (no manifest.yaml)")
+    validated = _validated_digests(kb_dir) if trust_stamp else {}
     manifest = _read_yaml(manifest_path)
-    _validate(manifest, "manifest", manifest_path)
+    _validate(manifest, "manifest", manifest_path, validated)
     files = {key: kb_dir / name for key, name in manifest["files"].items()}
     docs: dict[str, Any] = {}
     for key in ("locus", "references", "conditions", "variants"):
         docs[key] = _read_yaml(files[key])
-        _validate(docs[key], key, files[key])
+        _validate(docs[key], key, files[key], validated if files[key].parent == kb_dir else None)
 
     variants = _load_variants(docs["variants"], files["variants"])
     digest_paths = [manifest_path] + [files[k] for k in ("locus", "references", "conditions", "variants")]

@@ -45,10 +45,12 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                   reference_path: str | Path | None = None, samples: list[str] | None = None,
                   date: str | None = None, command_line: str | None = None,
                   name: str | None = None, findings: str = "auto", vcf_genotypes: str = "auto",
-                  threads: int | None = None) -> FileResult:
+                  threads: int | None = None, clean_temps: bool = True) -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
 
     `threads`: most processes to read a big joint VCF with (None: the cores this process may use).
+    `clean_temps`: remove temps of these outputs left by killed runs (False: the caller swept
+    the folder once for a whole batch, `clean_stale_temps_in`).
     """
     info, reader = open_vcf(path, kb, build)
     build_name = info.build.build
@@ -88,7 +90,8 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                          path=path_text, hint="rename the input file (or pass a name without '/')")
     out = {"vcf": outdir / f"{stem}.il1rn.vcf.gz", "tsv": outdir / f"{stem}.il1rn.tsv",
            "samples": outdir / f"{stem}.samples.tsv", "json": outdir / f"{stem}.il1rn.json"}
-    clean_stale_temps([*out.values(), Path(str(out["vcf"]) + ".tbi")])
+    if clean_temps:
+        clean_stale_temps([*out.values(), Path(str(out["vcf"]) + ".tbi")])
 
     n = len(info.samples)
     window = kb.screen_window[build_name]

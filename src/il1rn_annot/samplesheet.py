@@ -10,7 +10,7 @@ without Snakemake and used from the command line:
 * `plan_batches()` / `make_plan()` group the distinct input files into batches of at most
   `batch_size` files (one annotate job each) such that no two files of one batch would write
   the same output name (`NAME.il1rn.json` for `run1/NAME.vcf.gz` and `run2/NAME.vcf.gz`);
-  the last round of jobs is split to use every local core, and finished batches are kept.
+  local batches are cut into full rounds of equal jobs (one per core), and finished batches are kept.
 * `safe_name()` maps a sample ID to a file-name-safe form for per-sample files.
 * `flagged_samples()` / `report_part_count()` pick, after the cohort step, the samples that
   get a lab report and how many report jobs (each one process for many samples) write them;
@@ -363,19 +363,20 @@ def balanced_sizes(total: int, parts: int) -> list[int]:
     return [base + (1 if j < extra else 0) for j in range(parts)]
 
 
-def _fill_last_round(batches: list[list[str]], batch_size: int, parallel: int) -> list[list[str]]:
-    """Re-split the files of the last round of jobs (the last `len % parallel` batches, or the last
-    `parallel` if one of them is not full) into `parallel` balanced batches (fewer for fewer files)."""
-    if parallel <= 1 or not batches:
-        return batches
-    last = (len(batches) - 1) % parallel + 1
-    tail = batches[-last:]
-    if last == parallel and all(len(b) >= batch_size for b in tail):
-        return batches
-    files = [f for b in tail for f in b]
-    jobs = min(parallel, len(files))
+def _fill_rounds(files: list[str], batch_size: int, parallel: int) -> list[list[str]]:
+    """Files into batches for `parallel` jobs at once: the fewest rounds of `parallel` jobs
+    with at most `batch_size` files each, every batch the same size (within one file).
+
+    Snakemake starts ready jobs in an order of its own: with 4 x 200 + 2 x 100 files on two
+    cores it ran a 100-file batch first and left the last 200-file batch alone on one core
+    (3 s of one idle core in a 16 s run). Batches of one size fill the rounds in any order.
+    """
+    if parallel <= 1 or not files:
+        return _fill(files, lambda _j: batch_size)
+    jobs = -(-len(files) // batch_size)
+    jobs = min(len(files), -(-jobs // parallel) * parallel)
     sizes = balanced_sizes(len(files), jobs)
-    return batches[:-last] + _fill(files, lambda j: sizes[j] if j < jobs else batch_size)
+    return _fill(files, lambda j: sizes[j] if j < jobs else batch_size)
 
 
 def plan_batches(inputs: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE, parallel: int = 1,
@@ -388,11 +389,13 @@ def plan_batches(inputs: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE, pa
     `NAME.vcf.gz`) is already taken in the batch being filled goes into the next batch with
     room and without that name, so every output file name is unique within its folder.
 
-    `parallel`: how many annotate jobs run at once (a local run's --cores). The batches of the
-    last round of jobs are re-split so that the round uses every core: 11 files on 4 cores are
-    4 batches (3, 3, 3, 2), not 1; 1,000 files on 2 cores with batch_size 200 are 4 x 200 and
-    2 x 100, not 5 x 200 (whose fifth job would run alone). The full rounds before it are the
-    plain `batch_size` batches, so appended files still change only the last round.
+    `parallel`: how many annotate jobs run at once (a local run's --cores). With more than
+    one, the files are cut into the fewest full rounds of `parallel` batches, all of one size
+    (`_fill_rounds`): 11 files on 4 cores are 4 batches (3, 3, 3, 2), not 1; 1,000 files on 2
+    cores with batch_size 200 are 6 x 167 (166), not 5 x 200 (whose fifth job would run alone)
+    nor 4 x 200 + 2 x 100 (whose short jobs may run first). With `parallel` 1 (a cluster,
+    whose jobs each re-read the workflow and must plan alike) the batches are plain
+    `batch_size` batches, so appended files only add batches.
 
     `finished`: batches already annotated, {index: files} (from their manifests). A finished
     batch whose files are all still to be screened, and in no other finished batch, is kept
@@ -415,7 +418,7 @@ def plan_batches(inputs: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE, pa
         kept[index] = files
         taken.update(files)
     rest = [path for path in ordered if path not in taken]
-    new = _fill_last_round(_fill(rest, lambda _j: batch_size), batch_size, parallel)
+    new = _fill_rounds(rest, batch_size, parallel)
     free = (i for i in range(1, len(kept) + len(new) + 1) if i not in kept)
     batches = [Batch(index, files) for index, files in kept.items()]
     batches += [Batch(next(free), tuple(files)) for files in new]

@@ -29,7 +29,7 @@ from .annotate import AlleleAnnotation, annotate_allele
 from .errors import InputError
 from .genotypes import Call, RecordGenotypes
 from .knowledge import KnowledgeBase
-from .locate import alleles_of, locus_records, record_span_end, record_where
+from .locate import Allele, alleles_of, locus_records, record_span_end, record_where
 from .read_vcf import VcfInput, reopen
 from .reference import ReferenceGenome
 from .write_outputs import AnnotatedVcfWriter, annotated_line, declare_annotation_info
@@ -99,9 +99,8 @@ class LocusTally:
             self.uncalled_records += ~genotypes.called
         per_alt: list[AlleleAnnotation | None] = [None] * len(record.ALT)
         for allele in alleles_of(record, path_text, plan.contig_length):
-            ann = annotate_allele(allele, plan.build, plan.kb, plan.reference)
+            ann, ann_dict = annotated(plan, allele)
             per_alt[allele.alt_index - 1] = ann
-            ann_dict = ann.to_dict()  # once per allele, not per carrier: dataclasses.asdict is slow
             entry = self.alleles.setdefault(ann.allele_id, {**ann_dict, "carriers": 0, "homozygotes": 0,
                                                             "allele_count": 0, "called_samples": 0})
             if genotypes is None:
@@ -155,6 +154,31 @@ def check_record(plan: ScanPlan, record: cyvcf2.Variant) -> None:
                          hint="check END/SVLEN: the value is impossible")
     if plan.reference is not None:
         _check_ref(record, plan.reference, str(plan.info.path))
+
+
+ANNOTATION_MEMO_MAX = 100_000
+
+
+def annotated(plan: ScanPlan, allele: Allele) -> tuple[AlleleAnnotation, dict[str, Any]]:
+    """`annotate_allele` and its dict (made once per allele, not per carrier), remembered per KB.
+
+    A cohort's files share most of their alleles (the same common sites in every genome),
+    so a batch of 1,000 files annotates each once. Both values are shared between files and
+    read-only. Not remembered with a reference FASTA: the annotation then depends on its
+    sequence, and a `ReferenceGenome` is opened per file.
+    """
+    if plan.reference is not None:
+        ann = annotate_allele(allele, plan.build, plan.kb, plan.reference)
+        return ann, ann.to_dict()
+    memo = plan.kb.annotation_memo
+    key = (plan.build, allele)
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= ANNOTATION_MEMO_MAX:
+            memo.clear()
+        ann = annotate_allele(allele, plan.build, plan.kb, None)
+        found = memo[key] = (ann, ann.to_dict())
+    return found
 
 
 def bears_on_interpretation(ann: AlleleAnnotation) -> bool:
@@ -349,7 +373,7 @@ def _sites_range(plan: ScanPlan, bounds: tuple[int | None, int | None]) -> tuple
         check_record(plan, record)
         per_alt: list[AlleleAnnotation | None] = [None] * len(record.ALT)
         for allele in alleles_of(record, str(info.path), plan.contig_length):
-            per_alt[allele.alt_index - 1] = annotate_allele(allele, plan.build, plan.kb, plan.reference)
+            per_alt[allele.alt_index - 1] = annotated(plan, allele)[0]
         lines.append((record.CHROM, record.POS, _formatted(record, per_alt, plan)))
     return lines, sites.raw_header
 
