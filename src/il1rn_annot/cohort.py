@@ -166,13 +166,13 @@ def sha256_file(path: Path) -> str:
 
 def _resolve(path_text: str, *bases: Path) -> Path:
     """An absolute path for `path_text`: as is, else relative to the first base where it exists."""
-    path = Path(path_text)
-    if path.is_absolute():
-        return Path(os.path.normpath(path))
-    candidates = [Path.cwd() / path] + [base / path for base in bases]
+    # os.path, not pathlib: called twice per input, and pathlib's parsing took ~0.1 s per 1,000 inputs
+    if os.path.isabs(path_text):
+        return Path(os.path.normpath(path_text))
+    candidates = [os.path.join(os.getcwd(), path_text)] + [os.path.join(base, path_text) for base in bases]
     for candidate in candidates:
-        if candidate.exists():
-            return Path(os.path.normpath(candidate.resolve()))
+        if os.path.exists(candidate):
+            return Path(os.path.normpath(os.path.realpath(candidate)))
     return Path(os.path.normpath(candidates[0]))
 
 
@@ -705,7 +705,7 @@ def write_cohort(cohort: Cohort, kb: KnowledgeBase, outdir: Path) -> dict[str, P
         "samples": cohort.rows,
         "alleles": cohort.alleles,
         "inputs": [i.summary() for i in cohort.inputs],
-    })
+    }, one_line_lists=("samples", "alleles", "inputs"))  # the C encoder, a line per item: 1,000s of samples
     write_text(out["html"], html)
     return out
 
@@ -818,7 +818,7 @@ def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["basename"] = lambda path: Path(str(path)).name or str(path)
+    env.filters["basename"] = lambda path: os.path.basename(str(path).rstrip("/")) or str(path)
     rows = cohort.rows
     n = len(rows)
     warnings = cohort.warnings  # the provenance's list: figure warnings land in summary.json too
