@@ -16,7 +16,9 @@ def _records(tmp_path):
     path = tmp_path / "shapes.vcf"
     rows = ["{chrom}\t113131068\t.\tG\tT,A\t50\tPASS\t.\tGT\t" + "\t".join(GTS),
             "{chrom}\t113131100\t.\tC\tG\t50\tPASS\t.\tGT\t" + "\t".join(g.replace("2", "1") for g in GTS),
-            "{chrom}\t113131200\t.\tA\tC\t50\tPASS\t.\tGT\t" + "\t".join(["1"] * 7 + ["0"] * 6 + ["."])]
+            "{chrom}\t113131200\t.\tA\tC\t50\tPASS\t.\tGT\t" + "\t".join(["1"] * 7 + ["0"] * 6 + ["."]),
+            # allele indexes beyond the ALTs (a malformed record htslib still reads)
+            "{chrom}\t113131300\t.\tA\tC\t50\tPASS\t.\tGT\t" + "\t".join(["3/3", "1/3", "0/1", "4/1"] + ["0/0"] * 10)]
     path.write_text(vcf_text(rows, [f"s{i}" for i in range(len(GTS))]))
     return list(cyvcf2.VCF(str(path), gts012=False))
 
@@ -33,3 +35,4 @@ def test_bincount_counts_match_per_sample_counts(tmp_path):
     assert seen[0] == (7, 3, 9)
     assert seen[1] == (4, 1, 5)  # A: carriers 2/2 1|2 2|0 0/2; homozygous 2/2; copies 2+1+1+1
     assert seen[3] == (7, 7, 7)  # all haploid: every carrier is hemizygous
+    assert seen[4] == (3, 0, 3)  # C: 1/3 0/1 4/1; the out-of-range indexes count for no ALT

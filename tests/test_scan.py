@@ -85,7 +85,8 @@ def ranges_used(monkeypatch):
     def spy(self, plan, reader, writer, workers=1, while_waiting=None):
         original(self, plan, reader, writer, workers, while_waiting)
         used.append(self.workers)
-        assert len(self._tally_tasks) == len(self._sites_tasks) == self.workers  # a tally and a sites task per range
+        assert len(self._tally_tasks) == self.workers  # a tally per range,
+        assert len(self._sites_tasks) == 1  # one sample-less read of the whole window
     monkeypatch.setattr(scan.SitesOnlyScan, "__init__", spy)
     return used
 
@@ -177,12 +178,18 @@ def test_samples_sharing_calls_share_wording_but_not_findings(tmp_path, kb):
 
 
 def test_position_ranges_cover_the_window_without_overlap():
-    for k in (1, 2, 3, 7):
-        ranges = scan.position_ranges(WINDOW, k)
+    for k, skip_cost in ((1, 0.13), (2, 0.13), (3, 0.13), (7, 0.13), (2, 0.0), (8, 0.5)):
+        ranges = scan.position_ranges(WINDOW, k, skip_cost)
         assert len(ranges) == k and ranges[0][0] is None and ranges[-1][1] is None
         for (_, high), (low, _) in zip(ranges, ranges[1:]):
             assert low == high + 1
         assert all(low <= high for low, high in ranges if low is not None and high is not None)
+    assert scan.position_ranges(WINDOW, 2, 0.0) == [(None, 113125806), (113125807, None)]  # halves
+    # a second range starting in the 16 kb index window that holds the first re-reads it: it
+    # gets less of the window (GRCh38: 113115136-113131519 holds 80% of the window)
+    (_, first_high), (second_low, _) = scan.position_ranges(WINDOW, 2)
+    assert first_high - WINDOW[0] > WINDOW[1] - second_low
+    assert scan.position_ranges((100, 102), 5) == [(None, 100), (101, 101), (102, None)]  # narrower than k
 
 
 def test_small_or_unindexed_files_are_read_in_one_process(tmp_path, kb):

@@ -155,7 +155,12 @@ class RecordGenotypes:
         return int(np.count_nonzero(carriers_mask)), int(np.count_nonzero(hom)), int(copies[carriers_mask].sum())
 
     def _allele_tallies(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per allele index + 2: copies, diploid homozygotes (a/a), haploid carriers; for every ALT at once."""
+        """Per allele index + 2: copies, diploid homozygotes (a/a), haploid carriers; for every ALT at once.
+
+        A diploid record is one `np.bincount` of the (first, second) allele pairs; copies are the
+        pair table's row plus column sums, homozygotes its diagonal, haploid calls its column
+        for "no second allele" (-2, the vector end).
+        """
         if self._tallies is None:
             alleles = self.alleles
             assert alleles is not None
@@ -165,13 +170,12 @@ class RecordGenotypes:
                 self._tallies = (copies, np.zeros(0, dtype=np.intp), copies)
             else:
                 second = alleles[:, 1] + 2
-                size = self._n_alleles + 2  # indices -2..n_alleles-1; an out-of-range GT makes one longer
-                by_first, by_second = np.bincount(first, minlength=size), np.bincount(second, minlength=size)
-                if len(by_first) != len(by_second):
-                    size = max(len(by_first), len(by_second))
-                    by_first, by_second = (np.bincount(first, minlength=size), np.bincount(second, minlength=size))
-                copies = by_first + by_second
-                self._tallies = (copies, np.bincount(first[first == second]), np.bincount(first[second == 0]))
+                size = self._n_alleles + 2  # indices -2..n_alleles-1
+                if len(first) and max(int(first.max()), int(second.max())) >= size:
+                    size = max(int(first.max()), int(second.max())) + 1  # an out-of-range GT
+                pairs = np.bincount(first.astype(np.intp) * size + second, minlength=size * size)
+                table = pairs.reshape(size, size)
+                self._tallies = (table.sum(axis=1) + table.sum(axis=0), table.diagonal().copy(), table[:, 0].copy())
         return self._tallies
 
     def calls(self, allele: Allele) -> list[Call]:

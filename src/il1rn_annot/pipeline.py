@@ -12,7 +12,7 @@ import operator
 import os
 import shlex
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -192,9 +192,10 @@ def _interpret_samples(info: VcfInput, tally: LocusTally, source: str) -> list[S
     records = tally.records_read
     memo: dict[tuple[Any, ...], SampleResult] = {}
     results = []
+    locus_called, uncalled_records = tally.locus_called.tolist(), tally.uncalled_records.tolist()
     for i, sample in enumerate(info.samples):
-        called = _locus_called(info, records, bool(tally.locus_called[i]))
-        uncalled = int(tally.uncalled_records[i])
+        called = _locus_called(info, records, bool(locus_called[i]))
+        uncalled = uncalled_records[i]
         calls = tally.sample_calls.get(i, ())
         key = (called, uncalled, tuple((k, call[1:7]) for k, call in calls))
         findings = tally.findings(i, source)
@@ -203,10 +204,10 @@ def _interpret_samples(info: VcfInput, tally: LocusTally, source: str) -> list[S
             memo[key] = result = interpret_sample(sample, findings, called, uncalled_records=uncalled,
                                                   records=records)
         else:
-            result = replace(shared, sample=sample, findings=findings,
-                             pathogenic_alleles=list(shared.pathogenic_alleles),
-                             other_alleles=list(shared.other_alleles),
-                             association_alleles=list(shared.association_alleles))
+            # positional, not dataclasses.replace (~4x slower, 10,000 times)
+            result = SampleResult(sample, shared.dira_status, shared.status_sentence, shared.evidence,
+                                  shared.locus_called, list(shared.pathogenic_alleles),
+                                  list(shared.other_alleles), list(shared.association_alleles), findings)
         results.append(result)
     return results
 
