@@ -80,6 +80,7 @@ from .interpret import FLAGGED, PATHOGENIC, STATUSES, allele_label, interpret_sa
 from .knowledge import KnowledgeBase
 from .provenance import generated_at
 from .read_vcf import input_stem
+from .runtime import cyclic_gc_paused
 from .write_outputs import write_json, write_table, write_text
 
 SCHEMA_VERSION = "1.0"
@@ -861,9 +862,10 @@ def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
 
 def cohort_main(args: Any, kb: KnowledgeBase) -> int:
     outdir = Path(args.outdir)
-    cohort = build_cohort(list(args.manifest), getattr(args, "sample_sheet", None), outdir,
-                          getattr(args, "reports_dir", "") or "", kb, getattr(args, "date", None))
-    write_cohort(cohort, kb, outdir)
+    with cyclic_gc_paused():  # 1,000s of annotation JSONs: see runtime.py
+        cohort = build_cohort(list(args.manifest), getattr(args, "sample_sheet", None), outdir,
+                              getattr(args, "reports_dir", "") or "", kb, getattr(args, "date", None))
+        write_cohort(cohort, kb, outdir)
     for warning in cohort.warnings:
         print(f"{TOOL_NAME}: warning: {warning}", file=sys.stderr)
     flagged = sum(cohort.counts[s] for s in FLAGGED)

@@ -8,7 +8,6 @@ carriers' calls are kept. Then every sample is interpreted and the four outputs 
 from __future__ import annotations
 
 import contextlib
-import operator
 import os
 import shlex
 import sys
@@ -22,6 +21,7 @@ from .knowledge import KnowledgeBase
 from .locate import locus_index
 from .provenance import Provenance
 from .read_vcf import VcfInput, open_vcf, reopen
+from .runtime import cyclic_gc_paused
 from .reference import ReferenceGenome
 from .scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan, SitesOnlyScan,
                    scan_keeping_genotypes, worker_count)
@@ -52,6 +52,17 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
     `clean_temps`: remove temps of these outputs left by killed runs (False: the caller swept
     the folder once for a whole batch, `clean_stale_temps_in`).
     """
+    with cyclic_gc_paused():  # see runtime.py: ~10% of a 10,000-sample run otherwise
+        return _annotate_file(path, outdir, kb, build=build, reference_path=reference_path, samples=samples,
+                              date=date, command_line=command_line, name=name, findings=findings,
+                              vcf_genotypes=vcf_genotypes, threads=threads, clean_temps=clean_temps)
+
+
+def _annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, build: str = "auto",
+                   reference_path: str | Path | None = None, samples: list[str] | None = None,
+                   date: str | None = None, command_line: str | None = None,
+                   name: str | None = None, findings: str = "auto", vcf_genotypes: str = "auto",
+                   threads: int | None = None, clean_temps: bool = True) -> FileResult:
     info, reader = open_vcf(path, kb, build)
     build_name = info.build.build
     path_text = str(path)
@@ -197,7 +208,7 @@ def _interpret_samples(info: VcfInput, tally: LocusTally, source: str) -> list[S
         called = _locus_called(info, records, bool(locus_called[i]))
         uncalled = uncalled_records[i]
         calls = tally.sample_calls.get(i, ())
-        key = (called, uncalled, tuple((k, call[1:7]) for k, call in calls))
+        key = (called, uncalled, tuple([(k, call[1:7]) for k, call in calls]) if calls else ())
         findings = tally.findings(i, source)
         shared = memo.get(key)
         if shared is None:
@@ -220,13 +231,16 @@ def _sample_dict(result: SampleResult) -> dict[str, Any]:
     """
     entry = dict(vars(result))  # the dataclass's fields, in order
     del entry["findings"]
-    entry["findings"] = [dict(zip(CALL_FIELDS, _call_fields(f))) for f in result.findings]
+    entry["findings"] = [_slim_finding(f) for f in result.findings] if result.findings else []
     return entry
 
 
-CALL_FIELDS = ("allele_id", "zygosity", "genotype", "phased", "haplotypes", "phase_set", "copy_number", "depth",
-               "source")
-_call_fields = operator.itemgetter(*CALL_FIELDS)
+def _slim_finding(f: dict[str, Any]) -> dict[str, Any]:
+    """The call fields of a finding and its allele_id, in the JSON's order (a dict display: ~3x
+    faster than dict(zip(...)), 15,000 times for 10,000 samples)."""
+    return {"allele_id": f["allele_id"], "zygosity": f["zygosity"], "genotype": f["genotype"], "phased": f["phased"],
+            "haplotypes": f["haplotypes"], "phase_set": f["phase_set"], "copy_number": f["copy_number"],
+            "depth": f["depth"], "source": f["source"]}
 
 
 def _locus_called(info: VcfInput, records_read: int, called_here: bool) -> bool | None:
