@@ -70,10 +70,12 @@ class RecordGenotypes:
             if self._matrix is not None:
                 self.alleles = self._matrix[:, :-1]
         self.copy_number = _int_format(record, "CN") if "CN" in fmt else None
+        self._pair_max: np.ndarray | None = None  # diploid: per sample the larger allele index
         if self.alleles is None:
             called = np.zeros(n_samples, dtype=bool)
         elif self.alleles.shape[1] == 2:
-            called = (self.alleles[:, 0] >= 0) | (self.alleles[:, 1] >= 0)
+            self._pair_max = np.maximum(self.alleles[:, 0], self.alleles[:, 1])
+            called = self._pair_max >= 0
         else:
             called = (self.alleles >= 0).any(axis=1)
         if self.copy_number is not None:
@@ -164,16 +166,19 @@ class RecordGenotypes:
         if self._tallies is None:
             alleles = self.alleles
             assert alleles is not None
-            first = alleles[:, 0] + 2  # bincount needs non-negative values; a contiguous copy
             if alleles.shape[1] == 1:
-                copies = np.bincount(first)
+                copies = np.bincount(alleles[:, 0] + 2)  # bincount needs non-negative values
                 self._tallies = (copies, np.zeros(0, dtype=np.intp), copies)
             else:
-                second = alleles[:, 1] + 2
                 size = self._n_alleles + 2  # indices -2..n_alleles-1
-                if len(first) and max(int(first.max()), int(second.max())) >= size:
-                    size = max(int(first.max()), int(second.max())) + 1  # an out-of-range GT
-                pairs = np.bincount(first.astype(np.intp) * size + second, minlength=size * size)
+                top = int(self._pair_max.max()) if self._pair_max is not None and len(alleles) else -1
+                if top + 2 >= size:
+                    size = top + 3  # an out-of-range GT
+                code = alleles[:, 0].astype(np.intp)  # (first + 2) * size + (second + 2), in place
+                code *= size
+                code += alleles[:, 1]
+                code += 2 * size + 2
+                pairs = np.bincount(code, minlength=size * size)
                 table = pairs.reshape(size, size)
                 self._tallies = (table.sum(axis=1) + table.sum(axis=0), table.diagonal().copy(), table[:, 0].copy())
         return self._tallies
