@@ -26,7 +26,7 @@ from .reference import ReferenceGenome
 from .scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan, SitesOnlyScan,
                    scan_keeping_genotypes, worker_count)
 from .write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, clean_stale_temps,
-                            write_json, write_table)
+                            write_cells, write_json)
 
 SCHEMA_VERSION = "1.0"
 
@@ -159,6 +159,7 @@ def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, o
         info.warnings.append("no records at the IL1RN locus: the locus may be uncalled (targeted panel or "
                              "exome without IL1RN?), or all samples are reference there (VCF without reference "
                              "blocks)")
+    index_of = {sample: i for i, sample in enumerate(info.samples)}  # the tally's sample index
     results = _interpret_samples(info, tally, source)
     if samples:
         order = {s: k for k, s in enumerate(dict.fromkeys(samples))}
@@ -172,18 +173,17 @@ def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, o
         "alleles": list(tally.alleles.values()),
         "samples": [_sample_dict(r) for r in results],
     }
-    allele_rows, sample_rows = [], []
+    allele_rows = _AlleleRows(tally.annotations)
+    sample_rows = []
     called_text = {True: "yes", False: "no", None: "unknown"}
     for r in results:
-        for f in r.findings:
-            allele_rows.append(_allele_row(r.sample, f))
-        sample_rows.append({"sample": r.sample, "dira_status": r.dira_status, "status_sentence": r.status_sentence,
-                            "pathogenic_alleles": "; ".join(r.pathogenic_alleles),
-                            "other_alleles": "; ".join(r.other_alleles), "evidence": r.evidence,
-                            "locus_records": records_read, "locus_called": called_text[r.locus_called]})
-    write_table(out["tsv"], allele_rows, ALLELE_TSV_COLUMNS)
+        for k, call in tally.sample_calls.get(index_of[r.sample], ()):  # r.findings, in order
+            allele_rows.add(r.sample, k, call)
+        sample_rows.append([r.sample, r.dira_status, r.status_sentence, "; ".join(r.pathogenic_alleles),
+                            "; ".join(r.other_alleles), r.evidence, records_read, called_text[r.locus_called]])
+    write_cells(out["tsv"], allele_rows.cells, ALLELE_TSV_COLUMNS)
     written.append(out["tsv"])
-    write_table(out["samples"], sample_rows, SAMPLE_TSV_COLUMNS)
+    write_cells(out["samples"], sample_rows, SAMPLE_TSV_COLUMNS)
     written.append(out["samples"])
     write_json(out["json"], payload, one_line_lists=("alleles", "samples"))
     written.append(out["json"])
@@ -255,18 +255,33 @@ def _locus_called(info: VcfInput, records_read: int, called_here: bool) -> bool 
     return called_here
 
 
-def _allele_row(sample: str, f: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "sample": sample, "chrom": f["chrom"], "pos": f["pos"], "end": f["end"], "ref": f["ref"], "alt": f["alt"],
-        "allele_id": f["allele_id"], "variant_type": f["variant_type"], "gene": f["gene"],
-        "transcript": f["transcript"], "hgvs_c": f["hgvs_c"], "hgvs_p": f["hgvs_p"],
-        "consequence": "&".join(f["consequence"]), "zygosity": f["zygosity"], "genotype": f["genotype"],
-        "copy_number": "" if f["copy_number"] is None else f["copy_number"], "filter": f["filter"],
-        "classification": f["classification"], "classification_evidence": f["classification_evidence"],
-        "known_variant": f["known_variant"], "conditions": ";".join(f["conditions"]), "pmids": ";".join(f["pmids"]),
-        "deleted_genes": ";".join(f"{g['gene']}({g['fraction']})" for g in f["deleted_genes"]),
-        "il1rn_overlap": "" if f["il1rn_overlap"] is None else f["il1rn_overlap"],
-        "exons_affected": ";".join(map(str, f["exons_affected"])) if f["variant_type"] in ("sv_deletion", "cnv",
-                                                                                        "deletion") else "",
-        "reciprocal_overlap_2q13": "" if f["reciprocal_overlap_2q13"] is None else f["reciprocal_overlap_2q13"],
-    }
+class _AlleleRows:
+    """Rows of NAME.il1rn.tsv (ALLELE_TSV_COLUMNS): a sample's call of an allele between the
+    allele's own columns, which are formatted once per allele, not once per carrier (15,000
+    rows for 10,000 samples)."""
+
+    def __init__(self, annotations: list[dict[str, Any]]) -> None:
+        self._annotations = annotations
+        self._parts: dict[int, tuple[list[Any], list[Any]]] = {}
+        self.cells: list[list[Any]] = []
+
+    def add(self, sample: str, k: int, call: Any) -> None:
+        parts = self._parts.get(k)
+        if parts is None:
+            parts = self._parts[k] = _allele_columns(self._annotations[k])
+        before, after = parts
+        self.cells.append([sample, *before, call.zygosity, call.genotype,
+                           "" if call.copy_number is None else call.copy_number, *after])
+
+
+def _allele_columns(f: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    """An allele's columns of NAME.il1rn.tsv: those before the call's (chrom ... consequence) and after."""
+    before = [f["chrom"], f["pos"], f["end"], f["ref"], f["alt"], f["allele_id"], f["variant_type"], f["gene"],
+              f["transcript"], f["hgvs_c"], f["hgvs_p"], "&".join(f["consequence"])]
+    after = [f["filter"], f["classification"], f["classification_evidence"], f["known_variant"],
+             ";".join(f["conditions"]), ";".join(f["pmids"]),
+             ";".join(f"{g['gene']}({g['fraction']})" for g in f["deleted_genes"]),
+             "" if f["il1rn_overlap"] is None else f["il1rn_overlap"],
+             ";".join(map(str, f["exons_affected"])) if f["variant_type"] in ("sv_deletion", "cnv", "deletion") else "",
+             "" if f["reciprocal_overlap_2q13"] is None else f["reciprocal_overlap_2q13"]]
+    return before, after

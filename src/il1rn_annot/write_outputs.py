@@ -179,7 +179,11 @@ def write_table(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> N
     every cell quoted (tables without one are unchanged). A table no cell of which needs
     quoting (nearly all) is joined directly (`_tsv_joined`), to the same bytes.
     """
-    cells = [list(map(row.get, columns)) for row in rows]
+    write_cells(path, [list(map(row.get, columns)) for row in rows], columns)
+
+
+def write_cells(path: Path, cells: list[list[Any]], columns: list[str]) -> None:
+    """`write_table` of rows given as lists in `columns` order (changed in place: NaN -> None)."""
     text = _tsv_joined(columns, cells)
     if text is None:
         for line in cells:
