@@ -156,7 +156,7 @@ def check_record(plan: ScanPlan, record: cyvcf2.Variant) -> None:
         _check_ref(record, plan.reference, str(plan.info.path))
 
 
-ANNOTATION_MEMO_MAX = 100_000
+ANNOTATION_MEMO_MAX = 20_000  # ~3 KB each in memory: at most ~60 MB; a 10,000-sample window has ~2,200 alleles
 
 
 def annotated(plan: ScanPlan, allele: Allele) -> tuple[AlleleAnnotation, dict[str, Any]]:
