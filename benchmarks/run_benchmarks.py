@@ -774,6 +774,30 @@ def measure(cmd: list[str] | str, *, cwd: Path | None = None, timeout: float = 3
         runs.append(r)
         if r["returncode"] != 0 or r["timed_out"] or r["seconds"] >= repeat_if_under:
             break
+    return _summary(cmd, runs, label)
+
+
+def measure_pair(ours_cmd: list[str], theirs_cmd: list[str], *, runs: int = 5, timeout: float = 3600,
+                 prepare: Any = None, labels: tuple[str, str] = ("", "")) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both commands `runs` times, alternating (ours, theirs, ours, ...): medians of each.
+
+    The machine's speed drifts from minute to minute; alternating puts both commands in the
+    same minutes, so their ratio drifts much less than either time.
+    """
+    ours_runs: list[dict[str, Any]] = []
+    theirs_runs: list[dict[str, Any]] = []
+    for _ in range(runs):
+        if prepare is not None:
+            prepare()
+        ours_runs.append(_run_once(ours_cmd, cwd=None, timeout=timeout, env=None, stdout=subprocess.DEVNULL))
+        theirs_runs.append(_run_once(theirs_cmd, cwd=None, timeout=timeout, env=None, stdout=subprocess.DEVNULL))
+        if any(r["returncode"] != 0 or r["timed_out"] for r in (ours_runs[-1], theirs_runs[-1])):
+            break
+    return _summary(ours_cmd, ours_runs, labels[0]), _summary(theirs_cmd, theirs_runs, labels[1])
+
+
+def _summary(cmd: list[str] | str, runs: list[dict[str, Any]], label: str) -> dict[str, Any]:
+    """Median wall and CPU time, peak RSS and status of a command's runs (and a printed line)."""
     times = sorted(r["seconds"] for r in runs)
     cpus = sorted(r["cpu_seconds"] for r in runs)
     result = {"seconds": round(times[len(times) // 2], 3), "runs": [round(r["seconds"], 3) for r in runs],
@@ -831,7 +855,7 @@ def annotate_cmd(inputs: list[str], outdir: Path, *extra: str) -> list[str]:
             *extra]
 
 
-def scenario_joint(data: Path, quick: bool, timeout: float) -> list[dict[str, Any]]:
+def scenario_joint(data: Path, quick: bool, timeout: float, no_extras: bool = False) -> list[dict[str, Any]]:
     print("\n== scenario 1: joint VCF, query of the read window")
     rows: list[dict[str, Any]] = []
     main_rows: list[dict[str, Any]] = []  # the target rows, one per size (memory growth is read from them)
@@ -845,10 +869,10 @@ def scenario_joint(data: Path, quick: bool, timeout: float) -> list[dict[str, An
               f"[generated in {facts.get('generation_s')} s]")
         outdir = data / f"out_joint_{n}"
         shutil.rmtree(outdir, ignore_errors=True)
-        ours = measure(annotate_cmd([str(path)], outdir), timeout=timeout, label=f"il1rn-annot annotate ({n:,} samples)",
-                       prepare=lambda: shutil.rmtree(outdir, ignore_errors=True))
-        theirs = measure(["bcftools", "query", "-r", REGION, "-f", "[%GT\t]\n", str(path)],
-                         label=f"bcftools query -r ({n:,} samples)")
+        ours, theirs = measure_pair(
+            annotate_cmd([str(path)], outdir), ["bcftools", "query", "-r", REGION, "-f", "[%GT\t]\n", str(path)],
+            timeout=timeout, prepare=lambda: shutil.rmtree(outdir, ignore_errors=True),
+            labels=(f"il1rn-annot annotate ({n:,} samples)", f"bcftools query -r ({n:,} samples)"))
         outputs = {p.name: p.stat().st_size for p in outdir.glob("*")} if outdir.exists() else {}
         statuses = cohort_statuses(outdir / f"joint_{n}.samples.tsv")
         if statuses:
@@ -856,6 +880,8 @@ def scenario_joint(data: Path, quick: bool, timeout: float) -> list[dict[str, An
         rows.append(row("1 joint VCF", f"{n:,} samples", ours, theirs, 1.5, "il1rn-annot annotate",
                         "bcftools query -r -f '[%GT\\t]\\n'", input=facts, output_bytes=outputs, statuses=statuses))
         main_rows.append(rows[-1])
+        if no_extras:
+            continue
         # the same in one process: what reading the window in parallel ranges (scan.py) gains
         single = measure(annotate_cmd([str(path)], outdir, "--threads", "1"), timeout=timeout,
                          label=f"  ref: il1rn-annot annotate --threads 1 ({n:,} samples)",
@@ -1145,8 +1171,9 @@ def main(argv: list[str] | None = None) -> int:
                                       "results_quick.json with --quick)")
     parser.add_argument("--timeout", type=float, default=3600, help="per-command timeout in seconds")
     parser.add_argument("--no-extras", action="store_true",
-                        help="only the target rows: skip the reference rows (scenario 2 one-process and one-file runs, "
-                             "scenario 3 parts and streaming)")
+                        help="only the target rows: skip the reference rows (scenario 1 one-process and "
+                             "bcftools-view runs, scenario 2 one-process and one-file runs, scenario 3 parts "
+                             "and streaming)")
     parser.add_argument("--wait-for-workflow", type=float, default=0,
                         help="scenario 2: seconds to wait (polling) for a Snakefile to appear (default 0)")
     args = parser.parse_args(argv)
@@ -1168,7 +1195,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     try:
         if "1" in wanted:
-            rows += scenario_joint(data, args.quick, args.timeout)
+            rows += scenario_joint(data, args.quick, args.timeout, args.no_extras)
         if "2" in wanted:
             rows += scenario_cohort(data, args.quick, args.timeout, args.wait_for_workflow, args.no_extras)
         if "3" in wanted:
