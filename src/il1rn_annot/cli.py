@@ -8,6 +8,7 @@ printing a bare traceback at a clinician.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shlex
@@ -220,5 +221,18 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
+def run() -> None:
+    """The `il1rn-annot` command: `main`, then exit.
+
+    `gc.freeze()` first: the interpreter's last act is a full garbage collection over every
+    object alive, most of them numpy's, htslib's and WeasyPrint's modules; frozen objects
+    are skipped (20 of the ~30 ms an exit took). Nothing else changes: exit handlers run
+    and streams are flushed as usual. Not in `main`, which tests call in one long process.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()
