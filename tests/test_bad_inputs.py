@@ -258,6 +258,19 @@ def test_unsorted_records(name, extra_warning, tmp_path, kb):
     assert [r.INFO.get("IL1RN_CLASS") for r in records] == ["pathogenic"]
 
 
+def test_unsorted_records_sorted_from_a_body_spilled_to_disk(tmp_path, kb, monkeypatch):
+    """The annotated records wait in memory up to BODY_IN_MEMORY_MAX, then in a temporary file:
+    both give the same sorted, indexed VCF."""
+    from il1rn_annot import write_outputs
+    in_memory = run("unsorted.vcf", tmp_path / "memory", kb=kb)
+    monkeypatch.setattr(write_outputs, "BODY_IN_MEMORY_MAX", 64)  # smaller than one record
+    spilled = run("unsorted.vcf", tmp_path / "spilled", kb=kb)
+    check_outputs(spilled)
+    assert Path(spilled.outputs["vcf"]).read_bytes() == Path(in_memory.outputs["vcf"]).read_bytes()
+    assert sorted(p.name for p in (tmp_path / "spilled").iterdir()) == sorted(
+        p.name for p in (tmp_path / "memory").iterdir())  # no temporary file left beside the outputs
+
+
 def _copy_with_index(name: str, tmp_path: Path) -> tuple[Path, Path]:
     data = tmp_path / name
     shutil.copy(CORPUS / name, data)

@@ -404,9 +404,11 @@ def locus_index(info: VcfInput) -> Iterator[str | None]:
     A separate step from `locus_records` so that one temporary index serves every pass and
     every worker process of a run (`scan.py` reads the window in parallel ranges).
     """
-    with tempfile.TemporaryDirectory(prefix="il1rn-index-") as workdir:
+    with contextlib.ExitStack() as cleanup:
         index = info.index_path
         if index is None and info.format in ("vcf.gz", "bcf"):
+            # the folder only when needed: most inputs are indexed, and a batch has 1,000s
+            workdir = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="il1rn-index-"))
             index = _temporary_index(info, workdir)
             if index is None:
                 info.warnings.append("no index and a temporary index could not be built (unsorted records?); "

@@ -123,7 +123,8 @@ def clean_stale_temps_in(folder: Path) -> list[Path]:
 @contextlib.contextmanager
 def atomic_path(path: Path, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it onto `path` only on success."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():  # a stat, not a failing mkdir per output file
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp" + suffix, dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -273,11 +274,15 @@ def annotated_line(record: cyvcf2.Variant, annotations: list[AlleleAnnotation | 
     return line if line.endswith(b"\n") else line + b"\n"
 
 
+BODY_IN_MEMORY_MAX = 16 << 20  # bytes of annotated records kept in memory before spilling to a temp file
+
+
 class AnnotatedVcfWriter:
     """Streams annotated locus records to `NAME.il1rn.vcf.gz` and indexes it on close.
 
-    Records are formatted by htslib (`annotated_line`) into a hidden body file and joined to
-    the header only at close (the provenance lines, which hold the input's checksum, are
+    Records are formatted by htslib (`annotated_line`) into a body buffer (in memory up to
+    `BODY_IN_MEMORY_MAX`, beyond in an anonymous temporary file) and joined to the header only
+    at close (the provenance lines, which hold the input's checksum, are
     given then). Two inputs that the bad-input corpus showed to crash a `cyvcf2.Writer`
     opened up front are handled this way:
 
@@ -299,8 +304,9 @@ class AnnotatedVcfWriter:
         declare_annotation_info(reader)
         self._stack = contextlib.ExitStack()
         self._tmp = self._stack.enter_context(atomic_path(path, suffix=".vcf.gz"))
-        self._body_path = Path(str(self._tmp) + ".body")
-        self._body = open(self._body_path, "wb")
+        # window records only (tens for one genome, a few thousand for a joint VCF): kept in memory
+        # unless big (genotypes of many samples), so a batch of 1,000 files makes no extra file each
+        self._body: Any = tempfile.SpooledTemporaryFile(max_size=BODY_IN_MEMORY_MAX, mode="w+b")
         self._chroms: dict[str, int] = {}
         self._keys: list[tuple[int, int, int, int]] = []  # (chrom rank, pos, offset, length)
         self._offset = 0
@@ -327,8 +333,9 @@ class AnnotatedVcfWriter:
         """Write header (`header_lines` added: provenance) and body, bgzipped, and index it."""
         for line in header_lines:
             self._reader.add_to_header(line)
-        self._body.close()
-        with pysam.BGZFile(str(self._tmp), "wb") as out, open(self._body_path, "rb") as body:
+        body = self._body
+        body.seek(0)
+        with pysam.BGZFile(str(self._tmp), "wb") as out:
             out.write(self._header().encode("utf-8", "surrogateescape"))
             if self._sorted:
                 for chunk in iter(lambda: body.read(1 << 20), b""):
@@ -337,7 +344,7 @@ class AnnotatedVcfWriter:
                 for _, _, offset, length in sorted(self._keys):
                     body.seek(offset)
                     out.write(body.read(length))
-        self._body_path.unlink()
+        body.close()
         pysam.tabix_index(str(self._tmp), preset="vcf", force=True, keep_original=True,
                           index=str(self._tmp) + ".tbi")
         tbi_tmp = Path(str(self._tmp) + ".tbi")
@@ -352,7 +359,7 @@ class AnnotatedVcfWriter:
     def abort(self) -> None:
         with contextlib.suppress(Exception):
             self._body.close()
-        for leftover in (self._body_path, Path(str(self._tmp) + ".tbi"), self._tmp):
+        for leftover in (Path(str(self._tmp) + ".tbi"), self._tmp):
             with contextlib.suppress(OSError):
                 leftover.unlink()
         self._stack.pop_all()
