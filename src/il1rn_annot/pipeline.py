@@ -41,6 +41,7 @@ class FileResult:
     outputs: dict[str, str] = field(default_factory=dict)
 
 
+@cyclic_gc_paused()  # see runtime.py: ~10% of a 10,000-sample run otherwise
 def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, build: str = "auto",
                   reference_path: str | Path | None = None, samples: list[str] | None = None,
                   date: str | None = None, command_line: str | None = None,
@@ -52,17 +53,6 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
     `clean_temps`: remove temps of these outputs left by killed runs (False: the caller swept
     the folder once for a whole batch, `clean_stale_temps_in`).
     """
-    with cyclic_gc_paused():  # see runtime.py: ~10% of a 10,000-sample run otherwise
-        return _annotate_file(path, outdir, kb, build=build, reference_path=reference_path, samples=samples,
-                              date=date, command_line=command_line, name=name, findings=findings,
-                              vcf_genotypes=vcf_genotypes, threads=threads, clean_temps=clean_temps)
-
-
-def _annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, build: str = "auto",
-                   reference_path: str | Path | None = None, samples: list[str] | None = None,
-                   date: str | None = None, command_line: str | None = None,
-                   name: str | None = None, findings: str = "auto", vcf_genotypes: str = "auto",
-                   threads: int | None = None, clean_temps: bool = True) -> FileResult:
     info, reader = open_vcf(path, kb, build)
     build_name = info.build.build
     path_text = str(path)

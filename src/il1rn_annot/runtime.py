@@ -17,7 +17,8 @@ from collections.abc import Iterator
 
 @contextlib.contextmanager
 def cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector inside the block (forked workers inherit the pause)."""
+    """Pause the cyclic garbage collector inside the block, or the decorated function (forked
+    workers inherit the pause)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
