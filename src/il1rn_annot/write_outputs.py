@@ -48,10 +48,14 @@ INFO_FIELDS = {
 }
 
 
+def _host_tag() -> str:
+    """This host's name as it appears in temp names (no dots or dashes: they separate fields)."""
+    return socket.gethostname().split(".")[0].replace("-", "_") or "host"
+
+
 def _temp_prefix(path: Path) -> str:
     """Hidden temp-name prefix for `path`; host and PID tell a stale temp from a live one."""
-    host = socket.gethostname().split(".")[0].replace("-", "_") or "host"
-    return f".{path.name}.{host}-{os.getpid()}."
+    return f".{path.name}.{_host_tag()}-{os.getpid()}."
 
 
 def _pid_alive(pid: int) -> bool:
@@ -71,30 +75,10 @@ def clean_stale_temps(paths: list[Path]) -> list[Path]:
     the process that made them (PID in the name) is gone: temps of a live run, or of a run on
     another host sharing the folder, are left alone.
     """
-    removed: list[Path] = []
-    host = socket.gethostname().split(".")[0].replace("-", "_") or "host"
     by_dir: dict[Path, list[str]] = {}
     for path in paths:
-        by_dir.setdefault(path.parent, []).append(f".{path.name}.{host}-")
-    for folder, prefixes in by_dir.items():
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if not name.startswith("."):  # outputs are not hidden: skip them cheaply (a batch
-                continue                  # folder holds 5 files per input: O(inputs^2) otherwise)
-            prefix = next((p for p in prefixes if name.startswith(p)), None)
-            if prefix is None or ".tmp" not in name:
-                continue
-            pid_text = name[len(prefix):].split(".", 1)[0]
-            if not pid_text.isdigit() or _pid_alive(int(pid_text)):
-                continue
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
-    return removed
+        by_dir.setdefault(path.parent, []).append(re.escape(path.name))
+    return [gone for folder, names in by_dir.items() for gone in _sweep(folder, "|".join(names))]
 
 
 def clean_stale_temps_in(folder: Path) -> list[Path]:
@@ -103,14 +87,20 @@ def clean_stale_temps_in(folder: Path) -> list[Path]:
     A batch of 1,000 inputs writing into one folder calls this once instead of scanning the
     growing folder once per input (4,000+ entries each time by the end).
     """
-    host = socket.gethostname().split(".")[0].replace("-", "_") or "host"
-    pattern = re.compile(rf"^\..+\.{re.escape(host)}-(\d+)\.[^.]+\.tmp")
+    return _sweep(folder, ".+")
+
+
+def _sweep(folder: Path, names: str) -> list[Path]:
+    """Remove `atomic_path` temps in `folder` of the outputs matching the regex `names` whose
+    process on this host is gone."""
+    pattern = re.compile(rf"\.(?:{names})\.{re.escape(_host_tag())}-(\d+)\.[^.]+\.tmp")
     removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
     for entry in entries:
+        # outputs are not hidden: skip them cheaply (a batch folder holds 5 files per input)
         match = pattern.match(entry.name) if entry.name.startswith(".") else None
         if match is None or _pid_alive(int(match.group(1))):
             continue
