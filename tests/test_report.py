@@ -125,6 +125,36 @@ def test_dira_case_shows_status_variant_context_and_links(e77x_report, jsons, kb
     assert "Signature" in text and "Reported by" in text and "Authorised by" in text
 
 
+INTRONIC_HOM = "chr2\t113128254\trs71813538\tC\tG\t50\tPASS\t.\tGT:DP\t1/1:37"  # c.116+514C>G
+UPSTREAM_HET = "chr2\t113122655\t.\tC\tA\t50\tPASS\t.\tGT:DP\t0/1:33"  # c.-4970C>A
+
+
+def test_benign_variants_are_listed_apart_from_the_findings(kb, tmp_path):
+    """A genome's calls at the locus are mostly benign: the main table keeps what bears on the
+    result, and every benign call is still listed, compactly, after it."""
+    json_path = annotate(tmp_path, "gatk.MIXED", [UPSTREAM_HET, INTRONIC_HOM, RS419598_HOM, E77X_HOM],
+                         ["MIXED"], kb)
+    classes = {a["hgvs_c"]: a["classification"] for a in load_annotation(json_path)["alleles"]}
+    assert classes["c.116+514C>G"] == "likely_benign" and classes["c.-4970C>A"] == "likely_benign"
+    html = write_report([json_path], "MIXED", tmp_path / "rep", kb, date=DATE, pdf=False)["html"].read_text()
+    section = html[html.index('id="findings"'):html.index("</section>", html.index('id="findings"'))]
+    main, benign = section.split('id="benign-findings"')
+    main_text, benign_text = text_of(main), text_of(benign)
+    assert "c.229G>T" in main_text and "c.171T>C" in main_text
+    assert "c.116+514C>G" not in main_text and "c.-4970C>A" not in main_text
+    assert "c.116+514C>G" in benign_text and "c.-4970C>A" in benign_text
+    assert "c.229G>T" not in benign_text
+    assert "the 2 benign or likely benign variants found are listed after this table" in main_text
+    assert "chr2:113,128,254 C>G" in benign_text and "rs71813538" in benign_text and "homozygous" in benign_text
+
+    only_benign = annotate(tmp_path, "gatk.BENIGN", [INTRONIC_HOM], ["BENIGN_ONLY"], kb)
+    html = write_report([only_benign], "BENIGN_ONLY", tmp_path / "rep2", kb, date=DATE, pdf=False)["html"].read_text()
+    text = text_of(html)
+    assert "No pathogenic, likely pathogenic, uncertain or association variant was called" in text
+    assert 'id="benign-findings"' in html and "c.116+514C>G" in text
+    assert "No variant or deletion was called" not in text
+
+
 def test_association_only_case_is_not_reported_as_dira(jsons, kb, tmp_path):
     out = write_report([jsons["assoc"]], "ASSOC_ONLY", tmp_path, kb, date=DATE, pdf=False)
     html = out["html"].read_text()

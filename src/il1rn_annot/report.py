@@ -56,6 +56,7 @@ LAB_KEYS = ("lab_name", "lab_address", "logo", "reviewers", "footer", "report_ti
 DEFAULT_TITLE = "IL1RN gene analysis report"
 LOGO_MAX_BYTES = 2_000_000
 FIGURE_WIDTH = 760  # px; the A4 text width is ~680 px, so labels print near their nominal size
+BENIGN = ("likely_benign", "benign")
 CLASS_ORDER = ("pathogenic", "likely_pathogenic", "uncertain_significance", "likely_benign", "benign",
                "association_polymorphism")
 
@@ -426,6 +427,7 @@ def _finding_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, refs: _RefB
                       "rule-based, not in the knowledge base" + (": review before reporting"
                                                                   if cls in PATHOGENIC + ("uncertain_significance",)
                                                                   else "")),
+            "basis_short": "curated" if known else "rule-based",
             "evidence": f.get("classification_evidence") or "",
             "refs": cited,
             "extra_pmids": [{"pmid": p, "url": f"https://pubmed.ncbi.nlm.nih.gov/{p}/"} for p in extra_pmids],
@@ -643,7 +645,10 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "status": {"code": status, "label": STATUS_LABELS.get(status, _words(status)),
                    "sentence": result.status_sentence, "evidence": evidence, "flagged": flagged},
         "per_file_status_differs": len(present) > 1,
-        "findings": finding_rows,
+        # the main table holds what bears on the result; benign and likely benign variants
+        # (most of a genome's calls at the locus) follow in a compact table, as labs report them
+        "findings": [r for r in finding_rows if r["classification"] not in BENIGN],
+        "benign_findings": [r for r in finding_rows if r["classification"] in BENIGN],
         "deletions": deletion_rows,
         "cluster_svg": cluster,
         "exon_svg": exon,
