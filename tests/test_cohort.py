@@ -179,6 +179,34 @@ def test_allele_counts_and_frequencies(tmp_path: Path, monkeypatch: pytest.Monke
     assert "not diagnostic" in html.lower()
 
 
+INTRONIC = "{chrom}\t113128254\t.\tC\tG\t60\tPASS\t.\tGT\t"  # c.116+514C>G, likely benign
+UPSTREAM = "{chrom}\t113122655\t.\tC\tA\t60\tPASS\t.\tGT\t"  # c.-4970C>A, likely benign
+VUS_MISSENSE = "{chrom}\t113129640\t.\tC\tT\t60\tPASS\t.\tGT\t"  # a novel coding change
+
+
+def test_page_folds_benign_alleles_under_a_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reason for a sample's status stays visible: benign alleles are folded, not listed first."""
+    monkeypatch.chdir(tmp_path)
+    write(Path("joint.vcf"), [rec(UPSTREAM, "0/1", "0/1"), rec(INTRONIC, "1/1", "0/0"),
+                              rec(VUS_MISSENSE, "0/1", "0/0")], ["WITH_VUS", "BENIGN_ONLY"])
+    annotate(["joint.vcf"], "ann", "m.json")
+    assert run_cohort(["m.json"], "out") == 0
+    rows = {r["sample"]: r for r in read_tsv(Path("out/summary.tsv"))}
+    assert rows["WITH_VUS"]["dira_status"] == "uncertain_significance"
+    vus = next(label for label in rows["WITH_VUS"]["other_alleles"].split("; ") if "uncertain_significance" in label)
+    # the TSV keeps every allele
+    assert "c.116+514C>G" in rows["WITH_VUS"]["other_alleles"] and "c.-4970C>A" in rows["WITH_VUS"]["other_alleles"]
+    html = Path("out/summary.html").read_text()
+    table = html[html.index('id="samples"'):html.index('id="alleles"')]
+    row = table[table.index(">WITH_VUS<"):table.index("</tr>", table.index(">WITH_VUS<"))]
+    shown, folded = row.split("<details>")
+    assert vus.replace(">", "&gt;") in shown
+    assert "c.116+514C" not in shown and "c.-4970C" not in shown
+    assert "2 benign or likely benign</summary>" in folded and "c.116+514C&gt;G" in folded
+    row = table[table.index(">BENIGN_ONLY<"):table.index("</tr>", table.index(">BENIGN_ONLY<"))]
+    assert "1 benign or likely benign</summary>" in row and "c.-4970C&gt;A" in row
+
+
 def test_sample_counts_once_per_allele_when_two_files_report_it(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)

@@ -813,6 +813,21 @@ def fallback_cluster_svg(kb: KnowledgeBase, build: str, deletions: list[dict[str
             + "".join(parts) + "</svg>")
 
 
+_BENIGN_SUFFIXES = ("; likely_benign)", "; benign)")  # the end of `interpret_sample`'s other_alleles labels
+
+
+def _other_alleles_view(labels: list[str]) -> dict[str, list[str]]:
+    """A sample's non-P/LP alleles split for the page: uncertain and association ones shown,
+    benign and likely benign ones (most of a genome's calls) folded away under a count.
+
+    summary.tsv keeps the full list in one column; on the page a row of 20 benign SNVs hid the
+    one uncertain allele that gave the sample its status.
+    """
+    benign = [label for label in labels if label.endswith(_BENIGN_SUFFIXES)]
+    return {"other_notable": [label for label in labels if not label.endswith(_BENIGN_SUFFIXES)],
+            "other_benign": benign}
+
+
 def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
     import jinja2
     from markupsafe import Markup
@@ -829,6 +844,7 @@ def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
         listed, collapsed = rows, False
     else:
         listed, collapsed = [r for r in rows if r["dira_status"] in attention_statuses][:ATTENTION_MAX], True
+    listed = [{**r, **_other_alleles_view(r["other_alleles"])} for r in listed]
     status_chart = _bar_chart([(s.replace("_", " "), cohort.counts[s], f"{cohort.counts[s]:,}", STATUS_COLOURS[s])
                                for s in SORT_ORDER])
     by_cf = sorted(cohort.alleles, key=lambda a: (-(a["carrier_frequency"] or 0), a["build"], a["pos"], a["allele_id"]))
