@@ -4,7 +4,8 @@ DIRA is autosomal recessive: a sample is *consistent with DIRA* only with bialle
 IL1RN — a homozygous pathogenic / likely pathogenic (P/LP) allele, a homozygous deletion,
 or two P/LP alleles known to be in trans (phased on different haplotypes of one phase set,
 or a small variant inside a heterozygous deletion, which can only sit on the other
-haplotype). Two P/LP alleles of unknown phase are *possible DIRA*. Association
+haplotype; called homozygous there, it is hemizygous and still one allele). Two P/LP
+alleles of unknown phase are *possible DIRA*. Association
 polymorphisms are listed as such and never change the status: they are not diagnostic.
 
 Findings are plain dicts (an allele annotation merged with one sample's call) so that the
@@ -71,6 +72,17 @@ def _inside(small: dict[str, Any], deletion: dict[str, Any]) -> bool:
         deletion["pos"] < small["pos"] and small["end"] <= deletion["end"]
 
 
+def _enclosing_deletion(small: dict[str, Any], findings: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The heterozygous deletion of this sample that a homozygous/hemizygous small variant lies in.
+
+    Both alleles of a position inside a heterozygous deletion cannot carry the variant: the
+    caller saw only the remaining allele, so the apparent homozygote is a hemizygote.
+    """
+    if small["zygosity"] not in ("homozygous", "hemizygous") or small["variant_type"] in ("sv_deletion", "cnv"):
+        return None
+    return next((d for d in findings if d.get("zygosity") == "heterozygous" and _inside(small, d)), None)
+
+
 SAME_EVENT_OVERLAP = 0.8
 
 
@@ -134,7 +146,16 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
     if assoc:
         assoc_text = (" Association polymorphism(s) present, reported for information only and not "
                       "diagnostic: " + "; ".join(result.association_alleles) + ".")
-    biallelic = [f for f in pl if f["zygosity"] in ("homozygous", "hemizygous")]
+    # a small variant called homozygous inside a heterozygous deletion is hemizygous: the
+    # deletion removed the other allele, so it is one allele of a compound heterozygote (if
+    # the deletion is P/LP: the pair logic below finds them in trans), not two copies
+    within = {f["allele_id"]: d for f in pl if (d := _enclosing_deletion(f, findings)) is not None}
+    hemizygous_note = "".join(
+        f" {allele_label(f)} was called {f['zygosity']} inside the heterozygous {allele_label(d)}: it is "
+        "hemizygous (the deletion removes the other allele), so it counts as one allele."
+        for f in pl if (d := within.get(f["allele_id"])) is not None)
+    tail = hemizygous_note + assoc_text  # appended to the evidence of every P/LP status
+    biallelic = [f for f in pl if f["zygosity"] in ("homozygous", "hemizygous") and f["allele_id"] not in within]
     if biallelic:
         f = biallelic[0]
         what = "deletion" if f["variant_type"] in ("sv_deletion", "cnv") else "pathogenic IL1RN variant"
@@ -146,7 +167,7 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
         return _done(result, "consistent_with_DIRA", sentence,
                      f"{allele_label(f)} is {f['zygosity']} ({f['genotype'] or 'CN=' + str(f.get('copy_number'))}); "
                      f"classification {f['classification']}: {f['classification_evidence'].rstrip('.')}. DIRA is autosomal "
-                     "recessive: biallelic loss of IL1RN." + _filter_note(pl) + assoc_text)
+                     "recessive: biallelic loss of IL1RN." + _filter_note(pl) + tail)
     alleles = _distinct_events(pl)
     distinct = {f["allele_id"]: f for f in alleles}
     if len(alleles) >= 2:
@@ -158,23 +179,26 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
             return _done(result, "consistent_with_DIRA",
                          f"Compound heterozygous IL1RN variants {pair}, in trans: consistent with DIRA.",
                          f"two P/LP alleles on different haplotypes ({pair}); biallelic loss of IL1RN."
-                         + _filter_note(pl) + assoc_text)
+                         + _filter_note(pl) + tail)
         if all(v == "cis" for v in relations.values()):
             return _done(result, "carrier",
                          f"Heterozygous carrier: IL1RN variants {names} lie on the same haplotype (in cis); "
                          "no pathogenic variant on the other allele was detected.",
-                         "the P/LP alleles are phased in cis: one haplotype is affected." + _filter_note(pl) + assoc_text)
+                         "the P/LP alleles are phased in cis: one haplotype is affected." + _filter_note(pl) + tail)
         return _done(result, "possible_DIRA",
                      f"Two IL1RN variants {names} of unknown phase: possible DIRA (compound heterozygous if "
                      "in trans); testing of the parents or phasing is recommended.",
-                     "two different P/LP alleles, both heterozygous, phase not established." + _filter_note(pl) + assoc_text)
+                     "two different P/LP alleles, both heterozygous, phase not established." + _filter_note(pl) + tail)
     if alleles:
         f = alleles[0]
         partial = " (the second allele at this position was not called)" if f["zygosity"] == "partial" else ""
+        if f["allele_id"] in within:
+            partial = (f" (hemizygous: called {f['zygosity']} inside the heterozygous "
+                       f"{allele_label(within[f['allele_id']])}, which is not P/LP)")
         return _done(result, "carrier",
                      f"Heterozygous carrier of IL1RN {allele_label(f)}{partial}: carrier of DIRA (autosomal "
                      "recessive); no second pathogenic allele detected.",
-                     f"one P/LP allele: {f['classification_evidence'].rstrip('.')}." + _filter_note(pl) + assoc_text)
+                     f"one P/LP allele: {f['classification_evidence'].rstrip('.')}." + _filter_note(pl) + tail)
     if result.locus_called is False:
         return _done(result, "not_assessable",
                      "IL1RN locus not assessable: no genotype was called at the locus for this sample.",

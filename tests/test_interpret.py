@@ -1,0 +1,80 @@
+"""Per-sample interpretation of two-allele cases: phase, and small variants inside deletions.
+
+Each case is a GRCh38 VCF (real IL1RN coordinates) annotated by the package; the statuses come
+from `interpret.interpret_sample` through the pipeline, as a user would get them.
+"""
+
+from __future__ import annotations
+
+
+import pytest
+
+from conftest import vcf_text
+from il1rn_annot.interpret import interpret_sample
+from il1rn_annot.pipeline import annotate_file
+
+DATE = "2026-01-01T00:00:00Z"
+# c.160C>T p.(Gln54Ter) and c.229G>T p.(Glu77Ter): exons 2 and 3, both stop-gained
+Q54X = "chr2\t113129619\t.\tC\tT\t50\tPASS\t.\tGT:PS\t{}"
+E77X = "chr2\t113131068\t.\tG\tT\t50\tPASS\t.\tGT:PS\t{}"
+# DELLY-style <DEL> removing exons 2 and 3 (113,128,557-113,131,157): E77X lies inside it
+DEL_EX23 = "chr2\t113128556\tDEL31\tC\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113131157;SVLEN=-2601\tGT:PS\t{}"
+
+CASES = {  # sample: (Q54X, E77X, DEL_EX23) genotypes, expected status
+    "CIS": (("0|1:100", "0|1:100", "0/0:."), "carrier"),
+    "TRANS": (("0|1:100", "1|0:100", "0/0:."), "consistent_with_DIRA"),
+    "UNPHASED": (("0/1:.", "0/1:.", "0/0:."), "possible_DIRA"),
+    "OTHER_PHASE_SET": (("0|1:100", "1|0:200", "0/0:."), "possible_DIRA"),
+    "HOM_INSIDE_HET_DEL": (("0/0:.", "1/1:.", "0/1:."), "consistent_with_DIRA"),
+    "HOM_WITHOUT_DEL": (("0/0:.", "1/1:.", "0/0:."), "consistent_with_DIRA"),
+}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory, kb):
+    tmp = tmp_path_factory.mktemp("interpret")
+    samples = list(CASES)
+    columns = list(zip(*(gts for gts, _ in CASES.values())))
+    records = [DEL_EX23.format("\t".join(columns[2])), Q54X.format("\t".join(columns[0])),
+               E77X.format("\t".join(columns[1]))]
+    path = tmp / "phase.vcf"
+    path.write_text(vcf_text(records, samples, build="GRCh38", chrom="chr2"))
+    result = annotate_file(path, tmp / "out", kb, date=DATE)
+    return {s.sample: s for s in result.samples}
+
+
+@pytest.mark.parametrize("sample", list(CASES))
+def test_status_of_two_allele_cases(results, sample):
+    assert results[sample].dira_status == CASES[sample][1], results[sample].status_sentence
+
+
+def test_cis_and_trans_are_named_in_the_sentence(results):
+    assert "in cis" in results["CIS"].status_sentence
+    assert "in trans" in results["TRANS"].status_sentence
+    assert "unknown phase" in results["OTHER_PHASE_SET"].status_sentence  # phase sets do not compare
+
+
+def test_homozygous_call_inside_a_heterozygous_deletion_is_hemizygous(results):
+    """The caller saw only the allele the deletion left: the variant and the deletion are the
+    two alleles (in trans), not two copies of the variant."""
+    hemi = results["HOM_INSIDE_HET_DEL"]
+    assert "Compound heterozygous" in hemi.status_sentence and "in trans" in hemi.status_sentence
+    assert "c.229G>T" in hemi.status_sentence and "removes IL1RN exons 2, 3" in hemi.status_sentence
+    assert "Homozygous" not in hemi.status_sentence
+    assert "was called homozygous inside the heterozygous" in hemi.evidence and "hemizygous" in hemi.evidence
+    plain = results["HOM_WITHOUT_DEL"]
+    assert plain.status_sentence.startswith("Homozygous pathogenic IL1RN variant c.229G>T")
+    assert "hemizygous" not in plain.evidence
+
+
+def test_apparent_homozygote_inside_a_deletion_that_is_not_pathogenic_is_one_allele(results):
+    """If the enclosing deletion were not P/LP, the sample has one P/LP allele: a carrier, not DIRA."""
+    hemi = results["HOM_INSIDE_HET_DEL"]
+    findings = [dict(f) for f in hemi.findings]
+    deletion = next(f for f in findings if f["variant_type"] == "sv_deletion")
+    deletion["classification"] = "uncertain_significance"
+    again = interpret_sample(hemi.sample, findings, hemi.locus_called)
+    assert again.dira_status == "carrier"
+    assert "hemizygous: called homozygous inside the heterozygous" in again.status_sentence
+    # the same findings with the real (likely pathogenic) deletion give DIRA again
+    assert interpret_sample(hemi.sample, [dict(f) for f in hemi.findings], True).dira_status == "consistent_with_DIRA"
