@@ -78,3 +78,19 @@ def test_apparent_homozygote_inside_a_deletion_that_is_not_pathogenic_is_one_all
     assert "hemizygous: called homozygous inside the heterozygous" in again.status_sentence
     # the same findings with the real (likely pathogenic) deletion give DIRA again
     assert interpret_sample(hemi.sample, [dict(f) for f in hemi.findings], True).dira_status == "consistent_with_DIRA"
+
+
+def test_other_structural_variants_are_named_by_kind_and_span(tmp_path, kb):
+    """A duplication or inversion over IL1RN is uncertain, and named as a clinician reads it."""
+    records = ["chr2\t113120000\tDUP1\tN\t<DUP>\t.\tPASS\tSVTYPE=DUP;END=113140000;SVLEN=20000\tGT\t0/1\t0/0\t0/0",
+               "chr2\t113125000\tINV1\tN\t<INV>\t.\tPASS\tSVTYPE=INV;END=113133000\tGT\t0/0\t1/1\t0/0",
+               "chr2\t113129000\tBND1\tN\tN[chr5:1000[\t.\tPASS\tSVTYPE=BND\tGT\t0/0\t0/0\t0/1"]
+    path = tmp_path / "manta.sv.vcf"
+    path.write_text(vcf_text(records, ["DUP_HET", "INV_HOM", "BND_HET"], build="GRCh38", chrom="chr2"))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    assert by["DUP_HET"].dira_status == "uncertain_significance"
+    assert "duplication chr2:113120001-113140000" in by["DUP_HET"].status_sentence
+    assert by["INV_HOM"].dira_status == "uncertain_significance"
+    assert "inversion chr2:113125001-113133000" in by["INV_HOM"].status_sentence
+    assert "breakend chr2:113129000 (N[chr5:1000[)" in by["BND_HET"].status_sentence
+    assert "<DUP>" not in by["DUP_HET"].status_sentence

@@ -49,12 +49,30 @@ def allele_label(f: dict[str, Any]) -> str:
         if f.get("hgvs_c"):
             core = f"{f['hgvs_c']} {core}"
         return core
+    if f["variant_type"] in ("other_sv", "breakend") and not f.get("hgvs_c"):
+        return _structural_label(f)
     parts = [f.get("hgvs_c") or f"{f['chrom']}:{f['pos']} {f['ref']}>{f['alt']}"]
     if f.get("hgvs_p"):
         parts.append(f["hgvs_p"])
     if f.get("vcf_id", "").startswith("rs"):
         parts.append(f"({f['vcf_id']})")
     return " ".join(parts)
+
+
+SV_WORDS = {"DUP": "duplication", "INV": "inversion", "INS": "insertion", "CPX": "complex rearrangement",
+            "TRA": "translocation", "BND": "breakend"}
+
+
+def _structural_label(f: dict[str, Any]) -> str:
+    """'duplication chr2:113120001-113140000' rather than the raw 'chr2:113120000 N><DUP>'."""
+    alt = str(f["alt"])
+    if f["variant_type"] == "breakend" or not alt.startswith("<"):
+        return f"breakend {f['chrom']}:{f['pos']} ({alt})"
+    key = alt[1:-1].split(":")[0].upper()
+    word = SV_WORDS.get(key, f"structural variant {alt}")
+    end = f.get("end")
+    span = f"{f['chrom']}:{f['pos'] + 1}-{end}" if end and int(end) > int(f["pos"]) else f"{f['chrom']}:{f['pos']}"
+    return f"{word} {span}"
 
 
 def _removed(gene: dict[str, Any], f: dict[str, Any]) -> str:

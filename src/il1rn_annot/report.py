@@ -46,7 +46,7 @@ from . import TOOL_NAME, __version__
 from .write_outputs import atomic_path
 from .errors import InputError
 from .figures import CLASS_NAMES, cluster_svg, exon_svg
-from .interpret import FLAGGED as FLAGGED_STATUSES, PATHOGENIC, SampleResult, interpret_sample
+from .interpret import FLAGGED as FLAGGED_STATUSES, PATHOGENIC, SampleResult, allele_label, interpret_sample
 from .knowledge import KnowledgeBase, Reference
 from .provenance import generated_at
 
@@ -379,6 +379,8 @@ def _variant_cell(f: dict[str, Any]) -> dict[str, Any]:
             title = f"{f['hgvs_c']} ({title})"
         genes = [g["gene"] for g in f.get("deleted_genes") or []]
         detail = f"removes {', '.join(genes)}" if genes else "removes no cluster gene"
+    elif f.get("variant_type") in ("other_sv", "breakend"):
+        title = f.get("hgvs_c") or allele_label(f)
     else:
         title = f.get("hgvs_c") or genomic
     return {
