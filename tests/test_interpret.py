@@ -94,3 +94,24 @@ def test_other_structural_variants_are_named_by_kind_and_span(tmp_path, kb):
     assert "inversion chr2:113125001-113133000" in by["INV_HOM"].status_sentence
     assert "breakend chr2:113129000 (N[chr5:1000[)" in by["BND_HET"].status_sentence
     assert "<DUP>" not in by["DUP_HET"].status_sentence
+
+
+def test_two_alt_alleles_of_one_genotype_call_are_in_trans(tmp_path, kb):
+    """GT 1/2 puts each ALT on its own chromosome: two LoF ALTs there are biallelic, phased or not."""
+    # one record at c.160 (113,129,619): CA>TA is c.160C>T p.(Gln54Ter), CA>C is c.161del (frameshift)
+    record = "chr2\t113129619\t.\tCA\tTA,C\t50\tPASS\t.\tGT\t1/2\t0/1\t1|2\t1/1"
+    path = tmp_path / "bcftools.multiallelic.vcf"
+    path.write_text(vcf_text([record], ["GT_1_2", "GT_0_1", "GT_1_2_PHASED", "GT_1_1"], build="GRCh38", chrom="chr2"))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    for sample in ("GT_1_2", "GT_1_2_PHASED"):
+        assert by[sample].dira_status == "consistent_with_DIRA", by[sample].status_sentence
+        assert "in trans" in by[sample].status_sentence and "c.161del" in by[sample].status_sentence
+    assert "both in one genotype call, GT 1/2" in by["GT_1_2"].evidence
+    assert by["GT_0_1"].dira_status == "carrier"
+    assert by["GT_1_1"].dira_status == "consistent_with_DIRA"
+    # split by `bcftools norm -m-` into two records, the two calls are no longer one genotype:
+    # without phase the relation is unknown again
+    split = ["chr2\t113129619\t.\tC\tT\t50\tPASS\t.\tGT\t1/0", "chr2\t113129619\t.\tCA\tC\t50\tPASS\t.\tGT\t0/1"]
+    path = tmp_path / "bcftools.split.vcf"
+    path.write_text(vcf_text(split, ["GT_1_2"], build="GRCh38", chrom="chr2"))
+    assert annotate_file(path, tmp_path / "out2", kb, date=DATE).samples[0].dira_status == "possible_DIRA"

@@ -2,11 +2,12 @@
 
 DIRA is autosomal recessive: a sample is *consistent with DIRA* only with biallelic loss of
 IL1RN — a homozygous pathogenic / likely pathogenic (P/LP) allele, a homozygous deletion,
-or two P/LP alleles known to be in trans (phased on different haplotypes of one phase set,
-or a small variant inside a heterozygous deletion, which can only sit on the other
-haplotype; called homozygous there, it is hemizygous and still one allele). Two P/LP
-alleles of unknown phase are *possible DIRA*. Association
-polymorphisms are listed as such and never change the status: they are not diagnostic.
+or two P/LP alleles known to be in trans: phased on different haplotypes of one phase set,
+two ALT alleles of one genotype call (GT 1/2), or a small variant inside a heterozygous
+deletion, which can only sit on the other haplotype (called homozygous there, it is
+hemizygous and still one allele). Two P/LP alleles of unknown phase are *possible DIRA*.
+Association polymorphisms are listed as such and never change the status: they are not
+diagnostic.
 
 Findings are plain dicts (an allele annotation merged with one sample's call) so that the
 same function interprets one file, or a sample's findings gathered from several files
@@ -128,10 +129,20 @@ def _distinct_events(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return events
 
 
+def _one_genotype_call(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two ALT alleles of one record in one genotype call (GT 1/2): each fills its own GT slot,
+    i.e. its own chromosome, so they are in trans whether or not the call is phased."""
+    return (a.get("source") == b.get("source") and (a["chrom"], a["pos"], a["ref"]) == (b["chrom"], b["pos"], b["ref"])
+            and a.get("genotype") == b.get("genotype") and bool(a.get("haplotypes")) and bool(b.get("haplotypes"))
+            and not set(a["haplotypes"]) & set(b["haplotypes"]))
+
+
 def _phase_relation(a: dict[str, Any], b: dict[str, Any]) -> str:
     """'trans', 'cis' or 'unknown' for two heterozygous alleles of one sample."""
     if _inside(a, b) or _inside(b, a):
         return "trans"  # a small variant inside a heterozygous deletion is on the other haplotype
+    if _one_genotype_call(a, b):
+        return "trans"
     if a.get("phased") and b.get("phased") and a.get("source") == b.get("source"):
         same_block = a.get("phase_set") == b.get("phase_set")
         if same_block and a.get("haplotypes") and b.get("haplotypes"):
@@ -196,7 +207,10 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
             pair = f"{allele_label(distinct[a_id])} and {allele_label(distinct[b_id])}"
             return _done(result, "consistent_with_DIRA",
                          f"Compound heterozygous IL1RN variants {pair}, in trans: consistent with DIRA.",
-                         f"two P/LP alleles on different haplotypes ({pair}); biallelic loss of IL1RN."
+                         f"two P/LP alleles on different haplotypes ({pair}"
+                         + (f": both in one genotype call, GT {distinct[a_id]['genotype']}"
+                            if _one_genotype_call(distinct[a_id], distinct[b_id]) else "")
+                         + "); biallelic loss of IL1RN."
                          + _filter_note(pl) + tail)
         if all(v == "cis" for v in relations.values()):
             return _done(result, "carrier",
