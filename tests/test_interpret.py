@@ -115,3 +115,14 @@ def test_two_alt_alleles_of_one_genotype_call_are_in_trans(tmp_path, kb):
     path = tmp_path / "bcftools.split.vcf"
     path.write_text(vcf_text(split, ["GT_1_2"], build="GRCh38", chrom="chr2"))
     assert annotate_file(path, tmp_path / "out2", kb, date=DATE).samples[0].dira_status == "possible_DIRA"
+
+
+def test_haploid_call_is_named_hemizygous_with_what_to_confirm(tmp_path, kb):
+    record = "chr2\t113131068\t.\tG\tT\t50\tPASS\t.\tGT\t1\t1/1"
+    path = tmp_path / "haploid.vcf"
+    path.write_text(vcf_text([record], ["HAPLOID", "DIPLOID"], build="GRCh38", chrom="chr2"))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    assert by["HAPLOID"].dira_status == "consistent_with_DIRA"
+    assert by["HAPLOID"].status_sentence.startswith("Hemizygous pathogenic IL1RN variant c.229G>T")
+    assert "confirm by copy-number analysis" in by["HAPLOID"].status_sentence
+    assert by["DIPLOID"].status_sentence.startswith("Homozygous pathogenic IL1RN variant c.229G>T")

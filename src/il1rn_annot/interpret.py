@@ -186,11 +186,14 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
     tail = hemizygous_note + assoc_text  # appended to the evidence of every P/LP status
     biallelic = [f for f in pl if f["zygosity"] in ("homozygous", "hemizygous") and f["allele_id"] not in within]
     if biallelic:
-        f = biallelic[0]
-        what = "deletion" if f["variant_type"] in ("sv_deletion", "cnv") else "pathogenic IL1RN variant"
+        f = min(biallelic, key=lambda f: f["zygosity"] != "homozygous")  # a homozygote names the result first
         cls = "likely pathogenic" if f["classification"] == "likely_pathogenic" else "pathogenic"
-        if what == "deletion":
+        if f["variant_type"] in ("sv_deletion", "cnv"):
             sentence = f"Homozygous {allele_label(f)}: consistent with DIRA."
+        elif f["zygosity"] == "hemizygous":
+            # a haploid GT on chromosome 2 with no deletion called: the caller saw one allele only
+            sentence = (f"Hemizygous {cls} IL1RN variant {allele_label(f)} (a haploid call on chromosome 2: the "
+                        "other allele is presumably deleted; confirm by copy-number analysis): consistent with DIRA.")
         else:
             sentence = f"Homozygous {cls} IL1RN variant {allele_label(f)}: consistent with DIRA."
         return _done(result, "consistent_with_DIRA", sentence,
