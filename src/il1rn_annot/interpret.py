@@ -150,6 +150,24 @@ def _phase_relation(a: dict[str, Any], b: dict[str, Any]) -> str:
     return "unknown"
 
 
+def _second_allele_vus(carried: dict[str, Any], vus: list[dict[str, Any]]) -> str:
+    """What a carrier's variants of uncertain significance mean for the other allele.
+
+    One P/LP allele plus a VUS that is (or may be) on the other allele is not a plain carrier:
+    DIRA cannot be excluded until the VUS is classified, and the report must say so.
+    """
+    notes = []
+    for v in vus:
+        relation = "trans" if v["zygosity"] in ("homozygous", "hemizygous") else _phase_relation(carried, v)
+        if relation == "cis":
+            notes.append(f" The variant of uncertain significance {allele_label(v)} is on the same allele (in cis).")
+            continue
+        where = "on the other allele (in trans)" if relation == "trans" else "of unknown phase"
+        notes.append(f" The variant of uncertain significance {allele_label(v)} is {where}: DIRA cannot be "
+                     "excluded if it proves pathogenic" + (" and in trans" if relation == "unknown" else "") + ".")
+    return "".join(notes)
+
+
 def _filter_note(findings: list[dict[str, Any]]) -> str:
     failing = [f for f in findings if f.get("filter") not in ("PASS", ".", None, "")]
     if not failing:
@@ -232,7 +250,7 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
                        f"{allele_label(within[f['allele_id']])}, which is not P/LP)")
         return _done(result, "carrier",
                      f"Heterozygous carrier of IL1RN {allele_label(f)}{partial}: carrier of DIRA (autosomal "
-                     "recessive); no second pathogenic allele detected.",
+                     "recessive); no second pathogenic allele detected." + _second_allele_vus(f, vus),
                      f"one P/LP allele: {f['classification_evidence'].rstrip('.')}." + _filter_note(pl) + tail)
     if result.locus_called is False:
         return _done(result, "not_assessable",
