@@ -145,3 +145,63 @@ def test_carrier_with_a_vus_on_the_other_allele_says_dira_is_not_excluded(tmp_pa
     assert ("c.449T>A is of unknown phase: DIRA cannot be excluded if it proves pathogenic and in trans."
             in by["VUS_UNPHASED"].status_sentence)
     assert "uncertain significance" not in by["NO_VUS"].status_sentence
+
+
+# ----------------------------------------------------------------------------------------
+# phase from the parents' calls
+
+TRIO_SAMPLES = ["CHILD", "MOTHER_Q54X", "FATHER_E77X", "MOTHER_BOTH", "FATHER_NONE", "PARENT_NOCALL"]
+TRIO_RECORDS = [Q54X.format("\t".join(["0/1:.", "0/1:.", "0/0:.", "0/1:.", "0/0:.", "./.:."])),
+                E77X.format("\t".join(["0/1:.", "0/0:.", "0/1:.", "0/1:.", "0/0:.", "./.:."]))]
+
+
+@pytest.fixture(scope="module")
+def trio(tmp_path_factory, kb):
+    tmp = tmp_path_factory.mktemp("trio")
+    path = tmp / "trio.vcf"
+    path.write_text(vcf_text(TRIO_RECORDS, TRIO_SAMPLES, build="GRCh38", chrom="chr2"))
+    return {s.sample: s for s in annotate_file(path, tmp / "out", kb, date=DATE).samples}
+
+
+def _parent(trio, role: str, sample: str):
+    from il1rn_annot.interpret import ParentCalls
+    return ParentCalls(role, sample, trio[sample].findings, trio[sample].locus_called)
+
+
+def _child_with(trio, mother: str | None, father: str | None):
+    parents = [_parent(trio, "mother", mother)] if mother else []
+    parents += [_parent(trio, "father", father)] if father else []
+    child = trio["CHILD"]
+    return interpret_sample("CHILD", child.findings, child.locus_called, parents=parents)
+
+
+def test_child_unphased_alone_is_possible_dira(trio):
+    assert trio["CHILD"].dira_status == "possible_DIRA"
+
+
+def test_one_allele_from_each_parent_is_in_trans(trio):
+    result = _child_with(trio, "MOTHER_Q54X", "FATHER_E77X")
+    assert result.dira_status == "consistent_with_DIRA"
+    assert "in trans (phased by the parents' genotypes)" in result.status_sentence
+    assert ("c.160C>T p.(Gln54Ter) inherited from the mother (MOTHER_Q54X), c.229G>T p.(Glu77Ter) from the "
+            "father (FATHER_E77X)") in result.evidence
+
+
+def test_both_alleles_from_one_parent_are_in_cis(trio):
+    result = _child_with(trio, "MOTHER_BOTH", "FATHER_NONE")
+    assert result.dira_status == "carrier"
+    assert "in cis, phased by the parents' genotypes" in result.status_sentence
+    assert "both inherited from the mother (MOTHER_BOTH); the father (FATHER_NONE) has neither" in result.evidence
+
+
+@pytest.mark.parametrize("mother,father", [
+    ("MOTHER_Q54X", None),  # one parent: the other allele may be de novo on either haplotype
+    ("MOTHER_Q54X", "FATHER_NONE"),  # E77X in neither parent: de novo or a missed call
+    ("MOTHER_BOTH", "FATHER_E77X"),  # E77X in both parents
+    ("PARENT_NOCALL", "FATHER_E77X"),  # a parent without calls cannot show what it lacks
+])
+def test_parents_that_do_not_settle_the_phase_leave_it_unknown(trio, mother, father):
+    result = _child_with(trio, mother, father)
+    assert result.dira_status == "possible_DIRA"
+    if father:
+        assert "do not establish it" in result.evidence

@@ -16,9 +16,10 @@ same function interprets one file, or a sample's findings gathered from several 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
-from typing import Any
+from typing import Any, NamedTuple
 
 STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance",
             "no_pathogenic_variant_detected", "not_assessable", "input_error")
@@ -168,6 +169,49 @@ def _second_allele_vus(carried: dict[str, Any], vus: list[dict[str, Any]]) -> st
     return "".join(notes)
 
 
+class ParentCalls(NamedTuple):
+    """A parent's calls at the locus, used to phase a child's two heterozygous alleles."""
+
+    role: str  # "mother" or "father"
+    sample: str
+    findings: list[dict[str, Any]]
+    locus_called: bool | None
+
+
+def _carries(parent: ParentCalls, allele: dict[str, Any]) -> bool:
+    return any(f["allele_id"] == allele["allele_id"] or _same_event(f, allele) for f in parent.findings)
+
+
+def _phase_by_parents(a: dict[str, Any], b: dict[str, Any], parents: Sequence[ParentCalls]) -> tuple[str, str]:
+    """('trans' | 'cis' | 'unknown', how) for two alleles of a child from its parents' calls.
+
+    Needs both parents, each with a genotype called at the locus (a parent without calls
+    cannot show that it lacks an allele). Trans: each allele comes from a different parent
+    and neither parent has both. Cis: one parent has both and the other neither. Anything
+    else (an allele in neither parent: de novo or a missed call; both in both) stays unknown.
+    """
+    mothers = [p for p in parents if p.role == "mother" and p.locus_called is True]
+    fathers = [p for p in parents if p.role == "father" and p.locus_called is True]
+    if len(mothers) != 1 or len(fathers) != 1:
+        return "unknown", ""
+    mother, father = mothers[0], fathers[0]
+    m_a, m_b, f_a, f_b = _carries(mother, a), _carries(mother, b), _carries(father, a), _carries(father, b)
+    label_a, label_b = allele_label(a), allele_label(b)
+    if m_a and f_b and not m_b and not f_a:
+        return "trans", f"{label_a} inherited from the mother ({mother.sample}), {label_b} from the father ({father.sample})"
+    if f_a and m_b and not f_b and not m_a:
+        return "trans", f"{label_a} inherited from the father ({father.sample}), {label_b} from the mother ({mother.sample})"
+    if m_a and m_b and not f_a and not f_b:
+        return "cis", f"both inherited from the mother ({mother.sample}); the father ({father.sample}) has neither"
+    if f_a and f_b and not m_a and not m_b:
+        return "cis", f"both inherited from the father ({father.sample}); the mother ({mother.sample}) has neither"
+    return "unknown", ""
+
+
+def _parents_named(parents: Sequence[ParentCalls]) -> str:
+    return " and ".join(f"the {p.role} ({p.sample})" for p in parents)
+
+
 def _filter_note(findings: list[dict[str, Any]]) -> str:
     failing = [f for f in findings if f.get("filter") not in ("PASS", ".", None, "")]
     if not failing:
@@ -177,8 +221,13 @@ def _filter_note(findings: list[dict[str, Any]]) -> str:
 
 
 def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
-                     uncalled_records: int = 0, records: int = 0) -> SampleResult:
-    """Status, sentence and evidence for one sample from its findings."""
+                     uncalled_records: int = 0, records: int = 0,
+                     parents: Sequence[ParentCalls] = ()) -> SampleResult:
+    """Status, sentence and evidence for one sample from its findings.
+
+    `parents`: the mother's and father's calls, when the sample sheet names them; they phase
+    two P/LP alleles that the child's own calls leave of unknown phase.
+    """
     pl = [f for f in findings if f["classification"] in PATHOGENIC]
     vus = [f for f in findings if f["classification"] == "uncertain_significance"]
     assoc = [f for f in findings if f["classification"] == "association_polymorphism"]
@@ -222,26 +271,41 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
     distinct = {f["allele_id"]: f for f in alleles}
     if len(alleles) >= 2:
         relations = {(a["allele_id"], b["allele_id"]): _phase_relation(a, b) for a, b in combinations(alleles, 2)}
+        by_parents: dict[tuple[str, str], str] = {}  # pair -> how the parents' calls phase it
+        for (a_id, b_id), relation in relations.items():
+            if relation == "unknown" and parents:
+                relation, how = _phase_by_parents(distinct[a_id], distinct[b_id], parents)
+                if relation != "unknown":
+                    relations[(a_id, b_id)], by_parents[(a_id, b_id)] = relation, how
         names = " and ".join(allele_label(f) for f in alleles)
         if "trans" in relations.values():
             (a_id, b_id) = next(k for k, v in relations.items() if v == "trans")
             pair = f"{allele_label(distinct[a_id])} and {allele_label(distinct[b_id])}"
+            how = by_parents.get((a_id, b_id))
             return _done(result, "consistent_with_DIRA",
-                         f"Compound heterozygous IL1RN variants {pair}, in trans: consistent with DIRA.",
+                         f"Compound heterozygous IL1RN variants {pair}, in trans"
+                         + (" (phased by the parents' genotypes)" if how else "") + ": consistent with DIRA.",
                          f"two P/LP alleles on different haplotypes ({pair}"
                          + (f": both in one genotype call, GT {distinct[a_id]['genotype']}"
                             if _one_genotype_call(distinct[a_id], distinct[b_id]) else "")
+                         + (f": {how}" if how else "")
                          + "); biallelic loss of IL1RN."
                          + _filter_note(pl) + tail)
         if all(v == "cis" for v in relations.values()):
+            how = "; ".join(by_parents.values())
             return _done(result, "carrier",
-                         f"Heterozygous carrier: IL1RN variants {names} lie on the same haplotype (in cis); "
+                         f"Heterozygous carrier: IL1RN variants {names} lie on the same haplotype (in cis"
+                         + (", phased by the parents' genotypes" if how else "") + "); "
                          "no pathogenic variant on the other allele was detected.",
-                         "the P/LP alleles are phased in cis: one haplotype is affected." + _filter_note(pl) + tail)
+                         "the P/LP alleles are phased in cis" + (f" ({how})" if how else "")
+                         + ": one haplotype is affected." + _filter_note(pl) + tail)
         return _done(result, "possible_DIRA",
                      f"Two IL1RN variants {names} of unknown phase: possible DIRA (compound heterozygous if "
                      "in trans); testing of the parents or phasing is recommended.",
-                     "two different P/LP alleles, both heterozygous, phase not established." + _filter_note(pl) + tail)
+                     "two different P/LP alleles, both heterozygous, phase not established"
+                     + (f" (the calls of {_parents_named(parents)} do not establish it: an allele found in neither or "
+                        "both parents, or a parent without calls at the locus)" if parents else "")
+                     + "." + _filter_note(pl) + tail)
     if alleles:
         f = alleles[0]
         partial = " (the second allele at this position was not called)" if f["zygosity"] == "partial" else ""
