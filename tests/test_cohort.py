@@ -420,3 +420,29 @@ def test_unlisted_sample_of_a_file_named_by_the_sheet_is_not_summarised(cohort_d
     assert "UNLISTED" not in {r["sample"] for r in rows}
     warnings = json.loads((cohort_dir / "summary.json").read_text())["provenance"]["warnings"]
     assert any("not listed in it and were not summarised" in w for w in warnings)
+
+
+def test_parents_in_the_sheet_phase_a_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unphased child with one allele from each parent is in trans once the sheet names the parents;
+    every other sample keeps its status, and a child whose parents are not named stays possible_DIRA."""
+    monkeypatch.chdir(tmp_path)
+    write(Path("trio.vcf"), [rec(Q54X, "0/1", "0/1", "0/0", "0/1"), rec(E77X, "0/1", "0/0", "0/1", "0/1")],
+          ["CHILD", "MOTHER", "FATHER", "UNRELATED_CHILD"])
+    Path("samples.tsv").write_text("sample\tvcf\tmother\tfather\n"
+                                   "CHILD\ttrio.vcf\tMOTHER\tFATHER\n"
+                                   "MOTHER\ttrio.vcf\t0\t0\n"
+                                   "FATHER\ttrio.vcf\t\t\n"
+                                   "UNRELATED_CHILD\ttrio.vcf\t.\t.\n")
+    annotate(["trio.vcf"], "ann", "m.json")
+    assert run_cohort(["m.json"], "out", "samples.tsv") == 0
+    rows = {r["sample"]: r for r in read_tsv(Path("out/summary.tsv"))}
+    child = rows["CHILD"]
+    assert child["dira_status"] == "consistent_with_DIRA"
+    assert "phased by the parents' genotypes" in child["status_sentence"]
+    assert "inherited from the mother (MOTHER)" in child["evidence"]
+    assert (child["mother"], child["father"]) == ("MOTHER", "FATHER")
+    assert rows["UNRELATED_CHILD"]["dira_status"] == "possible_DIRA"
+    assert (rows["MOTHER"]["dira_status"], rows["FATHER"]["dira_status"]) == ("carrier", "carrier")
+    assert rows["MOTHER"]["mother"] == "" and rows["UNRELATED_CHILD"]["father"] == ""
+    doc = json.loads(Path("out/summary.json").read_text())
+    assert not any("interpret differently" in w for w in doc["provenance"]["warnings"])

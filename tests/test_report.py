@@ -488,3 +488,53 @@ def test_chromium_renders_the_report(e77x_report, tmp_path):
     assert any(low < 100 for low, _ in extrema)  # dark text, not a blank white page
     white = sum(count for count, rgb in colours if rgb == (255, 255, 255))
     assert white < 0.95 * image.size[0] * image.size[1]
+
+
+Q54X_REC = "chr2\t113129619\t.\tC\tT\t50\tPASS\t.\tGT"
+E77X_REC = "chr2\t113131068\t.\tG\tT\t50\tPASS\t.\tGT"
+
+
+def test_parents_phase_the_report_as_they_phase_the_cohort_summary(kb, tmp_path, capsys, monkeypatch):
+    """The sheet names the parents: the cohort summary and the child's report (chosen from the
+    summary) both say 'in trans, phased by the parents'; the manual --mother/--father agrees."""
+    from conftest import vcf_text as text
+    monkeypatch.chdir(tmp_path)
+    Path("trio.vcf").write_text(text([f"{Q54X_REC}\t0/1\t0/1\t0/0", f"{E77X_REC}\t0/1\t0/0\t0/1"],
+                                     ["KID", "MUM", "DAD"], build="GRCh38", chrom="chr2"))
+    Path("sheet.tsv").write_text("sample\tvcf\tmother\tfather\nKID\ttrio.vcf\tMUM\tDAD\nMUM\ttrio.vcf\t\t\n"
+                                 "DAD\ttrio.vcf\t\t\n")
+    assert cli_main(["annotate", "trio.vcf", "-o", "ann", "--manifest", "m.json", "--date", ANNOT_DATE]) == 0
+    assert cli_main(["cohort", "--manifest", "m.json", "--sample-sheet", "sheet.tsv", "-o", "cohort",
+                     "--date", ANNOT_DATE]) == 0
+    import csv
+    with open("cohort/summary.tsv", encoding="utf-8") as handle:
+        kid = next(r for r in csv.DictReader(handle, delimiter="\t") if r["sample"] == "KID")
+    assert kid["dira_status"] == "consistent_with_DIRA"
+    assert cli_main(["report", "--samples-from", "cohort/summary.tsv", "--manifest", "m.json", "-o", "rep",
+                     "--date", DATE, "--no-pdf"]) == 0
+    html = Path("rep/KID.report.html").read_text()
+    report_text = text_of(html)
+    assert kid["status_sentence"] in report_text
+    assert "status-consistent_with_DIRA" in html
+    assert "Parents" in report_text and "mother MUM" in report_text and "father DAD" in report_text
+    assert "inherited from the mother (MUM)" in report_text
+    # the parents' own reports are not phased by anyone
+    assert "Parents" not in text_of(Path("rep/MUM.report.html").read_text())
+    # by hand: the same phase from the same JSON
+    assert cli_main(["report", "ann/trio.il1rn.json", "--sample", "KID", "--mother", "MUM", "--father", "DAD",
+                     "-o", "manual", "--date", DATE, "--no-pdf"]) == 0
+    assert kid["status_sentence"] in text_of(Path("manual/KID.report.html").read_text())
+    # without the parents the report says what the child's calls alone say
+    assert cli_main(["report", "ann/trio.il1rn.json", "--sample", "KID", "-o", "alone", "--date", DATE,
+                     "--no-pdf"]) == 0
+    assert "status-possible_DIRA" in Path("alone/KID.report.html").read_text()
+    # a parent that is in no given file is named in the report, and not used
+    assert cli_main(["report", "ann/trio.il1rn.json", "--sample", "KID", "--mother", "MUM", "--father", "NOBODY",
+                     "-o", "missing", "--date", DATE, "--no-pdf"]) == 0
+    missing = text_of(Path("missing/KID.report.html").read_text())
+    assert "The father (NOBODY) was not used to phase the variants" in missing
+    assert "Possible DIRA" in missing
+    capsys.readouterr()
+    assert cli_main(["report", "ann/trio.il1rn.json", "--sample", "KID", "--sample", "MUM", "--mother", "MUM",
+                     "-o", "bad", "--no-pdf"]) == 2
+    assert "--mother/--father name the parents of one sample" in capsys.readouterr().err

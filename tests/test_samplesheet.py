@@ -110,6 +110,38 @@ def test_schema_rules_are_reported_per_row(workdir):
     assert "row 2 (line 3), column 'sample'" in message and "does not match" in message
 
 
+def test_parent_columns_are_checked_and_kept_in_the_resolved_sheet(workdir):
+    joint = "data/bcftools.joint_cohort.vcf.gz"
+    sheet = write(workdir / "trio.tsv", "sample\tvcf\tmother\tfather\n"
+                  f"FAM1_PROBAND\t{joint}\tFAM1_MOTHER\tFAM1_FATHER\n"
+                  f"FAM1_MOTHER\t{joint}\t0\t.\n"
+                  f"FAM1_FATHER\t{joint}\t\t\n")
+    rows = read_sample_sheet(sheet, schema=SCHEMA)
+    assert samplesheet.parents_of(rows[0]) == {"mother": "FAM1_MOTHER", "father": "FAM1_FATHER"}
+    assert samplesheet.parents_of(rows[1]) == {}  # '0' and '.' mean no parent, as in PED files
+    out = workdir / "resolved.tsv"
+    samplesheet.write_resolved_sheet(make_plan(str(sheet), schema=SCHEMA), out)
+    assert out.read_text().splitlines() == ["sample\tvcf\tmother\tfather",
+                                            f"FAM1_PROBAND\t{joint}\tFAM1_MOTHER\tFAM1_FATHER",
+                                            f"FAM1_MOTHER\t{joint}\t\t", f"FAM1_FATHER\t{joint}\t\t"]
+    bad = write(workdir / "bad.tsv", "sample\tvcf\tmother\tfather\n"
+                f"FAM1_PROBAND\t{joint}\tFAM1_MOTHER\tNOT_LISTED\n"
+                f"FAM1_MOTHER\t{joint}\tFAM1_MOTHER\t\n"
+                f"FAM1_PROBAND\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\tFAM1_FATHER\t\n"
+                f"FAM1_FATHER\t{joint}\t\t\n")
+    message = refused(bad, schema=SCHEMA)
+    assert "row 1 (line 2), column 'father': 'NOT_LISTED' is not a sample of this sheet" in message
+    assert "row 2 (line 3), column 'mother': a sample cannot be its own mother" in message
+    assert "row 3 (line 4), columns 'mother'/'father': sample 'FAM1_PROBAND' has other parents in row 1" in message
+
+
+def test_sheet_without_parents_resolves_to_two_columns(workdir):
+    sheet = write(workdir / "s.tsv", "sample\tvcf\nP1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n")
+    out = workdir / "resolved.tsv"
+    samplesheet.write_resolved_sheet(make_plan(str(sheet)), out)
+    assert out.read_text() == "sample\tvcf\nP1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n"
+
+
 def test_empty_and_missing_sheets(workdir):
     assert "no sample rows" in refused(write(workdir / "a.tsv", "sample\tvcf\n"))
     assert "empty" in refused(write(workdir / "b.tsv", "# only a comment\n\n"))

@@ -178,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--manifest", nargs="+", action="extend", default=[], metavar="JSON",
                      help="annotate manifest(s): find each sample's JSONs (with --samples-from: its summary inputs)")
     rep.add_argument("--part", metavar="K/N", help="only the K-th of N equal parts of the chosen samples")
+    rep.add_argument("--mother", metavar="SAMPLE", help="the sample's mother (in the given JSONs): her calls phase "
+                                                        "the sample's variants")
+    rep.add_argument("--father", metavar="SAMPLE", help="the sample's father (in the given JSONs), as --mother")
     rep.add_argument("-o", "--outdir", required=True)
     rep.add_argument("--lab-config", metavar="YAML", help="lab name, address, logo, reviewers, footer")
     rep.add_argument("--date", help="report date to print instead of today")

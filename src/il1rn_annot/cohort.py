@@ -76,11 +76,12 @@ from . import TOOL_NAME, __version__
 from .read_vcf import sha256_of
 from .report import safe_name as report_safe_name
 from .errors import InputError
-from .interpret import FLAGGED, PATHOGENIC, STATUSES, allele_label, interpret_sample
+from .interpret import FLAGGED, PATHOGENIC, STATUSES, ParentCalls, allele_label, interpret_sample
 from .knowledge import KnowledgeBase
 from .provenance import generated_at
 from .read_vcf import input_stem
 from .runtime import cyclic_gc_paused
+from .samplesheet import NO_PARENT, PARENT_COLUMNS
 from .write_outputs import write_json, write_table, write_text
 
 SCHEMA_VERSION = "1.0"
@@ -92,7 +93,7 @@ assert set(SORT_ORDER) == set(STATUSES)
 _RANK = {status: i for i, status in enumerate(SORT_ORDER)}
 
 SUMMARY_COLUMNS = ["sample", "dira_status", "status_sentence", "pathogenic_alleles", "other_alleles", "evidence",
-                   "inputs", "locus_called", "build", "error", "partial_status", "report"]
+                   "inputs", "locus_called", "build", "error", "partial_status", "report", "mother", "father"]
 ALLELE_COLUMNS = ["build", "allele_id", "chrom", "pos", "end", "ref", "alt", "variant_type", "gene", "hgvs_c",
                   "hgvs_p", "consequence", "classification", "known_variant", "carriers", "heterozygotes",
                   "homozygotes", "hemizygotes", "allele_count", "allele_number", "allele_frequency",
@@ -268,6 +269,7 @@ class SheetRow:
     sample: str
     vcf: str
     line: int
+    parents: tuple[tuple[str, str], ...] = ()  # (("mother", ID), ("father", ID)) as given
 
 
 def read_sample_sheet(path_text: str) -> list[SheetRow]:
@@ -291,6 +293,7 @@ def read_sample_sheet(path_text: str) -> list[SheetRow]:
                          where=f"line {header_line}",
                          hint="the sheet is tab-separated with a header line 'sample<TAB>vcf'")
     i_sample, i_vcf = lower.index("sample"), lower.index("vcf")
+    i_parents = [(role, lower.index(role)) for role in PARENT_COLUMNS if role in lower]
     rows: list[SheetRow] = []
     seen: set[tuple[str, str]] = set()
     for number, row in numbered[1:]:
@@ -302,7 +305,8 @@ def read_sample_sheet(path_text: str) -> list[SheetRow]:
         if (sample, vcf) in seen:
             continue
         seen.add((sample, vcf))
-        rows.append(SheetRow(sample, vcf, number))
+        parents = tuple((role, row[i]) for role, i in i_parents if i < len(row) and row[i] not in NO_PARENT)
+        rows.append(SheetRow(sample, vcf, number, parents))
     return rows
 
 
@@ -411,10 +415,25 @@ class SampleSources:
     in_sheet: bool = False
 
 
-def summarise_sample(src: SampleSources, reports_dir: str,
-                     outdir: Path) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], bool]:
-    """The summary row, the (build, finding) pairs counted for allele frequencies, and whether the
-    status differs from the one stored in a single annotation JSON (version drift)."""
+@dataclass
+class PooledCalls:
+    """A sample's calls from all of its inputs, before interpretation."""
+
+    findings: list[dict[str, Any]]
+    locus_called: bool | None
+    errors: list[str]
+    builds: list[str]
+    build_of: dict[int, str]  # id(finding) -> build of its input
+    stored: str  # the status stored in the (last) annotation JSON
+    sources: int
+
+    @property
+    def usable(self) -> bool:
+        return not self.errors and self.sources > 0 and len(self.builds) <= 1
+
+
+def pool_sample(src: SampleSources) -> PooledCalls:
+    """Gather one sample's findings from its inputs, with the reasons any input could not be used."""
     errors = [f"{vcf}: not found in any manifest (was it annotated?)" for vcf in src.unmatched]
     per_source: list[list[dict[str, Any]]] = []
     called: list[bool | None] = []
@@ -438,15 +457,51 @@ def summarise_sample(src: SampleSources, reports_dir: str,
         stored = calls.stored_status
         if item.build and item.build not in builds:
             builds.append(item.build)
-    result = None
-    findings: list[dict[str, Any]] = []
     if len(builds) > 1:
         errors.append(f"the annotation files of this sample are on different genome builds ({', '.join(builds)}): "
                       "annotate every VCF of a sample on the same build")
-    elif per_source:
-        findings = pool_findings(per_source)
-        result = interpret_sample(src.sample, findings, combine_locus_called(called))
-    drift = bool(result is not None and len(per_source) == 1 and not errors and stored
+    return PooledCalls(pool_findings(per_source) if per_source else [], combine_locus_called(called), errors,
+                       builds, build_of, stored, len(per_source))
+
+
+def parent_calls(sample: str, parents: dict[str, str], pooled: dict[str, PooledCalls],
+                 warnings: list[str]) -> list[ParentCalls]:
+    """The calls of a sample's parents that can phase it: readable, and on the child's build."""
+    child = pooled[sample]
+    out = []
+    for role, parent in parents.items():
+        calls = pooled.get(parent)
+        if calls is None or not calls.usable:
+            warnings.append(f"{sample}: the {role} {parent} could not be assessed, so her or his calls were not used "
+                            "to phase the sample's alleles")
+            continue
+        if child.builds and calls.builds and calls.builds != child.builds:
+            warnings.append(f"{sample}: the {role} {parent} was annotated on {calls.builds[0]}, the sample on "
+                            f"{child.builds[0]}: not used to phase")
+            continue
+        out.append(ParentCalls(role, parent, calls.findings, calls.locus_called))
+    return out
+
+
+def summarise_sample(src: SampleSources, reports_dir: str, outdir: Path, pooled: PooledCalls | None = None,
+                     parents: dict[str, str] | None = None, parent_phase: list[ParentCalls] | None = None
+                     ) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], bool]:
+    """The summary row, the (build, finding) pairs counted for allele frequencies, and whether the
+    status differs from the one stored in a single annotation JSON (version drift).
+
+    `parents` as the sample sheet names them; `parent_phase` their usable calls (`parent_calls`).
+    """
+    pooled = pooled if pooled is not None else pool_sample(src)
+    errors = list(pooled.errors)
+    builds, build_of, stored = pooled.builds, pooled.build_of, pooled.stored
+    result = None
+    findings: list[dict[str, Any]] = []
+    if pooled.sources and len(builds) <= 1:
+        findings = pooled.findings
+        result = interpret_sample(src.sample, findings, pooled.locus_called, parents=parent_phase or ())
+    # a single JSON's stored status is what this interpretation gives, unless the tool changed
+    # (or the parents phased the sample, which the per-file annotation could not)
+    drift = bool(result is not None and pooled.sources == 1 and not errors and stored and not parent_phase
                  and stored != result.dira_status)
     if errors:
         status = "input_error"
@@ -471,6 +526,8 @@ def summarise_sample(src: SampleSources, reports_dir: str,
         "error": errors,
         "partial_status": result.dira_status if (errors and result is not None) else "",
         "report": "",
+        "mother": (parents or {}).get("mother", ""),
+        "father": (parents or {}).get("father", ""),
     }
     if status in FLAGGED and reports_dir:
         target = Path(reports_dir) / report_file_name(src.sample)
@@ -505,8 +562,12 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
     sheet_record = None
     sheet_samples: list[str] = []
     named_by_sheet: set[int] = set()  # inputs the sheet names: only its listed samples are screened
+    parents_of: dict[str, dict[str, str]] = {}
     if sample_sheet:
         sheet_rows = read_sample_sheet(sample_sheet)
+        for row in sheet_rows:
+            if row.parents:
+                parents_of[row.sample] = dict(row.parents)
         sheet_samples = [row.sample for row in sheet_rows]
         sheet_record = {"path": sample_sheet, "sha256": sha256_file(Path(sample_sheet)), "rows": len(sheet_rows)}
         sheet_dir = Path(sample_sheet).resolve().parent
@@ -555,8 +616,11 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
     total_per_build: Counter[str] = Counter()
     no_build = 0
     drift = 0
+    pooled = {sample: pool_sample(src) for sample, src in sources.items()}
     for sample in sources:
-        row, counted, changed = summarise_sample(sources[sample], reports_dir, outdir)
+        parents = parents_of.get(sample, {})
+        phase = parent_calls(sample, parents, pooled, warnings) if parents and pooled[sample].usable else []
+        row, counted, changed = summarise_sample(sources[sample], reports_dir, outdir, pooled[sample], parents, phase)
         drift += changed
         rows.append(row)
         row_builds = row["build"] or []

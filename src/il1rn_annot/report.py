@@ -46,7 +46,8 @@ from . import TOOL_NAME, __version__
 from .write_outputs import atomic_path
 from .errors import InputError
 from .figures import CLASS_NAMES, cluster_svg, exon_svg
-from .interpret import FLAGGED as FLAGGED_STATUSES, PATHOGENIC, SampleResult, allele_label, interpret_sample
+from .interpret import (FLAGGED as FLAGGED_STATUSES, PATHOGENIC, ParentCalls, SampleResult, allele_label,
+                        interpret_sample)
 from .knowledge import KnowledgeBase, Reference
 from .provenance import generated_at
 
@@ -504,13 +505,26 @@ def _condition_view(cond: Any, refs: _RefBook) -> dict[str, Any]:
     }
 
 
+def parent_calls_from(items: list[SampleInFile], role: str, sample: str) -> ParentCalls:
+    """A parent's pooled calls from its annotation JSONs, as the cohort step pools them."""
+    present = [i for i in items if i.entry is not None]
+    return ParentCalls(role, sample, _dedupe_findings(present),
+                       combine_locus_called(i.entry.get("locus_called") for i in present))  # type: ignore[union-attr]
+
+
 def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab: dict[str, Any],
-                  report_date: str, report_stamp: str) -> dict[str, Any]:
-    """Everything the template shows, as plain data (no markup apart from the figures)."""
+                  report_date: str, report_stamp: str, parents: list[ParentCalls] | None = None,
+                  parent_notes: list[str] | None = None) -> dict[str, Any]:
+    """Everything the template shows, as plain data (no markup apart from the figures).
+
+    `parents`: the calls of the parents the cohort's sample sheet names (they phase the
+    sample's alleles exactly as in the cohort summary); `parent_notes`: why a named parent
+    could not be used.
+    """
     present = [i for i in items if i.entry is not None]
     findings = _dedupe_findings(present)
     locus_called = combine_locus_called(i.entry.get("locus_called") for i in present)  # type: ignore[union-attr]
-    result: SampleResult = interpret_sample(sample, findings, locus_called)
+    result: SampleResult = interpret_sample(sample, findings, locus_called, parents=parents or ())
     first = present[0].doc
     prov = first["provenance"]
     build = str(prov.get("build"))
@@ -550,6 +564,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         })
         for w in p.get("warnings") or []:
             warnings.append(f"{Path(item.json_path).name}: {w}" if len(present) > 1 else str(w))
+    warnings.extend(parent_notes or [])
     kb_versions = sorted({str(f["kb_version"]) for f in files})
     if kb_versions != [kb.version]:
         warnings.append(f"The annotation file(s) were made with knowledge base {', '.join(kb_versions)}; this "
@@ -643,6 +658,8 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "build_evidence": _build_evidence(prov.get("build_evidence", "")),
         "inputs": inputs,
         "files": files,
+        "parents": [{"role": p.role, "sample": p.sample,
+                     "called": {True: "yes", False: "no", None: "unknown"}[p.locus_called]} for p in parents or []],
         "absent_from": absent,
         "status": {"code": status, "label": STATUS_LABELS.get(status, _words(status)),
                    "sentence": result.status_sentence, "evidence": evidence, "flagged": flagged},
@@ -793,13 +810,19 @@ class ReportWriter:
         self._docs = _AnnotationCache()
 
     def write(self, annotation_jsons: Iterable[str | os.PathLike[str]], sample: str,
-              outdir: str | os.PathLike[str]) -> dict[str, Path]:
-        """Write `SAFE_SAMPLE.report.html` (and `.pdf`) into `outdir`; return {'html': path, 'pdf': path}."""
+              outdir: str | os.PathLike[str],
+              parents: Iterable[tuple[str, str, list[Path]]] = ()) -> dict[str, Path]:
+        """Write `SAFE_SAMPLE.report.html` (and `.pdf`) into `outdir`; return {'html': path, 'pdf': path}.
+
+        `parents`: (role, sample, annotation JSONs) of the sample's mother and father, whose
+        calls phase its alleles (see `interpret.interpret_sample`).
+        """
         paths = [Path(p) for p in annotation_jsons]
         if not paths:
             raise InputError(f"no annotation JSON given for sample '{sample}'")
         items = gather_sample(paths, sample, load=self._docs.load)
-        context = build_context(items, sample, self.kb, self.lab, self.report_date, self.stamp)
+        phase, notes = self._parents(items, sample, parents)
+        context = build_context(items, sample, self.kb, self.lab, self.report_date, self.stamp, phase, notes)
         html = render_html(context)
 
         outdir = Path(outdir)
@@ -817,6 +840,31 @@ class ReportWriter:
                 self._fonts = _font_configuration()
             write_pdf(html, out["pdf"], self._fonts)
         return out
+
+
+    def _parents(self, items: list[SampleInFile], sample: str, parents: Iterable[tuple[str, str, list[Path]]]
+                 ) -> tuple[list[ParentCalls], list[str]]:
+        """The parents' calls usable for phasing (readable, same build), and why any other was not used."""
+        builds = {str(i.doc["provenance"].get("build")) for i in items if i.entry is not None}
+        calls: list[ParentCalls] = []
+        notes: list[str] = []
+        for role, parent, jsons in parents:
+            try:
+                parent_items = gather_sample([Path(p) for p in jsons], parent, load=self._docs.load) if jsons else []
+            except InputError as exc:
+                parent_items, reason = [], str(exc)
+            else:
+                reason = "no annotation file holds it"
+            present = [i for i in parent_items if i.entry is not None]
+            parent_builds = {str(i.doc["provenance"].get("build")) for i in present}
+            if not present:
+                notes.append(f"The {role} ({parent}) was not used to phase the variants: {reason}.")
+            elif parent_builds != builds:
+                notes.append(f"The {role} ({parent}) was annotated on {', '.join(sorted(parent_builds))}, this "
+                             f"sample on {', '.join(sorted(builds))}: not used to phase the variants.")
+            else:
+                calls.append(parent_calls_from(parent_items, role, parent))
+        return calls, notes
 
 
 def write_report(annotation_jsons: list[Path], sample: str, outdir: Path, kb: KnowledgeBase,
@@ -844,6 +892,7 @@ class ReportTask:
     sample: str
     jsons: list[Path]
     problem: str = ""  # why no JSON could be chosen (the report is then not written)
+    parents: list[tuple[str, str, list[Path]]] = field(default_factory=list)  # (role, sample, JSONs)
 
 
 def parse_part(text: str | None) -> tuple[int, int] | None:
@@ -871,6 +920,7 @@ def part_of(items: list[Any], part: tuple[int, int] | None) -> list[Any]:
 class _SummarySample:
     statuses: list[str] = field(default_factory=list)
     inputs: list[str] = field(default_factory=list)
+    parents: dict[str, str] = field(default_factory=dict)  # role -> sample, from the mother/father columns
 
 
 def read_summary(path: str | os.PathLike[str]) -> dict[str, _SummarySample]:
@@ -891,6 +941,9 @@ def read_summary(path: str | os.PathLike[str]) -> dict[str, _SummarySample]:
                 for value in (record.get("inputs") or "").split(";"):
                     if value and value not in entry.inputs:
                         entry.inputs.append(value)
+                for role in ("mother", "father"):
+                    if record.get(role):
+                        entry.parents[role] = record[role]
     except FileNotFoundError:
         raise InputError("cohort summary not found", path=str(path)) from None
     except UnicodeDecodeError as exc:
@@ -943,7 +996,8 @@ def _manifest_outputs(manifests: Iterable[str]) -> tuple[dict[str, Path], dict[P
 
 def plan_reports(annotations: list[str], samples: list[str], *, samples_from: str | None = None,
                  statuses: list[str] | None = None, manifests: list[str] | None = None,
-                 part: tuple[int, int] | None = None, load: Any = load_annotation) -> list[ReportTask]:
+                 part: tuple[int, int] | None = None, load: Any = load_annotation,
+                 parents: dict[str, str] | None = None) -> list[ReportTask]:
     """Which samples get a report, and from which annotation JSONs.
 
     Samples: those named (`--sample`), then with `samples_from` (a cohort summary.tsv) every
@@ -956,6 +1010,10 @@ def plan_reports(annotations: list[str], samples: list[str], *, samples_from: st
     * one sample and JSON files given: all of them (as `il1rn-annot report JSON... --sample S`
       always did; files without the sample are listed in the report);
     * otherwise the given JSONs (and those of the manifests) that hold the sample.
+
+    Parents (to phase the sample's alleles): the summary's mother/father columns, or
+    `parents` ({'mother': ID, 'father': ID}, for a single `--sample`); their JSONs are found
+    the same way as the sample's.
     """
     manifests = list(manifests or [])
     summary = read_summary(samples_from) if samples_from else {}
@@ -978,21 +1036,30 @@ def plan_reports(annotations: list[str], samples: list[str], *, samples_from: st
                     holders.setdefault(name, []).append(path)
         return list(dict.fromkeys(holders.get(sample, [])))
 
+    def jsons_of(sample: str) -> list[Path]:
+        entry = summary.get(sample)
+        if entry is not None and entry.inputs and by_input:
+            jsons = [by_input.get(i) or by_input.get(os.path.realpath(i)) for i in entry.inputs]
+            return list(dict.fromkeys(j for j in jsons if j is not None))
+        return holding(sample)
+
     tasks = []
     for sample in chosen:
         entry = summary.get(sample)
         if entry is not None and entry.inputs and by_input:
-            jsons = [by_input.get(i) or by_input.get(os.path.realpath(i)) for i in entry.inputs]
-            found = list(dict.fromkeys(j for j in jsons if j is not None))
+            found = jsons_of(sample)
             problem = "" if found else (f"no manifest lists an annotated input of sample '{sample}' "
                                         f"({'; '.join(entry.inputs)})")
-            tasks.append(ReportTask(sample, found, problem))
+            task = ReportTask(sample, found, problem)
         elif len(chosen) == 1 and given and not samples_from:
-            tasks.append(ReportTask(sample, given))
+            task = ReportTask(sample, given)
         else:
             found = holding(sample)
-            tasks.append(ReportTask(sample, found, "" if found else
-                                    f"sample '{sample}' is not in any of the given annotation JSON files"))
+            task = ReportTask(sample, found, "" if found else
+                              f"sample '{sample}' is not in any of the given annotation JSON files")
+        named = entry.parents if entry is not None and entry.parents else (parents or {})
+        task.parents = [(role, parent, jsons_of(parent)) for role, parent in named.items()]
+        tasks.append(task)
     return tasks
 
 
@@ -1017,8 +1084,13 @@ def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     part = parse_part(getattr(args, "part", None))
     writer = ReportWriter(kb, lab=load_lab_config(getattr(args, "lab_config", None)),
                           date=getattr(args, "date", None), pdf=not getattr(args, "no_pdf", False))
+    parents = {role: value for role in ("mother", "father") if (value := getattr(args, role, None))}
+    if parents and (len(samples) != 1 or samples_from):
+        raise InputError("--mother/--father name the parents of one sample", where="--mother/--father",
+                         hint="give exactly one --sample; with --samples-from the summary's mother and father "
+                              "columns are used")
     tasks = plan_reports(annotations, samples, samples_from=samples_from, statuses=statuses, manifests=manifests,
-                         part=part, load=writer._docs.load)
+                         part=part, load=writer._docs.load, parents=parents)
     outdir = Path(args.outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     if not tasks:
@@ -1030,7 +1102,7 @@ def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         try:
             if task.problem:
                 raise InputError(task.problem)
-            outputs = writer.write(task.jsons, task.sample, outdir)
+            outputs = writer.write(task.jsons, task.sample, outdir, task.parents)
         except InputError as exc:
             if single:
                 raise

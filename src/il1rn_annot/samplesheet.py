@@ -39,6 +39,9 @@ from typing import Any
 from .errors import Il1rnAnnotError
 
 REQUIRED_COLUMNS = ("sample", "vcf")
+#: optional: the sample IDs (in this sheet) of a sample's parents; their calls phase its alleles
+PARENT_COLUMNS = ("mother", "father")
+NO_PARENT = ("", "0", ".")  # as in PED files: no parent given
 FLAGGED_STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier")
 ALL_STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance",
                 "no_pathogenic_variant_detected", "not_assessable", "input_error")
@@ -158,6 +161,7 @@ def read_sample_sheet(path: str | os.PathLike[str], *, check_files: bool = True,
         raise SampleSheetError(source, problems)
 
     validator = _load_schema(schema)
+    named: set[str] = set()  # every sample the sheet names, even on a row refused for another reason
     rows: list[SheetRow] = []
     seen: dict[tuple[str, str], int] = {}
     for row_number, (line_number, text) in enumerate(numbered[1:], start=1):
@@ -168,6 +172,7 @@ def read_sample_sheet(path: str | os.PathLike[str], *, check_files: bool = True,
             continue
         cells = (cells + [""] * len(header))[: len(header)]
         record = dict(zip(header, cells))
+        named.add(record["sample"])
         row_problems: list[str] = []
         for column in REQUIRED_COLUMNS:
             value = record[column]
@@ -198,11 +203,39 @@ def read_sample_sheet(path: str | os.PathLike[str], *, check_files: bool = True,
         seen[key] = row_number
         extra = tuple((k, v) for k, v in record.items() if k not in REQUIRED_COLUMNS)
         rows.append(SheetRow(record["sample"], vcf, source, row_number, line_number, extra))
+    problems.extend(parent_problems(rows, named))
     if problems:
         raise SampleSheetError(source, problems)
     if not rows:
         raise SampleSheetError(source, ["no sample rows below the header"])
     return rows
+
+
+def parents_of(row: SheetRow) -> dict[str, str]:
+    """{'mother': ID, 'father': ID} as the row gives them (PED-style '', '0', '.' = not given)."""
+    extra = dict(row.extra)
+    return {role: extra[role].strip() for role in PARENT_COLUMNS if extra.get(role, "").strip() not in NO_PARENT}
+
+
+def parent_problems(rows: Sequence[SheetRow], named: Iterable[str] = ()) -> list[str]:
+    """Parents must be samples of the sheet, not the sample itself, and the same on every row of a sample."""
+    samples = {row.sample for row in rows} | set(named)
+    problems: list[str] = []
+    first: dict[str, tuple[dict[str, str], SheetRow]] = {}
+    for row in rows:
+        parents = parents_of(row)
+        for role, parent in parents.items():
+            if parent == row.sample:
+                problems.append(f"{_where(row.row, row.line, role)}: a sample cannot be its own {role}")
+            elif parent not in samples:
+                problems.append(f"{_where(row.row, row.line, role)}: {parent!r} is not a sample of this sheet "
+                                f"(list the {role}'s VCF in a row of its own, or leave the cell empty)")
+        if row.sample in first and first[row.sample][0] != parents:
+            earlier = first[row.sample][1]
+            problems.append(f"{_where(row.row, row.line)}, columns 'mother'/'father': sample {row.sample!r} has "
+                            f"other parents in row {earlier.row}; give the same on every row of a sample")
+        first.setdefault(row.sample, (parents, row))
+    return problems
 
 
 def vcf_header_samples(path: str) -> list[str]:
@@ -497,8 +530,17 @@ class Plan:
         return sorted({self.batch_of[v] for v in self.inputs_of[sample]})
 
     def table(self) -> list[dict[str, str]]:
-        """The resolved sheet: one row per (sample, vcf) pair, sheet rows first."""
-        return [{"sample": r.sample, "vcf": r.vcf} for r in self.rows]
+        """The resolved sheet: one row per (sample, vcf) pair, sheet rows first; with the parent
+        columns when the sheet names any parent (the cohort step phases with them)."""
+        with_parents = any(parents_of(r) for r in self.rows)
+        table = []
+        for r in self.rows:
+            entry = {"sample": r.sample, "vcf": r.vcf}
+            if with_parents:
+                parents = parents_of(r)
+                entry.update({role: parents.get(role, "") for role in PARENT_COLUMNS})
+            table.append(entry)
+        return table
 
 
 def make_plan(sample_sheet: str | None, screen_vcfs: Sequence[str] = (),
@@ -536,7 +578,8 @@ def write_resolved_sheet(rows: Iterable[dict[str, str]] | Plan, path: str | os.P
     """Write `sample<TAB>vcf` rows (the sheet the cohort step accounts for) atomically."""
     from .write_outputs import write_text
     table = rows.table() if isinstance(rows, Plan) else list(rows)
-    lines = ["sample\tvcf"] + [f"{r['sample']}\t{r['vcf']}" for r in table]
+    columns = ["sample", "vcf"] + [c for c in PARENT_COLUMNS if any(c in r for r in table)]
+    lines = ["\t".join(columns)] + ["\t".join(r.get(c, "") for c in columns) for r in table]
     write_text(Path(path), "\n".join(lines) + "\n")
 
 
