@@ -205,3 +205,44 @@ def test_parents_that_do_not_settle_the_phase_leave_it_unknown(trio, mother, fat
     assert result.dira_status == "possible_DIRA"
     if father:
         assert "do not establish it" in result.evidence
+
+
+def test_deletions_are_classified_by_what_they_remove(tmp_path, kb):
+    """Only deletions that remove whole exons, coding sequence or the gene are loss of function; a
+    deletion of 3'UTR sequence inside exon 4 was once 'exon loss' and made a homozygote DIRA."""
+    records = [
+        "chr2\t113132999\tUTR\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113133500;SVLEN=-501\tGT\t1/1\t0/0\t0/0\t0/0",
+        "chr2\t113127499\tEX1\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113127800;SVLEN=-301\tGT\t0/0\t1/1\t0/0\t0/0",
+        "chr2\t113119999\tPROM\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113125000;SVLEN=-5001\tGT\t0/0\t0/0\t1/1\t0/0",
+        # exon 4 from inside the CDS (stop codon at 113,132,871) to past its end: part CDS, part UTR
+        "chr2\t113132799\tCDS\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113133200;SVLEN=-401\tGT\t0/0\t0/0\t0/0\t1/1",
+    ]
+    path = tmp_path / "delly.partial.vcf"
+    path.write_text(vcf_text(records, ["UTR_HOM", "EXON1_HOM", "PROMOTER_HOM", "PART_CDS_HOM"], build="GRCh38",
+                             chrom="chr2"))
+    result = annotate_file(path, tmp_path / "out", kb, date=DATE)
+    by = {s.sample: s for s in result.samples}
+    alleles = {a["vcf_id"]: a for a in result.payload["alleles"]}
+    utr = alleles["UTR"]
+    assert utr["exons_affected"] == [4] and utr["exons_removed"] == []
+    assert "exon_loss_variant" not in utr["consequence"] and "feature_truncation" in utr["consequence"]
+    assert utr["classification"] == "uncertain_significance"
+    assert by["UTR_HOM"].dira_status == "uncertain_significance"
+    assert "removes part of IL1RN exon 4" in by["UTR_HOM"].status_sentence
+    assert alleles["EX1"]["exons_removed"] == [1] and by["EXON1_HOM"].dira_status == "consistent_with_DIRA"
+    assert "removes IL1RN exon 1)" in by["EXON1_HOM"].status_sentence
+    assert alleles["PROM"]["classification"] == "uncertain_significance"
+    assert "upstream of IL1RN" in by["PROMOTER_HOM"].status_sentence
+    # from the promoter into exon 1's coding sequence (start codon at 113,127,625): loss of function
+    start = "chr2\t113126999\tSTART\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113127650;SVLEN=-651\tGT\t1/1"
+    start_path = tmp_path / "delly.start.vcf"
+    start_path.write_text(vcf_text([start], ["START_HOM"], build="GRCh38", chrom="chr2"))
+    started = annotate_file(start_path, tmp_path / "out2", kb, date=DATE)
+    allele = started.payload["alleles"][0]
+    assert allele["exons_removed"] == [] and allele["classification"] == "likely_pathogenic"
+    assert started.samples[0].dira_status == "consistent_with_DIRA"
+    assert "removes part of IL1RN exon 1" in started.samples[0].status_sentence
+    # the end of the CDS in the last exon: escapes NMD, as a stop there would
+    assert alleles["CDS"]["classification"] == "uncertain_significance" and alleles["CDS"]["exons_removed"] == []
+    assert "part of the coding sequence in the last exon" in alleles["CDS"]["classification_evidence"]
+    assert by["PART_CDS_HOM"].dira_status == "uncertain_significance"

@@ -49,6 +49,7 @@ class AlleleAnnotation:
     deleted_genes: list[dict[str, Any]] = field(default_factory=list)
     il1rn_overlap: float | None = None
     exons_affected: list[int] = field(default_factory=list)
+    exons_removed: list[int] = field(default_factory=list)  # whole exons a deletion removes
     reciprocal_overlap_2q13: float | None = None
     imprecise: bool = False
     hgvs_shifted: bool = True
@@ -118,14 +119,33 @@ def _deletion_fields(allele: Allele, build: str, kb: KnowledgeBase, ann: AlleleA
 def _rule_classification(pred: Prediction, ann: AlleleAnnotation, tx_exon_count: int) -> tuple[str, str]:
     terms = set(pred.consequences)
     lof = terms & LOSS_OF_FUNCTION
+    if (ann.variant_type in ("sv_deletion", "deletion") and terms == {"upstream_gene_variant"}
+            and ann.end - ann.pos > SMALL_INDEL_MAX):
+        # not a point change: a deleted stretch of the promoter region may silence the gene
+        return "uncertain_significance", ("deletion of sequence upstream of IL1RN (promoter region): effect on "
+                                          "expression unknown")
     if ann.variant_type in ("sv_deletion", "cnv", "deletion") and ann.il1rn_overlap:
-        coding_exons = [n for n in ann.exons_affected]
         if "transcript_ablation" in terms:
             return "likely_pathogenic", ("deletion removes the whole IL1RN transcript; biallelic loss of IL1RN "
                                          "causes DIRA (loss of function is the disease mechanism)")
-        if coding_exons and ("exon_loss_variant" in terms or lof):
-            return "likely_pathogenic", (f"deletion removes IL1RN exon(s) {', '.join(map(str, coding_exons))}; "
+        if ann.exons_removed and "exon_loss_variant" in terms:
+            return "likely_pathogenic", (f"deletion removes IL1RN exon(s) {', '.join(map(str, ann.exons_removed))}; "
                                          "predicted loss of function (PVS1)")
+        partial = ", ".join(map(str, ann.exons_affected))
+        if "feature_truncation" in terms and "coding_sequence_variant" in terms:
+            if ann.exons_affected == [tx_exon_count] and not lof:
+                # as for a stop or frameshift there: the transcript escapes nonsense-mediated decay
+                return "uncertain_significance", ("deletion of part of the coding sequence in the last exon: "
+                                                  "predicted to escape nonsense-mediated decay; loss of function "
+                                                  "not established")
+            return "likely_pathogenic", (f"deletion removes part of the coding sequence (IL1RN exon(s) {partial}); "
+                                         "predicted loss of function (PVS1)")
+        if ann.exons_affected and lof:
+            return "likely_pathogenic", (f"deletion of part of IL1RN exon(s) {partial}: predicted loss of function "
+                                         f"({', '.join(sorted(lof))}; PVS1)")
+        if "feature_truncation" in terms:
+            return "uncertain_significance", (f"deletion removes untranslated sequence of IL1RN exon(s) {partial} "
+                                              "(no coding sequence or splice site): effect on expression unknown")
     if lof:
         last_exon_only = ann.exons_affected == [tx_exon_count] and not terms & {
             "splice_acceptor_variant", "splice_donor_variant", "start_lost", "transcript_ablation"}
@@ -158,7 +178,8 @@ def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
         alt=allele.alt, vcf_id=allele.vcf_id, filter=allele.filter, variant_type=allele.kind, gene=gene,
         transcript=tx.refseq, hgvs_c=name.c, hgvs_p=pred.hgvs_p, consequence=list(pred.consequences),
         classification="", classification_evidence="", known_variant="", conditions=[], pmids=[],
-        references=[], exons_affected=list(pred.exons_affected), imprecise=allele.imprecise,
+        references=[], exons_affected=list(pred.exons_affected), exons_removed=list(pred.exons_removed),
+        imprecise=allele.imprecise,
         hgvs_shifted=name.shifted, notes=list(pred.notes),
     )
     if not name.shifted and allele.kind in ("deletion", "insertion"):

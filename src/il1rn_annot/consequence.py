@@ -59,7 +59,8 @@ def _aa(residue: str) -> str:
 class Prediction:
     consequences: list[str] = field(default_factory=list)
     hgvs_p: str = ""
-    exons_affected: list[int] = field(default_factory=list)
+    exons_affected: list[int] = field(default_factory=list)  # exons a deletion (or any allele) overlaps
+    exons_removed: list[int] = field(default_factory=list)  # exons a deletion removes whole
     notes: list[str] = field(default_factory=list)
 
     def add(self, term: str) -> None:
@@ -88,6 +89,7 @@ def _position_consequences(allele: Allele, tx: TranscriptModel, kb: KnowledgeBas
     if deletion_like and s <= tx.start and e >= tx.end:
         pred.add("transcript_ablation")
         pred.exons_affected = list(range(1, len(tx.exons) + 1))
+        pred.exons_removed = list(pred.exons_affected)
         return
     if e < tx.start:
         pred.add("upstream_gene_variant" if tx.start - e <= kb.upstream_distance else "intergenic_variant")
@@ -121,9 +123,13 @@ def _position_consequences(allele: Allele, tx: TranscriptModel, kb: KnowledgeBas
             pred.add("intron_variant")
     if allele.kind == "insertion" and not exons_hit and tx.intron_index(s) is not None:
         pred.add("intron_variant")
-    if deletion_like and exons_hit and (allele.kind != "deletion" or allele.length > 50
-                                        or any(s <= x0 and e >= x1 for x0, x1 in tx.exons)):
+    if deletion_like:
+        pred.exons_removed = [n for n in exons_hit if s <= tx.exons[n - 1][0] and e >= tx.exons[n - 1][1]]
+    if pred.exons_removed:
         pred.add("exon_loss_variant")
+    elif deletion_like and exons_hit and (allele.kind != "deletion" or allele.length > 50):
+        # part of an exon: what is lost (coding sequence, UTR) decides, not 'exon loss'
+        pred.add("feature_truncation")
     for n in exons_hit:
         x0, x1 = tx.exons[n - 1]
         lo, hi = max(s, x0), min(e, x1)
@@ -133,6 +139,8 @@ def _position_consequences(allele: Allele, tx: TranscriptModel, kb: KnowledgeBas
             pred.add("3_prime_UTR_variant")
         if _overlaps(lo, hi, tx.cds_start, tx.cds_end):
             pred.add("coding_sequence_variant")
+            if deletion_like and _overlaps(lo, hi, tx.cds_start, tx.cds_start + 2):
+                pred.add("start_lost")  # a deletion taking any base of the ATG (+ strand)
 
 
 def _cds_effect_without_sequence(allele: Allele, tx: TranscriptModel, pred: Prediction) -> None:

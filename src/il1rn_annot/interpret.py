@@ -46,8 +46,11 @@ class SampleResult:
 def allele_label(f: dict[str, Any]) -> str:
     """How a clinician reads the allele: HGVS c. + p., or the deletion and the genes it removes."""
     if f["variant_type"] in ("sv_deletion", "cnv") or (f.get("deleted_genes") and not f.get("hgvs_c")):
-        genes = ", ".join(_removed(g, f) for g in f.get("deleted_genes") or []) or "no cluster gene"
-        core = f"deletion {f['chrom']}:{f['pos'] + 1}-{f['end']} (removes {genes})"
+        genes = ", ".join(_removed(g, f) for g in f.get("deleted_genes") or [])
+        where = (f"removes {genes}" if genes else
+                 "upstream of IL1RN" if "upstream_gene_variant" in (f.get("consequence") or []) else
+                 "removes no cluster gene")
+        core = f"deletion {f['chrom']}:{f['pos'] + 1}-{f['end']} ({where})"
         if f.get("hgvs_c"):
             core = f"{f['hgvs_c']} {core}"
         return core
@@ -83,8 +86,20 @@ def _removed(gene: dict[str, Any], f: dict[str, Any]) -> str:
         return gene["gene"]
     exons = f.get("exons_affected") or []
     if gene["gene"] == "IL1RN" and exons:
-        return f"IL1RN exon{'s' if len(exons) > 1 else ''} {', '.join(map(str, exons))}"
+        whole, part = exon_parts(f)
+        said = [f"IL1RN exon{'s' if len(whole) > 1 else ''} {', '.join(map(str, whole))}"] if whole else []
+        if part:
+            said.append(f"part of IL1RN exon{'s' if len(part) > 1 else ''} {', '.join(map(str, part))}")
+        return " and ".join(said)
     return f"part of {gene['gene']}"
+
+
+def exon_parts(f: dict[str, Any]) -> tuple[list[int], list[int]]:
+    """(exons a deletion removes whole, exons it removes part of). Annotations made before
+    `exons_removed` existed only say which exons were touched: all are taken as removed."""
+    touched = list(f.get("exons_affected") or [])
+    whole = list(f["exons_removed"]) if "exons_removed" in f else touched
+    return whole, [n for n in touched if n not in whole]
 
 
 def _inside(small: dict[str, Any], deletion: dict[str, Any]) -> bool:

@@ -273,5 +273,6 @@ def _allele_columns(f: dict[str, Any]) -> tuple[list[Any], list[Any]]:
              ";".join(f"{g['gene']}({g['fraction']})" for g in f["deleted_genes"]),
              "" if f["il1rn_overlap"] is None else f["il1rn_overlap"],
              ";".join(map(str, f["exons_affected"])) if f["variant_type"] in ("sv_deletion", "cnv", "deletion") else "",
+             ";".join(map(str, f["exons_removed"])) if f["variant_type"] in ("sv_deletion", "cnv", "deletion") else "",
              "" if f["reciprocal_overlap_2q13"] is None else f["reciprocal_overlap_2q13"]]
     return before, after

@@ -47,7 +47,7 @@ from .write_outputs import atomic_path
 from .errors import InputError
 from .figures import CLASS_NAMES, cluster_svg, exon_svg
 from .interpret import (FLAGGED as FLAGGED_STATUSES, PATHOGENIC, ParentCalls, SampleResult, allele_label,
-                        interpret_sample)
+                        exon_parts, interpret_sample)
 from .knowledge import KnowledgeBase, Reference
 from .provenance import generated_at
 
@@ -446,7 +446,9 @@ def _deletion_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, build: str
     rows = []
     for f in sorted((f for f in findings if _is_deletion(f)), key=lambda f: (int(f["pos"]), str(f["allele_id"]))):
         start, end = int(f["pos"]) + 1, int(f["end"])
-        exons = list(f.get("exons_affected") or [])
+        whole, part = exon_parts(f)
+        exons = ([", ".join(map(str, whole)) + f" of {len(tx.exons)}"] if whole else []) + \
+            ([f"part of {', '.join(map(str, part))}"] if part else [])
         ro = f.get("reciprocal_overlap_2q13")
         rows.append({
             "label": f.get("hgvs_c") or "",
@@ -458,7 +460,7 @@ def _deletion_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, build: str
             "genes": [{"gene": g["gene"], "percent": _percent(g.get("fraction"))}
                       for g in f.get("deleted_genes") or []],
             "il1rn_percent": _percent(f.get("il1rn_overlap")),
-            "exons": (", ".join(map(str, exons)) + f" of {len(tx.exons)}") if exons else "none (no exon removed)",
+            "exons": "; ".join(exons) if exons else "none (no exon removed)",
             "reciprocal": "" if ro is None else f"{float(ro):.3f}",
             "matches_2q13": ro is not None and float(ro) >= 0.5,
             "imprecise": bool(f.get("imprecise")),

@@ -31,7 +31,7 @@ ALLELE_TSV_COLUMNS = [
     "sample", "chrom", "pos", "end", "ref", "alt", "allele_id", "variant_type", "gene", "transcript", "hgvs_c",
     "hgvs_p", "consequence", "zygosity", "genotype", "copy_number", "filter", "classification",
     "classification_evidence", "known_variant", "conditions", "pmids", "deleted_genes", "il1rn_overlap",
-    "exons_affected", "reciprocal_overlap_2q13",
+    "exons_affected", "exons_removed", "reciprocal_overlap_2q13",
 ]
 SAMPLE_TSV_COLUMNS = ["sample", "dira_status", "status_sentence", "pathogenic_alleles", "other_alleles",
                       "evidence", "locus_records", "locus_called"]
