@@ -246,3 +246,15 @@ def test_deletions_are_classified_by_what_they_remove(tmp_path, kb):
     assert alleles["CDS"]["classification"] == "uncertain_significance" and alleles["CDS"]["exons_removed"] == []
     assert "part of the coding sequence in the last exon" in alleles["CDS"]["classification_evidence"]
     assert by["PART_CDS_HOM"].dira_status == "uncertain_significance"
+
+
+def test_small_deletions_of_the_start_or_stop_codon_are_named_so(tmp_path, kb):
+    records = ["chr2\t113127624\t.\tNATG\tN\t50\tPASS\t.\tGT\t1/1\t0/0",  # c.1_3del: the ATG
+               "chr2\t113132868\t.\tNTGA\tN\t50\tPASS\t.\tGT\t0/0\t1/1"]  # c.532_534del: the stop codon
+    path = tmp_path / "gatk.codons.vcf"
+    path.write_text(vcf_text(records, ["START_DEL", "STOP_DEL"], build="GRCh38", chrom="chr2"))
+    alleles = {a["hgvs_c"]: a for a in annotate_file(path, tmp_path / "out", kb, date=DATE).payload["alleles"]}
+    assert "start_lost" in alleles["c.1_3del"]["consequence"]
+    assert alleles["c.1_3del"]["classification"] == "likely_pathogenic"
+    assert alleles["c.532_534del"]["consequence"][0] == "stop_lost"
+    assert alleles["c.532_534del"]["classification"] == "uncertain_significance"

@@ -132,7 +132,9 @@ def _rule_classification(pred: Prediction, ann: AlleleAnnotation, tx_exon_count:
             return "likely_pathogenic", (f"deletion removes IL1RN exon(s) {', '.join(map(str, ann.exons_removed))}; "
                                          "predicted loss of function (PVS1)")
         partial = ", ".join(map(str, ann.exons_affected))
-        if "feature_truncation" in terms and "coding_sequence_variant" in terms:
+        takes_cds = bool(terms & {"coding_sequence_variant", "start_lost", "stop_lost", "frameshift_variant",
+                                  "inframe_deletion", "protein_altering_variant"})
+        if "feature_truncation" in terms and takes_cds:
             if ann.exons_affected == [tx_exon_count] and not lof:
                 # as for a stop or frameshift there: the transcript escapes nonsense-mediated decay
                 return "uncertain_significance", ("deletion of part of the coding sequence in the last exon: "

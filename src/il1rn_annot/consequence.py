@@ -141,6 +141,8 @@ def _position_consequences(allele: Allele, tx: TranscriptModel, kb: KnowledgeBas
             pred.add("coding_sequence_variant")
             if deletion_like and _overlaps(lo, hi, tx.cds_start, tx.cds_start + 2):
                 pred.add("start_lost")  # a deletion taking any base of the ATG (+ strand)
+            if deletion_like and _overlaps(lo, hi, tx.cds_end - 2, tx.cds_end):
+                pred.add("stop_lost")  # ... or of the stop codon
 
 
 def _cds_effect_without_sequence(allele: Allele, tx: TranscriptModel, pred: Prediction) -> None:
