@@ -1182,7 +1182,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     wanted = {s.strip() for s in args.scenarios.split(",") if s.strip()}
     if args.data_dir:
-        data = Path(args.data_dir)
+        data = Path(args.data_dir).resolve()  # the workflow runs in another folder
     elif args.keep_data:
         data = OUT / ("data_quick" if args.quick else "data")
     else:
