@@ -46,11 +46,7 @@ class SampleResult:
 def allele_label(f: dict[str, Any]) -> str:
     """How a clinician reads the allele: HGVS c. + p., or the deletion and the genes it removes."""
     if f["variant_type"] in ("sv_deletion", "cnv") or (f.get("deleted_genes") and not f.get("hgvs_c")):
-        genes = ", ".join(_removed(g, f) for g in f.get("deleted_genes") or [])
-        where = (f"removes {genes}" if genes else
-                 "upstream of IL1RN" if "upstream_gene_variant" in (f.get("consequence") or []) else
-                 "removes no cluster gene")
-        core = f"deletion {f['chrom']}:{f['pos'] + 1}-{f['end']} ({where})"
+        core = f"deletion {f['chrom']}:{f['pos'] + 1}-{f['end']} ({deletion_effect(f)})"
         if f.get("hgvs_c"):
             core = f"{f['hgvs_c']} {core}"
         return core
@@ -78,6 +74,15 @@ def _structural_label(f: dict[str, Any]) -> str:
     end = f.get("end")
     span = f"{f['chrom']}:{f['pos'] + 1}-{end}" if end and int(end) > int(f["pos"]) else f"{f['chrom']}:{f['pos']}"
     return f"{word} {span}"
+
+
+def deletion_effect(f: dict[str, Any]) -> str:
+    """What a deletion takes, as a clinician reads it: 'removes IL1RN exons 2, 3', 'removes IL36G,
+    ..., IL1RN', 'removes part of IL1RN exon 4', 'upstream of IL1RN'."""
+    genes = ", ".join(_removed(g, f) for g in f.get("deleted_genes") or [])
+    if genes:
+        return f"removes {genes}"
+    return "upstream of IL1RN" if "upstream_gene_variant" in (f.get("consequence") or []) else "removes no cluster gene"
 
 
 def _removed(gene: dict[str, Any], f: dict[str, Any]) -> str:

@@ -47,7 +47,7 @@ from .write_outputs import atomic_path
 from .errors import InputError
 from .figures import CLASS_NAMES, cluster_svg, exon_svg
 from .interpret import (FLAGGED as FLAGGED_STATUSES, PATHOGENIC, ParentCalls, SampleResult, allele_label,
-                        exon_parts, interpret_sample)
+                        deletion_effect, exon_parts, interpret_sample)
 from .knowledge import KnowledgeBase, Reference
 from .provenance import generated_at
 
@@ -378,8 +378,7 @@ def _variant_cell(f: dict[str, Any]) -> dict[str, Any]:
         title = f"deletion {f['chrom']}:{_fmt_int(int(f['pos']) + 1)}-{_fmt_int(end)}"
         if f.get("hgvs_c"):
             title = f"{f['hgvs_c']} ({title})"
-        genes = [g["gene"] for g in f.get("deleted_genes") or []]
-        detail = f"removes {', '.join(genes)}" if genes else "removes no cluster gene"
+        detail = deletion_effect(f)
     elif f.get("variant_type") in ("other_sv", "breakend"):
         title = f.get("hgvs_c") or allele_label(f)
     else:
