@@ -293,7 +293,7 @@ def read_sample_sheet(path_text: str) -> list[SheetRow]:
                          where=f"line {header_line}",
                          hint="the sheet is tab-separated with a header line 'sample<TAB>vcf'")
     i_sample, i_vcf = lower.index("sample"), lower.index("vcf")
-    i_parents = [(role, lower.index(role)) for role in PARENT_COLUMNS if role in lower]
+    i_parents = [(role, header.index(role)) for role in PARENT_COLUMNS if role in header]  # as samplesheet names them
     rows: list[SheetRow] = []
     seen: set[tuple[str, str]] = set()
     for number, row in numbered[1:]:
