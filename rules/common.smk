@@ -81,13 +81,6 @@ def batched_plan():
     return PLAN
 
 
-def write_resolved_sheet(path, log_path):
-    """Rule resolve_samples: the plan's (sample, vcf) pairs, written from this process."""
-    samplesheet.write_resolved_sheet(PLAN, path)
-    with open(log_path, "w", encoding="utf-8") as handle:
-        handle.write(f"{len(PLAN.rows)} (sample, vcf) pairs -> {path}\n")
-
-
 def parallel_jobs():
     batched_plan()
     return _BATCHED["parallel"]

@@ -16,7 +16,7 @@ without Snakemake and used from the command line:
   get a lab report and how many report jobs (each one process for many samples) write them;
   `collect_reports()` gathers the parts into `results/reports/`.
 
-Command line (`resolve` writes what the workflow's `resolve_samples` rule writes from its plan):
+Command line (used by the workflow's `resolve_samples` rule):
 
     python -m il1rn_annot.samplesheet resolve --samples SHEET.tsv [--screen-vcf JOINT.vcf.gz ...] -o OUT.tsv
     python -m il1rn_annot.samplesheet plan --samples SHEET.tsv [--batch-size 200] [--cores N]
