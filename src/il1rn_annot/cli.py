@@ -34,7 +34,7 @@ def _add_kb_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_annotate(args: argparse.Namespace) -> int:
     from .pipeline import annotate_file
-    from .read_vcf import input_stem
+    from .naming import input_stem
     from .write_outputs import clean_stale_temps_in, write_json
 
     kb = _kb_from(args)

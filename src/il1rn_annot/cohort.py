@@ -74,12 +74,11 @@ from typing import Any
 
 from . import TOOL_NAME, __version__
 from .read_vcf import sha256_of
-from .report import safe_name as report_safe_name
 from .errors import InputError
 from .interpret import FLAGGED, PATHOGENIC, STATUSES, ParentCalls, allele_label, interpret_sample
 from .knowledge import KnowledgeBase
 from .provenance import generated_at
-from .read_vcf import input_stem
+from .naming import input_stem, safe_name as report_safe_name
 from .runtime import cyclic_gc_paused
 from .samplesheet import NO_PARENT, PARENT_COLUMNS
 from .write_outputs import write_json, write_table, write_text
@@ -359,10 +358,7 @@ class InputIndex:
 
 
 def safe_name(sample: str) -> str:
-    """The report's file-name stem: `report.safe_name` (the writer of the file decides its name).
-
-    The rule lives in report.safe_name (one rule for the workflow, the reports and this page).
-    """
+    """The report's file-name stem (`naming.safe_name`: one rule for the workflow, the reports and this page)."""
     return report_safe_name(sample)
 
 

@@ -23,6 +23,7 @@ import cyvcf2
 from .build import BuildCall, detect_build, resolve_build
 from .errors import InputError
 from .knowledge import KnowledgeBase
+from .naming import input_stem
 
 #: primary-assembly contig names of both naming styles, declared on the reader when the file does not
 STANDARD_CONTIGS = tuple([f"chr{c}" for c in [*range(1, 23), "X", "Y", "M"]]
@@ -70,14 +71,6 @@ class VcfInput:
     def is_gvcf(self) -> bool:
         return any(line.startswith("##GVCFBlock") or "<NON_REF>" in line
                    for line in self.header_lines) or self.path.name.endswith((".g.vcf.gz", ".g.vcf", ".gvcf.gz"))
-
-
-def input_stem(path: Path | str) -> str:
-    name = Path(path).name
-    for suffix in (".g.vcf.gz", ".gvcf.gz", ".vcf.gz", ".vcf.bgz", ".vcf.gzip", ".g.vcf", ".vcf", ".bcf"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
 
 
 def sha256_of(path: Path) -> str:

@@ -46,6 +46,7 @@ from . import TOOL_NAME, __version__
 from .write_outputs import atomic_path
 from .errors import InputError
 from .figures import CLASS_NAMES, cluster_svg, exon_svg
+from .naming import safe_name
 from .interpret import (FLAGGED as FLAGGED_STATUSES, PATHOGENIC, ParentCalls, SampleResult, allele_label,
                         deletion_effect, exon_parts, interpret_sample)
 from .knowledge import KnowledgeBase, Reference
@@ -79,22 +80,6 @@ INHERITANCE = {"autosomal_recessive": "autosomal recessive", "autosomal_dominant
 
 # ----------------------------------------------------------------------------------------
 # small helpers
-
-
-def safe_name(sample: str, max_length: int = 80) -> str:
-    """A file-name stem for `sample` that stays inside the output folder.
-
-    Keeps letters, digits, '.', '_' and '-'; everything else (path separators, spaces, HTML,
-    control characters) becomes '_'; leading dots are removed so the name can be neither
-    hidden nor '..'. When anything had to change, 8 hex digits of the ID's SHA-256 are
-    appended so that different IDs ('a/b', 'a b') cannot overwrite each other's report.
-    """
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", sample)
-    cleaned = cleaned.lstrip(".-_")[:max_length].rstrip(".")
-    if cleaned != sample or not cleaned:
-        digest = hashlib.sha256(sample.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-        cleaned = f"{cleaned}-{digest}" if cleaned else f"sample-{digest}"
-    return cleaned
 
 
 def _fmt_int(n: Any) -> str:

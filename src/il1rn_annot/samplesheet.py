@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import naming
 from .errors import Il1rnAnnotError
 
 REQUIRED_COLUMNS = ("sample", "vcf")
@@ -315,13 +316,12 @@ def combine_rows(sheet_rows: Iterable[SheetRow], screen_rows: Iterable[SheetRow]
 def safe_name(sample: str) -> str:
     """The file-name-safe form of a sample ID used for per-sample files (`NAME.report.html`).
 
-    It is `il1rn_annot.report.safe_name`, the rule `il1rn-annot report` names its files by
+    It is `il1rn_annot.naming.safe_name`, the rule `il1rn-annot report` names its files by
     (and `il1rn-annot cohort` links them by), so that the workflow asks for exactly the files
     the report step writes: letters, digits, `.`, `_`, `-` kept, anything else `_`, and 8 hex
     digits of the ID's SHA-256 appended whenever the name had to change (`A B` != `A_B`).
     """
-    from .report import safe_name as report_safe_name
-    return report_safe_name(sample)
+    return naming.safe_name(sample)
 
 
 def safe_name_map(samples: Iterable[str]) -> dict[str, str]:
@@ -359,14 +359,12 @@ class Batch:
     inputs: tuple[str, ...]
 
     def output_names(self) -> list[str]:
-        from .read_vcf import input_stem
-        return [input_stem(p) for p in self.inputs]
+        return [naming.input_stem(p) for p in self.inputs]
 
 
 def output_key(path: str) -> str:
     """What two inputs must not share within one batch: their output stem, case-folded."""
-    from .read_vcf import input_stem
-    return input_stem(path).lower()
+    return naming.input_stem(path).lower()
 
 
 def _fill(paths: Iterable[str], capacity: Any) -> list[list[str]]:
@@ -557,13 +555,12 @@ def make_plan(sample_sheet: str | None, screen_vcfs: Sequence[str] = (),
     # one input per distinct file; the same file written two ways (./a, a) is annotated once
     canonical: dict[str, str] = {}
     inputs: list[str] = []
-    for row in rows:
-        real = os.path.realpath(row.vcf) if check_files else row.vcf
+    reals = [os.path.realpath(row.vcf) if check_files else row.vcf for row in rows]  # once per row: 1,000s
+    for row, real in zip(rows, reals):
         if real not in canonical:
             canonical[real] = row.vcf
             inputs.append(row.vcf)
-    rows = [SheetRow(r.sample, canonical[os.path.realpath(r.vcf) if check_files else r.vcf], r.source, r.row,
-                     r.line, r.extra) for r in rows]
+    rows = [SheetRow(r.sample, canonical[real], r.source, r.row, r.line, r.extra) for r, real in zip(rows, reals)]
     plan = Plan(rows, [], screened_but_in_sheet=skipped, inputs=inputs)
     plan.rebatch(batch_size, parallel, finished)
     for row in rows:
