@@ -191,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     coh = sub.add_parser("cohort", help="summarise a cohort: every sample, allele frequencies, flagged samples")
     coh.add_argument("--manifest", nargs="+", required=True, metavar="JSON",
                      help="annotate manifest(s) listing each input's outcome")
-    coh.add_argument("--sample-sheet", metavar="TSV", help="sample sheet (sample, vcf): every row is accounted for")
+    coh.add_argument("--sample-sheet", metavar="TSV", help="sample sheet (sample, vcf; optional mother, father): every row "
+                     "is accounted for, and named parents phase their child's variants")
     coh.add_argument("-o", "--outdir", required=True)
     coh.add_argument("--reports-dir", default="", help="where per-sample reports are (for links)")
     coh.add_argument("--date", help="timestamp to record instead of now")
