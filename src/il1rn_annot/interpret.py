@@ -273,59 +273,10 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
     tail = hemizygous_note + assoc_text  # appended to the evidence of every P/LP status
     biallelic = [f for f in pl if f["zygosity"] in ("homozygous", "hemizygous") and f["allele_id"] not in within]
     if biallelic:
-        f = min(biallelic, key=lambda f: f["zygosity"] != "homozygous")  # a homozygote names the result first
-        cls = "likely pathogenic" if f["classification"] == "likely_pathogenic" else "pathogenic"
-        if f["variant_type"] in ("sv_deletion", "cnv"):
-            sentence = f"Homozygous {allele_label(f)}: consistent with DIRA."
-        elif f["zygosity"] == "hemizygous":
-            # a haploid GT on chromosome 2 with no deletion called: the caller saw one allele only
-            sentence = (f"Hemizygous {cls} IL1RN variant {allele_label(f)} (a haploid call on chromosome 2: the "
-                        "other allele is presumably deleted; confirm by copy-number analysis): consistent with DIRA.")
-        else:
-            sentence = f"Homozygous {cls} IL1RN variant {allele_label(f)}: consistent with DIRA."
-        return _done(result, "consistent_with_DIRA", sentence,
-                     f"{allele_label(f)} is {f['zygosity']} ({f['genotype'] or 'CN=' + str(f.get('copy_number'))}); "
-                     f"classification {f['classification']}: {f['classification_evidence'].rstrip('.')}. DIRA is autosomal "
-                     "recessive: biallelic loss of IL1RN." + _filter_note(pl) + tail)
+        return _biallelic_result(result, biallelic, _filter_note(pl) + tail)
     alleles = _distinct_events(pl)
-    distinct = {f["allele_id"]: f for f in alleles}
     if len(alleles) >= 2:
-        relations = {(a["allele_id"], b["allele_id"]): _phase_relation(a, b) for a, b in combinations(alleles, 2)}
-        by_parents: dict[tuple[str, str], str] = {}  # pair -> how the parents' calls phase it
-        for (a_id, b_id), relation in relations.items():
-            if relation == "unknown" and parents:
-                relation, how = _phase_by_parents(distinct[a_id], distinct[b_id], parents)
-                if relation != "unknown":
-                    relations[(a_id, b_id)], by_parents[(a_id, b_id)] = relation, how
-        names = " and ".join(allele_label(f) for f in alleles)
-        if "trans" in relations.values():
-            (a_id, b_id) = next(k for k, v in relations.items() if v == "trans")
-            pair = f"{allele_label(distinct[a_id])} and {allele_label(distinct[b_id])}"
-            how = by_parents.get((a_id, b_id))
-            return _done(result, "consistent_with_DIRA",
-                         f"Compound heterozygous IL1RN variants {pair}, in trans"
-                         + (" (phased by the parents' genotypes)" if how else "") + ": consistent with DIRA.",
-                         f"two P/LP alleles on different haplotypes ({pair}"
-                         + (f": both in one genotype call, GT {distinct[a_id]['genotype']}"
-                            if _one_genotype_call(distinct[a_id], distinct[b_id]) else "")
-                         + (f": {how}" if how else "")
-                         + "); biallelic loss of IL1RN."
-                         + _filter_note(pl) + tail)
-        if all(v == "cis" for v in relations.values()):
-            how = "; ".join(by_parents.values())
-            return _done(result, "carrier",
-                         f"Heterozygous carrier: IL1RN variants {names} lie on the same haplotype (in cis"
-                         + (", phased by the parents' genotypes" if how else "") + "); "
-                         "no pathogenic variant on the other allele was detected.",
-                         "the P/LP alleles are phased in cis" + (f" ({how})" if how else "")
-                         + ": one haplotype is affected." + _filter_note(pl) + tail)
-        return _done(result, "possible_DIRA",
-                     f"Two IL1RN variants {names} of unknown phase: possible DIRA (compound heterozygous if "
-                     "in trans); testing of the parents or phasing is recommended.",
-                     "two different P/LP alleles, both heterozygous, phase not established"
-                     + (f" (the calls of {_parents_named(parents)} do not establish it: an allele found in neither or "
-                        "both parents, or a parent without calls at the locus)" if parents else "")
-                     + "." + _filter_note(pl) + tail)
+        return _two_allele_result(result, alleles, parents, _filter_note(pl) + tail)
     if alleles:
         f = alleles[0]
         partial = " (the second allele at this position was not called)" if f["zygosity"] == "partial" else ""
@@ -356,6 +307,74 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
                  "No pathogenic IL1RN variant detected." + (" Association polymorphisms only (not diagnostic)."
                                                             if assoc else ""),
                  "no P/LP or uncertain IL1RN allele among the locus calls." + assoc_text + coverage)
+
+
+def _biallelic_result(result: SampleResult, biallelic: list[dict[str, Any]], notes: str) -> SampleResult:
+    """A homozygous (or hemizygous) P/LP allele: consistent with DIRA."""
+    f = min(biallelic, key=lambda f: f["zygosity"] != "homozygous")  # a homozygote names the result first
+    cls = "likely pathogenic" if f["classification"] == "likely_pathogenic" else "pathogenic"
+    if f["variant_type"] in ("sv_deletion", "cnv"):
+        sentence = f"Homozygous {allele_label(f)}: consistent with DIRA."
+    elif f["zygosity"] == "hemizygous":
+        # a haploid GT on chromosome 2 with no deletion called: the caller saw one allele only
+        sentence = (f"Hemizygous {cls} IL1RN variant {allele_label(f)} (a haploid call on chromosome 2: the "
+                    "other allele is presumably deleted; confirm by copy-number analysis): consistent with DIRA.")
+    else:
+        sentence = f"Homozygous {cls} IL1RN variant {allele_label(f)}: consistent with DIRA."
+    return _done(result, "consistent_with_DIRA", sentence,
+                 f"{allele_label(f)} is {f['zygosity']} ({f['genotype'] or 'CN=' + str(f.get('copy_number'))}); "
+                 f"classification {f['classification']}: {f['classification_evidence'].rstrip('.')}. DIRA is autosomal "
+                 "recessive: biallelic loss of IL1RN." + notes)
+
+
+def _phase_relations(alleles: list[dict[str, Any]], parents: Sequence[ParentCalls]
+                     ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+    """Per pair of distinct P/LP alleles: 'trans', 'cis' or 'unknown' from the sample's own calls,
+    then from the parents' calls where those left it unknown; and how the parents phased a pair."""
+    distinct = {f["allele_id"]: f for f in alleles}
+    relations = {(a["allele_id"], b["allele_id"]): _phase_relation(a, b) for a, b in combinations(alleles, 2)}
+    by_parents: dict[tuple[str, str], str] = {}
+    for (a_id, b_id), relation in relations.items():
+        if relation == "unknown" and parents:
+            relation, how = _phase_by_parents(distinct[a_id], distinct[b_id], parents)
+            if relation != "unknown":
+                relations[(a_id, b_id)], by_parents[(a_id, b_id)] = relation, how
+    return relations, by_parents
+
+
+def _two_allele_result(result: SampleResult, alleles: list[dict[str, Any]], parents: Sequence[ParentCalls],
+                       notes: str) -> SampleResult:
+    """Two or more distinct heterozygous P/LP alleles: in trans (DIRA), in cis (carrier) or unknown (possible)."""
+    distinct = {f["allele_id"]: f for f in alleles}
+    relations, by_parents = _phase_relations(alleles, parents)
+    names = " and ".join(allele_label(f) for f in alleles)
+    if "trans" in relations.values():
+        (a_id, b_id) = next(k for k, v in relations.items() if v == "trans")
+        pair = f"{allele_label(distinct[a_id])} and {allele_label(distinct[b_id])}"
+        how = by_parents.get((a_id, b_id))
+        return _done(result, "consistent_with_DIRA",
+                     f"Compound heterozygous IL1RN variants {pair}, in trans"
+                     + (" (phased by the parents' genotypes)" if how else "") + ": consistent with DIRA.",
+                     f"two P/LP alleles on different haplotypes ({pair}"
+                     + (f": both in one genotype call, GT {distinct[a_id]['genotype']}"
+                        if _one_genotype_call(distinct[a_id], distinct[b_id]) else "")
+                     + (f": {how}" if how else "")
+                     + "); biallelic loss of IL1RN." + notes)
+    if all(v == "cis" for v in relations.values()):
+        how = "; ".join(by_parents.values())
+        return _done(result, "carrier",
+                     f"Heterozygous carrier: IL1RN variants {names} lie on the same haplotype (in cis"
+                     + (", phased by the parents' genotypes" if how else "") + "); "
+                     "no pathogenic variant on the other allele was detected.",
+                     "the P/LP alleles are phased in cis" + (f" ({how})" if how else "")
+                     + ": one haplotype is affected." + notes)
+    return _done(result, "possible_DIRA",
+                 f"Two IL1RN variants {names} of unknown phase: possible DIRA (compound heterozygous if "
+                 "in trans); testing of the parents or phasing is recommended.",
+                 "two different P/LP alleles, both heterozygous, phase not established"
+                 + (f" (the calls of {_parents_named(parents)} do not establish it: an allele found in neither or "
+                    "both parents, or a parent without calls at the locus)" if parents else "")
+                 + "." + notes)
 
 
 def _done(result: SampleResult, status: str, sentence: str, evidence: str) -> SampleResult:
