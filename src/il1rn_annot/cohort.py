@@ -468,7 +468,7 @@ def parent_calls(sample: str, parents: dict[str, str], pooled: dict[str, PooledC
     for role, parent in parents.items():
         calls = pooled.get(parent)
         if calls is None or not calls.usable:
-            warnings.append(f"{sample}: the {role} {parent} could not be assessed, so her or his calls were not used "
+            warnings.append(f"{sample}: the {role} {parent} could not be assessed, so those calls were not used "
                             "to phase the sample's alleles")
             continue
         if child.builds and calls.builds and calls.builds != child.builds:
