@@ -446,3 +446,20 @@ def test_parents_in_the_sheet_phase_a_child(tmp_path: Path, monkeypatch: pytest.
     assert rows["MOTHER"]["mother"] == "" and rows["UNRELATED_CHILD"]["father"] == ""
     doc = json.loads(Path("out/summary.json").read_text())
     assert not any("interpret differently" in w for w in doc["provenance"]["warnings"])
+
+
+def test_a_parent_that_cannot_be_read_leaves_the_phase_unknown_and_says_so(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(Path("kid.vcf"), [rec(Q54X, "0/1"), rec(E77X, "0/1")], ["KID"])
+    write(Path("mum.vcf"), [rec(Q54X, "0/1")], ["MUM"])
+    Path("dad.vcf.gz").write_text(vcf_text([rec(E77X, "0/1")], ["DAD"]))  # plain text named .gz: unreadable
+    Path("samples.tsv").write_text("sample\tvcf\tmother\tfather\nKID\tkid.vcf\tMUM\tDAD\nMUM\tmum.vcf\t\t\n"
+                                   "DAD\tdad.vcf.gz\t\t\n")
+    annotate(["kid.vcf", "mum.vcf", "dad.vcf.gz"], "ann", "m.json")
+    assert run_cohort(["m.json"], "out", "samples.tsv") == 0
+    rows = {r["sample"]: r for r in read_tsv(Path("out/summary.tsv"))}
+    assert rows["DAD"]["dira_status"] == "input_error"
+    assert rows["KID"]["dira_status"] == "possible_DIRA"  # one parent alone does not phase
+    warnings = json.loads(Path("out/summary.json").read_text())["provenance"]["warnings"]
+    assert any("KID: the father DAD could not be assessed" in w for w in warnings)
