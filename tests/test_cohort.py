@@ -444,6 +444,9 @@ def test_parents_in_the_sheet_phase_a_child(tmp_path: Path, monkeypatch: pytest.
     assert rows["UNRELATED_CHILD"]["dira_status"] == "possible_DIRA"
     assert (rows["MOTHER"]["dira_status"], rows["FATHER"]["dira_status"]) == ("carrier", "carrier")
     assert rows["MOTHER"]["mother"] == "" and rows["UNRELATED_CHILD"]["father"] == ""
+    html = Path("out/summary.html").read_text()
+    table = html[html.index('id="samples"'):html.index('id="alleles"')]
+    assert "<th>parents</th>" in table and "mother MOTHER<br>father FATHER" in table
     doc = json.loads(Path("out/summary.json").read_text())
     assert not any("interpret differently" in w for w in doc["provenance"]["warnings"])
 

@@ -929,6 +929,7 @@ def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
         class_colours=CLASS_COLOURS, figures=figures, builds=cohort.builds, multi_build=len(cohort.builds) > 1,
         inputs_total=len(cohort.inputs), failed_inputs=failed_inputs, prov=cohort.provenance,
         warnings=list(dict.fromkeys(warnings)), called_text=_CALLED_TEXT,
+        with_parents=any(r["mother"] or r["father"] for r in rows),
     )
 
 
