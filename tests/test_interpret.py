@@ -258,3 +258,33 @@ def test_small_deletions_of_the_start_or_stop_codon_are_named_so(tmp_path, kb):
     assert alleles["c.1_3del"]["classification"] == "likely_pathogenic"
     assert alleles["c.532_534del"]["consequence"][0] == "stop_lost"
     assert alleles["c.532_534del"]["classification"] == "uncertain_significance"
+
+
+def test_parents_that_contradict_the_childs_calls_are_named_for_confirmation(tmp_path, kb):
+    """Both parents called: an allele in neither parent, or a homozygote a parent does not carry,
+    is said in the evidence (de novo, missed call, UPD, deletion or sample mix-up); the status
+    is what the child's own calls give."""
+    from il1rn_annot.interpret import ParentCalls
+    records = [E77X.format("\t".join(["1/1:.", "0/1:.", "0/0:.", "0/1:."])),
+               Q54X.format("\t".join(["0/0:.", "0/0:.", "0/0:.", "0/1:."]))]
+    path = tmp_path / "trio.vcf"
+    path.write_text(vcf_text(records, ["HOM_CHILD", "MUM_E77X", "DAD_NONE", "HET_CHILD"], build="GRCh38",
+                             chrom="chr2"))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+
+    def parents(mother, father):
+        return [ParentCalls("mother", mother, by[mother].findings, by[mother].locus_called),
+                ParentCalls("father", father, by[father].findings, by[father].locus_called)]
+
+    hom = by["HOM_CHILD"]
+    again = interpret_sample(hom.sample, hom.findings, hom.locus_called, parents=parents("MUM_E77X", "DAD_NONE"))
+    assert again.dira_status == "consistent_with_DIRA"
+    assert ("c.229G>T p.(Glu77Ter) is homozygous but the father (DAD_NONE) does not carry it: uniparental "
+            "disomy") in again.evidence
+    het = by["HET_CHILD"]  # Q54X in neither parent
+    again = interpret_sample(het.sample, het.findings, het.locus_called, parents=parents("MUM_E77X", "DAD_NONE"))
+    assert ("c.160C>T p.(Gln54Ter) was found in neither parent (the mother (MUM_E77X) and the father "
+            "(DAD_NONE)): a de novo variant") in again.evidence
+    assert "c.229G>T p.(Glu77Ter) was found in neither" not in again.evidence  # the mother has it
+    # without the parents nothing is said
+    assert "parent" not in interpret_sample(het.sample, het.findings, het.locus_called).evidence

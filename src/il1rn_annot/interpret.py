@@ -228,6 +228,29 @@ def _phase_by_parents(a: dict[str, Any], b: dict[str, Any], parents: Sequence[Pa
     return "unknown", ""
 
 
+def _inheritance_note(pl: list[dict[str, Any]], parents: Sequence[ParentCalls]) -> str:
+    """What the parents' calls say against the child's P/LP alleles (both parents called).
+
+    An allele in neither parent, or a homozygous allele one parent lacks, is what a de novo
+    variant, a call missed in a parent, uniparental disomy, a deletion on the other allele or
+    a sample mix-up look like: the lab confirms before it reports. Nothing is concluded.
+    """
+    called = {p.role: p for p in parents if p.locus_called is True}
+    if set(called) != {"mother", "father"}:
+        return ""
+    notes = []
+    for f in _distinct_events(pl):
+        lacking = [p for p in called.values() if not _carries(p, f)]
+        if len(lacking) == 2:
+            notes.append(f" {allele_label(f)} was found in neither parent ({_parents_named(lacking)}): a de novo "
+                         "variant, a call missed in a parent, or a sample mix-up; confirm before reporting.")
+        elif lacking and f["zygosity"] == "homozygous":
+            notes.append(f" {allele_label(f)} is homozygous but {_parents_named(lacking)} does not carry it: "
+                         "uniparental disomy, a deletion on that parent's allele, or a sample mix-up; confirm "
+                         "before reporting.")
+    return "".join(notes)
+
+
 def _parents_named(parents: Sequence[ParentCalls]) -> str:
     return " and ".join(f"the {p.role} ({p.sample})" for p in parents)
 
@@ -270,7 +293,7 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
         f" {allele_label(f)} was called {f['zygosity']} inside the heterozygous {allele_label(d)}: it is "
         "hemizygous (the deletion removes the other allele), so it counts as one allele."
         for f in pl if (d := within.get(f["allele_id"])) is not None)
-    tail = hemizygous_note + assoc_text  # appended to the evidence of every P/LP status
+    tail = hemizygous_note + _inheritance_note(pl, parents) + assoc_text  # appended to every P/LP status's evidence
     biallelic = [f for f in pl if f["zygosity"] in ("homozygous", "hemizygous") and f["allele_id"] not in within]
     if biallelic:
         return _biallelic_result(result, biallelic, _filter_note(pl) + tail)
