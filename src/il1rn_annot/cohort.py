@@ -75,7 +75,8 @@ from typing import Any
 from . import TOOL_NAME, __version__
 from .read_vcf import sha256_of
 from .errors import InputError
-from .interpret import FLAGGED, PATHOGENIC, STATUSES, ParentCalls, allele_label, interpret_sample
+from .interpret import (FLAGGED, LOCUS_CALLED_TEXT, PATHOGENIC, STATUSES, ParentCalls, allele_label,
+                        interpret_sample)
 from .knowledge import KnowledgeBase
 from .provenance import generated_at
 from .naming import input_stem, safe_name as report_safe_name
@@ -105,7 +106,7 @@ CHART_ALLELES_MAX = 40  # bars in the carrier-frequency chart
 DELETION_TYPES = ("sv_deletion", "cnv", "cnv_loss")
 SMALL_INDEL_MAX = 50  # an explicit deletion of >= 50 bp is drawn as a deletion (annotate.SMALL_INDEL_MAX)
 _COPIES = {"homozygous": 2, "hemizygous": 1, "heterozygous": 1, "partial": 1}
-_CALLED_TEXT = {True: "yes", False: "no", None: "unknown"}
+_CALLED_TEXT = LOCUS_CALLED_TEXT
 
 STATUS_COLOURS = {
     "consistent_with_DIRA": "#b2182b", "possible_DIRA": "#d6604d", "carrier": "#f4a582",

@@ -25,6 +25,8 @@ STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_signi
             "no_pathogenic_variant_detected", "not_assessable", "input_error")
 FLAGGED = ("consistent_with_DIRA", "possible_DIRA", "carrier")
 PATHOGENIC = ("pathogenic", "likely_pathogenic")
+#: how `SampleResult.locus_called` reads in tables and reports
+LOCUS_CALLED_TEXT = {True: "yes", False: "no", None: "unknown"}
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .interpret import SampleResult, interpret_sample
+from .interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_sample
 from .knowledge import KnowledgeBase
 from .locate import locus_index
 from .provenance import Provenance
@@ -165,7 +165,7 @@ def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, o
     }
     allele_rows = _AlleleRows(tally.annotations)
     sample_rows = []
-    called_text = {True: "yes", False: "no", None: "unknown"}
+    called_text = LOCUS_CALLED_TEXT
     for r in results:
         for k, call in tally.sample_calls.get(index_of[r.sample], ()):  # r.findings, in order
             allele_rows.add(r.sample, k, call)

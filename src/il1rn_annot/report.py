@@ -47,7 +47,8 @@ from .write_outputs import atomic_path
 from .errors import InputError
 from .figures import CLASS_NAMES, cluster_svg, exon_svg
 from .naming import safe_name
-from .interpret import (FLAGGED as FLAGGED_STATUSES, PATHOGENIC, ParentCalls, SampleResult, allele_label,
+from .samplesheet import PARENT_COLUMNS
+from .interpret import (FLAGGED as FLAGGED_STATUSES, LOCUS_CALLED_TEXT, PATHOGENIC, ParentCalls, SampleResult, allele_label,
                         deletion_effect, exon_parts, interpret_sample)
 from .knowledge import KnowledgeBase, Reference
 from .provenance import generated_at
@@ -491,11 +492,16 @@ def _condition_view(cond: Any, refs: _RefBook) -> dict[str, Any]:
     }
 
 
-def parent_calls_from(items: list[SampleInFile], role: str, sample: str) -> ParentCalls:
-    """A parent's pooled calls from its annotation JSONs, as the cohort step pools them."""
+def _pooled(items: list[SampleInFile]) -> tuple[list[dict[str, Any]], bool | None]:
+    """A sample's findings and locus_called over the JSONs that hold it, as the cohort step pools them."""
     present = [i for i in items if i.entry is not None]
-    return ParentCalls(role, sample, _dedupe_findings(present),
-                       combine_locus_called(i.entry.get("locus_called") for i in present))  # type: ignore[union-attr]
+    return _dedupe_findings(present), combine_locus_called(
+        i.entry.get("locus_called") for i in present)  # type: ignore[union-attr]
+
+
+def parent_calls_from(items: list[SampleInFile], role: str, sample: str) -> ParentCalls:
+    """A parent's pooled calls from its annotation JSONs."""
+    return ParentCalls(role, sample, *_pooled(items))
 
 
 def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab: dict[str, Any],
@@ -508,8 +514,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
     could not be used.
     """
     present = [i for i in items if i.entry is not None]
-    findings = _dedupe_findings(present)
-    locus_called = combine_locus_called(i.entry.get("locus_called") for i in present)  # type: ignore[union-attr]
+    findings, locus_called = _pooled(items)
     result: SampleResult = interpret_sample(sample, findings, locus_called, parents=parents or ())
     first = present[0].doc
     prov = first["provenance"]
@@ -540,7 +545,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
             "records": locus.get("records_read"),
             "gvcf": locus.get("gvcf"),
             "format": locus.get("format", ""),
-            "locus_called": {True: "yes", False: "no", None: "unknown"}.get(called, "unknown"),
+            "locus_called": LOCUS_CALLED_TEXT.get(called, "unknown"),
             "status": entry.get("dira_status", ""),
             "generated_at": p.get("generated_at", ""),
             "tool_version": p.get("tool_version", ""),
@@ -645,7 +650,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "inputs": inputs,
         "files": files,
         "parents": [{"role": p.role, "sample": p.sample,
-                     "called": {True: "yes", False: "no", None: "unknown"}[p.locus_called]} for p in parents or []],
+                     "called": LOCUS_CALLED_TEXT[p.locus_called]} for p in parents or []],
         "absent_from": absent,
         "status": {"code": status, "label": STATUS_LABELS.get(status, _words(status)),
                    "sentence": result.status_sentence, "evidence": evidence, "flagged": flagged},
@@ -661,7 +666,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "assoc_found": assoc_found,
         "assoc_conditions": assoc_conditions,
         "untyped": untyped,
-        "locus_called": {True: "yes", False: "no", None: "unknown"}[result.locus_called],
+        "locus_called": LOCUS_CALLED_TEXT[result.locus_called],
         "locus_records": sum(int(f["records"] or 0) for f in files),
         "gvcf_any": gvcf_any,
         "warnings": list(dict.fromkeys(warnings)),
@@ -927,7 +932,7 @@ def read_summary(path: str | os.PathLike[str]) -> dict[str, _SummarySample]:
                 for value in (record.get("inputs") or "").split(";"):
                     if value and value not in entry.inputs:
                         entry.inputs.append(value)
-                for role in ("mother", "father"):
+                for role in PARENT_COLUMNS:
                     if record.get(role):
                         entry.parents[role] = record[role]
     except FileNotFoundError:
