@@ -21,13 +21,16 @@ rule annotate:
         runtime=annotate_runtime,
     params:
         manifest=lambda wildcards, output: os.path.join(output.batch, "manifest.json"),
-        options=cli_options(
-            ("--build", "build"),
-            ("--reference", "reference"),
-            ("--date", "report_date"),
-            ("--kb", "knowledge_base"),
-            ("--extra-variants", "extra_variants"),
+        options=join_options(
+            cli_options(
+                ("--build", "build"),
+                ("--reference", "reference"),
+                ("--date", "report_date"),
+            ),
+            kb_options(),
         ),
+        # not used by the command: Snakemake re-runs the job when it changes (see docs/reruns.md)
+        identity=annotate_identity,
     shell:
         "il1rn-annot annotate {input.vcfs:q} -o {output.batch:q}"
         " --keep-going --manifest {params.manifest:q} --threads {threads} {params.options}"

@@ -24,6 +24,10 @@ rule resolve_samples:
         mem_mb=1000,
         runtime=10,
     params:
+        # not used by the command: Snakemake re-runs the job when it changes (see docs/reruns.md)
+        identity=lambda wildcards: file_identity(
+            optional_file("samples") + list(config["screen_vcfs"])
+        ),
         args=lambda wildcards, input: " ".join(
             [f"--samples {shlex.quote(path)}" for path in input.sheet]
             + [f"--screen-vcf {shlex.quote(path)}" for path in input.screen]
@@ -72,6 +76,9 @@ checkpoint cohort:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
         runtime=lambda wildcards, attempt: 30 * attempt,
     params:
+        identity=lambda wildcards: file_identity(
+            optional_file("extra_variants") + kb_files()
+        ),
         manifests=lambda wildcards, input: manifests(input.batches),
         outdir=lambda wildcards, output: os.path.dirname(output.summary),
         options=join_options(

@@ -98,11 +98,25 @@ def optional_file(key):
     return [config[key]] if config[key] else []
 
 
+SHIPPED_KB = os.path.join(workflow.basedir, "resources", "knowledge_base")
+
+
+def kb_dir():
+    """The knowledge base every step reads: `knowledge_base:`, else $IL1RN_ANNOT_KB, else the
+    one shipped in resources/knowledge_base/ (relative to the working folder when inside it).
+
+    Always passed to the steps with --kb, so that the files Snakemake watches are the files
+    the steps read (an installed package would otherwise look for its own copy)."""
+    kb = config["knowledge_base"] or os.environ.get("IL1RN_ANNOT_KB", "")
+    if kb:
+        return kb
+    relative = os.path.relpath(SHIPPED_KB)
+    return SHIPPED_KB if relative.startswith("..") else relative
+
+
 def kb_files():
-    """Files of a configured knowledge-base directory (so that editing them re-runs the steps)."""
-    kb = config["knowledge_base"]
-    if not kb:
-        return []
+    """Files of the knowledge base (so that editing them, the shipped ones too, re-runs the steps)."""
+    kb = kb_dir()
     if not os.path.isdir(kb):
         raise WorkflowError(f"knowledge_base: not a directory: {kb}")
     return sorted(
@@ -111,6 +125,21 @@ def kb_files():
         for name in names
         if not name.startswith(".")
     )
+
+
+def file_identity(paths):
+    """`path size mtime_ns` of each file, one per line: a rule's params, so that Snakemake
+    re-runs the rule when an input is replaced by other content, also with an OLDER mtime
+    (`cp -p`, `rsync -a`), which its mtime trigger alone does not notice. Missing files are
+    left to Snakemake's own check."""
+    lines = []
+    for path in dict.fromkeys(paths):
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        lines.append(f"{path} {info.st_size} {info.st_mtime_ns}")
+    return "\n".join(lines)
 
 
 def cli_options(*pairs):
@@ -123,8 +152,8 @@ def cli_options(*pairs):
 
 
 def kb_options():
-    return cli_options(
-        ("--kb", "knowledge_base"), ("--extra-variants", "extra_variants")
+    return join_options(
+        f"--kb {shlex.quote(kb_dir())}", cli_options(("--extra-variants", "extra_variants"))
     )
 
 
@@ -137,6 +166,24 @@ def batch_inputs(wildcards):
         return list(batched_plan().batch(wildcards.i).inputs)
     except KeyError as exc:
         raise WorkflowError(str(exc)) from None
+
+
+def annotate_identity(wildcards):
+    """file_identity of everything an annotate batch reads but no rule makes."""
+    return file_identity(
+        batch_inputs(wildcards)
+        + optional_file("reference")
+        + optional_file("extra_variants")
+        + kb_files()
+    )
+
+
+def lab_files():
+    """The lab settings file and the logo it names (the logo is read into every report)."""
+    files = optional_file("lab_config")
+    if files:
+        files += samplesheet.lab_logo(files[0])
+    return files
 
 
 def batch_dirs(wildcards=None):

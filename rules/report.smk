@@ -3,10 +3,12 @@ rule report:
     input:
         summary=f"{COHORT_DIR}/summary.tsv",
         batches=batch_dirs,
-        lab_config=optional_file("lab_config"),
+        lab_config=lab_files(),
         extra_variants=optional_file("extra_variants"),
         kb=kb_files(),
     output:
+        # written whole or not at all (--all-or-nothing): a job killed half-way leaves no part
+        # folder, so a rerun (with or without --rerun-incomplete) writes it again
         part=temp(directory(f"{REPORT_PARTS_DIR}/part_{{k}}_of_{{n}}")),
     log:
         "logs/report/part_{k}_of_{n}.log",
@@ -22,6 +24,10 @@ rule report:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
         runtime=lambda wildcards, attempt: attempt * (10 + config["report_batch_size"]),
     params:
+        # not used by the command: Snakemake re-runs the job when it changes (see docs/reruns.md)
+        identity=lambda wildcards: file_identity(
+            lab_files() + optional_file("extra_variants") + kb_files()
+        ),
         manifests=lambda wildcards, input: manifests(input.batches),
         statuses=",".join(REPORT_STATUSES),
         options=join_options(
@@ -31,7 +37,7 @@ rule report:
     shell:
         "il1rn-annot report --samples-from {input.summary:q} --statuses {params.statuses:q}"
         " --manifest {params.manifests:q} --part {wildcards.k}/{wildcards.n}"
-        " -o {output.part:q} {params.options} > {log:q} 2>&1"
+        " -o {output.part:q} --all-or-nothing {params.options} > {log:q} 2>&1"
 
 
 localrules:
@@ -39,9 +45,11 @@ localrules:
 
 
 rule collect_reports:
-    """Gather the report parts into results/reports/ (hard links: no copy of the files)."""
+    """Gather the report parts into results/reports/ (hard links: no copy of the files), and
+    check that every report the cohort summary links is there (else the job fails)."""
     input:
-        report_parts,
+        parts=report_parts,
+        summary=f"{COHORT_DIR}/summary.tsv",
     output:
         reports=report(
             directory(REPORTS_DIR),
@@ -62,4 +70,5 @@ rule collect_reports:
         mem_mb=500,
         runtime=10,
     shell:
-        "il1rn-annot samplesheet collect-reports {input:q} -o {output.reports:q} > {log:q} 2>&1"
+        "il1rn-annot samplesheet collect-reports {input.parts:q} --summary {input.summary:q}"
+        " -o {output.reports:q} > {log:q} 2>&1"

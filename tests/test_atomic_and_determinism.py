@@ -216,3 +216,229 @@ def test_copied_input_gives_identical_outputs_apart_from_its_path(tmp_path, kb):
     text_a = Path(a.outputs["json"]).read_text(encoding="utf-8")
     text_b = Path(b.outputs["json"]).read_text(encoding="utf-8")
     assert text_a != text_b and text_a.replace(str(CORPUS / "vcf44.vcf"), str(copy)) == text_b
+
+
+# ---------------------------------------------------------------------------------------
+# output-side failures (issue 17): a full disk is never the input's fault, and a failed
+# rerun never destroys the previous good set of outputs
+
+
+PATIENT = TEST_DATA / "gatk_hc.PATIENT_HOM_E77X.vcf.gz"
+CARRIER = TEST_DATA / "deepvariant.CARRIER_Q54X.g.vcf.gz"
+LATER = "2025-06-30T00:00:00Z"  # a second run with another date: other bytes in every output
+
+
+def _enospc(*_args, **_kwargs):
+    import errno
+    import os
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_enospc_while_writing_is_an_output_error_and_keeps_the_previous_set(tmp_path, kb, monkeypatch):
+    """A full disk half-way through the set (the TSVs staged, the JSON fails): OutputError
+    in plain words, the earlier run's five files untouched, no temp left behind."""
+    import il1rn_annot.write_outputs as wo
+    from il1rn_annot.errors import InputError, OutputError
+    out = tmp_path / "out"
+    annotate_file(PATIENT, out, kb, date=DATE)
+    before = _snapshot(out)
+    assert sorted(before) == outputs_of("gatk_hc.PATIENT_HOM_E77X")
+    real_dumps = wo.json.JSONEncoder.encode
+    monkeypatch.setattr(wo.json.JSONEncoder, "encode", lambda self, o: _enospc())
+    with pytest.raises(OutputError) as caught:
+        annotate_file(PATIENT, out, kb, date=LATER)
+    monkeypatch.setattr(wo.json.JSONEncoder, "encode", real_dumps)
+    assert not isinstance(caught.value, InputError)
+    text = str(caught.value)
+    assert "no space left on the device" in text and "gatk_hc.PATIENT_HOM_E77X.il1rn.json" in text
+    assert "bug" not in text
+    assert _snapshot(out) == before  # the whole earlier set, byte for byte, and nothing else
+    annotate_file(PATIENT, out, kb, date=LATER)  # space back: the new set replaces the old one whole
+    after = _snapshot(out)
+    assert sorted(after) == sorted(before) and all(after[k] != before[k] for k in after if k.endswith(".json"))
+
+
+def test_a_rename_failing_mid_commit_puts_the_previous_set_back(tmp_path, kb, monkeypatch):
+    """The set is put in place by renames; if the third fails, the two already renamed are rolled back."""
+    import il1rn_annot.write_outputs as wo
+    from il1rn_annot.errors import OutputError
+    out = tmp_path / "out"
+    annotate_file(PATIENT, out, kb, date=DATE)
+    before = _snapshot(out)
+    real_replace, calls = wo.os.replace, []
+
+    def failing_third(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:
+            import errno
+            raise OSError(errno.EIO, "Input/output error")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(wo.os, "replace", failing_third)
+    with pytest.raises(OutputError, match="input/output error"):
+        annotate_file(PATIENT, out, kb, date=LATER)
+    monkeypatch.setattr(wo.os, "replace", real_replace)
+    assert len(calls) >= 3
+    assert _snapshot(out) == before
+
+
+def test_cli_keep_going_does_not_record_a_full_disk_as_the_inputs_fault(tmp_path, monkeypatch, capsys):
+    """`annotate --keep-going` (the workflow's call): exit 2 with a plain message, no manifest
+    saying input_error, no 'this is a bug'; the job fails and Snakemake will run it again."""
+    out, manifest = tmp_path / "out", tmp_path / "out" / "manifest.json"
+    real_write_bytes = Path.write_bytes
+
+    def full_for_tsv(self, data):
+        return _enospc() if ".il1rn.tsv." in self.name else real_write_bytes(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_for_tsv)
+    code = main(["annotate", str(PATIENT), str(CARRIER), "-o", str(out), "--keep-going", "--manifest", str(manifest),
+                 "--date", DATE])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "no space left on the device" in err and "gatk_hc.PATIENT_HOM_E77X.il1rn.tsv" in err
+    assert "bug" not in err and "input_error" not in err
+    assert not manifest.exists()
+    assert not out.exists() or not list(out.iterdir())  # no output and no temp left
+
+
+def test_errno_less_htslib_failure_on_a_full_disk_is_named(tmp_path, monkeypatch):
+    """pysam reports a failed BGZF write as OSError('Error closing BGZFile object') without an
+    errno: the folder's file system is asked, and a full one is named as such."""
+    import errno
+    import il1rn_annot.write_outputs as wo
+
+    class Full:
+        f_flag, f_bfree, f_bavail, f_files, f_favail = 0, 0, 0, 100, 50
+
+    monkeypatch.setattr(wo.os, "statvfs", lambda path: Full())
+    error = wo.output_error(OSError("Error closing BGZFile object"), tmp_path / "x.il1rn.vcf.gz")
+    assert error.errno == errno.ENOSPC and "no space left on the device" in str(error)
+    assert str(tmp_path / "x.il1rn.vcf.gz") in str(error)
+
+
+@pytest.mark.parametrize("code, words", [("EROFS", "read-only"), ("EACCES", "permission denied"),
+                                         ("EPERM", "not permitted"), ("EIO", "input/output error"),
+                                         ("EDQUOT", "quota")])
+def test_each_output_errno_has_plain_words(tmp_path, code, words):
+    import errno
+    from il1rn_annot.write_outputs import output_error
+    error = output_error(OSError(getattr(errno, code), "x"), tmp_path / "a.tsv")
+    assert words in str(error) and "bug" not in str(error) and "run again" in str(error)
+
+
+def test_read_only_output_folder_is_refused_plainly(tmp_path, capsys):
+    """A real EACCES (not simulated): a folder without write permission. Root ignores
+    permissions, so the check runs only for other users."""
+    import os
+    if os.geteuid() == 0:
+        pytest.skip("running as root: permissions do not stop root from writing (see the tmpfs tests)")
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        code = main(["annotate", str(PATIENT), "-o", str(out), "--keep-going", "--date", DATE])
+    finally:
+        out.chmod(0o755)
+    err = capsys.readouterr().err
+    assert code == 2 and "permission denied" in err and "bug" not in err
+
+
+# ---- a real full file system: a small tmpfs ------------------------------------------
+
+
+@pytest.fixture
+def small_tmpfs(tmp_path):
+    """A 400 kB tmpfs (root only); skipped, with the reason, where mounting is not allowed."""
+    import os
+    mount = tmp_path / "small_fs"
+    mount.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root (and mount): the full-disk test cannot run here")
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)], capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"mounting a tmpfs is not permitted here: {proc.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def fill(folder: Path) -> Path:
+    """Fill the file system of `folder` to the last byte; return the filler file."""
+    import errno
+    import os
+    filler = folder / "filler"
+    with open(filler, "wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 4096)
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+    with contextlib_suppress():
+        with open(folder / "filler2", "wb", buffering=0) as handle:  # the last partial block
+            while True:
+                handle.write(b"\0")
+    assert os.statvfs(folder).f_bfree == 0
+    return filler
+
+
+def contextlib_suppress():
+    import contextlib
+    return contextlib.suppress(OSError)
+
+
+def test_full_disk_rerun_keeps_the_earlier_set_and_says_so(small_tmpfs, capsys):
+    """issue 17: on a full disk the second `annotate` into the same folder deleted the earlier
+    TSVs and kept the old JSON and VCF (a half set); now the earlier set stays whole, the
+    message says "no space left", and the manifest does not call the input broken."""
+    out = small_tmpfs / "annotations"
+    assert main(["annotate", str(PATIENT), "-o", str(out), "--date", DATE]) == 0
+    before = _snapshot(out)
+    fill(small_tmpfs)
+    manifest = small_tmpfs / "manifest.json"
+    code = main(["annotate", str(PATIENT), "-o", str(out), "--date", LATER, "--keep-going",
+                 "--manifest", str(manifest)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "no space left on the device" in err and "bug" not in err and "input_error" not in err
+    assert _snapshot(out) == before
+    assert not manifest.exists()
+    for name in ("filler", "filler2"):
+        (small_tmpfs / name).unlink()
+    assert main(["annotate", str(PATIENT), "-o", str(out), "--date", LATER, "--keep-going",
+                 "--manifest", str(manifest)]) == 0
+    assert json.loads(manifest.read_text())["inputs"][0]["status"] == "ok"
+    assert sorted(_snapshot(out)) == sorted(before)
+
+
+# ---- two inputs with one file name ----------------------------------------------------
+
+
+def test_two_inputs_with_one_file_name_are_refused_before_anything_is_written(tmp_path, capsys):
+    """`run1/P1.vcf.gz` and `run2/P1.vcf.gz` in one call used to overwrite each other (exit 0)."""
+    for run, source in (("run1", PATIENT), ("run2", CARRIER)):
+        (tmp_path / run).mkdir()
+        shutil.copy(source, tmp_path / run / "P1.vcf.gz")
+        shutil.copy(str(source) + ".tbi", tmp_path / run / "P1.vcf.gz.tbi")
+    out = tmp_path / "out"
+    code = main(["annotate", str(tmp_path / "run1" / "P1.vcf.gz"), str(tmp_path / "run2" / "P1.vcf.gz"),
+                 "-o", str(out), "--keep-going", "--manifest", str(out / "m.json"), "--date", DATE])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{tmp_path / 'run1' / 'P1.vcf.gz'} and {tmp_path / 'run2' / 'P1.vcf.gz'} would both write P1.il1rn.*" in err
+    assert "nothing was written" in err
+    assert not out.exists()
+    # names differing only in case clash too (one file on macOS/Windows file systems)
+    shutil.copy(tmp_path / "run2" / "P1.vcf.gz", tmp_path / "run2" / "p1.vcf.gz")
+    assert main(["annotate", str(tmp_path / "run1" / "P1.vcf.gz"), str(tmp_path / "run2" / "p1.vcf.gz"),
+                 "-o", str(out), "--date", DATE]) == 2
+    assert "would both write" in capsys.readouterr().err
+    # one at a time, into separate folders: both patients kept
+    for run in ("run1", "run2"):
+        assert main(["annotate", str(tmp_path / run / "P1.vcf.gz"), "-o", str(tmp_path / run / "out"),
+                     "--date", DATE]) == 0
+    held = [json.loads((tmp_path / run / "out" / "P1.il1rn.json").read_text())["samples"][0]["sample"]
+            for run in ("run1", "run2")]
+    assert held == ["PATIENT_HOM_E77X", "CARRIER_Q54X"]

@@ -8,6 +8,7 @@ printing a bare traceback at a clinician.
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import json
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import TOOL_NAME, __version__
-from .errors import Il1rnAnnotError
+from .errors import Il1rnAnnotError, InputError, OutputError
 from .knowledge import KnowledgeBase, load_knowledge_base
 
 
@@ -37,6 +38,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     from .naming import input_stem
     from .write_outputs import clean_stale_temps_in, write_json
 
+    _refuse_clashing_names(args.inputs, args.outdir)
     kb = _kb_from(args)
     samples = [s for s in args.samples.split(",") if s] if args.samples else None
     command = " ".join(shlex.quote(a) for a in [TOOL_NAME, *sys.argv[1:]]) if args.record_command else TOOL_NAME
@@ -61,6 +63,12 @@ def cmd_annotate(args: argparse.Namespace) -> int:
                          warnings=result.payload["provenance"]["warnings"])
             for warning in result.payload["provenance"]["warnings"]:
                 print(f"{TOOL_NAME}: warning: {path}: {warning}", file=sys.stderr)
+        except OutputError:
+            # the output side (full disk, read-only, permissions), not this input: stop, so that
+            # the caller (a workflow job) fails and is run again once it is fixed
+            if progress:
+                progress.close()
+            raise
         except Il1rnAnnotError as exc:
             failures += 1
             entry.update(status="input_error", error=str(exc), samples=_samples_if_readable(path))
@@ -71,8 +79,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
                     write_json(Path(args.manifest), {"tool_version": __version__, "inputs": manifest})
                 return 2
         except Exception as exc:  # a bug triggered by this input: record it and keep the batch going
-            if not args.keep_going:
-                raise
+            if not args.keep_going or (isinstance(exc, OSError) and exc.errno in _WRITE_ONLY_ERRNOS):
+                raise  # a full or read-only disk is never the input's fault (main() says so plainly)
             failures += 1
             entry.update(status="input_error", samples=_samples_if_readable(path),
                          error=f"internal error ({type(exc).__name__}: {exc}); this is a bug, please report it")
@@ -85,6 +93,32 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     if args.manifest:
         write_json(Path(args.manifest), {"tool_version": __version__, "kb_version": kb.version, "inputs": manifest})
     return 0 if not failures or args.keep_going else 2
+
+
+def _refuse_clashing_names(inputs: list[str], outdir: str) -> None:
+    """Refuse, before anything is written, inputs whose outputs would share a name in OUTDIR.
+
+    Outputs are named after the input file (`run1/P1.vcf.gz` -> `P1.il1rn.json`): two inputs
+    of one name (`run1/P1.vcf.gz`, `run2/P1.vcf.gz`) overwrote each other, and the patient of
+    the first was then reported as "sample not in VCF header". Names are compared without
+    case (one file on macOS and Windows file systems). The workflow puts such files in
+    different batches (folders); on the command line, use one -o folder per run.
+    """
+    from .naming import input_stem
+    first: dict[str, str] = {}
+    clashes: list[str] = []
+    for path in inputs:
+        key = input_stem(path).lower()
+        if key not in first:
+            first[key] = path
+        elif first[key] == path:
+            clashes.append(f"{path} is listed twice")
+        else:
+            clashes.append(f"{first[key]} and {path} would both write {input_stem(path)}.il1rn.*")
+    if clashes:
+        raise InputError("inputs share an output name: " + "; ".join(dict.fromkeys(clashes)), where=f"-o {outdir}",
+                         hint="annotate them into different output folders (one -o per run), or rename one; "
+                              "nothing was written")
 
 
 def _samples_if_readable(path: str) -> list[str]:
@@ -185,6 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--lab-config", metavar="YAML", help="lab name, address, logo, reviewers, footer")
     rep.add_argument("--date", help="report date to print instead of today")
     rep.add_argument("--no-pdf", action="store_true", help="HTML only")
+    rep.add_argument("--all-or-nothing", action="store_true",
+                     help="write every report into a hidden folder beside OUTDIR and put it in place as OUTDIR "
+                          "(replacing it) only when all are written, with .part.json listing them (the workflow's "
+                          "report parts: a job killed half-way leaves no OUTDIR)")
     _add_kb_options(rep)
     rep.set_defaults(func=cmd_report)
 
@@ -217,12 +255,28 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{TOOL_NAME}: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug: say so plainly, keep the trace for the bug report
-        print(f"{TOOL_NAME}: internal error ({type(exc).__name__}: {exc}); this is a bug, please report it "
-              "with the command line (set IL1RN_ANNOT_DEBUG=1 for the traceback)", file=sys.stderr)
-        if os.environ.get("IL1RN_ANNOT_DEBUG"):
-            traceback.print_exc()
-        return 3
+    except OSError as exc:
+        if exc.errno not in _WRITE_ONLY_ERRNOS:
+            return _bug(exc)
+        # a write that did not go through write_outputs: still a full/read-only disk, not a bug
+        from .write_outputs import output_error
+        print(f"{TOOL_NAME}: error: {output_error(exc, exc.filename or 'an output')}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        return _bug(exc)
+
+
+#: errnos only a write can raise: whatever wrote, the disk is full or read-only (user-fixable)
+_WRITE_ONLY_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+
+
+def _bug(exc: BaseException) -> int:
+    """A bug: say so plainly, keep the trace for the bug report (exit 3)."""
+    print(f"{TOOL_NAME}: internal error ({type(exc).__name__}: {exc}); this is a bug, please report it "
+          "with the command line (set IL1RN_ANNOT_DEBUG=1 for the traceback)", file=sys.stderr)
+    if os.environ.get("IL1RN_ANNOT_DEBUG"):
+        traceback.print_exception(exc)
+    return 3
 
 
 def run() -> None:

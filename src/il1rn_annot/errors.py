@@ -55,3 +55,12 @@ class BuildMismatchError(InputError):
 
 class KnowledgeBaseError(Il1rnAnnotError):
     """A knowledge-base file is malformed or inconsistent; names file, entry and field."""
+
+
+class OutputError(Il1rnAnnotError):
+    """An output could not be written (disk full, read-only, no permission, I/O error).
+
+    Not the input's fault: `annotate --keep-going` does not record it as the input's
+    `input_error` but stops with this message (exit 2), so that the workflow job fails and
+    Snakemake runs it again once the cause is fixed. Raised by `write_outputs.output_error`.
+    """

@@ -25,8 +25,8 @@ from .runtime import cyclic_gc_paused
 from .reference import ReferenceGenome
 from .scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan, SitesOnlyScan,
                    scan_keeping_genotypes, worker_count)
-from .write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, clean_stale_temps,
-                            write_cells, write_json)
+from .write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, OutputSet,
+                            clean_stale_temps, write_cells, write_json)
 
 SCHEMA_VERSION = "1.0"
 
@@ -106,9 +106,11 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
         plan = ScanPlan(info=info, kb=kb, build=build_name, reference=reference, window=window,
                         contig_length=contig_length, all_findings=all_findings,
                         samples=info.samples if samples else None, index=index)
+        # the five outputs are written under temp names and put in place together at the end: a
+        # failure half-way (full disk) leaves the previous run's whole set, never a mix
+        outputs = OutputSet()
         writer = AnnotatedVcfWriter(out["vcf"], reader if keep_genotypes else reopen(info, samples=[]),
-                                    info.declared_contigs)
-        written: list[Path] = []
+                                    info.declared_contigs, outputs=outputs)
         try:
             with contextlib.ExitStack() as running:
                 if keep_genotypes:
@@ -122,7 +124,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                 if reference is not None:
                     from .read_vcf import sha256_of
                     prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
-                result = _write_sample_outputs(info, tally, prov, out, written, samples, path_text, {
+                result = _write_sample_outputs(info, tally, prov, out, outputs, samples, path_text, {
                     "contig": info.contig or "", "start": window[0], "end": window[1],
                     "records_read": tally.records_read, "indexed": info.index_path is not None,
                     "format": info.format, "fileformat": info.fileformat, "samples": n, "gvcf": info.is_gvcf,
@@ -130,19 +132,19 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                 if finish_vcf is not None:
                     finish_vcf()
             writer.close(prov.vcf_header_lines() + note)
+            outputs.commit()
         except BaseException:
             writer.abort()
-            for path in written:  # no half set of outputs (an earlier run's are replaced only on success)
-                path.unlink(missing_ok=True)
+            outputs.abort()
             raise
     return result
 
 
 def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, out: dict[str, Path],
-                          written: list[Path], samples: list[str] | None, source: str,
+                          outputs: OutputSet, samples: list[str] | None, source: str,
                           locus: dict[str, Any]) -> FileResult:
     """Interpret every sample and write NAME.il1rn.tsv, NAME.samples.tsv and NAME.il1rn.json
-    (each path is added to `written` once it is in place)."""
+    (staged in `outputs`: in place only when the caller commits the whole set)."""
     info.warnings.extend(tally.warnings)
     records_read = tally.records_read
     if records_read == 0:
@@ -171,12 +173,9 @@ def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, o
             allele_rows.add(r.sample, k, call)
         sample_rows.append([r.sample, r.dira_status, r.status_sentence, "; ".join(r.pathogenic_alleles),
                             "; ".join(r.other_alleles), r.evidence, records_read, called_text[r.locus_called]])
-    write_cells(out["tsv"], allele_rows.cells, ALLELE_TSV_COLUMNS)
-    written.append(out["tsv"])
-    write_cells(out["samples"], sample_rows, SAMPLE_TSV_COLUMNS)
-    written.append(out["samples"])
-    write_json(out["json"], payload, one_line_lists=("alleles", "samples"))
-    written.append(out["json"])
+    write_cells(out["tsv"], allele_rows.cells, ALLELE_TSV_COLUMNS, outputs)
+    write_cells(out["samples"], sample_rows, SAMPLE_TSV_COLUMNS, outputs)
+    write_json(out["json"], payload, one_line_lists=("alleles", "samples"), outputs=outputs)
     return FileResult(info, payload, results, {k: str(v) for k, v in out.items()})
 
 

@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sys
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import TOOL_NAME, __version__
-from .write_outputs import atomic_path
+from .write_outputs import atomic_path, replace_dir, staging_dir, writing
 from .errors import InputError
 from .figures import CLASS_NAMES, cluster_svg, exon_svg
 from .naming import safe_name
@@ -1082,13 +1083,63 @@ def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
                               "columns are used")
     tasks = plan_reports(annotations, samples, samples_from=samples_from, statuses=statuses, manifests=manifests,
                          part=part, load=writer._docs.load, parents=parents)
-    outdir = Path(args.outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
+    refuse_shared_file_names([task.sample for task in tasks])
+    final_dir = Path(args.outdir)
+    whole = bool(getattr(args, "all_or_nothing", False))
+    if whole:  # filled under a hidden name, put in place whole: a killed job leaves no OUTDIR
+        outdir = staging_dir(final_dir)
+    else:
+        outdir = final_dir
+        with writing(final_dir):
+            final_dir.mkdir(parents=True, exist_ok=True)
     if not tasks:
         print(f"{TOOL_NAME}: no sample of {samples_from} has status {', '.join(statuses)}: no report written",
               file=sys.stderr)
-    single = len(tasks) == 1 and not samples_from
+    try:
+        written = _write_tasks(writer, tasks, outdir, final_dir, single=len(tasks) == 1 and not samples_from)
+        if whole:
+            record = {"part": getattr(args, "part", None) or "", "samples": [task.sample for task in tasks],
+                      "files": sorted(path.name for path in written)}
+            _atomic_write(outdir / PART_RECORD, (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode())
+            replace_dir(outdir, final_dir)
+    except BaseException:
+        if whole:
+            shutil.rmtree(outdir, ignore_errors=True)
+        raise
+    return 0
+
+
+#: in a folder written with --all-or-nothing: which samples and files it holds (collect_reports checks it)
+PART_RECORD = ".part.json"
+
+
+def refuse_shared_file_names(samples: list[str]) -> None:
+    """Refuse, before any report is written, two sample IDs that map to one report file name
+    (`A/1` and `A_1`-like IDs after `safe_name`, or IDs differing only in case), as the
+    workflow does: the second report would silently replace the first."""
+    first: dict[str, str] = {}
+    clashes = []
+    for sample in dict.fromkeys(samples):
+        name = safe_name(sample)
+        other = first.setdefault(name.lower(), sample)
+        if other != sample:
+            clashes.append(f"{other!r} and {sample!r} would both be written to {name}.report.html")
+    if clashes:
+        raise InputError("two samples map to one report file name: " + "; ".join(clashes),
+                         hint="rename one of the samples (or write their reports to different folders); "
+                              "no report was written")
+
+
+def _write_tasks(writer: ReportWriter, tasks: list[ReportTask], outdir: Path, shown_dir: Path,
+                 single: bool) -> list[Path]:
+    """Write every task's report into `outdir`; return the files written (their final
+    paths in `shown_dir` are printed).
+
+    A sample that fails is named on stderr and the others are still written; then an
+    InputError names them all (exit 2). An output-side error (full disk) stops at once.
+    """
     failed: list[str] = []
+    written: list[Path] = []
     for task in tasks:
         try:
             if task.problem:
@@ -1102,10 +1153,11 @@ def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
             continue
         for kind in ("html", "pdf"):
             if kind in outputs:
-                print(outputs[kind])
+                written.append(outputs[kind])
+                print(shown_dir / outputs[kind].name)
         sys.stdout.flush()
     if failed:
         shown = ", ".join(repr(s) for s in failed[:10]) + (" ..." if len(failed) > 10 else "")
         raise InputError(f"{len(failed)} of {len(tasks)} report(s) not written: {shown}",
                          hint="the reasons are printed above; the other reports were written")
-    return 0
+    return written

@@ -650,36 +650,125 @@ def report_part_count(n_samples: int, batch_size: int = DEFAULT_REPORT_BATCH_SIZ
     return min(n_samples, parts)
 
 
-def collect_reports(parts: Iterable[str | os.PathLike[str]], outdir: str | os.PathLike[str]) -> list[Path]:
+PART_RECORD = ".part.json"  # written by `il1rn-annot report --all-or-nothing` (report.PART_RECORD)
+
+
+def collect_reports(parts: Iterable[str | os.PathLike[str]], outdir: str | os.PathLike[str],
+                    summary: str | os.PathLike[str] | None = None, pdf: bool = True) -> list[Path]:
     """Gather the files of report part folders into OUTDIR (hard links; copies across file
-    systems). A file name written by two parts is refused (two samples, one file name).
-    OUTDIR/.parts.json records how many samples' reports came from how many parts."""
+    systems), all or nothing. OUTDIR/.parts.json records how many samples' reports came from
+    how many parts.
+
+    Refused (SampleSheetError, nothing put in place): a part without its `.part.json` record
+    or missing a file the record lists (a job killed half-way, or a folder edited since);
+    a file name written by two parts (two samples, one file name); with `summary`, any report
+    the cohort summary links (its `report` column: HTML, and the PDF beside it) that no part
+    holds. OUTDIR is filled under a hidden name and renamed into place when complete.
+    """
     import shutil
+
+    from .write_outputs import replace_dir, staging_dir, write_text
     target_dir = Path(outdir)
-    target_dir.mkdir(parents=True, exist_ok=True)
-    origin: dict[str, Path] = {}
+    part_dirs = list(dict.fromkeys(str(p) for p in parts))
+    staged = staging_dir(target_dir)
+    try:
+        written = _link_parts(part_dirs, staged)
+        if summary is not None:
+            _check_linked_reports(summary, {path.name for path in written}, pdf)
+        samples = sum(1 for p in written if p.name.endswith(".report.html"))
+        write_text(staged / PARTS_RECORD, json.dumps({"samples": samples, "parts": len(part_dirs)}) + "\n")
+        replace_dir(staged, target_dir)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return [target_dir / path.name for path in written]
+
+
+def _link_parts(parts: list[str], staged: Path) -> list[Path]:
+    """Hard-link (or copy) every file of every checked part into `staged`."""
+    import shutil
+
+    from .write_outputs import writing
+    origin: dict[str, str] = {}
     written = []
-    parts = list(dict.fromkeys(str(p) for p in parts))
     for part in parts:
-        for path in sorted(Path(part).iterdir()):
-            if path.name.startswith(".") or not path.is_file():
-                continue
+        files = _part_files(Path(part))
+        for path in files:
             if path.name in origin:
-                raise SampleSheetError(str(part), [f"{path.name} is also written by {origin[path.name]}"],
+                raise SampleSheetError(part, [f"{path.name} is also written by {origin[path.name]}"],
                                        hint="two samples map to one report file name: rename one")
-            origin[path.name] = Path(part)
-            target = target_dir / path.name
-            if target.exists() or target.is_symlink():
-                target.unlink()
-            try:
-                os.link(path, target)
-            except OSError:
-                shutil.copy2(path, target)
+            origin[path.name] = part
+            target = staged / path.name
+            with writing(target):
+                try:
+                    os.link(path, target)
+                except OSError:
+                    shutil.copy2(path, target)
             written.append(target)
-    samples = sum(1 for p in written if p.name.endswith(".report.html"))
-    (target_dir / PARTS_RECORD).write_text(json.dumps({"samples": samples, "parts": len(parts)}) + "\n",
-                                           encoding="utf-8")
     return written
+
+
+def _part_files(part: Path) -> list[Path]:
+    """The report files of a part folder, checked against its `.part.json` record."""
+    hint = ("the report job did not finish (killed?) or the folder was changed: delete the folder and run "
+            "the workflow again (Snakemake writes the part again)")
+    try:
+        record = json.loads((part / PART_RECORD).read_text(encoding="utf-8"))
+        listed = [str(name) for name in record["files"]]
+    except FileNotFoundError:
+        raise SampleSheetError(str(part), [f"no {PART_RECORD}: not a complete report part"], hint=hint) from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SampleSheetError(str(part), [f"unreadable {PART_RECORD} ({exc})"], hint=hint) from None
+    problems = []
+    for name in listed:
+        path = part / name
+        if "/" in name or name.startswith(".") or not path.is_file():
+            problems.append(f"{name}: listed in {PART_RECORD} but not in the folder")
+        elif path.stat().st_size == 0:
+            problems.append(f"{name}: empty file")
+    extra = sorted(p.name for p in part.iterdir() if not p.name.startswith(".") and p.name not in listed)
+    problems += [f"{name}: in the folder but not listed in {PART_RECORD}" for name in extra]
+    if problems:
+        raise SampleSheetError(str(part), problems, hint=hint)
+    return [part / name for name in listed]
+
+
+def _check_linked_reports(summary: str | os.PathLike[str], present: set[str], pdf: bool) -> None:
+    """Every report the cohort summary links (HTML, and its PDF) is among `present` file names."""
+    missing = []
+    with open(summary, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            link = (row.get("report") or "").strip()
+            if not link:
+                continue
+            html = os.path.basename(link)
+            wanted = [html] + ([html[: -len(".html")] + ".pdf"] if pdf and html.endswith(".html") else [])
+            absent = [name for name in wanted if name not in present]
+            if absent:
+                missing.append(f"sample {row.get('sample', '')!r} ({row.get('dira_status', '')}): "
+                               + ", ".join(absent) + " not written")
+    if missing:
+        raise SampleSheetError(str(summary), [f"links a report that is missing: {m}" for m in missing],
+                               hint="a report job failed or was interrupted: run the workflow again "
+                                    "(with --rerun-incomplete if Snakemake asks for it)")
+
+
+def lab_logo(lab_config: str | os.PathLike[str]) -> list[str]:
+    """[the logo file a lab settings YAML names], as the report step resolves it (relative to
+    the YAML's folder), when it is a regular file; else [] (the report step then says why)."""
+    import stat
+
+    import yaml
+    try:
+        with open(lab_config, encoding="utf-8") as handle:
+            doc = yaml.safe_load(handle)
+        logo = doc.get("logo") if isinstance(doc, dict) else None
+        if not logo:
+            return []
+        path = os.path.join(os.path.dirname(str(lab_config)), os.path.expanduser(str(logo)))
+        return [os.path.normpath(path)] if stat.S_ISREG(os.stat(path).st_mode) else []
+    except (OSError, ValueError, yaml.YAMLError):
+        return []
 
 
 def annotation_jsons(manifests: Iterable[str | os.PathLike[str]], inputs: Iterable[str] | None = None,
@@ -735,10 +824,12 @@ def main(argv: list[str] | None = None) -> int:
     col = sub.add_parser("collect-reports", help="gather report part folders into one folder (hard links)")
     col.add_argument("parts", nargs="+", metavar="DIR")
     col.add_argument("-o", "--output", required=True)
+    col.add_argument("--summary", metavar="TSV", help="cohort summary.tsv: every report it links must be collected")
+    col.add_argument("--no-pdf", action="store_true", help="the reports were written without PDFs")
     args = parser.parse_args(argv)
     try:
         if args.command == "collect-reports":
-            written = collect_reports(args.parts, args.output)
+            written = collect_reports(args.parts, args.output, args.summary, pdf=not args.no_pdf)
             print(f"{len(written)} report file(s) from {len(args.parts)} part(s) -> {args.output}", file=sys.stderr)
             return 0
         finished = read_finished_batches(args.annotations) if getattr(args, "annotations", None) else None

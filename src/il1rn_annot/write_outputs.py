@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import json
 import os
@@ -26,6 +27,7 @@ import cyvcf2
 import pysam
 
 from .annotate import AlleleAnnotation
+from .errors import OutputError
 
 ALLELE_TSV_COLUMNS = [
     "sample", "chrom", "pos", "end", "ref", "alt", "allele_id", "variant_type", "gene", "transcript", "hgvs_c",
@@ -110,23 +112,240 @@ def _sweep(folder: Path, names: str) -> list[Path]:
     return removed
 
 
+#: errno -> plain words, for an output that cannot be written (never the input's fault)
+OUTPUT_ERRNOS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EIO: "input/output error (a failing disk or network file system?)",
+    errno.EFBIG: "file too large for the file system",
+}
+_OUTPUT_HINTS = {
+    errno.ENOSPC: "free space on the file system of {folder} (or write elsewhere) and run again",
+    errno.EDQUOT: "free space within your quota on {folder} (or write elsewhere) and run again",
+    errno.EROFS: "{folder} is on a read-only file system: write to a writable folder and run again",
+    errno.EACCES: "give yourself write permission on {folder} (or write elsewhere) and run again",
+    errno.EPERM: "give yourself write permission on {folder} (or write elsewhere) and run again",
+}
+_DEFAULT_HINT = "check the disk of {folder} and run again"
+
+
+def output_error(exc: OSError, path: Path | str) -> OutputError:
+    """An `OutputError` for `exc`, raised while writing `path`, in plain words.
+
+    htslib (pysam) reports a failed write without an errno ("Error closing BGZFile object"):
+    the folder's file system is then asked whether it is full or read-only, so that a full
+    disk is named as such instead of reported as a bug.
+    """
+    if isinstance(exc, OutputError):
+        return exc
+    folder = Path(path).parent
+    code = exc.errno if exc.errno in OUTPUT_ERRNOS else _probe_errno(folder)
+    detail = OUTPUT_ERRNOS.get(code) if code is not None else None
+    detail = detail or exc.strerror or str(exc) or type(exc).__name__
+    hint = _OUTPUT_HINTS.get(code, _DEFAULT_HINT) if code is not None else _DEFAULT_HINT  # type: ignore[arg-type]
+    error = OutputError(f"cannot write {path}: {detail} ({hint.format(folder=folder)})")
+    error.errno = code  # type: ignore[attr-defined]
+    return error
+
+
+def _probe_errno(folder: Path) -> int | None:
+    """ENOSPC if `folder`'s file system has no free block, EROFS if it is mounted read-only, else None."""
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return None
+    if stats.f_flag & getattr(os, "ST_RDONLY", 1):
+        return errno.EROFS
+    free = stats.f_bfree if os.geteuid() == 0 else stats.f_bavail  # root may use the reserved blocks
+    if free == 0 or (stats.f_files and stats.f_favail == 0):
+        return errno.ENOSPC
+    return None
+
+
 @contextlib.contextmanager
-def atomic_path(path: Path, suffix: str = "") -> Iterator[Path]:
-    """Yield a temporary path beside `path`; rename it onto `path` only on success."""
+def writing(path: Path | str) -> Iterator[None]:
+    """Turn an OSError raised while writing `path` into an `OutputError` naming the cause."""
+    try:
+        yield
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise output_error(exc, path) from exc
+
+
+def _file_mode() -> int:
+    """The permissions a plain open() would give a new file (mkstemp creates 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _make_temp(path: Path, suffix: str = "") -> Path:
+    """A new hidden temp file beside `path` (its folder made if needed), named for `clean_stale_temps`."""
     if not path.parent.is_dir():  # a stat, not a failing mkdir per output file
         path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp" + suffix, dir=path.parent)
     os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        mask = os.umask(0)  # mkstemp creates 0600: give the file the permissions a plain open() would
-        os.umask(mask)
-        os.chmod(tmp_path, 0o666 & ~mask)
-        os.replace(tmp_path, path)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+    return Path(tmp)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path, suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary path beside `path`; rename it onto `path` only on success.
+
+    An OSError while writing (full disk, read-only, no permission) becomes an `OutputError`
+    naming the file and the cause; the temp is removed and an earlier `path` is left as it was.
+    """
+    with writing(path):
+        tmp_path = _make_temp(path, suffix)
+        try:
+            yield tmp_path
+            os.chmod(tmp_path, _file_mode())
+            os.replace(tmp_path, path)
+        finally:
+            with contextlib.suppress(OSError):
+                tmp_path.unlink()
+
+
+class OutputSet:
+    """The outputs of one input, written under hidden temp names and put in place together.
+
+    `annotate` writes five files per input (VCF, index, two TSVs, JSON). Replacing each as it
+    was written let a failure half-way (a full disk) leave a mixed set: new TSVs beside the
+    previous run's JSON and VCF. Here nothing gets a final name until every file is complete;
+    `commit` then renames them all (renames write no data), and if a rename fails the
+    previous files are put back from hard links taken just before: the whole set or none.
+    """
+
+    def __init__(self) -> None:
+        self._staged: dict[Path, Path] = {}  # final path -> temp path
+
+    def stage(self, final: Path, suffix: str = "") -> Path:
+        """A temp path to write `final`'s content to (not yet in place)."""
+        with writing(final):
+            tmp = _make_temp(final, suffix)
+        self._staged[final] = tmp
+        return tmp
+
+    def adopt(self, final: Path, tmp: Path) -> None:
+        """Take a temp file written by someone else (htslib's index beside the staged VCF)."""
+        self._staged[final] = tmp
+
+    def write_bytes(self, final: Path, data: bytes) -> None:
+        tmp = self.stage(final)
+        with writing(final):
+            tmp.write_bytes(data)
+
+    def commit(self) -> None:
+        """Rename every staged file onto its final name, or (on failure) leave the previous set."""
+        mode = _file_mode()
+        backups: dict[Path, Path] = {}
+        placed: list[Path] = []
+        final = None
+        try:
+            for final, tmp in self._staged.items():
+                os.chmod(tmp, mode)
+            for final, tmp in self._staged.items():
+                if os.path.lexists(final):
+                    backup = tmp.with_name(tmp.name + ".old")
+                    try:
+                        os.link(final, backup)
+                    except OSError:  # no hard links here (some network file systems): no roll-back copy
+                        continue
+                    backups[final] = backup
+            for final, tmp in self._staged.items():
+                os.replace(tmp, final)
+                placed.append(final)
+        except OSError as exc:
+            for done in placed:
+                with contextlib.suppress(OSError):
+                    if done in backups:
+                        os.replace(backups.pop(done), done)
+                    else:
+                        done.unlink()
+            raise output_error(exc, final or "outputs") from exc
+        finally:
+            for leftover in [*backups.values(), *self._staged.values()]:
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+            self._staged.clear()
+
+    def abort(self) -> None:
+        """Remove every staged temp; the final names keep what they held before."""
+        for tmp in self._staged.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        self._staged.clear()
+
+
+def staging_dir(final: Path) -> Path:
+    """A new hidden folder beside `final` to fill, then put in place with `replace_dir`.
+
+    Named like `atomic_path` temps (host and PID), so that `clean_stale_dirs` can remove those
+    of killed runs.
+    """
+    with writing(final):
+        final.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale_dirs(final)
+        return Path(tempfile.mkdtemp(prefix=_temp_prefix(final), suffix=".tmp", dir=final.parent))
+
+
+def clean_stale_dirs(final: Path) -> list[Path]:
+    """Remove staging folders of `final` left by killed processes on this host."""
+    import shutil
+    pattern = re.compile(rf"\.{re.escape(final.name)}\.{re.escape(_host_tag())}-(\d+)\.[^.]+\.tmp(\.old)?")
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(final.parent):
+            match = pattern.fullmatch(entry.name)
+            if match and entry.is_dir(follow_symlinks=False) and not _pid_alive(int(match.group(1))):
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def replace_dir(staged: Path, final: Path) -> None:
+    """Put the complete folder `staged` at `final` in one rename (an earlier `final` is removed).
+
+    A folder that exists only once complete is what Snakemake's output check needs: a job
+    killed half-way leaves no `final` (only a hidden staging folder), so the rerun runs it again.
+    """
+    import shutil
+    with writing(final):
+        os.chmod(staged, _dir_mode())  # mkdtemp makes 0700: what a plain mkdir would give
+        old = None
+        if os.path.lexists(final):
+            old = staged.with_name(staged.name + ".old")
+            os.replace(final, old)
+        try:
+            os.replace(staged, final)
+        except OSError:
+            if old is not None:
+                os.replace(old, final)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _dir_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
+@contextlib.contextmanager
+def _target(path: Path, outputs: OutputSet | None) -> Iterator[Path]:
+    """Where to write `path`: an `atomic_path` temp, or a temp of `outputs` (put in place at its commit)."""
+    if outputs is None:
+        with atomic_path(path) as tmp:
+            yield tmp
+    else:
+        tmp = outputs.stage(path)
+        with writing(path):
+            yield tmp
 
 
 def write_text(path: Path, text: str) -> None:
@@ -134,7 +353,8 @@ def write_text(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def write_json(path: Path, payload: Any, one_line_lists: tuple[str, ...] = ()) -> None:
+def write_json(path: Path, payload: Any, one_line_lists: tuple[str, ...] = (),
+               outputs: OutputSet | None = None) -> None:
     """Indented JSON; the items of the top-level lists named in `one_line_lists` one per line.
 
     `json.dumps(indent=...)` runs the pure-Python encoder (~10x slower than the C one) and
@@ -143,9 +363,10 @@ def write_json(path: Path, payload: Any, one_line_lists: tuple[str, ...] = ()) -
     diffable sample by sample).
     """
     if not one_line_lists or not isinstance(payload, dict):
-        write_text(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        with _target(path, outputs) as tmp:
+            tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         return
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as handle:
+    with _target(path, outputs) as tmp, open(tmp, "w", encoding="utf-8") as handle:
         handle.write("{")
         for k, (key, value) in enumerate(payload.items()):
             handle.write(("," if k else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": ")
@@ -173,7 +394,7 @@ def write_table(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> N
     write_cells(path, [list(map(row.get, columns)) for row in rows], columns)
 
 
-def write_cells(path: Path, cells: list[list[Any]], columns: list[str]) -> None:
+def write_cells(path: Path, cells: list[list[Any]], columns: list[str], outputs: OutputSet | None = None) -> None:
     """`write_table` of rows given as lists in `columns` order (changed in place: NaN -> None)."""
     text = _tsv_joined(columns, cells)
     if text is None:
@@ -184,7 +405,7 @@ def write_cells(path: Path, cells: list[list[Any]], columns: list[str]) -> None:
         text = _tsv(columns, cells, csv.QUOTE_MINIMAL)
         if "\r" in text:
             text = _tsv(columns, cells, csv.QUOTE_ALL)
-    with atomic_path(path) as tmp:
+    with _target(path, outputs) as tmp:
         tmp.write_bytes(text.encode("utf-8"))
 
 
@@ -285,15 +506,20 @@ class AnnotatedVcfWriter:
       is re-ordered by position at close; only (position, offset) pairs are kept in memory.
     """
 
-    def __init__(self, path: Path, reader: cyvcf2.VCF, unused_contigs: list[str] | None = None) -> None:
+    def __init__(self, path: Path, reader: cyvcf2.VCF, unused_contigs: list[str] | None = None,
+                 outputs: OutputSet | None = None) -> None:
         """`unused_contigs`: contig declarations added to the reader's header (not the file's),
-        dropped from the output header unless a written record is on that contig."""
+        dropped from the output header unless a written record is on that contig.
+        `outputs`: the input's output set; the VCF and its index are staged there and put in
+        place with the other outputs (without: in place when `close` ends)."""
         self.path = path
         self._reader = reader
         self._added_contigs = unused_contigs if unused_contigs is not None else []  # may grow while reading
         declare_annotation_info(reader)
-        self._stack = contextlib.ExitStack()
-        self._tmp = self._stack.enter_context(atomic_path(path, suffix=".vcf.gz"))
+        self._own = outputs is None
+        self._outputs = OutputSet() if outputs is None else outputs
+        self._tmp = self._outputs.stage(path, suffix=".vcf.gz")
+        self._outputs.adopt(Path(str(path) + ".tbi"), Path(str(self._tmp) + ".tbi"))
         # window records only (tens for one genome, a few thousand for a joint VCF): kept in memory
         # unless big (genotypes of many samples), so a batch of 1,000 files makes no extra file each
         self._body: Any = tempfile.SpooledTemporaryFile(max_size=BODY_IN_MEMORY_MAX, mode="w+b")
@@ -308,7 +534,10 @@ class AnnotatedVcfWriter:
         if self._keys and key[:2] < self._keys[-1][:2]:
             self._sorted = False
         self._keys.append(key)
-        self._body.write(line)
+        try:
+            self._body.write(line)
+        except OSError as exc:  # the spill file in TMPDIR: a full /tmp is not the input's fault
+            raise output_error(exc, Path(tempfile.gettempdir()) / f"(records of {self.path.name})") from exc
         self._offset += len(line)
 
     def adopt_header(self, raw_header: str) -> None:
@@ -320,9 +549,16 @@ class AnnotatedVcfWriter:
                 have.add(line)
 
     def close(self, header_lines: list[str]) -> None:
-        """Write header (`header_lines` added: provenance) and body, bgzipped, and index it."""
+        """Write header (`header_lines` added: provenance) and body, bgzipped, and index it
+        (into the staged temps; in place now only when no output set was given)."""
         for line in header_lines:
             self._reader.add_to_header(line)
+        with writing(self.path):
+            self._write_and_index()
+        if self._own:
+            self._outputs.commit()
+
+    def _write_and_index(self) -> None:
         body = self._body
         body.seek(0)
         with pysam.BGZFile(str(self._tmp), "wb") as out:
@@ -337,9 +573,6 @@ class AnnotatedVcfWriter:
         body.close()
         pysam.tabix_index(str(self._tmp), preset="vcf", force=True, keep_original=True,
                           index=str(self._tmp) + ".tbi")
-        tbi_tmp = Path(str(self._tmp) + ".tbi")
-        self._stack.close()  # renames the VCF into place
-        os.replace(tbi_tmp, Path(str(self.path) + ".tbi"))
 
     def _header(self) -> str:
         drop = {f"##contig=<ID={name}>" for name in set(self._added_contigs) - set(self._chroms)}
@@ -347,9 +580,12 @@ class AnnotatedVcfWriter:
         return "".join(line for line in lines if line.rstrip("\r\n") not in drop)
 
     def abort(self) -> None:
+        """Drop the body and the temps (all of the output set's when the writer made it)."""
         with contextlib.suppress(Exception):
             self._body.close()
-        for leftover in (Path(str(self._tmp) + ".tbi"), self._tmp):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
-        self._stack.pop_all()
+        if self._own:
+            self._outputs.abort()
+        else:
+            for leftover in (Path(str(self._tmp) + ".tbi"), self._tmp):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
