@@ -401,3 +401,198 @@ def test_schema_defaults_are_the_shipped_config():
     schema = yaml.safe_load((REPO / "schemas" / "config.schema.yaml").read_text())
     shipped = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     assert {key: spec["default"] for key, spec in schema["properties"].items()} == shipped
+
+
+# ---- faults and reruns (issue 17) ----------------------------------------------------------
+
+
+def run_and_kill(workdir: Path, started: Path, after: float, *args: str) -> None:
+    """Run the workflow and SIGKILL it (its whole process group) `after` seconds after
+    `started` appears; the run must not have finished by then."""
+    import signal
+    import time
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("IL1RN_ANNOT_DATE", None)
+    with open(workdir / "killed_run.log", "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=workdir, env=env,
+                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+        try:
+            deadline = time.monotonic() + 300
+            while not started.exists():
+                assert proc.poll() is None, f"the run ended before {started} appeared"
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            time.sleep(after)
+            assert proc.poll() is None, "the run finished before it could be killed"
+            os.killpg(proc.pid, signal.SIGKILL)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def hidden_leftovers(workdir: Path) -> list[str]:
+    return [str(p.relative_to(workdir)) for p in (workdir / "results").rglob(".*.tmp*")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rerun_incomplete", [False, True], ids=["rerun", "rerun-incomplete"])
+def test_kill_during_the_report_step_then_rerun_gives_every_report(tmp_path, rerun_incomplete):
+    """issue 17: SIGKILL ~1 s after the first report job started, `--unlock`, rerun: the rerun
+    said "100% done" with 2 HTML files, no PDF and 19 dangling links in summary.tsv. A report
+    part is now put in place only when complete, so the rerun writes the parts again."""
+    workdir = copy_workflow(tmp_path / "wf")
+    run_and_kill(workdir, workdir / "logs" / "report", 1.0)
+    assert not (workdir / "results" / "reports").exists(), "killed too late: the reports were collected"
+    # no part folder survives as if it were complete (only hidden staging folders)
+    parts = workdir / "results" / "report_parts"
+    assert not [p for p in parts.iterdir() if not p.name.startswith(".")] if parts.exists() else True
+    check(snakemake(workdir, "--unlock"))
+    again = check(snakemake(workdir, "--cores", "2", *(["--rerun-incomplete"] if rerun_incomplete else [])))
+    assert "report" in job_counts(again.stdout + again.stderr)
+    assert_reports(workdir, {s for s, status in DEMO_EXPECTED.items() if status in FLAGGED})
+    assert hidden_leftovers(workdir) == []
+    assert "Nothing to be done" in (lambda r: r.stdout + r.stderr)(check(snakemake(workdir, "--cores", "2", "-n")))
+
+
+def test_collect_reports_refuses_an_incomplete_part_and_a_missing_linked_report(tmp_path):
+    """The check the workflow's collect_reports job makes: it fails (exit 2) instead of
+    publishing a reports folder that the summary's links do not match."""
+    from il1rn_annot.samplesheet import main as samplesheet_main
+    part = tmp_path / "part_1_of_1"
+    part.mkdir()
+    (part / "A.report.html").write_text("<html>A</html>")
+    (part / "A.report.pdf").write_bytes(b"%PDF-1.7 A")
+    summary = tmp_path / "summary.tsv"
+    summary.write_text("sample\tdira_status\treport\nA\tcarrier\t../reports/A.report.html\n"
+                       "B\tconsistent_with_DIRA\t../reports/B.report.html\nC\tno_pathogenic_variant_detected\t\n")
+    out = tmp_path / "reports"
+    # a part without its record: a job killed half-way (or a folder from an older version)
+    assert samplesheet_main(["collect-reports", str(part), "--summary", str(summary), "-o", str(out)]) == 2
+    assert not out.exists()
+    (part / ".part.json").write_text(json.dumps({"samples": ["A"], "files": ["A.report.html", "A.report.pdf"]}))
+    # complete part, but the summary links B's report, which no part holds
+    assert samplesheet_main(["collect-reports", str(part), "--summary", str(summary), "-o", str(out)]) == 2
+    assert not out.exists()
+    summary.write_text("sample\tdira_status\treport\nA\tcarrier\t../reports/A.report.html\n")
+    (part / "A.report.pdf").unlink()  # listed in the record, gone from the folder
+    assert samplesheet_main(["collect-reports", str(part), "--summary", str(summary), "-o", str(out)]) == 2
+    (part / "A.report.pdf").write_bytes(b"%PDF-1.7 A")
+    assert samplesheet_main(["collect-reports", str(part), "--summary", str(summary), "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [".parts.json", "A.report.html", "A.report.pdf"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left
+
+
+def test_collect_reports_names_each_missing_report(tmp_path, capsys):
+    from il1rn_annot.samplesheet import main as samplesheet_main
+    part = tmp_path / "p"
+    part.mkdir()
+    (part / ".part.json").write_text(json.dumps({"samples": [], "files": []}))
+    summary = tmp_path / "summary.tsv"
+    summary.write_text("sample\tdira_status\treport\nPAT 1\tconsistent_with_DIRA\t../reports/PAT_1-x.report.html\n")
+    assert samplesheet_main(["collect-reports", str(part), "--summary", str(summary), "-o", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert ("links a report that is missing: sample 'PAT 1' (consistent_with_DIRA): PAT_1-x.report.html, "
+            "PAT_1-x.report.pdf not written") in err
+
+
+def small_sheet(workdir: Path) -> str:
+    (workdir / "two.tsv").write_text("sample\tvcf\n"
+                                     "PATIENT_HOM_E77X\ttest_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n"
+                                     "CARRIER_Q54X\ttest_data/deepvariant.CARRIER_Q54X.g.vcf.gz\n")
+    return "samples=two.tsv"
+
+
+@pytest.mark.slow
+def test_full_disk_under_annotations_fails_the_workflow_and_a_rerun_recovers(tmp_path):
+    """issue 17: with results/annotations on a full file system the workflow exited 0 with the
+    patient as input_error ("this is a bug"), and stayed so after space returned."""
+    import errno
+    workdir = copy_workflow(tmp_path / "wf")
+    annotations = workdir / "results" / "annotations"
+    annotations.mkdir(parents=True)
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root (and mount): the full-disk workflow test cannot run here")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(annotations)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"mounting a tmpfs is not permitted here: {mounted.stderr.strip()}")
+    try:
+        filler = annotations / "filler"
+        with open(filler, "wb", buffering=0) as handle:
+            try:
+                while True:
+                    handle.write(b"\0" * 1024)
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+        failed = snakemake(workdir, "--cores", "1", "--config", small_sheet(workdir))
+        assert failed.returncode != 0, failed.stdout + failed.stderr
+        log = (workdir / "logs" / "annotate" / "batch_1.log").read_text()
+        assert "no space left on the device" in log and "bug" not in log, log
+        assert not (workdir / "results" / "cohort" / "summary.tsv").exists()
+    finally:
+        subprocess.run(["umount", "-l", str(annotations)], capture_output=True)
+    check(snakemake(workdir, "--unlock"))
+    check(snakemake(workdir, "--cores", "1", "--config", small_sheet(workdir)))
+    assert statuses(workdir) == {"PATIENT_HOM_E77X": "consistent_with_DIRA", "CARRIER_Q54X": "carrier"}
+
+
+def _dry_reasons(workdir: Path, *config: str) -> tuple[dict[str, int], str]:
+    result = check(snakemake(workdir, "--cores", "1", "-n", "--config", *config))
+    out = result.stdout + result.stderr
+    return (job_counts(out) if "Job stats:" in out else {}), out
+
+
+@pytest.mark.slow
+def test_an_input_replaced_with_an_older_mtime_is_noticed(tmp_path):
+    """issue 17: other content with an OLDER mtime (cp -p, rsync -a) triggered nothing. The
+    rules' params carry each input's size and mtime_ns: any change re-runs the job."""
+    workdir = copy_workflow(tmp_path / "wf")
+    sheet = small_sheet(workdir)
+    check(snakemake(workdir, "--cores", "1", "--config", sheet))
+    assert statuses(workdir)["PATIENT_HOM_E77X"] == "consistent_with_DIRA"
+    manifest = json.loads((workdir / "results/annotations/batch_1/manifest.json").read_text())
+    entry = next(e for e in manifest["inputs"] if "PATIENT" in e["input"])
+    target = workdir / "test_data" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz"
+    assert entry["identity"] == {"size": target.stat().st_size, "mtime_ns": target.stat().st_mtime_ns,
+                                 "sha256": entry["identity"]["sha256"]}
+    assert _dry_reasons(workdir, sheet)[0] == {}
+    # the patient's file replaced by a corrected call (1/1 -> 0/1), dated a year earlier
+    import pysam
+    text = gzip.open(target, "rt").read().replace("GT:AD:DP:GQ:PL\t1/1:0,28:28", "GT:AD:DP:GQ:PL\t0/1:14,14:28")
+    staged = tmp_path / "corrected.vcf"
+    staged.write_text(text)
+    pysam.tabix_compress(str(staged), str(staged) + ".gz", force=True)
+    old = target.stat().st_mtime - 365 * 86400
+    shutil.copyfile(str(staged) + ".gz", target)
+    pysam.tabix_index(str(target), preset="vcf", force=True)
+    os.utime(target, (old, old))
+    os.utime(str(target) + ".tbi", (old + 1, old + 1))
+    counts, out = _dry_reasons(workdir, sheet)
+    assert counts.get("annotate") == 1 and counts.get("cohort") == 1, out
+    assert "Params have changed" in out
+    check(snakemake(workdir, "--cores", "1", "--config", sheet))
+    assert statuses(workdir)["PATIENT_HOM_E77X"] == "carrier"
+
+
+@pytest.mark.slow
+def test_editing_the_shipped_knowledge_base_reruns_the_steps(tmp_path):
+    """issue 17: with `knowledge_base: ""` (the shipped one) an edit of resources/knowledge_base/
+    re-ran nothing. Its files are now inputs (newer mtime) and in the params (older mtime)."""
+    workdir = copy_workflow(tmp_path / "wf")
+    sheet = small_sheet(workdir)
+    check(snakemake(workdir, "--cores", "1", "--config", sheet))
+    variants = workdir / "resources" / "knowledge_base" / "references.yaml"
+    variants.write_text(variants.read_text() + "# a curator's note\n")
+    counts, out = _dry_reasons(workdir, sheet)
+    assert counts.get("annotate") == 1 and counts.get("cohort") == 1 and counts.get("resolve_samples") is None, out
+    assert "Updated input files" in out or "Params have changed" in out
+    check(snakemake(workdir, "--cores", "1", "--config", sheet))
+    assert _dry_reasons(workdir, sheet)[0] == {}
+    # an edit dated in the past (restored from a backup with cp -p): still noticed
+    old = variants.stat().st_mtime - 30 * 86400
+    variants.write_text(variants.read_text() + "# another note\n")
+    os.utime(variants, (old, old))
+    counts, out = _dry_reasons(workdir, sheet)
+    assert counts.get("annotate") == 1 and "Params have changed" in out, out

@@ -54,11 +54,14 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         clean_stale_temps_in(Path(args.outdir))
     for path in inputs:
         entry: dict[str, Any] = {"input": path, "name": input_stem(path)}
+        identity = _identity(path)  # before reading: the file as it was when read
         try:
             result = annotate_file(path, args.outdir, kb, build=args.build, reference_path=args.reference,
                                    samples=samples, date=args.date, command_line=command,
                                    findings=args.findings, vcf_genotypes=args.vcf_genotypes,
                                    threads=args.threads, clean_temps=clean_temps)
+            if identity is not None:  # the workflow re-runs the batch when size or mtime change
+                entry["identity"] = {**identity, "sha256": result.input.sha256}
             entry.update(status="ok", outputs=result.outputs, samples=[s.sample for s in result.samples],
                          warnings=result.payload["provenance"]["warnings"])
             for warning in result.payload["provenance"]["warnings"]:
@@ -93,6 +96,16 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     if args.manifest:
         write_json(Path(args.manifest), {"tool_version": __version__, "kb_version": kb.version, "inputs": manifest})
     return 0 if not failures or args.keep_going else 2
+
+
+def _identity(path: str) -> dict[str, int] | None:
+    """Size and mtime (ns) of an input, recorded in the manifest: with the content's SHA-256
+    they say which version of the file the outputs were made from (docs/reruns.md)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
 
 
 def _refuse_clashing_names(inputs: list[str], outdir: str) -> None:
