@@ -65,6 +65,8 @@ if PLAN.screened_but_in_sheet:
         "screen_vcfs: samples also listed in the sample sheet keep only their sheet files: "
         + ", ".join(PLAN.screened_but_in_sheet)
     )
+for line in samplesheet.screened_in_several_text(PLAN.screened_in_several):
+    logger.warning(line)
 _BATCHED = {}
 
 

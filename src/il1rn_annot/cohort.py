@@ -93,7 +93,8 @@ assert set(SORT_ORDER) == set(STATUSES)
 _RANK = {status: i for i, status in enumerate(SORT_ORDER)}
 
 SUMMARY_COLUMNS = ["sample", "dira_status", "status_sentence", "pathogenic_alleles", "other_alleles", "evidence",
-                   "inputs", "locus_called", "build", "error", "partial_status", "report", "mother", "father"]
+                   "inputs", "locus_called", "build", "error", "partial_status", "report", "mother", "father",
+                   "discordant_calls"]
 ALLELE_COLUMNS = ["build", "allele_id", "chrom", "pos", "end", "ref", "alt", "variant_type", "gene", "hgvs_c",
                   "hgvs_p", "consequence", "classification", "known_variant", "carriers", "heterozygotes",
                   "homozygotes", "hemizygotes", "allele_count", "allele_number", "allele_frequency",
@@ -150,6 +151,7 @@ class AnnotatedInput:
     tool_version: str = ""
     calls: dict[str, SampleCalls] = field(default_factory=dict)
     used: bool = False
+    all_called: frozenset[str] = frozenset()  # allele_ids at whose record every sample has a genotype
 
     @property
     def ok(self) -> bool:
@@ -260,6 +262,7 @@ def _load_annotation(item: AnnotatedInput, json_text: str | None, base: Path) ->
         item.status, item.error = "input_error", f"annotation output unusable: {path}: missing field {exc}"
         return
     item.calls = calls
+    item.all_called = called_in_every_sample(payload)
     known = set(calls)
     item.samples = list(calls) + [s for s in item.samples if s not in known]
 
@@ -404,6 +407,51 @@ def combine_locus_called(values: list[bool | None]) -> bool | None:
     return None
 
 
+def called_in_every_sample(payload: dict[str, Any]) -> frozenset[str]:
+    """allele_ids of an annotation JSON whose record gives every sample of the file a genotype:
+    a sample without a finding there was called reference (0/0), not left uncalled."""
+    n = len(payload.get("samples") or [])
+    return frozenset(str(a["allele_id"]) for a in payload.get("alleles") or []
+                     if n and a.get("called_samples") == n)
+
+
+_DOSAGE = {"homozygous": 2, "heterozygous": 1}  # hemizygous and partial calls are not compared
+
+
+def discordant_calls(sources: list[tuple[str, list[dict[str, Any]], frozenset[str]]]) -> list[str]:
+    """Sites where one sample's files disagree: a possible sample swap, never pooled silently.
+
+    `sources`: (file name, the sample's findings in it, `called_in_every_sample` of it). At an
+    allele two files both speak for, the number of copies must agree: homozygous (1/1) in
+    one and heterozygous or reference (0/0) in the other is discordant. A file says
+    "reference" only when its record at that allele gave every sample a genotype; files
+    without a record there (an SV file beside an SNV file) say nothing. Different callers
+    that merely describe the same event differently are not compared (other allele_ids).
+    """
+    if len(sources) < 2:
+        return []
+    order: list[str] = []
+    labels: dict[str, str] = {}
+    for _name, findings, _called in sources:
+        for f in findings:
+            aid = str(f.get("allele_id"))
+            if aid not in labels:
+                order.append(aid)
+                labels[aid] = f"{f.get('hgvs_c') or aid}" + (f" ({aid})" if f.get("hgvs_c") else "")
+    out = []
+    for aid in order:
+        said: list[tuple[str, int, str]] = []
+        for name, findings, called in sources:
+            f = next((f for f in findings if str(f.get("allele_id")) == aid), None)
+            if f is not None and f.get("zygosity") in _DOSAGE:
+                said.append((name, _DOSAGE[f["zygosity"]], f"{f['zygosity']} ({f.get('genotype') or '?'})"))
+            elif f is None and aid in called:
+                said.append((name, 0, "not carried (0/0)"))
+        if len({dose for _, dose, _ in said}) > 1:
+            out.append(f"{labels[aid]}: " + "; ".join(f"{text} in {name}" for name, _, text in said))
+    return out
+
+
 @dataclass
 class SampleSources:
     sample: str
@@ -423,6 +471,7 @@ class PooledCalls:
     build_of: dict[int, str]  # id(finding) -> build of its input
     stored: str  # the status stored in the (last) annotation JSON
     sources: int
+    discordant: list[str] = field(default_factory=list)  # `discordant_calls` between its files
 
     @property
     def usable(self) -> bool:
@@ -433,6 +482,7 @@ def pool_sample(src: SampleSources) -> PooledCalls:
     """Gather one sample's findings from its inputs, with the reasons any input could not be used."""
     errors = [f"{vcf}: not found in any manifest (was it annotated?)" for vcf in src.unmatched]
     per_source: list[list[dict[str, Any]]] = []
+    compared: list[tuple[str, list[dict[str, Any]], frozenset[str]]] = []
     called: list[bool | None] = []
     builds: list[str] = []
     build_of: dict[int, str] = {}
@@ -448,6 +498,7 @@ def pool_sample(src: SampleSources) -> PooledCalls:
             errors.append(f"{item.input}: sample not in VCF header")
             continue
         per_source.append(calls.findings)
+        compared.append((item.input, calls.findings, item.all_called))
         for f in calls.findings:
             build_of[id(f)] = item.build
         called.append(calls.locus_called)
@@ -457,8 +508,9 @@ def pool_sample(src: SampleSources) -> PooledCalls:
     if len(builds) > 1:
         errors.append(f"the annotation files of this sample are on different genome builds ({', '.join(builds)}): "
                       "annotate every VCF of a sample on the same build")
+    discordant = discordant_calls(compared) if len(builds) <= 1 else []
     return PooledCalls(pool_findings(per_source) if per_source else [], combine_locus_called(called), errors,
-                       builds, build_of, stored, len(per_source))
+                       builds, build_of, stored, len(per_source), discordant)
 
 
 def parent_calls(sample: str, parents: dict[str, str], pooled: dict[str, PooledCalls],
@@ -525,6 +577,7 @@ def summarise_sample(src: SampleSources, reports_dir: str, outdir: Path, pooled:
         "report": "",
         "mother": (parents or {}).get("mother", ""),
         "father": (parents or {}).get("father", ""),
+        "discordant_calls": list(pooled.discordant),
     }
     if status in FLAGGED and reports_dir:
         target = Path(reports_dir) / report_file_name(src.sample)
@@ -618,6 +671,9 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
         parents = parents_of.get(sample, {})
         phase = parent_calls(sample, parents, pooled, warnings) if parents and pooled[sample].usable else []
         row, counted, changed = summarise_sample(sources[sample], reports_dir, outdir, pooled[sample], parents, phase)
+        if row["discordant_calls"]:
+            warnings.append(f"{sample}: the files of this sample disagree (possible sample swap; confirm the "
+                            "identity of each file before reporting): " + " | ".join(row["discordant_calls"]))
         drift += changed
         rows.append(row)
         row_builds = row["build"] or []
@@ -742,6 +798,7 @@ def tsv_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out.append({**r, "pathogenic_alleles": _join(r["pathogenic_alleles"]),
                     "other_alleles": _join(r["other_alleles"]), "inputs": _join(r["inputs"], ";"),
                     "build": _join(r["build"], ";"), "error": _join(r["error"], " | "),
+                    "discordant_calls": _join(r["discordant_calls"], " | "),
                     "locus_called": _CALLED_TEXT[r["locus_called"]]})
     return out
 

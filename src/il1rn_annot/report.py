@@ -517,6 +517,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
     present = [i for i in items if i.entry is not None]
     findings, locus_called = _pooled(items)
     result: SampleResult = interpret_sample(sample, findings, locus_called, parents=parents or ())
+    discordant = _discordant(present)
     first = present[0].doc
     prov = first["provenance"]
     build = str(prov.get("build"))
@@ -677,7 +678,19 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
                        "protein": kb.transcript_info.get("protein_refseq", "")},
         "region": region_text,
         "pathogenic_count": sum(1 for f in findings if f.get("classification") in PATHOGENIC),
+        "discordant": discordant,
     }
+
+
+def _discordant(present: list[SampleInFile]) -> list[str]:
+    """Sites where the sample's files disagree (cohort.discordant_calls: the summary's check)."""
+    from .cohort import called_in_every_sample, discordant_calls
+    sources = []
+    for item in present:
+        vcf = next((i.get("path") for i in item.doc["provenance"].get("inputs") or [] if i.get("role") == "vcf"),
+                   item.json_path)
+        sources.append((str(vcf), item.findings, called_in_every_sample(item.doc)))
+    return discordant_calls(sources)
 
 
 # ----------------------------------------------------------------------------------------
@@ -1083,8 +1096,8 @@ def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
                               "columns are used")
     tasks = plan_reports(annotations, samples, samples_from=samples_from, statuses=statuses, manifests=manifests,
                          part=part, load=writer._docs.load, parents=parents)
-    refuse_shared_file_names([task.sample for task in tasks])
     final_dir = Path(args.outdir)
+    refuse_shared_file_names([task.sample for task in tasks], final_dir)
     whole = bool(getattr(args, "all_or_nothing", False))
     if whole:  # filled under a hidden name, put in place whole: a killed job leaves no OUTDIR
         outdir = staging_dir(final_dir)
@@ -1113,21 +1126,40 @@ def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 PART_RECORD = ".part.json"
 
 
-def refuse_shared_file_names(samples: list[str]) -> None:
+def refuse_shared_file_names(samples: list[str], outdir: Path) -> None:
     """Refuse, before any report is written, two sample IDs that map to one report file name
-    (`A/1` and `A_1`-like IDs after `safe_name`, or IDs differing only in case), as the
-    workflow does: the second report would silently replace the first."""
+    in `outdir`, as the workflow does: the second report would silently replace the first.
+
+    Names are compared as `safe_name` makes them, and without case when `outdir` is on a
+    case-insensitive file system (macOS, Windows shares), where `P1` and `p1` are one file.
+    """
+    fold = _case_insensitive(outdir)
     first: dict[str, str] = {}
     clashes = []
     for sample in dict.fromkeys(samples):
         name = safe_name(sample)
-        other = first.setdefault(name.lower(), sample)
+        other = first.setdefault(name.lower() if fold else name, sample)
         if other != sample:
-            clashes.append(f"{other!r} and {sample!r} would both be written to {name}.report.html")
+            clashes.append(f"{other!r} and {sample!r} would both be written to {name}.report.html"
+                           + (" (this file system ignores case)" if fold else ""))
     if clashes:
         raise InputError("two samples map to one report file name: " + "; ".join(clashes),
                          hint="rename one of the samples (or write their reports to different folders); "
                               "no report was written")
+
+
+def _case_insensitive(folder: Path) -> bool:
+    """Whether `folder` (or its nearest existing parent) is on a case-insensitive file system."""
+    import tempfile
+    probe_dir = folder
+    while not probe_dir.is_dir() and probe_dir != probe_dir.parent:
+        probe_dir = probe_dir.parent
+    try:
+        with tempfile.NamedTemporaryFile(prefix=".case-probe-", dir=probe_dir) as handle:
+            name = Path(handle.name).name
+            return os.path.exists(os.path.join(probe_dir, name.upper()))
+    except OSError:
+        return False
 
 
 def _write_tasks(writer: ReportWriter, tasks: list[ReportTask], outdir: Path, shown_dir: Path,

@@ -289,6 +289,23 @@ def screen_vcf_rows(paths: Iterable[str], *, key: str = "screen_vcfs") -> list[S
     return rows
 
 
+def shared_screen_ids(screen_rows: Iterable[SheetRow], in_sheet: Iterable[str] = ()) -> dict[str, list[str]]:
+    """sample -> the screened VCFs holding it, for IDs in more than one screened VCF (and not
+    in the sheet, which decides for its own samples).
+
+    Such a sample's files are interpreted together, as for a sample the sheet lists with two
+    files (an SNV and an SV joint VCF of one cohort share every ID). But the same ID in two
+    runs may be two people: the workflow names them (a warning, and the cohort step flags any
+    site where the files disagree as a possible sample swap) instead of merging silently.
+    """
+    listed = set(in_sheet)
+    files: dict[str, list[str]] = {}
+    for row in screen_rows:
+        if row.sample not in listed and row.vcf not in files.setdefault(row.sample, []):
+            files[row.sample].append(row.vcf)
+    return {sample: vcfs for sample, vcfs in files.items() if len(vcfs) > 1}
+
+
 def combine_rows(sheet_rows: Iterable[SheetRow], screen_rows: Iterable[SheetRow]) -> tuple[list[SheetRow], list[str]]:
     """Sheet rows, then screened rows of samples the sheet does not name.
 
@@ -489,6 +506,7 @@ class Plan:
     inputs_of: dict[str, list[str]] = field(default_factory=dict)  # sample -> input paths
     sample_of_safe: dict[str, str] = field(default_factory=dict)  # safe name -> sample
     screened_but_in_sheet: list[str] = field(default_factory=list)  # screened rows left out
+    screened_in_several: dict[str, list[str]] = field(default_factory=dict)  # shared_screen_ids
     inputs: list[str] = field(default_factory=list)  # distinct input files, in order
 
     def rebatch(self, batch_size: int = DEFAULT_BATCH_SIZE, parallel: int = 1,
@@ -561,7 +579,8 @@ def make_plan(sample_sheet: str | None, screen_vcfs: Sequence[str] = (),
             canonical[real] = row.vcf
             inputs.append(row.vcf)
     rows = [SheetRow(r.sample, canonical[real], r.source, r.row, r.line, r.extra) for r, real in zip(rows, reals)]
-    plan = Plan(rows, [], screened_but_in_sheet=skipped, inputs=inputs)
+    plan = Plan(rows, [], screened_but_in_sheet=skipped, inputs=inputs,
+                screened_in_several=shared_screen_ids(screen_rows, {r.sample for r in sheet_rows}))
     plan.rebatch(batch_size, parallel, finished)
     for row in rows:
         plan.inputs_of.setdefault(row.sample, [])
@@ -569,6 +588,19 @@ def make_plan(sample_sheet: str | None, screen_vcfs: Sequence[str] = (),
             plan.inputs_of[row.sample].append(row.vcf)
     plan.sample_of_safe = safe_name_map(plan.inputs_of)
     return plan
+
+
+def screened_in_several_text(shared: dict[str, list[str]], shown: int = 10) -> list[str]:
+    """Warning lines naming samples found in more than one screened VCF (`shared_screen_ids`)."""
+    if not shared:
+        return []
+    lines = [f"{len(shared)} sample ID(s) are in more than one screen_vcfs file; their calls are interpreted "
+             "together, and any site where the files disagree is flagged as a possible sample swap (list a "
+             "sample in the sample sheet to choose its files):"]
+    lines += [f"  {sample}: {', '.join(vcfs)}" for sample, vcfs in list(shared.items())[:shown]]
+    if len(shared) > shown:
+        lines.append(f"  ... and {len(shared) - shown} more")
+    return lines
 
 
 def write_resolved_sheet(rows: Iterable[dict[str, str]] | Plan, path: str | os.PathLike[str]) -> None:
@@ -838,6 +870,8 @@ def main(argv: list[str] | None = None) -> int:
     except Il1rnAnnotError as exc:
         print(f"il1rn-annot: error: {exc}", file=sys.stderr)
         return 2
+    for line in screened_in_several_text(plan.screened_in_several):
+        print(f"il1rn-annot: warning: {line}", file=sys.stderr)
     if args.command == "resolve":
         write_resolved_sheet(plan, args.output)
         print(f"{len(plan.rows)} (sample, vcf) pairs, {len(plan.samples)} samples, "
