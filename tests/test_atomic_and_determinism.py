@@ -442,3 +442,100 @@ def test_two_inputs_with_one_file_name_are_refused_before_anything_is_written(tm
     held = [json.loads((tmp_path / run / "out" / "P1.il1rn.json").read_text())["samples"][0]["sample"]
             for run in ("run1", "run2")]
     assert held == ["PATIENT_HOM_E77X", "CARRIER_Q54X"]
+
+
+# ---- bounded resources ------------------------------------------------------------------
+
+
+def _bgzipped_vcf(path: Path, info_bytes: int, *, header_bytes: int = 0, index: bool = False) -> Path:
+    """A bgzipped GRCh38 VCF whose E77X record (chr2:113131068) carries an INFO field of
+    `info_bytes` (written in pieces: the test never holds it), optionally a padded header."""
+    import pysam
+    sys.path.insert(0, str(REPO / "tests"))
+    from conftest import vcf_text
+    header = vcf_text([], ["S1"], extra_header=['##INFO=<ID=BIG,Number=1,Type=String,Description="padding">'])
+    with pysam.BGZFile(str(path), "wb") as out:
+        lines = header.splitlines(keepends=True)
+        out.write("".join(lines[:-1]).encode())
+        piece = b"##note=" + b"x" * (1 << 20) + b"\n"
+        for _ in range(header_bytes // len(piece)):
+            out.write(piece)
+        out.write(lines[-1].encode())
+        out.write(b"chr2\t113128500\t.\tG\tA\t50\tPASS\t.\tGT\t0/1\n")
+        out.write(b"chr2\t113131068\t.\tG\tT\t60\tPASS\tBIG=")
+        block = b"A" * (1 << 20)
+        for _ in range(info_bytes // len(block)):
+            out.write(block)
+        out.write(b"\tGT\t1/1\n")
+    if index:
+        pysam.tabix_index(str(path), preset="vcf", force=True, keep_original=True)
+    return path
+
+
+def _peak_run(*args: str) -> tuple[int, str, int]:
+    """(exit code, stderr, peak resident memory in bytes) of `il1rn-annot ARGS` in a child process."""
+    code = ("import resource, sys\nfrom il1rn_annot.cli import main\nrc = main(sys.argv[1:])\n"
+            "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(rc)")
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
+    peak = int(proc.stderr.rsplit("PEAK ", 1)[1].split()[0]) * 1024  # ru_maxrss: kB on Linux
+    return proc.returncode, proc.stderr, peak
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("indexed", [False, True], ids=["streamed", "indexed"])
+def test_a_huge_info_field_is_refused_under_1_gb(tmp_path, indexed):
+    """issue 17: a 300 MB INFO field in a 0.3 MB file took 1.3 GB and was copied into the
+    output VCF. Refused before htslib reads the line, naming the limit; peak memory measured."""
+    vcf = _bgzipped_vcf(tmp_path / "big_info.vcf.gz", (300 if not indexed else 100) << 20, index=indexed)
+    assert vcf.stat().st_size < 2_000_000
+    code, err, peak = _peak_run("annotate", str(vcf), "-o", str(tmp_path / "out"), "--date", DATE)
+    assert code == 2, err
+    assert f"{vcf}: " in err and "is over 67,108,864 bytes" in err and "line 64 MiB" in err
+    assert "a record at the IL1RN locus" in err if indexed else "line 18" in err
+    assert peak < 1 << 30, f"peak {peak / 2**20:.0f} MiB"
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("indexed", [False, True], ids=["streamed", "indexed"])
+def test_an_info_field_over_its_own_limit_is_refused(tmp_path, indexed):
+    from il1rn_annot.limits import INFO_MAX_BYTES
+    vcf = _bgzipped_vcf(tmp_path / "info.vcf.gz", INFO_MAX_BYTES + (1 << 20), index=indexed)
+    code, err, peak = _peak_run("annotate", str(vcf), "-o", str(tmp_path / "out"), "--date", DATE)
+    assert code == 2
+    assert f"the INFO column of the record at chr2:113131068 is {INFO_MAX_BYTES + (1 << 20) + 4:,} bytes" in err
+    assert peak < 1 << 30
+
+
+def test_a_huge_header_is_refused_before_it_is_read(tmp_path):
+    """issue 17: a 1 GB header from a 3.7 MB file took 3 GB."""
+    from il1rn_annot.limits import HEADER_MAX_BYTES
+    vcf = _bgzipped_vcf(tmp_path / "big_header.vcf.gz", 0, header_bytes=HEADER_MAX_BYTES + (2 << 20))
+    code, err, peak = _peak_run("annotate", str(vcf), "-o", str(tmp_path / "out"), "--date", DATE)
+    assert code == 2
+    assert f"the header is over {HEADER_MAX_BYTES:,} bytes" in err and "header 64 MiB" in err
+    assert peak < 300 << 20, f"peak {peak / 2**20:.0f} MiB"
+
+
+def test_files_within_the_limits_are_read_as_before(tmp_path, kb):
+    """A 1 MB INFO field (VEP-like) at the locus, indexed and not: read, annotated."""
+    for indexed in (False, True):
+        vcf = _bgzipped_vcf(tmp_path / f"ok{indexed}.vcf.gz", 1 << 20, index=indexed)
+        result = annotate_file(vcf, tmp_path / f"out{indexed}", kb, date=DATE)
+        assert result.samples[0].dira_status == "consistent_with_DIRA"
+
+
+def test_region_start_from_the_index_is_where_htslib_reads(tmp_path):
+    """The window scan starts at the first record htslib's index query returns (tabix and CSI)."""
+    import pysam
+    from il1rn_annot.limits import region_start
+    vcf = _bgzipped_vcf(tmp_path / "r.vcf.gz", 0, index=True)
+    start = region_start(Path(str(vcf) + ".tbi"), "chr2", 113131067, 113131068, ["chr2"])
+    with pysam.BGZFile(str(vcf), "rb") as handle:
+        handle.seek(start)
+        first = handle.read(200).split(b"\n")[0]
+    assert first.startswith(b"chr2\t1131")
+    bcf = TEST_DATA / "delly.cohort.bcf"
+    csi_start = region_start(Path(str(bcf) + ".csi"), "chr2", 113000000, 113200000,
+                             list(cyvcf2.VCF(str(bcf)).seqnames))
+    assert csi_start is not None and csi_start > 0
+    assert region_start(Path(str(vcf) + ".tbi"), "chr5", 0, 10, ["chr2"]) is None

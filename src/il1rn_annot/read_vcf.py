@@ -23,6 +23,7 @@ import cyvcf2
 from .build import BuildCall, detect_build, resolve_build
 from .errors import InputError
 from .knowledge import KnowledgeBase
+from .limits import check_header_size, check_record_sizes
 from .naming import input_stem
 
 #: primary-assembly contig names of both naming styles, declared on the reader when the file does not
@@ -362,6 +363,7 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
     if path.is_dir():
         raise InputError("is a directory, not a VCF", path=str(path))
     fmt, head = _sniff(path)
+    check_header_size(path, fmt, head)  # limits.py: before any reader holds a line of it
     header_text = _header_text(path, fmt, head)
     _check_header_text(path, header_text)
     if fmt == "vcf":
@@ -415,12 +417,26 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
         raise InputError(f"a sample name is not UTF-8 text ({exc.object[max(0, exc.start - 20):exc.end + 20]!r})",
                          path=str(path), where="#CHROM line",
                          hint="VCF text is UTF-8: convert it, e.g. `bcftools reheader` or `iconv -f latin1 -t utf-8`") from None
+    _check_record_sizes(path, fmt, index_path, contig, kb.screen_window[build.build], has_sv, reader)
     info = VcfInput(path=path, format=fmt, samples=samples, contig=contig,
                     contig_lengths=contig_lengths, header_lines=header_lines, build=build,
                     index_path=index_path, has_sv_header=has_sv, fileformat=fileformat, warnings=warnings,
                     header_line_count=header_text.count("\n") if header_text else None,
                     declared_contigs=declared)
     return info, reader
+
+
+def _check_record_sizes(path: Path, fmt: str, index_path: str | None, contig: str | None,
+                        window: tuple[int, int], has_sv: bool, reader: cyvcf2.VCF) -> None:
+    """limits.check_record_sizes over the records htslib will read (the index query of
+    locate.locus_records starts SV_LOOKBACK earlier when the header declares SVs)."""
+    from .locate import SV_LOOKBACK
+    try:
+        seqnames = list(reader.seqnames)
+    except Exception:  # no contig dictionary: htslib names contigs as it meets them
+        seqnames = []
+    start = max(1, window[0] - SV_LOOKBACK) if has_sv else window[0]
+    check_record_sizes(path, fmt, index_path, contig, (start, window[1]), seqnames)
 
 
 def reopen(info: VcfInput, samples: list[str] | None = None) -> cyvcf2.VCF:

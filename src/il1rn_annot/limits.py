@@ -1,0 +1,306 @@
+"""Size limits checked before htslib reads a VCF/BCF, so that no input can exhaust memory.
+
+htslib holds a whole header, and a whole record line, in memory (and cyvcf2 copies them):
+a 300 MB INFO field in a 0.3 MB file took 1.3 GB and was copied into the annotated VCF; a
+1 GB header from a 3.7 MB file took 3 GB. The checks here stream the decompressed bytes in
+1 MiB pieces and refuse, with the line and the limit, anything larger than:
+
+* `HEADER_MAX_BYTES` for the whole header (a 100,000-sample #CHROM line is ~1.5 MB);
+* `LINE_MAX_BYTES` for one line (header or record; a BCF record likewise);
+* `INFO_MAX_BYTES` for one record's INFO column (VEP/SnpEff annotations are ~10-100 kB).
+
+Which records: those htslib will read. An indexed file is read at the IL1RN window only,
+so only the index chunks of the window are scanned (a few BGZF blocks); a file read without
+an index is scanned whole (one more decompression pass, ~1 s per 300 MB of text). Peak
+memory of the checks: one line up to `LINE_MAX_BYTES` only when INFO must be measured.
+"""
+
+from __future__ import annotations
+
+import gzip
+import struct
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import InputError
+
+HEADER_MAX_BYTES = 64 << 20
+LINE_MAX_BYTES = 64 << 20
+INFO_MAX_BYTES = 8 << 20
+_CHUNK = 1 << 20
+_HINT = ("documented limits (docs/reruns.md, 'Bounded resources'): header {header} MiB, line {line} MiB, "
+         "INFO {info} MiB; is the file corrupt, or can the oversized annotation be removed (bcftools annotate -x)?")
+
+
+def _hint() -> str:
+    return _HINT.format(header=HEADER_MAX_BYTES >> 20, line=LINE_MAX_BYTES >> 20, info=INFO_MAX_BYTES >> 20)
+
+
+def _too_big(path: Path, what: str, where: str) -> InputError:
+    return InputError(what, path=str(path), where=where, hint=_hint())
+
+
+def _open_stream(path: Path, fmt: str) -> BinaryIO:
+    """The decompressed bytes of the file (plain, gzip or BGZF)."""
+    if fmt == "vcf":
+        return open(path, "rb")
+    return gzip.open(path, "rb")  # type: ignore[return-value]
+
+
+def check_header_size(path: Path, fmt: str, head: bytes) -> None:
+    """Refuse a header over HEADER_MAX_BYTES or a header line over LINE_MAX_BYTES, before any
+    reader (ours or htslib's) takes a line of it into memory. `head`: the first decompressed
+    bytes (`read_vcf._sniff`)."""
+    if fmt == "bcf":
+        if len(head) >= 9:
+            (l_text,) = struct.unpack("<I", head[5:9])
+            if l_text > HEADER_MAX_BYTES:
+                raise _too_big(path, f"the BCF header is {l_text:,} bytes (limit {HEADER_MAX_BYTES:,})", "header")
+        return
+    total = 0
+    line_number, line_length = 1, 0
+    at_line_start = True
+    try:
+        with _open_stream(path, fmt) as handle:
+            for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                start = 0
+                while start < len(chunk):
+                    if at_line_start and chunk[start:start + 1] not in (b"#", b""):
+                        return  # the first record: the header ended
+                    end = chunk.find(b"\n", start)
+                    piece = (len(chunk) if end < 0 else end + 1) - start
+                    line_length += piece
+                    total += piece
+                    if line_length > LINE_MAX_BYTES:
+                        raise _too_big(path, f"header line {line_number} is over {LINE_MAX_BYTES:,} bytes",
+                                       f"line {line_number}")
+                    if total > HEADER_MAX_BYTES:
+                        raise _too_big(path, f"the header is over {HEADER_MAX_BYTES:,} bytes", f"line {line_number}")
+                    if end < 0:
+                        at_line_start = False
+                        break
+                    line_number, line_length, at_line_start = line_number + 1, 0, True
+                    start = end + 1
+    except (OSError, EOFError, zlib.error):
+        return  # unreadable data: read_vcf names the fault precisely
+
+
+def check_record_sizes(path: Path, fmt: str, index_path: str | None, contig: str | None,
+                       window: tuple[int, int], seqnames: list[str]) -> None:
+    """Refuse a record (of those htslib will read) over LINE_MAX_BYTES, or whose INFO is over
+    INFO_MAX_BYTES. `window`: 1-based (start, end) of the screened locus; `seqnames`: the
+    header's contigs in order (a BCF record names its contig by that index)."""
+    start = None
+    if index_path and contig:
+        try:
+            start = region_start(Path(index_path), contig, window[0] - 1, window[1], seqnames)
+        except (OSError, ValueError, struct.error, zlib.error, EOFError):
+            start = None  # an index read_vcf accepted but this cannot parse: scan the file
+        if start is None and index_path:
+            return  # the index holds nothing at the window: htslib reads no record
+    try:
+        if fmt == "bcf":
+            _check_bcf_records(path, start, contig, window, seqnames)
+        else:
+            _check_vcf_lines(path, fmt, start, contig, window)
+    except (OSError, EOFError, zlib.error, struct.error):
+        return  # unreadable data: read_vcf / htslib name the fault
+
+
+def _bgzf_from(path: Path, offset: int | None) -> BinaryIO:
+    """Decompressed bytes from a BGZF virtual offset (None: from the start, any compression)."""
+    if offset is None:
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    import pysam
+    handle = pysam.BGZFile(str(path), "rb")
+    handle.seek(offset)
+    return handle  # type: ignore[return-value]
+
+
+def _check_vcf_lines(path: Path, fmt: str, start: int | None, contig: str | None, window: tuple[int, int]) -> None:
+    """Stream the record lines (from `start`, else the whole file) and check their sizes;
+    with `start` stop at the first line past the window."""
+    handle = _bgzf_from(path, start) if start is not None else _open_stream(path, fmt)
+    with handle:
+        for number, line in _lines(handle, every=start is not None):
+            if line is None:
+                raise _too_big(path, f"a record line is over {LINE_MAX_BYTES:,} bytes", _where(number, start))
+            if line.startswith(b"#"):
+                continue
+            if start is not None and _past(line, contig, window[1]):
+                return
+            if len(line) > INFO_MAX_BYTES:
+                fields = line.split(b"\t", 8)
+                info = fields[7] if len(fields) > 7 else b""
+                if len(info) > INFO_MAX_BYTES:
+                    pos = fields[1].decode("ascii", "replace") if len(fields) > 1 else "?"
+                    raise _too_big(path, f"the INFO column of the record at {fields[0].decode('utf-8', 'replace')}:"
+                                         f"{pos} is {len(info):,} bytes (limit {INFO_MAX_BYTES:,})",
+                                   _where(number, start))
+
+
+def _where(number: int, start: int | None) -> str:
+    return f"line {number}" if start is None else "a record at the IL1RN locus"
+
+
+def _past(line: bytes, contig: str | None, end: int) -> bool:
+    """Whether a record line lies beyond the window (another contig, or POS after `end`)."""
+    fields = line[:256].split(b"\t", 2)
+    if len(fields) < 2 or contig is None:
+        return False
+    if fields[0].decode("utf-8", "replace") != contig:
+        return True
+    try:
+        return int(fields[1]) > end
+    except ValueError:
+        return False
+
+
+def _lines(handle: BinaryIO, every: bool) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line) of every line (`every`), else only of lines longer than
+    INFO_MAX_BYTES (a whole file is checked chunk by chunk at C speed); (number, None), and
+    the end, for a line over LINE_MAX_BYTES. Holds at most one line of LINE_MAX_BYTES."""
+    number = 0
+    parts: list[bytes] = []  # the unfinished line at the end of the last chunk
+    length = 0
+    for chunk in iter(lambda: handle.read(_CHUNK), b""):
+        pieces = chunk.split(b"\n")
+        tail = pieces.pop()
+        if parts and pieces:  # the unfinished line ends in this chunk
+            length += len(pieces[0])
+            if length > LINE_MAX_BYTES:
+                yield number + 1, None
+                return
+            parts.append(pieces[0])
+            pieces[0] = b"".join(parts)
+            parts, length = [], 0
+        if every:
+            for piece in pieces:
+                number += 1
+                yield number, piece
+        else:
+            if pieces and max(map(len, pieces)) > INFO_MAX_BYTES:
+                for k, piece in enumerate(pieces, start=number + 1):
+                    if len(piece) > INFO_MAX_BYTES:
+                        yield k, piece
+            number += len(pieces)
+        if tail:
+            parts.append(tail)
+            length += len(tail)
+            if length > LINE_MAX_BYTES:
+                yield number + 1, None
+                return
+    if parts:
+        yield number + 1, b"".join(parts)
+
+
+def _check_bcf_records(path: Path, start: int | None, contig: str | None, window: tuple[int, int],
+                       seqnames: list[str]) -> None:
+    """BCF records are `l_shared, l_indiv` (uint32) then the data: sizes read, data skipped."""
+    rid = seqnames.index(contig) if contig in seqnames else None
+    with _bgzf_from(path, start) as handle:
+        if start is None:
+            magic = handle.read(9)
+            if len(magic) < 9:
+                return
+            _skip(handle, struct.unpack("<I", magic[5:9])[0])
+        number = 0
+        while True:
+            sizes = handle.read(16)
+            if len(sizes) < 16:
+                return
+            l_shared, l_indiv, chrom, pos = struct.unpack("<IIii", sizes)
+            number += 1
+            if start is not None and rid is not None and (chrom != rid or pos + 1 > window[1]):
+                return
+            if 8 + l_shared + l_indiv > LINE_MAX_BYTES:
+                raise _too_big(path, f"a BCF record is {8 + l_shared + l_indiv:,} bytes (limit {LINE_MAX_BYTES:,})",
+                               f"record {number}" if start is None else "a record at the IL1RN locus")
+            _skip(handle, l_shared + l_indiv - 8)
+
+
+def _skip(handle: BinaryIO, n: int) -> None:
+    while n > 0:
+        got = len(handle.read(min(n, _CHUNK)))
+        if not got:
+            return
+        n -= got
+
+
+# ---- tabix / CSI index: where the window's records start --------------------------------
+
+
+def _reg2bins(beg: int, end: int, min_shift: int, depth: int) -> list[int]:
+    """The bins of the binning scheme overlapping [beg, end) (0-based), as htslib lists them."""
+    bins = []
+    end -= 1
+    shift, first = min_shift + depth * 3, 0
+    for level in range(depth + 1):
+        bins.extend(range(first + (beg >> shift), first + (end >> shift) + 1))
+        shift -= 3
+        first += 1 << (level * 3)
+    return bins
+
+
+def region_start(index_path: Path, contig: str, beg: int, end: int, seqnames: list[str]) -> int | None:
+    """The smallest BGZF virtual offset htslib reads for [beg, end) on `contig`, from a .tbi or
+    .csi index; None when the index holds no record there."""
+    data = gzip.decompress(index_path.read_bytes())
+    magic = data[:4]
+    if magic == b"TBI\x01":
+        min_shift, depth, pos = 14, 5, 4
+        n_ref, = struct.unpack_from("<i", data, pos)
+        l_nm, = struct.unpack_from("<i", data, pos + 28)
+        names = data[pos + 32:pos + 32 + l_nm].split(b"\0")
+        pos += 32 + l_nm
+        csi = False
+    elif magic == b"CSI\x01":
+        min_shift, depth, l_aux = struct.unpack_from("<iii", data, 4)
+        aux = data[16:16 + l_aux]
+        names = aux[28:].split(b"\0") if l_aux >= 28 else []
+        pos = 16 + l_aux
+        n_ref, = struct.unpack_from("<i", data, pos)
+        pos += 4
+        csi = True
+    else:
+        raise ValueError("not a tabix or CSI index")
+    wanted = [n.decode("utf-8", "replace") for n in names if n]
+    order = wanted if wanted else list(seqnames)
+    if contig not in order:
+        return None
+    target = order.index(contig)
+    overlapping = set(_reg2bins(beg, end, min_shift, depth))
+    for ref in range(n_ref):
+        n_bin, = struct.unpack_from("<i", data, pos)
+        pos += 4
+        chunks: list[tuple[int, int]] = []
+        loffsets: dict[int, int] = {}
+        for _ in range(n_bin):
+            if csi:
+                bin_id, loffset, n_chunk = struct.unpack_from("<IQi", data, pos)
+                pos += 16
+                loffsets[bin_id] = loffset
+            else:
+                bin_id, n_chunk = struct.unpack_from("<Ii", data, pos)
+                pos += 8
+            if ref == target and bin_id in overlapping:
+                chunks += list(struct.iter_unpack("<QQ", data[pos:pos + 16 * n_chunk]))
+            pos += 16 * n_chunk
+        min_off = 0
+        if not csi:
+            n_intv, = struct.unpack_from("<i", data, pos)
+            if ref == target and n_intv:
+                offsets = struct.unpack_from(f"<{n_intv}Q", data, pos + 4)
+                min_off = offsets[min(beg >> 14, n_intv - 1)]
+            pos += 4 + 8 * n_intv
+        elif ref == target:
+            leaf = ((1 << ((depth + 1) * 3)) - 1) // 7 + (beg >> min_shift)
+            while leaf not in loffsets and leaf > 0:
+                leaf = (leaf - 1) >> 3
+            min_off = loffsets.get(leaf, 0)
+        if ref == target:
+            kept = [b for b, e in chunks if e > min_off]
+            return min(kept) if kept else None
+    return None
