@@ -166,3 +166,50 @@ def test_workflow_names_screen_vcfs_sharing_an_id(tmp_path):
     result = check(snakemake(workdir, "-n", "--cores", "1", "--configfile", "screen.yaml"))
     out = result.stdout + result.stderr
     assert "more than one screen_vcfs file" in out and "S1: run1.vcf.gz, run2.vcf.gz" in out
+
+
+# ---- the lab logo: bounded, regular files only (issue 17, bounded resources) ---------------
+
+
+def _lab(tmp_path: Path, logo: str) -> Path:
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(f"lab_name: Test lab\nlogo: {logo}\n")
+    return lab
+
+
+@pytest.mark.parametrize("kind, expected", [("dev_zero", "is a device, not an image file"),
+                                            ("fifo", "is a FIFO (named pipe), not an image file"),
+                                            ("folder", "is a folder, not an image file"),
+                                            ("too_big", "bytes (limit 2,000,000)")])
+def test_a_logo_that_is_not_a_small_regular_file_is_refused_at_once(tmp_path, kind, expected):
+    """issue 17: a logo of /dev/zero read until memory ran out; a FIFO hung the report step."""
+    import os
+    import subprocess
+    import sys
+    if kind == "dev_zero":
+        logo = "/dev/zero"
+    elif kind == "fifo":
+        logo = str(tmp_path / "logo.png")
+        os.mkfifo(logo)
+    elif kind == "folder":
+        logo = str(tmp_path)
+    else:
+        logo = str(tmp_path / "huge.png")
+        with open(logo, "wb") as handle:
+            handle.write(b"\x89PNG\r\n\x1a\n")
+            handle.truncate(50 << 20)  # sparse: the size is checked, not read
+    lab = _lab(tmp_path, logo)
+    code = ("import resource, sys\nfrom il1rn_annot.report import load_lab_config\nfrom il1rn_annot.errors import "
+            "InputError\ntry:\n    load_lab_config(sys.argv[1])\nexcept InputError as exc:\n    print(exc)\n"
+            "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    proc = subprocess.run([sys.executable, "-c", code, str(lab)], capture_output=True, text=True, timeout=30)
+    assert expected in proc.stdout, proc.stdout + proc.stderr
+    assert f"{lab}: logo: the logo {logo}" in proc.stdout
+    assert int(proc.stdout.rsplit("PEAK ", 1)[1]) < 200_000  # kB: nothing big was read
+
+
+def test_a_small_png_logo_is_still_embedded(tmp_path):
+    from il1rn_annot.report import load_lab_config
+    png = tmp_path / "logo.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    assert load_lab_config(_lab(tmp_path, "logo.png"))["logo_uri"].startswith("data:image/png;base64,")

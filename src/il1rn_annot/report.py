@@ -190,17 +190,44 @@ def normalise_lab(lab: dict[str, Any] | None, base_dir: Path | None, source: str
     return out
 
 
+def _read_logo(path: Path, source: str) -> bytes:
+    """The logo's bytes: a regular file of at most LOGO_MAX_BYTES, checked before reading.
+
+    Opened without blocking and checked with fstat on the open file (no race with a swap
+    of the path): `/dev/zero` was read until memory ran out, and a FIFO hung the report
+    step waiting for a writer. Devices, FIFOs, sockets and folders are refused by name.
+    """
+    import stat
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputError(f"cannot read the logo {path}: {exc.strerror or exc}", path=source, where="logo") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode)
+                    else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                    else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+            raise InputError(f"the logo {path} is {kind}, not an image file", path=source, where="logo",
+                             hint="give the path of a PNG, JPEG or SVG file")
+        if info.st_size > LOGO_MAX_BYTES:
+            raise InputError(f"the logo {path} is {info.st_size:,} bytes (limit {LOGO_MAX_BYTES:,})", path=source,
+                             where="logo", hint=f"use an image under {LOGO_MAX_BYTES // 1_000_000} MB")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(LOGO_MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > LOGO_MAX_BYTES:  # grew since fstat
+        raise InputError(f"the logo {path} is over {LOGO_MAX_BYTES:,} bytes", path=source, where="logo",
+                         hint=f"use an image under {LOGO_MAX_BYTES // 1_000_000} MB")
+    return data
+
+
 def _logo_data_uri(logo: Any, base_dir: Path | None, source: str) -> str:
     path = Path(str(logo)).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the logo {path}: {exc.strerror or exc}", path=source, where="logo") from None
-    if len(data) > LOGO_MAX_BYTES:
-        raise InputError(f"the logo {path} is {len(data):,} bytes", path=source, where="logo",
-                         hint=f"use an image under {LOGO_MAX_BYTES // 1_000_000} MB")
+    data = _read_logo(path, source)
     head = data[:512].lstrip()
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         mime = "image/png"
