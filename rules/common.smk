@@ -155,7 +155,8 @@ def cli_options(*pairs):
 
 def kb_options():
     return join_options(
-        f"--kb {shlex.quote(kb_dir())}", cli_options(("--extra-variants", "extra_variants"))
+        f"--kb {shlex.quote(kb_dir())}",
+        cli_options(("--extra-variants", "extra_variants")),
     )
 
 
