@@ -205,7 +205,7 @@ def test_a_logo_that_is_not_a_small_regular_file_is_refused_at_once(tmp_path, ki
     proc = subprocess.run([sys.executable, "-c", code, str(lab)], capture_output=True, text=True, timeout=30)
     assert expected in proc.stdout, proc.stdout + proc.stderr
     assert f"{lab}: logo: the logo {logo}" in proc.stdout
-    assert int(proc.stdout.rsplit("PEAK ", 1)[1]) < 200_000  # kB: nothing big was read
+    assert int(proc.stdout.rsplit("PEAK ", 1)[1]) < 600_000  # kB (imports ~0.3 GB): nothing big was read
 
 
 def test_a_small_png_logo_is_still_embedded(tmp_path):

@@ -367,6 +367,12 @@ def test_report_part_count(n, batch_size, cores, parts):
         assert -(-n // parts) <= batch_size
 
 
+def _record_part(part: Path) -> None:
+    """The .part.json `il1rn-annot report --all-or-nothing` writes: the files of a complete part."""
+    files = sorted(p.name for p in part.iterdir() if not p.name.startswith("."))
+    (part / ".part.json").write_text(json.dumps({"samples": [], "files": files}))
+
+
 def test_collect_reports_links_parts_and_remembers_their_number(tmp_path):
     parts = [tmp_path / "part_1_of_2", tmp_path / "part_2_of_2"]
     for part, names in zip(parts, (["A", "B"], ["C"])):
@@ -374,6 +380,7 @@ def test_collect_reports_links_parts_and_remembers_their_number(tmp_path):
         for name in names:
             (part / f"{name}.report.html").write_text(name)
             (part / f"{name}.report.pdf").write_text(name)
+        _record_part(part)
     out = tmp_path / "reports"
     written = samplesheet.collect_reports(parts, out)
     assert sorted(p.name for p in written) == sorted(f"{n}.report.{e}" for n in "ABC" for e in ("html", "pdf"))
@@ -386,6 +393,7 @@ def test_collect_reports_links_parts_and_remembers_their_number(tmp_path):
     assert samplesheet.report_part_count(4, 50, 3, out) == 3
     assert samplesheet.report_part_count(3, 1, 1, out) == 3  # would exceed report_batch_size
     (parts[1] / "A.report.html").write_text("again")
+    _record_part(parts[1])
     with pytest.raises(SampleSheetError, match="A.report.html is also written by"):
         samplesheet.collect_reports(parts, tmp_path / "again")
     assert samplesheet.main(["collect-reports", str(parts[0]), "-o", str(tmp_path / "cli")]) == 0
