@@ -539,3 +539,21 @@ def test_region_start_from_the_index_is_where_htslib_reads(tmp_path):
                              list(cyvcf2.VCF(str(bcf)).seqnames))
     assert csi_start is not None and csi_start > 0
     assert region_start(Path(str(vcf) + ".tbi"), "chr5", 0, 10, ["chr2"]) is None
+
+
+def test_cohort_and_report_on_a_full_disk_fail_plainly(small_tmpfs, tmp_path, capsys):
+    """The cohort and report steps: the same plain message and exit 2 (was "this is a bug", exit 3)."""
+    manifest = tmp_path / "ann" / "m.json"
+    assert main(["annotate", str(PATIENT), "-o", str(tmp_path / "ann"), "--keep-going", "--manifest", str(manifest),
+                 "--date", DATE]) == 0
+    fill(small_tmpfs)
+    capsys.readouterr()
+    assert main(["cohort", "--manifest", str(manifest), "-o", str(small_tmpfs / "cohort"), "--date", DATE]) == 2
+    err = capsys.readouterr().err
+    assert "no space left on the device" in err and "bug" not in err, err
+    assert main(["report", "--sample", "PATIENT_HOM_E77X", "--manifest", str(manifest), "-o",
+                 str(small_tmpfs / "reports"), "--date", DATE, "--all-or-nothing"]) == 2
+    err = capsys.readouterr().err
+    assert "no space left on the device" in err and "bug" not in err, err
+    assert not (small_tmpfs / "reports").exists()
+    assert not [p for p in small_tmpfs.iterdir() if p.name.startswith(".")]  # no staging folder left
