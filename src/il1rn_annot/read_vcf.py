@@ -30,6 +30,8 @@ STANDARD_CONTIGS = tuple([f"chr{c}" for c in [*range(1, 23), "X", "Y", "M"]]
                          + [str(c) for c in [*range(1, 23), "X", "Y", "MT"]])
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 CHR2_NAMES = ("chr2", "2")
+#: header lines of files that hold breakend records (Manta, SvABA, DELLY: MATEID; GRIDSS: PARID, EVENT)
+BREAKEND_HEADER = ("##INFO=<ID=MATEID,", "##INFO=<ID=PARID,", "##INFO=<ID=EVENT,", "##ALT=<ID=BND")
 
 
 @dataclass
@@ -54,6 +56,8 @@ class VcfInput:
     _sha256: str | None = field(default=None, repr=False)
     #: CHROM values of a streamed text VCF, found once (`locate._declare_stream_contigs`)
     text_contigs: set[str] | None = field(default=None, repr=False)
+    #: the header declares breakend records (MATEID, PARID, EVENT or an ALT BND): see locate.BND_LOOKAHEAD
+    has_breakend_header: bool = False
 
     @property
     def sha256(self) -> str:
@@ -393,8 +397,9 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
                          hint="this file cannot hold IL1RN calls: give the file that covers chromosome 2 (named chr2 or 2)")
     detected, evidence = detect_build(contig_lengths, header_lines, kb, str(path))
     build = resolve_build(detected, evidence, requested_build, str(path), kb)
-    has_sv = any(line.startswith(("##INFO=<ID=SVLEN,", "##INFO=<ID=SVTYPE,", "##ALT=<ID=DEL", "##ALT=<ID=CN"))
-                 for line in header_lines)
+    has_bnd = any(line.startswith(BREAKEND_HEADER) for line in header_lines)
+    has_sv = has_bnd or any(line.startswith(("##INFO=<ID=SVLEN,", "##INFO=<ID=SVTYPE,", "##ALT=<ID=DEL",
+                                             "##ALT=<ID=CN")) for line in header_lines)
     index_path = _index_for(path, fmt)
     warnings = list(build.warnings)
     if index_path and os.path.getmtime(index_path) < os.path.getmtime(path):
@@ -417,7 +422,8 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
                          hint="VCF text is UTF-8: convert it, e.g. `bcftools reheader` or `iconv -f latin1 -t utf-8`") from None
     info = VcfInput(path=path, format=fmt, samples=samples, contig=contig,
                     contig_lengths=contig_lengths, header_lines=header_lines, build=build,
-                    index_path=index_path, has_sv_header=has_sv, fileformat=fileformat, warnings=warnings,
+                    index_path=index_path, has_sv_header=has_sv, has_breakend_header=has_bnd,
+                    fileformat=fileformat, warnings=warnings,
                     header_line_count=header_text.count("\n") if header_text else None,
                     declared_contigs=declared)
     return info, reader
