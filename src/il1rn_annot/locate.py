@@ -19,10 +19,11 @@ import contextlib
 import gzip
 import os
 import re
+import sys
 import tempfile
 import warnings
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ import cyvcf2
 import pysam
 
 from .errors import InputError
-from .read_vcf import VcfInput
+from .read_vcf import VcfInput, reopen
 
 # cyvcf2 warns "no intervals found" when a region holds no record: not news (the run says
 # how many locus records it read). One filter for the process, instead of a
@@ -492,7 +493,54 @@ def _raw_region_line(info: VcfInput, index: str, region: str, k: int) -> str | N
     return None
 
 
-def _diagnose(line: str, n_samples: int) -> str:
+def htslib_reason(replay: Callable[[], object]) -> str | None:
+    """htslib's own message for a failure, got by running `replay` again with file descriptor 2
+    captured (error path only). htslib writes its reason ("[E::vcf_parse_format_fill5] Invalid
+    character ...") to stderr, where a batch run's log may not show it; the error then used to
+    say "see htslib's message above" in the cohort table, where no message is shown."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            replay()
+        except Exception:
+            pass
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        captured.seek(0)
+        text = captured.read(1 << 16).decode("utf-8", "replace")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    chosen = next((line for line in lines if line.startswith("[E::")), None) or next(
+        (line for line in lines if line.startswith("[W::")), None)
+    if chosen is None:
+        return None
+    chosen = re.sub(r"^\[[EW]::[^\]]*\]\s*", "", chosen)
+    return chosen if len(chosen) <= 300 else chosen[:297] + "..."
+
+
+def _replay_query(info: VcfInput, index: str, region: str) -> Callable[[], object]:
+    """Read an index query again to its failing record (for `htslib_reason`)."""
+    def replay() -> None:
+        reader = reopen(info)
+        reader.set_index(index)
+        for _ in reader(region):
+            pass
+    return replay
+
+
+def _replay_stream(info: VcfInput) -> Callable[[], object]:
+    """Stream the file again to its failing record (for `htslib_reason`)."""
+    def replay() -> None:
+        reader = reopen(info)
+        _declare_stream_contigs(info, reader)
+        for _ in reader:
+            pass
+    return replay
+
+
+def _diagnose(line: str, n_samples: int, reason: str | None = None) -> str:
     """Why a VCF text line is probably malformed (htslib's own reason goes to stderr)."""
     cols = line.split("\t")
     if not line.strip():
@@ -505,23 +553,25 @@ def _diagnose(line: str, n_samples: int) -> str:
         return f"POS {cols[1][:40]!r} is not a whole number"
     if n_samples and len(cols) != 9 + n_samples:
         return f"it has {len(cols)} columns but the header names {n_samples} sample(s) ({9 + n_samples} columns)"
-    return "htslib rejected a value in it (see htslib's message above for the field)"
+    return f"htslib rejected a value in it ({reason or 'htslib gave no reason'})"
 
 
 def _parse_failure(info: VcfInput, where: str, line: str | None, problem: str | None,
-                   exc: BaseException | None = None) -> InputError:
+                   exc: BaseException | None = None, replay: Callable[[], object] | None = None) -> InputError:
     if isinstance(exc, UnicodeDecodeError):
         return InputError("the record is not UTF-8 text", path=str(info.path), where=where,
                           hint="VCF text is UTF-8: convert the file, e.g. `iconv -f latin1 -t utf-8`")
     if problem:
         return InputError(problem, path=str(info.path), where=where,
                           hint="copy or re-create the file (interrupted copy or caller run?)")
+    reason = htslib_reason(replay) if replay is not None else None
     if line is not None:
         shown = line if len(line) <= 120 else line[:117] + "..."
-        return InputError(f"htslib cannot parse this record: {_diagnose(line, len(info.samples))}: {shown!r}",
+        return InputError(f"htslib cannot parse this record: {_diagnose(line, len(info.samples), reason)}: {shown!r}",
                           path=str(info.path), where=where,
                           hint="fix or remove the record; `bcftools view` on the file names the faulty field")
-    return InputError("htslib cannot parse a record (see htslib's message above)", path=str(info.path),
+    said = f": {reason}" if reason else f" ({exc})" if exc is not None and str(exc) else " (htslib gave no reason)"
+    return InputError(f"htslib cannot parse a record{said}", path=str(info.path),
                       where=where, hint="fix or remove the record; `bcftools view` on the file names the faulty field")
 
 
@@ -693,7 +743,7 @@ def _query(info: VcfInput, reader: cyvcf2.VCF, index: str, name: str, region: st
             raw = _raw_region_line(info, index, region, k)
             where = (f"record {name}:{raw.split(chr(9))[1]}" if raw and raw.count("\t") >= 1 else
                      f"the record after {last}" if last else f"the first record in {region}")
-            raise _parse_failure(info, where, raw, None, exc) from None
+            raise _parse_failure(info, where, raw, None, exc, _replay_query(info, index, region)) from None
         k += 1
         last = f"{record.CHROM}:{record.POS}"
         yield record if wanted else None
@@ -821,7 +871,7 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int], i
             else:
                 raw, problem = None, None
                 where = f"record {count + 1} (after {last})" if count else "the first record"
-            raise _parse_failure(info, where, raw, problem, exc) from None
+            raise _parse_failure(info, where, raw, problem, exc, _replay_stream(info)) from None
         count += 1
         last = f"{record.CHROM}:{record.POS}"
         if record.CHROM not in contigs:

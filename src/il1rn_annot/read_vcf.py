@@ -17,6 +17,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cyvcf2
 
@@ -276,6 +277,7 @@ def _header_text(path: Path, fmt: str, head: bytes) -> str:
                                      hint="every VCF needs the '#CHROM POS ID REF ALT ...' column header line")
                 lines.append(line)
                 if line.startswith("#CHROM"):
+                    _check_after_chrom_line(path, handle, number)
                     break
             else:
                 if not any(line.startswith("#CHROM") for line in lines):
@@ -285,6 +287,22 @@ def _header_text(path: Path, fmt: str, head: bytes) -> str:
         raise InputError(f"cannot read the compressed data ({exc})", path=str(path),
                          hint="the file is corrupt or truncated: re-create it") from None
     return "".join(lines)
+
+
+def _check_after_chrom_line(path: Path, handle: Any, chrom_number: int) -> None:
+    """Refuse `##` meta-information lines between the #CHROM line and the first record.
+
+    htslib reads such a line as a record in a plain VCF (an error naming a 1-column record),
+    while tabix skips it as a comment in a bgzipped one: the same file read two ways, and the
+    meta-information it carries (an INFO or contig declaration) silently lost.
+    """
+    for number, line in enumerate(handle, start=chrom_number + 1):
+        if line.startswith("##"):
+            raise InputError("a '##' meta-information line follows the #CHROM line", path=str(path),
+                             where=f"line {number}",
+                             hint="move every '##' line above the '#CHROM' line (the #CHROM line ends the header)")
+        if not line.startswith("#"):
+            return
 
 
 def _check_header_text(path: Path, text: str) -> None:
@@ -476,7 +494,9 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
         if fmt != "vcf" and _gzip_truncated(path):
             raise InputError("the compressed data ends early: the file is truncated (an interrupted copy or "
                              "caller run?)", path=str(path), hint="copy or re-create the file") from None
-        raise InputError(f"htslib cannot parse the file ({exc})", path=str(path),
+        from .locate import htslib_reason  # locate imports this module
+        reason = htslib_reason(lambda: cyvcf2.VCF(str(path), gts012=False, lazy=False))
+        raise InputError(f"htslib cannot parse the file ({reason or exc})", path=str(path),
                          hint="check it with `bcftools view -h`; is it a VCF/BCF?") from None
     raw_header = reader.raw_header
     header_lines = raw_header.splitlines()
@@ -492,7 +512,8 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
                 contig_lengths[fields["ID"]] = int(length) if length and length.isdigit() else None
     contig = next((name for name in CHR2_NAMES if name in contig_lengths), None)
     if contig_lengths and contig is None:
-        shown = ", ".join(list(contig_lengths)[:6]) + (" ..." if len(contig_lengths) > 6 else "")
+        more = len(contig_lengths) - 6
+        shown = ", ".join(list(contig_lengths)[:6]) + (f" and {more} more" if more > 0 else "")
         raise InputError(f"no chromosome 2 contig in the header (contigs: {shown})", path=str(path), where="header",
                          hint="this file cannot hold IL1RN calls: give the file that covers chromosome 2 (named chr2 or 2)")
     detected, evidence = detect_build(contig_lengths, header_lines, kb, str(path))
