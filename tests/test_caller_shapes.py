@@ -266,7 +266,9 @@ def test_translocation_is_a_breakpoint_at_pos_with_its_partner(build, caller, in
 
 def test_translocation_far_from_il1rn_is_not_read_as_a_span_over_it(tmp_path, kb):
     """A TRA at chr2:50 Mb whose END (150 Mb, on chr7) htslib takes as a chr2 end: not at IL1RN."""
-    rows = ["{chrom}\t50000000\tTRA9\tN\t<TRA>\t.\tPASS\tSVTYPE=TRA;CHR2=chr7;END=150000000\tGT\t1/1"]
+    rows = ["{chrom}\t50000000\tTRA9\tN\t<TRA>\t.\tPASS\tSVTYPE=TRA;CHR2=chr7;END=150000000\tGT\t1/1",
+            # DELLY 1.x breakend translocation, END = the partner's position (beyond chr2's length)
+            "{chrom}\t60000000\tBND7\tN\tN]chr1:245000000]\t.\tPASS\tSVTYPE=BND;CHR2=chr1;END=245000000\tGT\t0/1"]
     for packing in ("vcf", "bgzip+index"):
         result = run(write(tmp_path, f"far_{packing}", rows, ["S1"], packing), tmp_path, kb=kb)
         assert result.payload["locus"]["records_read"] == 0 and result.payload["alleles"] == []
@@ -341,6 +343,8 @@ def test_symbolic_insertion_without_end_spans_pos_to_pos_plus_one(build, tmp_pat
     result = run(write(tmp_path, "ins", rows, ["S1"], "bgzip+index", build), tmp_path, kb=kb)
     (allele,) = result.payload["alleles"]
     assert (allele["pos"], allele["end"]) == (pos, pos + 1)
+    chrom = "chr2" if build == "GRCh38" else "2"
+    assert f"insertion {chrom}:{pos}-{pos + 1}" in result.samples[0].status_sentence
 
 
 def manta_rows() -> list[str]:

@@ -410,9 +410,15 @@ def record_span_end(record: cyvcf2.Variant) -> int:
     an insertion's SVLEN is inserted sequence, not reference.
     """
     alts = record.ALT
+    own_end = record.POS + max(len(record.REF), 1) - 1
     if any(a.startswith("<") for a in alts) and translocation_partner(record) is not None:
-        return record.POS + max(len(record.REF), 1) - 1
-    end = record.end  # htslib: 0-based exclusive end from rlen (uses END when present)
+        return own_end
+    if alts and all("[" in a or "]" in a or a.startswith(".") or a.endswith(".") for a in alts):
+        # END has no meaning for a breakend (VCF 4.3 section 5.4); DELLY 1.x and Sniffles still
+        # write the partner's position there, which htslib takes as this record's end
+        end = own_end
+    else:
+        end = record.end  # htslib: 0-based exclusive end from rlen (uses END when present)
     if any(a.startswith("<") and not a.upper().startswith("<INS") for a in alts):
         svlen = _int_info(record, "SVLEN")
         if svlen is not None:
