@@ -459,3 +459,19 @@ def test_header_faults_stay_clear_errors(packing, damage, message, where, tmp_pa
         run(path, tmp_path, kb=kb)
     assert message in caught.value.message and caught.value.where.startswith(where)
     assert caught.value.path == str(path) and caught.value.hint
+
+
+def test_eight_column_records_in_a_large_or_non_sv_indexed_file_are_counted_where_read(tmp_path, kb):
+    """An indexed SNV/indel file (no SV header) is not read whole: the warning counts the records
+    the index query read and says so, rather than claiming a file-wide count."""
+    text = vcf_text(["{chrom}\t50000000\t.\tG\tT\t50\tPASS\tDP=9", "{chrom}\t113116000\t.\tC\tA\t50\tPASS\tDP=9",
+                     E77X + "\tGT\t0/1"], ["S1"])
+    text = "\n".join(line for line in text.split("\n") if "SVTYPE" not in line and "SVLEN" not in line
+                     and "ID=DEL" not in line)
+    plain = tmp_path / "gatk_like.vcf"
+    plain.write_text(text)
+    path = Path(pysam.tabix_index(str(plain), preset="vcf", force=True))
+    result = run(path, tmp_path, kb=kb)
+    (said,) = [w for w in warnings_of(result) if "fewer columns than the header" in w]
+    assert said.startswith("1 record(s) among the records read around the locus")
+    assert "at the IL1RN locus, record chr2:113116000 C>A has no genotype columns" in said

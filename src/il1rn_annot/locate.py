@@ -768,18 +768,19 @@ def header_sample_count(info: VcfInput) -> int:
 
 
 def short_records_in_file(info: VcfInput) -> ShortRecords | None:
-    """Count the records with fewer columns than the header over the whole text file; None
+    """Count the 8-column records (no genotype columns) over the whole text file; None
     when the file is not scanned (BCF, no samples, larger than SHORT_SCAN_MAX_BYTES)."""
     n = header_sample_count(info)
     if info.format == "bcf" or not n or os.path.getsize(info.path) > SHORT_SCAN_MAX_BYTES:
         return None
     found = ShortRecords(n)
     opener = gzip.open if info.format.startswith("vcf.gz") else open
-    tabs = 8 + n
     try:
         with opener(info.path, "rb") as handle:  # type: ignore[operator]
             for line in handle:
-                if line[:1] in (b"#", b"\n", b"") or line.count(b"\t") >= tabs:
+                # exactly the 8 site columns: htslib reads such a record with no genotypes (a
+                # record with some but not all sample columns is a parse error when read)
+                if line[:1] in (b"#", b"\n", b"") or line.count(b"\t") != 7:
                     continue
                 found.count += 1
                 if not found.first:
