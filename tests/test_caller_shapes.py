@@ -475,3 +475,18 @@ def test_eight_column_records_in_a_large_or_non_sv_indexed_file_are_counted_wher
     (said,) = [w for w in warnings_of(result) if "fewer columns than the header" in w]
     assert said.startswith("1 record(s) among the records read around the locus")
     assert "at the IL1RN locus, record chr2:113116000 C>A has no genotype columns" in said
+
+
+def test_no_chromosome_2_error_counts_the_contigs_it_does_not_list(tmp_path, kb):
+    """A chr1-only file with a full GRCh38 contig list (without chr2): six names and a count."""
+    names = ["chr1"] + [f"chr{i}" for i in range(3, 23)] + ["chrX", "chrY", "chrM"] + [f"chrUn_KI2707{i:02d}v1"
+                                                                                     for i in range(40)]
+    header = ["##fileformat=VCFv4.2"] + [f"##contig=<ID={n},length=1000000>" for n in names]
+    header += ['##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+               "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1"]
+    path = tmp_path / "chr1_only.vcf"
+    path.write_text("\n".join(header + ["chr1\t1000\t.\tA\tG\t50\tPASS\t.\tGT\t0/1"]) + "\n")
+    with pytest.raises(InputError) as caught:
+        run(path, tmp_path, kb=kb)
+    assert "contigs: chr1, chr3, chr4, chr5, chr6, chr7 and 58 more" in caught.value.message
+    assert "chrUn_KI270739v1" not in caught.value.message
