@@ -327,21 +327,26 @@ def test_each_output_errno_has_plain_words(tmp_path, code, words):
     assert words in str(error) and "bug" not in str(error) and "run again" in str(error)
 
 
-def test_read_only_output_folder_is_refused_plainly(tmp_path, capsys):
-    """A real EACCES (not simulated): a folder without write permission. Root ignores
-    permissions, so the check runs only for other users."""
+def test_an_unwritable_output_folder_is_refused_plainly(tmp_path):
+    """A real EACCES (not simulated): a folder the user cannot write. Root ignores permissions,
+    so as root the command runs as `nobody` (setpriv); skipped where neither is possible."""
     import os
-    if os.geteuid() == 0:
-        pytest.skip("running as root: permissions do not stop root from writing (see the tmpfs tests)")
     out = tmp_path / "out"
     out.mkdir()
     out.chmod(0o555)
-    try:
-        code = main(["annotate", str(PATIENT), "-o", str(out), "--keep-going", "--date", DATE])
-    finally:
-        out.chmod(0o755)
-    err = capsys.readouterr().err
-    assert code == 2 and "permission denied" in err and "bug" not in err
+    command = [sys.executable, "-m", "il1rn_annot.cli", "annotate", str(PATIENT), "-o", str(out), "--keep-going",
+               "--date", DATE]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: permissions do not stop root from writing")
+        tmp_path.chmod(0o755)
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd="/")
+    if "Permission denied" in proc.stderr and "il1rn_annot" not in proc.stderr:
+        pytest.skip(f"nobody cannot run this interpreter here: {proc.stderr.strip()[:200]}")
+    assert proc.returncode == 2, proc.stderr
+    assert "permission denied" in proc.stderr and f"give yourself write permission on {out}" in proc.stderr
+    assert "bug" not in proc.stderr and "input_error" not in proc.stderr
 
 
 # ---- a real full file system: a small tmpfs ------------------------------------------
@@ -539,6 +544,21 @@ def test_region_start_from_the_index_is_where_htslib_reads(tmp_path):
                              list(cyvcf2.VCF(str(bcf)).seqnames))
     assert csi_start is not None and csi_start > 0
     assert region_start(Path(str(vcf) + ".tbi"), "chr5", 0, 10, ["chr2"]) is None
+
+
+def test_a_read_only_file_system_is_named(small_tmpfs, capsys):
+    """A real EROFS: the tmpfs remounted read-only; the earlier outputs stay readable and whole."""
+    out = small_tmpfs / "annotations"
+    assert main(["annotate", str(PATIENT), "-o", str(out), "--date", DATE]) == 0
+    before = _snapshot(out)
+    proc = subprocess.run(["mount", "-o", "remount,ro", str(small_tmpfs)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"remounting read-only is not permitted here: {proc.stderr.strip()}")
+    capsys.readouterr()
+    assert main(["annotate", str(PATIENT), "-o", str(out), "--date", LATER, "--keep-going"]) == 2
+    err = capsys.readouterr().err
+    assert "the file system is read-only" in err and "write to a writable folder" in err and "bug" not in err
+    assert _snapshot(out) == before
 
 
 def test_cohort_and_report_on_a_full_disk_fail_plainly(small_tmpfs, tmp_path, capsys):
