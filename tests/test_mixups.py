@@ -213,3 +213,21 @@ def test_a_small_png_logo_is_still_embedded(tmp_path):
     png = tmp_path / "logo.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
     assert load_lab_config(_lab(tmp_path, "logo.png"))["logo_uri"].startswith("data:image/png;base64,")
+
+
+def test_report_all_or_nothing_leaves_no_folder_when_a_sample_fails(tmp_path, monkeypatch, capsys):
+    """The workflow's report parts: a part is put in place whole, with .part.json, or not at all."""
+    import json
+    monkeypatch.chdir(tmp_path)
+    Path("two.vcf").write_text(vcf_text([E77X + "1/1\t0/1"], ["P1", "P2"]))
+    assert main(["annotate", "two.vcf", "-o", "ann", "--date", DATE]) == 0
+    argv = ["report", "ann/two.il1rn.json", "--sample", "P1", "--sample", "P2", "-o", "part_1_of_1", "--no-pdf",
+            "--date", DATE, "--all-or-nothing"]
+    assert main(argv + ["--sample", "GHOST"]) == 2  # GHOST is in no file: the part is not written
+    assert "sample 'GHOST' is not in any of the given annotation JSON files" in capsys.readouterr().err
+    assert not Path("part_1_of_1").exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert main(argv) == 0
+    record = json.loads(Path("part_1_of_1/.part.json").read_text())
+    assert record["files"] == ["P1.report.html", "P2.report.html"] and record["samples"] == ["P1", "P2"]
+    assert sorted(p.name for p in Path("part_1_of_1").iterdir()) == [".part.json", "P1.report.html",
+                                                                     "P2.report.html"]
