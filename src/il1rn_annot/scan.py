@@ -26,6 +26,7 @@ import cyvcf2
 import numpy as np
 
 from .annotate import AlleleAnnotation, annotate_allele
+from .coverage import CdsCoverage, CoverageThresholds, confident_calls, is_reference_block, is_structural
 from .errors import InputError
 from .genotypes import Call, RecordGenotypes
 from .knowledge import KnowledgeBase
@@ -59,6 +60,9 @@ class ScanPlan:
     all_findings: bool
     samples: list[str] | None  # the subset requested, in file order (None: every sample)
     index: str | None  # from `locate.locus_index`; None: the file is streamed
+    #: the IL1RN CDS segments whose coverage by confident calls is measured (coverage.py)
+    cds: list[tuple[int, int]] = field(default_factory=list)
+    thresholds: CoverageThresholds = field(default_factory=CoverageThresholds)
 
 
 @dataclass
@@ -78,6 +82,12 @@ class LocusTally:
     #: per sample: locus records with no genotype for it
     uncalled_records: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     warnings: list[str] = field(default_factory=list)
+    #: per sample and CDS base: a confident call or reference block over it (made at the first record)
+    cds: CdsCoverage | None = None
+    #: what kind of input the records show (coverage.input_kind): gVCF blocks, small variants, SVs
+    reference_blocks: int = 0
+    small_records: int = 0
+    structural_records: int = 0
 
     def __post_init__(self) -> None:
         if len(self.locus_called) != self.n_samples:
@@ -94,9 +104,12 @@ class LocusTally:
             self.warnings.append(f"{_where(record)} has no genotype columns although the header names {n} "
                                  "sample(s): no sample is called at it")
         genotypes = RecordGenotypes.of(record, n) if n else None
+        self._count_kind(record)
         if genotypes is not None:
             self.locus_called |= genotypes.called
             self.uncalled_records += ~genotypes.called
+            if plan.cds:
+                self._add_coverage(plan, record, genotypes)
         per_alt: list[AlleleAnnotation | None] = [None] * len(record.ALT)
         for allele in alleles_of(record, path_text, plan.contig_length):
             ann, ann_dict = annotated(plan, allele)
@@ -119,6 +132,29 @@ class LocusTally:
                         self.sample_calls.setdefault(call.sample_index, []).append((k, call))
         return per_alt
 
+    def _count_kind(self, record: cyvcf2.Variant) -> None:
+        if is_reference_block(record):
+            self.reference_blocks += 1
+        elif is_structural(record):
+            self.structural_records += 1
+        else:
+            self.small_records += 1
+
+    def _add_coverage(self, plan: ScanPlan, record: cyvcf2.Variant, genotypes: RecordGenotypes) -> None:
+        """Mark the CDS bases a confident call or block of this record covers, per sample.
+
+        Blocks cover POS..END; explicit variant records (a gVCF's `C  T,<*>`) their REF bases.
+        Symbolic and breakend records say nothing about small variants: they cover nothing.
+        """
+        if self.cds is None:
+            self.cds = CdsCoverage(plan.cds, self.n_samples)
+        if not is_reference_block(record) and is_structural(record):
+            return
+        first, last = record.POS, record.end  # htslib's end uses INFO/END for blocks
+        lo, hi = self.cds.columns(first, last)
+        if hi > lo:
+            self.cds.add(first, last, confident_calls(record, genotypes, plan.thresholds))
+
     def findings(self, sample_index: int, source: str) -> list[dict[str, Any]]:
         """A sample's findings: each carried allele's annotation merged with the sample's call."""
         return [_finding(self.annotations[k], call, source) for k, call in self.sample_calls.get(sample_index, ())]
@@ -140,6 +176,14 @@ class LocusTally:
             self.sample_calls.setdefault(index, []).extend((k + shift, call) for k, call in calls)
         self.locus_called |= later.locus_called
         self.uncalled_records += later.uncalled_records
+        if later.cds is not None:
+            if self.cds is None:
+                self.cds = later.cds
+            else:
+                self.cds.merge(later.cds)
+        self.reference_blocks += later.reference_blocks
+        self.small_records += later.small_records
+        self.structural_records += later.structural_records
         self.warnings.extend(later.warnings)
 
 
