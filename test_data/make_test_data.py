@@ -937,8 +937,8 @@ def make_delly_cohort() -> None:
         "Two further `<DEL>` records on chr2 far from the locus (64.1 Mb, 150.9 Mb).",
         [SampleRow("DELLY_HET_EXON2_3", f"PRECISE `<DEL>` POS {a:,} END {b:,} (2.6 kb; exons 2 and 3 and "
                                         "c.318+2 removed) 0/1", "carrier"),
-         SampleRow("DELLY_REF", "0/0 at the same record (locus called, nothing found)",
-                   "no_pathogenic_variant_detected")],
+         SampleRow("DELLY_REF", "0/0 at the same record (no deletion called; an SV call set: small variants "
+                                "not assessed)", "not_assessable")],
         in_samples_tsv=True))
 
 

@@ -29,7 +29,7 @@ EXPECTED = {
         "ASSOC_ONLY": "no_pathogenic_variant_detected", "NOCALL": "not_assessable",
         "MISSENSE_VUS": "uncertain_significance"},
     "manta.DEL175_HOM.vcf.gz": {"DEL175_HOM": "consistent_with_DIRA"},
-    "delly.cohort.bcf": {"DELLY_HET_EXON2_3": "carrier", "DELLY_REF": "no_pathogenic_variant_detected"},
+    "delly.cohort.bcf": {"DELLY_HET_EXON2_3": "carrier", "DELLY_REF": "not_assessable"},
     "gatk_gcnv.SEGMENTS_CN0.vcf.gz": {"GCNV_CN0": "consistent_with_DIRA"},
     "cnv_symbolic_mix.vcf": {"EXOME_CN1": "carrier", "EXOME_CN0": "consistent_with_DIRA"},
     "explicit_vs_symbolic.vcf.gz": {"EXPLICIT_DEL": "carrier"},

@@ -291,3 +291,24 @@ def evidence_text(coverage: dict[str, Any] | None) -> str:
     if coverage.get("structural_assessed"):
         text += "; deletions from structural-variant calls"
     return text
+
+
+#: how the cohort counts a negative or not-assessable sample by what its inputs show
+EVIDENCE_KEYS = {
+    "gvcf_covered": "gVCF, CDS covered by confident calls",
+    "gvcf_not_covered": "gVCF, CDS not adequately covered",
+    "variant_only": "variant-only VCF (reference calls not recorded)",
+    "structural_only": "structural-variant / CNV calls only (small variants not assessed)",
+    "not_recorded": "locus evidence not recorded (annotation made before coverage was measured)",
+}
+
+
+def evidence_key(coverage: dict[str, Any] | None) -> str:
+    """One of EVIDENCE_KEYS for a sample's pooled coverage."""
+    if not coverage:
+        return "not_recorded"
+    if coverage.get("input_kind") == "gvcf" and coverage.get("cds_fraction") is not None:
+        return "gvcf_covered" if adequately_covered(coverage) else "gvcf_not_covered"
+    if not coverage.get("small_variants_assessed", True):
+        return "structural_only"
+    return "variant_only"

@@ -279,14 +279,14 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
     caveats of the input kind; None (a JSON written before it existed): no coverage rule.
     """
     result = _interpret_calls(sample, findings, locus_called, uncalled_records=uncalled_records,
-                              records=records, parents=parents, coverage=coverage)
+                              records=records, parents=parents, locus_evidence=coverage)
     result.coverage = coverage
     return _with_coverage_notes(result, coverage)
 
 
 def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
                      uncalled_records: int, records: int, parents: Sequence[ParentCalls],
-                     coverage: dict[str, Any] | None) -> SampleResult:
+                     locus_evidence: dict[str, Any] | None) -> SampleResult:
     """`interpret_sample` without the coverage notes added to every status."""
     pl = [f for f in findings if f["classification"] in PATHOGENIC]
     vus = [f for f in findings if f["classification"] == "uncertain_significance"]
@@ -327,7 +327,7 @@ def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: 
                      f"Heterozygous carrier of IL1RN {allele_label(f)}{partial}: carrier of DIRA (autosomal "
                      "recessive); no second pathogenic allele detected." + _second_allele_vus(f, vus),
                      f"one P/LP allele: {f['classification_evidence'].rstrip('.')}." + _filter_note(pl) + tail)
-    not_assessed = None if vus else _locus_not_assessed(coverage, assoc_text, bool(findings))
+    not_assessed = None if vus else _locus_not_assessed(locus_evidence, assoc_text, bool(findings))
     if not_assessed is not None:
         return _done(result, "not_assessable", *not_assessed)
     if result.locus_called is False:
@@ -348,7 +348,7 @@ def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: 
                     "was covered (a gVCF or the caller's coverage would).")
     return _done(result, "no_pathogenic_variant_detected",
                  "No pathogenic IL1RN variant detected." + (" Association polymorphisms only (not diagnostic)."
-                                                            if assoc else "") + _negative_caveat(coverage),
+                                                            if assoc else "") + _negative_caveat(locus_evidence),
                  "no P/LP or uncertain IL1RN allele among the locus calls." + assoc_text + coverage)
 
 
@@ -488,7 +488,9 @@ def _with_coverage_notes(result: SampleResult, coverage: dict[str, Any] | None) 
     from .coverage import adequately_covered, evidence_text, stretches_text
     note = evidence_text(coverage)
     if note and note not in result.evidence:
-        result.evidence = (result.evidence.rstrip() + " Locus evidence: " + note + ".").strip()
+        text = result.evidence.rstrip()
+        result.evidence = (text + ("" if not text or text.endswith(".") else ".") + " Locus evidence: " + note
+                           + ".").strip()
     if result.dira_status in ("carrier", "uncertain_significance") and coverage.get("input_kind") == "gvcf" \
             and coverage.get("uncovered"):
         result.status_sentence += (" Part of the CDS was not confidently called ("
