@@ -426,8 +426,11 @@ def test_haploid_and_triploid_genotypes(tmp_path, kb):
 def test_copy_number_without_gt(tmp_path, kb):
     result = run("cn_without_gt.vcf", tmp_path, kb=kb)
     check_outputs(result)
+    # a copy-number call set only: CN 2 is "no deletion", not a negative for small variants (issue 16)
     assert statuses(result) == {"CN0": "consistent_with_DIRA", "CN1": "carrier",
-                                "CN2": "no_pathogenic_variant_detected", "CN_MISSING": "not_assessable"}
+                                "CN2": "not_assessable", "CN_MISSING": "not_assessable"}
+    cn2 = next(s for s in result.samples if s.sample == "CN2")
+    assert cn2.status_sentence.startswith("No deletion detected at IL1RN; small variants not assessed")
     calls = {s.sample: [(f["copy_number"], f["zygosity"], f["genotype"]) for f in s.findings] for s in result.samples}
     assert calls["CN0"] == [(0, "homozygous", ".")] and calls["CN1"] == [(1, "heterozygous", ".")]
 

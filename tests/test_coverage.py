@@ -370,3 +370,34 @@ def test_cohort_pools_kinds_and_counts_negatives_by_evidence(tmp_path, kb, build
         "not_assessable": {"structural_only": 1}}
     both = next(r for r in cohort.rows if r["sample"] == "BOTH")
     assert both["cds_coverage"] == 1.0 and "Reference calls not recorded" not in both["status_sentence"]
+
+
+@pytest.mark.parametrize("build", BUILDS)
+@pytest.mark.parametrize("compressed", [False, True])
+def test_file_without_any_chromosome_2_call_is_not_assessable(tmp_path, kb, build, compressed):
+    """A chromosome-1 split of a HaplotypeCaller VCF (chr2 declared in the header, no chr2 record).
+
+    Before: no_pathogenic_variant_detected, locus_called unknown."""
+    import pysam
+    chrom1 = "chr1" if build == "GRCh38" else "1"
+    records = [[chrom1, 10_000_000, "rs1", "A", "G", "512.3", "PASS", "DP=30", "GT:AD:DP:GQ:PL",
+                "0/1:14,16:30:99:400,0,380"]]
+    path = write_vcf(tmp_path / "chr1only.vcf", build, HC_VCF_HEADER, ["CHR1_ONLY"], records)
+    text = path.read_text().replace(f"{CHROM[build]}\t{10_000_000 + OFFSET[build]}", f"{chrom1}\t10000000")
+    path.write_text(text)
+    if compressed:
+        path = Path(pysam.tabix_index(str(path), preset="vcf", force=True))
+    result = annotate_file(path, tmp_path / "out", kb, date=DATE)
+    sample = one_sample(result)
+    assert result.payload["locus"]["chr2_records"] is False
+    assert sample["dira_status"] == "not_assessable"
+    assert "no calls on chromosome 2" in sample["status_sentence"]
+    # the same file with one chr2 record far from IL1RN keeps the variant-only negative
+    text = path.read_text() if not compressed else None
+    if text is not None:
+        extra = "\t".join([CHROM[build], str(112_000_000 + OFFSET[build]), "rs2", "C", "T", "400", "PASS", "DP=28",
+                           "GT:AD:DP:GQ:PL", "0/1:12,16:28:99:380,0,360"])
+        path.write_text(text + extra + "\n")
+        again = one_sample(annotate_file(path, tmp_path / "out2", kb, date=DATE))
+        assert again["dira_status"] == "no_pathogenic_variant_detected"
+        assert "Reference calls not recorded" in again["status_sentence"]

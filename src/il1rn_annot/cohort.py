@@ -51,9 +51,11 @@ Allele frequencies. allele_number = 2 x samples with the locus called; a sample 
 called when its locus_called is yes, or unknown: a variant-only single-sample VCF with no
 record at the locus cannot show coverage, and is taken as homozygous reference (the usual
 "absent = reference" reading of variant-only VCFs; gVCFs and joint VCFs answer the question
-themselves). Samples with locus_called = no (no genotype at any locus record, gVCF without
-coverage) and input_error samples are left out of allele_number and of the counts.
-call_rate = samples counted in allele_number / all samples. Cohorts mixing GRCh37 and GRCh38
+themselves). Samples with locus_called = no (no genotype at any locus record, a gVCF whose
+confident calls cover too little of the CDS: coverage.py) and input_error samples are left out of allele_number and of the counts.
+call_rate = samples counted in allele_number / all samples. The negatives and not-assessable
+samples are also counted by what their inputs show about the locus (`counts_by_evidence`): a
+gVCF negative and a variant-only negative are not the same evidence. Cohorts mixing GRCh37 and GRCh38
 inputs are counted per build (alleles are keyed by build and allele_id).
 
 Memory and speed: one pass over each annotation JSON, dictionaries keyed by sample and
@@ -722,7 +724,7 @@ def counts_by_evidence(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
         if row["dira_status"] in out and row.get("evidence_key"):
             key = row["evidence_key"]
             if row["dira_status"] == "not_assessable" and row["locus_called"] is False and key not in (
-                    "gvcf_not_covered", "structural_only"):
+                    "gvcf_not_covered", "structural_only", "no_chr2_calls"):
                 key = "no_genotype"
             out[row["dira_status"]][key] = out[row["dira_status"]].get(key, 0) + 1
     return {status: dict(sorted(keys.items())) for status, keys in out.items()}

@@ -455,6 +455,11 @@ def _locus_not_assessed(coverage: dict[str, Any] | None, assoc_text: str, found:
                 "gVCF coverage: " + _cds_percent(coverage) + " covered by confident calls or reference blocks ("
                 + _thresholds_text(coverage) + "). Not covered: " + stretches_text(coverage.get("uncovered")) + "."
                 + assoc_text)
+    if coverage.get("chr2_records") is False and coverage.get("input_kind") != "gvcf":
+        return ("IL1RN locus not assessable: the input has no calls on chromosome 2 at all, so the locus was not "
+                "in the called region (a file split by chromosome, or a panel without IL1RN?).",
+                "no record on chromosome 2 in the whole file: the absence of an IL1RN record says nothing about "
+                "the locus; provide the sample's chromosome-2 (or whole-genome) calls." + assoc_text)
     if not coverage.get("small_variants_assessed", True):
         return (("No pathogenic deletion" if found else "No deletion") + " detected at IL1RN; small variants not assessed (structural-variant / copy-number "
                 "calls only): DIRA cannot be excluded from this input.",

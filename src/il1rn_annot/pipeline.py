@@ -132,12 +132,13 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                     prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
                 kind = input_kind(info.is_gvcf, tally.reference_blocks, tally.small_records,
                                   tally.structural_records, info.header_lines)
+                chr2_calls = tally.records_read > 0 or _has_chr2_records(info, index)
                 result = _write_sample_outputs(info, tally, prov, out, written, samples, path_text, {
                     "contig": info.contig or "", "start": window[0], "end": window[1],
                     "records_read": tally.records_read, "indexed": info.index_path is not None,
                     "format": info.format, "fileformat": info.fileformat, "samples": n, "gvcf": info.is_gvcf,
                     "per_sample_findings": "all" if all_findings else "reportable", "vcf_genotypes": keep_genotypes,
-                    "input_kind": kind, "coverage_thresholds": thresholds.to_dict(),
+                    "input_kind": kind, "chr2_records": chr2_calls, "coverage_thresholds": thresholds.to_dict(),
                     "cds": [list(s) for s in plan.cds]}, plan)
                 if finish_vcf is not None:
                     finish_vcf()
@@ -162,7 +163,7 @@ def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, o
                              "exome without IL1RN?), or all samples are reference there (VCF without reference "
                              "blocks)")
     index_of = {sample: i for i, sample in enumerate(info.samples)}  # the tally's sample index
-    results = _interpret_samples(info, tally, source, plan, locus["input_kind"])
+    results = _interpret_samples(info, tally, source, plan, locus["input_kind"], locus["chr2_records"])
     if samples:
         order = {s: k for k, s in enumerate(dict.fromkeys(samples))}
         results.sort(key=lambda r: order[r.sample])
@@ -194,7 +195,7 @@ def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, o
 
 
 def _interpret_samples(info: VcfInput, tally: LocusTally, source: str, plan: ScanPlan,
-                       kind: str) -> list[SampleResult]:
+                       kind: str, chr2_records: bool | None) -> list[SampleResult]:
     """`interpret_sample` for every sample; samples with the same calls share the wording.
 
     In a big cohort most samples carry nothing but the same few association-polymorphism
@@ -213,6 +214,7 @@ def _interpret_samples(info: VcfInput, tally: LocusTally, source: str, plan: Sca
         uncovered = tally.cds.uncovered(i) if kind == "gvcf" and tally.cds is not None else (
             [tuple(s) for s in plan.cds] if kind == "gvcf" else None)
         coverage = sample_coverage(kind, plan.thresholds, plan.cds, uncovered)
+        coverage["chr2_records"] = chr2_records
         called = _locus_called(info, records, bool(locus_called[i]), coverage)
         uncalled = uncalled_records[i]
         calls = tally.sample_calls.get(i, ())
@@ -266,6 +268,34 @@ def _locus_called(info: VcfInput, records_read: int, called_here: bool, coverage
     if records_read == 0:
         return None
     return called_here
+
+
+def _has_chr2_records(info: VcfInput, index: str | None) -> bool | None:
+    """Has the file any record on chromosome 2 at all? Asked only when none was at the locus.
+
+    A file with no chromosome-2 record (split by chromosome, a panel without chr2) did not
+    call the locus: its samples are not assessable, whatever a variant-only VCF's "absence
+    of a record" would otherwise suggest. None when it cannot be told cheaply (a streamed BCF).
+    """
+    contigs = [info.contig] if info.contig else ["chr2", "2"]
+    if index is not None:
+        reader = reopen(info, samples=[])
+        try:
+            reader.set_index(index)
+            for name in contigs:
+                try:
+                    for _ in reader(name):
+                        return True
+                except Exception:
+                    continue
+            return False
+        except Exception:
+            return None
+        finally:
+            reader.close()
+    if info.text_contigs is not None:
+        return bool(set(contigs) & info.text_contigs)
+    return None
 
 
 def _fraction_cell(coverage: dict[str, Any] | None) -> str:

@@ -656,7 +656,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         f"{_fmt_int(window[0]) if window else ''}-{_fmt_int(window[1]) if window else ''}, {build}); other "
         "genes of autoinflammatory disease are not assessed.",
     ]
-    if not gvcf_any:
+    if not gvcf_any and (coverage is None or coverage.get("small_variants_assessed", True)):
         limits.append("The input is a variant-only VCF: reference (no-variant) genotypes are not recorded, so the "
                       "absence of a variant is evidence of absence only where the locus was covered; depth at "
                       "the locus is not shown.")
