@@ -159,9 +159,14 @@ def test_gatk35_block_without_reads_is_not_a_called_locus(tmp_path, kb, build):
     """The issue's file: one GATK 3.5 block 113,090,940-113,193,547, GT 0/0, DP 0, GQ 0.
 
     Before: no_pathogenic_variant_detected, locus_called yes, no warning."""
+    import jsonschema
     path = write_vcf(tmp_path / "gatk35.vcf", build, GATK35_HEADER, ["NOREADS"],
                      [block(113_090_940, 113_193_547, "0/0:0:0:0:0,0,0")])
-    sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
+    result = annotate_file(path, tmp_path / "out", kb, date=DATE)
+    schema = json.loads((Path(__file__).resolve().parents[1] / "src/il1rn_annot/schemas/annotation.schema.json")
+                        .read_text())
+    jsonschema.Draft202012Validator(schema).validate(json.loads(Path(result.outputs["json"]).read_text()))
+    sample = one_sample(result)
     assert sample["dira_status"] == "not_assessable"
     assert sample["locus_called"] is False
     assert "not adequately covered" in sample["status_sentence"]
@@ -401,3 +406,33 @@ def test_file_without_any_chromosome_2_call_is_not_assessable(tmp_path, kb, buil
         again = one_sample(annotate_file(path, tmp_path / "out2", kb, date=DATE))
         assert again["dira_status"] == "no_pathogenic_variant_detected"
         assert "Reference calls not recorded" in again["status_sentence"]
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_findings_stand_but_name_the_gap(tmp_path, kb, build):
+    """A VUS (c.449T>A, exon 4) or a carrier allele (c.229G>T, exon 3) is reported whatever the
+    coverage; when the gVCF leaves exon 1 uncovered, the sentence says a variant there (a second
+    allele) would not be seen."""
+    fmt_var = "GT:AD:DP:GQ:PL:SB"
+    records = [block(113_120_000, 113_128_000, "0/0:3:3:1:0,3,45"),  # exon 1: one read
+               block(113_128_001, 113_131_067, "0/0:35:99:30:0,99,1200"),
+               ["chr2", 113_131_068, ".", "G", "T,<NON_REF>", "812.6", ".", "DP=37", fmt_var,
+                "0/1:19,18,0:37:99:600,0,700,657,754,1411:10,9,9,9"],
+               block(113_131_069, 113_132_785, "0/0:35:99:30:0,99,1200"),
+               ["chr2", 113_132_786, ".", "T", "A,<NON_REF>", "640.6", ".", "DP=33", fmt_var,
+                "0/1:17,16,0:33:99:560,0,650,610,700,1300:9,8,8,8"],
+               block(113_132_787, 113_140_000, "0/0:35:99:30:0,99,1200")]
+    path = write_vcf(tmp_path / "gatk4.g.vcf", build, GATK4_HEADER, ["CARRIER_THIN_EX1"], records)
+    sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
+    shift = OFFSET[build]
+    assert sample["coverage"]["uncovered"] == [[113_127_625 + shift, 113_127_740 + shift]]
+    assert sample["dira_status"] == "carrier"
+    assert "a second allele there would not be seen" in sample["status_sentence"]
+    assert f"{113_127_625 + shift:,}-{113_127_740 + shift:,} (116 bp)" in sample["status_sentence"]
+    # the same file without the carrier allele: the VUS stands, the gap is named
+    vus_only = [r for r in records if r[1] != 113_131_068]
+    vus_only.insert(2, block(113_131_068, 113_131_068, "0/0:35:99:30:0,99,1200"))
+    path = write_vcf(tmp_path / "vus.g.vcf", build, GATK4_HEADER, ["VUS_THIN_EX1"], vus_only)
+    sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
+    assert sample["dira_status"] == "uncertain_significance"
+    assert "Part of the CDS was not confidently called" in sample["status_sentence"]

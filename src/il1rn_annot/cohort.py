@@ -52,7 +52,8 @@ called when its locus_called is yes, or unknown: a variant-only single-sample VC
 record at the locus cannot show coverage, and is taken as homozygous reference (the usual
 "absent = reference" reading of variant-only VCFs; gVCFs and joint VCFs answer the question
 themselves). Samples with locus_called = no (no genotype at any locus record, a gVCF whose
-confident calls cover too little of the CDS: coverage.py) and input_error samples are left out of allele_number and of the counts.
+confident calls cover too little of the CDS: coverage.py) and input_error samples are left out
+of allele_number and of the counts.
 call_rate = samples counted in allele_number / all samples. The negatives and not-assessable
 samples are also counted by what their inputs show about the locus (`counts_by_evidence`): a
 gVCF negative and a variant-only negative are not the same evidence. Cohorts mixing GRCh37 and GRCh38

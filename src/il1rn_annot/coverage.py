@@ -34,12 +34,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import cyvcf2
 import numpy as np
 
-from .genotypes import MISSING_INT, RecordGenotypes
+if TYPE_CHECKING:  # interpret.py, cohort.py and report.py use the rules without htslib
+    import cyvcf2
+
+    from .genotypes import RecordGenotypes
+
+MISSING_INT = np.iinfo(np.int32).min  # htslib's missing integer, as genotypes.MISSING_INT
 
 DEFAULT_MIN_GQ = 20
 DEFAULT_MIN_DP = 10

@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import Any, NamedTuple
 
+from .coverage import adequately_covered, evidence_text, stretches_text
+
 STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance",
             "no_pathogenic_variant_detected", "not_assessable", "input_error")
 FLAGGED = ("consistent_with_DIRA", "possible_DIRA", "carrier")
@@ -447,7 +449,6 @@ def _locus_not_assessed(coverage: dict[str, Any] | None, assoc_text: str, found:
     """
     if not coverage:
         return None
-    from .coverage import adequately_covered, stretches_text
     if coverage.get("input_kind") == "gvcf" and coverage.get("cds_fraction") is not None \
             and not adequately_covered(coverage):
         return ("IL1RN locus not adequately covered: only " + _cds_percent(coverage) + " has confident calls; "
@@ -461,8 +462,8 @@ def _locus_not_assessed(coverage: dict[str, Any] | None, assoc_text: str, found:
                 "no record on chromosome 2 in the whole file: the absence of an IL1RN record says nothing about "
                 "the locus; provide the sample's chromosome-2 (or whole-genome) calls." + assoc_text)
     if not coverage.get("small_variants_assessed", True):
-        return (("No pathogenic deletion" if found else "No deletion") + " detected at IL1RN; small variants not assessed (structural-variant / copy-number "
-                "calls only): DIRA cannot be excluded from this input.",
+        return (("No pathogenic deletion" if found else "No deletion") + " detected at IL1RN; small variants not "
+                "assessed (structural-variant / copy-number calls only): DIRA cannot be excluded from this input.",
                 "the input holds structural-variant or copy-number calls only (no small-variant calls, no "
                 "reference blocks): no deletion or copy-number loss of IL1RN was called, but sequence variants "
                 "(most DIRA alleles) were not assessed; provide the sample's SNV/indel calls." + assoc_text)
@@ -477,7 +478,6 @@ def _negative_caveat(coverage: dict[str, Any] | None) -> str:
         return (" Reference calls not recorded (variant-only VCF): coverage of IL1RN is not shown by the input; "
                 "confirm it before reporting a negative result.")
     if coverage.get("input_kind") == "gvcf" and coverage.get("uncovered"):
-        from .coverage import stretches_text
         return f" Not confidently called: {stretches_text(coverage['uncovered'])} of the CDS."
     return ""
 
@@ -490,7 +490,6 @@ def _with_coverage_notes(result: SampleResult, coverage: dict[str, Any] | None) 
     """
     if not coverage:
         return result
-    from .coverage import adequately_covered, evidence_text, stretches_text
     note = evidence_text(coverage)
     if note and note not in result.evidence:
         text = result.evidence.rstrip()
@@ -498,11 +497,10 @@ def _with_coverage_notes(result: SampleResult, coverage: dict[str, Any] | None) 
                            + ".").strip()
     if result.dira_status in ("carrier", "uncertain_significance") and coverage.get("input_kind") == "gvcf" \
             and coverage.get("uncovered"):
-        result.status_sentence += (" Part of the CDS was not confidently called ("
-                                   + stretches_text(coverage["uncovered"]) + "): a second allele there would not be seen."
-                                   if result.dira_status == "carrier" else
-                                   " Part of the CDS was not confidently called (" + stretches_text(coverage["uncovered"])
-                                   + ").")
+        gaps = stretches_text(coverage["uncovered"])
+        result.status_sentence += (f" Part of the CDS was not confidently called ({gaps})"
+                                   + (": a second allele there would not be seen." if result.dira_status == "carrier"
+                                      else "."))
         if not adequately_covered(coverage):
             result.evidence += " Coverage below the required fraction of the CDS."
     if result.dira_status == "carrier" and not coverage.get("small_variants_assessed", True):
