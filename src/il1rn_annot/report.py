@@ -573,7 +573,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
             "json": item.json_path,
             "vcf": next((i.get("path") for i in p.get("inputs") or [] if i.get("role") == "vcf"), ""),
             "records": locus.get("records_read"),
-            "gvcf": locus.get("gvcf"),
+            "gvcf": bool(locus.get("gvcf") or locus.get("input_kind") == "gvcf"),  # blocks seen, whatever the header
             "format": locus.get("format", ""),
             "locus_called": LOCUS_CALLED_TEXT.get(called, "unknown"),
             "evidence": coverage_evidence_text(entry.get("coverage")),
