@@ -337,6 +337,8 @@ def test_pooling_an_sv_file_with_a_covered_gvcf_gives_a_full_negative():
     assert pooled["input_kind"] == "gvcf" and pooled["small_variants_assessed"] and pooled["structural_assessed"]
     assert pooled["uncovered"] == [] and pooled["cds_fraction"] == 1.0  # each gVCF covers the other's gap
     assert pool([sv])["small_variants_assessed"] is False
+    chr1_only = {**sv, "input_kind": "variant_only", "small_variants_assessed": True, "chr2_records": False}
+    assert pool([chr1_only, {**sv, "chr2_records": True}])["chr2_records"] is False  # the SNV file decides
     assert pool([None, None]) is None
 
 

@@ -257,7 +257,8 @@ def pool(entries: list[dict[str, Any] | None]) -> dict[str, Any] | None:
     pooled = dict(gvcfs[0] if gvcfs else next(e for e in present if e.get("input_kind") == kind))
     pooled["small_variants_assessed"] = any(e.get("small_variants_assessed") for e in present)
     pooled["structural_assessed"] = "structural" in kinds
-    chr2 = [e.get("chr2_records") for e in present]
+    # whether the small-variant calls reach chromosome 2: an SV file's chr2 records do not say
+    chr2 = [e.get("chr2_records") for e in present if e.get("input_kind") == kind]
     pooled["chr2_records"] = True if any(c is True for c in chr2) else (False if chr2 and all(
         c is False for c in chr2) else None)
     for key in ("min_gq", "min_dp", "min_cds_fraction"):
@@ -292,7 +293,7 @@ def evidence_text(coverage: dict[str, Any] | None) -> str:
         return (f"gVCF: {coverage['cds_fraction']:.0%} of the CDS confidently called "
                 f"({coverage['cds_bases_confident']}/{coverage['cds_bases']} bp; GQ>={coverage['min_gq']}, "
                 f"depth>={coverage['min_dp']})")
-    if coverage.get("chr2_records") is False and kind != "gvcf":
+    if coverage.get("chr2_records") is False and kind == "variant_only":
         return "no calls on chromosome 2 in the input: the locus was not in the called region"
     if kind == "structural" and not coverage.get("small_variants_assessed"):
         return "structural-variant/CNV calls only: small variants not assessed"
@@ -319,7 +320,7 @@ def evidence_key(coverage: dict[str, Any] | None) -> str:
         return "not_recorded"
     if coverage.get("input_kind") == "gvcf" and coverage.get("cds_fraction") is not None:
         return "gvcf_covered" if adequately_covered(coverage) else "gvcf_not_covered"
-    if coverage.get("chr2_records") is False:
+    if coverage.get("chr2_records") is False and coverage.get("input_kind") == "variant_only":
         return "no_chr2_calls"
     if not coverage.get("small_variants_assessed", True):
         return "structural_only"

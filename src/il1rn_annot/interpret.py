@@ -456,7 +456,8 @@ def _locus_not_assessed(coverage: dict[str, Any] | None, assoc_text: str, found:
                 "gVCF coverage: " + _cds_percent(coverage) + " covered by confident calls or reference blocks ("
                 + _thresholds_text(coverage) + "). Not covered: " + stretches_text(coverage.get("uncovered")) + "."
                 + assoc_text)
-    if coverage.get("chr2_records") is False and coverage.get("input_kind") != "gvcf":
+    # a small-variant file: a genome has variants on every chromosome (an SV caller may find none there)
+    if coverage.get("chr2_records") is False and coverage.get("input_kind") == "variant_only":
         return ("IL1RN locus not assessable: the input has no calls on chromosome 2 at all, so the locus was not "
                 "in the called region (a file split by chromosome, or a panel without IL1RN?).",
                 "no record on chromosome 2 in the whole file: the absence of an IL1RN record says nothing about "
