@@ -438,3 +438,39 @@ def test_findings_stand_but_name_the_gap(tmp_path, kb, build):
     sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
     assert sample["dira_status"] == "uncertain_significance"
     assert "Part of the CDS was not confidently called" in sample["status_sentence"]
+
+
+# ----------------------------------------------------------------------------------------
+# the lab report shows the coverage evidence
+
+
+def _report_text(paths: list[Path], sample: str, outdir: Path, kb) -> str:
+    import re
+    from il1rn_annot.report import write_report
+    html = write_report(paths, sample, outdir, kb, date="2026-01-01", pdf=False)["html"].read_text()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&ge;", ">=")
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_report_shows_gvcf_coverage_and_the_uncovered_exons(tmp_path, kb, build):
+    records = [block(113_120_000, 113_132_500, "0/0:38:99:31:0,99,1200"),
+               block(113_132_501, 113_133_000, "0/0:14:12:11:0,12,300"),
+               block(113_133_001, 113_140_000, "0/0:40:99:33:0,99,1300")]
+    annotate_file(write_vcf(tmp_path / "low.g.vcf", build, GATK4_HEADER, ["LOWGQ_EX4"], records), tmp_path / "a", kb,
+                  date=DATE)
+    text = _report_text([tmp_path / "a" / "low.il1rn.json"], "LOWGQ_EX4", tmp_path / "r", kb)
+    shift = OFFSET[build]
+    assert "Coverage of the IL1RN coding sequence" in text
+    assert "59.6% of the coding sequence (318 of 534 bp)" in text
+    assert "GQ >= 20 and depth >= 10" in text and "not met: the locus was not adequately covered" in text
+    assert f"{CHROM[build]}:{113_132_656 + shift:,}-{113_132_871 + shift:,} (216 bp, exon 4)" in text
+
+
+def test_report_of_a_variant_only_vcf_says_coverage_was_not_measured(tmp_path, kb):
+    records = [["chr2", 112_000_000, "rs1", "A", "G", "512.3", "PASS", "DP=30", "GT:AD:DP:GQ:PL",
+                "0/1:14,16:30:99:400,0,380"]]
+    annotate_file(write_vcf(tmp_path / "hc.vcf", "GRCh38", HC_VCF_HEADER, ["HC_NEG"], records), tmp_path / "a", kb,
+                  date=DATE)
+    text = _report_text([tmp_path / "a" / "hc.il1rn.json"], "HC_NEG", tmp_path / "r", kb)
+    assert "Coverage not measured: a variant-only VCF records no reference calls" in text
+    assert "Reference calls not recorded" in text
