@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from il1rn_annot.cli import main
-from il1rn_annot.coverage import CoverageThresholds, cds_segments, pool
+from il1rn_annot.coverage import CoverageThresholds, cds_segments, of_sample, pool
 from il1rn_annot.pipeline import annotate_file
 
 DATE = "2026-01-01T00:00:00Z"
@@ -146,8 +146,9 @@ def block(start: int, end: int, sample_cells: str | list[str], fmt: str = "GT:DP
 
 
 def one_sample(result) -> dict:
+    """The sample's JSON entry, its coverage completed from the file's part (`locus`)."""
     [sample] = result.payload["samples"]
-    return sample
+    return {**sample, "coverage": of_sample(result.payload["locus"], sample)}
 
 
 # ----------------------------------------------------------------------------------------
@@ -172,6 +173,7 @@ def test_gatk35_block_without_reads_is_not_a_called_locus(tmp_path, kb, build):
     assert "not adequately covered" in sample["status_sentence"]
     cov = sample["coverage"]
     assert cov["input_kind"] == "gvcf" and cov["cds_fraction"] == 0.0 and cov["cds_bases"] == 534
+    assert set(result.payload["samples"][0]["coverage"]) == {"cds_bases_confident", "cds_fraction", "uncovered"}
     shift = OFFSET[build]
     assert cov["uncovered"] == [[s + shift, e + shift] for s, e in CDS38]
     rows = (tmp_path / "out" / "gatk35.samples.tsv").read_text().splitlines()

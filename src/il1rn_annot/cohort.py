@@ -80,7 +80,8 @@ from .read_vcf import sha256_of
 from .errors import InputError
 from .interpret import (FLAGGED, LOCUS_CALLED_TEXT, PATHOGENIC, STATUSES, ParentCalls, allele_label,
                         interpret_sample)
-from .coverage import EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text, pool as pool_coverage
+from .coverage import (EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text, of_sample as coverage_of_sample,
+                       pool as pool_coverage)
 from .knowledge import KnowledgeBase
 from .provenance import generated_at
 from .naming import input_stem, safe_name as report_safe_name
@@ -261,7 +262,7 @@ def _load_annotation(item: AnnotatedInput, json_text: str | None, base: Path) ->
                 f.setdefault("source", source)
                 findings.append(f)
             calls[str(s["sample"])] = SampleCalls(findings, s.get("locus_called"), str(s.get("dira_status", "")),
-                                                  s.get("coverage"))
+                                                  coverage_of_sample(payload.get("locus") or {}, s))
     except InputError as exc:
         item.status, item.error = "input_error", f"annotation output unusable: {exc}"
         return

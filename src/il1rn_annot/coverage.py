@@ -234,6 +234,42 @@ def sample_coverage(kind: str, thresholds: CoverageThresholds, segments: list[tu
     return entry
 
 
+#: the per-sample part of a sample's coverage; the rest is the file's (`locus` in the JSON)
+SAMPLE_KEYS = ("cds_bases_confident", "cds_fraction", "uncovered")
+
+
+def slim(coverage: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a sample's JSON entry stores: the gVCF measurements only (null for other kinds).
+
+    The rest (kind, thresholds, CDS length, chromosome-2 records) is the same for every
+    sample of a file and is written once in `locus`; repeating it made a 3,000-sample JSON
+    56% larger. `of_sample` puts the two back together.
+    """
+    if not coverage or coverage.get("cds_fraction") is None:
+        return None
+    return {key: coverage[key] for key in SAMPLE_KEYS}
+
+
+def of_sample(locus: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any] | None:
+    """A sample's full coverage from its annotation JSON: the file's `locus` part and its own.
+
+    None for JSONs written before coverage was recorded (no `locus.input_kind`).
+    """
+    kind = locus.get("input_kind")
+    if kind is None:
+        return None
+    thresholds = locus.get("coverage_thresholds") or {}
+    full: dict[str, Any] = {
+        "input_kind": kind, "small_variants_assessed": kind != "structural",
+        "cds_bases": sum(e - s + 1 for s, e in locus.get("cds") or []),
+        "cds_bases_confident": None, "cds_fraction": None, "uncovered": None,
+        "min_gq": thresholds.get("min_gq", DEFAULT_MIN_GQ), "min_dp": thresholds.get("min_dp", DEFAULT_MIN_DP),
+        "min_cds_fraction": thresholds.get("min_cds_fraction", DEFAULT_MIN_CDS_FRACTION),
+        "chr2_records": locus.get("chr2_records")}
+    full.update({key: value for key, value in (entry.get("coverage") or {}).items() if key in SAMPLE_KEYS})
+    return full
+
+
 def adequately_covered(coverage: dict[str, Any]) -> bool:
     """A gVCF sample whose confident CDS fraction reaches the threshold."""
     fraction = coverage.get("cds_fraction")

@@ -24,7 +24,7 @@ from .read_vcf import VcfInput, open_vcf, reopen
 from .runtime import cyclic_gc_paused
 from .reference import ReferenceGenome
 from .coverage import (CoverageThresholds, adequately_covered, cds_segments, evidence_text as coverage_evidence_text,
-                       input_kind, sample_coverage)
+                       input_kind, sample_coverage, slim as slim_coverage)
 from .scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan, SitesOnlyScan,
                    scan_keeping_genotypes, worker_count)
 from .write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, clean_stale_temps,
@@ -242,6 +242,7 @@ def _sample_dict(result: SampleResult) -> dict[str, Any]:
     """
     entry = dict(vars(result))  # the dataclass's fields, in order
     del entry["findings"]
+    entry["coverage"] = slim_coverage(result.coverage)  # the file's part is in `locus` (coverage.of_sample)
     entry["findings"] = [_slim_finding(f) for f in result.findings] if result.findings else []
     return entry
 

@@ -45,7 +45,8 @@ from markupsafe import Markup
 from . import TOOL_NAME, __version__
 from .write_outputs import atomic_path
 from .errors import InputError
-from .coverage import KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text, pool as pool_coverage
+from .coverage import (KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text,
+                       of_sample as coverage_of_sample, pool as pool_coverage)
 from .figures import CLASS_NAMES, cluster_svg, exon_svg
 from .naming import safe_name
 from .samplesheet import PARENT_COLUMNS
@@ -502,7 +503,7 @@ def _pooled(items: list[SampleInFile]) -> tuple[list[dict[str, Any]], bool | Non
 
 def _pooled_coverage(items: list[SampleInFile]) -> dict[str, Any] | None:
     """A sample's locus evidence over its JSONs (coverage.pool), as the cohort step pools it."""
-    return pool_coverage([(i.entry or {}).get("coverage") for i in items if i.entry is not None])
+    return pool_coverage([coverage_of_sample(i.doc.get("locus") or {}, i.entry) for i in items if i.entry is not None])
 
 
 def coverage_view(coverage: dict[str, Any] | None, kb: KnowledgeBase, build: str, chrom: str) -> dict[str, Any] | None:
@@ -576,7 +577,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
             "gvcf": bool(locus.get("gvcf") or locus.get("input_kind") == "gvcf"),  # blocks seen, whatever the header
             "format": locus.get("format", ""),
             "locus_called": LOCUS_CALLED_TEXT.get(called, "unknown"),
-            "evidence": coverage_evidence_text(entry.get("coverage")),
+            "evidence": coverage_evidence_text(coverage_of_sample(locus, entry)),
             "status": entry.get("dira_status", ""),
             "generated_at": p.get("generated_at", ""),
             "tool_version": p.get("tool_version", ""),
