@@ -484,14 +484,16 @@ def _negative_caveat(coverage: dict[str, Any] | None) -> str:
 
 
 def _with_coverage_notes(result: SampleResult, coverage: dict[str, Any] | None) -> SampleResult:
-    """Append the coverage evidence to every status's evidence; name a carrier's uncovered CDS.
+    """Append the coverage evidence (gVCF, SV calls only) to every status's evidence; name a
+    carrier's uncovered CDS.
 
     A carrier's "no second pathogenic allele detected" is only as good as the coverage of the
     rest of the CDS: when a gVCF leaves part of it uncovered, the sentence says so.
     """
     if not coverage:
         return result
-    note = evidence_text(coverage)
+    # a variant-only VCF's caveat is in the sentence of a negative; on a finding it adds nothing
+    note = evidence_text(coverage) if coverage.get("input_kind") != "variant_only" else ""
     if note and note not in result.evidence:
         text = result.evidence.rstrip()
         result.evidence = (text + ("" if not text or text.endswith(".") else ".") + " Locus evidence: " + note
