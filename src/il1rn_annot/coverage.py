@@ -21,11 +21,11 @@ rule (docs/outputs.md, "What counts as a called locus"):
 Defaults, and why: GQ >= 20 and depth >= 10 are the "high-confidence genotype" thresholds of
 gnomAD (GQ >= 20, DP >= 10; genome.ucsc.edu gnomAD track, "AC0" filter), common practice for
 calling a genotype trustworthy. GATK groups reference positions into blocks by GQ band
-(`##GVCFBlock20-21=minGQ=20(inclusive),maxGQ=21(exclusive)`) and writes MIN_DP, the least depth
-inside the block (GATK "GVCF - Genomic Variant Call Format"); DeepVariant merges adjacent
-positions of similar GQ into `<*>` blocks (DeepVariant gVCF documentation): comparing the
-block's GQ and MIN_DP with the thresholds therefore judges every base of the block by its
-weakest. CDS fraction >= 0.95: the smallest coding exon part of IL1RN (exon 2, 89 bp) is
+(`##GVCFBlock20-21=minGQ=20(inclusive),maxGQ=21(exclusive)`) and writes MIN_DP, the minimum DP
+observed within the block (GATK "GVCF - Genomic Variant Call Format"); DeepVariant merges
+adjacent positions of equal or similar GQ into `<*>` blocks with MIN_DP too (DeepVariant gVCF
+documentation): a block is judged by the GQ it carries and by its least depth, not by its
+typical DP. CDS fraction >= 0.95: the smallest coding exon part of IL1RN (exon 2, 89 bp) is
 16.7% of the 534-bp CDS, so no whole coding exon can be missing; the stretches that are not
 covered are named in the sentence and the report whatever the fraction.
 """
