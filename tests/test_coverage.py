@@ -476,3 +476,19 @@ def test_report_of_a_variant_only_vcf_says_coverage_was_not_measured(tmp_path, k
     text = _report_text([tmp_path / "a" / "hc.il1rn.json"], "HC_NEG", tmp_path / "r", kb)
     assert "Coverage not measured: a variant-only VCF records no reference calls" in text
     assert "Reference calls not recorded" in text
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_single_sample_extract_with_trimmed_alts_is_not_a_gvcf(tmp_path, kb, build):
+    """`bcftools view -s S -a` of a joint VCF: ALT `.` (no END) where S is 0/0. Not reference
+    blocks: the file still lists variant sites only."""
+    header = HC_VCF_HEADER + ['##bcftools_viewCommand=view -s HC_REF -a joint.vcf.gz; Date=Mon Jan  1 00:00:00 2024']
+    records = [["chr2", 113_129_630, "rs419598", "T", ".", "3121.6", "PASS", "DP=40", "GT:AD:DP:GQ:PL",
+                "0/0:40:40:99:0,120,1800"],
+               ["chr2", 113_132_786, ".", "T", ".", "812.3", "PASS", "DP=31", "GT:AD:DP:GQ:PL",
+                "0/0:31:31:93:0,93,1395"]]
+    path = write_vcf(tmp_path / "extract.vcf", build, header, ["HC_REF"], records)
+    sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
+    assert sample["coverage"]["input_kind"] == "variant_only"
+    assert sample["dira_status"] == "no_pathogenic_variant_detected" and sample["locus_called"] is True
+    assert "Reference calls not recorded" in sample["status_sentence"]

@@ -134,8 +134,19 @@ def _runs(positions: list[int]) -> list[tuple[int, int]]:
 
 
 def is_reference_block(record: cyvcf2.Variant) -> bool:
-    """A gVCF non-variant record: every ALT is `<NON_REF>` / `<*>` (or none at all)."""
-    return all(a.upper() in BLOCK_ALTS for a in record.ALT)
+    """A gVCF non-variant record: every ALT is `<NON_REF>` / `<*>`, or no ALT but an INFO/END span.
+
+    A record with ALT `.` and no END is not a block: `bcftools view -s S -a` writes one for
+    every site of a joint VCF where the extracted sample is homozygous reference, and such a
+    file lists variant sites only.
+    """
+    alts = record.ALT
+    if alts:
+        return all(a.upper() in BLOCK_ALTS for a in alts)
+    try:
+        return record.INFO.get("END") is not None
+    except Exception:
+        return False
 
 
 def is_structural(record: cyvcf2.Variant) -> bool:
