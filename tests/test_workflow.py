@@ -34,7 +34,9 @@ FLAGGED = {"consistent_with_DIRA", "possible_DIRA", "carrier"}
 DEMO_EXPECTED = {
     "PATIENT_HOM_E77X": "consistent_with_DIRA", "CARRIER_Q54X": "carrier",
     "FAM1_PROBAND": "consistent_with_DIRA", "FAM1_MOTHER": "carrier", "FAM1_FATHER": "carrier",
-    "UNPHASED_COMPHET": "possible_DIRA", "CIS_PAIR": "carrier", "HOM_DEL2": "consistent_with_DIRA",
+    # c.76C>T/c.133C>T are no longer published alleles (issue 15): rule-based VUS without a sequence
+    "UNPHASED_COMPHET": "uncertain_significance", "CIS_PAIR": "uncertain_significance",
+    "HOM_DEL2": "consistent_with_DIRA",
     "SPLICE_HOM": "consistent_with_DIRA", "MULTI_12": "carrier", "PARTIAL": "carrier",
     "ASSOC_ONLY": "no_pathogenic_variant_detected", "NOCALL": "not_assessable",
     "MISSENSE_VUS": "uncertain_significance", "DEL175_HOM": "consistent_with_DIRA",
