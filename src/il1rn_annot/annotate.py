@@ -186,7 +186,8 @@ def _match_known(allele: Allele, annotation_c: str, hgvs_p: str, build: str, kb:
         verdict = same_allele(call, curated, known) if known is not None else False
         if verdict:
             return var
-        if not var.is_association:
+        same_kind = (var.type == "snv") == (allele.kind == "snv")
+        if not var.is_association and same_kind:
             near.append((var, verdict))
     if notes is not None:
         for var, verdict in near:
