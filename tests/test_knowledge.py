@@ -333,3 +333,11 @@ def test_curated_context_bases_agree_with_the_protein_and_the_vcf_forms(kb):
                 for i, base in enumerate(ref):
                     if 0 <= pos + i - c0 < len(cseq):
                         assert cseq[pos + i - c0] == base, var.id
+
+
+def test_a_large_deletion_over_a_published_site_is_not_called_a_near_miss(make_vcf):
+    """Near misses are changes like the published one; a 40-bp deletion over c.140 is just novel."""
+    alleles, _ = _annotate(make_vcf, ["{chrom}\t113129590\t.\t" + "A" * 41 + "\tA\t50\tPASS\t.\tGT\t0/1"], "GRCh38")
+    ann = alleles[113129590]
+    assert ann["known_variant"] == ""
+    assert not any("near the published allele" in n for n in ann["notes"])

@@ -71,6 +71,8 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
 
 #: a call this close to a curated allele that is not the same allele is named as a near miss
 NEAR_MISS_DISTANCE = 25
+#: ... and of about its size (net length within this many bases): a 200-bp deletion is not a near miss
+NEAR_MISS_LENGTH = 5
 
 
 @dataclass(frozen=True)
@@ -186,8 +188,10 @@ def _match_known(allele: Allele, annotation_c: str, hgvs_p: str, build: str, kb:
         verdict = same_allele(call, curated, known) if known is not None else False
         if verdict:
             return var
-        same_kind = (var.type == "snv") == (allele.kind == "snv")
-        if not var.is_association and same_kind:
+        net = len(call.inserted) - (call.end - call.start + 1)
+        similar = (var.type == "snv") == (allele.kind == "snv") and abs(
+            net - (len(curated.inserted) - (curated.end - curated.start + 1))) <= NEAR_MISS_LENGTH
+        if not var.is_association and similar:
             near.append((var, verdict))
     if notes is not None:
         for var, verdict in near:
