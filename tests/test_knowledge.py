@@ -341,3 +341,33 @@ def test_a_large_deletion_over_a_published_site_is_not_called_a_near_miss(make_v
     ann = alleles[113129590]
     assert ann["known_variant"] == ""
     assert not any("near the published allele" in n for n in ann["notes"])
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_curated_deletion_names_follow_the_hgvs_3prime_rule_on_their_context_bases(kb, build):
+    """c.140delC sits in a CC run (c.140-141): its HGVS name is the 3'-most, c.141del; c.156_157del stays."""
+    from il1rn_annot.hgvs import hgvs_c
+    from il1rn_annot.locate import Allele
+
+    class _Context:
+        def __init__(self, start: int, seq: str) -> None:
+            self.start, self.seq = start, seq
+
+        def covers(self, a: int, b: int) -> bool:
+            return self.start <= a and b < self.start + len(self.seq)
+
+        def fetch(self, a: int, b: int) -> str:
+            return self.seq[a - self.start:b - self.start + 1]
+
+    tx = kb.transcript(build)
+    checked = 0
+    for var in kb.variants.values():
+        if var.type != "deletion" or build not in var.vcf or build not in var.context:
+            continue
+        pos, ref, alt = var.vcf[build]
+        allele = Allele(chrom="chr2", pos=pos, ref=ref, alt=alt, alt_index=1, kind="deletion", start=pos + 1,
+                        end=pos + len(ref) - 1, ref_trim=ref[1:], alt_trim="", vcf_id=".", filter="PASS")
+        name = hgvs_c(allele, tx, _Context(*var.context[build]))
+        assert name.shifted and name.c == var.hgvs_c, (var.id, name.c)
+        checked += 1
+    assert checked == 2  # c.141del (Stenerson) and c.156_157del (Aksentijevich)
