@@ -22,7 +22,8 @@ from .locate import locus_index
 from .provenance import Provenance
 from .read_vcf import VcfInput, open_vcf, reopen
 from .runtime import cyclic_gc_paused
-from .reference import ReferenceGenome
+from .reference import ReferenceGenome, load_shipped_sequence
+from .reference import describe as describe_reference
 from .coverage import (CoverageThresholds, adequately_covered, cds_segments, evidence_text as coverage_evidence_text,
                        input_kind, sample_coverage, slim as slim_coverage)
 from .scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan, SitesOnlyScan,
@@ -86,8 +87,12 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                 f"the reference FASTA does not cover IL1RN ({build_name} chr2:{tx.start}-{tx.end}); "
                 "it does not match the VCF (another build, or an extract of another region)",
                 path=str(reference_path), hint="use the FASTA the calls were made on, or a chr2 extract covering IL1RN")
+    else:
+        # no FASTA given: the verified shipped NM_173842.3 sequence when there is one (none today)
+        reference = load_shipped_sequence(kb, build_name)
     command_line = command_line or " ".join(shlex.quote(a) for a in ["il1rn-annot", *sys.argv[1:]])
     prov = Provenance.new(kb, build_name, info.build.evidence, command_line, date)
+    prov.reference_sequence = describe_reference(reference, str(reference_path) if reference_path else None)
     outdir = Path(outdir)
     stem = name or info.name
     if not stem or stem in (".", "..") or "/" in stem or os.sep in stem or "\0" in stem:
@@ -127,7 +132,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                                                                while_waiting=lambda: info.sha256))
                     tally, finish_vcf = scan.tally, scan.finish
                 prov.add_input("vcf", path_text, info.sha256)
-                if reference is not None:
+                if reference is not None and not reference.shipped:
                     from .read_vcf import sha256_of
                     prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
                 kind = input_kind(info.is_gvcf, tally.reference_blocks, tally.small_records,
