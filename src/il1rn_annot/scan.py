@@ -26,6 +26,7 @@ import cyvcf2
 import numpy as np
 
 from .annotate import AlleleAnnotation, annotate_allele
+from .coverage import CdsCoverage, CoverageThresholds, confident_calls, is_reference_block, is_structural
 from .errors import InputError
 from .genotypes import Call, RecordGenotypes
 from .knowledge import KnowledgeBase
@@ -60,6 +61,9 @@ class ScanPlan:
     all_findings: bool
     samples: list[str] | None  # the subset requested, in file order (None: every sample)
     index: str | None  # from `locate.locus_index`; None: the file is streamed
+    #: the IL1RN CDS segments whose coverage by confident calls is measured (coverage.py)
+    cds: list[tuple[int, int]] = field(default_factory=list)
+    thresholds: CoverageThresholds = field(default_factory=CoverageThresholds)
 
 
 @dataclass
@@ -84,6 +88,12 @@ class LocusTally:
     #: records read without genotype columns in a file with samples (anywhere / at the locus)
     short: ShortRecords = field(default_factory=lambda: ShortRecords(0))
     short_at_locus: ShortRecords = field(default_factory=lambda: ShortRecords(0))
+    #: per sample and CDS base: a confident call or reference block over it (made at the first record)
+    cds: CdsCoverage | None = None
+    #: what kind of input the records show (coverage.input_kind): gVCF blocks, small variants, SVs
+    reference_blocks: int = 0
+    small_records: int = 0
+    structural_records: int = 0
 
     def __post_init__(self) -> None:
         if len(self.locus_called) != self.n_samples:
@@ -99,9 +109,12 @@ class LocusTally:
         if n and not record.FORMAT:
             self.short_at_locus.add(record, _where(record))
         genotypes = RecordGenotypes.of(record, n) if n else None
+        self._count_kind(record)
         if genotypes is not None:
             self.locus_called |= genotypes.called
             self.uncalled_records += ~genotypes.called
+            if plan.cds:
+                self._add_coverage(plan, record, genotypes)
         per_alt: list[AlleleAnnotation | None] = [None] * len(record.ALT)
         for allele in alleles_of(record, path_text, plan.contig_length):
             ann, ann_dict = annotated(plan, allele)
@@ -127,6 +140,29 @@ class LocusTally:
                     for call in calls:
                         self.sample_calls.setdefault(call.sample_index, []).append((k, call))
         return per_alt
+
+    def _count_kind(self, record: cyvcf2.Variant) -> None:
+        if is_reference_block(record):
+            self.reference_blocks += 1
+        elif is_structural(record):
+            self.structural_records += 1
+        else:
+            self.small_records += 1
+
+    def _add_coverage(self, plan: ScanPlan, record: cyvcf2.Variant, genotypes: RecordGenotypes) -> None:
+        """Mark the CDS bases a confident call or block of this record covers, per sample.
+
+        Blocks cover POS..END; explicit variant records (a gVCF's `C  T,<*>`) their REF bases.
+        Symbolic and breakend records say nothing about small variants: they cover nothing.
+        """
+        if self.cds is None:
+            self.cds = CdsCoverage(plan.cds, self.n_samples)
+        if not is_reference_block(record) and is_structural(record):
+            return
+        first, last = record.POS, record.end  # htslib's end uses INFO/END for blocks
+        lo, hi = self.cds.columns(first, last)
+        if hi > lo:
+            self.cds.add(first, last, confident_calls(record, genotypes, plan.thresholds))
 
     def findings(self, sample_index: int, source: str) -> list[dict[str, Any]]:
         """A sample's findings: each carried allele's annotation merged with the sample's call."""
@@ -157,6 +193,14 @@ class LocusTally:
                 self.sample_calls.setdefault(index, []).extend(kept)
         self.locus_called |= later.locus_called
         self.uncalled_records += later.uncalled_records
+        if later.cds is not None:
+            if self.cds is None:
+                self.cds = later.cds
+            else:
+                self.cds.merge(later.cds)
+        self.reference_blocks += later.reference_blocks
+        self.small_records += later.small_records
+        self.structural_records += later.structural_records
         self.warnings.extend(later.warnings)
         self.short.merge(later.short)
         self.short_at_locus.merge(later.short_at_locus)
@@ -213,16 +257,16 @@ def annotated(plan: ScanPlan, allele: Allele) -> tuple[AlleleAnnotation, dict[st
     read-only. Not remembered with a reference FASTA: the annotation then depends on its
     sequence, and a `ReferenceGenome` is opened per file.
     """
-    if plan.reference is not None:
+    if plan.reference is not None and not plan.reference.shipped:  # the shipped sequence never changes
         ann = annotate_allele(allele, plan.build, plan.kb, plan.reference)
         return ann, ann.to_dict()
     memo = plan.kb.annotation_memo
-    key = (plan.build, allele)
+    key = (plan.build, allele)  # one shipped sequence per build: safe to share
     found = memo.get(key)
     if found is None:
         if len(memo) >= ANNOTATION_MEMO_MAX:
             memo.clear()
-        ann = annotate_allele(allele, plan.build, plan.kb, None)
+        ann = annotate_allele(allele, plan.build, plan.kb, plan.reference)
         found = memo[key] = (ann, ann.to_dict())
     return found
 
@@ -488,9 +532,12 @@ def _check_ref(record: cyvcf2.Variant, reference: ReferenceGenome, path: str) ->
     expected = reference.fetch(record.POS, record.POS + len(ref) - 1)
     if any(a != b and a != "N" and b != "N" for a, b in zip(ref, expected)):
         raise InputError(
-            f"REF {record.REF} does not match the reference FASTA ({expected}) at {record.CHROM}:{record.POS}",
+            f"REF {record.REF} does not match {reference.label} ({expected}) at {record.CHROM}:{record.POS}",
             path=path, where=record_where(record),
-            hint="the VCF and the FASTA come from different references or builds: use the FASTA the calls were made on")
+            hint=("the VCF's REF is not the reference base here (another build or reference?); pass --reference "
+                  "with the FASTA the calls were made on" if reference.shipped else
+                  "the VCF and the FASTA come from different references or builds: use the FASTA the calls were "
+                  "made on"))
 
 
 def _finding(ann: dict[str, Any], call: Call, source: str) -> dict[str, Any]:
