@@ -7,6 +7,8 @@ from `interpret.interpret_sample` through the pipeline, as a user would get them
 from __future__ import annotations
 
 
+from pathlib import Path
+
 import pytest
 
 from conftest import vcf_text
@@ -14,11 +16,13 @@ from il1rn_annot.interpret import interpret_sample
 from il1rn_annot.pipeline import annotate_file
 
 DATE = "2026-01-01T00:00:00Z"
+FASTA38 = Path(__file__).resolve().parents[1] / "test_data" / "ref" / "GRCh38_chr2_113100001-113160000.synthetic.fa"
 # c.160C>T p.(Gln54Ter) and c.229G>T p.(Glu77Ter): exons 2 and 3, both stop-gained
 Q54X = "chr2\t113129619\t.\tC\tT\t50\tPASS\t.\tGT:PS\t{}"
 E77X = "chr2\t113131068\t.\tG\tT\t50\tPASS\t.\tGT:PS\t{}"
-# DELLY-style <DEL> removing exons 2 and 3 (113,128,557-113,131,157): E77X lies inside it
-DEL_EX23 = "chr2\t113128556\tDEL31\tC\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113131157;SVLEN=-2601\tGT:PS\t{}"
+# DELLY-style <DEL> removing the transcription start and exons 1-3 (113,127,001-113,131,157): E77X lies
+# inside it. (Exons 2-3 alone are PVS1_Strong, uncertain significance: the test needs a P/LP deletion.)
+DEL_EX23 = "chr2\t113127000\tDEL31\tC\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113131157;SVLEN=-4157\tGT:PS\t{}"
 
 CASES = {  # sample: (Q54X, E77X, DEL_EX23) genotypes, expected status
     "CIS": (("0|1:100", "0|1:100", "0/0:."), "carrier"),
@@ -59,7 +63,7 @@ def test_homozygous_call_inside_a_heterozygous_deletion_is_hemizygous(results):
     two alleles (in trans), not two copies of the variant."""
     hemi = results["HOM_INSIDE_HET_DEL"]
     assert "Compound heterozygous" in hemi.status_sentence and "in trans" in hemi.status_sentence
-    assert "c.229G>T" in hemi.status_sentence and "removes IL1RN exons 2, 3" in hemi.status_sentence
+    assert "c.229G>T" in hemi.status_sentence and "removes IL1RN exons 1, 2, 3" in hemi.status_sentence
     assert "Homozygous" not in hemi.status_sentence
     assert "was called homozygous inside the heterozygous" in hemi.evidence and "hemizygous" in hemi.evidence
     plain = results["HOM_WITHOUT_DEL"]
@@ -102,7 +106,9 @@ def test_two_alt_alleles_of_one_genotype_call_are_in_trans(tmp_path, kb):
     record = "chr2\t113129619\t.\tCA\tTA,C\t50\tPASS\t.\tGT\t1/2\t0/1\t1|2\t1/1"
     path = tmp_path / "bcftools.multiallelic.vcf"
     path.write_text(vcf_text([record], ["GT_1_2", "GT_0_1", "GT_1_2_PHASED", "GT_1_1"], build="GRCh38", chrom="chr2"))
-    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    # the synthetic locus FASTA places c.161del's new stop codon (NMD: PVS1); without a sequence a
+    # frameshift's NMD is not known and it is only PVS1_Strong (uncertain significance)
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE, reference_path=FASTA38).samples}
     for sample in ("GT_1_2", "GT_1_2_PHASED"):
         assert by[sample].dira_status == "consistent_with_DIRA", by[sample].status_sentence
         assert "in trans" in by[sample].status_sentence and "c.161del" in by[sample].status_sentence
@@ -242,10 +248,13 @@ def test_deletions_are_classified_by_what_they_remove(tmp_path, kb):
     assert allele["exons_removed"] == [] and allele["classification"] == "likely_pathogenic"
     assert started.samples[0].dira_status == "consistent_with_DIRA"
     assert "removes part of IL1RN exon 1" in started.samples[0].status_sentence
-    # the end of the CDS in the last exon: escapes NMD, as a stop there would
+    # the end of the CDS in the last exon: escapes NMD, graded by the protein removed (ClinGen SVI 2018)
     assert alleles["CDS"]["classification"] == "uncertain_significance" and alleles["CDS"]["exons_removed"] == []
-    assert "part of the coding sequence in the last exon" in alleles["CDS"]["classification_evidence"]
+    assert alleles["CDS"]["pvs1"] == "PVS1_Strong"
+    assert "to the stop codon: NMD not predicted" in alleles["CDS"]["classification_evidence"]
     assert by["PART_CDS_HOM"].dira_status == "uncertain_significance"
+    assert "DIRA is not excluded" in by["PART_CDS_HOM"].status_sentence
+    assert "no pathogenic" not in by["PART_CDS_HOM"].status_sentence.lower()
 
 
 def test_small_deletions_of_the_start_or_stop_codon_are_named_so(tmp_path, kb):
@@ -255,7 +264,11 @@ def test_small_deletions_of_the_start_or_stop_codon_are_named_so(tmp_path, kb):
     path.write_text(vcf_text(records, ["START_DEL", "STOP_DEL"], build="GRCh38", chrom="chr2"))
     alleles = {a["hgvs_c"]: a for a in annotate_file(path, tmp_path / "out", kb, date=DATE).payload["alleles"]}
     assert "start_lost" in alleles["c.1_3del"]["consequence"]
-    assert alleles["c.1_3del"]["classification"] == "likely_pathogenic"
+    # ClinGen SVI 2018 initiation-codon branch: Met35 is the next in-frame Met and no curated pathogenic
+    # variant lies before it: PVS1_Supporting, uncertain significance (was likely pathogenic)
+    assert alleles["c.1_3del"]["pvs1"] == "PVS1_Supporting"
+    assert alleles["c.1_3del"]["classification"] == "uncertain_significance"
+    assert "Met35" in alleles["c.1_3del"]["classification_evidence"]
     assert alleles["c.532_534del"]["consequence"][0] == "stop_lost"
     assert alleles["c.532_534del"]["classification"] == "uncertain_significance"
 

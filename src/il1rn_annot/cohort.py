@@ -116,6 +116,7 @@ STATUS_COLOURS = {
 CLASS_COLOURS = {
     "pathogenic": "#b2182b", "likely_pathogenic": "#d6604d", "uncertain_significance": "#e0a800",
     "likely_benign": "#92c5de", "benign": "#4393c3", "association_polymorphism": "#878787",
+    "no_predicted_effect": "#c7c7c7",
 }
 
 
@@ -874,7 +875,7 @@ def fallback_cluster_svg(kb: KnowledgeBase, build: str, deletions: list[dict[str
             + "".join(parts) + "</svg>")
 
 
-_BENIGN_SUFFIXES = ("; likely_benign)", "; benign)")  # the end of `interpret_sample`'s other_alleles labels
+_BENIGN_SUFFIXES = ("; likely_benign)", "; benign)", "; no_predicted_effect)")  # the end of `interpret_sample`'s other_alleles labels
 
 
 def _other_alleles_view(labels: list[str]) -> dict[str, list[str]]:

@@ -59,9 +59,10 @@ LAB_KEYS = ("lab_name", "lab_address", "logo", "reviewers", "footer", "report_ti
 DEFAULT_TITLE = "IL1RN gene analysis report"
 LOGO_MAX_BYTES = 2_000_000
 FIGURE_WIDTH = 760  # px; the A4 text width is ~680 px, so labels print near their nominal size
-BENIGN = ("likely_benign", "benign")
+#: not reported as findings: benign classes and alleles with no predicted effect (no criterion either way)
+BENIGN = ("likely_benign", "benign", "no_predicted_effect")
 CLASS_ORDER = ("pathogenic", "likely_pathogenic", "uncertain_significance", "likely_benign", "benign",
-               "association_polymorphism")
+               "no_predicted_effect", "association_polymorphism")
 
 STATUS_LABELS = {
     "consistent_with_DIRA": "Consistent with DIRA",
@@ -91,6 +92,18 @@ def _short_allele(seq: str, keep: int = 8) -> str:
     if len(seq) <= 2 * keep + 4:
         return seq
     return f"{seq[:keep]}…({len(seq):,} bp)"
+
+
+def _gene_condition_note(gene: dict[str, Any], zygosity: str) -> str:
+    """'DITRA (...), OMIM 614204, autosomal recessive: both copies lost' for a removed cluster gene
+    with a verified condition of its own; it says whether the loss matters for this zygosity."""
+    if not gene.get("condition") or gene.get("gene") == "IL1RN":
+        return ""
+    inheritance = str(gene.get("inheritance", ""))
+    both = zygosity in ("homozygous", "hemizygous")
+    matters = both or inheritance == "autosomal_dominant"
+    return (f"{gene['condition']}, OMIM {gene.get('omim', '')}, {inheritance.replace('_', ' ')}: "
+            + ("loss relevant for this zygosity" if matters else "one copy lost (carrier)"))
 
 
 def _percent(fraction: float | None) -> str:
@@ -442,7 +455,8 @@ def _deletion_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, build: str
             "size": _fmt_int(end - start + 1),
             "zygosity": f.get("zygosity", ""),
             "copy_number": f.get("copy_number"),
-            "genes": [{"gene": g["gene"], "percent": _percent(g.get("fraction"))}
+            "genes": [{"gene": g["gene"], "percent": _percent(g.get("fraction")),
+                       "condition": _gene_condition_note(g, f.get("zygosity", ""))}
                       for g in f.get("deleted_genes") or []],
             "il1rn_percent": _percent(f.get("il1rn_overlap")),
             "exons": "; ".join(exons) if exons else "none (no exon removed)",
@@ -615,10 +629,12 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
                       + (region.note or "They are not given in the curated sources.")
                       + " A called deletion is matched to it by reciprocal overlap of at least 0.5.")
     limits += [
-        "Variants absent from the knowledge base are classified by a transparent rule on the predicted "
-        "consequence (loss of function: likely pathogenic; protein-altering: uncertain significance; silent or "
-        "non-coding: likely benign). Such classifications are not a full ACMG/AMP assessment and need review by a "
-        "clinical scientist.",
+        "Variants absent from the knowledge base are classified by rules (docs/classification.md): loss of "
+        "function is graded with the ClinGen SVI PVS1 decision tree (Abou Tayoun 2018) and only PVS1 at full "
+        "strength makes a likely pathogenic allele; protein-altering changes are of uncertain significance; "
+        "intronic, UTR and synonymous changes have no predicted effect (not a benign classification). No "
+        "population, segregation or functional data are used: this is not a full ACMG/AMP assessment and needs "
+        "review by a clinical scientist.",
         "Without a reference FASTA, HGVS names of indels are given at the caller's left-aligned position, and "
         "protein changes of novel variants may be missing.",
         f"Only the IL1RN locus is analysed ({first.get('locus', {}).get('contig', '')}:"
