@@ -120,7 +120,8 @@ def test_two_alt_alleles_of_one_genotype_call_are_in_trans(tmp_path, kb):
     split = ["chr2\t113129619\t.\tC\tT\t50\tPASS\t.\tGT\t1/0", "chr2\t113129619\t.\tCA\tC\t50\tPASS\t.\tGT\t0/1"]
     path = tmp_path / "bcftools.split.vcf"
     path.write_text(vcf_text(split, ["GT_1_2"], build="GRCh38", chrom="chr2"))
-    assert annotate_file(path, tmp_path / "out2", kb, date=DATE).samples[0].dira_status == "possible_DIRA"
+    assert annotate_file(path, tmp_path / "out2", kb, date=DATE, reference_path=FASTA38).samples[0].dira_status \
+        == "possible_DIRA"
 
 
 def test_haploid_call_is_named_hemizygous_with_what_to_confirm(tmp_path, kb):
@@ -301,3 +302,75 @@ def test_parents_that_contradict_the_childs_calls_are_named_for_confirmation(tmp
     assert "c.229G>T p.(Glu77Ter) was found in neither" not in again.evidence  # the mother has it
     # without the parents nothing is said
     assert "parent" not in interpret_sample(het.sample, het.findings, het.locus_called).evidence
+
+
+# --- genotypes that are half there, and the other GT shapes the interpretation reads (issue 15, section 5)
+
+E77X_PLAIN = "{chrom}\t{pos}\t.\tG\tT\t50\tPASS\t.\tGT\t{gts}"
+Q54X_PLAIN = "{chrom}\t{pos}\t.\tC\tT\t50\tPASS\t.\tGT:PS\t{gts}"
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_half_called_genotypes_are_neither_carriers_nor_negatives(tmp_path, kb, build, chrom, offset):
+    """./1 and 1/. of a pathogenic allele: a carrier whose other allele was not called; 0/.: not a
+    plain negative. Each sentence says an allele was not called and DIRA is not excluded."""
+    gts = ["./1", "1/.", "0/.", "./0", "0/0"]
+    samples = ["MISS_ALT", "ALT_MISS", "REF_MISS", "MISS_REF", "REF_REF"]
+    record = E77X_PLAIN.format(chrom=chrom, pos=113_131_068 + offset, gts="\t".join(gts))
+    path = tmp_path / "half.vcf"
+    path.write_text(vcf_text([record], samples, build=build, chrom=chrom))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    for sample in ("MISS_ALT", "ALT_MISS"):
+        assert by[sample].dira_status == "carrier"
+        assert "the second allele at this position was not called" in by[sample].status_sentence
+        assert "DIRA is not excluded" in by[sample].status_sentence
+    for sample in ("REF_MISS", "MISS_REF"):
+        assert by[sample].dira_status == "no_pathogenic_variant_detected"
+        assert "only one allele of this sample was called" in by[sample].status_sentence
+        assert "DIRA is not excluded" in by[sample].status_sentence
+    assert "DIRA is not excluded" not in by["REF_REF"].status_sentence
+
+
+def test_haploid_and_polyploid_calls(tmp_path, kb):
+    """A haploid 1 on chr2 is hemizygous (DIRA, with the copy-number caveat); a haploid 0 is a
+    called reference; triploid 1/1/1 is homozygous, 0/0/1 heterozygous, ./1/1 half-called."""
+    samples = ["HAPLOID_ALT", "HAPLOID_REF", "TRI_HOM", "TRI_HET", "TRI_HALF"]
+    record = E77X_PLAIN.format(chrom="chr2", pos=113_131_068, gts="\t".join(["1", "0", "1/1/1", "0/0/1", "./1/1"]))
+    path = tmp_path / "ploidy.vcf"
+    path.write_text(vcf_text([record], samples, build="GRCh38", chrom="chr2"))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    assert by["HAPLOID_ALT"].dira_status == "consistent_with_DIRA"
+    assert "haploid call on chromosome 2" in by["HAPLOID_ALT"].status_sentence
+    assert by["HAPLOID_REF"].dira_status == "no_pathogenic_variant_detected"
+    assert "DIRA is not excluded" not in by["HAPLOID_REF"].status_sentence
+    assert by["TRI_HOM"].dira_status == "consistent_with_DIRA"
+    assert by["TRI_HET"].dira_status == "carrier" and "not called" not in by["TRI_HET"].status_sentence
+    assert by["TRI_HALF"].dira_status == "carrier" and "DIRA is not excluded" in by["TRI_HALF"].status_sentence
+
+
+def test_phased_with_and_without_phase_set(tmp_path, kb):
+    """Phased GTs without PS belong to one phase set (VCF 4.3): 1|0 + 0|1 is in trans; with
+    different PS values the phase between them is unknown."""
+    records = [Q54X_PLAIN.format(chrom="chr2", pos=113_129_619, gts="\t".join(["1|0:.", "1|0:100", "1|0:."])),
+               Q54X_PLAIN.replace("C\tT", "G\tT").format(chrom="chr2", pos=113_131_068,
+                                                          gts="\t".join(["0|1:.", "0|1:200", "1|0:."]))]
+    path = tmp_path / "phase_ps.vcf"
+    path.write_text(vcf_text(records, ["NO_PS_TRANS", "OTHER_PS", "NO_PS_CIS"], build="GRCh38", chrom="chr2"))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    assert by["NO_PS_TRANS"].dira_status == "consistent_with_DIRA"
+    assert by["OTHER_PS"].dira_status == "possible_DIRA"
+    assert by["NO_PS_CIS"].dira_status == "carrier" and "in cis" in by["NO_PS_CIS"].status_sentence
+
+
+def test_sample_level_ft_filter_is_named(tmp_path, kb):
+    """A call whose FORMAT/FT is not PASS (Manta, DELLY) is named in the evidence for confirmation."""
+    header = ['##FORMAT=<ID=FT,Number=1,Type=String,Description="Sample filter">']
+    record = "chr2\t113131068\t.\tG\tT\t50\tPASS\t.\tGT:FT\t1/1:LowGQ\t1/1:PASS"
+    path = tmp_path / "ft.vcf"
+    path.write_text(vcf_text([record], ["FT_FAIL", "FT_PASS"], build="GRCh38", chrom="chr2", extra_header=header))
+    result = annotate_file(path, tmp_path / "out", kb, date=DATE)
+    by = {s.sample: s for s in result.samples}
+    assert by["FT_FAIL"].dira_status == by["FT_PASS"].dira_status == "consistent_with_DIRA"
+    assert "sample FT=LowGQ" in by["FT_FAIL"].evidence and "confirm before reporting" in by["FT_FAIL"].evidence
+    assert "FT=" not in by["FT_PASS"].evidence
+    assert by["FT_FAIL"].findings[0]["sample_filter"] == "LowGQ"

@@ -202,7 +202,7 @@ def test_sample_in_two_files_is_interpreted_together(jsons, kb, tmp_path):
     assert "c.318+2T>G" in text and "4,157 bp deleted" in text
     assert "Phase not established" in text
     findings = text_of(html[html.index('id="findings"'):html.index('id="deletions"')])
-    assert "removes IL1RN exons 2, 3 NM_173842.3" in findings  # under the deletion's name, not 'removes IL1RN'
+    assert "removes IL1RN exons 1, 2, 3 NM_173842.3" in findings  # under the deletion's name, not 'removes IL1RN'
     # both inputs with checksums, and each file's own status
     for key in ("splice", "sv"):
         assert load_annotation(jsons[key])["provenance"]["inputs"][0]["sha256"] in text
