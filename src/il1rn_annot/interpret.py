@@ -388,8 +388,7 @@ def _interpret(sample: str, findings: list[dict[str, Any]], locus_called: bool |
         return _two_allele_result(result, alleles, parents, _filter_note(pl) + tail)
     if alleles:
         f = alleles[0]
-        partial = (" (the second allele at this position was not called: it may carry the variant too)"
-                   if f["zygosity"] == "partial" else "")
+        partial = " (the second allele at this position was not called)" if f["zygosity"] == "partial" else ""
         if f["allele_id"] in within:
             partial = (f" (hemizygous: called {f['zygosity']} inside the heterozygous "
                        f"{allele_label(within[f['allele_id']])}, which is not P/LP)")
