@@ -143,7 +143,7 @@ def test_demo_reports_for_flagged_samples_only(demo_run):
 def test_demo_annotations_logs_and_benchmarks(demo_run):
     workdir, result = demo_run
     out = result.stdout + result.stderr
-    # 11 files on 2 cores: two annotate jobs (not one); 19 lab reports: two report jobs (one
+    # 11 files on 2 cores: two annotate jobs (not one); 16 lab reports: two report jobs (one
     # process each, not one per sample), gathered into results/reports by a local job
     assert job_counts(out[:out.index("checkpoint")]) == {
         "annotate": 2, "resolve_samples": 1, "cohort": 1, "all": 1, "total": 5}
@@ -160,7 +160,8 @@ def test_demo_annotations_logs_and_benchmarks(demo_run):
         assert (workdir / log).is_file(), log
     assert not (workdir / "logs" / "report" / "PATIENT_HOM_E77X.log").exists()
     report_log = (workdir / "logs" / "report" / "part_1_of_2.log").read_text()
-    assert report_log.count(".report.pdf") == 10  # 19 reports: 10 + 9
+    # 16 reports: 8 + 8 (DELLY_HET_EXON2_3, EXPLICIT_DEL and SYMBOLIC_DEL are now PVS1_Strong VUS, not carriers)
+    assert report_log.count(".report.pdf") == 8
     assert "il1rn-annot annotate" in out and "il1rn-annot report --samples-from" in out  # printshellcmds
     assert out.count("il1rn-annot report ") == 2
     again = check(snakemake(workdir, "--cores", "2", "-n"))
