@@ -131,6 +131,7 @@ class SampleCalls:
     findings: list[dict[str, Any]]
     locus_called: bool | None
     stored_status: str
+    partial_records: int = 0  # half-called genotypes (0/., ./1) at the locus records of this input
 
 
 @dataclass(eq=False)
@@ -253,7 +254,8 @@ def _load_annotation(item: AnnotatedInput, json_text: str | None, base: Path) ->
                     f = {k: v for k, v in {**alleles[f["allele_id"]], **f}.items() if k not in _ALLELE_COUNTS}
                 f.setdefault("source", source)
                 findings.append(f)
-            calls[str(s["sample"])] = SampleCalls(findings, s.get("locus_called"), str(s.get("dira_status", "")))
+            calls[str(s["sample"])] = SampleCalls(findings, s.get("locus_called"), str(s.get("dira_status", "")),
+                                                  int(s.get("partial_records") or 0))
     except InputError as exc:
         item.status, item.error = "input_error", f"annotation output unusable: {exc}"
         return
@@ -424,6 +426,7 @@ class PooledCalls:
     build_of: dict[int, str]  # id(finding) -> build of its input
     stored: str  # the status stored in the (last) annotation JSON
     sources: int
+    partial_records: int = 0  # half-called genotypes over all inputs
 
     @property
     def usable(self) -> bool:
@@ -438,6 +441,7 @@ def pool_sample(src: SampleSources) -> PooledCalls:
     builds: list[str] = []
     build_of: dict[int, str] = {}
     stored = ""
+    partial = 0
     for item in src.inputs:
         if not item.ok:
             absent = " (and the sample is not in its header)" if item.samples and src.sample not in item.samples else ""
@@ -452,6 +456,7 @@ def pool_sample(src: SampleSources) -> PooledCalls:
         for f in calls.findings:
             build_of[id(f)] = item.build
         called.append(calls.locus_called)
+        partial += calls.partial_records
         stored = calls.stored_status
         if item.build and item.build not in builds:
             builds.append(item.build)
@@ -459,7 +464,7 @@ def pool_sample(src: SampleSources) -> PooledCalls:
         errors.append(f"the annotation files of this sample are on different genome builds ({', '.join(builds)}): "
                       "annotate every VCF of a sample on the same build")
     return PooledCalls(pool_findings(per_source) if per_source else [], combine_locus_called(called), errors,
-                       builds, build_of, stored, len(per_source))
+                       builds, build_of, stored, len(per_source), partial)
 
 
 def parent_calls(sample: str, parents: dict[str, str], pooled: dict[str, PooledCalls],
@@ -496,7 +501,8 @@ def summarise_sample(src: SampleSources, reports_dir: str, outdir: Path, pooled:
     findings: list[dict[str, Any]] = []
     if pooled.sources and len(builds) <= 1:
         findings = pooled.findings
-        result = interpret_sample(src.sample, findings, pooled.locus_called, parents=parent_phase or ())
+        result = interpret_sample(src.sample, findings, pooled.locus_called, parents=parent_phase or (),
+                                  partial_records=pooled.partial_records)
     # a single JSON's stored status is what this interpretation gives, unless the tool changed
     # (or the parents phased the sample, which the per-file annotation could not)
     drift = bool(result is not None and pooled.sources == 1 and not errors and stored and not parent_phase

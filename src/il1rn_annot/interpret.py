@@ -42,6 +42,9 @@ class SampleResult:
     findings: list[dict[str, Any]] = field(default_factory=list)
     #: other cluster genes a deletion removes whose loss matters for this zygosity (their own condition)
     removed_genes_with_conditions: list[str] = field(default_factory=list)
+    #: locus records with a half-called genotype for this sample (0/., ./1): kept so that the cohort
+    #: and report steps, which interpret again from the JSON, say the same
+    partial_records: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -303,6 +306,7 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
     """
     result = _interpret(sample, findings, locus_called, uncalled_records=uncalled_records, records=records,
                         parents=parents)
+    result.partial_records = partial_records
     genes = removed_genes_with_conditions(findings)
     if genes:
         result.removed_genes_with_conditions = genes

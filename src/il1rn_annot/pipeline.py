@@ -212,7 +212,7 @@ def _interpret_samples(info: VcfInput, tally: LocusTally, source: str) -> list[S
             result = SampleResult(sample, shared.dira_status, shared.status_sentence, shared.evidence,
                                   shared.locus_called, list(shared.pathogenic_alleles),
                                   list(shared.other_alleles), list(shared.association_alleles), findings,
-                                  list(shared.removed_genes_with_conditions))
+                                  list(shared.removed_genes_with_conditions), shared.partial_records)
         results.append(result)
     return results
 

@@ -529,7 +529,9 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
     """
     present = [i for i in items if i.entry is not None]
     findings, locus_called = _pooled(items)
-    result: SampleResult = interpret_sample(sample, findings, locus_called, parents=parents or ())
+    partial = sum(int(i.entry.get("partial_records") or 0) for i in present)  # type: ignore[union-attr]
+    result: SampleResult = interpret_sample(sample, findings, locus_called, parents=parents or (),
+                                            partial_records=partial)
     first = present[0].doc
     prov = first["provenance"]
     build = str(prov.get("build"))
