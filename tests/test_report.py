@@ -543,3 +543,17 @@ def test_parents_phase_the_report_as_they_phase_the_cohort_summary(kb, tmp_path,
     assert cli_main(["report", "ann/trio.il1rn.json", "--sample", "KID", "--sample", "MUM", "--mother", "MUM",
                      "-o", "bad", "--no-pdf"]) == 2
     assert "--mother/--father name the parents of one sample" in capsys.readouterr().err
+
+
+def test_upstream_deletion_report_names_what_it_removes_and_not_dira(kb, tmp_path):
+    """Issue 15: a deletion overlapping the 2q13 deletion that spares IL1RN: the report says it does
+    not remove IL1RN, shows the overlap as supporting only, and names IL36RN's own condition."""
+    record = "chr2\t112960000\tUP\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113120000;SVLEN=-160000\tGT\t1/1"
+    json_path = annotate(tmp_path, "manta.UP", [record], ["UP_HOM"], kb)
+    html = write_report([json_path], "UP_HOM", tmp_path / "rep", kb, date=DATE, pdf=False)["html"].read_text()
+    text = text_of(html)
+    assert "status-uncertain_significance" in html and "Consistent with DIRA" not in text
+    assert "does not remove IL1RN, lies upstream of IL1RN" in text
+    assert "does not remove IL1RN: supporting evidence only, not that DIRA allele" in text
+    assert "IL36RN: DITRA (generalized pustular psoriasis), OMIM 614204, autosomal recessive: loss relevant for " \
+           "this zygosity" in text

@@ -98,8 +98,8 @@ def deletion_effect(f: dict[str, Any]) -> str:
     else:
         where = "upstream of IL1RN" if _before_il1rn(f) else "downstream of IL1RN"
     if genes:
-        return f"removes {genes}" + (f"; does not remove IL1RN ({where})" if spares else "")
-    return f"does not remove IL1RN ({where})" if spares else "removes no cluster gene"
+        return f"removes {genes}" + (f"; does not remove IL1RN, lies {where}" if spares else "")
+    return f"does not remove IL1RN, lies {where}" if spares else "removes no cluster gene"
 
 
 def _before_il1rn(f: dict[str, Any]) -> bool:

@@ -94,6 +94,13 @@ def _short_allele(seq: str, keep: int = 8) -> str:
     return f"{seq[:keep]}…({len(seq):,} bp)"
 
 
+def _region_id(f: dict[str, Any]) -> str:
+    """The curated region deletion a finding was matched to ('' for none): region entries are the
+    knowledge-base IDs that deletions carry in `known_variant`."""
+    kv = str(f.get("known_variant") or "")
+    return kv if kv and f.get("variant_type") in DELETION_TYPES + ("deletion",) else ""
+
+
 def _gene_condition_note(gene: dict[str, Any], zygosity: str) -> str:
     """'DITRA (...), OMIM 614204, autosomal recessive: both copies lost' for a removed cluster gene
     with a verified condition of its own; it says whether the loss matters for this zygosity."""
@@ -462,6 +469,8 @@ def _deletion_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, build: str
             "exons": "; ".join(exons) if exons else "none (no exon removed)",
             "reciprocal": "" if ro is None else f"{float(ro):.3f}",
             "matches_2q13": ro is not None and float(ro) >= 0.5,
+            # overlap alone is supporting evidence: the curated entry is taken only when IL1RN is removed
+            "is_2q13": bool(f.get("known_variant")) and f.get("known_variant") == _region_id(f),
             "imprecise": bool(f.get("imprecise")),
             "classification_label": CLASS_NAMES.get(f.get("classification", ""), f.get("classification", "")),
             "classification": f.get("classification", ""),
