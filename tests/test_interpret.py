@@ -96,7 +96,9 @@ def test_other_structural_variants_are_named_by_kind_and_span(tmp_path, kb):
     assert "duplication chr2:113120001-113140000" in by["DUP_HET"].status_sentence
     assert by["INV_HOM"].dira_status == "uncertain_significance"
     assert "inversion chr2:113125001-113133000" in by["INV_HOM"].status_sentence
-    assert "breakend chr2:113129000 (N[chr5:1000[)" in by["BND_HET"].status_sentence
+    # once 'breakend chr2:113129000 (N[chr5:1000[)': a breakend to another chromosome is a
+    # translocation breakpoint, named with its partner (issue 16)
+    assert "translocation breakpoint chr2:113129000, partner chr5:1000 (N[chr5:1000[)" in by["BND_HET"].status_sentence
     assert "<DUP>" not in by["DUP_HET"].status_sentence
 
 

@@ -221,4 +221,5 @@ def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
         ann.notes.append(f"call did not pass the caller's filters ({allele.filter}): confirm before reporting")
     if allele.imprecise:
         ann.notes.append("imprecise breakpoints (CIPOS/CIEND): gene overlaps use the reported POS/END")
+    ann.notes.extend(allele.notes)  # how a breakend or translocation was read (locate.py)
     return ann

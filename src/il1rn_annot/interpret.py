@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import Any, NamedTuple
 
+from .locate import breakend_words
+
 STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance",
             "no_pathogenic_variant_detected", "not_assessable", "input_error")
 FLAGGED = ("consistent_with_DIRA", "possible_DIRA", "carrier")
@@ -78,11 +80,13 @@ def _structural_label(f: dict[str, Any]) -> str:
     """'duplication chr2:113120001-113140000' rather than the raw 'chr2:113120000 N><DUP>'."""
     alt = str(f["alt"])
     if f["variant_type"] == "breakend" or not alt.startswith("<"):
-        return f"breakend {f['chrom']}:{f['pos']} ({alt})"
+        return breakend_words(str(f["chrom"]), int(f["pos"]), alt)  # inversion / duplication / translocation
     key = alt[1:-1].split(":")[0].upper()
     word = SV_WORDS.get(key, f"structural variant {alt}")
     end = f.get("end")
     span = f"{f['chrom']}:{f['pos'] + 1}-{end}" if end and int(end) > int(f["pos"]) else f"{f['chrom']}:{f['pos']}"
+    if key == "INS":  # between POS and POS+1, whatever its SVLEN (locate.py)
+        span = f"{f['chrom']}:{f['pos']}-{int(f['pos']) + 1}"
     return f"{word} {span}"
 
 

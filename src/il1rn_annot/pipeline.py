@@ -172,6 +172,8 @@ def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, o
         sample_rows.append([r.sample, r.dira_status, r.status_sentence, "; ".join(r.pathogenic_alleles),
                             "; ".join(r.other_alleles), r.evidence, records_read, called_text[r.locus_called],
                             "; ".join(r.removed_genes_with_conditions)])
+    if not info.samples:
+        allele_rows.add_sites(tally.alleles.values())  # a sites-only VCF: one row per site, no sample
     write_cells(out["tsv"], allele_rows.cells, ALLELE_TSV_COLUMNS)
     written.append(out["tsv"])
     write_cells(out["samples"], sample_rows, SAMPLE_TSV_COLUMNS)
@@ -266,6 +268,13 @@ class _AlleleRows:
         before, after = parts
         self.cells.append([sample, *before, call.zygosity, call.genotype,
                            "" if call.copy_number is None else call.copy_number, *after])
+
+    def add_sites(self, alleles: Any) -> None:
+        """One row per allele with the sample and call columns empty: the TSV of a file with no
+        sample columns lists its sites (it used to be empty, leaving them in the VCF/JSON only)."""
+        for allele in alleles:
+            before, after = _allele_columns(allele)
+            self.cells.append(["", *before, "", "", "", *after])
 
 
 def _allele_columns(f: dict[str, Any]) -> tuple[list[Any], list[Any]]:

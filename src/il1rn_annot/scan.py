@@ -29,7 +29,8 @@ from .annotate import AlleleAnnotation, annotate_allele
 from .errors import InputError
 from .genotypes import Call, RecordGenotypes
 from .knowledge import KnowledgeBase
-from .locate import Allele, alleles_of, locus_records, record_span_end, record_where
+from .locate import (Allele, ShortRecords, alleles_of, header_sample_count, locus_records, record_span_end,
+                     record_where, short_records_in_file)
 from .read_vcf import VcfInput, reopen
 from .reference import ReferenceGenome
 from .write_outputs import AnnotatedVcfWriter, annotated_line, declare_annotation_info
@@ -80,6 +81,11 @@ class LocusTally:
     #: per sample: locus records with a half-called genotype (0/., ./1): DIRA is not excluded there
     partial_records: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     warnings: list[str] = field(default_factory=list)
+    #: breakend junctions counted (locate.Allele.event -> allele ID): the mate of a pair is not counted again
+    events: dict[tuple[str, str, int, int], str] = field(default_factory=dict)
+    #: records read without genotype columns in a file with samples (anywhere / at the locus)
+    short: ShortRecords = field(default_factory=lambda: ShortRecords(0))
+    short_at_locus: ShortRecords = field(default_factory=lambda: ShortRecords(0))
 
     def __post_init__(self) -> None:
         if len(self.locus_called) != self.n_samples:
@@ -95,8 +101,7 @@ class LocusTally:
         check_record(plan, record)
         n = self.n_samples
         if n and not record.FORMAT:
-            self.warnings.append(f"{_where(record)} has no genotype columns although the header names {n} "
-                                 "sample(s): no sample is called at it")
+            self.short_at_locus.add(record, _where(record))
         genotypes = RecordGenotypes.of(record, n) if n else None
         if genotypes is not None:
             self.locus_called |= genotypes.called
@@ -106,6 +111,10 @@ class LocusTally:
         for allele in alleles_of(record, path_text, plan.contig_length):
             ann, ann_dict = annotated(plan, allele)
             per_alt[allele.alt_index - 1] = ann
+            if allele.event is not None:
+                if allele.event in self.events:
+                    continue  # the other end of a junction already counted (a breakend pair is one event)
+                self.events[allele.event] = ann.allele_id
             entry = self.alleles.setdefault(ann.allele_id, {**ann_dict, "carriers": 0, "homozygotes": 0,
                                                             "allele_count": 0, "called_samples": 0})
             if genotypes is None:
@@ -131,7 +140,13 @@ class LocusTally:
     def merge(self, later: LocusTally) -> None:
         """Add the tally of the next range (records after this one's), as if read in one pass."""
         self.records_read += later.records_read
+        # a junction whose first end an earlier range counted: its other end is not counted again
+        mates = {allele_id for event, allele_id in later.events.items() if event in self.events}
+        for event, allele_id in later.events.items():
+            self.events.setdefault(event, allele_id)
         for allele_id, theirs in later.alleles.items():
+            if allele_id in mates:
+                continue
             mine = self.alleles.get(allele_id)
             if mine is None:
                 self.alleles[allele_id] = theirs
@@ -142,11 +157,42 @@ class LocusTally:
         shift = len(self.annotations)
         self.annotations.extend(later.annotations)
         for index, calls in later.sample_calls.items():
-            self.sample_calls.setdefault(index, []).extend((k + shift, call) for k, call in calls)
+            kept = [(k + shift, call) for k, call in calls if later.annotations[k]["allele_id"] not in mates]
+            if kept:
+                self.sample_calls.setdefault(index, []).extend(kept)
         self.locus_called |= later.locus_called
         self.uncalled_records += later.uncalled_records
         self.partial_records += later.partial_records
         self.warnings.extend(later.warnings)
+        self.short.merge(later.short)
+        self.short_at_locus.merge(later.short_at_locus)
+
+    def close(self, info: VcfInput, streamed: bool) -> None:
+        """Add the file-level warnings once every range is merged.
+
+        Records without genotype columns (Manta writes 8-column records among genotyped ones)
+        are named once per file, wherever they are: a streamed file's every record is seen; an
+        indexed SV file up to `locate.SHORT_SCAN_MAX_BYTES` is counted whole; otherwise the
+        count covers the records the index queries read, and the warning says so.
+        """
+        n = header_sample_count(info)
+        if not n:
+            return
+        whole = None if streamed or not info.has_sv_header else short_records_in_file(info)
+        found = self.short if whole is None else whole
+        if not found.count and not self.short_at_locus.count:
+            return
+        scope = "in the file" if streamed or whole is not None else "among the records read around the locus"
+        text = (f"{max(found.count, self.short_at_locus.count)} record(s) {scope} have fewer columns than the "
+                f"header: no genotype columns, although it names {n} sample(s) (first at {found.first})")
+        if self.short_at_locus.count:
+            more = self.short_at_locus.count - 1
+            text += (f"; at the IL1RN locus, {self.short_at_locus.first} has no genotype columns"
+                     + (f" (and {more} more)" if more else "")
+                     + ": no sample is genotyped there, so a variant in it is attributed to no sample")
+        else:
+            text += "; none at the IL1RN locus"
+        self.warnings.append(text + " (check the caller's output: every record should carry every sample's column)")
 
 
 def check_record(plan: ScanPlan, record: cyvcf2.Variant) -> None:
@@ -206,9 +252,11 @@ def worker_count(plan: ScanPlan, threads: int | None) -> int:
 def scan_keeping_genotypes(plan: ScanPlan, reader: cyvcf2.VCF, writer: AnnotatedVcfWriter) -> LocusTally:
     """One pass that writes every record whole (genotype columns included) as it is tallied."""
     tally = LocusTally(len(plan.info.samples))
-    for record in locus_records(plan.info, reader, plan.window, plan.index):
+    tally.short = ShortRecords(header_sample_count(plan.info))
+    for record in locus_records(plan.info, reader, plan.window, plan.index, short=tally.short):
         per_alt = tally.add(plan, record)
         writer.write_line(record.CHROM, record.POS, _formatted(record, per_alt, plan))
+    tally.close(plan.info, streamed=plan.index is None)
     return tally
 
 
@@ -262,6 +310,7 @@ class SitesOnlyScan:
         try:
             for value in _values(self.plan, results):  # in file order: a single pass's first error
                 self.tally.merge(value)
+            self.tally.close(self.plan.info, streamed=self.plan.index is None)
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -395,7 +444,9 @@ def _tally_range(plan: ScanPlan, bounds: tuple[int | None, int | None], reader: 
     if reader is None:
         reader = reopen(info, plan.samples)
     tally = LocusTally(len(info.samples))
-    for record in locus_records(info, reader, plan.window, plan.index, None if bounds == (None, None) else bounds):
+    tally.short = ShortRecords(header_sample_count(info))
+    for record in locus_records(info, reader, plan.window, plan.index, None if bounds == (None, None) else bounds,
+                                short=tally.short):
         tally.add(plan, record)
     return tally
 
