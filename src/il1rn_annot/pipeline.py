@@ -22,7 +22,8 @@ from .locate import locus_index
 from .provenance import Provenance
 from .read_vcf import VcfInput, open_vcf, reopen
 from .runtime import cyclic_gc_paused
-from .reference import ReferenceGenome
+from .reference import ReferenceGenome, load_shipped_sequence
+from .reference import describe as describe_reference
 from .scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan, SitesOnlyScan,
                    scan_keeping_genotypes, worker_count)
 from .write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, clean_stale_temps,
@@ -80,8 +81,12 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                 f"the reference FASTA does not cover IL1RN ({build_name} chr2:{tx.start}-{tx.end}); "
                 "it does not match the VCF (another build, or an extract of another region)",
                 path=str(reference_path), hint="use the FASTA the calls were made on, or a chr2 extract covering IL1RN")
+    else:
+        # no FASTA given: the verified shipped NM_173842.3 sequence when there is one (none today)
+        reference = load_shipped_sequence(kb, build_name)
     command_line = command_line or " ".join(shlex.quote(a) for a in ["il1rn-annot", *sys.argv[1:]])
     prov = Provenance.new(kb, build_name, info.build.evidence, command_line, date)
+    prov.reference_sequence = describe_reference(reference, str(reference_path) if reference_path else None)
     outdir = Path(outdir)
     stem = name or info.name
     if not stem or stem in (".", "..") or "/" in stem or os.sep in stem or "\0" in stem:
@@ -119,7 +124,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                                                                while_waiting=lambda: info.sha256))
                     tally, finish_vcf = scan.tally, scan.finish
                 prov.add_input("vcf", path_text, info.sha256)
-                if reference is not None:
+                if reference is not None and not reference.shipped:
                     from .read_vcf import sha256_of
                     prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
                 result = _write_sample_outputs(info, tally, prov, out, written, samples, path_text, {

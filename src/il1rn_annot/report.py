@@ -346,15 +346,15 @@ class _RefBook:
         out = []
         for rid in ref_ids:
             ref = self.kb.references.get(rid)
-            if ref is None:
-                continue
+            if ref is None or not ref.printable:
+                continue  # an unread reference is never printed as a citation
             if rid not in self.order:
                 self.order.append(rid)
             out.append(self._short(ref))
         return out
 
     def _short(self, ref: Reference) -> dict[str, Any]:
-        who = f"{ref.first_author} {ref.year}" if ref.first_author and ref.year else (
+        who = " ".join(str(x) for x in (ref.first_author, ref.year) if x) or (
             f"PMID {ref.pmid}" if ref.pmid else ref.id)
         return {"number": self.order.index(ref.id) + 1, "who": who, "pmid": ref.pmid, "pmid_url": ref.pubmed_url,
                 "doi": ref.doi, "doi_url": ref.doi_url}
@@ -366,9 +366,8 @@ class _RefBook:
             out.append({"number": n, "citation": ref.citation, "pmid": ref.pmid, "pmid_url": ref.pubmed_url,
                         "doi": ref.doi, "doi_url": ref.doi_url,
                         "unverified": ref.status != "verified",
-                        "status": {"citation_only": "citation read; no identifier could be confirmed",
-                                   "identifier_from_notes": "identifier from curation notes; full citation not "
-                                                            "verified"}.get(ref.status, ref.status)})
+                        "status": {"citation_only": "no PMID or DOI could be confirmed"}.get(ref.status,
+                                                                                           ref.status)})
         return out
 
 
@@ -511,8 +510,52 @@ def _condition_view(cond: Any, refs: _RefBook) -> dict[str, Any]:
         "inheritance": INHERITANCE.get(cond.inheritance or "", _words(cond.inheritance or "")),
         "features": [{"label": label, "hpo": hpo} for label, hpo in cond.features],
         "treatment": cond.treatment, "similar_to": cond.similar_to, "synonyms": list(cond.synonyms),
-        "refs": refs.cite(cond.references),
+        "refs": refs.cite(cond.references), "treatment_refs": refs.cite(cond.treatment_references),
     }
+
+
+NO_POPULATION_DATA = ("No population frequency data were used (no gnomAD or other allele frequencies): the "
+                      "rarity of a novel variant was not assessed, and ACMG/AMP rules that need it (PM2, BA1, BS1) "
+                      "were not applied.")
+
+
+def reference_sequence_text(items: list[SampleInFile]) -> str:
+    """Which reference sequence the annotation used, as the annotation files record it.
+
+    Older files carry no `reference_sequence` field: a `reference` input then means a FASTA.
+    """
+    texts = []
+    for item in items:
+        prov = item.doc.get("provenance") or {}
+        text = prov.get("reference_sequence")
+        if not text:
+            fasta = next((i for i in prov.get("inputs") or [] if i.get("role") == "reference"), None)
+            text = (f"reference FASTA {fasta.get('path')} (SHA-256 {fasta.get('sha256')})" if fasta else
+                    "none (no reference FASTA was given and no verified transcript sequence is shipped): HGVS "
+                    "names of indels are at the caller's left-aligned position and protein changes of novel "
+                    "coding variants were not predicted")
+        texts.append(str(text))
+    return "; ".join(dict.fromkeys(texts)) or "none"
+
+
+def recommendations(findings: list[dict[str, Any]], status: str) -> list[str]:
+    """What a geneticist does next with this result: confirmation and family testing."""
+    relevant = [f for f in findings if f.get("classification") in PATHOGENIC + ("uncertain_significance",)]
+    out: list[str] = []
+    if relevant:
+        out.append("Confirm the reported variant(s) by an orthogonal method before clinical use: Sanger sequencing "
+                   "for a small variant; MLPA, quantitative PCR or a chromosomal microarray for a deletion.")
+    if any(f.get("zygosity") == "homozygous" for f in relevant):
+        out.append("Test both parents. A homozygous call may be hemizygous: one copy carries the variant and the "
+                   "other a deletion this test did not see. Each parent should carry the variant; a parent who "
+                   "does not points to such a deletion (or a de novo event) and needs copy-number testing.")
+    if status == "possible_DIRA" or sum(1 for f in relevant if f.get("zygosity") == "heterozygous") > 1:
+        out.append("Test both parents (segregation) to establish whether the two variants are on different copies "
+                   "of IL1RN (in trans), as autosomal recessive disease requires.")
+    elif status == "carrier":
+        out.append("One allele was found. Where the clinical picture suggests DIRA, look for a second allele this "
+                   "test cannot see (a deletion or an intronic variant), and offer carrier testing to relatives.")
+    return out
 
 
 def _pooled(items: list[SampleInFile]) -> tuple[list[dict[str, Any]], bool | None]:
@@ -620,10 +663,14 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
             "conditions": [c.name for c in conds],
             "refs": refs.cite(f.get("references") or []),
         })
-    assoc_conditions = [_condition_view(c, refs) for c in kb.conditions.values() if not c.is_diagnostic]
-    untyped = [{"id": v.id, "name": v.name or v.label, "note": v.note or "",
-                "conditions": [kb.conditions[c].name for c in v.conditions if c in kb.conditions]}
+    # association conditions only where an allele typed in this sample bears on them
+    typed_conditions = list(dict.fromkeys(c for f in findings if f.get("classification") == "association_polymorphism"
+                                          for c in f.get("conditions") or []))
+    assoc_conditions = [_condition_view(kb.conditions[c], refs) for c in typed_conditions
+                        if c in kb.conditions and not kb.conditions[c].is_diagnostic]
+    untyped = [{"id": v.id, "name": v.name or v.label, "note": v.note or "", "conditions": []}
                for v in kb.variants.values() if v.is_association and not v.typed_from_vcf]
+    reference_used = reference_sequence_text(present)
 
     region = next((v for v in kb.variants.values() if v.type == "region_deletion"), None)
     window = kb.screen_window.get(build)
@@ -646,8 +693,8 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "intronic, UTR and synonymous changes have no predicted effect (not a benign classification). No "
         "population, segregation or functional data are used: this is not a full ACMG/AMP assessment and needs "
         "review by a clinical scientist.",
-        "Without a reference FASTA, HGVS names of indels are given at the caller's left-aligned position, and "
-        "protein changes of novel variants may be missing.",
+        f"Reference sequence: {reference_used}",
+        NO_POPULATION_DATA,
         f"Only the IL1RN locus is analysed ({first.get('locus', {}).get('contig', '')}:"
         f"{_fmt_int(window[0]) if window else ''}-{_fmt_int(window[1]) if window else ''}, {build}); other "
         "genes of autoinflammatory disease are not assessed.",
@@ -699,6 +746,9 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "warnings": list(dict.fromkeys(warnings)),
         "limits": limits,
         "references": refs.listing(),
+        "reference_sequence": reference_used,
+        "population_data": NO_POPULATION_DATA,
+        "recommendations": recommendations(findings, status),
         "transcript": {"refseq": tx.refseq, "ensembl": kb.transcript_info.get("ensembl", ""),
                        "protein": kb.transcript_info.get("protein_refseq", "")},
         "region": region_text,

@@ -219,16 +219,16 @@ def annotated(plan: ScanPlan, allele: Allele) -> tuple[AlleleAnnotation, dict[st
     read-only. Not remembered with a reference FASTA: the annotation then depends on its
     sequence, and a `ReferenceGenome` is opened per file.
     """
-    if plan.reference is not None:
+    if plan.reference is not None and not plan.reference.shipped:  # the shipped sequence never changes
         ann = annotate_allele(allele, plan.build, plan.kb, plan.reference)
         return ann, ann.to_dict()
     memo = plan.kb.annotation_memo
-    key = (plan.build, allele)
+    key = (plan.build, allele)  # one shipped sequence per build: safe to share
     found = memo.get(key)
     if found is None:
         if len(memo) >= ANNOTATION_MEMO_MAX:
             memo.clear()
-        ann = annotate_allele(allele, plan.build, plan.kb, None)
+        ann = annotate_allele(allele, plan.build, plan.kb, plan.reference)
         found = memo[key] = (ann, ann.to_dict())
     return found
 
@@ -494,9 +494,12 @@ def _check_ref(record: cyvcf2.Variant, reference: ReferenceGenome, path: str) ->
     expected = reference.fetch(record.POS, record.POS + len(ref) - 1)
     if any(a != b and a != "N" and b != "N" for a, b in zip(ref, expected)):
         raise InputError(
-            f"REF {record.REF} does not match the reference FASTA ({expected}) at {record.CHROM}:{record.POS}",
+            f"REF {record.REF} does not match {reference.label} ({expected}) at {record.CHROM}:{record.POS}",
             path=path, where=record_where(record),
-            hint="the VCF and the FASTA come from different references or builds: use the FASTA the calls were made on")
+            hint=("the VCF's REF is not the reference base here (another build or reference?); pass --reference "
+                  "with the FASTA the calls were made on" if reference.shipped else
+                  "the VCF and the FASTA come from different references or builds: use the FASTA the calls were "
+                  "made on"))
 
 
 def _finding(ann: dict[str, Any], call: Call, source: str) -> dict[str, Any]:
