@@ -35,7 +35,7 @@ EXPECTED = {
     "manta.DEL175_HOM.vcf.gz": {"DEL175_HOM": "consistent_with_DIRA"},
     # exons 2-3 removed: out of frame, the frame change falls in the last exon (no NMD): PVS1_Strong,
     # uncertain significance by the rules alone (ClinGen SVI 2018 tree; docs/classification.md)
-    "delly.cohort.bcf": {"DELLY_HET_EXON2_3": "uncertain_significance", "DELLY_REF": "no_pathogenic_variant_detected"},
+    "delly.cohort.bcf": {"DELLY_HET_EXON2_3": "uncertain_significance", "DELLY_REF": "not_assessable"},
     "gatk_gcnv.SEGMENTS_CN0.vcf.gz": {"GCNV_CN0": "consistent_with_DIRA"},
     "cnv_symbolic_mix.vcf": {"EXOME_CN1": "carrier", "EXOME_CN0": "consistent_with_DIRA"},
     # exon 2 removed, out of frame: where the new stop falls (NMD) needs the transcript sequence; without

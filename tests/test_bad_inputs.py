@@ -225,12 +225,14 @@ def test_missing_file_and_directory(tmp_path, kb):
 def test_header_only_reports_every_sample(tmp_path, kb):
     result = run("header_only.vcf", tmp_path, kb=kb)
     payload = check_outputs(result)
-    assert statuses(result) == {"S1": "no_pathogenic_variant_detected", "S2": "no_pathogenic_variant_detected"}
-    assert payload["locus"]["records_read"] == 0
+    # no record at all, so none on chromosome 2: nothing shows the locus was called (issue 16)
+    assert statuses(result) == {"S1": "not_assessable", "S2": "not_assessable"}
+    assert all("no calls on chromosome 2" in s.status_sentence for s in result.samples)
+    assert payload["locus"]["records_read"] == 0 and payload["locus"]["chr2_records"] is False
     assert [s["locus_called"] for s in payload["samples"]] == [None, None]
     assert list(read_tsv(result.outputs["samples"])["locus_called"]) == ["unknown", "unknown"]
     assert any("no records at the IL1RN locus" in w for w in warnings_of(result))
-    assert all("no record at the IL1RN locus" in s.evidence for s in result.samples)
+    assert all("no record on chromosome 2 in the whole file" in s.evidence for s in result.samples)
 
 
 def test_plain_gzip_is_streamed(tmp_path, kb):
@@ -442,8 +444,11 @@ def test_haploid_and_triploid_genotypes(tmp_path, kb):
 def test_copy_number_without_gt(tmp_path, kb):
     result = run("cn_without_gt.vcf", tmp_path, kb=kb)
     check_outputs(result)
+    # a copy-number call set only: CN 2 is "no deletion", not a negative for small variants (issue 16)
     assert statuses(result) == {"CN0": "consistent_with_DIRA", "CN1": "carrier",
-                                "CN2": "no_pathogenic_variant_detected", "CN_MISSING": "not_assessable"}
+                                "CN2": "not_assessable", "CN_MISSING": "not_assessable"}
+    cn2 = next(s for s in result.samples if s.sample == "CN2")
+    assert cn2.status_sentence.startswith("No deletion detected at IL1RN; small variants not assessed")
     calls = {s.sample: [(f["copy_number"], f["zygosity"], f["genotype"]) for f in s.findings] for s in result.samples}
     assert calls["CN0"] == [(0, "homozygous", ".")] and calls["CN1"] == [(1, "heterozygous", ".")]
 

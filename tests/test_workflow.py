@@ -40,7 +40,7 @@ DEMO_EXPECTED = {
     "SPLICE_HOM": "consistent_with_DIRA", "MULTI_12": "carrier", "PARTIAL": "carrier",
     "ASSOC_ONLY": "no_pathogenic_variant_detected", "NOCALL": "not_assessable",
     "MISSENSE_VUS": "uncertain_significance", "DEL175_HOM": "consistent_with_DIRA",
-    "DELLY_HET_EXON2_3": "uncertain_significance", "DELLY_REF": "no_pathogenic_variant_detected",
+    "DELLY_HET_EXON2_3": "uncertain_significance", "DELLY_REF": "not_assessable",
     "GCNV_CN0": "consistent_with_DIRA", "EXOME_CN1": "carrier", "EXOME_CN0": "consistent_with_DIRA",
     "EXPLICIT_DEL": "uncertain_significance", "SYMBOLIC_DEL": "uncertain_significance",
     "URBANEJA_LIKE": "carrier",
@@ -228,7 +228,7 @@ def test_corrupt_vcf_screened_vcf_clashing_names_unsafe_id(tmp_path):
     assert found == {
         "PATIENT_HOM_E77X": "consistent_with_DIRA", "CARRIER_Q54X": "carrier", weird: "consistent_with_DIRA",
         "BROKEN_SAMPLE": "input_error", "EXOME_CN1": "carrier", "DELLY_HET_EXON2_3": "uncertain_significance",
-        "DELLY_REF": "no_pathogenic_variant_detected"}
+        "DELLY_REF": "not_assessable"}
     broken = next(r for r in read_tsv(workdir / "results/cohort/summary.tsv") if r["sample"] == "BROKEN_SAMPLE")
     assert "truncated" in broken["status_sentence"] + broken.get("error", "") + broken["evidence"]
     # every flagged sample of the summary has its report (no dangling link in summary.html)

@@ -45,6 +45,8 @@ from markupsafe import Markup
 from . import TOOL_NAME, __version__
 from .write_outputs import atomic_path
 from .errors import InputError
+from .coverage import (KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text,
+                       of_sample as coverage_of_sample, pool as pool_coverage)
 from .figures import CLASS_NAMES, cluster_svg, exon_svg
 from .naming import safe_name
 from .samplesheet import PARENT_COLUMNS
@@ -565,6 +567,34 @@ def _pooled(items: list[SampleInFile]) -> tuple[list[dict[str, Any]], bool | Non
         i.entry.get("locus_called") for i in present)  # type: ignore[union-attr]
 
 
+def _pooled_coverage(items: list[SampleInFile]) -> dict[str, Any] | None:
+    """A sample's locus evidence over its JSONs (coverage.pool), as the cohort step pools it."""
+    return pool_coverage([coverage_of_sample(i.doc.get("locus") or {}, i.entry) for i in items if i.entry is not None])
+
+
+def coverage_view(coverage: dict[str, Any] | None, kb: KnowledgeBase, build: str, chrom: str) -> dict[str, Any] | None:
+    """The report's "Coverage of the IL1RN coding sequence" section, as plain data.
+
+    Each uncovered CDS stretch is named with its exon, so that the reader sees which part of
+    the gene a negative result does not speak for.
+    """
+    if not coverage:
+        return None
+    tx = kb.transcript(build)
+    exon_of = lambda pos: next((n for n, (s, e) in enumerate(tx.exons, start=1) if s <= pos <= e), None)  # noqa: E731
+    stretches = [{"region": f"{chrom}:{_fmt_int(s)}-{_fmt_int(e)}", "length": e - s + 1, "exon": exon_of(s)}
+                 for s, e in coverage.get("uncovered") or []]
+    return {"kind": KIND_TEXT.get(str(coverage.get("input_kind")), str(coverage.get("input_kind"))),
+            "measured": coverage.get("cds_fraction") is not None,
+            "fraction": coverage.get("cds_fraction"), "confident": coverage.get("cds_bases_confident"),
+            "total": coverage.get("cds_bases"), "min_gq": coverage.get("min_gq"), "min_dp": coverage.get("min_dp"),
+            "min_fraction": coverage.get("min_cds_fraction"),
+            "adequate": adequately_covered(coverage) if coverage.get("cds_fraction") is not None else None,
+            "small_variants_assessed": coverage.get("small_variants_assessed", True),
+            "structural_assessed": coverage.get("structural_assessed", coverage.get("input_kind") == "structural"),
+            "uncovered": stretches, "summary": coverage_evidence_text(coverage)}
+
+
 def parent_calls_from(items: list[SampleInFile], role: str, sample: str) -> ParentCalls:
     """A parent's pooled calls from its annotation JSONs."""
     return ParentCalls(role, sample, *_pooled(items))
@@ -582,7 +612,8 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
     present = [i for i in items if i.entry is not None]
     findings, locus_called = _pooled(items)
     partial = sum(int(i.entry.get("partial_records") or 0) for i in present)  # type: ignore[union-attr]
-    result: SampleResult = interpret_sample(sample, findings, locus_called, parents=parents or (),
+    coverage = _pooled_coverage(items)
+    result: SampleResult = interpret_sample(sample, findings, locus_called, parents=parents or (), coverage=coverage,
                                             partial_records=partial)
     first = present[0].doc
     prov = first["provenance"]
@@ -611,9 +642,10 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
             "json": item.json_path,
             "vcf": next((i.get("path") for i in p.get("inputs") or [] if i.get("role") == "vcf"), ""),
             "records": locus.get("records_read"),
-            "gvcf": locus.get("gvcf"),
+            "gvcf": bool(locus.get("gvcf") or locus.get("input_kind") == "gvcf"),  # blocks seen, whatever the header
             "format": locus.get("format", ""),
             "locus_called": LOCUS_CALLED_TEXT.get(called, "unknown"),
+            "evidence": coverage_evidence_text(coverage_of_sample(locus, entry)),
             "status": entry.get("dira_status", ""),
             "generated_at": p.get("generated_at", ""),
             "tool_version": p.get("tool_version", ""),
@@ -699,7 +731,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         f"{_fmt_int(window[0]) if window else ''}-{_fmt_int(window[1]) if window else ''}, {build}); other "
         "genes of autoinflammatory disease are not assessed.",
     ]
-    if not gvcf_any:
+    if not gvcf_any and (coverage is None or coverage.get("small_variants_assessed", True)):
         limits.append("The input is a variant-only VCF: reference (no-variant) genotypes are not recorded, so the "
                       "absence of a variant is evidence of absence only where the locus was covered; depth at "
                       "the locus is not shown.")
@@ -741,6 +773,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "assoc_conditions": assoc_conditions,
         "untyped": untyped,
         "locus_called": LOCUS_CALLED_TEXT[result.locus_called],
+        "coverage": coverage_view(coverage, kb, build, str(first.get("locus", {}).get("contig", ""))),
         "locus_records": sum(int(f["records"] or 0) for f in files),
         "gvcf_any": gvcf_any,
         "warnings": list(dict.fromkeys(warnings)),

@@ -26,6 +26,7 @@ import cyvcf2
 import numpy as np
 
 from .annotate import AlleleAnnotation, annotate_allele
+from .coverage import CdsCoverage, CoverageThresholds, confident_calls, is_reference_block, is_structural
 from .errors import InputError
 from .genotypes import Call, RecordGenotypes
 from .knowledge import KnowledgeBase
@@ -60,6 +61,9 @@ class ScanPlan:
     all_findings: bool
     samples: list[str] | None  # the subset requested, in file order (None: every sample)
     index: str | None  # from `locate.locus_index`; None: the file is streamed
+    #: the IL1RN CDS segments whose coverage by confident calls is measured (coverage.py)
+    cds: list[tuple[int, int]] = field(default_factory=list)
+    thresholds: CoverageThresholds = field(default_factory=CoverageThresholds)
 
 
 @dataclass
@@ -86,6 +90,12 @@ class LocusTally:
     #: records read without genotype columns in a file with samples (anywhere / at the locus)
     short: ShortRecords = field(default_factory=lambda: ShortRecords(0))
     short_at_locus: ShortRecords = field(default_factory=lambda: ShortRecords(0))
+    #: per sample and CDS base: a confident call or reference block over it (made at the first record)
+    cds: CdsCoverage | None = None
+    #: what kind of input the records show (coverage.input_kind): gVCF blocks, small variants, SVs
+    reference_blocks: int = 0
+    small_records: int = 0
+    structural_records: int = 0
 
     def __post_init__(self) -> None:
         if len(self.locus_called) != self.n_samples:
@@ -103,10 +113,13 @@ class LocusTally:
         if n and not record.FORMAT:
             self.short_at_locus.add(record, _where(record))
         genotypes = RecordGenotypes.of(record, n) if n else None
+        self._count_kind(record)
         if genotypes is not None:
             self.locus_called |= genotypes.called
             self.uncalled_records += ~genotypes.called
             self.partial_records += genotypes.half_called
+            if plan.cds:
+                self._add_coverage(plan, record, genotypes)
         per_alt: list[AlleleAnnotation | None] = [None] * len(record.ALT)
         for allele in alleles_of(record, path_text, plan.contig_length):
             ann, ann_dict = annotated(plan, allele)
@@ -132,6 +145,29 @@ class LocusTally:
                     for call in calls:
                         self.sample_calls.setdefault(call.sample_index, []).append((k, call))
         return per_alt
+
+    def _count_kind(self, record: cyvcf2.Variant) -> None:
+        if is_reference_block(record):
+            self.reference_blocks += 1
+        elif is_structural(record):
+            self.structural_records += 1
+        else:
+            self.small_records += 1
+
+    def _add_coverage(self, plan: ScanPlan, record: cyvcf2.Variant, genotypes: RecordGenotypes) -> None:
+        """Mark the CDS bases a confident call or block of this record covers, per sample.
+
+        Blocks cover POS..END; explicit variant records (a gVCF's `C  T,<*>`) their REF bases.
+        Symbolic and breakend records say nothing about small variants: they cover nothing.
+        """
+        if self.cds is None:
+            self.cds = CdsCoverage(plan.cds, self.n_samples)
+        if not is_reference_block(record) and is_structural(record):
+            return
+        first, last = record.POS, record.end  # htslib's end uses INFO/END for blocks
+        lo, hi = self.cds.columns(first, last)
+        if hi > lo:
+            self.cds.add(first, last, confident_calls(record, genotypes, plan.thresholds))
 
     def findings(self, sample_index: int, source: str) -> list[dict[str, Any]]:
         """A sample's findings: each carried allele's annotation merged with the sample's call."""
@@ -163,6 +199,14 @@ class LocusTally:
         self.locus_called |= later.locus_called
         self.uncalled_records += later.uncalled_records
         self.partial_records += later.partial_records
+        if later.cds is not None:
+            if self.cds is None:
+                self.cds = later.cds
+            else:
+                self.cds.merge(later.cds)
+        self.reference_blocks += later.reference_blocks
+        self.small_records += later.small_records
+        self.structural_records += later.structural_records
         self.warnings.extend(later.warnings)
         self.short.merge(later.short)
         self.short_at_locus.merge(later.short_at_locus)
