@@ -936,7 +936,8 @@ def make_delly_cohort() -> None:
         name, "DELLY2 1.1.6 genotyped cohort BCF (`delly call -g`), indexed .csi", build_label(GRCH38),
         "Two further `<DEL>` records on chr2 far from the locus (64.1 Mb, 150.9 Mb).",
         [SampleRow("DELLY_HET_EXON2_3", f"PRECISE `<DEL>` POS {a:,} END {b:,} (2.6 kb; exons 2 and 3 and "
-                                        "c.318+2 removed) 0/1", "carrier"),
+                                        "c.318+2 removed) 0/1; exons 2-3 out of frame, frame change in the last "
+                                        "exon: PVS1_Strong", "uncertain_significance"),
          SampleRow("DELLY_REF", "0/0 at the same record (no deletion called; an SV call set: small variants "
                                 "not assessed)", "not_assessable")],
         in_samples_tsv=True))
@@ -950,7 +951,8 @@ def make_symbolic_and_urbaneja() -> None:
                      [gatk_hc_record(GRCH38, "2", a, ".", ref, ref[0], "0/1", "EXPLICIT_DEL")],
                      f"One 200 bp deletion written with explicit alleles (REF = {b - a + 1} bases "
                      f"{a:,}-{b:,}, ALT = first base): deletes {a + 1:,}-{b:,}, i.e. all of exon 2.",
-                     f"explicit 200 bp deletion of {a + 1:,}-{b:,} (exon 2) 0/1", "carrier")
+                     f"explicit 200 bp deletion of {a + 1:,}-{b:,} (exon 2) 0/1; without a sequence NMD is "
+                     "unknown: at least PVS1_Strong", "uncertain_significance")
     sample = "SYMBOLIC_DEL"
     write_vcf("symbolic_same_del.vcf.gz", delly_header(GRCH38), [sample],
               [delly_del("DEL00000090", a, b, True, ["0/1"])])
@@ -958,15 +960,16 @@ def make_symbolic_and_urbaneja() -> None:
         "symbolic_same_del.vcf.gz", "DELLY2 1.1.6 (VCF, `<DEL>`)", build_label(GRCH38),
         "The same deletion as explicit_vs_symbolic.vcf.gz written as `<DEL>`; both files must give the "
         "same rows apart from REF/ALT.",
-        [SampleRow(sample, f"`<DEL>` POS {a:,} END {b:,} (exon 2) 0/1", "carrier")], in_samples_tsv=True))
+        [SampleRow(sample, f"`<DEL>` POS {a:,} END {b:,} (exon 2) 0/1; without a sequence NMD is unknown: "
+                   "at least PVS1_Strong", "uncertain_significance")], in_samples_tsv=True))
 
     # URBANEJA_LIKE: splice SNV in one file, exon 2-3 deletion in another
     sample = "URBANEJA_LIKE"
     make_gatk_single("gatk_hc.URBANEJA_LIKE.vcf.gz", sample,
                      [gatk_hc_record(GRCH38, "2", POS_C318P2, ".", "T", "G", "0/1", sample)],
                      "First half of a cross-file compound heterozygote (see delly_like.URBANEJA_LIKE.sv.vcf.gz).",
-                     "c.318+2T>G 0/1 (this file) + exon 2-3 `<DEL>` 0/1 (other file), phase unknown",
-                     "possible_DIRA")
+                     "c.318+2T>G 0/1 (this file) + exon 2-3 `<DEL>` 0/1 (other file, PVS1_Strong: uncertain), "
+                     "phase unknown", "carrier (DIRA not excluded: the deletion is a VUS of unknown phase)")
     u0, u1 = URBANEJA_DEL
     write_vcf("delly_like.URBANEJA_LIKE.sv.vcf.gz", delly_header(GRCH38), [sample],
               [delly_del("DEL00000031", u0, u1, True, ["0/1"])])
@@ -975,8 +978,8 @@ def make_symbolic_and_urbaneja() -> None:
         f"`<DEL>` POS {u0:,} END {u1:,}: deletes {u0 + 1:,}-{u1:,} = exons 2 and 3 (2,601 bp). END is the "
         f"last base of exon 3, so the c.318+2 site ({POS_C318P2:,}) stays outside the deletion and the "
         "0/1 splice call in the companion file is not contradicted by it.",
-        [SampleRow(sample, "exon 2-3 `<DEL>` 0/1 (this file) + c.318+2T>G 0/1 (other file)",
-                   "possible_DIRA")], in_samples_tsv=True))
+        [SampleRow(sample, "exon 2-3 `<DEL>` 0/1 (this file, PVS1_Strong: uncertain) + c.318+2T>G 0/1 (other file)",
+                   "carrier (DIRA not excluded: the deletion is a VUS of unknown phase)")], in_samples_tsv=True))
 
 
 # --------------------------------------------------------------------------------------

@@ -405,7 +405,11 @@ def test_negative_svlen_deletion(tmp_path, kb):
     payload = check_outputs(result)
     (allele,) = payload["alleles"]
     assert allele["variant_type"] == "sv_deletion" and allele["end"] == 113135000
-    assert statuses(result) == {"S1": "consistent_with_DIRA"}
+    # exons 3-4 and the stop codon removed: no NMD, 61% of the protein: PVS1_Strong (ClinGen SVI 2018),
+    # of uncertain significance alone; the homozygote's sentence says DIRA is not excluded
+    assert allele["pvs1"] == "PVS1_Strong" and allele["classification"] == "uncertain_significance"
+    assert statuses(result) == {"S1": "uncertain_significance"}
+    assert "DIRA is not excluded" in result.samples[0].status_sentence
 
 
 def test_star_allele_is_not_an_allele(tmp_path, kb):

@@ -202,9 +202,9 @@ def test_page_folds_benign_alleles_under_a_count(tmp_path: Path, monkeypatch: py
     shown, folded = row.split("<details>")
     assert vus.replace(">", "&gt;") in shown
     assert "c.116+514C" not in shown and "c.-4970C" not in shown
-    assert "2 benign or likely benign</summary>" in folded and "c.116+514C&gt;G" in folded
+    assert "2 benign, likely benign or no predicted effect</summary>" in folded and "c.116+514C&gt;G" in folded
     row = table[table.index(">BENIGN_ONLY<"):table.index("</tr>", table.index(">BENIGN_ONLY<"))]
-    assert "1 benign or likely benign</summary>" in row and "c.-4970C&gt;A" in row
+    assert "1 benign, likely benign or no predicted effect</summary>" in row and "c.-4970C&gt;A" in row
 
 
 def test_sample_counts_once_per_allele_when_two_files_report_it(tmp_path: Path,
@@ -466,3 +466,16 @@ def test_a_parent_that_cannot_be_read_leaves_the_phase_unknown_and_says_so(tmp_p
     assert rows["KID"]["dira_status"] == "possible_DIRA"  # one parent alone does not phase
     warnings = json.loads(Path("out/summary.json").read_text())["provenance"]["warnings"]
     assert any("KID: the father DAD could not be assessed" in w for w in warnings)
+
+
+def test_half_called_genotype_keeps_its_sentence_in_the_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """0/. is not a plain negative: the cohort step interprets again from the JSON and must still say
+    that an allele was not called (the count travels as `partial_records`)."""
+    monkeypatch.chdir(tmp_path)
+    vcf = write(tmp_path / "half.vcf", [rec(E77X.format(chrom="chr2"), "0/.", "0/0")], ["HALF", "FULL"])
+    annotate([str(vcf)], "ann", "ann/manifest.json")
+    assert run_cohort(["ann/manifest.json"], "cohort") == 0
+    rows = {r["sample"]: r for r in read_tsv(tmp_path / "cohort" / "summary.tsv")}
+    assert rows["HALF"]["dira_status"] == rows["FULL"]["dira_status"] == "no_pathogenic_variant_detected"
+    assert "DIRA is not excluded" in rows["HALF"]["status_sentence"]
+    assert "DIRA is not excluded" not in rows["FULL"]["status_sentence"]

@@ -7,6 +7,8 @@ from `interpret.interpret_sample` through the pipeline, as a user would get them
 from __future__ import annotations
 
 
+from pathlib import Path
+
 import pytest
 
 from conftest import vcf_text
@@ -14,11 +16,13 @@ from il1rn_annot.interpret import interpret_sample
 from il1rn_annot.pipeline import annotate_file
 
 DATE = "2026-01-01T00:00:00Z"
+FASTA38 = Path(__file__).resolve().parents[1] / "test_data" / "ref" / "GRCh38_chr2_113100001-113160000.synthetic.fa"
 # c.160C>T p.(Gln54Ter) and c.229G>T p.(Glu77Ter): exons 2 and 3, both stop-gained
 Q54X = "chr2\t113129619\t.\tC\tT\t50\tPASS\t.\tGT:PS\t{}"
 E77X = "chr2\t113131068\t.\tG\tT\t50\tPASS\t.\tGT:PS\t{}"
-# DELLY-style <DEL> removing exons 2 and 3 (113,128,557-113,131,157): E77X lies inside it
-DEL_EX23 = "chr2\t113128556\tDEL31\tC\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113131157;SVLEN=-2601\tGT:PS\t{}"
+# DELLY-style <DEL> removing the transcription start and exons 1-3 (113,127,001-113,131,157): E77X lies
+# inside it. (Exons 2-3 alone are PVS1_Strong, uncertain significance: the test needs a P/LP deletion.)
+DEL_EX23 = "chr2\t113127000\tDEL31\tC\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113131157;SVLEN=-4157\tGT:PS\t{}"
 
 CASES = {  # sample: (Q54X, E77X, DEL_EX23) genotypes, expected status
     "CIS": (("0|1:100", "0|1:100", "0/0:."), "carrier"),
@@ -59,7 +63,7 @@ def test_homozygous_call_inside_a_heterozygous_deletion_is_hemizygous(results):
     two alleles (in trans), not two copies of the variant."""
     hemi = results["HOM_INSIDE_HET_DEL"]
     assert "Compound heterozygous" in hemi.status_sentence and "in trans" in hemi.status_sentence
-    assert "c.229G>T" in hemi.status_sentence and "removes IL1RN exons 2, 3" in hemi.status_sentence
+    assert "c.229G>T" in hemi.status_sentence and "removes IL1RN exons 1, 2, 3" in hemi.status_sentence
     assert "Homozygous" not in hemi.status_sentence
     assert "was called homozygous inside the heterozygous" in hemi.evidence and "hemizygous" in hemi.evidence
     plain = results["HOM_WITHOUT_DEL"]
@@ -104,7 +108,9 @@ def test_two_alt_alleles_of_one_genotype_call_are_in_trans(tmp_path, kb):
     record = "chr2\t113129619\t.\tCA\tTA,C\t50\tPASS\t.\tGT\t1/2\t0/1\t1|2\t1/1"
     path = tmp_path / "bcftools.multiallelic.vcf"
     path.write_text(vcf_text([record], ["GT_1_2", "GT_0_1", "GT_1_2_PHASED", "GT_1_1"], build="GRCh38", chrom="chr2"))
-    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    # the synthetic locus FASTA places c.161del's new stop codon (NMD: PVS1); without a sequence a
+    # frameshift's NMD is not known and it is only PVS1_Strong (uncertain significance)
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE, reference_path=FASTA38).samples}
     for sample in ("GT_1_2", "GT_1_2_PHASED"):
         assert by[sample].dira_status == "consistent_with_DIRA", by[sample].status_sentence
         assert "in trans" in by[sample].status_sentence and "c.161del" in by[sample].status_sentence
@@ -116,7 +122,8 @@ def test_two_alt_alleles_of_one_genotype_call_are_in_trans(tmp_path, kb):
     split = ["chr2\t113129619\t.\tC\tT\t50\tPASS\t.\tGT\t1/0", "chr2\t113129619\t.\tCA\tC\t50\tPASS\t.\tGT\t0/1"]
     path = tmp_path / "bcftools.split.vcf"
     path.write_text(vcf_text(split, ["GT_1_2"], build="GRCh38", chrom="chr2"))
-    assert annotate_file(path, tmp_path / "out2", kb, date=DATE).samples[0].dira_status == "possible_DIRA"
+    assert annotate_file(path, tmp_path / "out2", kb, date=DATE, reference_path=FASTA38).samples[0].dira_status \
+        == "possible_DIRA"
 
 
 def test_haploid_call_is_named_hemizygous_with_what_to_confirm(tmp_path, kb):
@@ -244,10 +251,13 @@ def test_deletions_are_classified_by_what_they_remove(tmp_path, kb):
     assert allele["exons_removed"] == [] and allele["classification"] == "likely_pathogenic"
     assert started.samples[0].dira_status == "consistent_with_DIRA"
     assert "removes part of IL1RN exon 1" in started.samples[0].status_sentence
-    # the end of the CDS in the last exon: escapes NMD, as a stop there would
+    # the end of the CDS in the last exon: escapes NMD, graded by the protein removed (ClinGen SVI 2018)
     assert alleles["CDS"]["classification"] == "uncertain_significance" and alleles["CDS"]["exons_removed"] == []
-    assert "part of the coding sequence in the last exon" in alleles["CDS"]["classification_evidence"]
+    assert alleles["CDS"]["pvs1"] == "PVS1_Strong"
+    assert "to the stop codon: NMD not predicted" in alleles["CDS"]["classification_evidence"]
     assert by["PART_CDS_HOM"].dira_status == "uncertain_significance"
+    assert "DIRA is not excluded" in by["PART_CDS_HOM"].status_sentence
+    assert "no pathogenic" not in by["PART_CDS_HOM"].status_sentence.lower()
 
 
 def test_small_deletions_of_the_start_or_stop_codon_are_named_so(tmp_path, kb):
@@ -257,7 +267,11 @@ def test_small_deletions_of_the_start_or_stop_codon_are_named_so(tmp_path, kb):
     path.write_text(vcf_text(records, ["START_DEL", "STOP_DEL"], build="GRCh38", chrom="chr2"))
     alleles = {a["hgvs_c"]: a for a in annotate_file(path, tmp_path / "out", kb, date=DATE).payload["alleles"]}
     assert "start_lost" in alleles["c.1_3del"]["consequence"]
-    assert alleles["c.1_3del"]["classification"] == "likely_pathogenic"
+    # ClinGen SVI 2018 initiation-codon branch: Met35 is the next in-frame Met and no curated pathogenic
+    # variant lies before it: PVS1_Supporting, uncertain significance (was likely pathogenic)
+    assert alleles["c.1_3del"]["pvs1"] == "PVS1_Supporting"
+    assert alleles["c.1_3del"]["classification"] == "uncertain_significance"
+    assert "Met35" in alleles["c.1_3del"]["classification_evidence"]
     assert alleles["c.532_534del"]["consequence"][0] == "stop_lost"
     assert alleles["c.532_534del"]["classification"] == "uncertain_significance"
 
@@ -290,3 +304,79 @@ def test_parents_that_contradict_the_childs_calls_are_named_for_confirmation(tmp
     assert "c.229G>T p.(Glu77Ter) was found in neither" not in again.evidence  # the mother has it
     # without the parents nothing is said
     assert "parent" not in interpret_sample(het.sample, het.findings, het.locus_called).evidence
+
+
+# --- genotypes that are half there, and the other GT shapes the interpretation reads (issue 15, section 5)
+
+E77X_PLAIN = "{chrom}\t{pos}\t.\tG\tT\t50\tPASS\t.\tGT\t{gts}"
+Q54X_PLAIN = "{chrom}\t{pos}\t.\tC\tT\t50\tPASS\t.\tGT:PS\t{gts}"
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_half_called_genotypes_are_neither_carriers_nor_negatives(tmp_path, kb, build, chrom, offset):
+    """./1 and 1/. of a pathogenic allele: a carrier whose other allele was not called; 0/.: not a
+    plain negative. Each sentence says an allele was not called and DIRA is not excluded."""
+    gts = ["./1", "1/.", "0/.", "./0", "0/0"]
+    samples = ["MISS_ALT", "ALT_MISS", "REF_MISS", "MISS_REF", "REF_REF"]
+    record = E77X_PLAIN.format(chrom=chrom, pos=113_131_068 + offset, gts="\t".join(gts))
+    path = tmp_path / "half.vcf"
+    path.write_text(vcf_text([record], samples, build=build, chrom=chrom))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    for sample in ("MISS_ALT", "ALT_MISS"):
+        assert by[sample].dira_status == "carrier"
+        assert "the second allele at this position was not called" in by[sample].status_sentence
+        assert "DIRA is not excluded" in by[sample].status_sentence
+    for sample in ("REF_MISS", "MISS_REF"):
+        assert by[sample].dira_status == "no_pathogenic_variant_detected"
+        assert "only one allele of this sample was called" in by[sample].status_sentence
+        assert "DIRA is not excluded" in by[sample].status_sentence
+    assert "DIRA is not excluded" not in by["REF_REF"].status_sentence
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_haploid_and_polyploid_calls(tmp_path, kb, build, chrom, offset):
+    """A haploid 1 on chr2 is hemizygous (DIRA, with the copy-number caveat); a haploid 0 is a
+    called reference; triploid 1/1/1 is homozygous, 0/0/1 heterozygous, ./1/1 half-called."""
+    samples = ["HAPLOID_ALT", "HAPLOID_REF", "TRI_HOM", "TRI_HET", "TRI_HALF"]
+    record = E77X_PLAIN.format(chrom=chrom, pos=113_131_068 + offset,
+                               gts="\t".join(["1", "0", "1/1/1", "0/0/1", "./1/1"]))
+    path = tmp_path / "ploidy.vcf"
+    path.write_text(vcf_text([record], samples, build=build, chrom=chrom))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    assert by["HAPLOID_ALT"].dira_status == "consistent_with_DIRA"
+    assert "haploid call on chromosome 2" in by["HAPLOID_ALT"].status_sentence
+    assert by["HAPLOID_REF"].dira_status == "no_pathogenic_variant_detected"
+    assert "DIRA is not excluded" not in by["HAPLOID_REF"].status_sentence
+    assert by["TRI_HOM"].dira_status == "consistent_with_DIRA"
+    assert by["TRI_HET"].dira_status == "carrier" and "not called" not in by["TRI_HET"].status_sentence
+    assert by["TRI_HALF"].dira_status == "carrier" and "DIRA is not excluded" in by["TRI_HALF"].status_sentence
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_phased_with_and_without_phase_set(tmp_path, kb, build, chrom, offset):
+    """Phased GTs without PS belong to one phase set (VCF 4.3): 1|0 + 0|1 is in trans; with
+    different PS values the phase between them is unknown."""
+    records = [Q54X_PLAIN.format(chrom=chrom, pos=113_129_619 + offset, gts="\t".join(["1|0:.", "1|0:100", "1|0:."])),
+               Q54X_PLAIN.replace("C\tT", "G\tT").format(chrom=chrom, pos=113_131_068 + offset,
+                                                          gts="\t".join(["0|1:.", "0|1:200", "1|0:."]))]
+    path = tmp_path / "phase_ps.vcf"
+    path.write_text(vcf_text(records, ["NO_PS_TRANS", "OTHER_PS", "NO_PS_CIS"], build=build, chrom=chrom))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    assert by["NO_PS_TRANS"].dira_status == "consistent_with_DIRA"
+    assert by["OTHER_PS"].dira_status == "possible_DIRA"
+    assert by["NO_PS_CIS"].dira_status == "carrier" and "in cis" in by["NO_PS_CIS"].status_sentence
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_sample_level_ft_filter_is_named(tmp_path, kb, build, chrom, offset):
+    """A call whose FORMAT/FT is not PASS (Manta, DELLY) is named in the evidence for confirmation."""
+    header = ['##FORMAT=<ID=FT,Number=1,Type=String,Description="Sample filter">']
+    record = f"{chrom}\t{113_131_068 + offset}\t.\tG\tT\t50\tPASS\t.\tGT:FT\t1/1:LowGQ\t1/1:PASS"
+    path = tmp_path / "ft.vcf"
+    path.write_text(vcf_text([record], ["FT_FAIL", "FT_PASS"], build=build, chrom=chrom, extra_header=header))
+    result = annotate_file(path, tmp_path / "out", kb, date=DATE)
+    by = {s.sample: s for s in result.samples}
+    assert by["FT_FAIL"].dira_status == by["FT_PASS"].dira_status == "consistent_with_DIRA"
+    assert "sample FT=LowGQ" in by["FT_FAIL"].evidence and "confirm before reporting" in by["FT_FAIL"].evidence
+    assert "FT=" not in by["FT_PASS"].evidence
+    assert by["FT_FAIL"].findings[0]["sample_filter"] == "LowGQ"

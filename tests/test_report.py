@@ -32,7 +32,9 @@ SPLICE_HET = "chr2\t113131159\t.\tT\tG\t50\tPASS\t.\tGT:DP\t0/1:40"
 RS419598_HOM = "chr2\t113129630\trs419598\tT\tC\t50\tPASS\t.\tGT:DP\t1/1:35"
 DEL175_HOM = ("chr2\t112959500\tMantaDEL:1\tT\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113134600;SVLEN=-175100;IMPRECISE;"
               "CIPOS=-150,150;CIEND=-120,120\tGT\t1/1")
-DEL_EX23_HET = "chr2\t113128556\tDEL31\tC\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113131157;SVLEN=-2601\tGT\t0/1"
+# exons 1-3 with the transcription start (PVS1 by the ClinGen tree; an exon 2-3 deletion alone is
+# PVS1_Strong: its frame change falls in the last exon, no NMD, so it is of uncertain significance)
+DEL_EX23_HET = "chr2\t113127000\tDEL31\tC\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113131157;SVLEN=-4157\tGT\t0/1"
 
 
 def vcf(records: list[str], samples: list[str], contig_length: int = GRCH38_CHR2) -> str:
@@ -135,7 +137,8 @@ def test_benign_variants_are_listed_apart_from_the_findings(kb, tmp_path):
     json_path = annotate(tmp_path, "gatk.MIXED", [UPSTREAM_HET, INTRONIC_HOM, RS419598_HOM, E77X_HOM],
                          ["MIXED"], kb)
     classes = {a["hgvs_c"]: a["classification"] for a in load_annotation(json_path)["alleles"]}
-    assert classes["c.116+514C>G"] == "likely_benign" and classes["c.-4970C>A"] == "likely_benign"
+    # no criterion either way: 'no predicted effect', not likely benign (issue 15)
+    assert classes["c.116+514C>G"] == "no_predicted_effect" and classes["c.-4970C>A"] == "no_predicted_effect"
     html = write_report([json_path], "MIXED", tmp_path / "rep", kb, date=DATE, pdf=False)["html"].read_text()
     section = html[html.index('id="findings"'):html.index("</section>", html.index('id="findings"'))]
     main, benign = section.split('id="benign-findings"')
@@ -144,7 +147,7 @@ def test_benign_variants_are_listed_apart_from_the_findings(kb, tmp_path):
     assert "c.116+514C>G" not in main_text and "c.-4970C>A" not in main_text
     assert "c.116+514C>G" in benign_text and "c.-4970C>A" in benign_text
     assert "c.229G>T" not in benign_text
-    assert "the 2 benign or likely benign variants found are listed after this table" in main_text
+    assert "the 2 benign, likely benign or no-predicted-effect variants found are listed after this table" in main_text
     assert "chr2:113,128,254 C>G" in benign_text and "homozygous" in benign_text
 
     only_benign = annotate(tmp_path, "gatk.BENIGN", [INTRONIC_HOM], ["BENIGN_ONLY"], kb)
@@ -238,10 +241,10 @@ def test_sample_in_two_files_is_interpreted_together(jsons, kb, tmp_path):
     html = out["html"].read_text()
     text = text_of(html)
     assert "status-possible_DIRA" in html
-    assert "c.318+2T>G" in text and "2,601 bp deleted" in text
+    assert "c.318+2T>G" in text and "4,157 bp deleted" in text
     assert "Phase not established" in text
     findings = text_of(html[html.index('id="findings"'):html.index('id="deletions"')])
-    assert "removes IL1RN exons 2, 3 NM_173842.3" in findings  # under the deletion's name, not 'removes IL1RN'
+    assert "removes IL1RN exons 1, 2, 3 NM_173842.3" in findings  # under the deletion's name, not 'removes IL1RN'
     # both inputs with checksums, and each file's own status
     for key in ("splice", "sv"):
         assert load_annotation(jsons[key])["provenance"]["inputs"][0]["sha256"] in text
@@ -582,3 +585,17 @@ def test_parents_phase_the_report_as_they_phase_the_cohort_summary(kb, tmp_path,
     assert cli_main(["report", "ann/trio.il1rn.json", "--sample", "KID", "--sample", "MUM", "--mother", "MUM",
                      "-o", "bad", "--no-pdf"]) == 2
     assert "--mother/--father name the parents of one sample" in capsys.readouterr().err
+
+
+def test_upstream_deletion_report_names_what_it_removes_and_not_dira(kb, tmp_path):
+    """Issue 15: a deletion overlapping the 2q13 deletion that spares IL1RN: the report says it does
+    not remove IL1RN, shows the overlap as supporting only, and names IL36RN's own condition."""
+    record = "chr2\t112960000\tUP\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113120000;SVLEN=-160000\tGT\t1/1"
+    json_path = annotate(tmp_path, "manta.UP", [record], ["UP_HOM"], kb)
+    html = write_report([json_path], "UP_HOM", tmp_path / "rep", kb, date=DATE, pdf=False)["html"].read_text()
+    text = text_of(html)
+    assert "status-uncertain_significance" in html and "Consistent with DIRA" not in text
+    assert "does not remove IL1RN, lies upstream of IL1RN" in text
+    assert "does not remove IL1RN: supporting evidence only, not that DIRA allele" in text
+    assert "IL36RN: DITRA (generalized pustular psoriasis), OMIM 614204, autosomal recessive: loss relevant for " \
+           "this zygosity" in text

@@ -1,10 +1,12 @@
 """Annotate one allele: HGVS, consequence, curated knowledge, classification, deletion overlaps.
 
-Classification order: a curated knowledge-base match wins (published DIRA allele,
-association polymorphism, the 2q13 deletion); otherwise a transparent rule on the predicted
-consequence (loss of function in IL1RN -> likely pathogenic, because biallelic loss of
-function is the DIRA mechanism; protein-altering -> uncertain; silent or non-coding ->
-likely benign). The evidence string always says which rule applied.
+Classification order: a curated small variant matched exactly wins (published DIRA allele,
+association polymorphism). Every other allele, deletions included, is classified by what it
+does to IL1RN (`classification.py`: the ClinGen SVI PVS1 tree, then ACMG/AMP 2015 as modelled
+by Tavtigian 2018). A deletion that overlaps the published ~175 kb 2q13 deletion takes that
+curated entry only when it also removes IL1RN at PVS1 strength; otherwise the overlap is
+shown as supporting evidence and never makes it a DIRA allele. The evidence string always
+names the rule and its strength.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from .consequence import LOSS_OF_FUNCTION, Prediction, predict
+from .classification import classify
+from .consequence import predict
 from .hgvs import hgvs_c
 from .knowledge import KnowledgeBase, KnownVariant
 from .locate import Allele
@@ -54,6 +57,8 @@ class AlleleAnnotation:
     imprecise: bool = False
     hgvs_shifted: bool = True
     notes: list[str] = field(default_factory=list)
+    #: ClinGen SVI PVS1 strength the rules gave ('' where the tree does not apply or a curated entry decided)
+    pvs1: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Shallow field dict (dataclasses.asdict deep-copies: 0.4 s per 2,000 alleles); callers
@@ -202,14 +207,29 @@ def _match_known(allele: Allele, annotation_c: str, hgvs_p: str, build: str, kb:
     return None
 
 
+def gene_conditions(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+    """{symbol: condition} of the cluster genes with a verified condition of their own (locus.yaml)."""
+    memo = kb.annotation_memo.get("gene_conditions")
+    if memo is None:
+        memo = {g["symbol"]: dict(g["condition"]) for g in kb.raw["locus"]["cluster"]["genes"] if g.get("condition")}
+        kb.annotation_memo["gene_conditions"] = memo
+    return memo
+
+
 def _deletion_fields(allele: Allele, build: str, kb: KnowledgeBase, ann: AlleleAnnotation) -> KnownVariant | None:
-    """Genes removed, IL1RN fraction, reciprocal overlap with the known 2q13 deletion."""
+    """Genes removed (each with its own condition where one is curated), IL1RN fraction, and
+    reciprocal overlap with the known 2q13 deletion (returned when >= 0.5: a candidate only)."""
     tx = kb.transcript(build)
     s, e = allele.start, allele.end
+    conditions = gene_conditions(kb)
     for gene in kb.cluster_genes(build):
         ov = _overlap(s, e, gene.start, gene.end)
         if ov:
-            ann.deleted_genes.append({"gene": gene.symbol, "fraction": round(ov / gene.length, 4)})
+            entry: dict[str, Any] = {"gene": gene.symbol, "fraction": round(ov / gene.length, 4)}
+            cond = conditions.get(gene.symbol)
+            if cond:
+                entry.update(condition=cond["short"], omim=cond["omim"], inheritance=cond["inheritance"])
+            ann.deleted_genes.append(entry)
     ann.il1rn_overlap = round(_overlap(s, e, tx.start, tx.end) / tx.length, 4)
     best: KnownVariant | None = None
     for var in kb.variants.values():
@@ -224,54 +244,42 @@ def _deletion_fields(allele: Allele, build: str, kb: KnowledgeBase, ann: AlleleA
     return best
 
 
-def _rule_classification(pred: Prediction, ann: AlleleAnnotation, tx_exon_count: int) -> tuple[str, str]:
-    terms = set(pred.consequences)
-    lof = terms & LOSS_OF_FUNCTION
-    if (ann.variant_type in ("sv_deletion", "deletion") and terms == {"upstream_gene_variant"}
-            and ann.end - ann.pos > SMALL_INDEL_MAX):
-        # not a point change: a deleted stretch of the promoter region may silence the gene
-        return "uncertain_significance", ("deletion of sequence upstream of IL1RN (promoter region): effect on "
-                                          "expression unknown")
-    if ann.variant_type in ("sv_deletion", "cnv", "deletion") and ann.il1rn_overlap:
-        if "transcript_ablation" in terms:
-            return "likely_pathogenic", ("deletion removes the whole IL1RN transcript; biallelic loss of IL1RN "
-                                         "causes DIRA (loss of function is the disease mechanism)")
-        if ann.exons_removed and "exon_loss_variant" in terms:
-            return "likely_pathogenic", (f"deletion removes IL1RN exon(s) {', '.join(map(str, ann.exons_removed))}; "
-                                         "predicted loss of function (PVS1)")
-        partial = ", ".join(map(str, ann.exons_affected))
-        takes_cds = bool(terms & {"coding_sequence_variant", "start_lost", "stop_lost", "frameshift_variant",
-                                  "inframe_deletion", "protein_altering_variant"})
-        if "feature_truncation" in terms and takes_cds:
-            if ann.exons_affected == [tx_exon_count] and not lof:
-                # as for a stop or frameshift there: the transcript escapes nonsense-mediated decay
-                return "uncertain_significance", ("deletion of part of the coding sequence in the last exon: "
-                                                  "predicted to escape nonsense-mediated decay; loss of function "
-                                                  "not established")
-            return "likely_pathogenic", (f"deletion removes part of the coding sequence (IL1RN exon(s) {partial}); "
-                                         "predicted loss of function (PVS1)")
-        if ann.exons_affected and lof:
-            return "likely_pathogenic", (f"deletion of part of IL1RN exon(s) {partial}: predicted loss of function "
-                                         f"({', '.join(sorted(lof))}; PVS1)")
-        if "feature_truncation" in terms:
-            return "uncertain_significance", (f"deletion removes untranslated sequence of IL1RN exon(s) {partial} "
-                                              "(no coding sequence or splice site): effect on expression unknown")
-    if lof:
-        last_exon_only = ann.exons_affected == [tx_exon_count] and not terms & {
-            "splice_acceptor_variant", "splice_donor_variant", "start_lost", "transcript_ablation"}
-        if last_exon_only and terms & {"stop_gained", "frameshift_variant"}:
-            return "uncertain_significance", (f"{'/'.join(sorted(lof))} in the last exon: predicted to escape "
-                                              "nonsense-mediated decay; loss of function not established")
-        return "likely_pathogenic", (f"predicted loss of function ({', '.join(sorted(lof))}) in IL1RN, where "
-                                     "biallelic loss of function causes DIRA (PVS1); not a published allele: "
-                                     "review before reporting")
-    if terms & {"missense_variant", "inframe_deletion", "inframe_insertion", "protein_altering_variant",
-                "stop_lost", "coding_sequence_variant", "splice_region_variant", "feature_truncation"}:
-        return "uncertain_significance", (f"{pred.worst} of unknown effect; not in the knowledge base")
-    if ann.variant_type in ("other_sv", "breakend"):
-        return "uncertain_significance", "structural variant other than a deletion: effect on IL1RN not assessed"
-    return "likely_benign", (f"{pred.worst}: no predicted effect on the IL1RN protein; not a published DIRA "
-                             "allele")
+def _apply_known(ann: AlleleAnnotation, known: KnownVariant, kb: KnowledgeBase, reference: ReferenceGenome | None,
+                 extra_evidence: str = "") -> None:
+    """Take a curated entry's classification, conditions and references."""
+    ann.known_variant = known.id
+    ann.classification = known.classification
+    ann.classification_evidence = known.evidence + extra_evidence
+    ann.conditions = list(known.conditions)
+    ann.references = list(known.references)
+    ann.pmids = kb.pmids_for(known.references)
+    if known.hgvs_c and not reference:
+        ann.hgvs_c = known.hgvs_c  # the curated, 3'-shifted name
+    if known.hgvs_p and not ann.hgvs_p:
+        ann.hgvs_p = known.hgvs_p
+    if known.consequence and known.consequence not in ann.consequence and (
+            "coding_sequence_variant" in ann.consequence or not ann.consequence):
+        # without the codon sequence the curated consequence is the better statement
+        ann.consequence = [known.consequence] + [t for t in ann.consequence if t != "coding_sequence_variant"]
+
+
+def _region_match(ann: AlleleAnnotation, region: KnownVariant, kb: KnowledgeBase,
+                  reference: ReferenceGenome | None) -> None:
+    """The published 2q13 deletion matched by reciprocal overlap: supporting evidence only.
+
+    It becomes the curated (pathogenic) entry only when the rules already find that the
+    deletion removes IL1RN at PVS1 strength; otherwise the overlap is named in the evidence
+    and the rule's class stands (an upstream deletion that spares IL1RN is no DIRA allele).
+    """
+    overlap = (f" Supporting: reciprocal overlap {ann.reciprocal_overlap_2q13:.2f} with the published ~175 kb 2q13 "
+               f"deletion ({region.id}; approximate span).")
+    if ann.is_pathogenic:
+        rule = f" By what it removes: {ann.classification_evidence.rstrip('.')}."
+        _apply_known(ann, region, kb, reference, rule + overlap)
+        return
+    ann.classification_evidence = (ann.classification_evidence.rstrip(".") + "." + overlap
+                                   + " It does not remove IL1RN coding sequence at PVS1 strength, so the overlap "
+                                   "does not make it that DIRA allele.")
 
 
 def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
@@ -294,37 +302,27 @@ def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
     )
     if not name.shifted and allele.kind in ("deletion", "insertion"):
         ann.notes.append("HGVS c. not 3'-shifted (no reference FASTA): the caller's left-aligned position is used")
-    known: KnownVariant | None = None
+    region: KnownVariant | None = None
     if allele.kind in ("sv_deletion", "cnv", "deletion"):
-        known = _deletion_fields(allele, build, kb, ann)
-        if allele.kind == "deletion" and allele.length <= SMALL_INDEL_MAX:
-            # a small indel is named by HGVS, not by the genes it "removes"
-            ann.deleted_genes, ann.il1rn_overlap, ann.reciprocal_overlap_2q13 = [], None, None
+        region = _deletion_fields(allele, build, kb, ann)
+        if allele.length <= SMALL_INDEL_MAX:
+            # a small indel (explicit or symbolic) is named by HGVS, not by the genes it "removes"
+            ann.deleted_genes, ann.il1rn_overlap, ann.reciprocal_overlap_2q13, region = [], None, None, None
     c_start = c_end = None
     if allele.kind == "deletion" and tx.cds_start <= allele.start and allele.end <= tx.cds_end:
         cs, ce = tx.c_position(allele.start), tx.c_position(allele.end)
         if not cs.offset and not ce.offset:
             c_start, c_end = cs.base, ce.base
     known = _match_known(allele, name.c, pred.hgvs_p, build, kb, kb.small_variant_index(build),
-                         c_start, c_end, reference=reference, notes=ann.notes) or known
+                         c_start, c_end, reference=reference, notes=ann.notes)
     if known is not None:
-        ann.known_variant = known.id
-        ann.classification = known.classification
-        ann.classification_evidence = known.evidence
-        ann.conditions = list(known.conditions)
-        ann.references = list(known.references)
-        ann.pmids = kb.pmids_for(known.references)
-        if known.hgvs_c and not reference:
-            ann.hgvs_c = known.hgvs_c  # the curated, 3'-shifted name
-        if known.hgvs_p and not ann.hgvs_p:
-            ann.hgvs_p = known.hgvs_p
-        if known.consequence and known.consequence not in ann.consequence and (
-                "coding_sequence_variant" in ann.consequence or not ann.consequence):
-            # without the codon sequence the curated consequence is the better statement
-            ann.consequence = [known.consequence] + [t for t in ann.consequence if t != "coding_sequence_variant"]
+        _apply_known(ann, known, kb, reference)
     else:
-        ann.classification, ann.classification_evidence = _rule_classification(pred, ann, len(tx.exons))
-        if ann.is_pathogenic:
+        ann.classification, ann.classification_evidence, ann.pvs1 = classify(
+            allele, pred, ann.variant_type, tx, kb, reference)
+        if region is not None:
+            _region_match(ann, region, kb, reference)
+        if ann.is_pathogenic and not ann.known_variant:
             ann.conditions = ["DIRA"]
             ann.references = list(kb.conditions["DIRA"].references)
             ann.pmids = kb.pmids_for(ann.references)

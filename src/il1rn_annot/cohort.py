@@ -124,6 +124,7 @@ STATUS_COLOURS = {
 CLASS_COLOURS = {
     "pathogenic": "#b2182b", "likely_pathogenic": "#d6604d", "uncertain_significance": "#e0a800",
     "likely_benign": "#92c5de", "benign": "#4393c3", "association_polymorphism": "#878787",
+    "no_predicted_effect": "#c7c7c7",
 }
 
 
@@ -138,6 +139,7 @@ class SampleCalls:
     findings: list[dict[str, Any]]
     locus_called: bool | None
     stored_status: str
+    partial_records: int = 0  # half-called genotypes (0/., ./1) at the locus records of this input
     coverage: dict[str, Any] | None = None  # what the input shows about the locus (coverage.py)
 
 
@@ -263,7 +265,8 @@ def _load_annotation(item: AnnotatedInput, json_text: str | None, base: Path) ->
                 f.setdefault("source", source)
                 findings.append(f)
             calls[str(s["sample"])] = SampleCalls(findings, s.get("locus_called"), str(s.get("dira_status", "")),
-                                                  coverage_of_sample(payload.get("locus") or {}, s))
+                                                  partial_records=int(s.get("partial_records") or 0),
+                                                  coverage=coverage_of_sample(payload.get("locus") or {}, s))
     except InputError as exc:
         item.status, item.error = "input_error", f"annotation output unusable: {exc}"
         return
@@ -481,6 +484,7 @@ class PooledCalls:
     stored: str  # the status stored in the (last) annotation JSON
     sources: int
     coverage: dict[str, Any] | None = None  # pooled over the inputs (coverage.pool)
+    partial_records: int = 0  # half-called genotypes over all inputs
     discordant: list[str] = field(default_factory=list)  # `discordant_calls` between its files
 
     @property
@@ -498,6 +502,7 @@ def pool_sample(src: SampleSources) -> PooledCalls:
     builds: list[str] = []
     build_of: dict[int, str] = {}
     stored = ""
+    partial = 0
     for item in src.inputs:
         if not item.ok:
             absent = " (and the sample is not in its header)" if item.samples and src.sample not in item.samples else ""
@@ -513,6 +518,7 @@ def pool_sample(src: SampleSources) -> PooledCalls:
         for f in calls.findings:
             build_of[id(f)] = item.build
         called.append(calls.locus_called)
+        partial += calls.partial_records
         coverages.append(calls.coverage)
         stored = calls.stored_status
         if item.build and item.build not in builds:
@@ -522,7 +528,7 @@ def pool_sample(src: SampleSources) -> PooledCalls:
                       "annotate every VCF of a sample on the same build")
     discordant = discordant_calls(compared) if len(builds) <= 1 else []
     return PooledCalls(pool_findings(per_source) if per_source else [], combine_locus_called(called), errors,
-                       builds, build_of, stored, len(per_source), pool_coverage(coverages), discordant)
+                       builds, build_of, stored, len(per_source), pool_coverage(coverages), partial, discordant)
 
 
 def parent_calls(sample: str, parents: dict[str, str], pooled: dict[str, PooledCalls],
@@ -560,7 +566,7 @@ def summarise_sample(src: SampleSources, reports_dir: str, outdir: Path, pooled:
     if pooled.sources and len(builds) <= 1:
         findings = pooled.findings
         result = interpret_sample(src.sample, findings, pooled.locus_called, parents=parent_phase or (),
-                                  coverage=pooled.coverage)
+                                  coverage=pooled.coverage, partial_records=pooled.partial_records)
     # a single JSON's stored status is what this interpretation gives, unless the tool changed
     # (or the parents phased the sample, which the per-file annotation could not)
     drift = bool(result is not None and pooled.sources == 1 and not errors and stored and not parent_phase
@@ -971,7 +977,7 @@ def fallback_cluster_svg(kb: KnowledgeBase, build: str, deletions: list[dict[str
             + "".join(parts) + "</svg>")
 
 
-_BENIGN_SUFFIXES = ("; likely_benign)", "; benign)")  # the end of `interpret_sample`'s other_alleles labels
+_BENIGN_SUFFIXES = ("; likely_benign)", "; benign)", "; no_predicted_effect)")  # the end of `interpret_sample`'s other_alleles labels
 
 
 def _other_alleles_view(labels: list[str]) -> dict[str, list[str]]:

@@ -36,6 +36,8 @@ SEVERITY = [
     "3_prime_UTR_variant", "intron_variant", "upstream_gene_variant", "downstream_gene_variant",
     "copy_number_increase", "structural_variant", "intergenic_variant",
 ]
+#: deletions up to this length are small indels, judged by frame, whether explicit or symbolic
+SMALL_DELETION_MAX = 50
 LOSS_OF_FUNCTION = {"transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
                     "frameshift_variant", "start_lost", "exon_loss_variant"}
 
@@ -127,8 +129,9 @@ def _position_consequences(allele: Allele, tx: TranscriptModel, kb: KnowledgeBas
         pred.exons_removed = [n for n in exons_hit if s <= tx.exons[n - 1][0] and e >= tx.exons[n - 1][1]]
     if pred.exons_removed:
         pred.add("exon_loss_variant")
-    elif deletion_like and exons_hit and (allele.kind != "deletion" or allele.length > 50):
-        # part of an exon: what is lost (coding sequence, UTR) decides, not 'exon loss'
+    elif deletion_like and exons_hit and allele.length > SMALL_DELETION_MAX:
+        # part of an exon: what is lost (coding sequence, UTR) decides, not 'exon loss'. A small
+        # deletion is judged by its frame whether it is written explicitly or as <DEL> (issue 16)
         pred.add("feature_truncation")
     for n in exons_hit:
         x0, x1 = tx.exons[n - 1]
@@ -149,15 +152,27 @@ def _cds_effect_without_sequence(allele: Allele, tx: TranscriptModel, pred: Pred
     """What indel length and position say about the CDS when no sequence is available."""
     if "coding_sequence_variant" not in pred.consequences:
         return
-    inside_cds = tx.cds_start <= allele.start and allele.end <= tx.cds_end and len(pred.exons_affected) == 1
+    inside_cds = (tx.cds_start <= allele.start and allele.end <= tx.cds_end and len(pred.exons_affected) == 1
+                  and _within_one_exon(allele, tx))
     if allele.kind in ("snv", "mnv") and inside_cds:
         c_first = tx.c_position(allele.start).base
         if c_first <= 3:
             pred.add("start_lost")
         return
-    if allele.kind in ("deletion", "insertion", "delins") and inside_cds and allele.length <= 50:
-        delta = len(allele.alt_trim) - len(allele.ref_trim)
+    if allele.kind in ("deletion", "insertion", "delins", "sv_deletion", "cnv") and inside_cds \
+            and allele.length <= SMALL_DELETION_MAX:
+        delta = -allele.length if allele.symbolic else len(allele.alt_trim) - len(allele.ref_trim)
         pred.add("frameshift_variant" if delta % 3 else ("inframe_deletion" if delta < 0 else "inframe_insertion"))
+
+
+def _within_one_exon(allele: Allele, tx: TranscriptModel) -> bool:
+    """True when every changed base lies in one exon: a change across an exon-intron boundary
+    gets p.? (its effect on splicing decides the protein), never a protein from its exonic part."""
+    if allele.kind == "insertion":
+        here = tx.exon_index(allele.start)
+        return here is not None and here == tx.exon_index(allele.start + 1)
+    first = tx.exon_index(allele.start)
+    return first is not None and first == tx.exon_index(allele.end)
 
 
 def _protein_change(ref_p: str, alt_p: str, first_changed_codon: int, frameshift: bool) -> tuple[str, str]:
@@ -208,10 +223,11 @@ def _protein_change(ref_p: str, alt_p: str, first_changed_codon: int, frameshift
 def _cds_effect_with_sequence(allele: Allele, tx: TranscriptModel, reference: ReferenceGenome,
                               pred: Prediction) -> None:
     """Apply the allele to the spliced CDS (+ 3' UTR for read-through) and compare proteins."""
-    if "coding_sequence_variant" not in pred.consequences or allele.kind not in ("snv", "mnv", "deletion",
-                                                                                 "insertion", "delins"):
+    small_symbolic = allele.kind in ("sv_deletion", "cnv") and allele.length <= SMALL_DELETION_MAX
+    if "coding_sequence_variant" not in pred.consequences or (
+            allele.kind not in ("snv", "mnv", "deletion", "insertion", "delins") and not small_symbolic):
         return
-    if len(pred.exons_affected) != 1 or allele.length > 300:
+    if len(pred.exons_affected) != 1 or allele.length > 300 or not _within_one_exon(allele, tx):
         return  # crosses a splice junction: the splice terms already say it; p. is not predictable
     if not all(reference.covers(x0, x1) for x0, x1 in tx.exons):
         pred.notes.append("reference FASTA does not cover all IL1RN exons: protein change not predicted")

@@ -39,6 +39,7 @@ CLASS_COLOURS = {
     "likely_benign": "#4a7fb0",
     "benign": "#2c5f8a",
     "association_polymorphism": "#7a5fa8",
+    "no_predicted_effect": "#8c8c8c",
 }
 CLASS_NAMES = {
     "pathogenic": "pathogenic",
@@ -47,6 +48,7 @@ CLASS_NAMES = {
     "likely_benign": "likely benign",
     "benign": "benign",
     "association_polymorphism": "association polymorphism",
+    "no_predicted_effect": "no predicted effect",
 }
 OTHER_COLOUR = "#666666"
 GENE_FILL = "#8c96a3"

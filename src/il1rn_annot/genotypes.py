@@ -31,6 +31,8 @@ class Call(NamedTuple):
     phase_set: int | None
     copy_number: int | None
     depth: int | None
+    #: FORMAT/FT when the caller wrote one (a sample-level filter, e.g. Manta/DELLY); None without
+    sample_filter: str | None = None
 
 
 def _row_count(mask: np.ndarray) -> np.ndarray:
@@ -93,6 +95,16 @@ class RecordGenotypes:
     @cached_property
     def n_called(self) -> np.ndarray | None:
         return None if self.alleles is None else _row_count(self.alleles >= 0)
+
+    @property
+    def half_called(self) -> np.ndarray:
+        """Per sample: a genotype with called and uncalled alleles (0/., ./1, 1/.): neither a plain
+        negative nor a plain carrier, since the uncalled allele may carry a variant."""
+        if self.alleles is None or self.alleles.shape[1] < 2:
+            return np.zeros(len(self.called), dtype=bool)
+        n_called, ploidy = self.n_called, self.ploidy
+        assert n_called is not None and ploidy is not None
+        return (n_called > 0) & (n_called < ploidy)
 
     @property
     def phase_set(self) -> np.ndarray | None:
@@ -205,6 +217,7 @@ class RecordGenotypes:
         cn = _column(self.copy_number, index)
         rows: list[Any] = self._matrix[index].tolist() if self._matrix is not None else [None] * n
         depth, phase_set = _column(self.depth, index), _column(self.phase_set, index)
+        sample_filter = _str_column(self._record, "FT", index) if "FT" in self._fmt else [None] * n
         texts: dict[tuple[int, ...], tuple[str, tuple[int, ...], bool]] = {}
         out: list[Call] = []
         for k, i in enumerate(index.tolist()):
@@ -233,7 +246,8 @@ class RecordGenotypes:
             else:
                 zygosity = "heterozygous"
             out.append(Call(sample_index=i, zygosity=zygosity, genotype=gt_text, phased=phased,
-                            haplotypes=haplotypes, phase_set=phase_set[k], copy_number=cn_i, depth=depth[k]))
+                            haplotypes=haplotypes, phase_set=phase_set[k], copy_number=cn_i, depth=depth[k],
+                            sample_filter=sample_filter[k]))
         return out
 
 
@@ -255,3 +269,20 @@ def _int_format(record: cyvcf2.Variant, key: str) -> np.ndarray | None:
     if values.dtype.kind not in "iu":
         return None
     return values[:, 0].astype(np.int64)
+
+
+def _str_column(record: cyvcf2.Variant, key: str, index: np.ndarray) -> list[str | None]:
+    """A string FORMAT field (FT) for the samples in `index`; None where missing or unreadable."""
+    try:
+        values = record.format(key)
+    except Exception:
+        return [None] * len(index)
+    if values is None:
+        return [None] * len(index)
+    out: list[str | None] = []
+    for i in index.tolist():
+        v = values[i]
+        text = v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+        text = text.strip("\x00").strip()
+        out.append(None if text in ("", ".") else text)
+    return out

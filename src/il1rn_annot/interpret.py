@@ -43,6 +43,11 @@ class SampleResult:
     other_alleles: list[str] = field(default_factory=list)
     association_alleles: list[str] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    #: other cluster genes a deletion removes whose loss matters for this zygosity (their own condition)
+    removed_genes_with_conditions: list[str] = field(default_factory=list)
+    #: locus records with a half-called genotype for this sample (0/., ./1): kept so that the cohort
+    #: and report steps, which interpret again from the JSON, say the same
+    partial_records: int = 0
     #: what the input(s) show about the locus itself (coverage.py): kind, CDS fraction, thresholds
     coverage: dict[str, Any] | None = None
 
@@ -52,7 +57,10 @@ class SampleResult:
 
 def allele_label(f: dict[str, Any]) -> str:
     """How a clinician reads the allele: HGVS c. + p., or the deletion and the genes it removes."""
-    if f["variant_type"] in ("sv_deletion", "cnv") or (f.get("deleted_genes") and not f.get("hgvs_c")):
+    small_symbolic = f["variant_type"] in ("sv_deletion", "cnv") and not f.get("deleted_genes") and \
+        f.get("il1rn_overlap") is None and f.get("hgvs_c")
+    if (f["variant_type"] in ("sv_deletion", "cnv") and not small_symbolic) or (
+            f.get("deleted_genes") and not f.get("hgvs_c")):
         core = f"deletion {f['chrom']}:{f['pos'] + 1}-{f['end']} ({deletion_effect(f)})"
         if f.get("hgvs_c"):
             core = f"{f['hgvs_c']} {core}"
@@ -88,10 +96,24 @@ def _structural_label(f: dict[str, Any]) -> str:
 def deletion_effect(f: dict[str, Any]) -> str:
     """What a deletion takes, as a clinician reads it: 'removes IL1RN exons 2, 3', 'removes IL36G,
     ..., IL1RN', 'removes part of IL1RN exon 4', 'upstream of IL1RN'."""
-    genes = ", ".join(_removed(g, f) for g in f.get("deleted_genes") or [])
+    removed = f.get("deleted_genes") or []
+    genes = ", ".join(_removed(g, f) for g in removed)
+    spares = not any(g["gene"] == "IL1RN" for g in removed)
+    terms = f.get("consequence") or []
+    if "upstream_gene_variant" in terms or "downstream_gene_variant" in terms:
+        where = "upstream of IL1RN" if "upstream_gene_variant" in terms else "downstream of IL1RN"
+    else:
+        where = "upstream of IL1RN" if _before_il1rn(f) else "downstream of IL1RN"
     if genes:
-        return f"removes {genes}"
-    return "upstream of IL1RN" if "upstream_gene_variant" in (f.get("consequence") or []) else "removes no cluster gene"
+        return f"removes {genes}" + (f"; does not remove IL1RN, lies {where}" if spares else "")
+    return f"does not remove IL1RN, lies {where}" if spares else "removes no cluster gene"
+
+
+def _before_il1rn(f: dict[str, Any]) -> bool:
+    """Whether a deletion that spares IL1RN lies before it: the genes it removes come before IL1RN
+    in the cluster's order (IL1A ... IL1F10, then IL1RN, PSD4, PAX8)."""
+    after = {"PSD4", "PAX8"}
+    return not any(g["gene"] in after for g in f.get("deleted_genes") or [])
 
 
 def _removed(gene: dict[str, Any], f: dict[str, Any]) -> str:
@@ -265,15 +287,20 @@ def _parents_named(parents: Sequence[ParentCalls]) -> str:
 
 
 def _filter_note(findings: list[dict[str, Any]]) -> str:
-    failing = [f for f in findings if f.get("filter") not in ("PASS", ".", None, "")]
+    failing = [f for f in findings if f.get("filter") not in ("PASS", ".", None, "")
+               or f.get("sample_filter") not in ("PASS", ".", None, "")]
     if not failing:
         return ""
-    return " Note: " + "; ".join(f"{allele_label(f)} did not pass the caller's filters ({f['filter']})"
-                                 for f in failing) + " — confirm before reporting."
+    return " Note: " + "; ".join(
+        f"{allele_label(f)} did not pass the caller's filters ("
+        + ", ".join(x for x in (f["filter"] if f.get("filter") not in ("PASS", ".", None, "") else "",
+                                f"sample FT={f['sample_filter']}"
+                                if f.get("sample_filter") not in ("PASS", ".", None, "") else "") if x)
+        + ")" for f in failing) + " — confirm before reporting."
 
 
 def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
-                     uncalled_records: int = 0, records: int = 0,
+                     uncalled_records: int = 0, records: int = 0, partial_records: int = 0,
                      parents: Sequence[ParentCalls] = (), coverage: dict[str, Any] | None = None) -> SampleResult:
     """Status, sentence and evidence for one sample from its findings.
 
@@ -282,11 +309,64 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
     `coverage`: what the input(s) show about the locus (coverage.py; pooled over a sample's
     files). It decides whether a negative can be given (`_locus_not_assessed`) and adds the
     caveats of the input kind; None (a JSON written before it existed): no coverage rule.
+    `partial_records`: locus records where this sample's genotype has a called and an uncalled
+    allele (0/., ./0): a variant on the uncalled allele would not be seen, so the sentence says
+    DIRA is not excluded. Deletions that also remove another cluster gene with a condition of its
+    own name it when the loss matters for the zygosity (recessive: both copies; dominant: one).
     """
     result = _interpret_calls(sample, findings, locus_called, uncalled_records=uncalled_records,
                               records=records, parents=parents, locus_evidence=coverage)
     result.coverage = coverage
-    return _with_coverage_notes(result, coverage)
+    result = _with_coverage_notes(result, coverage)
+    result.partial_records = partial_records
+    genes = removed_genes_with_conditions(findings)
+    if genes:
+        result.removed_genes_with_conditions = genes
+        said = "; ".join(genes)
+        result.status_sentence += f" The deletion also removes another gene whose loss matters itself: {said}."
+        result.evidence += (f" Other cluster genes removed, with their own conditions (locus.yaml; see "
+                            f"VERIFICATION.md): {said}.")
+    half = [f for f in findings if f.get("zygosity") == "partial"]
+    if (partial_records or half) and result.dira_status not in ("consistent_with_DIRA", "not_assessable"):
+        n = max(partial_records, len({f["allele_id"] for f in half}))
+        result.status_sentence += (f" At {n} locus record(s) only one allele of this sample was called (GT such as "
+                                   "./1, 1/. or 0/.): the other allele was not called, so DIRA is not excluded.")
+        result.evidence += (f" {n} locus record(s) with a half-called genotype (one allele missing): a variant on "
+                            "the uncalled allele would not be seen.")
+    return result
+
+
+def removed_genes_with_conditions(findings: list[dict[str, Any]]) -> list[str]:
+    """'IL36RN (DITRA ..., OMIM 614204, autosomal recessive): both copies deleted' for each cluster
+    gene other than IL1RN that a deletion of this sample removes, where the loss matters for the
+    zygosity: an autosomal recessive condition needs both copies lost, a dominant one one copy."""
+    out: list[str] = []
+    for f in findings:
+        if f.get("variant_type") not in ("sv_deletion", "cnv", "deletion"):
+            continue
+        both = f.get("zygosity") in ("homozygous", "hemizygous")
+        for g in f.get("deleted_genes") or []:
+            inheritance = g.get("inheritance")
+            if g["gene"] == "IL1RN" or not inheritance:
+                continue
+            if inheritance == "autosomal_recessive" and not both:
+                continue
+            part = "" if g["fraction"] >= 0.999 else "part of "
+            copies = "both copies" if both else "one copy"
+            text = (f"{part}{g['gene']} ({copies} deleted; {g['condition']}, OMIM {g['omim']}, "
+                    f"{inheritance.replace('_', ' ')})")
+            if text not in out:
+                out.append(text)
+    return out
+
+
+def _removes_il1rn_coding(f: dict[str, Any]) -> bool:
+    """A call that takes IL1RN coding sequence (or a predicted loss of function by the PVS1 tree)."""
+    coding = {"transcript_ablation", "exon_loss_variant", "coding_sequence_variant", "start_lost", "stop_lost",
+              "frameshift_variant", "inframe_deletion", "stop_gained", "splice_donor_variant",
+              "splice_acceptor_variant"}
+    return bool(f.get("pvs1")) or (f.get("variant_type") in ("sv_deletion", "cnv", "deletion")
+                                   and bool(coding & set(f.get("consequence") or [])))
 
 
 def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
@@ -341,9 +421,19 @@ def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: 
                      "no called genotype (or gVCF reference block) at the IL1RN locus records of the input.")
     if vus:
         names = "; ".join(allele_label(f) for f in vus)
+        evidence = "; ".join(f"{allele_label(f)}: {f['classification_evidence']}" for f in vus) + assoc_text
+        lof = [f for f in vus if f["zygosity"] in ("homozygous", "hemizygous") and _removes_il1rn_coding(f)]
+        if lof:
+            f = lof[0]
+            strength = f" ({f['pvs1']})" if f.get("pvs1") else ""
+            return _done(result, "uncertain_significance",
+                         f"{f['zygosity'].capitalize()} IL1RN {allele_label(f)}: it changes IL1RN coding sequence on "
+                         f"both alleles, a predicted loss of function{strength} that is of uncertain significance by "
+                         "the classification rules alone; DIRA is not excluded (clinical correlation and expert "
+                         "review of the variant are needed).", evidence)
         return _done(result, "uncertain_significance",
-                     f"IL1RN variant(s) of uncertain significance ({names}); no pathogenic IL1RN variant detected.",
-                     "; ".join(f"{allele_label(f)}: {f['classification_evidence']}" for f in vus) + assoc_text)
+                     f"IL1RN variant(s) of uncertain significance ({names}); no IL1RN variant is classified pathogenic "
+                     "or likely pathogenic.", evidence)
     coverage = ""
     if uncalled_records:
         coverage = (f" {uncalled_records} of {records} locus record(s) have no genotype for this sample: a "

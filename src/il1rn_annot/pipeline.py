@@ -191,7 +191,8 @@ def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, o
             allele_rows.add(r.sample, k, call)
         sample_rows.append([r.sample, r.dira_status, r.status_sentence, "; ".join(r.pathogenic_alleles),
                             "; ".join(r.other_alleles), r.evidence, records_read, called_text[r.locus_called],
-                            locus["input_kind"], _fraction_cell(r.coverage), coverage_evidence_text(r.coverage)])
+                            locus["input_kind"], _fraction_cell(r.coverage), coverage_evidence_text(r.coverage),
+                            "; ".join(r.removed_genes_with_conditions)])
     if not info.samples:
         allele_rows.add_sites(tally.alleles.values())  # a sites-only VCF: one row per site, no sample
     write_cells(out["tsv"], allele_rows.cells, ALLELE_TSV_COLUMNS, outputs)
@@ -216,25 +217,28 @@ def _interpret_samples(info: VcfInput, tally: LocusTally, source: str, plan: Sca
     memo: dict[tuple[Any, ...], SampleResult] = {}
     results = []
     locus_called, uncalled_records = tally.locus_called.tolist(), tally.uncalled_records.tolist()
+    partial_records = tally.partial_records.tolist()
     for i, sample in enumerate(info.samples):
         uncovered = tally.cds.uncovered(i) if kind == "gvcf" and tally.cds is not None else (
             [tuple(s) for s in plan.cds] if kind == "gvcf" else None)
         coverage = sample_coverage(kind, plan.thresholds, plan.cds, uncovered)
         coverage["chr2_records"] = chr2_records
         called = _locus_called(info, records, bool(locus_called[i]), coverage)
-        uncalled = uncalled_records[i]
+        uncalled, partial = uncalled_records[i], partial_records[i]
         calls = tally.sample_calls.get(i, ())
-        key = (called, uncalled, tuple(uncovered or ()), tuple([(k, call[1:7]) for k, call in calls]) if calls else ())
+        key = (called, uncalled, partial, tuple(uncovered or ()),
+               tuple([(k, call[1:7], call.sample_filter) for k, call in calls]) if calls else ())
         findings = tally.findings(i, source)
         shared = memo.get(key)
         if shared is None:
             memo[key] = result = interpret_sample(sample, findings, called, uncalled_records=uncalled,
-                                                  records=records, coverage=coverage)
+                                                  records=records, coverage=coverage, partial_records=partial)
         else:
             # positional, not dataclasses.replace (~4x slower, 10,000 times)
             result = SampleResult(sample, shared.dira_status, shared.status_sentence, shared.evidence,
                                   shared.locus_called, list(shared.pathogenic_alleles),
                                   list(shared.other_alleles), list(shared.association_alleles), findings,
+                                  list(shared.removed_genes_with_conditions), shared.partial_records,
                                   shared.coverage)
         results.append(result)
     return results
@@ -258,7 +262,7 @@ def _slim_finding(f: dict[str, Any]) -> dict[str, Any]:
     faster than dict(zip(...)), 15,000 times for 10,000 samples)."""
     return {"allele_id": f["allele_id"], "zygosity": f["zygosity"], "genotype": f["genotype"], "phased": f["phased"],
             "haplotypes": f["haplotypes"], "phase_set": f["phase_set"], "copy_number": f["copy_number"],
-            "depth": f["depth"], "source": f["source"]}
+            "depth": f["depth"], "source": f["source"], "sample_filter": f.get("sample_filter")}
 
 
 def _locus_called(info: VcfInput, records_read: int, called_here: bool, coverage: dict[str, Any]) -> bool | None:

@@ -62,9 +62,10 @@ LAB_KEYS = ("lab_name", "lab_address", "logo", "reviewers", "footer", "report_ti
 DEFAULT_TITLE = "IL1RN gene analysis report"
 LOGO_MAX_BYTES = 2_000_000
 FIGURE_WIDTH = 760  # px; the A4 text width is ~680 px, so labels print near their nominal size
-BENIGN = ("likely_benign", "benign")
+#: not reported as findings: benign classes and alleles with no predicted effect (no criterion either way)
+BENIGN = ("likely_benign", "benign", "no_predicted_effect")
 CLASS_ORDER = ("pathogenic", "likely_pathogenic", "uncertain_significance", "likely_benign", "benign",
-               "association_polymorphism")
+               "no_predicted_effect", "association_polymorphism")
 
 STATUS_LABELS = {
     "consistent_with_DIRA": "Consistent with DIRA",
@@ -94,6 +95,25 @@ def _short_allele(seq: str, keep: int = 8) -> str:
     if len(seq) <= 2 * keep + 4:
         return seq
     return f"{seq[:keep]}…({len(seq):,} bp)"
+
+
+def _region_id(f: dict[str, Any]) -> str:
+    """The curated region deletion a finding was matched to ('' for none): region entries are the
+    knowledge-base IDs that deletions carry in `known_variant`."""
+    kv = str(f.get("known_variant") or "")
+    return kv if kv and f.get("variant_type") in DELETION_TYPES + ("deletion",) else ""
+
+
+def _gene_condition_note(gene: dict[str, Any], zygosity: str) -> str:
+    """'DITRA (...), OMIM 614204, autosomal recessive: both copies lost' for a removed cluster gene
+    with a verified condition of its own; it says whether the loss matters for this zygosity."""
+    if not gene.get("condition") or gene.get("gene") == "IL1RN":
+        return ""
+    inheritance = str(gene.get("inheritance", ""))
+    both = zygosity in ("homozygous", "hemizygous")
+    matters = both or inheritance == "autosomal_dominant"
+    return (f"{gene['condition']}, OMIM {gene.get('omim', '')}, {inheritance.replace('_', ' ')}: "
+            + ("loss relevant for this zygosity" if matters else "one copy lost (carrier)"))
 
 
 def _percent(fraction: float | None) -> str:
@@ -471,12 +491,15 @@ def _deletion_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, build: str
             "size": _fmt_int(end - start + 1),
             "zygosity": f.get("zygosity", ""),
             "copy_number": f.get("copy_number"),
-            "genes": [{"gene": g["gene"], "percent": _percent(g.get("fraction"))}
+            "genes": [{"gene": g["gene"], "percent": _percent(g.get("fraction")),
+                       "condition": _gene_condition_note(g, f.get("zygosity", ""))}
                       for g in f.get("deleted_genes") or []],
             "il1rn_percent": _percent(f.get("il1rn_overlap")),
             "exons": "; ".join(exons) if exons else "none (no exon removed)",
             "reciprocal": "" if ro is None else f"{float(ro):.3f}",
             "matches_2q13": ro is not None and float(ro) >= 0.5,
+            # overlap alone is supporting evidence: the curated entry is taken only when IL1RN is removed
+            "is_2q13": bool(f.get("known_variant")) and f.get("known_variant") == _region_id(f),
             "imprecise": bool(f.get("imprecise")),
             "classification_label": CLASS_NAMES.get(f.get("classification", ""), f.get("classification", "")),
             "classification": f.get("classification", ""),
@@ -616,8 +639,10 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
     """
     present = [i for i in items if i.entry is not None]
     findings, locus_called = _pooled(items)
+    partial = sum(int(i.entry.get("partial_records") or 0) for i in present)  # type: ignore[union-attr]
     coverage = _pooled_coverage(items)
-    result: SampleResult = interpret_sample(sample, findings, locus_called, parents=parents or (), coverage=coverage)
+    result: SampleResult = interpret_sample(sample, findings, locus_called, parents=parents or (), coverage=coverage,
+                                            partial_records=partial)
     discordant = _discordant(present)
     first = present[0].doc
     prov = first["provenance"]
@@ -723,10 +748,12 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
                       + (region.note or "They are not given in the curated sources.")
                       + " A called deletion is matched to it by reciprocal overlap of at least 0.5.")
     limits += [
-        "Variants absent from the knowledge base are classified by a transparent rule on the predicted "
-        "consequence (loss of function: likely pathogenic; protein-altering: uncertain significance; silent or "
-        "non-coding: likely benign). Such classifications are not a full ACMG/AMP assessment and need review by a "
-        "clinical scientist.",
+        "Variants absent from the knowledge base are classified by rules (docs/classification.md): loss of "
+        "function is graded with the ClinGen SVI PVS1 decision tree (Abou Tayoun 2018) and only PVS1 at full "
+        "strength makes a likely pathogenic allele; protein-altering changes are of uncertain significance; "
+        "intronic, UTR and synonymous changes have no predicted effect (not a benign classification). No "
+        "population, segregation or functional data are used: this is not a full ACMG/AMP assessment and needs "
+        "review by a clinical scientist.",
         f"Reference sequence: {reference_used}",
         NO_POPULATION_DATA,
         f"Only the IL1RN locus is analysed ({first.get('locus', {}).get('contig', '')}:"

@@ -82,6 +82,8 @@ class LocusTally:
     locus_called: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     #: per sample: locus records with no genotype for it
     uncalled_records: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    #: per sample: locus records with a half-called genotype (0/., ./1): DIRA is not excluded there
+    partial_records: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     warnings: list[str] = field(default_factory=list)
     #: breakend junctions counted (locate.Allele.event -> allele ID): the mate of a pair is not counted again
     events: dict[tuple[str, str, int, int], str] = field(default_factory=dict)
@@ -99,6 +101,8 @@ class LocusTally:
         if len(self.locus_called) != self.n_samples:
             self.locus_called = np.zeros(self.n_samples, dtype=bool)
             self.uncalled_records = np.zeros(self.n_samples, dtype=np.int32)
+        if len(self.partial_records) != self.n_samples:
+            self.partial_records = np.zeros(self.n_samples, dtype=np.int32)
 
     def add(self, plan: ScanPlan, record: cyvcf2.Variant) -> list[AlleleAnnotation | None]:
         """Check, annotate and count one record; return its annotation per ALT (None: not a variant)."""
@@ -113,6 +117,7 @@ class LocusTally:
         if genotypes is not None:
             self.locus_called |= genotypes.called
             self.uncalled_records += ~genotypes.called
+            self.partial_records += genotypes.half_called
             if plan.cds:
                 self._add_coverage(plan, record, genotypes)
         per_alt: list[AlleleAnnotation | None] = [None] * len(record.ALT)
@@ -193,6 +198,7 @@ class LocusTally:
                 self.sample_calls.setdefault(index, []).extend(kept)
         self.locus_called |= later.locus_called
         self.uncalled_records += later.uncalled_records
+        self.partial_records += later.partial_records
         if later.cds is not None:
             if self.cds is None:
                 self.cds = later.cds
@@ -273,7 +279,7 @@ def annotated(plan: ScanPlan, allele: Allele) -> tuple[AlleleAnnotation, dict[st
 
 def bears_on_interpretation(ann: AlleleAnnotation) -> bool:
     """P/LP, VUS, curated and association alleles: those listed in a sample's findings."""
-    return bool(ann.known_variant) or ann.classification not in ("likely_benign", "benign")
+    return bool(ann.known_variant) or ann.classification not in ("likely_benign", "benign", "no_predicted_effect")
 
 
 def worker_count(plan: ScanPlan, threads: int | None) -> int:
@@ -545,5 +551,6 @@ def _finding(ann: dict[str, Any], call: Call, source: str) -> dict[str, Any]:
     finding = dict(ann)
     finding.update({"zygosity": call.zygosity, "genotype": call.genotype, "phased": call.phased,
                     "haplotypes": list(call.haplotypes), "phase_set": call.phase_set,
-                    "copy_number": call.copy_number, "depth": call.depth, "source": source})
+                    "copy_number": call.copy_number, "depth": call.depth, "source": source,
+                    "sample_filter": call.sample_filter})
     return finding

@@ -36,14 +36,15 @@ ALLELE_TSV_COLUMNS = [
     "exons_affected", "exons_removed", "reciprocal_overlap_2q13",
 ]
 SAMPLE_TSV_COLUMNS = ["sample", "dira_status", "status_sentence", "pathogenic_alleles", "other_alleles",
-                      "evidence", "locus_records", "locus_called", "input_kind", "cds_coverage", "locus_evidence"]
+                      "evidence", "locus_records", "locus_called", "input_kind", "cds_coverage", "locus_evidence",
+                      "removed_genes_with_conditions"]
 
 INFO_FIELDS = {
     "IL1RN_HGVSC": "HGVS c. on NM_173842.3 (il1rn-annot)",
     "IL1RN_HGVSP": "HGVS p. on NP_776214.1 (il1rn-annot)",
     "IL1RN_CSQ": "Sequence Ontology consequences, most severe first, &-joined (il1rn-annot)",
     "IL1RN_CLASS": "Classification: pathogenic, likely_pathogenic, uncertain_significance, likely_benign, "
-                   "association_polymorphism (il1rn-annot)",
+                   "association_polymorphism, no_predicted_effect (il1rn-annot)",
     "IL1RN_KNOWN": "Knowledge-base ID of the matching curated variant (il1rn-annot)",
     "IL1RN_GENES_DEL": "IL-1 cluster genes overlapped by a deletion, as GENE:fraction, &-joined (il1rn-annot)",
     "IL1RN_OVERLAP": "Fraction of the IL1RN MANE transcript removed by a deletion (il1rn-annot)",
