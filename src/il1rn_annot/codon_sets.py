@@ -178,6 +178,17 @@ THREE_LETTER = {
 }
 
 
+def protein_change_method(with_fasta: bool, protein: str) -> str:
+    """The provenance sentence: where the HGVS p. names of this run came from."""
+    if with_fasta:
+        return "translated from the reference FASTA given with --reference (CDS of NM_173842.3)"
+    if protein:
+        return ("deduced without a nucleotide reference: from the protein sequence NP_776214.1 (knowledge base) and "
+                "the VCF REF/ALT bases, named only where every codon sequence agreeing with both gives the same "
+                "change; otherwise the possible changes are listed in the allele notes and none is claimed")
+    return "not predicted: no reference FASTA and no protein sequence in the knowledge base"
+
+
 def outcome_text(ded: Deduction) -> str:
     """'p.(Arg26Ter) (stop_gained) or p.(Arg26Trp) (missense_variant) ...' for an ambiguous deduction."""
     return " or ".join(f"{name} ({term})" for name, term in sorted(ded.outcomes.items()) if name)

@@ -235,7 +235,9 @@ def _within_one_exon(allele: Allele, tx: TranscriptModel) -> bool:
 def _protein_change(ref_p: str, alt_p: str, first_changed_codon: int, frameshift: bool) -> tuple[str, str]:
     """(consequence, HGVS p.) from reference and alternate protein sequences (with '*')."""
     if alt_p == ref_p:
-        return "synonymous_variant", f"p.({_aa(ref_p[first_changed_codon - 1])}{first_changed_codon}=)"
+        residue = ref_p[first_changed_codon - 1] if first_changed_codon <= len(ref_p) else ""
+        term = "stop_retained_variant" if residue == "*" else "synonymous_variant"  # SO: a stop codon kept
+        return term, f"p.({_aa(residue)}{first_changed_codon}=)"
     if not alt_p or alt_p[0] != ref_p[0]:
         return "start_lost", "p.(Met1?)"
     i = 0
@@ -334,7 +336,8 @@ def predict(allele: Allele, tx: TranscriptModel, kb: KnowledgeBase, reference: R
         _cds_effect_without_sequence(allele, tx, pred, "" if reference is not None else kb.protein)
     if len(pred.consequences) > 1 and "coding_sequence_variant" in pred.consequences and any(
             t in pred.consequences for t in ("stop_gained", "frameshift_variant", "missense_variant",
-                                             "synonymous_variant", "inframe_deletion", "inframe_insertion",
+                                             "synonymous_variant", "stop_retained_variant", "inframe_deletion",
+                                             "inframe_insertion",
                                              "start_lost", "stop_lost", "protein_altering_variant",
                                              "exon_loss_variant", "transcript_ablation")):
         pred.consequences.remove("coding_sequence_variant")

@@ -19,6 +19,7 @@ from .errors import InputError
 from .interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_sample
 from .knowledge import KnowledgeBase
 from .locate import locus_index
+from .codon_sets import protein_change_method
 from .provenance import Provenance
 from .read_vcf import VcfInput, open_vcf, reopen
 from .runtime import cyclic_gc_paused
@@ -82,6 +83,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                 path=str(reference_path), hint="use the FASTA the calls were made on, or a chr2 extract covering IL1RN")
     command_line = command_line or " ".join(shlex.quote(a) for a in ["il1rn-annot", *sys.argv[1:]])
     prov = Provenance.new(kb, build_name, info.build.evidence, command_line, date)
+    prov.protein_changes = protein_change_method(reference is not None, kb.protein)
     outdir = Path(outdir)
     stem = name or info.name
     if not stem or stem in (".", "..") or "/" in stem or os.sep in stem or "\0" in stem:

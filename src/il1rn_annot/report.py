@@ -647,7 +647,9 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "population, segregation or functional data are used: this is not a full ACMG/AMP assessment and needs "
         "review by a clinical scientist.",
         "Without a reference FASTA, HGVS names of indels are given at the caller's left-aligned position, and "
-        "protein changes of novel variants may be missing.",
+        "protein changes of novel variants are deduced from the protein sequence NP_776214.1 and the VCF REF/ALT "
+        "bases only where every possible codon gives the same change (otherwise none is claimed). Protein changes "
+        "in this report: " + ((first.get("provenance") or {}).get("protein_changes") or "not recorded") + ".",
         f"Only the IL1RN locus is analysed ({first.get('locus', {}).get('contig', '')}:"
         f"{_fmt_int(window[0]) if window else ''}-{_fmt_int(window[1]) if window else ''}, {build}); other "
         "genes of autoinflammatory disease are not assessed.",

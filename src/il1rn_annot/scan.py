@@ -106,6 +106,8 @@ class LocusTally:
         for allele in alleles_of(record, path_text, plan.contig_length):
             ann, ann_dict = annotated(plan, allele)
             per_alt[allele.alt_index - 1] = ann
+            # a REF base the protein rules out (codon_sets): a run warning too, not only an allele note
+            self.warnings.extend(n.removeprefix("WARNING: ") for n in ann.notes if n.startswith("WARNING: record "))
             entry = self.alleles.setdefault(ann.allele_id, {**ann_dict, "carriers": 0, "homozygotes": 0,
                                                             "allele_count": 0, "called_samples": 0})
             if genotypes is None:
