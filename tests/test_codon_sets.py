@@ -138,7 +138,7 @@ def test_snvs_on_random_back_translations_never_contradict_the_deduction(kb):
                     assert truth in ded.outcomes  # the honest list of outcomes holds the real one
         fractions.append(determined / (534 * 3))
     # the measured coverage (issue 15 closing figure; docs/classification.md 2a): 74.2-83.7 % for any CDS
-    assert 0.742 <= min(fractions) <= max(fractions) <= 0.837
+    assert 0.741 <= min(fractions) <= max(fractions) <= 0.838
 
 
 # ---------------------------------------------------------------------------------------
@@ -211,17 +211,24 @@ def test_frameshift_short_form_and_inframe_deletions(kb):
 
 
 def test_indels_on_random_back_translations_never_contradict_the_deduction(kb):
-    """Deletions and insertions of 1-6 bases at random CDS positions, REF bases as a VCF states them."""
+    """Deletions and insertions of 1-6 bases and 2-3 base MNVs at random CDS positions, REF bases as a VCF
+    states them."""
     rng = random.Random(1517)
     checked = determined = 0
     for _ in range(60):
         cds = _random_cds(kb.protein, rng)
         for _ in range(60):
             t0 = rng.randrange(3, 528)
-            if rng.random() < 0.5:  # deletion of n bases after a padding base
+            kind = rng.random()
+            if kind < 0.4:  # deletion of n bases after a padding base
                 n = rng.randint(1, 6)
                 t1, alt = t0 + n, ""
                 known = {i: cds[i] for i in range(t0 - 1, t1)}
+            elif kind < 0.6:  # MNV of 2-3 bases (may cross a codon boundary), REF bases stated
+                n = rng.randint(2, 3)
+                t1 = t0 + n
+                alt = "".join(rng.choice(BASES.replace(cds[i], "")) for i in range(t0, t1))
+                known = {i: cds[i] for i in range(t0, t1)}
             else:
                 t1, alt = t0, "".join(rng.choice(BASES) for _ in range(rng.randint(1, 6)))
                 known = {t0 - 1: cds[t0 - 1]}
