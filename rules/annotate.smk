@@ -21,6 +21,9 @@ rule annotate:
         runtime=annotate_runtime,
     params:
         manifest=lambda wildcards, output: os.path.join(output.batch, "manifest.json"),
+        min_gq=config["coverage_min_gq"],
+        min_depth=config["coverage_min_depth"],
+        min_cds_fraction=config["coverage_min_cds_fraction"],
         options=cli_options(
             ("--build", "build"),
             ("--reference", "reference"),
@@ -31,4 +34,5 @@ rule annotate:
     shell:
         "il1rn-annot annotate {input.vcfs:q} -o {output.batch:q}"
         " --keep-going --manifest {params.manifest:q} --threads {threads} {params.options}"
+        " --min-gq {params.min_gq} --min-depth {params.min_depth} --min-cds-fraction {params.min_cds_fraction}"
         " > {log:q} 2>&1"

@@ -938,8 +938,8 @@ def make_delly_cohort() -> None:
         [SampleRow("DELLY_HET_EXON2_3", f"PRECISE `<DEL>` POS {a:,} END {b:,} (2.6 kb; exons 2 and 3 and "
                                         "c.318+2 removed) 0/1; exons 2-3 out of frame, frame change in the last "
                                         "exon: PVS1_Strong", "uncertain_significance"),
-         SampleRow("DELLY_REF", "0/0 at the same record (locus called, nothing found)",
-                   "no_pathogenic_variant_detected")],
+         SampleRow("DELLY_REF", "0/0 at the same record (no deletion called; an SV call set: small variants "
+                                "not assessed)", "not_assessable")],
         in_samples_tsv=True))
 
 
@@ -1323,6 +1323,22 @@ Everything else (UTRs, introns, flanks, other codons' third positions) is synthe
         "* **FILTER** is `.` (no filter applied) in the HaplotypeCaller files, the gCNV file and the "
         "DeepVariant reference blocks, as those tools write it; `PASS` elsewhere, except the cohort "
         "LowQual record and the DeepVariant RefCall site. Sample-level FT (Manta, DELLY) is PASS.",
+        "* **Coverage of the CDS.** The DeepVariant gVCF's `<*>` blocks (GQ 20-55, MIN_DP 23-40) cover all "
+        "534 bp of the IL1RN CDS with confident calls (GQ >= 20, MIN_DP >= 10): `cds_coverage` 1.0. The block "
+        "113,132,561-113,133,162 over exon 4 has GQ 20, exactly the default threshold (`--min-gq 21` leaves "
+        "exon 4's 216 bp uncovered). `delly.cohort.bcf` is an SV call set: DELLY_REF (0/0 at the deletion) "
+        "is `not_assessable` (no deletion detected; small variants not assessed).",
+        "",
+        "## Fixtures written by the tests",
+        "",
+        "Caller shapes that need no shipped file are written by the tests themselves, header lines included "
+        "as the callers write them. `tests/test_coverage.py` (issue 16, the called locus): GATK 3.5 "
+        "HaplotypeCaller `-ERC GVCF` (`##GVCFBlock` bands 0-5/5-20/20-60/60+, `<NON_REF>`, "
+        "GT:DP:GQ:MIN_DP:PL; the block chr2:113,090,940-113,193,547 GT 0/0 DP 0 GQ 0 reported on real "
+        "files), GATK 4.2 gVCF (GQ bands of 1), a CombineGVCFs two-sample gVCF, DeepVariant 1.6 gVCF "
+        "(`<*>`, GT:GQ:MIN_DP:PL, a RefCall `./.` site in the CDS), a HaplotypeCaller variant-only VCF (with "
+        "and without a chromosome-2 record), Manta 1.6 and DELLY2 SV VCFs and a GATK 4.1 gCNV segment, each "
+        "in GRCh38 (`chr2`) and GRCh37 (`2`, +757,577).",
         "",
     ]
     _write_text(OUT / "README.md", "\n".join(lines))

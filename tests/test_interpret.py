@@ -96,7 +96,9 @@ def test_other_structural_variants_are_named_by_kind_and_span(tmp_path, kb):
     assert "duplication chr2:113120001-113140000" in by["DUP_HET"].status_sentence
     assert by["INV_HOM"].dira_status == "uncertain_significance"
     assert "inversion chr2:113125001-113133000" in by["INV_HOM"].status_sentence
-    assert "breakend chr2:113129000 (N[chr5:1000[)" in by["BND_HET"].status_sentence
+    # once 'breakend chr2:113129000 (N[chr5:1000[)': a breakend to another chromosome is a
+    # translocation breakpoint, named with its partner (issue 16)
+    assert "translocation breakpoint chr2:113129000, partner chr5:1000 (N[chr5:1000[)" in by["BND_HET"].status_sentence
     assert "<DUP>" not in by["DUP_HET"].status_sentence
 
 
@@ -332,13 +334,15 @@ def test_half_called_genotypes_are_neither_carriers_nor_negatives(tmp_path, kb, 
     assert "DIRA is not excluded" not in by["REF_REF"].status_sentence
 
 
-def test_haploid_and_polyploid_calls(tmp_path, kb):
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_haploid_and_polyploid_calls(tmp_path, kb, build, chrom, offset):
     """A haploid 1 on chr2 is hemizygous (DIRA, with the copy-number caveat); a haploid 0 is a
     called reference; triploid 1/1/1 is homozygous, 0/0/1 heterozygous, ./1/1 half-called."""
     samples = ["HAPLOID_ALT", "HAPLOID_REF", "TRI_HOM", "TRI_HET", "TRI_HALF"]
-    record = E77X_PLAIN.format(chrom="chr2", pos=113_131_068, gts="\t".join(["1", "0", "1/1/1", "0/0/1", "./1/1"]))
+    record = E77X_PLAIN.format(chrom=chrom, pos=113_131_068 + offset,
+                               gts="\t".join(["1", "0", "1/1/1", "0/0/1", "./1/1"]))
     path = tmp_path / "ploidy.vcf"
-    path.write_text(vcf_text([record], samples, build="GRCh38", chrom="chr2"))
+    path.write_text(vcf_text([record], samples, build=build, chrom=chrom))
     by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
     assert by["HAPLOID_ALT"].dira_status == "consistent_with_DIRA"
     assert "haploid call on chromosome 2" in by["HAPLOID_ALT"].status_sentence
@@ -349,26 +353,28 @@ def test_haploid_and_polyploid_calls(tmp_path, kb):
     assert by["TRI_HALF"].dira_status == "carrier" and "DIRA is not excluded" in by["TRI_HALF"].status_sentence
 
 
-def test_phased_with_and_without_phase_set(tmp_path, kb):
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_phased_with_and_without_phase_set(tmp_path, kb, build, chrom, offset):
     """Phased GTs without PS belong to one phase set (VCF 4.3): 1|0 + 0|1 is in trans; with
     different PS values the phase between them is unknown."""
-    records = [Q54X_PLAIN.format(chrom="chr2", pos=113_129_619, gts="\t".join(["1|0:.", "1|0:100", "1|0:."])),
-               Q54X_PLAIN.replace("C\tT", "G\tT").format(chrom="chr2", pos=113_131_068,
+    records = [Q54X_PLAIN.format(chrom=chrom, pos=113_129_619 + offset, gts="\t".join(["1|0:.", "1|0:100", "1|0:."])),
+               Q54X_PLAIN.replace("C\tT", "G\tT").format(chrom=chrom, pos=113_131_068 + offset,
                                                           gts="\t".join(["0|1:.", "0|1:200", "1|0:."]))]
     path = tmp_path / "phase_ps.vcf"
-    path.write_text(vcf_text(records, ["NO_PS_TRANS", "OTHER_PS", "NO_PS_CIS"], build="GRCh38", chrom="chr2"))
+    path.write_text(vcf_text(records, ["NO_PS_TRANS", "OTHER_PS", "NO_PS_CIS"], build=build, chrom=chrom))
     by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
     assert by["NO_PS_TRANS"].dira_status == "consistent_with_DIRA"
     assert by["OTHER_PS"].dira_status == "possible_DIRA"
     assert by["NO_PS_CIS"].dira_status == "carrier" and "in cis" in by["NO_PS_CIS"].status_sentence
 
 
-def test_sample_level_ft_filter_is_named(tmp_path, kb):
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_sample_level_ft_filter_is_named(tmp_path, kb, build, chrom, offset):
     """A call whose FORMAT/FT is not PASS (Manta, DELLY) is named in the evidence for confirmation."""
     header = ['##FORMAT=<ID=FT,Number=1,Type=String,Description="Sample filter">']
-    record = "chr2\t113131068\t.\tG\tT\t50\tPASS\t.\tGT:FT\t1/1:LowGQ\t1/1:PASS"
+    record = f"{chrom}\t{113_131_068 + offset}\t.\tG\tT\t50\tPASS\t.\tGT:FT\t1/1:LowGQ\t1/1:PASS"
     path = tmp_path / "ft.vcf"
-    path.write_text(vcf_text([record], ["FT_FAIL", "FT_PASS"], build="GRCh38", chrom="chr2", extra_header=header))
+    path.write_text(vcf_text([record], ["FT_FAIL", "FT_PASS"], build=build, chrom=chrom, extra_header=header))
     result = annotate_file(path, tmp_path / "out", kb, date=DATE)
     by = {s.sample: s for s in result.samples}
     assert by["FT_FAIL"].dira_status == by["FT_PASS"].dira_status == "consistent_with_DIRA"

@@ -169,8 +169,50 @@ def test_association_only_case_is_not_reported_as_dira(jsons, kb, tmp_path):
     assert "anakinra" not in text.lower()
     assert 'id="clinical"' not in html
     assert "Association studies — not diagnostic" in text
-    assert "Microvascular complications of diabetes 4" in text
+    # association conditions only where a typed allele bears on them: the VNTR is not typed from a
+    # VCF and rs419598 carries no condition, so none of the eight association conditions is listed
+    assert "Microvascular complications of diabetes 4" not in text and "Gastric cancer" not in text
     assert "rs419598" in text and "c.171T>C" in text
+
+
+def test_report_says_what_a_geneticist_expects(jsons, kb, tmp_path):
+    """Orthogonal confirmation, parents (segregation; homozygous vs hemizygous), the reference
+    sequence and population data used, treatment as published with its sources."""
+    out = write_report([jsons["e77x"]], "PAT_E77X", tmp_path, kb, date=DATE, pdf=False)
+    text = text_of(out["html"].read_text())
+    recommendations = text[text.index("Recommendations"):text.index("Quality and scope")]
+    assert "orthogonal method" in recommendations and "Sanger" in recommendations
+    assert "hemizygous" in recommendations and "parents" in recommendations
+    assert "No population frequency data were used" in text
+    assert "Reference sequence: none" in text  # no --reference and no verified shipped sequence
+    treatment = text[text.index("Treatment (as published)"):]
+    assert "anakinra" in treatment and "rilonacept" in treatment
+    assert "PMID 28814674" in treatment  # Garg 2017, read on PMC (VERIFICATION.md section 8)
+    # the curated HPO labels are HPO's own: HP:0002754 is "Osteomyelitis", not "Sterile ..."
+    clinical = text[text.index("Clinical features"):text.index("Treatment (as published)")]
+    assert "Osteomyelitis (HP:0002754)" in clinical and "Sterile multifocal osteomyelitis" not in clinical
+    # curation notes stay out of the patient-facing text
+    assert "ClinVar extract" not in text and "not verified" not in text
+
+
+def test_splice_report_cites_urbaneja_by_the_article_title(jsons, kb, tmp_path):
+    out = write_report([jsons["splice"]], "URB", tmp_path, kb, date=DATE, pdf=False)
+    text = text_of(out["html"].read_text())
+    refs = text[text.index("References", text.index("Methods")):]
+    assert ("Case report: Novel compound heterozygous IL1RN mutations as the likely cause of a lethal form of "
+            "deficiency of interleukin-1 receptor antagonist") in refs
+    assert "splice-donor variant c.318+2T>G with an intragenic" not in text  # the invented title
+
+
+def test_unverified_reference_is_never_printed(jsons, kb, tmp_path):
+    import dataclasses
+    ref = kb.references["stenerson2011"]
+    patched = dataclasses.replace(kb, references={**kb.references,
+                                                  "stenerson2011": dataclasses.replace(ref, status="unverified")})
+    out = write_report([jsons["e77x"]], "PAT_E77X", tmp_path, patched, date=DATE, pdf=False)
+    text = text_of(out["html"].read_text())
+    assert "The first reported case of compound heterozygous" not in text
+    assert "Stenerson" not in text[text.index("References", text.index("Methods")):]
 
 
 def test_deletion_case_lists_genes_and_draws_the_figures(jsons, kb, tmp_path):

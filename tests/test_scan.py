@@ -171,7 +171,7 @@ def test_samples_sharing_calls_share_wording_but_not_findings(tmp_path, kb):
         uncalled = {s: sum(all(a is None for a in r.samples[s]["GT"]) for r in window) for s in vcf.header.samples}
     assert len(window) == records and any(uncalled.values())
     alone = [interpret_sample(r.sample, r.findings, r.locus_called, records=records,
-                              uncalled_records=uncalled[r.sample]) for r in result.samples]
+                              uncalled_records=uncalled[r.sample], coverage=r.coverage) for r in result.samples]
     assert [r.to_dict() for r in result.samples] == [a.to_dict() for a in alone]
     depths = {tuple(f["depth"] for f in r.findings) for r in result.samples if r.findings}
     assert len(depths) > 1  # each sample kept its own calls

@@ -34,11 +34,13 @@ FLAGGED = {"consistent_with_DIRA", "possible_DIRA", "carrier"}
 DEMO_EXPECTED = {
     "PATIENT_HOM_E77X": "consistent_with_DIRA", "CARRIER_Q54X": "carrier",
     "FAM1_PROBAND": "consistent_with_DIRA", "FAM1_MOTHER": "carrier", "FAM1_FATHER": "carrier",
-    "UNPHASED_COMPHET": "possible_DIRA", "CIS_PAIR": "carrier", "HOM_DEL2": "consistent_with_DIRA",
+    # c.76C>T/c.133C>T are no longer published alleles (issue 15): rule-based VUS without a sequence
+    "UNPHASED_COMPHET": "uncertain_significance", "CIS_PAIR": "uncertain_significance",
+    "HOM_DEL2": "consistent_with_DIRA",
     "SPLICE_HOM": "consistent_with_DIRA", "MULTI_12": "carrier", "PARTIAL": "carrier",
     "ASSOC_ONLY": "no_pathogenic_variant_detected", "NOCALL": "not_assessable",
     "MISSENSE_VUS": "uncertain_significance", "DEL175_HOM": "consistent_with_DIRA",
-    "DELLY_HET_EXON2_3": "uncertain_significance", "DELLY_REF": "no_pathogenic_variant_detected",
+    "DELLY_HET_EXON2_3": "uncertain_significance", "DELLY_REF": "not_assessable",
     "GCNV_CN0": "consistent_with_DIRA", "EXOME_CN1": "carrier", "EXOME_CN0": "consistent_with_DIRA",
     "EXPLICIT_DEL": "uncertain_significance", "SYMBOLIC_DEL": "uncertain_significance",
     "URBANEJA_LIKE": "carrier",
@@ -143,7 +145,7 @@ def test_demo_reports_for_flagged_samples_only(demo_run):
 def test_demo_annotations_logs_and_benchmarks(demo_run):
     workdir, result = demo_run
     out = result.stdout + result.stderr
-    # 11 files on 2 cores: two annotate jobs (not one); 16 lab reports: two report jobs (one
+    # 11 files on 2 cores: two annotate jobs (not one); 14 lab reports: two report jobs (one
     # process each, not one per sample), gathered into results/reports by a local job
     assert job_counts(out[:out.index("checkpoint")]) == {
         "annotate": 2, "resolve_samples": 1, "cohort": 1, "all": 1, "total": 5}
@@ -160,8 +162,9 @@ def test_demo_annotations_logs_and_benchmarks(demo_run):
         assert (workdir / log).is_file(), log
     assert not (workdir / "logs" / "report" / "PATIENT_HOM_E77X.log").exists()
     report_log = (workdir / "logs" / "report" / "part_1_of_2.log").read_text()
-    # 16 reports: 8 + 8 (DELLY_HET_EXON2_3, EXPLICIT_DEL and SYMBOLIC_DEL are now PVS1_Strong VUS, not carriers)
-    assert report_log.count(".report.pdf") == 8
+    # 14 reports (flagged samples): 7 + 7. DELLY_HET_EXON2_3, EXPLICIT_DEL, SYMBOLIC_DEL (PVS1_Strong deletions)
+    # and the c.76C>T/c.133C>T pair samples are VUS now
+    assert report_log.count(".report.pdf") == 7
     assert "il1rn-annot annotate" in out and "il1rn-annot report --samples-from" in out  # printshellcmds
     assert out.count("il1rn-annot report ") == 2
     again = check(snakemake(workdir, "--cores", "2", "-n"))
@@ -225,7 +228,7 @@ def test_corrupt_vcf_screened_vcf_clashing_names_unsafe_id(tmp_path):
     assert found == {
         "PATIENT_HOM_E77X": "consistent_with_DIRA", "CARRIER_Q54X": "carrier", weird: "consistent_with_DIRA",
         "BROKEN_SAMPLE": "input_error", "EXOME_CN1": "carrier", "DELLY_HET_EXON2_3": "uncertain_significance",
-        "DELLY_REF": "no_pathogenic_variant_detected"}
+        "DELLY_REF": "not_assessable"}
     broken = next(r for r in read_tsv(workdir / "results/cohort/summary.tsv") if r["sample"] == "BROKEN_SAMPLE")
     assert "truncated" in broken["status_sentence"] + broken.get("error", "") + broken["evidence"]
     # every flagged sample of the summary has its report (no dangling link in summary.html)

@@ -74,28 +74,136 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, min(a1, b1) - max(a0, b0) + 1)
 
 
+#: a call this close to a curated allele that is not the same allele is named as a near miss
+NEAR_MISS_DISTANCE = 25
+#: ... and of about its size (net length within this many bases): a 200-bp deletion is not a near miss
+NEAR_MISS_LENGTH = 5
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """An allele as an edit of the reference: bases start..end replaced by `inserted`.
+
+    A pure insertion after base p is (p + 1, p, ins); a pure deletion has inserted == "".
+    """
+
+    start: int
+    end: int
+    inserted: str
+
+
+def _edit_from_vcf(pos: int, ref: str, alt: str) -> _Edit:
+    """Minimal edit of a VCF (POS, REF, ALT): common suffix, then common prefix trimmed."""
+    ref, alt = ref.upper(), alt.upper()
+    while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
+    k = 0
+    while k < min(len(ref), len(alt)) and ref[k] == alt[k]:
+        k += 1
+    return _Edit(pos + k, pos + len(ref) - 1, alt[k:])
+
+
+def _known_bases(*pieces: tuple[int, str]) -> dict[int, str] | None:
+    """Reference bases by position from several (start, bases) pieces; None if two disagree."""
+    known: dict[int, str] = {}
+    for start, seq in pieces:
+        for i, base in enumerate(seq.upper()):
+            if known.setdefault(start + i, base) != base:
+                return None
+    return known
+
+
+def _haplotype(edit: _Edit, lo: int, hi: int, known: dict[int, str]) -> str | None:
+    """The sequence lo..hi after `edit`, or None where a needed base is unknown."""
+    try:
+        left = "".join(known[p] for p in range(lo, edit.start))
+        right = "".join(known[p] for p in range(edit.end + 1, hi + 1))
+    except KeyError:
+        return None
+    return left + edit.inserted + right
+
+
+def same_allele(a: _Edit, b: _Edit, known: dict[int, str]) -> bool | None:
+    """Whether two edits give the same sequence (True/False), or None if the known bases cannot tell.
+
+    Two indels written at different places of a repeat are the same allele exactly when they
+    yield the same haplotype; comparing the haplotypes over the span both touch is the
+    normalisation (left-alignment or 3' shifting) without choosing a direction.
+    """
+    if a == b:
+        return True
+    if len(a.inserted) - (a.end - a.start + 1) != len(b.inserted) - (b.end - b.start + 1):
+        return False  # different net length: never the same allele
+    lo, hi = min(a.start, b.start), max(a.end, b.end, a.start - 1, b.start - 1)
+    ha, hb = _haplotype(a, lo, hi, known), _haplotype(b, lo, hi, known)
+    if ha is None or hb is None:
+        return None
+    return ha == hb
+
+
+def _curated_edit(var: KnownVariant, build: str) -> _Edit | None:
+    if build in var.vcf:
+        return _edit_from_vcf(*var.vcf[build])
+    if build in var.deletion:
+        start, end = var.deletion[build]
+        return _Edit(start, end, "")
+    return None
+
+
 def _match_known(allele: Allele, annotation_c: str, hgvs_p: str, build: str, kb: KnowledgeBase,
                  index: dict[tuple[int, str, str], KnownVariant], tx_c_start: int | None,
-                 tx_c_end: int | None) -> KnownVariant | None:
-    """Curated variant equal to `allele`: same VCF form, same HGVS, or a matching rule."""
-    if not allele.symbolic:
-        hit = index.get((allele.pos, allele.ref.upper(), allele.alt.upper()))
-        if hit:
-            return hit
-        for var in kb.variants.values():
-            vcf = var.vcf.get(build)
-            if vcf and allele.kind == "snv" and vcf[0] == allele.start and len(vcf[1]) == 1 and len(vcf[2]) == 1:
-                # association SNPs: accept either orientation of the allele pair
-                if var.is_association and {vcf[1], vcf[2]} == {allele.ref_trim, allele.alt_trim}:
-                    return var
-            if var.hgvs_c and annotation_c and var.hgvs_c == annotation_c:
-                return var
-            if var.match.get("hgvs_p") and hgvs_p and var.match["hgvs_p"] == hgvs_p:
-                return var
-            rule = var.match.get("cds_deletion")
-            if rule and allele.kind == "deletion" and tx_c_start is not None and tx_c_end is not None:
-                if allele.length == rule["length"] and rule["start"] <= tx_c_start and tx_c_end <= rule["end"]:
-                    return var
+                 tx_c_end: int | None, reference: ReferenceGenome | None = None,
+                 notes: list[str] | None = None) -> KnownVariant | None:
+    """The curated variant that is the same allele as `allele`, else None (the rules then apply).
+
+    Same allele means the same normalised change: identical trimmed VCF form, or an indel that
+    gives the same sequence when compared base by base over the bases the knowledge base's
+    context, both REFs and the reference sequence (when given) provide. Never a window, a
+    length rule or a shared protein change: a different 15-bp deletion near the published
+    Jesus 2011 allele is a different allele. A near miss is named in `notes`.
+    (`annotation_c`, `hgvs_p`, `tx_c_start` and `tx_c_end` are not used: kept for the caller.)
+    """
+    if allele.symbolic:
+        return None
+    hit = index.get((allele.pos, allele.ref.upper(), allele.alt.upper()))
+    if hit:
+        return hit
+    call = _edit_from_vcf(allele.pos, allele.ref, allele.alt)
+    near: list[tuple[KnownVariant, bool | None]] = []
+    for var in kb.variants.values():
+        vcf = var.vcf.get(build)
+        if (var.is_association and vcf and allele.kind == "snv" and vcf[0] == allele.start
+                and len(vcf[1]) == 1 and len(vcf[2]) == 1 and {vcf[1], vcf[2]} == {allele.ref_trim, allele.alt_trim}):
+            return var  # association SNPs: either orientation of the allele pair
+        curated = _curated_edit(var, build)
+        if curated is None:
+            continue
+        if call.start > curated.end + NEAR_MISS_DISTANCE or curated.start > call.end + NEAR_MISS_DISTANCE:
+            continue
+        pieces = [(allele.pos, allele.ref)]
+        if var.context.get(build):
+            pieces.append(var.context[build])
+        if vcf:
+            pieces.append((vcf[0], vcf[1]))
+        if reference is not None:
+            lo, hi = min(call.start, curated.start) - 1, max(call.end, curated.end) + 1
+            if reference.covers(lo, hi):
+                pieces.insert(0, (lo, reference.fetch(lo, hi)))
+        known = _known_bases(*pieces)
+        verdict = same_allele(call, curated, known) if known is not None else False
+        if verdict:
+            return var
+        net = len(call.inserted) - (call.end - call.start + 1)
+        similar = (var.type == "snv") == (allele.kind == "snv") and abs(
+            net - (len(curated.inserted) - (curated.end - curated.start + 1))) <= NEAR_MISS_LENGTH
+        if not var.is_association and similar:
+            near.append((var, verdict))
+    if notes is not None:
+        for var, verdict in near:
+            why = ("the bases known here cannot show it is the same allele; give the reference FASTA to "
+                   "compare base by base" if verdict is None else "not the same allele")
+            notes.append(f"near the published allele {var.label} ({var.id}), {why}: classified by the rules "
+                         "as a novel variant")
     return None
 
 
@@ -219,7 +327,8 @@ def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
         cs, ce = tx.c_position(allele.start), tx.c_position(allele.end)
         if not cs.offset and not ce.offset:
             c_start, c_end = cs.base, ce.base
-    known = _match_known(allele, name.c, pred.hgvs_p, build, kb, kb.small_variant_index(build), c_start, c_end)
+    known = _match_known(allele, name.c, pred.hgvs_p, build, kb, kb.small_variant_index(build),
+                         c_start, c_end, reference=reference, notes=ann.notes)
     if known is not None:
         _apply_known(ann, known, kb, reference)
     else:
@@ -235,4 +344,5 @@ def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
         ann.notes.append(f"call did not pass the caller's filters ({allele.filter}): confirm before reporting")
     if allele.imprecise:
         ann.notes.append("imprecise breakpoints (CIPOS/CIEND): gene overlaps use the reported POS/END")
+    ann.notes.extend(allele.notes)  # how a breakend or translocation was read (locate.py)
     return ann

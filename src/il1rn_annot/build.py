@@ -52,12 +52,29 @@ def detect_build(contig_lengths: dict[str, int | None], header_lines: list[str],
             if not by_length:
                 evidence.append(f"##contig {name} length {length:,} matches no known build")
     by_name: set[str] = set()
+    # every ##contig line of a GATK/Picard header carries assembly=: quote chromosome 2's (or the
+    # first) and count the others, instead of a 5.7 kB evidence line listing 84 contigs
+    other_contigs: dict[str, int] = {}
+    quoted_contig = False
     for line in header_lines:
         if line.startswith("##reference=") or (line.startswith("##contig=") and "assembly=" in line):
             hits = _alias_hits(line, kb)
-            if hits:
-                by_name |= hits
-                evidence.append(f"{line[:120]} names {'/'.join(sorted(hits))}")
+            if not hits:
+                continue
+            by_name |= hits
+            said = "/".join(sorted(hits))
+            if line.startswith("##contig="):
+                is_chr2 = re.match(r"##contig=<ID=(chr)?2[,>]", line) is not None
+                if quoted_contig and not is_chr2:
+                    other_contigs[said] = other_contigs.get(said, 0) + 1
+                    continue
+                if quoted_contig:  # chromosome 2 after another: it replaces the one quoted
+                    other_contigs[said] = other_contigs.get(said, 0) + 1
+                    evidence[:] = [e for e in evidence if not e.startswith("##contig=")]
+                quoted_contig = True
+            evidence.append(f"{line[:120]} names {said}")
+    for said, count in other_contigs.items():
+        evidence.append(f"{count} other ##contig line(s) name {said}")
     if len(by_name) > 1:
         by_name = set()  # ambiguous names (e.g. a path mentioning both) carry no weight
     if by_length and by_name and by_length != by_name:

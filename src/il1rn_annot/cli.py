@@ -33,6 +33,7 @@ def _add_kb_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
+    from .coverage import CoverageThresholds
     from .pipeline import annotate_file
     from .naming import input_stem
     from .write_outputs import clean_stale_temps_in, write_json
@@ -56,7 +57,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
             result = annotate_file(path, args.outdir, kb, build=args.build, reference_path=args.reference,
                                    samples=samples, date=args.date, command_line=command,
                                    findings=args.findings, vcf_genotypes=args.vcf_genotypes,
-                                   threads=args.threads, clean_temps=clean_temps)
+                                   threads=args.threads, clean_temps=clean_temps,
+                                   thresholds=CoverageThresholds(args.min_gq, args.min_depth, args.min_cds_fraction))
             entry.update(status="ok", outputs=result.outputs, samples=[s.sample for s in result.samples],
                          warnings=result.payload["provenance"]["warnings"])
             for warning in result.payload["provenance"]["warnings"]:
@@ -131,6 +133,40 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _whole_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {text!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1 (e.g. 0.95), got {text!r}")
+    return value
+
+
+def _add_coverage_options(parser: argparse.ArgumentParser) -> None:
+    """What makes a gVCF call or reference block confident, and how much of the CDS must be (coverage.py)."""
+    from .coverage import DEFAULT_MIN_CDS_FRACTION, DEFAULT_MIN_DP, DEFAULT_MIN_GQ
+    parser.add_argument("--min-gq", type=_whole_number, default=DEFAULT_MIN_GQ, metavar="N",
+                        help="gVCF: a call or reference block covers the CDS only with GQ >= N "
+                             f"(default {DEFAULT_MIN_GQ}, gnomAD's high-confidence genotype)")
+    parser.add_argument("--min-depth", type=_whole_number, default=DEFAULT_MIN_DP, metavar="N",
+                        help="gVCF: ... and depth >= N (FORMAT/MIN_DP for blocks that have it, else DP; "
+                             f"default {DEFAULT_MIN_DP})")
+    parser.add_argument("--min-cds-fraction", type=_fraction, default=DEFAULT_MIN_CDS_FRACTION, metavar="F",
+                        help="gVCF: below this fraction of the IL1RN CDS confidently called, a sample without "
+                             f"findings is not_assessable (default {DEFAULT_MIN_CDS_FRACTION})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=TOOL_NAME, description=(
         "Find, annotate and interpret IL1RN-locus variants and deletions (DIRA, 2q13) in VCF/BCF files."))
@@ -160,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "process may use; Snakemake passes the rule's threads)")
     ann.add_argument("--no-record-command", dest="record_command", action="store_false",
                      help="record the tool name instead of the full command line (for path-independent outputs)")
+    _add_coverage_options(ann)
     _add_kb_options(ann)
     ann.set_defaults(func=cmd_annotate)
 

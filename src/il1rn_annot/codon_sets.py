@@ -178,10 +178,14 @@ THREE_LETTER = {
 }
 
 
-def protein_change_method(with_fasta: bool, protein: str) -> str:
-    """The provenance sentence: where the HGVS p. names of this run came from."""
-    if with_fasta:
-        return "translated from the reference FASTA given with --reference (CDS of NM_173842.3)"
+def protein_change_method(sequence_label: str | None, protein: str) -> str:
+    """The provenance sentence: where the HGVS p. names of this run came from.
+
+    `sequence_label` names the nucleotide sequence used (a `ReferenceGenome.label`: the user's FASTA
+    or the shipped locus sequence), None when there is none.
+    """
+    if sequence_label:
+        return f"translated from the NM_173842.3 CDS in {sequence_label}"
     if protein:
         return ("deduced without a nucleotide reference: from the protein sequence NP_776214.1 (knowledge base) and "
                 "the VCF REF/ALT bases, named only where every codon sequence agreeing with both gives the same "

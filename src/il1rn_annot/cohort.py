@@ -51,9 +51,12 @@ Allele frequencies. allele_number = 2 x samples with the locus called; a sample 
 called when its locus_called is yes, or unknown: a variant-only single-sample VCF with no
 record at the locus cannot show coverage, and is taken as homozygous reference (the usual
 "absent = reference" reading of variant-only VCFs; gVCFs and joint VCFs answer the question
-themselves). Samples with locus_called = no (no genotype at any locus record, gVCF without
-coverage) and input_error samples are left out of allele_number and of the counts.
-call_rate = samples counted in allele_number / all samples. Cohorts mixing GRCh37 and GRCh38
+themselves). Samples with locus_called = no (no genotype at any locus record, a gVCF whose
+confident calls cover too little of the CDS: coverage.py) and input_error samples are left out
+of allele_number and of the counts.
+call_rate = samples counted in allele_number / all samples. The negatives and not-assessable
+samples are also counted by what their inputs show about the locus (`counts_by_evidence`): a
+gVCF negative and a variant-only negative are not the same evidence. Cohorts mixing GRCh37 and GRCh38
 inputs are counted per build (alleles are keyed by build and allele_id).
 
 Memory and speed: one pass over each annotation JSON, dictionaries keyed by sample and
@@ -77,6 +80,8 @@ from .read_vcf import sha256_of
 from .errors import InputError
 from .interpret import (FLAGGED, LOCUS_CALLED_TEXT, PATHOGENIC, STATUSES, ParentCalls, allele_label,
                         interpret_sample)
+from .coverage import (EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text, of_sample as coverage_of_sample,
+                       pool as pool_coverage)
 from .knowledge import KnowledgeBase
 from .provenance import generated_at
 from .naming import input_stem, safe_name as report_safe_name
@@ -93,7 +98,10 @@ assert set(SORT_ORDER) == set(STATUSES)
 _RANK = {status: i for i, status in enumerate(SORT_ORDER)}
 
 SUMMARY_COLUMNS = ["sample", "dira_status", "status_sentence", "pathogenic_alleles", "other_alleles", "evidence",
-                   "inputs", "locus_called", "build", "error", "partial_status", "report", "mother", "father"]
+                   "inputs", "locus_called", "build", "error", "partial_status", "report", "mother", "father",
+                   "locus_evidence", "cds_coverage"]
+#: statuses whose count is split by what the inputs show about the locus (`counts_by_evidence`)
+EVIDENCE_SPLIT = ("no_pathogenic_variant_detected", "not_assessable")
 ALLELE_COLUMNS = ["build", "allele_id", "chrom", "pos", "end", "ref", "alt", "variant_type", "gene", "hgvs_c",
                   "hgvs_p", "consequence", "classification", "known_variant", "carriers", "heterozygotes",
                   "homozygotes", "hemizygotes", "allele_count", "allele_number", "allele_frequency",
@@ -132,6 +140,7 @@ class SampleCalls:
     locus_called: bool | None
     stored_status: str
     partial_records: int = 0  # half-called genotypes (0/., ./1) at the locus records of this input
+    coverage: dict[str, Any] | None = None  # what the input shows about the locus (coverage.py)
 
 
 @dataclass(eq=False)
@@ -255,6 +264,7 @@ def _load_annotation(item: AnnotatedInput, json_text: str | None, base: Path) ->
                 f.setdefault("source", source)
                 findings.append(f)
             calls[str(s["sample"])] = SampleCalls(findings, s.get("locus_called"), str(s.get("dira_status", "")),
+                                                  coverage_of_sample(payload.get("locus") or {}, s),
                                                   int(s.get("partial_records") or 0))
     except InputError as exc:
         item.status, item.error = "input_error", f"annotation output unusable: {exc}"
@@ -426,6 +436,7 @@ class PooledCalls:
     build_of: dict[int, str]  # id(finding) -> build of its input
     stored: str  # the status stored in the (last) annotation JSON
     sources: int
+    coverage: dict[str, Any] | None = None  # pooled over the inputs (coverage.pool)
     partial_records: int = 0  # half-called genotypes over all inputs
 
     @property
@@ -438,6 +449,7 @@ def pool_sample(src: SampleSources) -> PooledCalls:
     errors = [f"{vcf}: not found in any manifest (was it annotated?)" for vcf in src.unmatched]
     per_source: list[list[dict[str, Any]]] = []
     called: list[bool | None] = []
+    coverages: list[dict[str, Any] | None] = []
     builds: list[str] = []
     build_of: dict[int, str] = {}
     stored = ""
@@ -457,6 +469,7 @@ def pool_sample(src: SampleSources) -> PooledCalls:
             build_of[id(f)] = item.build
         called.append(calls.locus_called)
         partial += calls.partial_records
+        coverages.append(calls.coverage)
         stored = calls.stored_status
         if item.build and item.build not in builds:
             builds.append(item.build)
@@ -464,7 +477,7 @@ def pool_sample(src: SampleSources) -> PooledCalls:
         errors.append(f"the annotation files of this sample are on different genome builds ({', '.join(builds)}): "
                       "annotate every VCF of a sample on the same build")
     return PooledCalls(pool_findings(per_source) if per_source else [], combine_locus_called(called), errors,
-                       builds, build_of, stored, len(per_source), partial)
+                       builds, build_of, stored, len(per_source), pool_coverage(coverages), partial)
 
 
 def parent_calls(sample: str, parents: dict[str, str], pooled: dict[str, PooledCalls],
@@ -502,7 +515,7 @@ def summarise_sample(src: SampleSources, reports_dir: str, outdir: Path, pooled:
     if pooled.sources and len(builds) <= 1:
         findings = pooled.findings
         result = interpret_sample(src.sample, findings, pooled.locus_called, parents=parent_phase or (),
-                                  partial_records=pooled.partial_records)
+                                  coverage=pooled.coverage, partial_records=pooled.partial_records)
     # a single JSON's stored status is what this interpretation gives, unless the tool changed
     # (or the parents phased the sample, which the per-file annotation could not)
     drift = bool(result is not None and pooled.sources == 1 and not errors and stored and not parent_phase
@@ -526,6 +539,9 @@ def summarise_sample(src: SampleSources, reports_dir: str, outdir: Path, pooled:
         "evidence": result.evidence if result else "",
         "inputs": [i.input for i in src.inputs] + list(src.unmatched),
         "locus_called": result.locus_called if result else None,
+        "locus_evidence": coverage_evidence_text(pooled.coverage) if result else "",
+        "cds_coverage": (pooled.coverage or {}).get("cds_fraction") if result else None,
+        "evidence_key": evidence_key(pooled.coverage) if result else "",
         "build": builds,
         "error": errors,
         "partial_status": result.dira_status if (errors and result is not None) else "",
@@ -556,6 +572,7 @@ class Cohort:
     builds: list[str]
     deletions: dict[str, list[dict[str, Any]]]
     variants: dict[str, list[dict[str, Any]]]
+    counts_by_evidence: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, reports_dir: str,
@@ -686,6 +703,7 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
     counts = {status: 0 for status in SORT_ORDER}
     for row in rows:
         counts[row["dira_status"]] += 1
+    by_evidence = counts_by_evidence(rows)
     kb_versions = sorted({i.kb_version for i in inputs if i.kb_version})
     if any(v != kb.version for v in kb_versions):
         warnings.append(f"the annotations were classified with knowledge base {', '.join(kb_versions)}; "
@@ -698,7 +716,26 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
         "generated_at": generated_at(date), "builds": builds, "manifests": manifest_records,
         "sample_sheet": sheet_record, "warnings": list(dict.fromkeys(warnings)),
     }
-    return Cohort(rows, alleles, inputs, counts, provenance, provenance["warnings"], builds, deletions, variants)
+    return Cohort(rows, alleles, inputs, counts, provenance, provenance["warnings"], builds, deletions, variants,
+                  by_evidence)
+
+
+def counts_by_evidence(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Negatives and not-assessable samples counted by what their inputs show about the locus.
+
+    "no pathogenic variant" from a gVCF whose CDS was confidently called and from a
+    variant-only VCF (reference calls not recorded) are different strengths of evidence;
+    a cohort count that merges them overstates the negatives.
+    """
+    out: dict[str, dict[str, int]] = {status: {} for status in EVIDENCE_SPLIT}
+    for row in rows:
+        if row["dira_status"] in out and row.get("evidence_key"):
+            key = row["evidence_key"]
+            if row["dira_status"] == "not_assessable" and row["locus_called"] is False and key not in (
+                    "gvcf_not_covered", "structural_only", "no_chr2_calls"):
+                key = "no_genotype"
+            out[row["dira_status"]][key] = out[row["dira_status"]].get(key, 0) + 1
+    return {status: dict(sorted(keys.items())) for status, keys in out.items()}
 
 
 def _allele_sort(build: str, f: dict[str, Any]) -> tuple[Any, ...]:
@@ -749,7 +786,8 @@ def tsv_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out.append({**r, "pathogenic_alleles": _join(r["pathogenic_alleles"]),
                     "other_alleles": _join(r["other_alleles"]), "inputs": _join(r["inputs"], ";"),
                     "build": _join(r["build"], ";"), "error": _join(r["error"], " | "),
-                    "locus_called": _CALLED_TEXT[r["locus_called"]]})
+                    "locus_called": _CALLED_TEXT[r["locus_called"]],
+                    "cds_coverage": "" if r.get("cds_coverage") is None else f"{r['cds_coverage']:.4f}"})
     return out
 
 
@@ -771,6 +809,8 @@ def write_cohort(cohort: Cohort, kb: KnowledgeBase, outdir: Path) -> dict[str, P
         "sort_order": list(SORT_ORDER),
         "n_samples": len(cohort.rows),
         "counts": cohort.counts,
+        "counts_by_evidence": cohort.counts_by_evidence,
+        "evidence_keys": {**EVIDENCE_KEYS, "no_genotype": "no called genotype at any locus record"},
         "samples": cohort.rows,
         "alleles": cohort.alleles,
         "inputs": [i.summary() for i in cohort.inputs],
@@ -930,7 +970,8 @@ def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
     return template.render(
         n=n, rows=listed, collapsed=collapsed, full_table_max=FULL_TABLE_MAX, attention_max=ATTENTION_MAX,
         flagged=flagged[:FLAGGED_MAX], n_flagged=len(flagged), flagged_max=FLAGGED_MAX,
-        counts=cohort.counts, sort_order=SORT_ORDER, status_colours=STATUS_COLOURS, status_chart=status_chart,
+        counts=cohort.counts, counts_by_evidence=cohort.counts_by_evidence,
+        evidence_keys={**EVIDENCE_KEYS, "no_genotype": "no called genotype at any locus record"}, sort_order=SORT_ORDER, status_colours=STATUS_COLOURS, status_chart=status_chart,
         alleles=[{**a, "af": _fmt(a["allele_frequency"]), "cf": _fmt(a["carrier_frequency"]),
                   "cr": _fmt(a["call_rate"]), "pathogenic": a["classification"] in PATHOGENIC} for a in cohort.alleles],
         cf_chart=cf_chart, n_alleles=len(cohort.alleles), chart_alleles_max=CHART_ALLELES_MAX,

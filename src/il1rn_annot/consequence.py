@@ -227,7 +227,8 @@ def _within_one_exon(allele: Allele, tx: TranscriptModel) -> bool:
     """True when every changed base lies in one exon: a change across an exon-intron boundary
     gets p.? (its effect on splicing decides the protein), never a protein from its exonic part."""
     if allele.kind == "insertion":
-        return tx.exon_index(allele.start) is not None and tx.exon_index(allele.start) == tx.exon_index(allele.start + 1)
+        here = tx.exon_index(allele.start)
+        return here is not None and here == tx.exon_index(allele.start + 1)
     first = tx.exon_index(allele.start)
     return first is not None and first == tx.exon_index(allele.end)
 

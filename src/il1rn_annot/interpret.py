@@ -21,6 +21,9 @@ from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import Any, NamedTuple
 
+from .coverage import adequately_covered, evidence_text, stretches_text
+from .locate import breakend_words
+
 STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance",
             "no_pathogenic_variant_detected", "not_assessable", "input_error")
 FLAGGED = ("consistent_with_DIRA", "possible_DIRA", "carrier")
@@ -45,6 +48,8 @@ class SampleResult:
     #: locus records with a half-called genotype for this sample (0/., ./1): kept so that the cohort
     #: and report steps, which interpret again from the JSON, say the same
     partial_records: int = 0
+    #: what the input(s) show about the locus itself (coverage.py): kind, CDS fraction, thresholds
+    coverage: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,11 +83,13 @@ def _structural_label(f: dict[str, Any]) -> str:
     """'duplication chr2:113120001-113140000' rather than the raw 'chr2:113120000 N><DUP>'."""
     alt = str(f["alt"])
     if f["variant_type"] == "breakend" or not alt.startswith("<"):
-        return f"breakend {f['chrom']}:{f['pos']} ({alt})"
+        return breakend_words(str(f["chrom"]), int(f["pos"]), alt)  # inversion / duplication / translocation
     key = alt[1:-1].split(":")[0].upper()
     word = SV_WORDS.get(key, f"structural variant {alt}")
     end = f.get("end")
     span = f"{f['chrom']}:{f['pos'] + 1}-{end}" if end and int(end) > int(f["pos"]) else f"{f['chrom']}:{f['pos']}"
+    if key == "INS":  # between POS and POS+1, whatever its SVLEN (locate.py)
+        span = f"{f['chrom']}:{f['pos']}-{int(f['pos']) + 1}"
     return f"{word} {span}"
 
 
@@ -294,18 +301,23 @@ def _filter_note(findings: list[dict[str, Any]]) -> str:
 
 def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
                      uncalled_records: int = 0, records: int = 0, partial_records: int = 0,
-                     parents: Sequence[ParentCalls] = ()) -> SampleResult:
+                     parents: Sequence[ParentCalls] = (), coverage: dict[str, Any] | None = None) -> SampleResult:
     """Status, sentence and evidence for one sample from its findings.
 
     `parents`: the mother's and father's calls, when the sample sheet names them; they phase
-    two P/LP alleles that the child's own calls leave of unknown phase. `partial_records`:
-    locus records where this sample's genotype has a called and an uncalled allele (0/., ./0):
-    a variant on the uncalled allele would not be seen, so the sentence says DIRA is not
-    excluded. Deletions that also remove another cluster gene with a condition of its own
-    name it when the loss matters for the zygosity (recessive: both copies; dominant: one).
+    two P/LP alleles that the child's own calls leave of unknown phase.
+    `coverage`: what the input(s) show about the locus (coverage.py; pooled over a sample's
+    files). It decides whether a negative can be given (`_locus_not_assessed`) and adds the
+    caveats of the input kind; None (a JSON written before it existed): no coverage rule.
+    `partial_records`: locus records where this sample's genotype has a called and an uncalled
+    allele (0/., ./0): a variant on the uncalled allele would not be seen, so the sentence says
+    DIRA is not excluded. Deletions that also remove another cluster gene with a condition of its
+    own name it when the loss matters for the zygosity (recessive: both copies; dominant: one).
     """
-    result = _interpret(sample, findings, locus_called, uncalled_records=uncalled_records, records=records,
-                        parents=parents)
+    result = _interpret_calls(sample, findings, locus_called, uncalled_records=uncalled_records,
+                              records=records, parents=parents, locus_evidence=coverage)
+    result.coverage = coverage
+    result = _with_coverage_notes(result, coverage)
     result.partial_records = partial_records
     genes = removed_genes_with_conditions(findings)
     if genes:
@@ -357,10 +369,10 @@ def _removes_il1rn_coding(f: dict[str, Any]) -> bool:
                                    and bool(coding & set(f.get("consequence") or [])))
 
 
-def _interpret(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
-               uncalled_records: int = 0, records: int = 0,
-               parents: Sequence[ParentCalls] = ()) -> SampleResult:
-    """The status from the sample's P/LP, uncertain and association alleles."""
+def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
+                     uncalled_records: int, records: int, parents: Sequence[ParentCalls],
+                     locus_evidence: dict[str, Any] | None) -> SampleResult:
+    """`interpret_sample` without the coverage notes added to every status."""
     pl = [f for f in findings if f["classification"] in PATHOGENIC]
     vus = [f for f in findings if f["classification"] == "uncertain_significance"]
     assoc = [f for f in findings if f["classification"] == "association_polymorphism"]
@@ -400,6 +412,9 @@ def _interpret(sample: str, findings: list[dict[str, Any]], locus_called: bool |
                      f"Heterozygous carrier of IL1RN {allele_label(f)}{partial}: carrier of DIRA (autosomal "
                      "recessive); no second pathogenic allele detected." + _second_allele_vus(f, vus),
                      f"one P/LP allele: {f['classification_evidence'].rstrip('.')}." + _filter_note(pl) + tail)
+    not_assessed = None if vus else _locus_not_assessed(locus_evidence, assoc_text, bool(findings))
+    if not_assessed is not None:
+        return _done(result, "not_assessable", *not_assessed)
     if result.locus_called is False:
         return _done(result, "not_assessable",
                      "IL1RN locus not assessable: no genotype was called at the locus for this sample.",
@@ -428,7 +443,7 @@ def _interpret(sample: str, findings: list[dict[str, Any]], locus_called: bool |
                     "was covered (a gVCF or the caller's coverage would).")
     return _done(result, "no_pathogenic_variant_detected",
                  "No pathogenic IL1RN variant detected." + (" Association polymorphisms only (not diagnostic)."
-                                                            if assoc else ""),
+                                                            if assoc else "") + _negative_caveat(locus_evidence),
                  "no P/LP or uncertain IL1RN allele among the locus calls." + assoc_text + coverage)
 
 
@@ -502,4 +517,89 @@ def _two_allele_result(result: SampleResult, alleles: list[dict[str, Any]], pare
 
 def _done(result: SampleResult, status: str, sentence: str, evidence: str) -> SampleResult:
     result.dira_status, result.status_sentence, result.evidence = status, sentence, evidence.strip()
+    return result
+
+
+# ----------------------------------------------------------------------------------------
+# the called locus: coverage rules (coverage.py measures; these functions say what it means)
+
+
+def _cds_percent(coverage: dict[str, Any]) -> str:
+    return (f"{coverage['cds_fraction']:.0%} of the IL1RN coding sequence ({coverage['cds_bases_confident']} of "
+            f"{coverage['cds_bases']} bp)")
+
+
+def _thresholds_text(coverage: dict[str, Any]) -> str:
+    return (f"a called genotype with GQ >= {coverage['min_gq']} and depth >= {coverage['min_dp']} "
+            f"(MIN_DP for reference blocks); at least {coverage['min_cds_fraction']:.0%} of the CDS is required")
+
+
+def _locus_not_assessed(coverage: dict[str, Any] | None, assoc_text: str, found: bool) -> tuple[str, str] | None:
+    """(sentence, evidence) of `not_assessable` when the input cannot support a negative, else None.
+
+    gVCF: confident calls/blocks cover less of the CDS than required. Structural-variant or
+    CNV calls only: deletions were assessed, small variants were not.
+    """
+    if not coverage:
+        return None
+    if coverage.get("input_kind") == "gvcf" and coverage.get("cds_fraction") is not None \
+            and not adequately_covered(coverage):
+        return ("IL1RN locus not adequately covered: only " + _cds_percent(coverage) + " has confident calls; "
+                "no result can be given (a variant there would not be seen).",
+                "gVCF coverage: " + _cds_percent(coverage) + " covered by confident calls or reference blocks ("
+                + _thresholds_text(coverage) + "). Not covered: " + stretches_text(coverage.get("uncovered")) + "."
+                + assoc_text)
+    # a small-variant file: a genome has variants on every chromosome (an SV caller may find none there)
+    if coverage.get("chr2_records") is False and coverage.get("input_kind") == "variant_only":
+        return ("IL1RN locus not assessable: the input has no calls on chromosome 2 at all, so the locus was not "
+                "in the called region (a file split by chromosome, or a panel without IL1RN?).",
+                "no record on chromosome 2 in the whole file: the absence of an IL1RN record says nothing about "
+                "the locus; provide the sample's chromosome-2 (or whole-genome) calls." + assoc_text)
+    if not coverage.get("small_variants_assessed", True):
+        return (("No pathogenic deletion" if found else "No deletion") + " detected at IL1RN; small variants not "
+                "assessed (structural-variant / copy-number calls only): DIRA cannot be excluded from this input.",
+                "the input holds structural-variant or copy-number calls only (no small-variant calls, no "
+                "reference blocks): no deletion or copy-number loss of IL1RN was called, but sequence variants "
+                "(most DIRA alleles) were not assessed; provide the sample's SNV/indel calls." + assoc_text)
+    return None
+
+
+def _negative_caveat(coverage: dict[str, Any] | None) -> str:
+    """What the sentence of a negative result must add for the input kind."""
+    if not coverage:
+        return ""
+    if coverage.get("input_kind") == "variant_only":
+        return (" Reference calls not recorded (variant-only VCF): coverage of IL1RN is not shown by the input; "
+                "confirm it before reporting a negative result.")
+    if coverage.get("input_kind") == "gvcf" and coverage.get("uncovered"):
+        return f" Not confidently called: {stretches_text(coverage['uncovered'])} of the CDS."
+    return ""
+
+
+def _with_coverage_notes(result: SampleResult, coverage: dict[str, Any] | None) -> SampleResult:
+    """Append the coverage evidence (gVCF, SV calls only) to every status's evidence; name a
+    carrier's uncovered CDS.
+
+    A carrier's "no second pathogenic allele detected" is only as good as the coverage of the
+    rest of the CDS: when a gVCF leaves part of it uncovered, the sentence says so.
+    """
+    if not coverage:
+        return result
+    # a variant-only VCF's caveat is in the sentence of a negative; on a finding it adds nothing
+    note = evidence_text(coverage) if coverage.get("input_kind") != "variant_only" else ""
+    if note and note not in result.evidence:
+        text = result.evidence.rstrip()
+        result.evidence = (text + ("" if not text or text.endswith(".") else ".") + " Locus evidence: " + note
+                           + ".").strip()
+    if result.dira_status in ("carrier", "uncertain_significance") and coverage.get("input_kind") == "gvcf" \
+            and coverage.get("uncovered"):
+        gaps = stretches_text(coverage["uncovered"])
+        result.status_sentence += (f" Part of the CDS was not confidently called ({gaps})"
+                                   + (": a second allele there would not be seen." if result.dira_status == "carrier"
+                                      else "."))
+        if not adequately_covered(coverage):
+            result.evidence += " Coverage below the required fraction of the CDS."
+    if result.dira_status == "carrier" and not coverage.get("small_variants_assessed", True):
+        result.status_sentence += (" Small variants were not assessed (structural-variant / copy-number calls "
+                                   "only): a second, sequence-level allele would not be seen.")
     return result

@@ -55,6 +55,11 @@ class Reference:
     year: int | None = None
 
     @property
+    def printable(self) -> bool:
+        """Only a reference that was read in a source is printed as a citation."""
+        return self.status in ("verified", "citation_only")
+
+    @property
     def pubmed_url(self) -> str | None:
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else None
 
@@ -76,6 +81,7 @@ class Condition:
     treatment: str | None = None
     similar_to: str | None = None
     synonyms: tuple[str, ...] = ()
+    treatment_references: tuple[str, ...] = ()
 
     @property
     def is_diagnostic(self) -> bool:
@@ -104,6 +110,12 @@ class KnownVariant:
     match: dict[str, Any] = field(default_factory=dict)
     note: str | None = None
     typed_from_vcf: bool = True
+    #: read or derived reference bases around the allele per build: (first position, bases)
+    context: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: deleted span per build for a deletion known by its bases but not by a VCF form
+    deletion: dict[str, tuple[int, int]] = field(default_factory=dict)
+    curation_note: str | None = None
+    clinvar: str | None = None
 
     @property
     def is_association(self) -> bool:
@@ -314,6 +326,10 @@ def _variant_from(entry_id: str, entry: dict[str, Any]) -> KnownVariant:
         match=dict(entry.get("match") or {}),
         note=entry.get("note") or (entry.get("region") or {}).get("note"),
         typed_from_vcf=bool(entry.get("typed_from_vcf", True)),
+        context={b: (int(v["start"]), str(v["seq"]).upper()) for b, v in (entry.get("context") or {}).items()},
+        deletion={b: (int(v["start"]), int(v["end"])) for b, v in (entry.get("deletion") or {}).items()},
+        curation_note=entry.get("curation_note"),
+        clinvar=entry.get("clinvar"),
     )
 
 
@@ -337,6 +353,10 @@ def _check_links(kb: KnowledgeBase, files: dict[str, Path]) -> None:
             if ref not in kb.references:
                 raise KnowledgeBaseError(
                     f"{files['conditions']}: entry {cond.id}: field references: unknown reference '{ref}'")
+        for ref in cond.treatment_references:
+            if ref not in kb.references:
+                raise KnowledgeBaseError(
+                    f"{files['conditions']}: entry {cond.id}: field treatment_references: unknown reference '{ref}'")
     symbols = {g.symbol for g in kb.genes["GRCh38"]}
     for var in kb.variants.values():
         where = f"{files['variants']}: entry {var.id}"
@@ -348,6 +368,17 @@ def _check_links(kb: KnowledgeBase, files: dict[str, Path]) -> None:
                 raise KnowledgeBaseError(f"{where}: field conditions: unknown condition '{cond}'")
         if not var.is_association and not var.references:
             raise KnowledgeBaseError(f"{where}: field references: a curated variant must cite a reference")
+        if not var.is_association and not any(kb.references[r].printable for r in var.references):
+            raise KnowledgeBaseError(
+                f"{where}: field references: every reference of this allele is unverified; an allele is "
+                "published only through a source that was read (remove it, or cite a verified reference)")
+        for build, (start, seq) in var.context.items():
+            if build not in kb.builds or not seq or set(seq) - set("ACGT"):
+                raise KnowledgeBaseError(f"{where}: field context.{build}: give a known build and bases A/C/G/T")
+        for build, (pos, ref, alt) in var.vcf.items():
+            ctx = var.context.get(build)
+            if ctx and not _agrees(ctx, pos, ref):
+                raise KnowledgeBaseError(f"{where}: field vcf.{build}: REF {ref} disagrees with the context bases")
         for gene in var.removes_genes:
             if gene not in symbols:
                 raise KnowledgeBaseError(f"{where}: field removes_genes: unknown gene '{gene}'")
@@ -359,6 +390,16 @@ def _check_links(kb: KnowledgeBase, files: dict[str, Path]) -> None:
                     f"{where}: field vcf.{build}: indel REF/ALT must share the VCF anchor base")
         if var.type == "region_deletion" and set(var.region) != set(kb.builds):
             raise KnowledgeBaseError(f"{where}: field region: give the span in every build ({', '.join(kb.builds)})")
+
+
+def _agrees(context: tuple[int, str], pos: int, bases: str) -> bool:
+    """True when `bases` starting at `pos` do not contradict the context bases where they overlap."""
+    start, seq = context
+    for i, base in enumerate(bases.upper()):
+        k = pos + i - start
+        if 0 <= k < len(seq) and seq[k] != base:
+            return False
+    return True
 
 
 def _kb_digest(paths: list[Path]) -> str:
@@ -439,6 +480,7 @@ def load_knowledge_base(path: str | os.PathLike[str] | None = None,
             omim=c.get("omim"), inheritance=c.get("inheritance"),
             features=tuple((f["label"], f.get("hpo")) for f in c.get("features") or ()),
             treatment=c.get("treatment"), similar_to=c.get("similar_to"), synonyms=tuple(c.get("synonyms") or ()),
+            treatment_references=tuple(c.get("treatment_references") or ()),
         )
         for cid, c in docs["conditions"]["conditions"].items()
     }

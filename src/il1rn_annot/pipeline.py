@@ -23,7 +23,10 @@ from .codon_sets import protein_change_method
 from .provenance import Provenance
 from .read_vcf import VcfInput, open_vcf, reopen
 from .runtime import cyclic_gc_paused
-from .reference import ReferenceGenome
+from .reference import ReferenceGenome, load_shipped_sequence
+from .reference import describe as describe_reference
+from .coverage import (CoverageThresholds, adequately_covered, cds_segments, evidence_text as coverage_evidence_text,
+                       input_kind, sample_coverage, slim as slim_coverage)
 from .scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan, SitesOnlyScan,
                    scan_keeping_genotypes, worker_count)
 from .write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, clean_stale_temps,
@@ -47,13 +50,17 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                   reference_path: str | Path | None = None, samples: list[str] | None = None,
                   date: str | None = None, command_line: str | None = None,
                   name: str | None = None, findings: str = "auto", vcf_genotypes: str = "auto",
-                  threads: int | None = None, clean_temps: bool = True) -> FileResult:
+                  threads: int | None = None, clean_temps: bool = True,
+                  thresholds: CoverageThresholds | None = None) -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
 
     `threads`: most processes to read a big joint VCF with (None: the cores this process may use).
     `clean_temps`: remove temps of these outputs left by killed runs (False: the caller swept
     the folder once for a whole batch, `clean_stale_temps_in`).
+    `thresholds`: what makes a gVCF call or block confident and how much of the CDS must be
+    (coverage.py; None: the documented defaults).
     """
+    thresholds = thresholds or CoverageThresholds()
     info, reader = open_vcf(path, kb, build)
     build_name = info.build.build
     path_text = str(path)
@@ -81,9 +88,13 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                 f"the reference FASTA does not cover IL1RN ({build_name} chr2:{tx.start}-{tx.end}); "
                 "it does not match the VCF (another build, or an extract of another region)",
                 path=str(reference_path), hint="use the FASTA the calls were made on, or a chr2 extract covering IL1RN")
+    else:
+        # no FASTA given: the verified shipped NM_173842.3 sequence when there is one (none today)
+        reference = load_shipped_sequence(kb, build_name)
     command_line = command_line or " ".join(shlex.quote(a) for a in ["il1rn-annot", *sys.argv[1:]])
     prov = Provenance.new(kb, build_name, info.build.evidence, command_line, date)
-    prov.protein_changes = protein_change_method(reference is not None, kb.protein)
+    prov.protein_changes = protein_change_method(reference.label if reference is not None else None, kb.protein)
+    prov.reference_sequence = describe_reference(reference, str(reference_path) if reference_path else None)
     outdir = Path(outdir)
     stem = name or info.name
     if not stem or stem in (".", "..") or "/" in stem or os.sep in stem or "\0" in stem:
@@ -107,7 +118,9 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
     with locus_index(info) as index:
         plan = ScanPlan(info=info, kb=kb, build=build_name, reference=reference, window=window,
                         contig_length=contig_length, all_findings=all_findings,
-                        samples=info.samples if samples else None, index=index)
+                        samples=info.samples if samples else None, index=index,
+                        cds=cds_segments(kb.transcript(build_name).exons, kb.transcript(build_name).cds_start,
+                                         kb.transcript(build_name).cds_end), thresholds=thresholds)
         writer = AnnotatedVcfWriter(out["vcf"], reader if keep_genotypes else reopen(info, samples=[]),
                                     info.declared_contigs)
         written: list[Path] = []
@@ -121,14 +134,19 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                                                                while_waiting=lambda: info.sha256))
                     tally, finish_vcf = scan.tally, scan.finish
                 prov.add_input("vcf", path_text, info.sha256)
-                if reference is not None:
+                if reference is not None and not reference.shipped:
                     from .read_vcf import sha256_of
                     prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
+                kind = input_kind(info.is_gvcf, tally.reference_blocks, tally.small_records,
+                                  tally.structural_records, info.header_lines)
+                chr2_calls = tally.records_read > 0 or _has_chr2_records(info, index)
                 result = _write_sample_outputs(info, tally, prov, out, written, samples, path_text, {
                     "contig": info.contig or "", "start": window[0], "end": window[1],
                     "records_read": tally.records_read, "indexed": info.index_path is not None,
                     "format": info.format, "fileformat": info.fileformat, "samples": n, "gvcf": info.is_gvcf,
-                    "per_sample_findings": "all" if all_findings else "reportable", "vcf_genotypes": keep_genotypes})
+                    "per_sample_findings": "all" if all_findings else "reportable", "vcf_genotypes": keep_genotypes,
+                    "input_kind": kind, "chr2_records": chr2_calls, "coverage_thresholds": thresholds.to_dict(),
+                    "cds": [list(s) for s in plan.cds]}, plan)
                 if finish_vcf is not None:
                     finish_vcf()
             writer.close(prov.vcf_header_lines() + note)
@@ -142,7 +160,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
 
 def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, out: dict[str, Path],
                           written: list[Path], samples: list[str] | None, source: str,
-                          locus: dict[str, Any]) -> FileResult:
+                          locus: dict[str, Any], plan: ScanPlan) -> FileResult:
     """Interpret every sample and write NAME.il1rn.tsv, NAME.samples.tsv and NAME.il1rn.json
     (each path is added to `written` once it is in place)."""
     info.warnings.extend(tally.warnings)
@@ -152,7 +170,7 @@ def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, o
                              "exome without IL1RN?), or all samples are reference there (VCF without reference "
                              "blocks)")
     index_of = {sample: i for i, sample in enumerate(info.samples)}  # the tally's sample index
-    results = _interpret_samples(info, tally, source)
+    results = _interpret_samples(info, tally, source, plan, locus["input_kind"], locus["chr2_records"])
     if samples:
         order = {s: k for k, s in enumerate(dict.fromkeys(samples))}
         results.sort(key=lambda r: order[r.sample])
@@ -173,7 +191,10 @@ def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, o
             allele_rows.add(r.sample, k, call)
         sample_rows.append([r.sample, r.dira_status, r.status_sentence, "; ".join(r.pathogenic_alleles),
                             "; ".join(r.other_alleles), r.evidence, records_read, called_text[r.locus_called],
+                            locus["input_kind"], _fraction_cell(r.coverage), coverage_evidence_text(r.coverage),
                             "; ".join(r.removed_genes_with_conditions)])
+    if not info.samples:
+        allele_rows.add_sites(tally.alleles.values())  # a sites-only VCF: one row per site, no sample
     write_cells(out["tsv"], allele_rows.cells, ALLELE_TSV_COLUMNS)
     written.append(out["tsv"])
     write_cells(out["samples"], sample_rows, SAMPLE_TSV_COLUMNS)
@@ -183,13 +204,15 @@ def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, o
     return FileResult(info, payload, results, {k: str(v) for k, v in out.items()})
 
 
-def _interpret_samples(info: VcfInput, tally: LocusTally, source: str) -> list[SampleResult]:
+def _interpret_samples(info: VcfInput, tally: LocusTally, source: str, plan: ScanPlan,
+                       kind: str, chr2_records: bool | None) -> list[SampleResult]:
     """`interpret_sample` for every sample; samples with the same calls share the wording.
 
     In a big cohort most samples carry nothing but the same few association-polymorphism
     genotypes, and the status, sentence and evidence of a sample depend only on which
     alleles it carries and how (zygosity, genotype, phase, copy number: everything in its
-    calls but the read depth) and on its coverage of the locus. Those are the memo key;
+    calls but the read depth) and on its coverage of the locus (records without a genotype,
+    the CDS stretches a gVCF leaves uncovered). Those are the memo key;
     each sample still gets its own findings. tests/test_scan.py checks the result equals
     interpreting every sample on its own.
     """
@@ -199,22 +222,27 @@ def _interpret_samples(info: VcfInput, tally: LocusTally, source: str) -> list[S
     locus_called, uncalled_records = tally.locus_called.tolist(), tally.uncalled_records.tolist()
     partial_records = tally.partial_records.tolist()
     for i, sample in enumerate(info.samples):
-        called = _locus_called(info, records, bool(locus_called[i]))
+        uncovered = tally.cds.uncovered(i) if kind == "gvcf" and tally.cds is not None else (
+            [tuple(s) for s in plan.cds] if kind == "gvcf" else None)
+        coverage = sample_coverage(kind, plan.thresholds, plan.cds, uncovered)
+        coverage["chr2_records"] = chr2_records
+        called = _locus_called(info, records, bool(locus_called[i]), coverage)
         uncalled, partial = uncalled_records[i], partial_records[i]
         calls = tally.sample_calls.get(i, ())
-        key = (called, uncalled, partial,
+        key = (called, uncalled, partial, tuple(uncovered or ()),
                tuple([(k, call[1:7], call.sample_filter) for k, call in calls]) if calls else ())
         findings = tally.findings(i, source)
         shared = memo.get(key)
         if shared is None:
             memo[key] = result = interpret_sample(sample, findings, called, uncalled_records=uncalled,
-                                                  records=records, partial_records=partial)
+                                                  records=records, coverage=coverage, partial_records=partial)
         else:
             # positional, not dataclasses.replace (~4x slower, 10,000 times)
             result = SampleResult(sample, shared.dira_status, shared.status_sentence, shared.evidence,
                                   shared.locus_called, list(shared.pathogenic_alleles),
                                   list(shared.other_alleles), list(shared.association_alleles), findings,
-                                  list(shared.removed_genes_with_conditions), shared.partial_records)
+                                  list(shared.removed_genes_with_conditions), shared.partial_records,
+                                  shared.coverage)
         results.append(result)
     return results
 
@@ -227,6 +255,7 @@ def _sample_dict(result: SampleResult) -> dict[str, Any]:
     """
     entry = dict(vars(result))  # the dataclass's fields, in order
     del entry["findings"]
+    entry["coverage"] = slim_coverage(result.coverage)  # the file's part is in `locus` (coverage.of_sample)
     entry["findings"] = [_slim_finding(f) for f in result.findings] if result.findings else []
     return entry
 
@@ -239,16 +268,55 @@ def _slim_finding(f: dict[str, Any]) -> dict[str, Any]:
             "depth": f["depth"], "source": f["source"], "sample_filter": f.get("sample_filter")}
 
 
-def _locus_called(info: VcfInput, records_read: int, called_here: bool) -> bool | None:
+def _locus_called(info: VcfInput, records_read: int, called_here: bool, coverage: dict[str, Any]) -> bool | None:
     """True/False when the file says whether the sample was genotyped at the locus; None when it cannot.
 
-    A gVCF has reference blocks, and a joint VCF has a GT (possibly `./.`) for every sample
-    at every record: both answer the question. A variant-only VCF with no locus record at
-    all cannot tell "homozygous reference" from "not covered" (None: reported as such).
+    A gVCF answers with its coverage: the locus is called when confident calls and blocks
+    (GQ, depth) cover enough of the CDS (`coverage.adequately_covered`); a block of GT 0/0
+    with no reads is not a call. A joint VCF has a GT (possibly `./.`) for every sample at
+    every record. A variant-only VCF with no locus record at all cannot tell "homozygous
+    reference" from "not covered" (None: reported as such).
     """
+    if coverage.get("input_kind") == "gvcf":
+        return adequately_covered(coverage)
     if records_read == 0:
-        return False if info.is_gvcf else None
+        return None
     return called_here
+
+
+def _has_chr2_records(info: VcfInput, index: str | None) -> bool | None:
+    """Has the file any record on chromosome 2 at all? Asked only when none was at the locus.
+
+    A file with no chromosome-2 record (split by chromosome, a panel without chr2) did not
+    call the locus: its samples are not assessable, whatever a variant-only VCF's "absence
+    of a record" would otherwise suggest. None when it cannot be told cheaply (a streamed BCF).
+    """
+    contigs = [info.contig] if info.contig else ["chr2", "2"]
+    if index is not None:
+        reader = reopen(info, samples=[])
+        try:
+            reader.set_index(index)
+            for name in contigs:
+                try:
+                    for _ in reader(name):
+                        return True
+                except Exception:
+                    continue
+            return False
+        except Exception:
+            return None
+        finally:
+            reader.close()
+    if info.text_contigs is not None:
+        return bool(set(contigs) & info.text_contigs)
+    return None
+
+
+def _fraction_cell(coverage: dict[str, Any] | None) -> str:
+    """The samples TSV's `cds_coverage`: the confident CDS fraction (gVCF), else empty (not measured)."""
+    fraction = (coverage or {}).get("cds_fraction")
+    return "" if fraction is None else f"{fraction:.4f}"
+
 
 
 class _AlleleRows:
@@ -268,6 +336,13 @@ class _AlleleRows:
         before, after = parts
         self.cells.append([sample, *before, call.zygosity, call.genotype,
                            "" if call.copy_number is None else call.copy_number, *after])
+
+    def add_sites(self, alleles: Any) -> None:
+        """One row per allele with the sample and call columns empty: the TSV of a file with no
+        sample columns lists its sites (it used to be empty, leaving them in the VCF/JSON only)."""
+        for allele in alleles:
+            before, after = _allele_columns(allele)
+            self.cells.append(["", *before, "", "", "", *after])
 
 
 def _allele_columns(f: dict[str, Any]) -> tuple[list[Any], list[Any]]:

@@ -17,6 +17,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cyvcf2
 
@@ -30,6 +31,8 @@ STANDARD_CONTIGS = tuple([f"chr{c}" for c in [*range(1, 23), "X", "Y", "M"]]
                          + [str(c) for c in [*range(1, 23), "X", "Y", "MT"]])
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 CHR2_NAMES = ("chr2", "2")
+#: header lines of files that hold breakend records (Manta, SvABA, DELLY: MATEID; GRIDSS: PARID, EVENT)
+BREAKEND_HEADER = ("##INFO=<ID=MATEID,", "##INFO=<ID=PARID,", "##INFO=<ID=EVENT,", "##ALT=<ID=BND")
 
 
 @dataclass
@@ -54,6 +57,8 @@ class VcfInput:
     _sha256: str | None = field(default=None, repr=False)
     #: CHROM values of a streamed text VCF, found once (`locate._declare_stream_contigs`)
     text_contigs: set[str] | None = field(default=None, repr=False)
+    #: the header declares breakend records (MATEID, PARID, EVENT or an ALT BND): see locate.BND_LOOKAHEAD
+    has_breakend_header: bool = False
 
     @property
     def sha256(self) -> str:
@@ -117,20 +122,121 @@ def _sniff(path: Path) -> tuple[str, bytes]:
     return "vcf", head
 
 
-def _check_final_newline(path: Path) -> None:
-    """A plain VCF that does not end in a newline was cut off mid-record.
+def _ends_with_newline(path: Path, fmt: str) -> bool:
+    """Whether the (decompressed) data end in a newline; reads only the last BGZF block."""
+    if fmt == "vcf":
+        with open(path, "rb") as handle:
+            handle.seek(-1, os.SEEK_END)
+            return handle.read(1) == b"\n"
+    if fmt == "vcf.gz":
+        starts = _last_block_starts(path)
+        if len(starts) > 1:
+            with open(path, "rb") as handle:
+                handle.seek(starts[0])
+                block = handle.read(starts[1] - starts[0])
+            try:
+                text = zlib.decompressobj(31).decompress(block)
+            except zlib.error:
+                text = b""
+            if text:
+                return text.endswith(b"\n")
+    return _last_lines(path, fmt)[0]
 
-    htslib reads the cut record without complaint: a GT `1/1` cut to `1` reads as a
-    hemizygous call, one cut inside FORMAT as no call, so a truncated file would give a
-    wrong answer instead of an error (bgzipped files are covered by the BGZF EOF check).
+
+def _last_lines(path: Path, fmt: str) -> tuple[bool, str, str | None]:
+    """(ends with a newline, last line, the line before it or None). Reads the tail of a plain
+    file; a compressed one is read through (only when its end lacks the newline: rare)."""
+    if fmt == "vcf":
+        size = os.path.getsize(path)
+        chunk = 1 << 16
+        while True:
+            with open(path, "rb") as handle:
+                handle.seek(max(0, size - chunk))
+                tail = handle.read()
+            if tail.count(b"\n") >= 3 or chunk >= size:
+                break
+            chunk *= 4
+        text = tail.decode("utf-8", "replace")
+    else:
+        lines: list[bytes] = [b"", b""]
+        with gzip.open(path, "rb") as handle:
+            for line in handle:
+                lines = [lines[-1], line]
+        text = b"".join(lines).decode("utf-8", "replace")
+    ends = text.endswith("\n")
+    parts = text.rstrip("\n").split("\n") if ends else text.split("\n")
+    last = parts[-1]
+    previous = parts[-2] if len(parts) > 1 else None
+    return ends, last, previous
+
+
+def _ploidy(gt: str) -> int:
+    return gt.count("/") + gt.count("|") + 1
+
+
+def _cut_record(last: str, previous: str | None, n_samples: int) -> str | None:
+    """Why a last line without its newline is a record cut short, or None when it is complete.
+
+    Cut: fewer columns than the header, a GT ending in a separator or a field ending in ':',
+    or a last GT with fewer alleles than the line's other genotypes (or than the same
+    column's GT on the line before, on the same chromosome): `1/1` cut to `1` reads as a
+    hemizygous call. A cut inside another value (DP 30 -> 3) cannot be told from the bytes.
     """
-    with open(path, "rb") as handle:
-        handle.seek(-1, os.SEEK_END)
-        last = handle.read(1)
-    if last != b"\n":
-        raise InputError("the file does not end with a newline: the last record is cut off "
-                         "(an interrupted copy or caller run?)", path=str(path), where="last line",
-                         hint="copy or re-create the file; if it is complete, add the final newline (`echo >> FILE`)")
+    cols = last.split("\t")
+    expected = 9 + n_samples if n_samples else 8
+    if len(cols) < expected:
+        return f"it has {len(cols)} of the {expected} tab-separated columns the header names"
+    if not n_samples:
+        return None
+    value = cols[-1]
+    if value.endswith(":"):
+        return f"its last field {value!r} ends in ':'"
+    if cols[8].split(":")[0] != "GT":
+        return None
+    gt = value.split(":")[0]
+    if not gt or gt[-1] in "/|":
+        return f"its last genotype {gt!r} ends in a separator"
+    others = [v.split(":")[0] for v in cols[9:-1]]
+    if previous is not None:
+        before = previous.split("\t")
+        if len(before) == len(cols) and before[0] == cols[0] and before[8].split(":")[0] == "GT":
+            others.append(before[-1].split(":")[0])
+    widest = max((_ploidy(g) for g in others if g), default=0)
+    if _ploidy(gt) < widest:
+        return f"its last genotype {gt!r} has fewer alleles than the other genotypes ({widest})"
+    return None
+
+
+def _check_last_line(path: Path, fmt: str, header_text: str) -> str | None:
+    """A warning when the last line lacks its newline but is complete; an error when it is cut.
+
+    The same for plain, bgzipped and indexed files: a file that does not end in a newline was
+    once refused when plain and read silently when bgzipped, though htslib reads the cut
+    record either way (a GT `1/1` cut to `1` as a hemizygous call, one cut inside FORMAT as no
+    call): a wrong answer instead of an error.
+    """
+    if fmt == "bcf":
+        return None
+    try:
+        if _ends_with_newline(path, fmt):
+            return None
+        _, last, previous = _last_lines(path, fmt)
+    except (OSError, EOFError, zlib.error):
+        return None  # a compressed stream cut short: named by the truncation checks that follow
+    chrom_line = header_text.rstrip("\n").split("\n")[-1] if header_text else ""
+    n_samples = max(0, len(chrom_line.split("\t")) - 9)
+    if last.startswith("#"):
+        return "the file does not end with a newline; it holds no record after the header"
+    cols = last.split("\t")
+    record = f"record {cols[0]}:{cols[1]}" if len(cols) > 1 else "the last record"
+    problem = _cut_record(last, previous, n_samples)
+    if problem:
+        raise InputError(f"the file does not end with a newline and its last record is cut off: {problem}",
+                         path=str(path), where=f"last line ({record})",
+                         hint="copy or re-create the file (an interrupted copy or caller run?)")
+    return (f"the file does not end with a newline; its last line ({record}) is complete and was read "
+            "(a copy cut exactly at the end of a line cannot be told from a complete file: check that the "
+            "caller finished)")
 
 
 def _gzip_truncated(path: Path) -> bool:
@@ -171,6 +277,7 @@ def _header_text(path: Path, fmt: str, head: bytes) -> str:
                                      hint="every VCF needs the '#CHROM POS ID REF ALT ...' column header line")
                 lines.append(line)
                 if line.startswith("#CHROM"):
+                    _check_after_chrom_line(path, handle, number)
                     break
             else:
                 if not any(line.startswith("#CHROM") for line in lines):
@@ -180,6 +287,22 @@ def _header_text(path: Path, fmt: str, head: bytes) -> str:
         raise InputError(f"cannot read the compressed data ({exc})", path=str(path),
                          hint="the file is corrupt or truncated: re-create it") from None
     return "".join(lines)
+
+
+def _check_after_chrom_line(path: Path, handle: Any, chrom_number: int) -> None:
+    """Refuse `##` meta-information lines between the #CHROM line and the first record.
+
+    htslib reads such a line as a record in a plain VCF (an error naming a 1-column record),
+    while tabix skips it as a comment in a bgzipped one: the same file read two ways, and the
+    meta-information it carries (an INFO or contig declaration) silently lost.
+    """
+    for number, line in enumerate(handle, start=chrom_number + 1):
+        if line.startswith("##"):
+            raise InputError("a '##' meta-information line follows the #CHROM line", path=str(path),
+                             where=f"line {number}",
+                             hint="move every '##' line above the '#CHROM' line (the #CHROM line ends the header)")
+        if not line.startswith("#"):
+            return
 
 
 def _check_header_text(path: Path, text: str) -> None:
@@ -364,15 +487,16 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
     fmt, head = _sniff(path)
     header_text = _header_text(path, fmt, head)
     _check_header_text(path, header_text)
-    if fmt == "vcf":
-        _check_final_newline(path)
+    last_line_warning = _check_last_line(path, fmt, header_text)
     try:
         reader = cyvcf2.VCF(str(path), gts012=False, lazy=False)
     except Exception as exc:  # htslib/cyvcf2 raise bare OSError/Exception types
         if fmt != "vcf" and _gzip_truncated(path):
             raise InputError("the compressed data ends early: the file is truncated (an interrupted copy or "
                              "caller run?)", path=str(path), hint="copy or re-create the file") from None
-        raise InputError(f"htslib cannot parse the file ({exc})", path=str(path),
+        from .locate import htslib_reason  # locate imports this module
+        reason = htslib_reason(lambda: cyvcf2.VCF(str(path), gts012=False, lazy=False))
+        raise InputError(f"htslib cannot parse the file ({reason or exc})", path=str(path),
                          hint="check it with `bcftools view -h`; is it a VCF/BCF?") from None
     raw_header = reader.raw_header
     header_lines = raw_header.splitlines()
@@ -388,15 +512,17 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
                 contig_lengths[fields["ID"]] = int(length) if length and length.isdigit() else None
     contig = next((name for name in CHR2_NAMES if name in contig_lengths), None)
     if contig_lengths and contig is None:
-        shown = ", ".join(list(contig_lengths)[:6]) + (" ..." if len(contig_lengths) > 6 else "")
+        more = len(contig_lengths) - 6
+        shown = ", ".join(list(contig_lengths)[:6]) + (f" and {more} more" if more > 0 else "")
         raise InputError(f"no chromosome 2 contig in the header (contigs: {shown})", path=str(path), where="header",
                          hint="this file cannot hold IL1RN calls: give the file that covers chromosome 2 (named chr2 or 2)")
     detected, evidence = detect_build(contig_lengths, header_lines, kb, str(path))
     build = resolve_build(detected, evidence, requested_build, str(path), kb)
-    has_sv = any(line.startswith(("##INFO=<ID=SVLEN,", "##INFO=<ID=SVTYPE,", "##ALT=<ID=DEL", "##ALT=<ID=CN"))
-                 for line in header_lines)
+    has_bnd = any(line.startswith(BREAKEND_HEADER) for line in header_lines)
+    has_sv = has_bnd or any(line.startswith(("##INFO=<ID=SVLEN,", "##INFO=<ID=SVTYPE,", "##ALT=<ID=DEL",
+                                             "##ALT=<ID=CN")) for line in header_lines)
     index_path = _index_for(path, fmt)
-    warnings = list(build.warnings)
+    warnings = list(build.warnings) + ([last_line_warning] if last_line_warning else [])
     if index_path and os.path.getmtime(index_path) < os.path.getmtime(path):
         warnings.append(f"index {Path(index_path).name} is older than the data file and was not trusted: "
                         "the file was read without it (re-index with `tabix -p vcf` or `bcftools index`)")
@@ -415,9 +541,14 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
         raise InputError(f"a sample name is not UTF-8 text ({exc.object[max(0, exc.start - 20):exc.end + 20]!r})",
                          path=str(path), where="#CHROM line",
                          hint="VCF text is UTF-8: convert it, e.g. `bcftools reheader` or `iconv -f latin1 -t utf-8`") from None
+    if not samples:
+        warnings.append("the file has no sample columns (a sites-only VCF): its sites are annotated and listed one "
+                        "per row in the allele table, with empty sample and genotype columns, but no sample can be "
+                        "interpreted from it")
     info = VcfInput(path=path, format=fmt, samples=samples, contig=contig,
                     contig_lengths=contig_lengths, header_lines=header_lines, build=build,
-                    index_path=index_path, has_sv_header=has_sv, fileformat=fileformat, warnings=warnings,
+                    index_path=index_path, has_sv_header=has_sv, has_breakend_header=has_bnd,
+                    fileformat=fileformat, warnings=warnings,
                     header_line_count=header_text.count("\n") if header_text else None,
                     declared_contigs=declared)
     return info, reader

@@ -45,6 +45,8 @@ from markupsafe import Markup
 from . import TOOL_NAME, __version__
 from .write_outputs import atomic_path
 from .errors import InputError
+from .coverage import (KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text,
+                       of_sample as coverage_of_sample, pool as pool_coverage)
 from .figures import CLASS_NAMES, cluster_svg, exon_svg
 from .naming import safe_name
 from .samplesheet import PARENT_COLUMNS
@@ -346,15 +348,15 @@ class _RefBook:
         out = []
         for rid in ref_ids:
             ref = self.kb.references.get(rid)
-            if ref is None:
-                continue
+            if ref is None or not ref.printable:
+                continue  # an unread reference is never printed as a citation
             if rid not in self.order:
                 self.order.append(rid)
             out.append(self._short(ref))
         return out
 
     def _short(self, ref: Reference) -> dict[str, Any]:
-        who = f"{ref.first_author} {ref.year}" if ref.first_author and ref.year else (
+        who = " ".join(str(x) for x in (ref.first_author, ref.year) if x) or (
             f"PMID {ref.pmid}" if ref.pmid else ref.id)
         return {"number": self.order.index(ref.id) + 1, "who": who, "pmid": ref.pmid, "pmid_url": ref.pubmed_url,
                 "doi": ref.doi, "doi_url": ref.doi_url}
@@ -366,9 +368,8 @@ class _RefBook:
             out.append({"number": n, "citation": ref.citation, "pmid": ref.pmid, "pmid_url": ref.pubmed_url,
                         "doi": ref.doi, "doi_url": ref.doi_url,
                         "unverified": ref.status != "verified",
-                        "status": {"citation_only": "citation read; no identifier could be confirmed",
-                                   "identifier_from_notes": "identifier from curation notes; full citation not "
-                                                            "verified"}.get(ref.status, ref.status)})
+                        "status": {"citation_only": "no PMID or DOI could be confirmed"}.get(ref.status,
+                                                                                           ref.status)})
         return out
 
 
@@ -511,8 +512,52 @@ def _condition_view(cond: Any, refs: _RefBook) -> dict[str, Any]:
         "inheritance": INHERITANCE.get(cond.inheritance or "", _words(cond.inheritance or "")),
         "features": [{"label": label, "hpo": hpo} for label, hpo in cond.features],
         "treatment": cond.treatment, "similar_to": cond.similar_to, "synonyms": list(cond.synonyms),
-        "refs": refs.cite(cond.references),
+        "refs": refs.cite(cond.references), "treatment_refs": refs.cite(cond.treatment_references),
     }
+
+
+NO_POPULATION_DATA = ("No population frequency data were used (no gnomAD or other allele frequencies): the "
+                      "rarity of a novel variant was not assessed, and ACMG/AMP rules that need it (PM2, BA1, BS1) "
+                      "were not applied.")
+
+
+def reference_sequence_text(items: list[SampleInFile]) -> str:
+    """Which reference sequence the annotation used, as the annotation files record it.
+
+    Older files carry no `reference_sequence` field: a `reference` input then means a FASTA.
+    """
+    texts = []
+    for item in items:
+        prov = item.doc.get("provenance") or {}
+        text = prov.get("reference_sequence")
+        if not text:
+            fasta = next((i for i in prov.get("inputs") or [] if i.get("role") == "reference"), None)
+            text = (f"reference FASTA {fasta.get('path')} (SHA-256 {fasta.get('sha256')})" if fasta else
+                    "none (no reference FASTA was given and no verified transcript sequence is shipped): HGVS "
+                    "names of indels are at the caller's left-aligned position and protein changes of novel "
+                    "coding variants were not predicted")
+        texts.append(str(text))
+    return "; ".join(dict.fromkeys(texts)) or "none"
+
+
+def recommendations(findings: list[dict[str, Any]], status: str) -> list[str]:
+    """What a geneticist does next with this result: confirmation and family testing."""
+    relevant = [f for f in findings if f.get("classification") in PATHOGENIC + ("uncertain_significance",)]
+    out: list[str] = []
+    if relevant:
+        out.append("Confirm the reported variant(s) by an orthogonal method before clinical use: Sanger sequencing "
+                   "for a small variant; MLPA, quantitative PCR or a chromosomal microarray for a deletion.")
+    if any(f.get("zygosity") == "homozygous" for f in relevant):
+        out.append("Test both parents. A homozygous call may be hemizygous: one copy carries the variant and the "
+                   "other a deletion this test did not see. Each parent should carry the variant; a parent who "
+                   "does not points to such a deletion (or a de novo event) and needs copy-number testing.")
+    if status == "possible_DIRA" or sum(1 for f in relevant if f.get("zygosity") == "heterozygous") > 1:
+        out.append("Test both parents (segregation) to establish whether the two variants are on different copies "
+                   "of IL1RN (in trans), as autosomal recessive disease requires.")
+    elif status == "carrier":
+        out.append("One allele was found. Where the clinical picture suggests DIRA, look for a second allele this "
+                   "test cannot see (a deletion or an intronic variant), and offer carrier testing to relatives.")
+    return out
 
 
 def _pooled(items: list[SampleInFile]) -> tuple[list[dict[str, Any]], bool | None]:
@@ -520,6 +565,34 @@ def _pooled(items: list[SampleInFile]) -> tuple[list[dict[str, Any]], bool | Non
     present = [i for i in items if i.entry is not None]
     return _dedupe_findings(present), combine_locus_called(
         i.entry.get("locus_called") for i in present)  # type: ignore[union-attr]
+
+
+def _pooled_coverage(items: list[SampleInFile]) -> dict[str, Any] | None:
+    """A sample's locus evidence over its JSONs (coverage.pool), as the cohort step pools it."""
+    return pool_coverage([coverage_of_sample(i.doc.get("locus") or {}, i.entry) for i in items if i.entry is not None])
+
+
+def coverage_view(coverage: dict[str, Any] | None, kb: KnowledgeBase, build: str, chrom: str) -> dict[str, Any] | None:
+    """The report's "Coverage of the IL1RN coding sequence" section, as plain data.
+
+    Each uncovered CDS stretch is named with its exon, so that the reader sees which part of
+    the gene a negative result does not speak for.
+    """
+    if not coverage:
+        return None
+    tx = kb.transcript(build)
+    exon_of = lambda pos: next((n for n, (s, e) in enumerate(tx.exons, start=1) if s <= pos <= e), None)  # noqa: E731
+    stretches = [{"region": f"{chrom}:{_fmt_int(s)}-{_fmt_int(e)}", "length": e - s + 1, "exon": exon_of(s)}
+                 for s, e in coverage.get("uncovered") or []]
+    return {"kind": KIND_TEXT.get(str(coverage.get("input_kind")), str(coverage.get("input_kind"))),
+            "measured": coverage.get("cds_fraction") is not None,
+            "fraction": coverage.get("cds_fraction"), "confident": coverage.get("cds_bases_confident"),
+            "total": coverage.get("cds_bases"), "min_gq": coverage.get("min_gq"), "min_dp": coverage.get("min_dp"),
+            "min_fraction": coverage.get("min_cds_fraction"),
+            "adequate": adequately_covered(coverage) if coverage.get("cds_fraction") is not None else None,
+            "small_variants_assessed": coverage.get("small_variants_assessed", True),
+            "structural_assessed": coverage.get("structural_assessed", coverage.get("input_kind") == "structural"),
+            "uncovered": stretches, "summary": coverage_evidence_text(coverage)}
 
 
 def parent_calls_from(items: list[SampleInFile], role: str, sample: str) -> ParentCalls:
@@ -539,7 +612,8 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
     present = [i for i in items if i.entry is not None]
     findings, locus_called = _pooled(items)
     partial = sum(int(i.entry.get("partial_records") or 0) for i in present)  # type: ignore[union-attr]
-    result: SampleResult = interpret_sample(sample, findings, locus_called, parents=parents or (),
+    coverage = _pooled_coverage(items)
+    result: SampleResult = interpret_sample(sample, findings, locus_called, parents=parents or (), coverage=coverage,
                                             partial_records=partial)
     first = present[0].doc
     prov = first["provenance"]
@@ -568,9 +642,10 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
             "json": item.json_path,
             "vcf": next((i.get("path") for i in p.get("inputs") or [] if i.get("role") == "vcf"), ""),
             "records": locus.get("records_read"),
-            "gvcf": locus.get("gvcf"),
+            "gvcf": bool(locus.get("gvcf") or locus.get("input_kind") == "gvcf"),  # blocks seen, whatever the header
             "format": locus.get("format", ""),
             "locus_called": LOCUS_CALLED_TEXT.get(called, "unknown"),
+            "evidence": coverage_evidence_text(coverage_of_sample(locus, entry)),
             "status": entry.get("dira_status", ""),
             "generated_at": p.get("generated_at", ""),
             "tool_version": p.get("tool_version", ""),
@@ -620,10 +695,14 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
             "conditions": [c.name for c in conds],
             "refs": refs.cite(f.get("references") or []),
         })
-    assoc_conditions = [_condition_view(c, refs) for c in kb.conditions.values() if not c.is_diagnostic]
-    untyped = [{"id": v.id, "name": v.name or v.label, "note": v.note or "",
-                "conditions": [kb.conditions[c].name for c in v.conditions if c in kb.conditions]}
+    # association conditions only where an allele typed in this sample bears on them
+    typed_conditions = list(dict.fromkeys(c for f in findings if f.get("classification") == "association_polymorphism"
+                                          for c in f.get("conditions") or []))
+    assoc_conditions = [_condition_view(kb.conditions[c], refs) for c in typed_conditions
+                        if c in kb.conditions and not kb.conditions[c].is_diagnostic]
+    untyped = [{"id": v.id, "name": v.name or v.label, "note": v.note or "", "conditions": []}
                for v in kb.variants.values() if v.is_association and not v.typed_from_vcf]
+    reference_used = reference_sequence_text(present)
 
     region = next((v for v in kb.variants.values() if v.type == "region_deletion"), None)
     window = kb.screen_window.get(build)
@@ -646,15 +725,14 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "intronic, UTR and synonymous changes have no predicted effect (not a benign classification). No "
         "population, segregation or functional data are used: this is not a full ACMG/AMP assessment and needs "
         "review by a clinical scientist.",
-        "Without a reference FASTA, HGVS names of indels are given at the caller's left-aligned position, and "
-        "protein changes of novel variants are deduced from the protein sequence NP_776214.1 and the VCF REF/ALT "
-        "bases only where every possible codon gives the same change (otherwise none is claimed). Protein changes "
-        "in this report: " + ((first.get("provenance") or {}).get("protein_changes") or "not recorded") + ".",
+        f"Reference sequence: {reference_used}",
+        "Protein changes: " + ((first.get("provenance") or {}).get("protein_changes") or "not recorded") + ".",
+        NO_POPULATION_DATA,
         f"Only the IL1RN locus is analysed ({first.get('locus', {}).get('contig', '')}:"
         f"{_fmt_int(window[0]) if window else ''}-{_fmt_int(window[1]) if window else ''}, {build}); other "
         "genes of autoinflammatory disease are not assessed.",
     ]
-    if not gvcf_any:
+    if not gvcf_any and (coverage is None or coverage.get("small_variants_assessed", True)):
         limits.append("The input is a variant-only VCF: reference (no-variant) genotypes are not recorded, so the "
                       "absence of a variant is evidence of absence only where the locus was covered; depth at "
                       "the locus is not shown.")
@@ -696,11 +774,15 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "assoc_conditions": assoc_conditions,
         "untyped": untyped,
         "locus_called": LOCUS_CALLED_TEXT[result.locus_called],
+        "coverage": coverage_view(coverage, kb, build, str(first.get("locus", {}).get("contig", ""))),
         "locus_records": sum(int(f["records"] or 0) for f in files),
         "gvcf_any": gvcf_any,
         "warnings": list(dict.fromkeys(warnings)),
         "limits": limits,
         "references": refs.listing(),
+        "reference_sequence": reference_used,
+        "population_data": NO_POPULATION_DATA,
+        "recommendations": recommendations(findings, status),
         "transcript": {"refseq": tx.refseq, "ensembl": kb.transcript_info.get("ensembl", ""),
                        "protein": kb.transcript_info.get("protein_refseq", "")},
         "region": region_text,

@@ -26,10 +26,12 @@ import cyvcf2
 import numpy as np
 
 from .annotate import AlleleAnnotation, annotate_allele
+from .coverage import CdsCoverage, CoverageThresholds, confident_calls, is_reference_block, is_structural
 from .errors import InputError
 from .genotypes import Call, RecordGenotypes
 from .knowledge import KnowledgeBase
-from .locate import Allele, alleles_of, locus_records, record_span_end, record_where
+from .locate import (Allele, ShortRecords, alleles_of, header_sample_count, locus_records, record_span_end,
+                     record_where, short_records_in_file)
 from .read_vcf import VcfInput, reopen
 from .reference import ReferenceGenome
 from .write_outputs import AnnotatedVcfWriter, annotated_line, declare_annotation_info
@@ -59,6 +61,9 @@ class ScanPlan:
     all_findings: bool
     samples: list[str] | None  # the subset requested, in file order (None: every sample)
     index: str | None  # from `locate.locus_index`; None: the file is streamed
+    #: the IL1RN CDS segments whose coverage by confident calls is measured (coverage.py)
+    cds: list[tuple[int, int]] = field(default_factory=list)
+    thresholds: CoverageThresholds = field(default_factory=CoverageThresholds)
 
 
 @dataclass
@@ -80,6 +85,17 @@ class LocusTally:
     #: per sample: locus records with a half-called genotype (0/., ./1): DIRA is not excluded there
     partial_records: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     warnings: list[str] = field(default_factory=list)
+    #: breakend junctions counted (locate.Allele.event -> allele ID): the mate of a pair is not counted again
+    events: dict[tuple[str, str, int, int], str] = field(default_factory=dict)
+    #: records read without genotype columns in a file with samples (anywhere / at the locus)
+    short: ShortRecords = field(default_factory=lambda: ShortRecords(0))
+    short_at_locus: ShortRecords = field(default_factory=lambda: ShortRecords(0))
+    #: per sample and CDS base: a confident call or reference block over it (made at the first record)
+    cds: CdsCoverage | None = None
+    #: what kind of input the records show (coverage.input_kind): gVCF blocks, small variants, SVs
+    reference_blocks: int = 0
+    small_records: int = 0
+    structural_records: int = 0
 
     def __post_init__(self) -> None:
         if len(self.locus_called) != self.n_samples:
@@ -95,19 +111,25 @@ class LocusTally:
         check_record(plan, record)
         n = self.n_samples
         if n and not record.FORMAT:
-            self.warnings.append(f"{_where(record)} has no genotype columns although the header names {n} "
-                                 "sample(s): no sample is called at it")
+            self.short_at_locus.add(record, _where(record))
         genotypes = RecordGenotypes.of(record, n) if n else None
+        self._count_kind(record)
         if genotypes is not None:
             self.locus_called |= genotypes.called
             self.uncalled_records += ~genotypes.called
             self.partial_records += genotypes.half_called
+            if plan.cds:
+                self._add_coverage(plan, record, genotypes)
         per_alt: list[AlleleAnnotation | None] = [None] * len(record.ALT)
         for allele in alleles_of(record, path_text, plan.contig_length):
             ann, ann_dict = annotated(plan, allele)
             per_alt[allele.alt_index - 1] = ann
             # a REF base the protein rules out (codon_sets): a run warning too, not only an allele note
             self.warnings.extend(n.removeprefix("WARNING: ") for n in ann.notes if n.startswith("WARNING: record "))
+            if allele.event is not None:
+                if allele.event in self.events:
+                    continue  # the other end of a junction already counted (a breakend pair is one event)
+                self.events[allele.event] = ann.allele_id
             entry = self.alleles.setdefault(ann.allele_id, {**ann_dict, "carriers": 0, "homozygotes": 0,
                                                             "allele_count": 0, "called_samples": 0})
             if genotypes is None:
@@ -126,6 +148,29 @@ class LocusTally:
                         self.sample_calls.setdefault(call.sample_index, []).append((k, call))
         return per_alt
 
+    def _count_kind(self, record: cyvcf2.Variant) -> None:
+        if is_reference_block(record):
+            self.reference_blocks += 1
+        elif is_structural(record):
+            self.structural_records += 1
+        else:
+            self.small_records += 1
+
+    def _add_coverage(self, plan: ScanPlan, record: cyvcf2.Variant, genotypes: RecordGenotypes) -> None:
+        """Mark the CDS bases a confident call or block of this record covers, per sample.
+
+        Blocks cover POS..END; explicit variant records (a gVCF's `C  T,<*>`) their REF bases.
+        Symbolic and breakend records say nothing about small variants: they cover nothing.
+        """
+        if self.cds is None:
+            self.cds = CdsCoverage(plan.cds, self.n_samples)
+        if not is_reference_block(record) and is_structural(record):
+            return
+        first, last = record.POS, record.end  # htslib's end uses INFO/END for blocks
+        lo, hi = self.cds.columns(first, last)
+        if hi > lo:
+            self.cds.add(first, last, confident_calls(record, genotypes, plan.thresholds))
+
     def findings(self, sample_index: int, source: str) -> list[dict[str, Any]]:
         """A sample's findings: each carried allele's annotation merged with the sample's call."""
         return [_finding(self.annotations[k], call, source) for k, call in self.sample_calls.get(sample_index, ())]
@@ -133,7 +178,13 @@ class LocusTally:
     def merge(self, later: LocusTally) -> None:
         """Add the tally of the next range (records after this one's), as if read in one pass."""
         self.records_read += later.records_read
+        # a junction whose first end an earlier range counted: its other end is not counted again
+        mates = {allele_id for event, allele_id in later.events.items() if event in self.events}
+        for event, allele_id in later.events.items():
+            self.events.setdefault(event, allele_id)
         for allele_id, theirs in later.alleles.items():
+            if allele_id in mates:
+                continue
             mine = self.alleles.get(allele_id)
             if mine is None:
                 self.alleles[allele_id] = theirs
@@ -144,11 +195,50 @@ class LocusTally:
         shift = len(self.annotations)
         self.annotations.extend(later.annotations)
         for index, calls in later.sample_calls.items():
-            self.sample_calls.setdefault(index, []).extend((k + shift, call) for k, call in calls)
+            kept = [(k + shift, call) for k, call in calls if later.annotations[k]["allele_id"] not in mates]
+            if kept:
+                self.sample_calls.setdefault(index, []).extend(kept)
         self.locus_called |= later.locus_called
         self.uncalled_records += later.uncalled_records
         self.partial_records += later.partial_records
+        if later.cds is not None:
+            if self.cds is None:
+                self.cds = later.cds
+            else:
+                self.cds.merge(later.cds)
+        self.reference_blocks += later.reference_blocks
+        self.small_records += later.small_records
+        self.structural_records += later.structural_records
         self.warnings.extend(later.warnings)
+        self.short.merge(later.short)
+        self.short_at_locus.merge(later.short_at_locus)
+
+    def close(self, info: VcfInput, streamed: bool) -> None:
+        """Add the file-level warnings once every range is merged.
+
+        Records without genotype columns (Manta writes 8-column records among genotyped ones)
+        are named once per file, wherever they are: a streamed file's every record is seen; an
+        indexed SV file up to `locate.SHORT_SCAN_MAX_BYTES` is counted whole; otherwise the
+        count covers the records the index queries read, and the warning says so.
+        """
+        n = header_sample_count(info)
+        if not n:
+            return
+        whole = None if streamed or not info.has_sv_header else short_records_in_file(info)
+        found = self.short if whole is None else whole
+        if not found.count and not self.short_at_locus.count:
+            return
+        scope = "in the file" if streamed or whole is not None else "among the records read around the locus"
+        text = (f"{max(found.count, self.short_at_locus.count)} record(s) {scope} have fewer columns than the "
+                f"header: no genotype columns, although it names {n} sample(s) (first at {found.first})")
+        if self.short_at_locus.count:
+            more = self.short_at_locus.count - 1
+            text += (f"; at the IL1RN locus, {self.short_at_locus.first} has no genotype columns"
+                     + (f" (and {more} more)" if more else "")
+                     + ": no sample is genotyped there, so a variant in it is attributed to no sample")
+        else:
+            text += "; none at the IL1RN locus"
+        self.warnings.append(text + " (check the caller's output: every record should carry every sample's column)")
 
 
 def check_record(plan: ScanPlan, record: cyvcf2.Variant) -> None:
@@ -175,16 +265,16 @@ def annotated(plan: ScanPlan, allele: Allele) -> tuple[AlleleAnnotation, dict[st
     read-only. Not remembered with a reference FASTA: the annotation then depends on its
     sequence, and a `ReferenceGenome` is opened per file.
     """
-    if plan.reference is not None:
+    if plan.reference is not None and not plan.reference.shipped:  # the shipped sequence never changes
         ann = annotate_allele(allele, plan.build, plan.kb, plan.reference)
         return ann, ann.to_dict()
     memo = plan.kb.annotation_memo
-    key = (plan.build, allele)
+    key = (plan.build, allele)  # one shipped sequence per build: safe to share
     found = memo.get(key)
     if found is None:
         if len(memo) >= ANNOTATION_MEMO_MAX:
             memo.clear()
-        ann = annotate_allele(allele, plan.build, plan.kb, None)
+        ann = annotate_allele(allele, plan.build, plan.kb, plan.reference)
         found = memo[key] = (ann, ann.to_dict())
     return found
 
@@ -208,9 +298,11 @@ def worker_count(plan: ScanPlan, threads: int | None) -> int:
 def scan_keeping_genotypes(plan: ScanPlan, reader: cyvcf2.VCF, writer: AnnotatedVcfWriter) -> LocusTally:
     """One pass that writes every record whole (genotype columns included) as it is tallied."""
     tally = LocusTally(len(plan.info.samples))
-    for record in locus_records(plan.info, reader, plan.window, plan.index):
+    tally.short = ShortRecords(header_sample_count(plan.info))
+    for record in locus_records(plan.info, reader, plan.window, plan.index, short=tally.short):
         per_alt = tally.add(plan, record)
         writer.write_line(record.CHROM, record.POS, _formatted(record, per_alt, plan))
+    tally.close(plan.info, streamed=plan.index is None)
     return tally
 
 
@@ -264,6 +356,7 @@ class SitesOnlyScan:
         try:
             for value in _values(self.plan, results):  # in file order: a single pass's first error
                 self.tally.merge(value)
+            self.tally.close(self.plan.info, streamed=self.plan.index is None)
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -397,7 +490,9 @@ def _tally_range(plan: ScanPlan, bounds: tuple[int | None, int | None], reader: 
     if reader is None:
         reader = reopen(info, plan.samples)
     tally = LocusTally(len(info.samples))
-    for record in locus_records(info, reader, plan.window, plan.index, None if bounds == (None, None) else bounds):
+    tally.short = ShortRecords(header_sample_count(info))
+    for record in locus_records(info, reader, plan.window, plan.index, None if bounds == (None, None) else bounds,
+                                short=tally.short):
         tally.add(plan, record)
     return tally
 
@@ -445,9 +540,12 @@ def _check_ref(record: cyvcf2.Variant, reference: ReferenceGenome, path: str) ->
     expected = reference.fetch(record.POS, record.POS + len(ref) - 1)
     if any(a != b and a != "N" and b != "N" for a, b in zip(ref, expected)):
         raise InputError(
-            f"REF {record.REF} does not match the reference FASTA ({expected}) at {record.CHROM}:{record.POS}",
+            f"REF {record.REF} does not match {reference.label} ({expected}) at {record.CHROM}:{record.POS}",
             path=path, where=record_where(record),
-            hint="the VCF and the FASTA come from different references or builds: use the FASTA the calls were made on")
+            hint=("the VCF's REF is not the reference base here (another build or reference?); pass --reference "
+                  "with the FASTA the calls were made on" if reference.shipped else
+                  "the VCF and the FASTA come from different references or builds: use the FASTA the calls were "
+                  "made on"))
 
 
 def _finding(ann: dict[str, Any], call: Call, source: str) -> dict[str, Any]:

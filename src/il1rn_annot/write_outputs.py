@@ -34,7 +34,8 @@ ALLELE_TSV_COLUMNS = [
     "exons_affected", "exons_removed", "reciprocal_overlap_2q13",
 ]
 SAMPLE_TSV_COLUMNS = ["sample", "dira_status", "status_sentence", "pathogenic_alleles", "other_alleles",
-                      "evidence", "locus_records", "locus_called", "removed_genes_with_conditions"]
+                      "evidence", "locus_records", "locus_called", "input_kind", "cds_coverage", "locus_evidence",
+                      "removed_genes_with_conditions"]
 
 INFO_FIELDS = {
     "IL1RN_HGVSC": "HGVS c. on NM_173842.3 (il1rn-annot)",

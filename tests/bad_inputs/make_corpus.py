@@ -153,7 +153,8 @@ def _truncated_gzip() -> dict[str, bytes]:
 
 
 @case("truncated_plain.vcf", "plain VCF cut inside the last record (GT 1/1 -> 1, no final newline) -> "
-                             "InputError 'does not end with a newline' (htslib would read a hemizygous call)")
+                             "InputError 'does not end with a newline and its last record is cut off' (htslib would read a "
+                             "hemizygous call)")
 def _truncated_plain() -> dict[str, bytes]:
     data = vcf(["S1"], [gt(RS419598, "0/1"), gt(E77X, "1/1")])
     return {"truncated_plain.vcf": data[:-3]}
@@ -223,7 +224,8 @@ def _empty_sample() -> dict[str, bytes]:
     return {"empty_sample_name.vcf": vcf(["S1", ""], [gt(E77X, "1/1", "0/1")])}
 
 
-@case("sites_only.vcf", "legal: no FORMAT/sample columns -> alleles annotated (E77X pathogenic), no sample rows")
+@case("sites_only.vcf", "legal: no FORMAT/sample columns -> alleles annotated (E77X pathogenic), one allele-table row per "
+       "site with no sample, a warning")
 def _sites_only() -> dict[str, bytes]:
     return {"sites_only.vcf": vcf([], [RS419598, E77X], sites_only=True)}
 
@@ -377,7 +379,8 @@ def _star() -> dict[str, bytes]:
     return {"star_allele.vcf": vcf(["S1"], [gt("chr2\t113131068\t.\tG\tT,*\t50\tPASS\tDP=28", "1/2")])}
 
 
-@case("breakend.vcf", "legal: BND 1/1 inside IL1RN -> breakend allele, uncertain_significance, never a loss")
+@case("breakend.vcf", "legal: BND 1/1 inside IL1RN (t]p] form) -> named as an inversion junction, uncertain_significance, "
+       "never a loss")
 def _breakend() -> dict[str, bytes]:
     records = [gt("chr2\t113131068\tbnd_1\tG\tG]chr2:113200000]\t50\tPASS\tSVTYPE=BND;MATEID=bnd_2", "1/1")]
     return {"breakend.vcf": vcf(["S1"], records)}
