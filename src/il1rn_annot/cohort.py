@@ -264,8 +264,8 @@ def _load_annotation(item: AnnotatedInput, json_text: str | None, base: Path) ->
                 f.setdefault("source", source)
                 findings.append(f)
             calls[str(s["sample"])] = SampleCalls(findings, s.get("locus_called"), str(s.get("dira_status", "")),
-                                                  coverage_of_sample(payload.get("locus") or {}, s),
-                                                  int(s.get("partial_records") or 0))
+                                                  partial_records=int(s.get("partial_records") or 0),
+                                                  coverage=coverage_of_sample(payload.get("locus") or {}, s))
     except InputError as exc:
         item.status, item.error = "input_error", f"annotation output unusable: {exc}"
         return
