@@ -251,7 +251,7 @@ def test_novel_nonsense_without_a_sequence_is_deduced_from_the_protein(make_vcf,
     assert q61["classification"] == "likely_pathogenic"
     assert "nonsense, new stop codon at c.181" in q61["classification_evidence"]
     assert any(n.startswith("protein change deduced from the protein sequence NP_776214.1 and the VCF REF base(s); "
-                            "no nucleotide reference used") and "CAA, CAG" in n for n in q61["notes"])
+                            "no nucleotide reference used") and "Gln61 CAA/CAG" in n for n in q61["notes"])
     for name, p, where in (("c.310C>T", "p.(Gln104Ter)", "penultimate exon"), ("c.355C>T", "p.(Gln119Ter)",
                                                                                 "last exon")):
         a = alleles[name]
@@ -294,7 +294,7 @@ def test_ref_base_the_protein_rules_out_is_a_warning_naming_the_record(make_vcf,
     result = _run(make_vcf, tmp_path, kb, build, [record], ["BAD"])
     (a,) = result.payload["alleles"]
     assert a["hgvs_p"] == "" and a["consequence"] == ["coding_sequence_variant"] and a["pvs1"] == ""
-    expected = f"record {c}:{113_129_640 + o} G>T: the REF base(s) agree with no codon of Gln at codon 61"
+    expected = f"record {c}:{113_129_640 + o} G>T: the REF base(s) agree with no codon of NP_776214.1 at Gln61 CAA/CAG"
     assert any(n == "WARNING: " + n.removeprefix("WARNING: ") and expected in n for n in a["notes"])
     assert any(expected in w for w in result.payload["provenance"]["warnings"])
     assert result.samples[0].dira_status not in FLAGGED_DIRA

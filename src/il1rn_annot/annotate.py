@@ -263,6 +263,8 @@ def _apply_known(ann: AlleleAnnotation, known: KnownVariant, kb: KnowledgeBase, 
             ann.notes.append(f"the protein change deduced without a reference sequence ({ann.hgvs_p}) differs from "
                              f"the curated name {known.hgvs_p}: check the record and the curated entry")
         ann.hgvs_p = known.hgvs_p
+    if known.hgvs_p and not reference:  # the curated name stands: no "not determined" note beside it
+        ann.notes = [n for n in ann.notes if not n.startswith("protein change not determined")]
     if known.hgvs_p and not ann.hgvs_p:
         ann.hgvs_p = known.hgvs_p
     if known.consequence and known.consequence not in ann.consequence and (

@@ -69,6 +69,7 @@ class Deduction:
     first_codon: int = 0
     last_codon: int = 0
     residues: str = ""
+    #: per codon of the window, its possible reference codons ("CAA/CAG")
     ref_candidates: tuple[str, ...] = ()
     reason: str = ""
 
@@ -131,13 +132,13 @@ def deduce(protein: str, t0: int, t1: int, alt: str, known: Mapping[int, str], n
         return Deduction("contradiction", first_codon=w0 + 1, last_codon=w1 + 1, residues=residues,
                          ref_candidates=tuple("/".join(CODONS_OF[aa]) for aa in residues))
     outcomes: dict[str, str] = {}
+    shown = tuple("/".join(c) for c in per_codon)
     for combo in itertools.product(*per_codon):
         ref_seq = "".join(combo)
         alt_seq = ref_seq[:t0 - base] + alt.upper() + ref_seq[t1 - base:]
         term, name = (_frameshift_outcome(full, w0, residues, alt_seq) if frameshift
                       else _inframe_outcome(full, w0, w1, alt_seq, namer))
         outcomes[name] = term
-    shown = tuple("".join(c) for c in itertools.islice(itertools.product(*per_codon), 12))
     common = dict(first_codon=w0 + 1, last_codon=w1 + 1, residues=residues, ref_candidates=shown)
     if len(outcomes) == 1 and "" not in outcomes:
         (name, term), = outcomes.items()
@@ -191,6 +192,12 @@ def protein_change_method(sequence_label: str | None, protein: str) -> str:
                 "the VCF REF/ALT bases, named only where every codon sequence agreeing with both gives the same "
                 "change; otherwise the possible changes are listed in the allele notes and none is claimed")
     return "not predicted: no reference FASTA and no protein sequence in the knowledge base"
+
+
+def codon_text(ded: Deduction) -> str:
+    """'Gln61 CAA/CAG' (one item per codon of the window): the reference codons that remained possible."""
+    return ", ".join(f"{THREE_LETTER[aa]}{ded.first_codon + k} {codons}"
+                     for k, (aa, codons) in enumerate(zip(ded.residues, ded.ref_candidates)))
 
 
 def outcome_text(ded: Deduction) -> str:

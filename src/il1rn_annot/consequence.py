@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .codon_sets import CODON_TABLE, METHOD_NOTE, THREE_LETTER, deduce, outcome_text
+from .codon_sets import CODON_TABLE, METHOD_NOTE, THREE_LETTER, codon_text, deduce, outcome_text
 from .knowledge import KnowledgeBase
 from .locate import Allele
 from .locus_model import TranscriptModel
@@ -200,26 +200,23 @@ def _deduced(allele: Allele, tx: TranscriptModel, pred: Prediction, protein: str
         return False
     ded = deduce(protein, t0, t1, alt, known, _protein_change)
     record = f"{allele.chrom}:{allele.pos} {allele.ref}>{allele.alt}"
-    codons = f"codon {ded.first_codon}" if ded.first_codon == ded.last_codon else \
-        f"codons {ded.first_codon}-{ded.last_codon}"
-    residues = "".join(_aa(r) for r in ded.residues)
     if ded.status == "determined":
         pred.hgvs_p = ded.hgvs_p
         pred.add(ded.term)
         if frameshift:
             pred.add("frameshift_variant")
-        pred.notes.append(f"{METHOD_NOTE}: {residues} at {codons}; every reference codon sequence agreeing with "
-                          f"the protein and REF ({', '.join(ded.ref_candidates)}) gives {ded.hgvs_p}")
+        pred.notes.append(f"{METHOD_NOTE}: reference codons agreeing with the protein and REF: {codon_text(ded)}; "
+                          f"with the ALT every one gives {ded.hgvs_p}")
         return True
     if ded.status == "contradiction":
         pred.notes.append(
-            f"WARNING: record {record}: the REF base(s) agree with no codon of {residues} at {codons} of NP_776214.1 "
-            f"({', '.join(ded.ref_candidates)}): wrong genome build or transcript, or a bad record; check the VCF "
-            "against its reference. No protein change deduced")
+            f"WARNING: record {record}: the REF base(s) agree with no codon of NP_776214.1 at {codon_text(ded)}: "
+            "wrong genome build or transcript, or a bad record; check the VCF against its reference. No protein "
+            "change deduced")
     elif ded.status == "ambiguous":
-        pred.notes.append(f"protein change not determined without the reference sequence: {residues} at {codons} "
-                          f"with this REF/ALT could give {outcome_text(ded)}: needs the reference sequence "
-                          "(--reference FASTA)")
+        pred.notes.append(f"protein change not determined without the reference sequence: reference codons agreeing "
+                          f"with the protein and REF: {codon_text(ded)}; with the ALT they could give "
+                          f"{outcome_text(ded)}: needs the reference sequence (--reference FASTA)")
     return False
 
 
