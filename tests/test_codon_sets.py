@@ -281,3 +281,25 @@ def test_without_fasta_every_determined_snv_agrees_with_the_fasta_path(kb):
                 assert any("could give" in n and real in n for n in without.notes), (c, base, alt)
                 undetermined += 1
     assert agree + undetermined == 534 * 3 and agree > 1000
+
+
+@pytest.mark.parametrize("build", ("GRCh38", "GRCh37"))
+def test_every_curated_coding_snv_ref_is_possible_for_its_residue(kb, build):
+    """The shipped protein agrees with the curated alleles: each curated CDS SNV's REF base is one its
+    residue's codons can have (a different protein, or build, would show here as a contradiction),
+    and where the deduction is determined it gives the curated p. name."""
+    tx = kb.transcript(build)
+    checked = 0
+    for var in kb.variants.values():
+        vcf = var.vcf.get(build)
+        if not vcf or len(vcf[1]) != 1 or len(vcf[2]) != 1 or not tx.cds_start <= vcf[0] <= tx.cds_end:
+            continue
+        if tx.exon_index(vcf[0]) is None:
+            continue
+        c = tx.c_position(vcf[0]).base
+        ded = _snv(kb.protein, c, vcf[1], vcf[2])
+        assert ded.status in ("determined", "ambiguous"), (var.id, c, vcf)
+        if ded.determined and var.hgvs_p:
+            assert ded.hgvs_p == var.hgvs_p, (var.id, ded.hgvs_p, var.hgvs_p)
+        checked += 1
+    assert checked >= 4  # c.229G>T, c.160C>T, c.171T>C, c.390T>C
