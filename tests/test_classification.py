@@ -250,6 +250,9 @@ def test_novel_nonsense_without_a_sequence_is_deduced_from_the_protein(make_vcf,
     assert (q61["hgvs_p"], q61["consequence"], q61["pvs1"]) == ("p.(Gln61Ter)", ["stop_gained"], "PVS1")
     assert q61["classification"] == "likely_pathogenic"
     assert "nonsense, new stop codon at c.181" in q61["classification_evidence"]
+    assert q61["classification_evidence"].endswith(
+        "p.(Gln61Ter): protein change deduced from the protein sequence NP_776214.1 and the VCF REF base(s); "
+        "no nucleotide reference used.")
     assert any(n.startswith("protein change deduced from the protein sequence NP_776214.1 and the VCF REF base(s); "
                             "no nucleotide reference used") and "Gln61 CAA/CAG" in n for n in q61["notes"])
     for name, p, where in (("c.310C>T", "p.(Gln104Ter)", "penultimate exon"), ("c.355C>T", "p.(Gln119Ter)",

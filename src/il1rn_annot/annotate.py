@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .classification import classify
+from .codon_sets import METHOD_NOTE
 from .consequence import predict
 from .hgvs import hgvs_c
 from .knowledge import KnowledgeBase, KnownVariant
@@ -336,6 +337,10 @@ def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
     else:
         ann.classification, ann.classification_evidence, ann.pvs1 = classify(
             allele, pred, ann.variant_type, tx, kb, reference)
+        if pred.hgvs_p and any(n.startswith(METHOD_NOTE) for n in pred.notes):
+            # the rule read a p. deduced without sequence (codon_sets): the evidence says so
+            ann.classification_evidence = (ann.classification_evidence.rstrip(".")
+                                           + f". {pred.hgvs_p}: {METHOD_NOTE}.")
         if region is not None:
             _region_match(ann, region, kb, reference)
         if ann.is_pathogenic and not ann.known_variant:
