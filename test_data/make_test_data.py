@@ -735,9 +735,12 @@ def make_bcftools_cohort() -> None:
                       f"same PS={ps_fam} -> in trans", "consistent_with_DIRA"),
             SampleRow("FAM1_MOTHER", "c.160C>T 0/1", "carrier"),
             SampleRow("FAM1_FATHER", "c.140del 0/1", "carrier"),
-            SampleRow("UNPHASED_COMPHET", "c.76C>T p.(Arg26Ter) 0/1 + c.133C>T p.(Gln45Ter) 0/1, unphased",
-                      "possible_DIRA"),
-            SampleRow("CIS_PAIR", f"c.76C>T `1|0` + c.133C>T `1|0`, same PS={ps_cis} -> in cis", "carrier"),
+            SampleRow("UNPHASED_COMPHET", "c.76C>T + c.133C>T 0/1, unphased: not published alleles (their reports "
+                      "were never read, issue 15), so the rules decide; without a reference sequence c.133C>T is "
+                      "p.(Gln45Ter) by the protein alone (Gln45 CAR -> TAR; likely pathogenic), c.76C>T (Arg26 CGN "
+                      "-> TGN: Ter, Trp or Cys) a VUS of unknown phase", "carrier"),
+            SampleRow("CIS_PAIR", f"c.76C>T `1|0` + c.133C>T `1|0`, same PS={ps_cis} (as above; the VUS is in cis)",
+                      "carrier"),
             SampleRow("HOM_DEL2", "c.156_157del (VCF: 113,129,613 AAC>A) 1/1", "consistent_with_DIRA"),
             SampleRow("SPLICE_HOM", f"c.318+2T>G 1/1 (+ LowQual intron-2 SNV {lowq} 0/1)",
                       "consistent_with_DIRA"),

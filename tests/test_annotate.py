@@ -25,9 +25,12 @@ EXPECTED = {
     "bcftools.joint_cohort.vcf.gz": {
         "FAM1_PROBAND": "consistent_with_DIRA", "FAM1_MOTHER": "carrier", "FAM1_FATHER": "carrier",
         # c.76C>T and c.133C>T (UNPHASED_COMPHET, CIS_PAIR) are not published alleles any more: their
-        # papers were never read (issue 15). Without a reference sequence a C>T in the CDS is a
-        # coding variant of unknown effect, so these samples are VUS, not possible DIRA / carrier.
-        "UNPHASED_COMPHET": "uncertain_significance", "CIS_PAIR": "uncertain_significance",
+        # papers were never read (issue 15), so the rules decide. Without a reference sequence the
+        # protein decides what it can (issue 15 section 3): c.133C>T at Gln45 (CAR -> TAR) is
+        # p.(Gln45Ter), NMD, PVS1, likely pathogenic; c.76C>T at Arg26 (CGN -> TGN: Ter, Trp or Cys)
+        # stays a coding variant of unknown effect (VUS). One LP allele + a VUS: carrier, and the
+        # sentence says DIRA is not excluded (unphased) or that the VUS is in cis.
+        "UNPHASED_COMPHET": "carrier", "CIS_PAIR": "carrier",
         "HOM_DEL2": "consistent_with_DIRA",
         "SPLICE_HOM": "consistent_with_DIRA", "MULTI_12": "carrier", "PARTIAL": "carrier",
         "ASSOC_ONLY": "no_pathogenic_variant_detected", "NOCALL": "not_assessable",

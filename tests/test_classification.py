@@ -225,6 +225,115 @@ def test_novel_nonsense_with_a_sequence(make_vcf, tmp_path, kb, build):
                   "Q119X": "uncertain_significance"}
 
 
+def _tx_position(kb, build: str, c: int) -> int:
+    """Genomic position of c.`c` from the KB's exon model (not a hand-typed coordinate)."""
+    from il1rn_annot.locus_model import CPosition
+    return kb.transcript(build).genomic_position(CPosition(c))
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_novel_nonsense_without_a_sequence_is_deduced_from_the_protein(make_vcf, tmp_path, kb, build):
+    """Issue 15 section 3, the missed diagnosis: homozygous c.181C>T with no --reference was
+    coding_sequence_variant, VUS, 'no pathogenic IL1RN variant detected'. Gln61 is CAA/CAG, so
+    T at c.181 gives TAA/TAG: p.(Gln61Ter), NMD, PVS1, likely pathogenic, consistent with DIRA.
+    c.310C>T p.(Gln104Ter) (penultimate exon, 8 nt before the junction) and c.355C>T
+    p.(Gln119Ter) (last exon) escape NMD: PVS1_Strong, uncertain significance."""
+    o, c = OFFSET[build], CHROM[build]
+    assert [_tx_position(kb, build, x) for x in (181, 310, 355)] == [113_129_640 + o, 113_131_149 + o,
+                                                                     113_132_692 + o]
+    records = [f"{c}\t{113_129_640 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t1/1\t0/0\t0/0",
+               f"{c}\t{113_131_149 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t1/1\t0/0",
+               f"{c}\t{113_132_692 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t0/0\t1/1"]
+    result = _run(make_vcf, tmp_path, kb, build, records, ["Q61X", "Q104X", "Q119X"], fasta=False)
+    alleles = {a["hgvs_c"]: a for a in result.payload["alleles"]}
+    q61 = alleles["c.181C>T"]
+    assert (q61["hgvs_p"], q61["consequence"], q61["pvs1"]) == ("p.(Gln61Ter)", ["stop_gained"], "PVS1")
+    assert q61["classification"] == "likely_pathogenic"
+    assert "nonsense, new stop codon at c.181" in q61["classification_evidence"]
+    assert q61["classification_evidence"].endswith(
+        "p.(Gln61Ter): protein change deduced from the protein sequence NP_776214.1 and the VCF REF base(s); "
+        "no nucleotide reference used.")
+    assert any(n.startswith("protein change deduced from the protein sequence NP_776214.1 and the VCF REF base(s); "
+                            "no nucleotide reference used") and "Gln61 CAA/CAG" in n for n in q61["notes"])
+    for name, p, where in (("c.310C>T", "p.(Gln104Ter)", "penultimate exon"), ("c.355C>T", "p.(Gln119Ter)",
+                                                                                "last exon")):
+        a = alleles[name]
+        assert (a["hgvs_p"], a["pvs1"], a["classification"]) == (p, "PVS1_Strong", "uncertain_significance")
+        assert where in a["classification_evidence"] and "NMD not predicted" in a["classification_evidence"]
+    by = {s.sample: s for s in result.samples}
+    assert by["Q61X"].dira_status == "consistent_with_DIRA"
+    assert "no pathogenic IL1RN variant detected" not in by["Q61X"].status_sentence.lower()
+    assert {by["Q104X"].dira_status, by["Q119X"].dira_status} == {"uncertain_significance"}
+    prov = result.payload["provenance"]
+    assert "NP_776214.1" in prov["protein_changes"] and "deduced" in prov["protein_changes"]
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_undetermined_protein_change_claims_no_protein_effect(make_vcf, tmp_path, kb, build):
+    """c.13C>T at Arg5 (CGN): TGA, TGG or TGT/TGC, i.e. Ter, Trp or Cys. Without the sequence the
+    allele stays coding_sequence_variant, lists the outcomes, and no PVS1 is claimed."""
+    o, c = OFFSET[build], CHROM[build]
+    pos = _tx_position(kb, build, 13)
+    assert kb.protein[4] == "R" and pos == 113_127_637 + o
+    record = f"{c}\t{pos}\t.\tC\tT\t50\tPASS\t.\tGT\t1/1"
+    result = _run(make_vcf, tmp_path, kb, build, [record], ["R5"])
+    (a,) = result.payload["alleles"]
+    assert a["consequence"] == ["coding_sequence_variant"] and a["hgvs_p"] == "" and a["pvs1"] == ""
+    assert a["classification"] == "uncertain_significance"
+    assert any("p.(Arg5Cys) (missense_variant) or p.(Arg5Ter) (stop_gained) or p.(Arg5Trp) (missense_variant)" in n
+               and "needs the reference sequence" in n for n in a["notes"])
+    assert result.samples[0].dira_status not in FLAGGED_DIRA
+    # the same record with the synthetic FASTA: the sequence decides, and its answer is one of those listed
+    fasta = _run(make_vcf, tmp_path, kb, build, [record], ["R5"], name="f.vcf", fasta=True).payload["alleles"][0]
+    assert fasta["hgvs_p"] in ("p.(Arg5Cys)", "p.(Arg5Ter)", "p.(Arg5Trp)")
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_ref_base_the_protein_rules_out_is_a_warning_naming_the_record(make_vcf, tmp_path, kb, build):
+    """REF G at c.181: no Gln codon (CAA/CAG) has G there, so the VCF is not on this build/transcript
+    (or the record is bad): a warning naming the record, and no protein change claimed."""
+    o, c = OFFSET[build], CHROM[build]
+    record = f"{c}\t{113_129_640 + o}\t.\tG\tT\t50\tPASS\t.\tGT\t1/1"
+    result = _run(make_vcf, tmp_path, kb, build, [record], ["BAD"])
+    (a,) = result.payload["alleles"]
+    assert a["hgvs_p"] == "" and a["consequence"] == ["coding_sequence_variant"] and a["pvs1"] == ""
+    expected = f"record {c}:{113_129_640 + o} G>T: the REF base(s) agree with no codon of NP_776214.1 at Gln61 CAA/CAG"
+    assert any(n == "WARNING: " + n.removeprefix("WARNING: ") and expected in n for n in a["notes"])
+    assert any(expected in w for w in result.payload["provenance"]["warnings"])
+    assert result.samples[0].dira_status not in FLAGGED_DIRA
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_frameshift_and_inframe_deletion_named_without_a_sequence(make_vcf, tmp_path, kb, build):
+    """Novel deletions as a caller writes them (padding base c.297, bases of the synthetic locus,
+    which encodes NP_776214.1): c.298del at Glu100 (GAR; the new codon is ARA, Lys or Arg, never
+    Glu) is p.(Glu100fs), HGVS's short form at the first changed residue; c.298_300del removes
+    Glu100 whole: p.(Glu100del). c.100del at Lys34 (AAR -> ARA: Lys or Arg) is not determined:
+    the note says p.(Lys34fs) or p.(Met35fs), and the frameshift is graded by position alone."""
+    from il1rn_annot.reference import ReferenceGenome
+    o, c = OFFSET[build], CHROM[build]
+    p297, p99 = _tx_position(kb, build, 297), _tx_position(kb, build, 99)
+    seq = ReferenceGenome(FASTA[build], {"GRCh38": 242193529, "GRCh37": 243199373})
+    assert (seq.fetch(p297, p297 + 3), seq.fetch(p99, p99 + 1)) == ("CGAG", "CA")
+    records = [f"{c}\t{p99}\t.\tCA\tC\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0",
+               f"{c}\t{p297}\t.\tCG\tC\t50\tPASS\t.\tGT\t0/0\t1/1\t0/0",
+               f"{c}\t{p297}\t.\tCGAG\tC\t50\tPASS\t.\tGT\t0/0\t0/0\t0/1"]
+    result = _run(make_vcf, tmp_path, kb, build, records, ["K34", "E100FS", "E100DEL"])
+    by = {a["hgvs_c"]: a for a in result.payload["alleles"]}
+    assert (by["c.298del"]["hgvs_p"], by["c.298del"]["consequence"]) == ("p.(Glu100fs)", ["frameshift_variant"])
+    assert (by["c.298_300del"]["hgvs_p"], by["c.298_300del"]["consequence"]) == ("p.(Glu100del)", ["inframe_deletion"])
+    for name in ("c.298del", "c.298_300del"):
+        assert any(n.startswith("protein change deduced from the protein sequence NP_776214.1") for n in by[name]["notes"])
+    k34 = by["c.100del"]
+    assert k34["hgvs_p"] == "" and "frameshift_variant" in k34["consequence"]
+    assert any("p.(Lys34fs) (frameshift_variant) or p.(Met35fs) (frameshift_variant)" in n for n in k34["notes"])
+    # with the FASTA the same records get the long form, which agrees with the short one
+    fasta = {a["hgvs_c"]: a for a in _run(make_vcf, tmp_path, kb, build, records, ["K34", "E100FS", "E100DEL"],
+                                          name="f.vcf", fasta=True).payload["alleles"]}
+    assert fasta["c.298del"]["hgvs_p"].startswith("p.(Glu100") and "fs" in fasta["c.298del"]["hgvs_p"]
+    assert fasta["c.298_300del"]["hgvs_p"] == "p.(Glu100del)"
+
+
 @pytest.mark.parametrize("build", BUILDS)
 def test_deletion_across_an_exon_intron_boundary_gets_p_unknown(make_vcf, tmp_path, kb, build):
     """c.317_318+2del with a FASTA: p.?, never a protein predicted from its exonic part."""

@@ -181,7 +181,9 @@ def test_allele_counts_and_frequencies(tmp_path: Path, monkeypatch: pytest.Monke
 
 INTRONIC = "{chrom}\t113128254\t.\tC\tG\t60\tPASS\t.\tGT\t"  # c.116+514C>G, likely benign
 UPSTREAM = "{chrom}\t113122655\t.\tC\tA\t60\tPASS\t.\tGT\t"  # c.-4970C>A, likely benign
-VUS_MISSENSE = "{chrom}\t113129640\t.\tC\tT\t60\tPASS\t.\tGT\t"  # a novel coding change
+# a novel coding change whose protein effect is not determined without sequence: c.13C>T at Arg5
+# (CGN -> TGN: Ter, Trp or Cys). (c.181C>T, used here before, is p.(Gln61Ter) by the protein alone.)
+VUS_MISSENSE = "{chrom}\t113127637\t.\tC\tT\t60\tPASS\t.\tGT\t"
 
 
 def test_page_folds_benign_alleles_under_a_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

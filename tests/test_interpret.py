@@ -141,17 +141,18 @@ def test_carrier_with_a_vus_on_the_other_allele_says_dira_is_not_excluded(tmp_pa
     """One P/LP allele plus a VUS that is, or may be, on the other allele: still 'carrier', but the
     sentence must say that DIRA is not excluded until the VUS is classified."""
     records = ["chr2\t113131068\t.\tG\tT,A\t50\tPASS\t.\tGT\t1/2\t0|1\t0/1\t0/1",  # c.229G>T (P), c.229G>A (VUS)
-               "chr2\t113132786\t.\tT\tA\t50\tPASS\t.\tGT\t0/0\t0|1\t0/1\t0/0"]  # c.449T>A missense (VUS)
+               "chr2\t113132786\t.\tT\tA\t50\tPASS\t.\tGT\t0/0\t0|1\t0/1\t0/0"]  # c.449T>A p.(Met150Lys) (VUS)
     path = tmp_path / "bcftools.vus.vcf"
     path.write_text(vcf_text(records, ["VUS_TRANS", "VUS_CIS", "VUS_UNPHASED", "NO_VUS"], build="GRCh38",
                              chrom="chr2"))
     by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
     assert {s.dira_status for s in by.values()} == {"carrier"}
-    assert ("The variant of uncertain significance c.229G>A is on the other allele (in trans): DIRA cannot be "
-            "excluded if it proves pathogenic.") in by["VUS_TRANS"].status_sentence
-    assert "c.449T>A is on the same allele (in cis)." in by["VUS_CIS"].status_sentence
+    # c.229G>A: Glu77 GAR -> AAR, Lys whatever R is: p.(Glu77Lys) deduced without a FASTA (issue 15 section 3)
+    assert ("The variant of uncertain significance c.229G>A p.(Glu77Lys) is on the other allele (in trans): DIRA "
+            "cannot be excluded if it proves pathogenic.") in by["VUS_TRANS"].status_sentence
+    assert "c.449T>A p.(Met150Lys) is on the same allele (in cis)." in by["VUS_CIS"].status_sentence  # ATG -> AAG
     assert "DIRA cannot be excluded" not in by["VUS_CIS"].status_sentence
-    assert ("c.449T>A is of unknown phase: DIRA cannot be excluded if it proves pathogenic and in trans."
+    assert ("c.449T>A p.(Met150Lys) is of unknown phase: DIRA cannot be excluded if it proves pathogenic and in trans."
             in by["VUS_UNPHASED"].status_sentence)
     assert "uncertain significance" not in by["NO_VUS"].status_sentence
 

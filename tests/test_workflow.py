@@ -34,8 +34,9 @@ FLAGGED = {"consistent_with_DIRA", "possible_DIRA", "carrier"}
 DEMO_EXPECTED = {
     "PATIENT_HOM_E77X": "consistent_with_DIRA", "CARRIER_Q54X": "carrier",
     "FAM1_PROBAND": "consistent_with_DIRA", "FAM1_MOTHER": "carrier", "FAM1_FATHER": "carrier",
-    # c.76C>T/c.133C>T are no longer published alleles (issue 15): rule-based VUS without a sequence
-    "UNPHASED_COMPHET": "uncertain_significance", "CIS_PAIR": "uncertain_significance",
+    # c.76C>T/c.133C>T are no longer published alleles (issue 15): by the rules, c.133C>T is p.(Gln45Ter)
+    # deduced from the protein (Gln45 CAR -> TAR), likely pathogenic; c.76C>T (Arg26: Ter, Trp or Cys) a VUS
+    "UNPHASED_COMPHET": "carrier", "CIS_PAIR": "carrier",
     "HOM_DEL2": "consistent_with_DIRA",
     "SPLICE_HOM": "consistent_with_DIRA", "MULTI_12": "carrier", "PARTIAL": "carrier",
     "ASSOC_ONLY": "no_pathogenic_variant_detected", "NOCALL": "not_assessable",
@@ -145,7 +146,7 @@ def test_demo_reports_for_flagged_samples_only(demo_run):
 def test_demo_annotations_logs_and_benchmarks(demo_run):
     workdir, result = demo_run
     out = result.stdout + result.stderr
-    # 11 files on 2 cores: two annotate jobs (not one); 14 lab reports: two report jobs (one
+    # 11 files on 2 cores: two annotate jobs (not one); 16 lab reports: two report jobs (one
     # process each, not one per sample), gathered into results/reports by a local job
     assert job_counts(out[:out.index("checkpoint")]) == {
         "annotate": 2, "resolve_samples": 1, "cohort": 1, "all": 1, "total": 5}
@@ -162,9 +163,9 @@ def test_demo_annotations_logs_and_benchmarks(demo_run):
         assert (workdir / log).is_file(), log
     assert not (workdir / "logs" / "report" / "PATIENT_HOM_E77X.log").exists()
     report_log = (workdir / "logs" / "report" / "part_1_of_2.log").read_text()
-    # 14 reports (flagged samples): 7 + 7. DELLY_HET_EXON2_3, EXPLICIT_DEL, SYMBOLIC_DEL (PVS1_Strong deletions)
-    # and the c.76C>T/c.133C>T pair samples are VUS now
-    assert report_log.count(".report.pdf") == 7
+    # 16 reports (flagged samples): 8 + 8. DELLY_HET_EXON2_3, EXPLICIT_DEL, SYMBOLIC_DEL (PVS1_Strong deletions)
+    # are VUS; the c.76C>T/c.133C>T pair samples are carriers (c.133C>T p.(Gln45Ter) deduced without a FASTA)
+    assert report_log.count(".report.pdf") == 8
     assert "il1rn-annot annotate" in out and "il1rn-annot report --samples-from" in out  # printshellcmds
     assert out.count("il1rn-annot report ") == 2
     again = check(snakemake(workdir, "--cores", "2", "-n"))

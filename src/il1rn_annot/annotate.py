@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .classification import classify
+from .codon_sets import METHOD_NOTE
 from .consequence import predict
 from .hgvs import hgvs_c
 from .knowledge import KnowledgeBase, KnownVariant
@@ -255,12 +256,28 @@ def _apply_known(ann: AlleleAnnotation, known: KnownVariant, kb: KnowledgeBase, 
     ann.pmids = kb.pmids_for(known.references)
     if known.hgvs_c and not reference:
         ann.hgvs_c = known.hgvs_c  # the curated, 3'-shifted name
+    if known.hgvs_p and ann.hgvs_p and not reference and ann.hgvs_p != known.hgvs_p:
+        # a p. deduced without sequence (codon_sets) meets the curated, published name: the curated one
+        # is kept (a frameshift's short form p.(Asn52fs) is the same change as p.(Asn52LysfsTer25));
+        # a real disagreement is shown, never hidden
+        if not _same_protein_change(ann.hgvs_p, known.hgvs_p):
+            ann.notes.append(f"the protein change deduced without a reference sequence ({ann.hgvs_p}) differs from "
+                             f"the curated name {known.hgvs_p}: check the record and the curated entry")
+        ann.hgvs_p = known.hgvs_p
+    if known.hgvs_p and not reference:  # the curated name stands: no "not determined" note beside it
+        ann.notes = [n for n in ann.notes if not n.startswith("protein change not determined")]
     if known.hgvs_p and not ann.hgvs_p:
         ann.hgvs_p = known.hgvs_p
     if known.consequence and known.consequence not in ann.consequence and (
             "coding_sequence_variant" in ann.consequence or not ann.consequence):
         # without the codon sequence the curated consequence is the better statement
         ann.consequence = [known.consequence] + [t for t in ann.consequence if t != "coding_sequence_variant"]
+
+
+def _same_protein_change(short: str, curated: str) -> bool:
+    """True when a frameshift's short form names the same change as a curated long form."""
+    stem = short.removesuffix("fs)")
+    return short.endswith("fs)") and curated.startswith(stem) and "fs" in curated
 
 
 def _region_match(ann: AlleleAnnotation, region: KnownVariant, kb: KnowledgeBase,
@@ -320,6 +337,10 @@ def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
     else:
         ann.classification, ann.classification_evidence, ann.pvs1 = classify(
             allele, pred, ann.variant_type, tx, kb, reference)
+        if pred.hgvs_p and any(n.startswith(METHOD_NOTE) for n in pred.notes):
+            # the rule read a p. deduced without sequence (codon_sets): the evidence says so
+            ann.classification_evidence = (ann.classification_evidence.rstrip(".")
+                                           + f". {pred.hgvs_p}: {METHOD_NOTE}.")
         if region is not None:
             _region_match(ann, region, kb, reference)
         if ann.is_pathogenic and not ann.known_variant:

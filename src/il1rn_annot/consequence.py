@@ -1,29 +1,29 @@
 """Sequence Ontology consequences and HGVS p. predictions on the IL1RN MANE transcript.
 
-What can be known without sequence is derived from positions alone (splice sites, UTRs,
-introns, frameshift vs in-frame by indel length, exon loss for deletions). Missense vs
-synonymous vs stop needs the codon, so an SNV in the CDS without a reference FASTA is
-reported as `coding_sequence_variant` rather than guessed.
+Three sources of knowledge, strongest first:
+
+* a reference FASTA (`--reference`): the allele is applied to the spliced CDS and the
+  proteins compared (`_cds_effect_with_sequence`); it always wins;
+* without one, the protein NP_776214.1 shipped in the knowledge base, the genetic code and
+  the VCF record's REF/ALT bases (`codon_sets.deduce`): a protein change is reported only
+  when every reference codon sequence that agrees with the protein and the REF bases gives
+  the same change (c.181C>T: Gln61 is CAA/CAG, so TAA/TAG: p.(Gln61Ter)); otherwise the
+  possible outcomes are listed in a note and the allele stays `coding_sequence_variant`;
+  a REF base no codon of the residue has is a warning naming the record (wrong build or
+  transcript, or a bad record); every deduced p. says so in the allele notes;
+* positions alone: splice sites, UTRs, introns, frameshift vs in-frame by indel length,
+  exon loss for deletions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .codon_sets import CODON_TABLE, METHOD_NOTE, THREE_LETTER, codon_text, deduce, outcome_text
 from .knowledge import KnowledgeBase
 from .locate import Allele
 from .locus_model import TranscriptModel
 from .reference import ReferenceGenome
-
-THREE_LETTER = {
-    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu", "G": "Gly",
-    "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser",
-    "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter", "X": "Xaa",
-}
-_BASES = "TCAG"
-_AMINO = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
-CODON_TABLE = {a + b + c: _AMINO[16 * i + 4 * j + k]
-               for i, a in enumerate(_BASES) for j, b in enumerate(_BASES) for k, c in enumerate(_BASES)}
 
 #: SO terms from most to least severe (Ensembl VEP order), used to sort and to pick the worst.
 SEVERITY = [
@@ -148,13 +148,15 @@ def _position_consequences(allele: Allele, tx: TranscriptModel, kb: KnowledgeBas
                 pred.add("stop_lost")  # ... or of the stop codon
 
 
-def _cds_effect_without_sequence(allele: Allele, tx: TranscriptModel, pred: Prediction) -> None:
-    """What indel length and position say about the CDS when no sequence is available."""
+def _cds_effect_without_sequence(allele: Allele, tx: TranscriptModel, pred: Prediction, protein: str = "") -> None:
+    """What the protein, the REF/ALT bases, indel length and position say about the CDS without sequence."""
     if "coding_sequence_variant" not in pred.consequences:
         return
     inside_cds = (tx.cds_start <= allele.start and allele.end <= tx.cds_end and len(pred.exons_affected) == 1
                   and _within_one_exon(allele, tx))
     if allele.kind in ("snv", "mnv") and inside_cds:
+        if _deduced(allele, tx, pred, protein, frameshift=False):
+            return
         c_first = tx.c_position(allele.start).base
         if c_first <= 3:
             pred.add("start_lost")
@@ -162,7 +164,60 @@ def _cds_effect_without_sequence(allele: Allele, tx: TranscriptModel, pred: Pred
     if allele.kind in ("deletion", "insertion", "delins", "sv_deletion", "cnv") and inside_cds \
             and allele.length <= SMALL_DELETION_MAX:
         delta = -allele.length if allele.symbolic else len(allele.alt_trim) - len(allele.ref_trim)
+        if _deduced(allele, tx, pred, protein, frameshift=bool(delta % 3)):
+            return
         pred.add("frameshift_variant" if delta % 3 else ("inframe_deletion" if delta < 0 else "inframe_insertion"))
+
+
+def _cds_edit(allele: Allele, tx: TranscriptModel) -> tuple[int, int, str, dict[int, str]]:
+    """The allele as a CDS edit: 0-based [t0, t1) replaced by ALT bases, and the REF bases the record states
+    {0-based CDS offset: base} (padding and context bases of REF included: each one constrains a codon)."""
+    def offset(pos: int) -> int:
+        return tx.c_position(pos).base - 1
+
+    if allele.kind == "insertion":
+        t0 = t1 = offset(allele.start) + 1
+    else:
+        t0, t1 = offset(allele.start), offset(allele.end) + 1
+    known: dict[int, str] = {}
+    for i, base in enumerate(allele.ref.upper()):
+        pos = allele.pos + i
+        if base in "ACGT" and tx.cds_start <= pos <= tx.cds_end and tx.exon_index(pos) is not None:
+            known[offset(pos)] = base
+    return t0, t1, "" if allele.symbolic else allele.alt_trim.upper(), known
+
+
+def _deduced(allele: Allele, tx: TranscriptModel, pred: Prediction, protein: str, frameshift: bool) -> bool:
+    """Apply `codon_sets.deduce`; True when it determined the protein change (terms and p. set).
+
+    An undetermined change adds a note with the possible outcomes and claims no protein
+    effect; a REF base that no codon of the residue has adds a warning naming the record.
+    """
+    if not protein or 3 * (len(protein) + 1) != tx.cds_length:
+        return False
+    t0, t1, alt, known = _cds_edit(allele, tx)
+    if set(alt) - set("ACGT"):
+        return False
+    ded = deduce(protein, t0, t1, alt, known, _protein_change)
+    record = f"{allele.chrom}:{allele.pos} {allele.ref}>{allele.alt}"
+    if ded.status == "determined":
+        pred.hgvs_p = ded.hgvs_p
+        pred.add(ded.term)
+        if frameshift:
+            pred.add("frameshift_variant")
+        pred.notes.append(f"{METHOD_NOTE}: reference codons agreeing with the protein and REF: {codon_text(ded)}; "
+                          f"with the ALT every one gives {ded.hgvs_p}")
+        return True
+    if ded.status == "contradiction":
+        pred.notes.append(
+            f"WARNING: record {record}: the REF base(s) agree with no codon of NP_776214.1 at {codon_text(ded)}: "
+            "wrong genome build or transcript, or a bad record; check the VCF against its reference. No protein "
+            "change deduced")
+    elif ded.status == "ambiguous":
+        pred.notes.append(f"protein change not determined without the reference sequence: reference codons agreeing "
+                          f"with the protein and REF: {codon_text(ded)}; with the ALT they could give "
+                          f"{outcome_text(ded)}: needs the reference sequence (--reference FASTA)")
+    return False
 
 
 def _within_one_exon(allele: Allele, tx: TranscriptModel) -> bool:
@@ -178,7 +233,9 @@ def _within_one_exon(allele: Allele, tx: TranscriptModel) -> bool:
 def _protein_change(ref_p: str, alt_p: str, first_changed_codon: int, frameshift: bool) -> tuple[str, str]:
     """(consequence, HGVS p.) from reference and alternate protein sequences (with '*')."""
     if alt_p == ref_p:
-        return "synonymous_variant", f"p.({_aa(ref_p[first_changed_codon - 1])}{first_changed_codon}=)"
+        residue = ref_p[first_changed_codon - 1] if first_changed_codon <= len(ref_p) else ""
+        term = "stop_retained_variant" if residue == "*" else "synonymous_variant"  # SO: a stop codon kept
+        return term, f"p.({_aa(residue)}{first_changed_codon}=)"
     if not alt_p or alt_p[0] != ref_p[0]:
         return "start_lost", "p.(Met1?)"
     i = 0
@@ -274,10 +331,11 @@ def predict(allele: Allele, tx: TranscriptModel, kb: KnowledgeBase, reference: R
     if reference is not None:
         _cds_effect_with_sequence(allele, tx, reference, pred)
     if not pred.hgvs_p:
-        _cds_effect_without_sequence(allele, tx, pred)
+        _cds_effect_without_sequence(allele, tx, pred, "" if reference is not None else kb.protein)
     if len(pred.consequences) > 1 and "coding_sequence_variant" in pred.consequences and any(
             t in pred.consequences for t in ("stop_gained", "frameshift_variant", "missense_variant",
-                                             "synonymous_variant", "inframe_deletion", "inframe_insertion",
+                                             "synonymous_variant", "stop_retained_variant", "inframe_deletion",
+                                             "inframe_insertion",
                                              "start_lost", "stop_lost", "protein_altering_variant",
                                              "exon_loss_variant", "transcript_ablation")):
         pred.consequences.remove("coding_sequence_variant")

@@ -158,6 +158,9 @@ class KnowledgeBase:
     gene_info: dict[str, Any]
     transcript_info: dict[str, Any]
     raw: dict[str, Any]
+    #: NP_776214.1 (one-letter, no stop) from the manifest's `protein` file, '' when none is shipped:
+    #: without a reference FASTA, protein changes are deduced from it (codon_sets.py)
+    protein: str = ""
     #: annotations already made with this KB ({(build, Allele): ...}; `scan.annotated`): the
     #: same common alleles recur in every file of a cohort
     annotation_memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -432,6 +435,9 @@ def load_knowledge_base(path: str | os.PathLike[str] | None = None,
 
     variants = _load_variants(docs["variants"], files["variants"])
     digest_paths = [manifest_path] + [files[k] for k in ("locus", "references", "conditions", "variants")]
+    protein = _read_protein(files["protein"]) if "protein" in files else ""
+    if protein:
+        digest_paths.append(files["protein"])
     if extra_variants:
         extra_path = Path(extra_variants)
         extra = _read_yaml(extra_path)
@@ -488,7 +494,26 @@ def load_knowledge_base(path: str | os.PathLike[str] | None = None,
         splice_region_intronic=int(locus["splice_region"]["intronic"]),
         upstream_distance=int(locus["upstream_distance"]),
         liftover_offset=int(locus["liftover_offset_grch37_minus_grch38"]),
-        gene_info=locus["gene"], transcript_info=locus["transcript"], raw=docs,
+        gene_info=locus["gene"], transcript_info=locus["transcript"], raw=docs, protein=protein,
     )
     _check_links(kb, files)
+    for build, tx in transcripts.items():
+        if protein and 3 * (len(protein) + 1) != tx.cds_length:
+            raise KnowledgeBaseError(f"{files['protein']}: {len(protein)} residues, but the {build} CDS model in "
+                                     f"{files['locus']} is {tx.cds_length} nt ({tx.cds_length // 3 - 1} residues + stop)")
     return kb
+
+
+def _read_protein(path: Path) -> str:
+    """The one-letter protein of a one-record FASTA; a file that is not one is refused, naming it."""
+    if not path.exists():
+        raise KnowledgeBaseError(f"{path}: protein FASTA named in manifest.yaml (files.protein) does not exist")
+    lines = [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    seq = "".join(line for line in lines[1:]).upper()
+    if not lines or not lines[0].startswith(">") or any(line.startswith(">") for line in lines[1:]):
+        raise KnowledgeBaseError(f"{path}: not a one-record FASTA (a '>' header, then the residues)")
+    bad = sorted(set(seq) - set("ACDEFGHIKLMNPQRSTVWY"))
+    if not seq.startswith("M") or bad:
+        raise KnowledgeBaseError(f"{path}: the protein must start with M and use the 20 one-letter residues "
+                                 f"(found {''.join(bad) or seq[:1]!r})")
+    return seq

@@ -19,6 +19,7 @@ from .errors import InputError
 from .interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_sample
 from .knowledge import KnowledgeBase
 from .locate import locus_index
+from .codon_sets import protein_change_method
 from .provenance import Provenance
 from .read_vcf import VcfInput, open_vcf, reopen
 from .runtime import cyclic_gc_paused
@@ -92,6 +93,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
         reference = load_shipped_sequence(kb, build_name)
     command_line = command_line or " ".join(shlex.quote(a) for a in ["il1rn-annot", *sys.argv[1:]])
     prov = Provenance.new(kb, build_name, info.build.evidence, command_line, date)
+    prov.protein_changes = protein_change_method(reference.label if reference is not None else None, kb.protein)
     prov.reference_sequence = describe_reference(reference, str(reference_path) if reference_path else None)
     outdir = Path(outdir)
     stem = name or info.name

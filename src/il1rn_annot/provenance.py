@@ -42,6 +42,9 @@ class Provenance:
     warnings: list[str] = field(default_factory=list)
     #: which reference sequence named the alleles (reference.describe): a FASTA, the shipped one, or none
     reference_sequence: str = "none"
+    #: how protein changes (HGVS p.) were obtained: from the reference FASTA, or deduced from the
+    #: shipped protein and the VCF REF/ALT bases (codon_sets.protein_change_method)
+    protein_changes: str = ""
 
     @classmethod
     def new(cls, kb: KnowledgeBase, build: str, build_evidence: str, command_line: str,
@@ -62,6 +65,7 @@ class Provenance:
             f"##il1rn_annot_kb_sha256={self.knowledge_base_sha256}",
             f"##il1rn_annot_build={self.build}",
             f'##il1rn_annot_reference_sequence="{self.reference_sequence.replace(chr(34), chr(39))}"',
+            f'##il1rn_annot_protein_changes="{self.protein_changes.replace(chr(34), chr(39))}"',
             f"##il1rn_annot_date={self.generated_at}",
             f'##il1rn_annot_command="{self.command_line.replace(chr(34), chr(39))}"',
         ]

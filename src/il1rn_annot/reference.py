@@ -190,8 +190,9 @@ def describe(reference: ReferenceGenome | None, path: str | None = None) -> str:
     """The provenance sentence: which reference sequence named the alleles."""
     if reference is None:
         return ("none (no reference FASTA was given and no verified transcript sequence is shipped): HGVS names "
-                "of indels are at the caller's left-aligned position and protein changes of novel coding variants "
-                "were not predicted")
+                "of indels are at the caller's left-aligned position; protein changes of novel coding variants are "
+                "deduced from the protein NP_776214.1 and the VCF REF/ALT bases where they are determined "
+                "(provenance protein_changes)")
     if getattr(reference, "shipped", False):
         return f"shipped NM_173842.3 sequence (source: {reference.source})"  # type: ignore[attr-defined]
     return f"reference FASTA {path or reference.path}"

@@ -755,6 +755,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "population, segregation or functional data are used: this is not a full ACMG/AMP assessment and needs "
         "review by a clinical scientist.",
         f"Reference sequence: {reference_used}",
+        "Protein changes: " + ((first.get("provenance") or {}).get("protein_changes") or "not recorded") + ".",
         NO_POPULATION_DATA,
         f"Only the IL1RN locus is analysed ({first.get('locus', {}).get('contig', '')}:"
         f"{_fmt_int(window[0]) if window else ''}-{_fmt_int(window[1]) if window else ''}, {build}); other "

@@ -124,6 +124,8 @@ class LocusTally:
         for allele in alleles_of(record, path_text, plan.contig_length):
             ann, ann_dict = annotated(plan, allele)
             per_alt[allele.alt_index - 1] = ann
+            # a REF base the protein rules out (codon_sets): a run warning too, not only an allele note
+            self.warnings.extend(n.removeprefix("WARNING: ") for n in ann.notes if n.startswith("WARNING: record "))
             if allele.event is not None:
                 if allele.event in self.events:
                     continue  # the other end of a junction already counted (a breakend pair is one event)
