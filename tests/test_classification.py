@@ -124,6 +124,9 @@ def test_whole_gene_and_175kb_deletions_are_dira_by_what_they_remove(make_vcf, t
     assert big["known_variant"] == "DEL_2q13_175kb" and big["classification"] == "pathogenic"
     assert "By what it removes: PVS1" in big["classification_evidence"] and "full gene deletion" in \
         big["classification_evidence"]
+    # the curated match and the rule text must not contradict each other
+    assert "Published DIRA allele" in big["classification_evidence"]
+    assert "not a published allele" not in big["classification_evidence"].lower()
     assert alleles["EX123"]["pvs1"] == "PVS1" and alleles["EX123"]["classification"] == "likely_pathogenic"
     by = {s.sample: s for s in result.samples}
     assert by["DEL175_HOM"].dira_status == by["EX123_HOM"].dira_status == "consistent_with_DIRA"

@@ -224,6 +224,9 @@ def test_deletion_case_lists_genes_and_draws_the_figures(jsons, kb, tmp_path):
     for gene in ("IL36G", "IL36A", "IL36B", "IL36RN", "IL1F10", "IL1RN"):
         assert f"{gene} (100%)" in text
     assert "175,100 bp deleted" in text
+    # each removed gene on its own line: a condition note is never followed by a stray comma
+    cell = text[text.index("IL36G (100%)"):text.index("IL1RN (100%)")]
+    assert "IL36RN: DITRA" in cell and not re.search(r"zygosity\s*,", cell)
     assert "1, 2, 3, 4 of 4" in text
     assert "matches the published ~175 kb deletion" in text
     assert "imprecise breakpoints" in text

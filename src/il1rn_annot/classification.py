@@ -65,8 +65,7 @@ class Pvs1:
         if cls == "likely_pathogenic":
             return (head + ". PVS1 at very strong (8 points) reaches likely pathogenic on its own (ACMG/AMP 2015 "
                     "combining rules as modelled by Tavtigian 2018); biallelic loss of function of IL1RN causes "
-                    "DIRA. Not a published allele and no population data used: check rarity (PM2/BS1) before "
-                    "reporting")
+                    "DIRA. No population frequency data were used: check rarity (PM2/BS1) before reporting")
         return (head + f". {self.strength} alone ({POINTS[self.strength]} points) does not reach likely pathogenic "
                 "(6 points; ACMG/AMP 2015 as modelled by Tavtigian 2018): rarity (PM2), an allele in trans (PM3) or "
                 "segregation would be needed, and none of them is assessed by this tool")
