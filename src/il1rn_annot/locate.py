@@ -102,15 +102,28 @@ def record_where(record: cyvcf2.Variant) -> str:
     return f"record {record.CHROM}:{record.POS} {record.REF}>{','.join(record.ALT) or '.'}"
 
 
-def _int_info(record: cyvcf2.Variant, key: str) -> int | None:
+def _info(record: cyvcf2.Variant, key: str) -> Any:
+    """record.INFO[key] as cyvcf2 gives it (a tuple for Number>1 fields); None where absent or
+    unreadable (cyvcf2 raises on values htslib cannot parse): the readers below then treat the
+    field as absent rather than stop the file on an optional annotation."""
     try:
-        value = record.INFO.get(key)
+        return record.INFO.get(key)
     except Exception:
         return None
+
+
+def _first_info(record: cyvcf2.Variant, key: str) -> Any:
+    """The first value of an INFO field (callers write SVLEN, CHR2, SVTYPE as Number=. too)."""
+    value = _info(record, key)
+    if isinstance(value, tuple):
+        value = value[0] if value else None
+    return value
+
+
+def _int_info(record: cyvcf2.Variant, key: str) -> int | None:
+    value = _first_info(record, key)
     if value is None:
         return None
-    if isinstance(value, tuple):
-        value = value[0]
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -118,10 +131,7 @@ def _int_info(record: cyvcf2.Variant, key: str) -> int | None:
 
 
 def _pair_info(record: cyvcf2.Variant, key: str) -> tuple[int, int] | None:
-    try:
-        value = record.INFO.get(key)
-    except Exception:
-        return None
+    value = _info(record, key)
     if isinstance(value, tuple) and len(value) == 2:
         return int(value[0]), int(value[1])
     return None
@@ -222,12 +232,7 @@ def breakend_words(chrom: str, pos: int, alt: str) -> str:
 
 
 def _text_info(record: cyvcf2.Variant, key: str) -> str | None:
-    try:
-        value = record.INFO.get(key)
-    except Exception:
-        return None
-    if isinstance(value, tuple):
-        value = value[0] if value else None
+    value = _first_info(record, key)
     return value if isinstance(value, str) else None
 
 
@@ -295,10 +300,7 @@ def _breakend_allele(record: cyvcf2.Variant, index: int, alt: str, filt: str, vc
 
 
 def _flag(record: cyvcf2.Variant, key: str) -> bool:
-    try:
-        return bool(record.INFO.get(key))
-    except Exception:
-        return False
+    return bool(_info(record, key))
 
 
 def breakend_reach(record: cyvcf2.Variant) -> int | None:
