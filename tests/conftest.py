@@ -1,7 +1,14 @@
-"""Shared fixtures: the shipped knowledge base and a writer of small, real-shaped VCFs."""
+"""Shared fixtures: the shipped knowledge base, a writer of small, real-shaped VCFs, and a real
+small file system (tmpfs) to fill for the full-disk tests."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,3 +61,39 @@ def make_vcf(tmp_path: Path):
         path.write_text(vcf_text(records, samples, **kwargs))
         return path
     return _make
+
+
+@contextlib.contextmanager
+def mounted_tmpfs(folder: Path, size: str, what: str) -> Iterator[Path]:
+    """A tmpfs of `size` (e.g. "400k") mounted on the existing `folder` for the block, unmounted
+    after (lazily, so a handle left open does not keep it). A real file system, so ENOSPC and
+    EROFS come from the kernel, not a mock. Skips `what` with the reason where mounting is not
+    allowed (it needs root and mount)."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip(f"mounting a tmpfs needs root (and mount): {what} cannot run here")
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"mounting a tmpfs is not permitted here: {proc.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def fill_file_system(folder: Path) -> Path:
+    """Fill the file system of `folder` to the last byte (files `filler`, then `filler2` for the
+    last partial block); return `filler`. Asserts the disk really is full."""
+    filler = folder / "filler"
+    with open(filler, "wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 4096)
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+    with contextlib.suppress(OSError):
+        with open(folder / "filler2", "wb", buffering=0) as handle:  # the last partial block
+            while True:
+                handle.write(b"\0")
+    assert os.statvfs(folder).f_bfree == 0
+    return filler
