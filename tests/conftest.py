@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +20,8 @@ from il1rn_annot.knowledge import KnowledgeBase, load_knowledge_base
 REPO = Path(__file__).resolve().parents[1]
 GRCH38_CHR2 = 242193529
 GRCH37_CHR2 = 243199373
+#: GRCh37 position = GRCh38 position + this, across the IL-1 cluster (the KB's liftover_offset)
+GRCH37_SHIFT = 757_577
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +65,28 @@ def make_vcf(tmp_path: Path):
         path.write_text(vcf_text(records, samples, **kwargs))
         return path
     return _make
+
+
+def annotate_at_grch38(make_vcf, records: list[str], build: str, kb: KnowledgeBase, out_dir: Path | None = None,
+                       **annotate_kwargs: Any) -> tuple[dict[int, dict], Any, dict]:
+    """Annotate `records` written once in GRCh38 positions (`{chrom}` for the contig) on `build`:
+    for GRCh37 each POS is moved by GRCH37_SHIFT, so one test case runs on both builds.
+
+    Returns (alleles of the JSON keyed by their GRCh38 position, the FileResult, the JSON payload).
+    `out_dir` defaults to the VCF's folder; `annotate_kwargs` go to annotate_file (e.g. reference_path).
+    """
+    from il1rn_annot.pipeline import annotate_file
+
+    shift = 0 if build == "GRCh38" else GRCH37_SHIFT
+    moved = []
+    for rec in records:
+        fields = rec.split("\t")
+        fields[1] = str(int(fields[1]) + shift)
+        moved.append("\t".join(fields))
+    path = make_vcf(f"{build}.vcf", moved, ["S"], build=build)
+    result = annotate_file(path, out_dir or path.parent, kb, date="2026-01-01T00:00:00Z", **annotate_kwargs)
+    payload = json.loads(Path(result.outputs["json"]).read_text())
+    return {a["pos"] - shift: a for a in payload["alleles"]}, result, payload
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import annotate_at_grch38
 from il1rn_annot.cli import main
 from il1rn_annot.errors import KnowledgeBaseError
 from il1rn_annot.knowledge import load_knowledge_base
@@ -218,23 +219,11 @@ def test_kb_command_prints_text_and_json(capsys):
 # --------------------------------------------------------------------------------------
 # issue 15 section 4: a curated allele matches only the same normalised allele
 
-OFFSET37 = 757577
-
-
 def _annotate(make_vcf, records: list[str], build: str) -> tuple[dict[int, dict], str]:
-    """Annotate records (GRCh38 positions; shifted by the liftover offset for GRCh37)."""
-    from il1rn_annot.pipeline import annotate_file
-
-    shift = 0 if build == "GRCh38" else OFFSET37
-    moved = []
-    for rec in records:
-        fields = rec.split("\t")
-        fields[1] = str(int(fields[1]) + shift)
-        moved.append("\t".join(fields))
-    path = make_vcf(f"{build}.vcf", moved, ["S"], build=build)
-    result = annotate_file(path, path.parent, load_knowledge_base(), date="2026-01-01T00:00:00Z")
-    payload = json.loads(Path(result.outputs["json"]).read_text())
-    return {a["pos"] - shift: a for a in payload["alleles"]}, result.samples[0].dira_status
+    """Annotate records (GRCh38 positions; shifted by the liftover offset for GRCh37) with a freshly
+    loaded KB; (alleles by GRCh38 position, the sample's DIRA status)."""
+    alleles, result, _ = annotate_at_grch38(make_vcf, records, build, load_knowledge_base())
+    return alleles, result.samples[0].dira_status
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
