@@ -718,6 +718,17 @@ class ShortRecords:
         self.first = self.first or later.first
 
 
+def _take(record: cyvcf2.Variant, wanted: bool, short: ShortRecords | None, counts: bool) -> None:
+    """What every read of the file (index query or stream) does with a record htslib parsed:
+    count it in `short` if it has no genotype columns and `counts` (a query counts only the
+    records of its own range, so overlapping queries count each record once), and decode the
+    text fields of a wanted one (its UnicodeDecodeError becomes the caller's error naming it)."""
+    if short is not None and short.n_samples and counts and not record.FORMAT:
+        short.add(record)
+    if wanted:
+        _check_text(record)
+
+
 def _query(info: VcfInput, reader: cyvcf2.VCF, index: str, name: str, region: str, ahead: bool,
            window: tuple[int, int], first: int | None, final: int | None,
            short: ShortRecords | None) -> Iterator[cyvcf2.Variant | None]:
@@ -741,10 +752,7 @@ def _query(info: VcfInput, reader: cyvcf2.VCF, index: str, name: str, region: st
                 wanted = in_range and reaches_back(record, end)
             else:
                 wanted = in_range and (pos >= start or record_span_end(record) >= start)
-            if short is not None and short.n_samples and in_range and not record.FORMAT:
-                short.add(record)
-            if wanted:
-                _check_text(record)
+            _take(record, wanted, short, counts=in_range)
         except StopIteration:
             break
         except Exception as exc:
@@ -862,10 +870,7 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int], i
             on_chr2 = record.CHROM in contigs
             wanted = on_chr2 and ((record.POS <= end and record_span_end(record) >= start) or (
                 end < record.POS <= end + BND_LOOKAHEAD and info.has_breakend_header and reaches_back(record, end)))
-            if short is not None and not record.FORMAT and short.n_samples:
-                short.add(record)
-            if wanted:
-                _check_text(record)
+            _take(record, wanted, short, counts=True)
         except StopIteration:
             break
         except Exception as exc:
