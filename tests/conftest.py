@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +123,20 @@ def fill_file_system(folder: Path) -> Path:
                 handle.write(b"\0")
     assert os.statvfs(folder).f_bfree == 0
     return filler
+
+
+def spy_scan_workers(monkeypatch, check: Callable[[Any], None] | None = None) -> list[int]:
+    """Record how many processes each scan.SitesOnlyScan is built with (one entry per scan);
+    `check(the_scan)` runs on each too. Undone with `monkeypatch`."""
+    from il1rn_annot import scan
+
+    used: list[int] = []
+    original = scan.SitesOnlyScan.__init__
+
+    def spy(self, plan, reader, writer, workers=1, while_waiting=None):
+        original(self, plan, reader, writer, workers, while_waiting)
+        used.append(self.workers)
+        if check is not None:
+            check(self)
+    monkeypatch.setattr(scan.SitesOnlyScan, "__init__", spy)
+    return used

@@ -17,7 +17,7 @@ import cyvcf2
 import pysam
 import pytest
 
-from conftest import vcf_text
+from conftest import spy_scan_workers, vcf_text
 from il1rn_annot import scan
 from il1rn_annot.cli import main
 from il1rn_annot.errors import BuildMismatchError, InputError
@@ -223,13 +223,7 @@ def test_parallel_ranges_count_a_pair_split_between_them_once(tmp_path, kb, monk
     one = run(path, tmp_path / "one", kb=kb, threads=1)
     monkeypatch.setattr(scan, "PARALLEL_MIN_SAMPLES", 100)
     monkeypatch.setattr(scan, "VCF_GENOTYPES_MAX_SAMPLES", 50)
-    used: list[int] = []
-    original = scan.SitesOnlyScan.__init__
-
-    def spy(self, plan, reader, writer, workers=1, while_waiting=None):
-        original(self, plan, reader, writer, workers, while_waiting)
-        used.append(self.workers)
-    monkeypatch.setattr(scan.SitesOnlyScan, "__init__", spy)
+    used = spy_scan_workers(monkeypatch)
     two = run(path, tmp_path / "two", kb=kb, threads=2)
     assert used == [2]
     deletions = [a for a in two.payload["alleles"] if a["variant_type"] == "sv_deletion"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from conftest import vcf_text
+from conftest import spy_scan_workers, vcf_text
 from il1rn_annot import scan
 from il1rn_annot.errors import InputError
 from il1rn_annot.pipeline import annotate_file
@@ -79,16 +79,11 @@ def _outputs(result) -> dict[str, bytes]:
 def ranges_used(monkeypatch):
     """Let 160 samples count as a big file, and record how many processes each scan used."""
     monkeypatch.setattr(scan, "PARALLEL_MIN_SAMPLES", 100)
-    used: list[int] = []
-    original = scan.SitesOnlyScan.__init__
 
-    def spy(self, plan, reader, writer, workers=1, while_waiting=None):
-        original(self, plan, reader, writer, workers, while_waiting)
-        used.append(self.workers)
-        assert len(self._tally_tasks) == self.workers  # a tally per range,
-        assert len(self._sites_tasks) == 1  # one sample-less read of the whole window
-    monkeypatch.setattr(scan.SitesOnlyScan, "__init__", spy)
-    return used
+    def check(built: scan.SitesOnlyScan) -> None:
+        assert len(built._tally_tasks) == built.workers  # a tally per range,
+        assert len(built._sites_tasks) == 1  # one sample-less read of the whole window
+    return spy_scan_workers(monkeypatch, check)
 
 
 def test_parallel_ranges_give_byte_identical_outputs(tmp_path, kb, ranges_used):
