@@ -19,6 +19,7 @@ import pytest
 
 from conftest import spy_scan_workers, vcf_text
 from il1rn_annot import scan
+from il1rn_annot.cli import main as cli_main
 from il1rn_annot.cli import main
 from il1rn_annot.errors import BuildMismatchError, InputError
 from il1rn_annot.locate import junction_reading, parse_breakend
@@ -484,3 +485,17 @@ def test_no_chromosome_2_error_counts_the_contigs_it_does_not_list(tmp_path, kb)
         run(path, tmp_path, kb=kb)
     assert "contigs: chr1, chr3, chr4, chr5, chr6, chr7 and 58 more" in caught.value.message
     assert "chrUn_KI270739v1" not in caught.value.message
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_missing_confidence_interval_members_are_read_as_no_interval(make_vcf, tmp_path, kb, build):
+    """`CIPOS=.,.` is legal VCF (both members missing); it stopped annotate with an internal
+    TypeError ('this is a bug', exit 3). It now reads as no interval stated."""
+    shift = 0 if build == "GRCh38" else 757_577
+    record = (f"{{chrom}}\t{113127000 + shift}\tdel1\tN\t<DEL>\t.\tPASS\t"
+              f"SVTYPE=DEL;END={113135000 + shift};CIPOS=.,.;CIEND=-10,.\tGT\t1/1")
+    path = make_vcf("ci_missing.vcf", [record], ["S1"], build=build)
+    out = tmp_path / "out"
+    assert cli_main(["annotate", str(path), "-o", str(out), "--date", "2026-01-01"]) == 0
+    row = (out / "ci_missing.samples.tsv").read_text().splitlines()[1].split("\t")
+    assert row[1] == "consistent_with_DIRA"

@@ -131,8 +131,10 @@ def _int_info(record: cyvcf2.Variant, key: str) -> int | None:
 
 
 def _pair_info(record: cyvcf2.Variant, key: str) -> tuple[int, int] | None:
+    """A two-integer INFO value such as CIPOS; a missing member (`CIPOS=.,.`, legal VCF) gives
+    None, as if the field were absent: no confidence interval was stated."""
     value = _info(record, key)
-    if isinstance(value, tuple) and len(value) == 2:
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
         return int(value[0]), int(value[1])
     return None
 
