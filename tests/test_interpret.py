@@ -381,3 +381,25 @@ def test_sample_level_ft_filter_is_named(tmp_path, kb, build, chrom, offset):
     assert "sample FT=LowGQ" in by["FT_FAIL"].evidence and "confirm before reporting" in by["FT_FAIL"].evidence
     assert "FT=" not in by["FT_PASS"].evidence
     assert by["FT_FAIL"].findings[0]["sample_filter"] == "LowGQ"
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_homozygous_vus_is_a_predicted_loss_of_function_only_with_a_pvs1_branch(tmp_path, kb, build, chrom, offset):
+    """Review finding: a homozygous in-frame 15-bp deletion (c.217_231del, the issue-15 near miss
+    of the Jesus 2011 allele) read "a predicted loss of function" while its evidence says "PVS1 does
+    not apply". Only an allele with a PVS1 strength is called a predicted loss of function; both
+    sentences still say DIRA is not excluded."""
+    records = [f"{chrom}\t{113_131_055 + offset}\t.\tTGTGGTACCCATAGAG\tT\t50\tPASS\t.\tGT\t1/1\t0/0",
+               f"{chrom}\t{113_131_149 + offset}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t1/1"]  # c.310C>T
+    path = tmp_path / "hom_vus.vcf"
+    path.write_text(vcf_text(records, ["INFRAME_HOM", "Q104X_HOM"], build=build, chrom=chrom))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    inframe, q104x = by["INFRAME_HOM"], by["Q104X_HOM"]
+    assert inframe.dira_status == q104x.dira_status == "uncertain_significance"
+    assert "PVS1 does not apply" in inframe.evidence
+    assert "predicted loss of function (" not in inframe.status_sentence
+    assert "not a predicted loss of function by the PVS1 tree" in inframe.status_sentence
+    assert "a predicted loss of function (PVS1_Strong)" in q104x.status_sentence
+    for s in (inframe, q104x):
+        assert "DIRA is not excluded" in s.status_sentence
+        assert "No pathogenic" not in s.status_sentence

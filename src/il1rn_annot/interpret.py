@@ -369,6 +369,18 @@ def _removes_il1rn_coding(f: dict[str, Any]) -> bool:
                                    and bool(coding & set(f.get("consequence") or [])))
 
 
+def _homozygous_vus_effect(f: dict[str, Any]) -> str:
+    """What a homozygous uncertain coding change is, in the words its evidence supports.
+
+    Only a PVS1 branch (ClinGen SVI tree) predicts a loss of function; an in-frame deletion, a
+    stop-loss or a change whose protein effect is not determined has none, and its evidence says
+    "PVS1 does not apply": the sentence must not call it a predicted loss of function.
+    """
+    if f.get("pvs1"):
+        return f"a predicted loss of function ({f['pvs1']}) that is of uncertain significance"
+    return "a change that is not a predicted loss of function by the PVS1 tree and is of uncertain significance"
+
+
 def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
                      uncalled_records: int, records: int, parents: Sequence[ParentCalls],
                      locus_evidence: dict[str, Any] | None) -> SampleResult:
@@ -425,12 +437,10 @@ def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: 
         lof = [f for f in vus if f["zygosity"] in ("homozygous", "hemizygous") and _removes_il1rn_coding(f)]
         if lof:
             f = lof[0]
-            strength = f" ({f['pvs1']})" if f.get("pvs1") else ""
             return _done(result, "uncertain_significance",
                          f"{f['zygosity'].capitalize()} IL1RN {allele_label(f)}: it changes IL1RN coding sequence on "
-                         f"both alleles, a predicted loss of function{strength} that is of uncertain significance by "
-                         "the classification rules alone; DIRA is not excluded (clinical correlation and expert "
-                         "review of the variant are needed).", evidence)
+                         f"both alleles, {_homozygous_vus_effect(f)} by the classification rules alone; DIRA is not "
+                         "excluded (clinical correlation and expert review of the variant are needed).", evidence)
         return _done(result, "uncertain_significance",
                      f"IL1RN variant(s) of uncertain significance ({names}); no IL1RN variant is classified pathogenic "
                      "or likely pathogenic.", evidence)
