@@ -403,3 +403,29 @@ def test_homozygous_vus_is_a_predicted_loss_of_function_only_with_a_pvs1_branch(
     for s in (inframe, q104x):
         assert "DIRA is not excluded" in s.status_sentence
         assert "No pathogenic" not in s.status_sentence
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_heterozygous_call_inside_a_heterozygous_deletion_is_not_taken_to_be_in_trans(tmp_path, kb, build, chrom,
+                                                                                       offset):
+    """Review finding: an SvABA-style deletion pair G[2:113140000[ / ]2:113100000]A (0/1, removes
+    IL1RN) with c.181C>T p.(Gln61Ter) called 0/1 inside it was 'in trans: consistent with DIRA'.
+    Inside a heterozygous deletion one copy is left: a 0/1 call (a REF allele seen) contradicts the
+    deletion, so the pair is possible DIRA with the discordance named; a 1/1 call there is the
+    hemizygous case and stays in trans."""
+    left, right, snv = 113_100_000 + offset, 113_140_000 + offset, 113_129_640 + offset
+    records = [f"{chrom}\t{left}\tbnd1\tG\tG[{chrom}:{right}[\t50\tPASS\tSVTYPE=BND\tGT\t0/1\t0/1",
+               f"{chrom}\t{snv}\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\t1/1",
+               f"{chrom}\t{right}\tbnd2\tA\t]{chrom}:{left}]A\t50\tPASS\tSVTYPE=BND\tGT\t0/1\t0/1"]
+    path = tmp_path / "bnd_and_snv.vcf"
+    path.write_text(vcf_text(records, ["HET_IN_HET_DEL", "HOM_IN_HET_DEL"], build=build, chrom=chrom))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    het = by["HET_IN_HET_DEL"]
+    assert het.dira_status == "possible_DIRA", het.status_sentence
+    assert "consistent with DIRA" not in het.status_sentence and "of unknown phase" in het.status_sentence
+    for text in (het.status_sentence, het.evidence):
+        assert "c.181C>T p.(Gln61Ter) was called heterozygous (GT 0/1) inside the heterozygous deletion" in text
+        assert "the two calls disagree" in text
+    hom = by["HOM_IN_HET_DEL"]
+    assert hom.dira_status == "consistent_with_DIRA" and "in trans" in hom.status_sentence
+    assert "disagree" not in hom.evidence

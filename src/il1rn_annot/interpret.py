@@ -191,8 +191,11 @@ def _one_genotype_call(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 def _phase_relation(a: dict[str, Any], b: dict[str, Any]) -> str:
     """'trans', 'cis' or 'unknown' for two heterozygous alleles of one sample."""
-    if _inside(a, b) or _inside(b, a):
+    small = a if _inside(a, b) else b if _inside(b, a) else None
+    if small is not None and small["zygosity"] != "heterozygous":
         return "trans"  # a small variant inside a heterozygous deletion is on the other haplotype
+    # a heterozygous call (a REF allele seen too) inside a heterozygous deletion contradicts it
+    # (`_discordant_inside_note`): the pair proves no phase, only the other evidence below can
     if _one_genotype_call(a, b):
         return "trans"
     if a.get("phased") and b.get("phased") and a.get("source") == b.get("source"):
@@ -200,6 +203,26 @@ def _phase_relation(a: dict[str, Any], b: dict[str, Any]) -> str:
         if same_block and a.get("haplotypes") and b.get("haplotypes"):
             return "cis" if set(a["haplotypes"]) & set(b["haplotypes"]) else "trans"
     return "unknown"
+
+
+def _discordant_inside_note(pl: list[dict[str, Any]], findings: list[dict[str, Any]]) -> str:
+    """A P/LP small variant called heterozygous inside a heterozygous deletion of the same sample.
+
+    Inside a heterozygous deletion one copy is left, so a call that also saw the reference allele
+    disagrees with the deletion (imprecise breakpoints, or one call is wrong). Reading the pair as
+    'in trans' would turn two discordant calls into a DIRA result; it is named for confirmation.
+    """
+    notes = []
+    for f in pl:
+        if f["zygosity"] != "heterozygous" or f["variant_type"] in ("sv_deletion", "cnv"):
+            continue
+        d = next((d for d in findings if d.get("zygosity") == "heterozygous" and _inside(f, d)), None)
+        if d is not None:
+            notes.append(f" {allele_label(f)} was called heterozygous (GT {f.get('genotype', '')}) inside the "
+                         f"heterozygous {allele_label(d)}, where one copy is left: the two calls disagree, so they "
+                         "are not taken to be in trans; confirm the deletion's extent (MLPA or quantitative PCR) "
+                         "and the variant, and test the parents.")
+    return "".join(notes)
 
 
 def _second_allele_vus(carried: dict[str, Any], vus: list[dict[str, Any]]) -> str:
@@ -407,13 +430,16 @@ def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: 
         f" {allele_label(f)} was called {f['zygosity']} inside the heterozygous {allele_label(d)}: it is "
         "hemizygous (the deletion removes the other allele), so it counts as one allele."
         for f in pl if (d := within.get(f["allele_id"])) is not None)
-    tail = hemizygous_note + _inheritance_note(pl, parents) + assoc_text  # appended to every P/LP status's evidence
+    discordant = _discordant_inside_note(pl, findings)
+    tail = hemizygous_note + discordant + _inheritance_note(pl, parents) + assoc_text  # appended to every P/LP status's evidence
     biallelic = [f for f in pl if f["zygosity"] in ("homozygous", "hemizygous") and f["allele_id"] not in within]
     if biallelic:
         return _biallelic_result(result, biallelic, _filter_note(pl) + tail)
     alleles = _distinct_events(pl)
     if len(alleles) >= 2:
-        return _two_allele_result(result, alleles, parents, _filter_note(pl) + tail)
+        paired = _two_allele_result(result, alleles, parents, _filter_note(pl) + tail)
+        paired.status_sentence += discordant
+        return paired
     if alleles:
         f = alleles[0]
         partial = " (the second allele at this position was not called)" if f["zygosity"] == "partial" else ""
