@@ -187,6 +187,8 @@ def test_report_says_what_a_geneticist_expects(jsons, kb, tmp_path):
     assert "Reference sequence: none" in text  # no --reference and no verified shipped sequence
     # ... so the report says how protein changes were obtained (issue 15 section 3)
     assert "Protein changes: deduced without a nucleotide reference: from the protein sequence NP_776214.1" in text
+    # two sentences, not one run-on ("... (provenance protein_changes) Protein changes: ...")
+    assert "(provenance protein_changes). Protein changes:" in text
     treatment = text[text.index("Treatment (as published)"):]
     assert "anakinra" in treatment and "rilonacept" in treatment
     assert "PMID 28814674" in treatment  # Garg 2017, read on PMC (VERIFICATION.md section 8)

@@ -754,7 +754,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "intronic, UTR and synonymous changes have no predicted effect (not a benign classification). No "
         "population, segregation or functional data are used: this is not a full ACMG/AMP assessment and needs "
         "review by a clinical scientist.",
-        f"Reference sequence: {reference_used}",
+        f"Reference sequence: {reference_used.rstrip('.')}.",  # its own sentence, before "Protein changes"
         "Protein changes: " + ((first.get("provenance") or {}).get("protein_changes") or "not recorded") + ".",
         NO_POPULATION_DATA,
         f"Only the IL1RN locus is analysed ({first.get('locus', {}).get('contig', '')}:"
