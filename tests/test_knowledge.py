@@ -391,3 +391,17 @@ def test_curated_deletion_names_follow_the_hgvs_3prime_rule_on_their_context_bas
         assert name.shifted and name.c == var.hgvs_c, (var.id, name.c)
         checked += 1
     assert checked == 2  # c.141del (Stenerson) and c.156_157del (Aksentijevich)
+
+
+def test_evidence_naming_another_curated_allele_by_its_published_name_gives_its_hgvs_name():
+    """Review finding: E77X's evidence read 'in trans with c.140delC' while the knowledge base names
+    that allele c.141del (HGVS 3' rule), so the report showed two names for one allele with nothing
+    linking them. A published name quoted in any curated evidence comes with the current name."""
+    kb = load_knowledge_base()
+    renamed = {name: v.hgvs_c for v in kb.variants.values() if v.hgvs_c
+               for name in v.published_names if name.startswith("c.") and name != v.hgvs_c}
+    assert renamed.get("c.140delC") == "c.141del"
+    for var in kb.variants.values():
+        for old, new in renamed.items():
+            if old not in var.published_names and re.search(re.escape(old) + r"(?![0-9_])", var.evidence):
+                assert new in var.evidence, (var.id, old, new, var.evidence)
