@@ -429,3 +429,19 @@ def test_heterozygous_call_inside_a_heterozygous_deletion_is_not_taken_to_be_in_
     hom = by["HOM_IN_HET_DEL"]
     assert hom.dira_status == "consistent_with_DIRA" and "in trans" in hom.status_sentence
     assert "disagree" not in hom.evidence
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_a_gene_removed_in_part_does_not_make_the_whole_list_partial(tmp_path, kb, build, chrom, offset):
+    """Review finding: a homozygous <DEL> 113,050,001-113,300,000 (ends inside IL36B, removes IL36RN ...
+    PAX8 whole) read 'removes part of IL36B, IL36RN, IL1F10, IL1RN, PSD4, PAX8'. The partial gene is
+    marked on its own; IL36RN (recessive, both copies) and PAX8 are named with their conditions."""
+    record = (f"{chrom}\t{113_050_000 + offset}\t.\tN\t<DEL>\t50\tPASS\tSVTYPE=DEL;END={113_300_000 + offset}"
+              "\tGT\t1/1")
+    path = tmp_path / "big_del.vcf"
+    path.write_text(vcf_text([record], ["HOM_BIG"], build=build, chrom=chrom))
+    result = annotate_file(path, tmp_path / "out", kb, date=DATE).samples[0]
+    assert result.dira_status == "consistent_with_DIRA"
+    assert "removes IL36B (in part), IL36RN, IL1F10, IL1RN, PSD4, PAX8" in result.status_sentence
+    assert "part of IL36B, IL36RN" not in result.status_sentence
+    assert "IL36RN (both copies deleted" in result.status_sentence and "PAX8 (both copies deleted" in result.status_sentence

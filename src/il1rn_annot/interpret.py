@@ -117,7 +117,11 @@ def _before_il1rn(f: dict[str, Any]) -> bool:
 
 
 def _removed(gene: dict[str, Any], f: dict[str, Any]) -> str:
-    """'IL1RN' for a whole-gene deletion, 'IL1RN exons 2, 3' or 'part of IL36B' for a partial one."""
+    """'IL1RN' for a whole-gene deletion, 'IL1RN exons 2, 3' or 'IL36B (in part)' for a partial one.
+
+    Not 'part of IL36B': in a list ('removes part of IL36B, IL36RN, PAX8') that reads as if every
+    gene after it were removed in part too.
+    """
     if gene["fraction"] >= 0.999:
         return gene["gene"]
     exons = f.get("exons_affected") or []
@@ -127,7 +131,7 @@ def _removed(gene: dict[str, Any], f: dict[str, Any]) -> str:
         if part:
             said.append(f"part of IL1RN exon{'s' if len(part) > 1 else ''} {', '.join(map(str, part))}")
         return " and ".join(said)
-    return f"part of {gene['gene']}"
+    return f"{gene['gene']} (in part)"
 
 
 def exon_parts(f: dict[str, Any]) -> tuple[list[int], list[int]]:
