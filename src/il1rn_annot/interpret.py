@@ -634,9 +634,16 @@ def _with_coverage_notes(result: SampleResult, coverage: dict[str, Any] | None) 
     if result.dira_status in ("carrier", "uncertain_significance") and coverage.get("input_kind") == "gvcf" \
             and coverage.get("uncovered"):
         gaps = stretches_text(coverage["uncovered"])
-        result.status_sentence += (f" Part of the CDS was not confidently called ({gaps})"
-                                   + (": a second allele there would not be seen." if result.dira_status == "carrier"
-                                      else "."))
+        if coverage.get("cds_bases_confident") == 0:
+            # none of it (e.g. a GATK 3.5 DP=0 block over the gene): "part of" would understate it
+            result.status_sentence += (" None of the IL1RN coding sequence was confidently called (0 of "
+                                       f"{coverage.get('cds_bases')} bp in the gVCF): small variants were not assessed"
+                                       + (", so a second allele would not be seen." if result.dira_status == "carrier"
+                                          else "."))
+        else:
+            result.status_sentence += (f" Part of the CDS was not confidently called ({gaps})"
+                                       + (": a second allele there would not be seen."
+                                          if result.dira_status == "carrier" else "."))
         if not adequately_covered(coverage):
             result.evidence += " Coverage below the required fraction of the CDS."
     if result.dira_status == "carrier" and not coverage.get("small_variants_assessed", True):
