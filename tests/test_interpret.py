@@ -445,3 +445,22 @@ def test_a_gene_removed_in_part_does_not_make_the_whole_list_partial(tmp_path, k
     assert "removes IL36B (in part), IL36RN, IL1F10, IL1RN, PSD4, PAX8" in result.status_sentence
     assert "part of IL36B, IL36RN" not in result.status_sentence
     assert "IL36RN (both copies deleted" in result.status_sentence and "PAX8 (both copies deleted" in result.status_sentence
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_a_positive_result_from_a_filtered_call_says_so_in_its_sentence(tmp_path, kb, build, chrom, offset):
+    """Review finding: c.181C>T p.(Gln61Ter) 1/1 with FORMAT/FT=LowGQ gave the sentence 'consistent
+    with DIRA.' and named the failed filter only in the evidence. The sentence (the report's headline,
+    the summary row) now says so; a FILTER-column failure the same; a passing call adds nothing."""
+    records = [f"{chrom}\t{113_129_640 + offset}\t.\tC\tT\t50\tPASS\t.\tGT:FT\t1/1:LowGQ\t1/1:PASS\t0/1:PASS",
+               f"{chrom}\t{113_131_068 + offset}\t.\tG\tT\t50\tLowQual\t.\tGT:FT\t0/0:PASS\t0/0:PASS\t0/1:PASS"]
+    path = tmp_path / "ft.vcf"
+    path.write_text(vcf_text(records, ["FT_FAIL", "FT_PASS", "TWO_ONE_FILTERED"], build=build, chrom=chrom))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    assert by["FT_FAIL"].dira_status == by["FT_PASS"].dira_status == "consistent_with_DIRA"
+    assert by["FT_FAIL"].status_sentence.endswith(
+        "c.181C>T p.(Gln61Ter) did not pass the caller's filters (sample FT=LowGQ): confirm before reporting.")
+    assert "filters" not in by["FT_PASS"].status_sentence
+    two = by["TWO_ONE_FILTERED"]
+    assert two.dira_status == "possible_DIRA"
+    assert "c.229G>T p.(Glu77Ter) did not pass the caller's filters (LowQual)" in two.status_sentence

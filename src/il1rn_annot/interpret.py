@@ -326,6 +326,20 @@ def _filter_note(findings: list[dict[str, Any]]) -> str:
         + ")" for f in failing) + " — confirm before reporting."
 
 
+def _name_filtered_calls_in_the_sentence(result: SampleResult, findings: list[dict[str, Any]]) -> None:
+    """A positive result resting on a call that failed the caller's filters says so in its sentence.
+
+    The evidence already notes it (`_filter_note`), but the sentence is what heads the report and
+    the summary: "consistent with DIRA" from a FILTER/FT-failed call must not read as settled.
+    """
+    if result.dira_status not in ("consistent_with_DIRA", "possible_DIRA", "carrier"):
+        return
+    note = _filter_note([f for f in findings if f["classification"] in PATHOGENIC])
+    if note:
+        result.status_sentence += " " + note.strip().removeprefix("Note: ").replace(" — confirm", ": confirm") \
+            .rstrip(".") + "."
+
+
 def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
                      uncalled_records: int = 0, records: int = 0, partial_records: int = 0,
                      parents: Sequence[ParentCalls] = (), coverage: dict[str, Any] | None = None) -> SampleResult:
@@ -346,6 +360,7 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
     result.coverage = coverage
     result = _with_coverage_notes(result, coverage)
     result.partial_records = partial_records
+    _name_filtered_calls_in_the_sentence(result, findings)
     genes = removed_genes_with_conditions(findings)
     if genes:
         result.removed_genes_with_conditions = genes
