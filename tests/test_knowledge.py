@@ -273,6 +273,26 @@ def test_the_same_position_with_another_alt_is_not_the_published_snv(make_vcf, b
     assert any("near the published allele c.229G>T (IL1RN_E77X)" in n for n in ann["notes"])
 
 
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_a_nearby_snv_is_not_the_published_snv_without_asking_for_a_fasta(make_vcf, build):
+    """Review finding: novel c.181C>T, 21 bp from the published c.160C>T (IL1RN_Q54X), was noted as
+    "the bases known here cannot show it is the same allele; give the reference FASTA". Two
+    substitutions at different positions are never one allele: the note says so plainly."""
+    alleles, status = _annotate(make_vcf, ["{chrom}\t113129640\t.\tC\tT\t50\tPASS\t.\tGT\t1/1"], build)
+    ann = alleles[113129640]
+    assert ann["known_variant"] == "" and ann["hgvs_c"] == "c.181C>T"
+    assert any("near the published allele c.160C>T (IL1RN_Q54X), not the same allele" in n for n in ann["notes"])
+    assert not any("cannot show it is the same allele" in n for n in ann["notes"])
+    assert status == "consistent_with_DIRA"  # p.(Gln61Ter) by the rules (PVS1), not by the curated entry
+
+
+def test_substitutions_are_the_same_allele_only_when_identical():
+    from il1rn_annot.annotate import _Edit, same_allele
+    assert same_allele(_Edit(181, 181, "T"), _Edit(181, 181, "T"), {}) is True
+    assert same_allele(_Edit(181, 181, "T"), _Edit(160, 160, "T"), {}) is False  # no bases needed
+    assert same_allele(_Edit(181, 182, "TA"), _Edit(181, 181, "T"), {}) is False
+
+
 def test_same_allele_compares_haplotypes_not_positions():
     from il1rn_annot.annotate import _Edit, _known_bases, same_allele
     known = _known_bases((100, "GACACAT"))  # 100 G, 101 A, 102 C, 103 A, 104 C, 105 A, 106 T
@@ -360,3 +380,17 @@ def test_curated_deletion_names_follow_the_hgvs_3prime_rule_on_their_context_bas
         assert name.shifted and name.c == var.hgvs_c, (var.id, name.c)
         checked += 1
     assert checked == 2  # c.141del (Stenerson) and c.156_157del (Aksentijevich)
+
+
+def test_evidence_naming_another_curated_allele_by_its_published_name_gives_its_hgvs_name():
+    """Review finding: E77X's evidence read 'in trans with c.140delC' while the knowledge base names
+    that allele c.141del (HGVS 3' rule), so the report showed two names for one allele with nothing
+    linking them. A published name quoted in any curated evidence comes with the current name."""
+    kb = load_knowledge_base()
+    renamed = {name: v.hgvs_c for v in kb.variants.values() if v.hgvs_c
+               for name in v.published_names if name.startswith("c.") and name != v.hgvs_c}
+    assert renamed.get("c.140delC") == "c.141del"
+    for var in kb.variants.values():
+        for old, new in renamed.items():
+            if old not in var.published_names and re.search(re.escape(old) + r"(?![0-9_])", var.evidence):
+                assert new in var.evidence, (var.id, old, new, var.evidence)
