@@ -286,6 +286,10 @@ def test_undetermined_protein_change_claims_no_protein_effect(make_vcf, tmp_path
     assert any("p.(Arg5Cys) (missense_variant) or p.(Arg5Ter) (stop_gained) or p.(Arg5Trp) (missense_variant)" in n
                and "needs the reference sequence" in n for n in a["notes"])
     assert result.samples[0].dira_status not in FLAGGED_DIRA
+    # homozygous and possibly a stop: the sentence must leave DIRA open and say how to settle it
+    sentence = result.samples[0].status_sentence
+    assert "DIRA is not excluded" in sentence and "--reference" in sentence
+    assert "no IL1RN variant is classified pathogenic" not in sentence
     # the same record with the synthetic FASTA: the sequence decides, and its answer is one of those listed
     fasta = _run(make_vcf, tmp_path, kb, build, [record], ["R5"], name="f.vcf", fasta=True).payload["alleles"][0]
     assert fasta["hgvs_p"] in ("p.(Arg5Cys)", "p.(Arg5Ter)", "p.(Arg5Trp)")

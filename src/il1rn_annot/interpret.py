@@ -411,6 +411,13 @@ def _removes_il1rn_coding(f: dict[str, Any]) -> bool:
                                    and bool(coding & set(f.get("consequence") or [])))
 
 
+def _protein_effect_undetermined(f: dict[str, Any]) -> bool:
+    """A small change inside the CDS whose protein effect is unknown (no sequence, and the codon
+    set of the protein did not fix it): it could be a stop, so a homozygous one leaves DIRA open."""
+    return (f.get("variant_type") not in ("sv_deletion", "cnv")
+            and list(f.get("consequence") or []) == ["coding_sequence_variant"])
+
+
 def _homozygous_vus_effect(f: dict[str, Any]) -> str:
     """What a homozygous uncertain coding change is, in the words its evidence supports.
 
@@ -479,7 +486,17 @@ def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: 
     if vus:
         names = "; ".join(allele_label(f) for f in vus)
         evidence = "; ".join(f"{allele_label(f)}: {f['classification_evidence']}" for f in vus) + assoc_text
-        lof = [f for f in vus if f["zygosity"] in ("homozygous", "hemizygous") and _removes_il1rn_coding(f)]
+        both = [f for f in vus if f["zygosity"] in ("homozygous", "hemizygous")]
+        lof = [f for f in both if _removes_il1rn_coding(f)]
+        undetermined = [f for f in both if _protein_effect_undetermined(f)]
+        if undetermined and not lof:
+            f = undetermined[0]
+            return _done(result, "uncertain_significance",
+                         f"{f['zygosity'].capitalize()} IL1RN {allele_label(f)}: a coding change whose effect on the "
+                         "protein could not be determined without the transcript sequence (the possible changes are "
+                         "listed in the allele notes), so it is of uncertain significance; DIRA is not excluded: "
+                         "determine the protein change with a reference FASTA (--reference) or by sequencing the "
+                         "codon.", evidence)
         if lof:
             f = lof[0]
             return _done(result, "uncertain_significance",
