@@ -258,7 +258,43 @@ def report_parts(wildcards):
 
 def report_targets(wildcards):
     """The lab reports folder, when `reports:` chooses any sample of the cohort summary."""
-    return [REPORTS_DIR] if report_parts(wildcards) else []
+    if not report_parts(wildcards):
+        return []
+    check_collected_reports()
+    return [REPORTS_DIR]
+
+
+def check_collected_reports():
+    """Fail the run (also `-n`) when results/reports/, collected and not about to be collected
+    again, lacks a report the cohort summary links (deleted or emptied since).
+
+    Why: the folder is one Snakemake output (the reports are chosen by a checkpoint), so
+    Snakemake sees a deleted file in it as nothing to do. Asked while the plan is built, as
+    `onstart` runs only when there are jobs; a few stat calls per report, no file read.
+    """
+    stamp = os.path.join(REPORTS_DIR, ".snakemake_timestamp")
+    summary = checkpoints.cohort.get().output.summary
+    settings = workflow.dag_settings
+    if settings is not None and (settings.forceall or settings.forcerun):
+        return
+    try:
+        if os.stat(summary).st_mtime_ns > os.stat(stamp).st_mtime_ns:
+            return  # a new summary: the folder is collected again
+    except OSError:
+        return  # never collected (or removed): Snakemake makes it
+    if os.path.isdir(REPORT_PARTS_DIR) and any(
+        not name.startswith(".") for name in os.listdir(REPORT_PARTS_DIR)
+    ):
+        return  # report parts not yet gathered: the folder is collected again
+    missing = samplesheet.missing_collected_reports(summary, REPORTS_DIR)
+    if missing:
+        raise WorkflowError(
+            f"{REPORTS_DIR} lacks reports the cohort summary links (deleted or emptied "
+            "since the last run):\n  "
+            + "\n  ".join(missing)
+            + "\nThe folder is one output of the workflow: write it again with "
+            "`snakemake --cores N --forcerun collect_reports` (or remove the folder and run again)."
+        )
 
 
 def report_file_sample(wildcards):

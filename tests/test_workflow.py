@@ -194,6 +194,30 @@ def test_snakemake_report_zip(demo_run):
     assert "screened the cohort" in page and "2. Lab reports" in page and "consistent_with_DIRA" in page
 
 
+@pytest.mark.slow
+def test_a_copied_project_is_up_to_date_and_a_deleted_report_fails_the_run(demo_run, tmp_path):
+    """`cp -a` of a finished project reruns nothing (the identity params hold relative paths,
+    sizes and mtimes, which a copy keeps). A report deleted from results/reports/ after a
+    complete run was "Nothing to be done" with exit 0 (the folder is one Snakemake output):
+    now the run, and the dry run, fail naming the sample and the command that repairs it."""
+    source, _ = demo_run
+    workdir = tmp_path / "copy"
+    shutil.copytree(source, workdir, symlinks=True)  # copy2: mtimes to the nanosecond, as cp -a
+    assert "Nothing to be done" in (lambda r: r.stdout + r.stderr)(check(snakemake(workdir, "--cores", "2", "-n")))
+    (workdir / "results" / "reports" / "CARRIER_Q54X.report.pdf").unlink()
+    (workdir / "results" / "reports" / "FAM1_MOTHER.report.html").write_bytes(b"")
+    for args in (["-n"], []):
+        failed = snakemake(workdir, "--cores", "2", *args)
+        out = failed.stdout + failed.stderr
+        assert failed.returncode != 0, out
+        assert "sample 'CARRIER_Q54X' (carrier): CARRIER_Q54X.report.pdf" in out, out
+        assert "sample 'FAM1_MOTHER' (carrier): FAM1_MOTHER.report.html" in out, out
+        assert "--forcerun collect_reports" in out
+    # the command it names plans the report jobs again (the parts are temporary)
+    counts = job_counts(check(snakemake(workdir, "--cores", "2", "-n", "--forcerun", "collect_reports")).stdout)
+    assert counts == {"report": 2, "collect_reports": 1, "all": 1, "total": 4}, counts
+
+
 # ---- a mixed cohort: corrupt file, screened joint VCF, clashing file names, unsafe ID ------
 
 
