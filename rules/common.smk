@@ -234,6 +234,14 @@ def summary_samples():
 
 
 REPORT_STATUSES = samplesheet.report_statuses(config["reports"])
+if not REPORT_STATUSES and os.path.isdir(REPORTS_DIR):
+    # reports: none makes no report job, so Snakemake never touches the folder again: its
+    # reports stay as an earlier run left them even when this run changes a result
+    logger.warning(
+        f"reports: none: {REPORTS_DIR}/ holds lab reports of an earlier run, which this run "
+        "does not update and the cohort summary does not link: they may not match the "
+        "results; remove the folder, or run with reports: flagged or all"
+    )
 
 
 def chosen_samples():

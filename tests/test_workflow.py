@@ -298,6 +298,22 @@ def test_dry_run_lists_the_expected_jobs(tmp_path):
     assert job_counts(cluster_like.stdout + cluster_like.stderr)["annotate"] == 3
 
 
+def test_reports_none_warns_that_an_earlier_reports_folder_is_not_updated(tmp_path):
+    """`reports: none` after a run that wrote reports left results/reports/ as it was, with no
+    word, although the new run may change a result (a report saying consistent_with_DIRA
+    beside a summary saying carrier): each run now says the folder is not updated."""
+    workdir = copy_workflow(tmp_path / "wf")
+    none = check(snakemake(workdir, "-n", "--cores", "1", "--config", "reports=none"))
+    assert "not update" not in none.stdout + none.stderr  # no earlier reports: nothing to say
+    (workdir / "results" / "reports").mkdir(parents=True)
+    (workdir / "results" / "reports" / "PATIENT_HOM_E77X.report.html").write_text("<html>earlier</html>")
+    none = check(snakemake(workdir, "-n", "--cores", "1", "--config", "reports=none"))
+    assert "reports: none: results/reports/ holds lab reports of an earlier run, which this run does not update" \
+        in " ".join((none.stdout + none.stderr).split())
+    flagged = check(snakemake(workdir, "-n", "--cores", "1"))
+    assert "does not update" not in flagged.stdout + flagged.stderr
+
+
 def test_dry_run_1000_files_is_a_handful_of_jobs_filling_the_cores(tmp_path):
     workdir = copy_workflow(tmp_path / "wf", with_test_data=False)
     data = workdir / "vcfs"
