@@ -294,6 +294,8 @@ def check_collected_reports():
         not name.startswith(".") for name in os.listdir(REPORT_PARTS_DIR)
     ):
         return  # report parts not yet gathered: the folder is collected again
+    if collected_sample_count() != len(chosen_samples()):
+        return  # other samples chosen (`reports:` changed): the folder is collected again
     missing = samplesheet.missing_collected_reports(summary, REPORTS_DIR)
     if missing:
         raise WorkflowError(
@@ -303,6 +305,19 @@ def check_collected_reports():
             + "\nThe folder is one output of the workflow: write it again with "
             "`snakemake --cores N --forcerun collect_reports` (or remove the folder and run again)."
         )
+
+
+def collected_sample_count():
+    """How many samples' reports the last collect_reports gathered (its .parts.json), or None."""
+    import json
+
+    try:
+        with open(
+            os.path.join(REPORTS_DIR, samplesheet.PARTS_RECORD), encoding="utf-8"
+        ) as handle:
+            return json.load(handle)["samples"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def report_file_sample(wildcards):

@@ -213,6 +213,9 @@ def test_a_copied_project_is_up_to_date_and_a_deleted_report_fails_the_run(demo_
         assert "sample 'CARRIER_Q54X' (carrier): CARRIER_Q54X.report.pdf" in out, out
         assert "sample 'FAM1_MOTHER' (carrier): FAM1_MOTHER.report.html" in out, out
         assert "--forcerun collect_reports" in out
+    # no false alarm when the folder is written again anyway: other samples chosen
+    everyone = check(snakemake(workdir, "--cores", "2", "-n", "--config", "reports=all"))
+    assert job_counts(everyone.stdout)["collect_reports"] == 1
     # the command it names plans the report jobs again (the parts are temporary)
     counts = job_counts(check(snakemake(workdir, "--cores", "2", "-n", "--forcerun", "collect_reports")).stdout)
     assert counts == {"report": 2, "collect_reports": 1, "all": 1, "total": 4}, counts
