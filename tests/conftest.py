@@ -1,8 +1,17 @@
-"""Shared fixtures: the shipped knowledge base and a writer of small, real-shaped VCFs."""
+"""Shared fixtures: the shipped knowledge base, a writer of small, real-shaped VCFs, and a real
+small file system (tmpfs) to fill for the full-disk tests."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +20,8 @@ from il1rn_annot.knowledge import KnowledgeBase, load_knowledge_base
 REPO = Path(__file__).resolve().parents[1]
 GRCH38_CHR2 = 242193529
 GRCH37_CHR2 = 243199373
+#: GRCh37 position = GRCh38 position + this, across the IL-1 cluster (the KB's liftover_offset)
+GRCH37_SHIFT = 757_577
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +65,78 @@ def make_vcf(tmp_path: Path):
         path.write_text(vcf_text(records, samples, **kwargs))
         return path
     return _make
+
+
+def annotate_at_grch38(make_vcf, records: list[str], build: str, kb: KnowledgeBase, out_dir: Path | None = None,
+                       **annotate_kwargs: Any) -> tuple[dict[int, dict], Any, dict]:
+    """Annotate `records` written once in GRCh38 positions (`{chrom}` for the contig) on `build`:
+    for GRCh37 each POS is moved by GRCH37_SHIFT, so one test case runs on both builds.
+
+    Returns (alleles of the JSON keyed by their GRCh38 position, the FileResult, the JSON payload).
+    `out_dir` defaults to the VCF's folder; `annotate_kwargs` go to annotate_file (e.g. reference_path).
+    """
+    from il1rn_annot.pipeline import annotate_file
+
+    shift = 0 if build == "GRCh38" else GRCH37_SHIFT
+    moved = []
+    for rec in records:
+        fields = rec.split("\t")
+        fields[1] = str(int(fields[1]) + shift)
+        moved.append("\t".join(fields))
+    path = make_vcf(f"{build}.vcf", moved, ["S"], build=build)
+    result = annotate_file(path, out_dir or path.parent, kb, date="2026-01-01T00:00:00Z", **annotate_kwargs)
+    payload = json.loads(Path(result.outputs["json"]).read_text())
+    return {a["pos"] - shift: a for a in payload["alleles"]}, result, payload
+
+
+@contextlib.contextmanager
+def mounted_tmpfs(folder: Path, size: str, what: str) -> Iterator[Path]:
+    """A tmpfs of `size` (e.g. "400k") mounted on the existing `folder` for the block, unmounted
+    after (lazily, so a handle left open does not keep it). A real file system, so ENOSPC and
+    EROFS come from the kernel, not a mock. Skips `what` with the reason where mounting is not
+    allowed (it needs root and mount)."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip(f"mounting a tmpfs needs root (and mount): {what} cannot run here")
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"mounting a tmpfs is not permitted here: {proc.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def fill_file_system(folder: Path) -> Path:
+    """Fill the file system of `folder` to the last byte (files `filler`, then `filler2` for the
+    last partial block); return `filler`. Asserts the disk really is full."""
+    filler = folder / "filler"
+    with open(filler, "wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 4096)
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+    with contextlib.suppress(OSError):
+        with open(folder / "filler2", "wb", buffering=0) as handle:  # the last partial block
+            while True:
+                handle.write(b"\0")
+    assert os.statvfs(folder).f_bfree == 0
+    return filler
+
+
+def spy_scan_workers(monkeypatch, check: Callable[[Any], None] | None = None) -> list[int]:
+    """Record how many processes each scan.SitesOnlyScan is built with (one entry per scan);
+    `check(the_scan)` runs on each too. Undone with `monkeypatch`."""
+    from il1rn_annot import scan
+
+    used: list[int] = []
+    original = scan.SitesOnlyScan.__init__
+
+    def spy(self, plan, reader, writer, workers=1, while_waiting=None):
+        original(self, plan, reader, writer, workers, while_waiting)
+        used.append(self.workers)
+        if check is not None:
+            check(self)
+    monkeypatch.setattr(scan.SitesOnlyScan, "__init__", spy)
+    return used

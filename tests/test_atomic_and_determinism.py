@@ -22,6 +22,7 @@ import cyvcf2
 import pandas as pd
 import pytest
 
+from conftest import fill_file_system, mounted_tmpfs
 from il1rn_annot.cli import main
 from il1rn_annot.pipeline import annotate_file
 
@@ -355,43 +356,10 @@ def test_an_unwritable_output_folder_is_refused_plainly(tmp_path):
 @pytest.fixture
 def small_tmpfs(tmp_path):
     """A 400 kB tmpfs (root only); skipped, with the reason, where mounting is not allowed."""
-    import os
     mount = tmp_path / "small_fs"
     mount.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a tmpfs needs root (and mount): the full-disk test cannot run here")
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)], capture_output=True,
-                          text=True)
-    if proc.returncode != 0:
-        pytest.skip(f"mounting a tmpfs is not permitted here: {proc.stderr.strip()}")
-    try:
+    with mounted_tmpfs(mount, "400k", "the full-disk test"):
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
-
-
-def fill(folder: Path) -> Path:
-    """Fill the file system of `folder` to the last byte; return the filler file."""
-    import errno
-    import os
-    filler = folder / "filler"
-    with open(filler, "wb", buffering=0) as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 4096)
-        except OSError as exc:
-            assert exc.errno == errno.ENOSPC
-    with contextlib_suppress():
-        with open(folder / "filler2", "wb", buffering=0) as handle:  # the last partial block
-            while True:
-                handle.write(b"\0")
-    assert os.statvfs(folder).f_bfree == 0
-    return filler
-
-
-def contextlib_suppress():
-    import contextlib
-    return contextlib.suppress(OSError)
 
 
 def test_full_disk_rerun_keeps_the_earlier_set_and_says_so(small_tmpfs, capsys):
@@ -401,7 +369,7 @@ def test_full_disk_rerun_keeps_the_earlier_set_and_says_so(small_tmpfs, capsys):
     out = small_tmpfs / "annotations"
     assert main(["annotate", str(PATIENT), "-o", str(out), "--date", DATE]) == 0
     before = _snapshot(out)
-    fill(small_tmpfs)
+    fill_file_system(small_tmpfs)
     manifest = small_tmpfs / "manifest.json"
     code = main(["annotate", str(PATIENT), "-o", str(out), "--date", LATER, "--keep-going",
                  "--manifest", str(manifest)])
@@ -568,7 +536,7 @@ def test_cohort_and_report_on_a_full_disk_fail_plainly(small_tmpfs, tmp_path, ca
     manifest = tmp_path / "ann" / "m.json"
     assert main(["annotate", str(PATIENT), "-o", str(tmp_path / "ann"), "--keep-going", "--manifest", str(manifest),
                  "--date", DATE]) == 0
-    fill(small_tmpfs)
+    fill_file_system(small_tmpfs)
     capsys.readouterr()
     assert main(["cohort", "--manifest", str(manifest), "-o", str(small_tmpfs / "cohort"), "--date", DATE]) == 2
     err = capsys.readouterr().err

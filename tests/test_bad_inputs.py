@@ -561,3 +561,23 @@ def test_every_corpus_file_has_an_assertion():
     source = Path(__file__).read_text(encoding="utf-8")
     for name in make_corpus.CORPUS:
         assert name in tested or f'{name}"' in source, f"{name} has no test"
+
+
+@pytest.mark.parametrize("option,value,bound", [("--threads", "0", 1), ("--threads", "2.5", 1), ("--threads", "x", 1),
+                                                ("--min-gq", "-1", 0), ("--min-depth", "ten", 0)])
+def test_a_bad_count_option_is_a_usage_error_naming_it_and_the_bound(option, value, bound, tmp_path, capsys):
+    """--threads (>= 1), --min-gq and --min-depth (>= 0) share one parser: each names the option,
+    the least allowed value and what was given, and exits 2 before any input is read."""
+    with pytest.raises(SystemExit) as stop:
+        main(["annotate", str(tmp_path / "never_read.vcf"), "-o", str(tmp_path / "out"), option, value])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}: expected a whole number of at least {bound}, got {value!r}" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_count_options_accept_their_least_value(tmp_path):
+    """The bounds are inclusive: --threads 1 and --min-gq 0 / --min-depth 0 are legal."""
+    vcf = REPO / "test_data" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz"
+    assert main(["annotate", str(vcf), "-o", str(tmp_path / "out"), "--date", DATE, "--threads", "1",
+                 "--min-gq", "0", "--min-depth", "0"]) == 0

@@ -17,8 +17,9 @@ import cyvcf2
 import pysam
 import pytest
 
-from conftest import vcf_text
+from conftest import spy_scan_workers, vcf_text
 from il1rn_annot import scan
+from il1rn_annot.cli import main as cli_main
 from il1rn_annot.cli import main
 from il1rn_annot.errors import BuildMismatchError, InputError
 from il1rn_annot.locate import junction_reading, parse_breakend
@@ -123,7 +124,10 @@ def test_pair_with_both_mates_outside_the_window_is_fetched(packing, tmp_path, k
     result = run(path, tmp_path, kb=kb)
     deletion = next(a for a in result.payload["alleles"] if a["variant_type"] == "sv_deletion")
     assert (deletion["pos"], deletion["end"]) == (left, right - 1)
-    assert status(result) == {"S1": "consistent_with_DIRA"}  # deletion in trans with E77X (phase unknown)
+    # E77X called 0/1 inside the heterozygous deletion: the calls disagree (one copy is left there),
+    # so the pair is not taken to be in trans (interpret._discordant_inside_note)
+    assert status(result) == {"S1": "possible_DIRA"}
+    assert "the two calls disagree" in result.samples[0].status_sentence
     assert sorted(f["allele_id"] for f in result.samples[0].findings) == [
         f"chr2:{left}:G:G[chr2:{right}[", "chr2:113131068:G:T"]
 
@@ -223,13 +227,7 @@ def test_parallel_ranges_count_a_pair_split_between_them_once(tmp_path, kb, monk
     one = run(path, tmp_path / "one", kb=kb, threads=1)
     monkeypatch.setattr(scan, "PARALLEL_MIN_SAMPLES", 100)
     monkeypatch.setattr(scan, "VCF_GENOTYPES_MAX_SAMPLES", 50)
-    used: list[int] = []
-    original = scan.SitesOnlyScan.__init__
-
-    def spy(self, plan, reader, writer, workers=1, while_waiting=None):
-        original(self, plan, reader, writer, workers, while_waiting)
-        used.append(self.workers)
-    monkeypatch.setattr(scan.SitesOnlyScan, "__init__", spy)
+    used = spy_scan_workers(monkeypatch)
     two = run(path, tmp_path / "two", kb=kb, threads=2)
     assert used == [2]
     deletions = [a for a in two.payload["alleles"] if a["variant_type"] == "sv_deletion"]
@@ -490,3 +488,17 @@ def test_no_chromosome_2_error_counts_the_contigs_it_does_not_list(tmp_path, kb)
         run(path, tmp_path, kb=kb)
     assert "contigs: chr1, chr3, chr4, chr5, chr6, chr7 and 58 more" in caught.value.message
     assert "chrUn_KI270739v1" not in caught.value.message
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_missing_confidence_interval_members_are_read_as_no_interval(make_vcf, tmp_path, kb, build):
+    """`CIPOS=.,.` is legal VCF (both members missing); it stopped annotate with an internal
+    TypeError ('this is a bug', exit 3). It now reads as no interval stated."""
+    shift = 0 if build == "GRCh38" else 757_577
+    record = (f"{{chrom}}\t{113127000 + shift}\tdel1\tN\t<DEL>\t.\tPASS\t"
+              f"SVTYPE=DEL;END={113135000 + shift};CIPOS=.,.;CIEND=-10,.\tGT\t1/1")
+    path = make_vcf("ci_missing.vcf", [record], ["S1"], build=build)
+    out = tmp_path / "out"
+    assert cli_main(["annotate", str(path), "-o", str(out), "--date", "2026-01-01"]) == 0
+    row = (out / "ci_missing.samples.tsv").read_text().splitlines()[1].split("\t")
+    assert row[1] == "consistent_with_DIRA"

@@ -376,3 +376,28 @@ def test_intronic_utr_and_synonymous_have_no_predicted_effect(make_vcf, tmp_path
         assert a["classification"] == "no_predicted_effect", a["hgvs_c"]
         assert "not a benign classification" in a["classification_evidence"]
     assert result.samples[0].dira_status == "no_pathogenic_variant_detected"
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_a_frame_change_nmd_cannot_be_judged_for_is_a_floor_that_says_so(make_vcf, tmp_path, kb, build):
+    """Without the transcript sequence (none shipped, no --reference) the new stop codon of a
+    frameshift or of an out-of-frame exon loss is unknown, and a deletion across an exon-intron
+    boundary has no predictable splicing outcome: the protein fraction altered gives the least
+    strength (> 10 %: PVS1_Strong), and the evidence says it is a floor and why."""
+    o, c = OFFSET[build], CHROM[build]
+    records = [f"{c}\t{113_129_600 + o}\t.\tCA\tC\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0",  # c.142del
+               _del(build, 113_129_001, 113_130_000, "0/0\t0/1\t0/0"),  # exon 2 whole (89 coding nt)
+               _del(build, 113_129_651, 113_129_700, "0/0\t0/0\t0/1")]  # c.192 across the exon 2 donor
+    result = _run(make_vcf, tmp_path, kb, build, records, ["FS", "EXON2", "ACROSS"])
+    by = {a["pos"] - o: a for a in result.payload["alleles"]}
+    floor = "so at least this strength"
+    sequence = "where the new stop codon falls (and so NMD) needs the transcript sequence, which was not available"
+    assert all(by[p]["pvs1"] == "PVS1_Strong" for p in (113_129_600, 113_129_000, 113_129_650))
+    assert (f"frameshift from c.142: {sequence}; the altered region is 73% of the protein, {floor} "
+            "(full PVS1 if NMD is shown)") in by[113_129_600]["classification_evidence"]
+    assert (f"deletion: out-of-frame loss of exon 2; {sequence}; the altered region is 79% of the protein, "
+            f"{floor} (full PVS1 if NMD is shown)") in by[113_129_000]["classification_evidence"]
+    across = by[113_129_650]["classification_evidence"]
+    assert (f"across an exon-intron boundary (splicing outcome not predictable, p.?); NMD cannot be predicted; "
+            f"the altered region is 64% of the protein, {floor})") in across
+    assert "full PVS1 if NMD is shown" not in across

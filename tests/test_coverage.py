@@ -492,3 +492,26 @@ def test_single_sample_extract_with_trimmed_alts_is_not_a_gvcf(tmp_path, kb, bui
     assert sample["coverage"]["input_kind"] == "variant_only"
     assert sample["dira_status"] == "no_pathogenic_variant_detected" and sample["locus_called"] is True
     assert "Reference calls not recorded" in sample["status_sentence"]
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_carrier_whose_gvcf_covers_none_of_the_cds_is_not_told_part_was_uncovered(tmp_path, kb, build):
+    """Review finding: a Manta heterozygous <DEL> removing IL1RN plus, for the same sample, the GATK 3.5
+    gVCF block with DP 0 / GQ 0 over the gene (cohort run) read 'Part of the CDS was not confidently
+    called' with all four coding exons listed. None of it was: the sentence says so and that small
+    variants were not assessed."""
+    from il1rn_annot.cohort import build_cohort
+    out = tmp_path / "ann"
+    manta = [["chr2", 113_100_000, "MantaDEL:1", "G", "<DEL>", "300", "PASS", "SVTYPE=DEL;END=113140000",
+              "GT:FT:GQ:PL:PR:SR", "0/1:PASS:99:300,0,500:20,15:18,12"]]
+    results = [
+        annotate_file(write_vcf(tmp_path / "manta.vcf", build, MANTA_HEADER, ["S3"], manta), out, kb, date=DATE),
+        annotate_file(write_vcf(tmp_path / "s3.g.vcf", build, GATK35_HEADER, ["S3"],
+                                [block(113_090_940, 113_193_547, "0/0:0:0:0:0,0,0")]), out, kb, date=DATE),
+    ]
+    cohort = build_cohort([str(_manifest(tmp_path, results, "m.json"))], None, tmp_path / "cohort", "", kb, date=DATE)
+    [row] = cohort.rows
+    assert row["dira_status"] == "carrier"
+    assert "Part of the CDS" not in row["status_sentence"]
+    assert ("None of the IL1RN coding sequence was confidently called (0 of 534 bp in the gVCF): small variants "
+            "were not assessed, so a second allele would not be seen.") in row["status_sentence"]

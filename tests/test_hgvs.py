@@ -9,17 +9,16 @@ written in. It is installed through $IL1RN_ANNOT_SEQUENCE_DIR for the test only.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import GRCH37_SHIFT, annotate_at_grch38
 from il1rn_annot.consequence import translate
 from il1rn_annot.errors import InputError
 from il1rn_annot.knowledge import load_knowledge_base
 from il1rn_annot.locus_model import CPosition
-from il1rn_annot.pipeline import annotate_file
 from il1rn_annot.reference import (SEQUENCE_DIR_ENV, ReferenceGenome, expected_protein, load_shipped_sequence,
                                    sequence_dir, verify_sequence)
 
@@ -27,8 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 SYNTH = {"GRCh38": (REPO / "test_data/ref/GRCh38_chr2_113100001-113160000.synthetic.fa", "chr2", 113100001),
          "GRCh37": (REPO / "test_data/ref/GRCh37_2_113857578-113917577.synthetic.fa", "2", 113857578)}
 SHIPPED = REPO / "resources" / "sequence"
-DATE = "2026-01-01T00:00:00Z"
-OFFSET37 = 757577
+OFFSET37 = GRCH37_SHIFT
 
 
 def _read_fasta(path: Path) -> str:
@@ -70,16 +68,7 @@ def shipped(tmp_path, monkeypatch):
 
 
 def _annotate(tmp_path, make_vcf, kb, records, build="GRCh38", reference=None):
-    shift = 0 if build == "GRCh38" else OFFSET37
-    moved = []
-    for rec in records:
-        fields = rec.split("\t")
-        fields[1] = str(int(fields[1]) + shift)
-        moved.append("\t".join(fields))
-    path = make_vcf(f"{build}.vcf", moved, ["S"], build=build)
-    result = annotate_file(path, tmp_path / "out", kb, date=DATE, reference_path=reference)
-    payload = json.loads(Path(result.outputs["json"]).read_text())
-    return {a["pos"] - shift: a for a in payload["alleles"]}, result, payload
+    return annotate_at_grch38(make_vcf, records, build, kb, tmp_path / "out", reference_path=reference)
 
 
 # -- the default: nothing shipped, and the outputs say so ----------------------------------------

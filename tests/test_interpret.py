@@ -381,3 +381,86 @@ def test_sample_level_ft_filter_is_named(tmp_path, kb, build, chrom, offset):
     assert "sample FT=LowGQ" in by["FT_FAIL"].evidence and "confirm before reporting" in by["FT_FAIL"].evidence
     assert "FT=" not in by["FT_PASS"].evidence
     assert by["FT_FAIL"].findings[0]["sample_filter"] == "LowGQ"
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_homozygous_vus_is_a_predicted_loss_of_function_only_with_a_pvs1_branch(tmp_path, kb, build, chrom, offset):
+    """Review finding: a homozygous in-frame 15-bp deletion (c.217_231del, the issue-15 near miss
+    of the Jesus 2011 allele) read "a predicted loss of function" while its evidence says "PVS1 does
+    not apply". Only an allele with a PVS1 strength is called a predicted loss of function; both
+    sentences still say DIRA is not excluded."""
+    records = [f"{chrom}\t{113_131_055 + offset}\t.\tTGTGGTACCCATAGAG\tT\t50\tPASS\t.\tGT\t1/1\t0/0",
+               f"{chrom}\t{113_131_149 + offset}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t1/1"]  # c.310C>T
+    path = tmp_path / "hom_vus.vcf"
+    path.write_text(vcf_text(records, ["INFRAME_HOM", "Q104X_HOM"], build=build, chrom=chrom))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    inframe, q104x = by["INFRAME_HOM"], by["Q104X_HOM"]
+    assert inframe.dira_status == q104x.dira_status == "uncertain_significance"
+    assert "PVS1 does not apply" in inframe.evidence
+    assert "predicted loss of function (" not in inframe.status_sentence
+    assert "not a predicted loss of function by the PVS1 tree" in inframe.status_sentence
+    assert "a predicted loss of function (PVS1_Strong)" in q104x.status_sentence
+    for s in (inframe, q104x):
+        assert "DIRA is not excluded" in s.status_sentence
+        assert "No pathogenic" not in s.status_sentence
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_heterozygous_call_inside_a_heterozygous_deletion_is_not_taken_to_be_in_trans(tmp_path, kb, build, chrom,
+                                                                                       offset):
+    """Review finding: an SvABA-style deletion pair G[2:113140000[ / ]2:113100000]A (0/1, removes
+    IL1RN) with c.181C>T p.(Gln61Ter) called 0/1 inside it was 'in trans: consistent with DIRA'.
+    Inside a heterozygous deletion one copy is left: a 0/1 call (a REF allele seen) contradicts the
+    deletion, so the pair is possible DIRA with the discordance named; a 1/1 call there is the
+    hemizygous case and stays in trans."""
+    left, right, snv = 113_100_000 + offset, 113_140_000 + offset, 113_129_640 + offset
+    records = [f"{chrom}\t{left}\tbnd1\tG\tG[{chrom}:{right}[\t50\tPASS\tSVTYPE=BND\tGT\t0/1\t0/1",
+               f"{chrom}\t{snv}\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\t1/1",
+               f"{chrom}\t{right}\tbnd2\tA\t]{chrom}:{left}]A\t50\tPASS\tSVTYPE=BND\tGT\t0/1\t0/1"]
+    path = tmp_path / "bnd_and_snv.vcf"
+    path.write_text(vcf_text(records, ["HET_IN_HET_DEL", "HOM_IN_HET_DEL"], build=build, chrom=chrom))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    het = by["HET_IN_HET_DEL"]
+    assert het.dira_status == "possible_DIRA", het.status_sentence
+    assert "consistent with DIRA" not in het.status_sentence and "of unknown phase" in het.status_sentence
+    for text in (het.status_sentence, het.evidence):
+        assert "c.181C>T p.(Gln61Ter) was called heterozygous (GT 0/1) inside the heterozygous deletion" in text
+        assert "the two calls disagree" in text
+    hom = by["HOM_IN_HET_DEL"]
+    assert hom.dira_status == "consistent_with_DIRA" and "in trans" in hom.status_sentence
+    assert "disagree" not in hom.evidence
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_a_gene_removed_in_part_does_not_make_the_whole_list_partial(tmp_path, kb, build, chrom, offset):
+    """Review finding: a homozygous <DEL> 113,050,001-113,300,000 (ends inside IL36B, removes IL36RN ...
+    PAX8 whole) read 'removes part of IL36B, IL36RN, IL1F10, IL1RN, PSD4, PAX8'. The partial gene is
+    marked on its own; IL36RN (recessive, both copies) and PAX8 are named with their conditions."""
+    record = (f"{chrom}\t{113_050_000 + offset}\t.\tN\t<DEL>\t50\tPASS\tSVTYPE=DEL;END={113_300_000 + offset}"
+              "\tGT\t1/1")
+    path = tmp_path / "big_del.vcf"
+    path.write_text(vcf_text([record], ["HOM_BIG"], build=build, chrom=chrom))
+    result = annotate_file(path, tmp_path / "out", kb, date=DATE).samples[0]
+    assert result.dira_status == "consistent_with_DIRA"
+    assert "removes IL36B (in part), IL36RN, IL1F10, IL1RN, PSD4, PAX8" in result.status_sentence
+    assert "part of IL36B, IL36RN" not in result.status_sentence
+    assert "IL36RN (both copies deleted" in result.status_sentence and "PAX8 (both copies deleted" in result.status_sentence
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_a_positive_result_from_a_filtered_call_says_so_in_its_sentence(tmp_path, kb, build, chrom, offset):
+    """Review finding: c.181C>T p.(Gln61Ter) 1/1 with FORMAT/FT=LowGQ gave the sentence 'consistent
+    with DIRA.' and named the failed filter only in the evidence. The sentence (the report's headline,
+    the summary row) now says so; a FILTER-column failure the same; a passing call adds nothing."""
+    records = [f"{chrom}\t{113_129_640 + offset}\t.\tC\tT\t50\tPASS\t.\tGT:FT\t1/1:LowGQ\t1/1:PASS\t0/1:PASS",
+               f"{chrom}\t{113_131_068 + offset}\t.\tG\tT\t50\tLowQual\t.\tGT:FT\t0/0:PASS\t0/0:PASS\t0/1:PASS"]
+    path = tmp_path / "ft.vcf"
+    path.write_text(vcf_text(records, ["FT_FAIL", "FT_PASS", "TWO_ONE_FILTERED"], build=build, chrom=chrom))
+    by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
+    assert by["FT_FAIL"].dira_status == by["FT_PASS"].dira_status == "consistent_with_DIRA"
+    assert by["FT_FAIL"].status_sentence.endswith(
+        "c.181C>T p.(Gln61Ter) did not pass the caller's filters (sample FT=LowGQ): confirm before reporting.")
+    assert "filters" not in by["FT_PASS"].status_sentence
+    two = by["TWO_ONE_FILTERED"]
+    assert two.dira_status == "possible_DIRA"
+    assert "c.229G>T p.(Glu77Ter) did not pass the caller's filters (LowQual)" in two.status_sentence

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import annotate_at_grch38
 from il1rn_annot.cli import main
 from il1rn_annot.errors import KnowledgeBaseError
 from il1rn_annot.knowledge import load_knowledge_base
@@ -218,23 +219,11 @@ def test_kb_command_prints_text_and_json(capsys):
 # --------------------------------------------------------------------------------------
 # issue 15 section 4: a curated allele matches only the same normalised allele
 
-OFFSET37 = 757577
-
-
 def _annotate(make_vcf, records: list[str], build: str) -> tuple[dict[int, dict], str]:
-    """Annotate records (GRCh38 positions; shifted by the liftover offset for GRCh37)."""
-    from il1rn_annot.pipeline import annotate_file
-
-    shift = 0 if build == "GRCh38" else OFFSET37
-    moved = []
-    for rec in records:
-        fields = rec.split("\t")
-        fields[1] = str(int(fields[1]) + shift)
-        moved.append("\t".join(fields))
-    path = make_vcf(f"{build}.vcf", moved, ["S"], build=build)
-    result = annotate_file(path, path.parent, load_knowledge_base(), date="2026-01-01T00:00:00Z")
-    payload = json.loads(Path(result.outputs["json"]).read_text())
-    return {a["pos"] - shift: a for a in payload["alleles"]}, result.samples[0].dira_status
+    """Annotate records (GRCh38 positions; shifted by the liftover offset for GRCh37) with a freshly
+    loaded KB; (alleles by GRCh38 position, the sample's DIRA status)."""
+    alleles, result, _ = annotate_at_grch38(make_vcf, records, build, load_knowledge_base())
+    return alleles, result.samples[0].dira_status
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
@@ -282,6 +271,26 @@ def test_the_same_position_with_another_alt_is_not_the_published_snv(make_vcf, b
     ann = alleles[113131068]
     assert ann["known_variant"] == "" and ann["references"] == []
     assert any("near the published allele c.229G>T (IL1RN_E77X)" in n for n in ann["notes"])
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_a_nearby_snv_is_not_the_published_snv_without_asking_for_a_fasta(make_vcf, build):
+    """Review finding: novel c.181C>T, 21 bp from the published c.160C>T (IL1RN_Q54X), was noted as
+    "the bases known here cannot show it is the same allele; give the reference FASTA". Two
+    substitutions at different positions are never one allele: the note says so plainly."""
+    alleles, status = _annotate(make_vcf, ["{chrom}\t113129640\t.\tC\tT\t50\tPASS\t.\tGT\t1/1"], build)
+    ann = alleles[113129640]
+    assert ann["known_variant"] == "" and ann["hgvs_c"] == "c.181C>T"
+    assert any("near the published allele c.160C>T (IL1RN_Q54X), not the same allele" in n for n in ann["notes"])
+    assert not any("cannot show it is the same allele" in n for n in ann["notes"])
+    assert status == "consistent_with_DIRA"  # p.(Gln61Ter) by the rules (PVS1), not by the curated entry
+
+
+def test_substitutions_are_the_same_allele_only_when_identical():
+    from il1rn_annot.annotate import _Edit, same_allele
+    assert same_allele(_Edit(181, 181, "T"), _Edit(181, 181, "T"), {}) is True
+    assert same_allele(_Edit(181, 181, "T"), _Edit(160, 160, "T"), {}) is False  # no bases needed
+    assert same_allele(_Edit(181, 182, "TA"), _Edit(181, 181, "T"), {}) is False
 
 
 def test_same_allele_compares_haplotypes_not_positions():
@@ -371,3 +380,17 @@ def test_curated_deletion_names_follow_the_hgvs_3prime_rule_on_their_context_bas
         assert name.shifted and name.c == var.hgvs_c, (var.id, name.c)
         checked += 1
     assert checked == 2  # c.141del (Stenerson) and c.156_157del (Aksentijevich)
+
+
+def test_evidence_naming_another_curated_allele_by_its_published_name_gives_its_hgvs_name():
+    """Review finding: E77X's evidence read 'in trans with c.140delC' while the knowledge base names
+    that allele c.141del (HGVS 3' rule), so the report showed two names for one allele with nothing
+    linking them. A published name quoted in any curated evidence comes with the current name."""
+    kb = load_knowledge_base()
+    renamed = {name: v.hgvs_c for v in kb.variants.values() if v.hgvs_c
+               for name in v.published_names if name.startswith("c.") and name != v.hgvs_c}
+    assert renamed.get("c.140delC") == "c.141del"
+    for var in kb.variants.values():
+        for old, new in renamed.items():
+            if old not in var.published_names and re.search(re.escape(old) + r"(?![0-9_])", var.evidence):
+                assert new in var.evidence, (var.id, old, new, var.evidence)

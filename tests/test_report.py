@@ -187,6 +187,8 @@ def test_report_says_what_a_geneticist_expects(jsons, kb, tmp_path):
     assert "Reference sequence: none" in text  # no --reference and no verified shipped sequence
     # ... so the report says how protein changes were obtained (issue 15 section 3)
     assert "Protein changes: deduced without a nucleotide reference: from the protein sequence NP_776214.1" in text
+    # two sentences, not one run-on ("... (provenance protein_changes) Protein changes: ...")
+    assert "(provenance protein_changes). Protein changes:" in text
     treatment = text[text.index("Treatment (as published)"):]
     assert "anakinra" in treatment and "rilonacept" in treatment
     assert "PMID 28814674" in treatment  # Garg 2017, read on PMC (VERIFICATION.md section 8)
@@ -604,3 +606,24 @@ def test_upstream_deletion_report_names_what_it_removes_and_not_dira(kb, tmp_pat
     assert "does not remove IL1RN: supporting evidence only, not that DIRA allele" in text
     assert "IL36RN: DITRA (generalized pustular psoriasis), OMIM 614204, autosomal recessive: loss relevant for " \
            "this zygosity" in text
+
+
+@pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
+def test_recommendations_name_a_removed_gene_whose_own_loss_matters(tmp_path, kb, build, chrom, offset):
+    """Review finding: a heterozygous <DEL> 112,900,001-113,600,000 removing IL1RN and PAX8 (congenital
+    hypothyroidism, autosomal dominant: one copy matters) gave recommendations about DIRA carriers
+    only; the PAX8 loss was in the sentence but no next step named it."""
+    from conftest import vcf_text
+    record = (f"{chrom}\t{112_900_000 + offset}\t.\tN\t<DEL>\t50\tPASS\tSVTYPE=DEL;END={113_600_000 + offset}"
+              "\tGT\t0/1")
+    path = tmp_path / "pax8.vcf"
+    path.write_text(vcf_text([record], ["PAX8_HET"], build=build, chrom=chrom))
+    result = annotate_file(path, tmp_path / "ann", kb, date="2026-01-01T00:00:00Z")
+    assert result.samples[0].dira_status == "carrier"
+    out = write_report([Path(result.outputs["json"])], "PAX8_HET", tmp_path / "rep", kb, date=DATE, pdf=False)
+    text = text_of(out["html"].read_text())
+    start = text.index("Recommendations")
+    recommendations = text[start:text.index("Quality and scope", start)]
+    assert "The deletion also removes PAX8 (one copy deleted; congenital hypothyroidism" in recommendations
+    assert "outside the DIRA interpretation" in recommendations
+    assert "IL36RN" not in recommendations  # recessive, one copy: not a finding of its own

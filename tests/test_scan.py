@@ -8,7 +8,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from conftest import vcf_text
+from conftest import spy_scan_workers, vcf_text
 from il1rn_annot import scan
 from il1rn_annot.errors import InputError
 from il1rn_annot.pipeline import annotate_file
@@ -79,16 +79,11 @@ def _outputs(result) -> dict[str, bytes]:
 def ranges_used(monkeypatch):
     """Let 160 samples count as a big file, and record how many processes each scan used."""
     monkeypatch.setattr(scan, "PARALLEL_MIN_SAMPLES", 100)
-    used: list[int] = []
-    original = scan.SitesOnlyScan.__init__
 
-    def spy(self, plan, reader, writer, workers=1, while_waiting=None):
-        original(self, plan, reader, writer, workers, while_waiting)
-        used.append(self.workers)
-        assert len(self._tally_tasks) == self.workers  # a tally per range,
-        assert len(self._sites_tasks) == 1  # one sample-less read of the whole window
-    monkeypatch.setattr(scan.SitesOnlyScan, "__init__", spy)
-    return used
+    def check(built: scan.SitesOnlyScan) -> None:
+        assert len(built._tally_tasks) == built.workers  # a tally per range,
+        assert len(built._sites_tasks) == 1  # one sample-less read of the whole window
+    return spy_scan_workers(monkeypatch, check)
 
 
 def test_parallel_ranges_give_byte_identical_outputs(tmp_path, kb, ranges_used):
@@ -99,7 +94,9 @@ def test_parallel_ranges_give_byte_identical_outputs(tmp_path, kb, ranges_used):
     assert _outputs(one) == _outputs(three)
     statuses = {s.sample: s.dira_status for s in three.samples}
     assert statuses["S0009"] == "consistent_with_DIRA"  # E77X homozygous (last range)
-    assert statuses["S0001"] == "consistent_with_DIRA"  # E77X in trans with the upstream <DEL> (first range)
+    # E77X 0/1 inside the heterozygous upstream <DEL> (first range): the calls disagree, so the two
+    # P/LP alleles are of unknown phase (interpret._discordant_inside_note)
+    assert statuses["S0001"] == "possible_DIRA"
     assert statuses["S0007"] == "consistent_with_DIRA"  # homozygous deletion
     assert statuses["S0005"] == "carrier"
     e77x = next(a for a in three.payload["alleles"] if a["known_variant"] and a["pos"] == E77X[0])
@@ -117,7 +114,8 @@ def test_parallel_sample_subset_keeps_the_requested_order(tmp_path, kb, ranges_u
     assert ranges_used == [1, 2]
     assert _outputs(one) == _outputs(two)
     assert [s.sample for s in two.samples][:4] == wanted[:4]
-    assert [s.dira_status for s in two.samples][1:3] == ["consistent_with_DIRA", "consistent_with_DIRA"]
+    # S0009 homozygous E77X; S0001 E77X 0/1 inside its heterozygous <DEL>: discordant, unknown phase
+    assert [s.dira_status for s in two.samples][1:3] == ["consistent_with_DIRA", "possible_DIRA"]
 
 
 def test_the_first_bad_record_is_reported_whichever_worker_meets_it(tmp_path, kb, ranges_used):

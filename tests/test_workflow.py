@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import fill_file_system, mounted_tmpfs
 from il1rn_annot.samplesheet import safe_name
 
 REPO = Path(__file__).resolve().parents[1]
@@ -557,31 +558,16 @@ def small_sheet(workdir: Path) -> str:
 def test_full_disk_under_annotations_fails_the_workflow_and_a_rerun_recovers(tmp_path):
     """issue 17: with results/annotations on a full file system the workflow exited 0 with the
     patient as input_error ("this is a bug"), and stayed so after space returned."""
-    import errno
     workdir = copy_workflow(tmp_path / "wf")
     annotations = workdir / "results" / "annotations"
     annotations.mkdir(parents=True)
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a tmpfs needs root (and mount): the full-disk workflow test cannot run here")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(annotations)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"mounting a tmpfs is not permitted here: {mounted.stderr.strip()}")
-    try:
-        filler = annotations / "filler"
-        with open(filler, "wb", buffering=0) as handle:
-            try:
-                while True:
-                    handle.write(b"\0" * 1024)
-            except OSError as exc:
-                assert exc.errno == errno.ENOSPC
+    with mounted_tmpfs(annotations, "64k", "the full-disk workflow test"):
+        fill_file_system(annotations)
         failed = snakemake(workdir, "--cores", "1", "--config", small_sheet(workdir))
         assert failed.returncode != 0, failed.stdout + failed.stderr
         log = (workdir / "logs" / "annotate" / "batch_1.log").read_text()
         assert "no space left on the device" in log and "bug" not in log, log
         assert not (workdir / "results" / "cohort" / "summary.tsv").exists()
-    finally:
-        subprocess.run(["umount", "-l", str(annotations)], capture_output=True)
     check(snakemake(workdir, "--unlock"))
     check(snakemake(workdir, "--cores", "1", "--config", small_sheet(workdir)))
     assert statuses(workdir) == {"PATIENT_HOM_E77X": "consistent_with_DIRA", "CARRIER_Q54X": "carrier"}

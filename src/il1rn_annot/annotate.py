@@ -135,6 +135,11 @@ def same_allele(a: _Edit, b: _Edit, known: dict[int, str]) -> bool | None:
         return True
     if len(a.inserted) - (a.end - a.start + 1) != len(b.inserted) - (b.end - b.start + 1):
         return False  # different net length: never the same allele
+    if len(a.inserted) == a.end - a.start + 1 and len(b.inserted) == b.end - b.start + 1:
+        # two substitutions (SNV/MNV, trimmed so that their first and last bases differ from REF)
+        # cannot shift: they give one haplotype only when they are the same edit, whatever the
+        # bases between them (c.181C>T is never c.160C>T, with or without a FASTA)
+        return False
     lo, hi = min(a.start, b.start), max(a.end, b.end, a.start - 1, b.start - 1)
     ha, hb = _haplotype(a, lo, hi, known), _haplotype(b, lo, hi, known)
     if ha is None or hb is None:

@@ -108,12 +108,31 @@ def _pct(fraction: float) -> str:
     return f"{round(100 * fraction)}%"
 
 
+def _strength_by_fraction(fraction: float) -> str:
+    """> 10 % of the protein removed or altered: PVS1_Strong, otherwise PVS1_Moderate (the tree's
+    NMD-escaping branch, where the role of the region is not curated)."""
+    return "PVS1_Strong" if fraction > REMOVED_FRACTION_STRONG else "PVS1_Moderate"
+
+
 def _graded(tx: TranscriptModel, fraction: float, what: str) -> Pvs1:
     """The tree's NMD-escaping branch: the role of the region is not curated here, so the
     fraction of the protein removed decides (> 10 %: strong, otherwise moderate)."""
-    strength = "PVS1_Strong" if fraction > REMOVED_FRACTION_STRONG else "PVS1_Moderate"
-    return Pvs1(strength, f"{what}; role of the region not curated; removes {_pct(fraction)} of the "
-                          f"{protein_length(tx)}-residue protein ({'>' if fraction > 0.10 else '<='}10%)")
+    return Pvs1(_strength_by_fraction(fraction),
+                f"{what}; role of the region not curated; removes {_pct(fraction)} of the "
+                f"{protein_length(tx)}-residue protein ({'>' if fraction > 0.10 else '<='}10%)")
+
+
+def _at_least(fraction: float, why: str, note: str = "") -> Pvs1:
+    """NMD could not be judged (`why` says why): the strength the NMD-escaping branch would give
+    is a floor, and the evidence says so; `note` adds what would raise it."""
+    return Pvs1(_strength_by_fraction(fraction),
+                f"{why}; the altered region is {_pct(fraction)} of the protein, so at least this strength{note}")
+
+
+#: why a frame change without the transcript sequence is only a floor, and what would raise it
+_STOP_NEEDS_SEQUENCE = ("where the new stop codon falls (and so NMD) needs the transcript sequence, which was not "
+                        "available")
+_FULL_IF_NMD = " (full PVS1 if NMD is shown)"
 
 
 def _nmd_predicted(tx: TranscriptModel, ptc_c: int, delta: int = 0) -> bool:
@@ -165,11 +184,7 @@ def truncating(allele: Allele, hgvs_p: str, terms: set[str], tx: TranscriptModel
     if first_c > _last_junction_c(tx):
         return _graded(tx, _fraction_from(tx, residue), f"frameshift from c.{first_c} in the last exon: NMD not "
                                                         "predicted")
-    fraction = _fraction_from(tx, residue)
-    return Pvs1("PVS1_Strong" if fraction > REMOVED_FRACTION_STRONG else "PVS1_Moderate",
-                f"frameshift from c.{first_c}: where the new stop codon falls (and so NMD) needs the transcript "
-                f"sequence, which was not available; the altered region is {_pct(fraction)} of the protein, so at "
-                "least this strength (full PVS1 if NMD is shown)")
+    return _at_least(_fraction_from(tx, residue), f"frameshift from c.{first_c}: {_STOP_NEEDS_SEQUENCE}", _FULL_IF_NMD)
 
 
 def _first_coding_c(allele: Allele, tx: TranscriptModel) -> int | None:
@@ -251,11 +266,8 @@ def exon_loss(removed: list[int], tx: TranscriptModel, reference: Any, how: str)
     if after == kept_last:
         return _graded(tx, _fraction_from(tx, residue), f"{how}: out-of-frame loss of {names}; the reading frame "
                                                          "changes in the last exon: NMD not predicted")
-    fraction = _fraction_from(tx, residue)
-    return Pvs1("PVS1_Strong" if fraction > REMOVED_FRACTION_STRONG else "PVS1_Moderate",
-                f"{how}: out-of-frame loss of {names}; where the new stop codon falls (and so NMD) needs the "
-                f"transcript sequence, which was not available; the altered region is {_pct(fraction)} of the "
-                "protein, so at least this strength (full PVS1 if NMD is shown)")
+    return _at_least(_fraction_from(tx, residue), f"{how}: out-of-frame loss of {names}; {_STOP_NEEDS_SEQUENCE}",
+                     _FULL_IF_NMD)
 
 
 def _exon_loss_with_sequence(seq: str, removed: list[int], tx: TranscriptModel, how: str, names: str,
@@ -322,10 +334,7 @@ def deletion(allele: Allele, hgvs_p: str, terms: set[str], exons_removed: list[i
                 "outcome not predictable, p.?)")
         if tx.exon_index(max(s, tx.cds_start)) == len(tx.exons) or coding_c[0] > _last_junction_c(tx):
             return _graded(tx, _fraction_from(tx, first_residue), what + " in the last exon: NMD not predicted")
-        fraction = _fraction_from(tx, first_residue)
-        return Pvs1("PVS1_Strong" if fraction > REMOVED_FRACTION_STRONG else "PVS1_Moderate",
-                    what + f"; NMD cannot be predicted; the altered region is {_pct(fraction)} of the protein, so "
-                           "at least this strength")
+        return _at_least(_fraction_from(tx, first_residue), what + "; NMD cannot be predicted")
     if len(coding_c) % 3 == 0:
         return None  # in-frame deletion inside one exon: PM4 territory, not PVS1
     return truncating(allele, hgvs_p, terms | {"frameshift_variant"}, tx)

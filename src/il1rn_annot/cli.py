@@ -16,7 +16,7 @@ import shlex
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import TOOL_NAME, __version__
 from .errors import Il1rnAnnotError, InputError, OutputError
@@ -170,24 +170,22 @@ def cmd_samplesheet(args: argparse.Namespace) -> int:
     return samplesheet_main(args.rest)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
-    return value
+def _int_at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse `type` for a whole number >= `minimum`: text that is not one (or is smaller)
+    gets the same specific usage error, naming the bound and what was given."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a whole number of at least {minimum}, got {text!r}")
+        return value
+    return parse
 
 
-def _whole_number(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {text!r}")
-    return value
+_positive_int = _int_at_least(1)
+_whole_number = _int_at_least(0)
 
 
 def _fraction(text: str) -> float:

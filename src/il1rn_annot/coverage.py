@@ -43,8 +43,6 @@ if TYPE_CHECKING:  # interpret.py, cohort.py and report.py use the rules without
 
     from .genotypes import RecordGenotypes
 
-MISSING_INT = np.iinfo(np.int32).min  # htslib's missing integer, as genotypes.MISSING_INT
-
 DEFAULT_MIN_GQ = 20
 DEFAULT_MIN_DP = 10
 DEFAULT_MIN_CDS_FRACTION = 0.95
@@ -168,28 +166,16 @@ def confident_calls(record: cyvcf2.Variant, genotypes: RecordGenotypes, threshol
 
     A missing GQ or depth is not confident: nothing shows the call was made on reads.
     """
+    from .genotypes import MISSING_INT, int_format  # here, not at the top: the rules above run without htslib
     n = len(genotypes.called)
     fmt = record.FORMAT or ()
-    gq = _int_format(record, "GQ") if "GQ" in fmt else None
+    gq = int_format(record, "GQ") if "GQ" in fmt else None
     depth_key = "MIN_DP" if "MIN_DP" in fmt else "DP"
-    depth = _int_format(record, depth_key) if depth_key in fmt else None
+    depth = int_format(record, depth_key) if depth_key in fmt else None
     if gq is None or depth is None:
         return np.zeros(n, dtype=bool)
     ok = genotypes.called & (gq >= thresholds.min_gq) & (depth >= thresholds.min_dp)
     return ok & (gq > MISSING_INT + 1) & (depth > MISSING_INT + 1)
-
-
-def _int_format(record: cyvcf2.Variant, key: str) -> np.ndarray | None:
-    try:
-        values = record.format(key)
-    except Exception:
-        return None
-    if values is None:
-        return None
-    values = np.asarray(values)
-    if values.dtype.kind not in "iu":
-        return None
-    return values[:, 0].astype(np.int64)
 
 
 def _caller_lines(header_lines: list[str]) -> list[str]:

@@ -71,7 +71,7 @@ class RecordGenotypes:
                 self._matrix = None
             if self._matrix is not None:
                 self.alleles = self._matrix[:, :-1]
-        self.copy_number = _int_format(record, "CN") if "CN" in fmt else None
+        self.copy_number = int_format(record, "CN") if "CN" in fmt else None
         self._pair_max: np.ndarray | None = None  # diploid: per sample the larger allele index
         if self.alleles is None:
             called = np.zeros(n_samples, dtype=bool)
@@ -109,13 +109,13 @@ class RecordGenotypes:
     @property
     def phase_set(self) -> np.ndarray | None:
         if self._phase_set is False:
-            self._phase_set = _int_format(self._record, "PS") if "PS" in self._fmt else None
+            self._phase_set = int_format(self._record, "PS") if "PS" in self._fmt else None
         return self._phase_set  # type: ignore[return-value]
 
     @property
     def depth(self) -> np.ndarray | None:
         if self._depth is False:
-            self._depth = _int_format(self._record, "DP") if "DP" in self._fmt else None
+            self._depth = int_format(self._record, "DP") if "DP" in self._fmt else None
         return self._depth  # type: ignore[return-value]
 
     def _carrier_arrays(self, allele: Allele) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -258,7 +258,13 @@ def _column(values: np.ndarray | None, index: np.ndarray) -> list[int | None]:
     return [None if v in (MISSING_INT, MISSING_INT + 1) else v for v in values[index].tolist()]
 
 
-def _int_format(record: cyvcf2.Variant, key: str) -> np.ndarray | None:
+def int_format(record: cyvcf2.Variant, key: str) -> np.ndarray | None:
+    """An integer FORMAT field's first value per sample (int64; htslib's missing values kept, so
+    callers can tell them apart); None where the field cannot be read or is not an integer field.
+
+    One reader for genotypes (CN, PS, DP) and coverage (GQ, DP, MIN_DP), so both treat an
+    unreadable or mistyped field alike: as absent.
+    """
     try:
         values = record.format(key)
     except Exception:

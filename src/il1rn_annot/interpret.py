@@ -117,7 +117,11 @@ def _before_il1rn(f: dict[str, Any]) -> bool:
 
 
 def _removed(gene: dict[str, Any], f: dict[str, Any]) -> str:
-    """'IL1RN' for a whole-gene deletion, 'IL1RN exons 2, 3' or 'part of IL36B' for a partial one."""
+    """'IL1RN' for a whole-gene deletion, 'IL1RN exons 2, 3' or 'IL36B (in part)' for a partial one.
+
+    Not 'part of IL36B': in a list ('removes part of IL36B, IL36RN, PAX8') that reads as if every
+    gene after it were removed in part too.
+    """
     if gene["fraction"] >= 0.999:
         return gene["gene"]
     exons = f.get("exons_affected") or []
@@ -127,7 +131,7 @@ def _removed(gene: dict[str, Any], f: dict[str, Any]) -> str:
         if part:
             said.append(f"part of IL1RN exon{'s' if len(part) > 1 else ''} {', '.join(map(str, part))}")
         return " and ".join(said)
-    return f"part of {gene['gene']}"
+    return f"{gene['gene']} (in part)"
 
 
 def exon_parts(f: dict[str, Any]) -> tuple[list[int], list[int]]:
@@ -191,8 +195,11 @@ def _one_genotype_call(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 def _phase_relation(a: dict[str, Any], b: dict[str, Any]) -> str:
     """'trans', 'cis' or 'unknown' for two heterozygous alleles of one sample."""
-    if _inside(a, b) or _inside(b, a):
+    small = a if _inside(a, b) else b if _inside(b, a) else None
+    if small is not None and small["zygosity"] != "heterozygous":
         return "trans"  # a small variant inside a heterozygous deletion is on the other haplotype
+    # a heterozygous call (a REF allele seen too) inside a heterozygous deletion contradicts it
+    # (`_discordant_inside_note`): the pair proves no phase, only the other evidence below can
     if _one_genotype_call(a, b):
         return "trans"
     if a.get("phased") and b.get("phased") and a.get("source") == b.get("source"):
@@ -200,6 +207,26 @@ def _phase_relation(a: dict[str, Any], b: dict[str, Any]) -> str:
         if same_block and a.get("haplotypes") and b.get("haplotypes"):
             return "cis" if set(a["haplotypes"]) & set(b["haplotypes"]) else "trans"
     return "unknown"
+
+
+def _discordant_inside_note(pl: list[dict[str, Any]], findings: list[dict[str, Any]]) -> str:
+    """A P/LP small variant called heterozygous inside a heterozygous deletion of the same sample.
+
+    Inside a heterozygous deletion one copy is left, so a call that also saw the reference allele
+    disagrees with the deletion (imprecise breakpoints, or one call is wrong). Reading the pair as
+    'in trans' would turn two discordant calls into a DIRA result; it is named for confirmation.
+    """
+    notes = []
+    for f in pl:
+        if f["zygosity"] != "heterozygous" or f["variant_type"] in ("sv_deletion", "cnv"):
+            continue
+        d = next((d for d in findings if d.get("zygosity") == "heterozygous" and _inside(f, d)), None)
+        if d is not None:
+            notes.append(f" {allele_label(f)} was called heterozygous (GT {f.get('genotype', '')}) inside the "
+                         f"heterozygous {allele_label(d)}, where one copy is left: the two calls disagree, so they "
+                         "are not taken to be in trans; confirm the deletion's extent (MLPA or quantitative PCR) "
+                         "and the variant, and test the parents.")
+    return "".join(notes)
 
 
 def _second_allele_vus(carried: dict[str, Any], vus: list[dict[str, Any]]) -> str:
@@ -299,6 +326,20 @@ def _filter_note(findings: list[dict[str, Any]]) -> str:
         + ")" for f in failing) + " — confirm before reporting."
 
 
+def _name_filtered_calls_in_the_sentence(result: SampleResult, findings: list[dict[str, Any]]) -> None:
+    """A positive result resting on a call that failed the caller's filters says so in its sentence.
+
+    The evidence already notes it (`_filter_note`), but the sentence is what heads the report and
+    the summary: "consistent with DIRA" from a FILTER/FT-failed call must not read as settled.
+    """
+    if result.dira_status not in ("consistent_with_DIRA", "possible_DIRA", "carrier"):
+        return
+    note = _filter_note([f for f in findings if f["classification"] in PATHOGENIC])
+    if note:
+        result.status_sentence += " " + note.strip().removeprefix("Note: ").replace(" — confirm", ": confirm") \
+            .rstrip(".") + "."
+
+
 def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
                      uncalled_records: int = 0, records: int = 0, partial_records: int = 0,
                      parents: Sequence[ParentCalls] = (), coverage: dict[str, Any] | None = None) -> SampleResult:
@@ -319,6 +360,7 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
     result.coverage = coverage
     result = _with_coverage_notes(result, coverage)
     result.partial_records = partial_records
+    _name_filtered_calls_in_the_sentence(result, findings)
     genes = removed_genes_with_conditions(findings)
     if genes:
         result.removed_genes_with_conditions = genes
@@ -369,6 +411,18 @@ def _removes_il1rn_coding(f: dict[str, Any]) -> bool:
                                    and bool(coding & set(f.get("consequence") or [])))
 
 
+def _homozygous_vus_effect(f: dict[str, Any]) -> str:
+    """What a homozygous uncertain coding change is, in the words its evidence supports.
+
+    Only a PVS1 branch (ClinGen SVI tree) predicts a loss of function; an in-frame deletion, a
+    stop-loss or a change whose protein effect is not determined has none, and its evidence says
+    "PVS1 does not apply": the sentence must not call it a predicted loss of function.
+    """
+    if f.get("pvs1"):
+        return f"a predicted loss of function ({f['pvs1']}) that is of uncertain significance"
+    return "a change that is not a predicted loss of function by the PVS1 tree and is of uncertain significance"
+
+
 def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
                      uncalled_records: int, records: int, parents: Sequence[ParentCalls],
                      locus_evidence: dict[str, Any] | None) -> SampleResult:
@@ -395,13 +449,16 @@ def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: 
         f" {allele_label(f)} was called {f['zygosity']} inside the heterozygous {allele_label(d)}: it is "
         "hemizygous (the deletion removes the other allele), so it counts as one allele."
         for f in pl if (d := within.get(f["allele_id"])) is not None)
-    tail = hemizygous_note + _inheritance_note(pl, parents) + assoc_text  # appended to every P/LP status's evidence
+    discordant = _discordant_inside_note(pl, findings)
+    tail = hemizygous_note + discordant + _inheritance_note(pl, parents) + assoc_text  # appended to every P/LP status's evidence
     biallelic = [f for f in pl if f["zygosity"] in ("homozygous", "hemizygous") and f["allele_id"] not in within]
     if biallelic:
         return _biallelic_result(result, biallelic, _filter_note(pl) + tail)
     alleles = _distinct_events(pl)
     if len(alleles) >= 2:
-        return _two_allele_result(result, alleles, parents, _filter_note(pl) + tail)
+        paired = _two_allele_result(result, alleles, parents, _filter_note(pl) + tail)
+        paired.status_sentence += discordant
+        return paired
     if alleles:
         f = alleles[0]
         partial = " (the second allele at this position was not called)" if f["zygosity"] == "partial" else ""
@@ -425,12 +482,10 @@ def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: 
         lof = [f for f in vus if f["zygosity"] in ("homozygous", "hemizygous") and _removes_il1rn_coding(f)]
         if lof:
             f = lof[0]
-            strength = f" ({f['pvs1']})" if f.get("pvs1") else ""
             return _done(result, "uncertain_significance",
                          f"{f['zygosity'].capitalize()} IL1RN {allele_label(f)}: it changes IL1RN coding sequence on "
-                         f"both alleles, a predicted loss of function{strength} that is of uncertain significance by "
-                         "the classification rules alone; DIRA is not excluded (clinical correlation and expert "
-                         "review of the variant are needed).", evidence)
+                         f"both alleles, {_homozygous_vus_effect(f)} by the classification rules alone; DIRA is not "
+                         "excluded (clinical correlation and expert review of the variant are needed).", evidence)
         return _done(result, "uncertain_significance",
                      f"IL1RN variant(s) of uncertain significance ({names}); no IL1RN variant is classified pathogenic "
                      "or likely pathogenic.", evidence)
@@ -594,9 +649,16 @@ def _with_coverage_notes(result: SampleResult, coverage: dict[str, Any] | None) 
     if result.dira_status in ("carrier", "uncertain_significance") and coverage.get("input_kind") == "gvcf" \
             and coverage.get("uncovered"):
         gaps = stretches_text(coverage["uncovered"])
-        result.status_sentence += (f" Part of the CDS was not confidently called ({gaps})"
-                                   + (": a second allele there would not be seen." if result.dira_status == "carrier"
-                                      else "."))
+        if coverage.get("cds_bases_confident") == 0:
+            # none of it (e.g. a GATK 3.5 DP=0 block over the gene): "part of" would understate it
+            result.status_sentence += (" None of the IL1RN coding sequence was confidently called (0 of "
+                                       f"{coverage.get('cds_bases')} bp in the gVCF): small variants were not assessed"
+                                       + (", so a second allele would not be seen." if result.dira_status == "carrier"
+                                          else "."))
+        else:
+            result.status_sentence += (f" Part of the CDS was not confidently called ({gaps})"
+                                       + (": a second allele there would not be seen."
+                                          if result.dira_status == "carrier" else "."))
         if not adequately_covered(coverage):
             result.evidence += " Coverage below the required fraction of the CDS."
     if result.dira_status == "carrier" and not coverage.get("small_variants_assessed", True):

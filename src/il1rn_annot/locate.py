@@ -102,15 +102,28 @@ def record_where(record: cyvcf2.Variant) -> str:
     return f"record {record.CHROM}:{record.POS} {record.REF}>{','.join(record.ALT) or '.'}"
 
 
-def _int_info(record: cyvcf2.Variant, key: str) -> int | None:
+def _info(record: cyvcf2.Variant, key: str) -> Any:
+    """record.INFO[key] as cyvcf2 gives it (a tuple for Number>1 fields); None where absent or
+    unreadable (cyvcf2 raises on values htslib cannot parse): the readers below then treat the
+    field as absent rather than stop the file on an optional annotation."""
     try:
-        value = record.INFO.get(key)
+        return record.INFO.get(key)
     except Exception:
         return None
+
+
+def _first_info(record: cyvcf2.Variant, key: str) -> Any:
+    """The first value of an INFO field (callers write SVLEN, CHR2, SVTYPE as Number=. too)."""
+    value = _info(record, key)
+    if isinstance(value, tuple):
+        value = value[0] if value else None
+    return value
+
+
+def _int_info(record: cyvcf2.Variant, key: str) -> int | None:
+    value = _first_info(record, key)
     if value is None:
         return None
-    if isinstance(value, tuple):
-        value = value[0]
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -118,11 +131,10 @@ def _int_info(record: cyvcf2.Variant, key: str) -> int | None:
 
 
 def _pair_info(record: cyvcf2.Variant, key: str) -> tuple[int, int] | None:
-    try:
-        value = record.INFO.get(key)
-    except Exception:
-        return None
-    if isinstance(value, tuple) and len(value) == 2:
+    """A two-integer INFO value such as CIPOS; a missing member (`CIPOS=.,.`, legal VCF) gives
+    None, as if the field were absent: no confidence interval was stated."""
+    value = _info(record, key)
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
         return int(value[0]), int(value[1])
     return None
 
@@ -222,12 +234,7 @@ def breakend_words(chrom: str, pos: int, alt: str) -> str:
 
 
 def _text_info(record: cyvcf2.Variant, key: str) -> str | None:
-    try:
-        value = record.INFO.get(key)
-    except Exception:
-        return None
-    if isinstance(value, tuple):
-        value = value[0] if value else None
+    value = _first_info(record, key)
     return value if isinstance(value, str) else None
 
 
@@ -295,10 +302,7 @@ def _breakend_allele(record: cyvcf2.Variant, index: int, alt: str, filt: str, vc
 
 
 def _flag(record: cyvcf2.Variant, key: str) -> bool:
-    try:
-        return bool(record.INFO.get(key))
-    except Exception:
-        return False
+    return bool(_info(record, key))
 
 
 def breakend_reach(record: cyvcf2.Variant) -> int | None:
@@ -716,6 +720,17 @@ class ShortRecords:
         self.first = self.first or later.first
 
 
+def _take(record: cyvcf2.Variant, wanted: bool, short: ShortRecords | None, counts: bool) -> None:
+    """What every read of the file (index query or stream) does with a record htslib parsed:
+    count it in `short` if it has no genotype columns and `counts` (a query counts only the
+    records of its own range, so overlapping queries count each record once), and decode the
+    text fields of a wanted one (its UnicodeDecodeError becomes the caller's error naming it)."""
+    if short is not None and short.n_samples and counts and not record.FORMAT:
+        short.add(record)
+    if wanted:
+        _check_text(record)
+
+
 def _query(info: VcfInput, reader: cyvcf2.VCF, index: str, name: str, region: str, ahead: bool,
            window: tuple[int, int], first: int | None, final: int | None,
            short: ShortRecords | None) -> Iterator[cyvcf2.Variant | None]:
@@ -739,10 +754,7 @@ def _query(info: VcfInput, reader: cyvcf2.VCF, index: str, name: str, region: st
                 wanted = in_range and reaches_back(record, end)
             else:
                 wanted = in_range and (pos >= start or record_span_end(record) >= start)
-            if short is not None and short.n_samples and in_range and not record.FORMAT:
-                short.add(record)
-            if wanted:
-                _check_text(record)
+            _take(record, wanted, short, counts=in_range)
         except StopIteration:
             break
         except Exception as exc:
@@ -860,10 +872,7 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int], i
             on_chr2 = record.CHROM in contigs
             wanted = on_chr2 and ((record.POS <= end and record_span_end(record) >= start) or (
                 end < record.POS <= end + BND_LOOKAHEAD and info.has_breakend_header and reaches_back(record, end)))
-            if short is not None and not record.FORMAT and short.n_samples:
-                short.add(record)
-            if wanted:
-                _check_text(record)
+            _take(record, wanted, short, counts=True)
         except StopIteration:
             break
         except Exception as exc:

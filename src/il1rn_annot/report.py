@@ -52,7 +52,7 @@ from .figures import CLASS_NAMES, cluster_svg, exon_svg
 from .naming import safe_name
 from .samplesheet import PARENT_COLUMNS
 from .interpret import (FLAGGED as FLAGGED_STATUSES, LOCUS_CALLED_TEXT, PATHOGENIC, ParentCalls, SampleResult, allele_label,
-                        deletion_effect, exon_parts, interpret_sample)
+                        deletion_effect, exon_parts, interpret_sample, removed_genes_with_conditions)
 from .knowledge import KnowledgeBase, Reference
 from .provenance import generated_at
 
@@ -585,6 +585,13 @@ def recommendations(findings: list[dict[str, Any]], status: str) -> list[str]:
     elif status == "carrier":
         out.append("One allele was found. Where the clinical picture suggests DIRA, look for a second allele this "
                    "test cannot see (a deletion or an intronic variant), and offer carrier testing to relatives.")
+    # a deletion that also takes a gene whose own loss matters (PAX8, one copy; IL36RN, both) is a
+    # finding for the patient beyond DIRA: the next step must not stop at the IL1RN result
+    genes = removed_genes_with_conditions(findings)
+    if genes:
+        out.append("The deletion also removes " + "; ".join(genes) + ". This is outside the DIRA interpretation: "
+                   "assess its clinical relevance for the patient and the family (the conditions are named from "
+                   "the knowledge base; the genes were not otherwise analysed).")
     return out
 
 
@@ -754,7 +761,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "intronic, UTR and synonymous changes have no predicted effect (not a benign classification). No "
         "population, segregation or functional data are used: this is not a full ACMG/AMP assessment and needs "
         "review by a clinical scientist.",
-        f"Reference sequence: {reference_used}",
+        f"Reference sequence: {reference_used.rstrip('.')}.",  # its own sentence, before "Protein changes"
         "Protein changes: " + ((first.get("provenance") or {}).get("protein_changes") or "not recorded") + ".",
         NO_POPULATION_DATA,
         f"Only the IL1RN locus is analysed ({first.get('locus', {}).get('contig', '')}:"
