@@ -234,6 +234,14 @@ def summary_samples():
 
 
 REPORT_STATUSES = samplesheet.report_statuses(config["reports"])
+if not REPORT_STATUSES and os.path.isdir(REPORTS_DIR):
+    # reports: none makes no report job, so Snakemake never touches the folder again: its
+    # reports stay as an earlier run left them even when this run changes a result
+    logger.warning(
+        f"reports: none: {REPORTS_DIR}/ holds lab reports of an earlier run, which this run "
+        "does not update and the cohort summary does not link: they may not match the "
+        "results; remove the folder, or run with reports: flagged or all"
+    )
 
 
 def chosen_samples():
@@ -258,7 +266,58 @@ def report_parts(wildcards):
 
 def report_targets(wildcards):
     """The lab reports folder, when `reports:` chooses any sample of the cohort summary."""
-    return [REPORTS_DIR] if report_parts(wildcards) else []
+    if not report_parts(wildcards):
+        return []
+    check_collected_reports()
+    return [REPORTS_DIR]
+
+
+def check_collected_reports():
+    """Fail the run (also `-n`) when results/reports/, collected and not about to be collected
+    again, lacks a report the cohort summary links (deleted or emptied since).
+
+    Why: the folder is one Snakemake output (the reports are chosen by a checkpoint), so
+    Snakemake sees a deleted file in it as nothing to do. Asked while the plan is built, as
+    `onstart` runs only when there are jobs; a few stat calls per report, no file read.
+    """
+    stamp = os.path.join(REPORTS_DIR, ".snakemake_timestamp")
+    summary = checkpoints.cohort.get().output.summary
+    settings = workflow.dag_settings
+    if settings is not None and (settings.forceall or settings.forcerun):
+        return
+    try:
+        if os.stat(summary).st_mtime_ns > os.stat(stamp).st_mtime_ns:
+            return  # a new summary: the folder is collected again
+    except OSError:
+        return  # never collected (or removed): Snakemake makes it
+    if os.path.isdir(REPORT_PARTS_DIR) and any(
+        not name.startswith(".") for name in os.listdir(REPORT_PARTS_DIR)
+    ):
+        return  # report parts not yet gathered: the folder is collected again
+    if collected_sample_count() != len(chosen_samples()):
+        return  # other samples chosen (`reports:` changed): the folder is collected again
+    missing = samplesheet.missing_collected_reports(summary, REPORTS_DIR)
+    if missing:
+        raise WorkflowError(
+            f"{REPORTS_DIR} lacks reports the cohort summary links (deleted or emptied "
+            "since the last run):\n  "
+            + "\n  ".join(missing)
+            + "\nThe folder is one output of the workflow: write it again with "
+            "`snakemake --cores N --forcerun collect_reports` (or remove the folder and run again)."
+        )
+
+
+def collected_sample_count():
+    """How many samples' reports the last collect_reports gathered (its .parts.json), or None."""
+    import json
+
+    try:
+        with open(
+            os.path.join(REPORTS_DIR, samplesheet.PARTS_RECORD), encoding="utf-8"
+        ) as handle:
+            return json.load(handle)["samples"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def report_file_sample(wildcards):

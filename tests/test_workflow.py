@@ -195,6 +195,33 @@ def test_snakemake_report_zip(demo_run):
     assert "screened the cohort" in page and "2. Lab reports" in page and "consistent_with_DIRA" in page
 
 
+@pytest.mark.slow
+def test_a_copied_project_is_up_to_date_and_a_deleted_report_fails_the_run(demo_run, tmp_path):
+    """`cp -a` of a finished project reruns nothing (the identity params hold relative paths,
+    sizes and mtimes, which a copy keeps). A report deleted from results/reports/ after a
+    complete run was "Nothing to be done" with exit 0 (the folder is one Snakemake output):
+    now the run, and the dry run, fail naming the sample and the command that repairs it."""
+    source, _ = demo_run
+    workdir = tmp_path / "copy"
+    shutil.copytree(source, workdir, symlinks=True)  # copy2: mtimes to the nanosecond, as cp -a
+    assert "Nothing to be done" in (lambda r: r.stdout + r.stderr)(check(snakemake(workdir, "--cores", "2", "-n")))
+    (workdir / "results" / "reports" / "CARRIER_Q54X.report.pdf").unlink()
+    (workdir / "results" / "reports" / "FAM1_MOTHER.report.html").write_bytes(b"")
+    for args in (["-n"], []):
+        failed = snakemake(workdir, "--cores", "2", *args)
+        out = failed.stdout + failed.stderr
+        assert failed.returncode != 0, out
+        assert "sample 'CARRIER_Q54X' (carrier): CARRIER_Q54X.report.pdf" in out, out
+        assert "sample 'FAM1_MOTHER' (carrier): FAM1_MOTHER.report.html" in out, out
+        assert "--forcerun collect_reports" in out
+    # no false alarm when the folder is written again anyway: other samples chosen
+    everyone = check(snakemake(workdir, "--cores", "2", "-n", "--config", "reports=all"))
+    assert job_counts(everyone.stdout)["collect_reports"] == 1
+    # the command it names plans the report jobs again (the parts are temporary)
+    counts = job_counts(check(snakemake(workdir, "--cores", "2", "-n", "--forcerun", "collect_reports")).stdout)
+    assert counts == {"report": 2, "collect_reports": 1, "all": 1, "total": 4}, counts
+
+
 # ---- a mixed cohort: corrupt file, screened joint VCF, clashing file names, unsafe ID ------
 
 
@@ -273,6 +300,22 @@ def test_dry_run_lists_the_expected_jobs(tmp_path):
     # --jobs, as cluster profiles set it: plain batch_size batches (a SLURM job re-plans alone)
     cluster_like = check(snakemake(workdir, "-n", "--jobs", "10", "--config", "batch_size=4"))
     assert job_counts(cluster_like.stdout + cluster_like.stderr)["annotate"] == 3
+
+
+def test_reports_none_warns_that_an_earlier_reports_folder_is_not_updated(tmp_path):
+    """`reports: none` after a run that wrote reports left results/reports/ as it was, with no
+    word, although the new run may change a result (a report saying consistent_with_DIRA
+    beside a summary saying carrier): each run now says the folder is not updated."""
+    workdir = copy_workflow(tmp_path / "wf")
+    none = check(snakemake(workdir, "-n", "--cores", "1", "--config", "reports=none"))
+    assert "not update" not in none.stdout + none.stderr  # no earlier reports: nothing to say
+    (workdir / "results" / "reports").mkdir(parents=True)
+    (workdir / "results" / "reports" / "PATIENT_HOM_E77X.report.html").write_text("<html>earlier</html>")
+    none = check(snakemake(workdir, "-n", "--cores", "1", "--config", "reports=none"))
+    assert "reports: none: results/reports/ holds lab reports of an earlier run, which this run does not update" \
+        in " ".join((none.stdout + none.stderr).split())
+    flagged = check(snakemake(workdir, "-n", "--cores", "1"))
+    assert "does not update" not in flagged.stdout + flagged.stderr
 
 
 def test_dry_run_1000_files_is_a_handful_of_jobs_filling_the_cores(tmp_path):

@@ -765,8 +765,30 @@ def _part_files(part: Path) -> list[Path]:
     return [part / name for name in listed]
 
 
+def missing_collected_reports(summary: str | os.PathLike[str], reports_dir: str | os.PathLike[str],
+                              pdf: bool = True) -> list[str]:
+    """What the cohort summary links but a collected reports folder lacks (or holds empty),
+    one line per sample; [] when complete.
+
+    Why: the folder is ONE Snakemake output, so a report deleted (or emptied) after a complete
+    run goes unnoticed by Snakemake; the workflow asks this every time it builds its plan."""
+    folder = Path(reports_dir)
+    present = {p.name for p in folder.iterdir() if p.is_file() and p.stat().st_size > 0}
+    return _missing_linked_reports(summary, present, pdf)
+
+
 def _check_linked_reports(summary: str | os.PathLike[str], present: set[str], pdf: bool) -> None:
     """Every report the cohort summary links (HTML, and its PDF) is among `present` file names."""
+    missing = _missing_linked_reports(summary, present, pdf)
+    if missing:
+        raise SampleSheetError(str(summary), [f"links a report that is missing: {m}" for m in missing],
+                               hint="a report job failed or was interrupted: run the workflow again "
+                                    "(with --rerun-incomplete if Snakemake asks for it)")
+
+
+def _missing_linked_reports(summary: str | os.PathLike[str], present: set[str], pdf: bool) -> list[str]:
+    """`sample 'X' (status): X.report.html, X.report.pdf not written` for each report the
+    cohort summary links (HTML, and its PDF) that is not among `present` file names."""
     missing = []
     with open(summary, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
@@ -779,10 +801,7 @@ def _check_linked_reports(summary: str | os.PathLike[str], present: set[str], pd
             if absent:
                 missing.append(f"sample {row.get('sample', '')!r} ({row.get('dira_status', '')}): "
                                + ", ".join(absent) + " not written")
-    if missing:
-        raise SampleSheetError(str(summary), [f"links a report that is missing: {m}" for m in missing],
-                               hint="a report job failed or was interrupted: run the workflow again "
-                                    "(with --rerun-incomplete if Snakemake asks for it)")
+    return missing
 
 
 def lab_logo(lab_config: str | os.PathLike[str]) -> list[str]:
