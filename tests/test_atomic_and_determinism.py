@@ -502,18 +502,18 @@ def test_files_within_the_limits_are_read_as_before(tmp_path, kb):
 def test_region_start_from_the_index_is_where_htslib_reads(tmp_path):
     """The window scan starts at the first record htslib's index query returns (tabix and CSI)."""
     import pysam
-    from il1rn_annot.limits import region_start
+    from il1rn_annot.vcf_index import read_index
     vcf = _bgzipped_vcf(tmp_path / "r.vcf.gz", 0, index=True)
-    start = region_start(Path(str(vcf) + ".tbi"), "chr2", 113131067, 113131068, ["chr2"])
+    start = read_index(Path(str(vcf) + ".tbi")).region_start("chr2", 113131067, 113131068, ["chr2"])
     with pysam.BGZFile(str(vcf), "rb") as handle:
         handle.seek(start)
         first = handle.read(200).split(b"\n")[0]
     assert first.startswith(b"chr2\t1131")
     bcf = TEST_DATA / "delly.cohort.bcf"
-    csi_start = region_start(Path(str(bcf) + ".csi"), "chr2", 113000000, 113200000,
+    csi_start = read_index(Path(str(bcf) + ".csi")).region_start("chr2", 113000000, 113200000,
                              list(cyvcf2.VCF(str(bcf)).seqnames))
     assert csi_start is not None and csi_start > 0
-    assert region_start(Path(str(vcf) + ".tbi"), "chr5", 0, 10, ["chr2"]) is None
+    assert read_index(Path(str(vcf) + ".tbi")).region_start("chr5", 0, 10, ["chr2"]) is None
 
 
 def test_a_read_only_file_system_is_named(small_tmpfs, capsys):

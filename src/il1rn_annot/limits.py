@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import InputError
+from .vcf_index import read_index
 
 HEADER_MAX_BYTES = 64 << 20
 LINE_MAX_BYTES = 64 << 20
@@ -95,7 +96,7 @@ def check_record_sizes(path: Path, fmt: str, index_path: str | None, contig: str
     start = None
     if index_path and contig:
         try:
-            start = region_start(Path(index_path), contig, window[0] - 1, window[1], seqnames)
+            start = read_index(index_path).region_start(contig, window[0] - 1, window[1], seqnames)
         except (OSError, ValueError, struct.error, zlib.error, EOFError):
             start = None  # an index read_vcf accepted but this cannot parse: scan the file
         if start is None and index_path:
@@ -230,77 +231,3 @@ def _skip(handle: BinaryIO, n: int) -> None:
 
 
 # ---- tabix / CSI index: where the window's records start --------------------------------
-
-
-def _reg2bins(beg: int, end: int, min_shift: int, depth: int) -> list[int]:
-    """The bins of the binning scheme overlapping [beg, end) (0-based), as htslib lists them."""
-    bins = []
-    end -= 1
-    shift, first = min_shift + depth * 3, 0
-    for level in range(depth + 1):
-        bins.extend(range(first + (beg >> shift), first + (end >> shift) + 1))
-        shift -= 3
-        first += 1 << (level * 3)
-    return bins
-
-
-def region_start(index_path: Path, contig: str, beg: int, end: int, seqnames: list[str]) -> int | None:
-    """The smallest BGZF virtual offset htslib reads for [beg, end) on `contig`, from a .tbi or
-    .csi index; None when the index holds no record there."""
-    data = gzip.decompress(index_path.read_bytes())
-    magic = data[:4]
-    if magic == b"TBI\x01":
-        min_shift, depth, pos = 14, 5, 4
-        n_ref, = struct.unpack_from("<i", data, pos)
-        l_nm, = struct.unpack_from("<i", data, pos + 28)
-        names = data[pos + 32:pos + 32 + l_nm].split(b"\0")
-        pos += 32 + l_nm
-        csi = False
-    elif magic == b"CSI\x01":
-        min_shift, depth, l_aux = struct.unpack_from("<iii", data, 4)
-        aux = data[16:16 + l_aux]
-        names = aux[28:].split(b"\0") if l_aux >= 28 else []
-        pos = 16 + l_aux
-        n_ref, = struct.unpack_from("<i", data, pos)
-        pos += 4
-        csi = True
-    else:
-        raise ValueError("not a tabix or CSI index")
-    wanted = [n.decode("utf-8", "replace") for n in names if n]
-    order = wanted if wanted else list(seqnames)
-    if contig not in order:
-        return None
-    target = order.index(contig)
-    overlapping = set(_reg2bins(beg, end, min_shift, depth))
-    for ref in range(n_ref):
-        n_bin, = struct.unpack_from("<i", data, pos)
-        pos += 4
-        chunks: list[tuple[int, int]] = []
-        loffsets: dict[int, int] = {}
-        for _ in range(n_bin):
-            if csi:
-                bin_id, loffset, n_chunk = struct.unpack_from("<IQi", data, pos)
-                pos += 16
-                loffsets[bin_id] = loffset
-            else:
-                bin_id, n_chunk = struct.unpack_from("<Ii", data, pos)
-                pos += 8
-            if ref == target and bin_id in overlapping:
-                chunks += list(struct.iter_unpack("<QQ", data[pos:pos + 16 * n_chunk]))
-            pos += 16 * n_chunk
-        min_off = 0
-        if not csi:
-            n_intv, = struct.unpack_from("<i", data, pos)
-            if ref == target and n_intv:
-                offsets = struct.unpack_from(f"<{n_intv}Q", data, pos + 4)
-                min_off = offsets[min(beg >> 14, n_intv - 1)]
-            pos += 4 + 8 * n_intv
-        elif ref == target:
-            leaf = ((1 << ((depth + 1) * 3)) - 1) // 7 + (beg >> min_shift)
-            while leaf not in loffsets and leaf > 0:
-                leaf = (leaf - 1) >> 3
-            min_off = loffsets.get(leaf, 0)
-        if ref == target:
-            kept = [b for b, e in chunks if e > min_off]
-            return min(kept) if kept else None
-    return None

@@ -26,6 +26,7 @@ from .errors import InputError
 from .knowledge import KnowledgeBase
 from .limits import check_header_size, check_record_sizes
 from .naming import input_stem
+from .vcf_index import read_index
 
 #: primary-assembly contig names of both naming styles, declared on the reader when the file does not
 STANDARD_CONTIGS = tuple([f"chr{c}" for c in [*range(1, 23), "X", "Y", "M"]]
@@ -342,75 +343,6 @@ def _check_header_text(path: Path, text: str) -> None:
                          hint="name every sample column")
 
 
-_I32, _U32, _U32_I32 = struct.Struct("<i"), struct.Struct("<I"), struct.Struct("<Ii")
-
-
-def _index_max_offset(index_path: str) -> int | None:
-    """Largest BGZF virtual offset a .tbi/.csi index points to (None: no records indexed).
-
-    Raises ValueError when the file is not a readable tabix/CSI index.
-    """
-    data = gzip.decompress(Path(index_path).read_bytes())
-    view = memoryview(data)
-    pos = 0
-
-    def take(fmt: str) -> tuple[int, ...]:
-        nonlocal pos
-        size = struct.calcsize(fmt)
-        if pos + size > len(view):
-            raise ValueError("index ends early")
-        values = struct.unpack_from(fmt, view, pos)
-        pos += size
-        return values
-
-    magic = bytes(view[:4])
-    pos = 4
-    if magic == b"TBI\x01":
-        n_ref = take("<i")[0]
-        take("<6i")
-        l_nm = take("<i")[0]
-        pos += l_nm
-        pseudo, has_loffset, with_intervals = 37450, False, True
-    elif magic == b"CSI\x01":
-        _, depth, l_aux = take("<3i")
-        pos += l_aux
-        n_ref = take("<i")[0]
-        pseudo, has_loffset, with_intervals = ((1 << ((depth + 1) * 3)) - 1) // 7 + 1, True, False
-    else:
-        raise ValueError("not a tabix (.tbi) or CSI (.csi) index")
-    best: int | None = None
-    # the bin loop runs ~800 times for a small file and ~1,000 files make a batch: bound
-    # Struct methods and a local offset instead of a helper call per field
-    size = len(view)
-    int32, uint32_int32 = _I32.unpack_from, _U32_I32.unpack_from
-    for _ in range(n_ref):
-        n_bin = take("<i")[0]
-        for _ in range(n_bin):
-            if pos + 8 > size:
-                raise ValueError("index ends early")
-            if has_loffset:
-                bin_id = _U32.unpack_from(view, pos)[0]
-                pos += 12  # bin, loffset (u64)
-                if pos + 4 > size:
-                    raise ValueError("index ends early")
-                n_chunk = int32(view, pos)[0]
-                pos += 4
-            else:
-                bin_id, n_chunk = uint32_int32(view, pos)
-                pos += 8
-            if n_chunk <= 0:
-                continue
-            end = pos + 16 * n_chunk
-            if end > size:
-                raise ValueError("index ends early")
-            flat = struct.unpack_from(f"<{2 * n_chunk}Q", view, pos)  # (beg, end) pairs in one unpack
-            pos = end
-            value = flat[1] if bin_id == pseudo else max(flat[1::2])
-            best = value if best is None or value > best else best
-        if with_intervals:
-            n_intv = take("<i")[0]  # before `pos +=`: `pos += 8 * take(...)` loses take's own 4 bytes
-            pos += 8 * n_intv
-    return best
 
 
 def _last_block_starts(data_path: Path) -> list[int]:
@@ -452,7 +384,7 @@ def _index_problem(index_path: str, data_path: Path) -> str | None:
     htslib itself would follow the offsets and silently return the wrong records or none.
     """
     try:
-        best = _index_max_offset(index_path)
+        best = read_index(index_path).max_offset()
     except (OSError, EOFError, zlib.error, ValueError, struct.error) as exc:
         return f"it cannot be read as an index ({exc})"
     if best is None:
