@@ -1,5 +1,5 @@
 # Helpers shared by the rules: the sample plan (sheet + screened VCFs, in batches) and the
-# input functions. The logic lives in il1rn_annot.samplesheet; this file only wires it up.
+# input functions. The logic lives in il1rn_annot.workflow.samplesheet; this file only wires it up.
 import os
 import shlex
 
@@ -7,7 +7,7 @@ from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 from snakemake_interface_executor_plugins.settings import ExecMode
 
-from il1rn_annot import samplesheet
+from il1rn_annot.workflow import samplesheet
 
 SAMPLES_SCHEMA = os.path.join(workflow.basedir, "schemas", "samples.schema.yaml")
 RESOLVED_SHEET = "results/samplesheet/samples.tsv"
@@ -202,8 +202,9 @@ def manifests(batch_dirs):
 
 def annotate_threads(wildcards):
     """config joint_vcf_threads for a batch holding a joint VCF big enough to be read in
-    parallel (il1rn_annot.scan.PARALLEL_MIN_SAMPLES samples in the plan), else 1."""
-    from il1rn_annot.scan import PARALLEL_MIN_SAMPLES
+    parallel (il1rn_annot.annotate_vcf.scan.PARALLEL_MIN_SAMPLES samples in the plan), else 1.
+    """
+    from il1rn_annot.annotate_vcf.scan import PARALLEL_MIN_SAMPLES
 
     counts = batched_plan().samples_per_input()
     files = batched_plan().batch(wildcards.i).inputs

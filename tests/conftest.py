@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from il1rn_annot.knowledge import KnowledgeBase, load_knowledge_base
+from il1rn_annot.kb.knowledge import KnowledgeBase, load_knowledge_base
 
 REPO = Path(__file__).resolve().parents[1]
 GRCH38_CHR2 = 242193529
@@ -75,7 +75,7 @@ def annotate_at_grch38(make_vcf, records: list[str], build: str, kb: KnowledgeBa
     Returns (alleles of the JSON keyed by their GRCh38 position, the FileResult, the JSON payload).
     `out_dir` defaults to the VCF's folder; `annotate_kwargs` go to annotate_file (e.g. reference_path).
     """
-    from il1rn_annot.pipeline import annotate_file
+    from il1rn_annot.annotate_vcf.run import annotate_file
 
     shift = 0 if build == "GRCh38" else GRCH37_SHIFT
     moved = []
@@ -128,7 +128,7 @@ def fill_file_system(folder: Path) -> Path:
 def spy_scan_workers(monkeypatch, check: Callable[[Any], None] | None = None) -> list[int]:
     """Record how many processes each scan.SitesOnlyScan is built with (one entry per scan);
     `check(the_scan)` runs on each too. Undone with `monkeypatch`."""
-    from il1rn_annot import scan
+    from il1rn_annot.annotate_vcf import scan
 
     used: list[int] = []
     original = scan.SitesOnlyScan.__init__

@@ -10,7 +10,7 @@ import pytest
 
 from il1rn_annot.cli import main
 from il1rn_annot.errors import BuildMismatchError, InputError
-from il1rn_annot.pipeline import annotate_file
+from il1rn_annot.annotate_vcf.run import annotate_file
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "test_data"

@@ -24,7 +24,7 @@ import pytest
 
 from conftest import fill_file_system, mounted_tmpfs
 from il1rn_annot.cli import main
-from il1rn_annot.pipeline import annotate_file
+from il1rn_annot.annotate_vcf.run import annotate_file
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "bad_inputs"
@@ -134,7 +134,7 @@ def test_killed_run_leaves_no_final_output_and_rerun_completes(tmp_path, kb):
 
 def test_temp_files_of_a_live_process_are_left_alone(tmp_path, kb):
     """Only temps of dead processes are removed: a concurrent run's are not touched."""
-    from il1rn_annot.write_outputs import _temp_prefix
+    from il1rn_annot.outputs.write_outputs import _temp_prefix
     out = tmp_path / "out"
     out.mkdir()
     live = out / (_temp_prefix(out / "vcf44.il1rn.json") + "abcd.tmp")  # this (live) process
@@ -148,7 +148,7 @@ def test_temp_files_of_a_live_process_are_left_alone(tmp_path, kb):
 def test_a_batch_sweeps_stale_temps_of_any_output_once(tmp_path):
     """`annotate` of several files cleans the folder once: temps of dead processes go
     (whatever output they were for), those of live processes or other hosts stay."""
-    from il1rn_annot.write_outputs import _temp_prefix
+    from il1rn_annot.outputs.write_outputs import _temp_prefix
     out = tmp_path / "out"
     out.mkdir()
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -238,7 +238,7 @@ def _enospc(*_args, **_kwargs):
 def test_enospc_while_writing_is_an_output_error_and_keeps_the_previous_set(tmp_path, kb, monkeypatch):
     """A full disk half-way through the set (the TSVs staged, the JSON fails): OutputError
     in plain words, the earlier run's five files untouched, no temp left behind."""
-    import il1rn_annot.write_outputs as wo
+    import il1rn_annot.outputs.write_outputs as wo
     from il1rn_annot.errors import InputError, OutputError
     out = tmp_path / "out"
     annotate_file(PATIENT, out, kb, date=DATE)
@@ -261,7 +261,7 @@ def test_enospc_while_writing_is_an_output_error_and_keeps_the_previous_set(tmp_
 
 def test_a_rename_failing_mid_commit_puts_the_previous_set_back(tmp_path, kb, monkeypatch):
     """The set is put in place by renames; if the third fails, the two already renamed are rolled back."""
-    import il1rn_annot.write_outputs as wo
+    import il1rn_annot.outputs.write_outputs as wo
     from il1rn_annot.errors import OutputError
     out = tmp_path / "out"
     annotate_file(PATIENT, out, kb, date=DATE)
@@ -307,7 +307,7 @@ def test_errno_less_htslib_failure_on_a_full_disk_is_named(tmp_path, monkeypatch
     """pysam reports a failed BGZF write as OSError('Error closing BGZFile object') without an
     errno: the folder's file system is asked, and a full one is named as such."""
     import errno
-    import il1rn_annot.write_outputs as wo
+    import il1rn_annot.outputs.write_outputs as wo
 
     class Full:
         f_flag, f_bfree, f_bavail, f_files, f_favail = 0, 0, 0, 100, 50
@@ -323,7 +323,7 @@ def test_errno_less_htslib_failure_on_a_full_disk_is_named(tmp_path, monkeypatch
                                          ("EDQUOT", "quota")])
 def test_each_output_errno_has_plain_words(tmp_path, code, words):
     import errno
-    from il1rn_annot.write_outputs import output_error
+    from il1rn_annot.outputs.write_outputs import output_error
     error = output_error(OSError(getattr(errno, code), "x"), tmp_path / "a.tsv")
     assert words in str(error) and "bug" not in str(error) and "run again" in str(error)
 
@@ -478,7 +478,7 @@ def test_a_huge_info_field_is_refused_under_1_gb(tmp_path, indexed):
 
 @pytest.mark.parametrize("indexed", [False, True], ids=["streamed", "indexed"])
 def test_an_info_field_over_its_own_limit_is_refused(tmp_path, indexed):
-    from il1rn_annot.limits import INFO_MAX_BYTES
+    from il1rn_annot.vcf.limits import INFO_MAX_BYTES
     vcf = _bgzipped_vcf(tmp_path / "info.vcf.gz", INFO_MAX_BYTES + (1 << 20), index=indexed)
     code, err, peak = _peak_run("annotate", str(vcf), "-o", str(tmp_path / "out"), "--date", DATE)
     assert code == 2
@@ -488,7 +488,7 @@ def test_an_info_field_over_its_own_limit_is_refused(tmp_path, indexed):
 
 def test_a_huge_header_is_refused_before_it_is_read(tmp_path):
     """issue 17: a 1 GB header from a 3.7 MB file took 3 GB."""
-    from il1rn_annot.limits import HEADER_MAX_BYTES
+    from il1rn_annot.vcf.limits import HEADER_MAX_BYTES
     vcf = _bgzipped_vcf(tmp_path / "big_header.vcf.gz", 0, header_bytes=HEADER_MAX_BYTES + (2 << 20))
     code, err, peak = _peak_run("annotate", str(vcf), "-o", str(tmp_path / "out"), "--date", DATE)
     assert code == 2
@@ -507,7 +507,7 @@ def test_files_within_the_limits_are_read_as_before(tmp_path, kb):
 def test_region_start_from_the_index_is_where_htslib_reads(tmp_path):
     """The window scan starts at the first record htslib's index query returns (tabix and CSI)."""
     import pysam
-    from il1rn_annot.vcf_index import read_index
+    from il1rn_annot.vcf.index import read_index
     vcf = _bgzipped_vcf(tmp_path / "r.vcf.gz", 0, index=True)
     start = read_index(Path(str(vcf) + ".tbi")).region_start("chr2", 113131067, 113131068, ["chr2"])
     with pysam.BGZFile(str(vcf), "rb") as handle:

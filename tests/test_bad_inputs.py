@@ -23,7 +23,7 @@ import pytest
 
 from il1rn_annot.cli import main
 from il1rn_annot.errors import BuildMismatchError, Il1rnAnnotError, InputError
-from il1rn_annot.pipeline import FileResult, annotate_file
+from il1rn_annot.annotate_vcf.run import FileResult, annotate_file
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "bad_inputs"
@@ -269,7 +269,7 @@ def test_unsorted_records(name, extra_warning, tmp_path, kb):
 def test_unsorted_records_sorted_from_a_body_spilled_to_disk(tmp_path, kb, monkeypatch):
     """The annotated records wait in memory up to BODY_IN_MEMORY_MAX, then in a temporary file:
     both give the same sorted, indexed VCF."""
-    from il1rn_annot import write_outputs
+    from il1rn_annot.outputs import write_outputs
     in_memory = run("unsorted.vcf", tmp_path / "memory", kb=kb)
     monkeypatch.setattr(write_outputs, "BODY_IN_MEMORY_MAX", 64)  # smaller than one record
     spilled = run("unsorted.vcf", tmp_path / "spilled", kb=kb)
@@ -506,11 +506,11 @@ def test_samples_subset_keeps_each_sample_its_own_genotypes(tmp_path, kb):
 
 
 # ---------------------------------------------------------------------------------------
-# sample sheets (owned by il1rn_annot.samplesheet)
+# sample sheets (owned by il1rn_annot.workflow.samplesheet)
 
 
 def test_sample_sheet_pointing_to_a_missing_file(monkeypatch):
-    samplesheet = pytest.importorskip("il1rn_annot.samplesheet")
+    samplesheet = pytest.importorskip("il1rn_annot.workflow.samplesheet")
     monkeypatch.chdir(REPO)  # sheet paths are relative to the working directory
     with pytest.raises(samplesheet.SampleSheetError) as caught:
         samplesheet.read_sample_sheet("tests/bad_inputs/samplesheet_missing_file.tsv")
@@ -522,7 +522,7 @@ def test_sample_sheet_pointing_to_a_missing_file(monkeypatch):
 
 
 def test_malformed_sample_sheet(monkeypatch):
-    samplesheet = pytest.importorskip("il1rn_annot.samplesheet")
+    samplesheet = pytest.importorskip("il1rn_annot.workflow.samplesheet")
     monkeypatch.chdir(REPO)
     with pytest.raises(samplesheet.SampleSheetError) as caught:
         samplesheet.read_sample_sheet("tests/bad_inputs/samplesheet_malformed.tsv")

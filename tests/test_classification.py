@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import vcf_text
-from il1rn_annot.classification import exon_loss, splice_site, truncating
-from il1rn_annot.locate import Allele
-from il1rn_annot.pipeline import annotate_file
+from il1rn_annot.core.classify import exon_loss, splice_site, truncating
+from il1rn_annot.vcf.locate import Allele
+from il1rn_annot.annotate_vcf.run import annotate_file
 
 DATE = "2026-01-01T00:00:00Z"
 REPO = Path(__file__).resolve().parents[1]
@@ -230,7 +230,7 @@ def test_novel_nonsense_with_a_sequence(make_vcf, tmp_path, kb, build):
 
 def _tx_position(kb, build: str, c: int) -> int:
     """Genomic position of c.`c` from the KB's exon model (not a hand-typed coordinate)."""
-    from il1rn_annot.locus_model import CPosition
+    from il1rn_annot.kb.locus_model import CPosition
     return kb.transcript(build).genomic_position(CPosition(c))
 
 
@@ -317,7 +317,7 @@ def test_frameshift_and_inframe_deletion_named_without_a_sequence(make_vcf, tmp_
     Glu) is p.(Glu100fs), HGVS's short form at the first changed residue; c.298_300del removes
     Glu100 whole: p.(Glu100del). c.100del at Lys34 (AAR -> ARA: Lys or Arg) is not determined:
     the note says p.(Lys34fs) or p.(Met35fs), and the frameshift is graded by position alone."""
-    from il1rn_annot.reference import ReferenceGenome
+    from il1rn_annot.vcf.reference import ReferenceGenome
     o, c = OFFSET[build], CHROM[build]
     p297, p99 = _tx_position(kb, build, 297), _tx_position(kb, build, 99)
     seq = ReferenceGenome(FASTA[build], {"GRCh38": 242193529, "GRCh37": 243199373})

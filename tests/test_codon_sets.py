@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from il1rn_annot.codon_sets import CODON_TABLE, CODONS_OF, METHOD_NOTE, deduce, translate_codons
-from il1rn_annot.consequence import _protein_change, predict, translate
-from il1rn_annot.locate import Allele
-from il1rn_annot.reference import ReferenceGenome
+from il1rn_annot.core.codon_sets import CODON_TABLE, CODONS_OF, METHOD_NOTE, deduce, translate_codons
+from il1rn_annot.core.consequence import _protein_change, predict, translate
+from il1rn_annot.vcf.locate import Allele
+from il1rn_annot.vcf.reference import ReferenceGenome
 
 REPO = Path(__file__).resolve().parents[1]
 FASTA38 = REPO / "test_data/ref/GRCh38_chr2_113100001-113160000.synthetic.fa"
@@ -37,7 +37,7 @@ def _truth_inframe(cds: str, t0: int, t1: int, alt: str, protein: str) -> tuple[
 
 def _truth_frameshift(cds: str, t0: int, t1: int, alt: str, protein: str) -> str:
     """HGVS short form at the first residue that changes (or Ter when the new frame stops there)."""
-    from il1rn_annot.codon_sets import THREE_LETTER
+    from il1rn_annot.core.codon_sets import THREE_LETTER
     alt_res = translate_codons(cds[:t0] + alt + cds[t1:])
     full = protein + "*"
     for j, (r, a) in enumerate(zip(full, alt_res)):
@@ -76,7 +76,7 @@ def test_a_protein_file_that_does_not_fit_is_refused(tmp_path, kb):
     import shutil
 
     from il1rn_annot.errors import KnowledgeBaseError
-    from il1rn_annot.knowledge import load_knowledge_base
+    from il1rn_annot.kb.knowledge import load_knowledge_base
     copy = tmp_path / "kb"
     shutil.copytree(kb.path, copy)
     (copy / "NP_776214.1.fa").write_text(">short\n" + kb.protein[:-1] + "\n")
@@ -258,7 +258,7 @@ def test_without_fasta_every_determined_snv_agrees_with_the_fasta_path(kb):
     ref = ReferenceGenome(FASTA38, {"GRCh38": 242193529})
     agree = undetermined = 0
     for c in range(1, 535):
-        from il1rn_annot.locus_model import CPosition
+        from il1rn_annot.kb.locus_model import CPosition
         pos = tx.genomic_position(CPosition(c))
         base = ref.fetch(pos, pos)
         for alt in BASES.replace(base, ""):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import vcf_text
-from il1rn_annot import cohort as cohort_mod
+from il1rn_annot.cohort import cohort as cohort_mod
 from il1rn_annot.cli import main
 
 DATE = "2024-01-01T00:00:00Z"
@@ -137,10 +137,10 @@ def test_single_file_samples_keep_their_annotation_status(cohort_dir: Path) -> N
 
 
 def test_summary_agrees_with_the_report_for_a_split_sample(cohort_dir: Path) -> None:
-    report = pytest.importorskip("il1rn_annot.report")
+    report = pytest.importorskip("il1rn_annot.report.lab_report")
     if not all(hasattr(report, n) for n in ("gather_sample", "combine_locus_called", "_dedupe_findings")):
         pytest.skip("report.py API changed")
-    from il1rn_annot.interpret import interpret_sample
+    from il1rn_annot.core.interpret import interpret_sample
     ann = cohort_dir.parents[1] / "ann"
     items = report.gather_sample([ann / "split.snv.il1rn.json", ann / "split.sv.il1rn.json"], "SPLIT")
     result = interpret_sample("SPLIT", report._dedupe_findings(items),
@@ -246,14 +246,14 @@ def test_hostile_names_are_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_cluster_figure_falls_back_without_figures_module(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
-    monkeypatch.setitem(sys.modules, "il1rn_annot.figures", None)  # import raises ImportError
+    monkeypatch.setitem(sys.modules, "il1rn_annot.report.figures", None)  # import raises ImportError
     assert run_cohort(["m.json"], "fallback", "samples.tsv") == 0
     html = Path("fallback/summary.html").read_text()
     assert 'aria-label="IL-1 cluster (GRCh38)"' in html and ">IL1RN</text>" in html
 
 
 def test_figure_with_active_content_is_not_inlined(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    figures = pytest.importorskip("il1rn_annot.figures")
+    figures = pytest.importorskip("il1rn_annot.report.figures")
     monkeypatch.setattr(figures, "cluster_svg", lambda *a, **k: '<svg><rect onclick="alert(1)"/></svg>',
                         raising=False)
     assert run_cohort(["m.json"], "guarded", "samples.tsv") == 0
@@ -336,7 +336,7 @@ def test_row_count_is_checked(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def _kb():
-    from il1rn_annot.knowledge import load_knowledge_base
+    from il1rn_annot.kb.knowledge import load_knowledge_base
     return load_knowledge_base()
 
 

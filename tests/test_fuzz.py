@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from il1rn_annot.errors import Il1rnAnnotError
-from il1rn_annot.pipeline import annotate_file
+from il1rn_annot.annotate_vcf.run import annotate_file
 
 EXAMPLES = int(os.environ.get("IL1RN_FUZZ_EXAMPLES", "150"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("IL1RN_FUZZ_RANDOM"),

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import vcf_text
-from il1rn_annot.interpret import interpret_sample
-from il1rn_annot.pipeline import annotate_file
+from il1rn_annot.core.interpret import interpret_sample
+from il1rn_annot.annotate_vcf.run import annotate_file
 
 DATE = "2026-01-01T00:00:00Z"
 FASTA38 = Path(__file__).resolve().parents[1] / "test_data" / "ref" / "GRCh38_chr2_113100001-113160000.synthetic.fa"
@@ -174,7 +174,7 @@ def trio(tmp_path_factory, kb):
 
 
 def _parent(trio, role: str, sample: str):
-    from il1rn_annot.interpret import ParentCalls
+    from il1rn_annot.core.interpret import ParentCalls
     return ParentCalls(role, sample, trio[sample].findings, trio[sample].locus_called)
 
 
@@ -281,7 +281,7 @@ def test_parents_that_contradict_the_childs_calls_are_named_for_confirmation(tmp
     """Both parents called: an allele in neither parent, or a homozygote a parent does not carry,
     is said in the evidence (de novo, missed call, UPD, deletion or sample mix-up); the status
     is what the child's own calls give."""
-    from il1rn_annot.interpret import ParentCalls
+    from il1rn_annot.core.interpret import ParentCalls
     records = [E77X.format("\t".join(["1/1:.", "0/1:.", "0/0:.", "0/1:."])),
                Q54X.format("\t".join(["0/0:.", "0/0:.", "0/0:.", "0/1:."]))]
     path = tmp_path / "trio.vcf"

@@ -13,8 +13,8 @@ import yaml
 from conftest import annotate_at_grch38
 from il1rn_annot.cli import main
 from il1rn_annot.errors import KnowledgeBaseError
-from il1rn_annot.knowledge import load_knowledge_base
-from il1rn_annot.locus_model import CPosition
+from il1rn_annot.kb.knowledge import load_knowledge_base
+from il1rn_annot.kb.locus_model import CPosition
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -154,14 +154,14 @@ def test_validation_stamp_matches_the_shipped_files():
     current digests (and the schema's): after editing the KB, re-validate and re-stamp."""
     import hashlib
 
-    from il1rn_annot.knowledge import _validated_digests, default_kb_dir
+    from il1rn_annot.kb.knowledge import _validated_digests, default_kb_dir
     kb_dir = default_kb_dir()
     stamped = _validated_digests(kb_dir)
     manifest = yaml.safe_load((kb_dir / "manifest.yaml").read_text())
     for name in ["manifest.yaml", *manifest["files"].values()]:
         current = hashlib.sha256((kb_dir / name).read_bytes()).hexdigest()
         assert stamped.get(name) == current, (
-            f"{name} changed since the KB was last validated: run `python -c 'from il1rn_annot.knowledge "
+            f"{name} changed since the KB was last validated: run `python -c 'from il1rn_annot.kb.knowledge "
             "import write_validation_stamp as w; w()'` (it validates, then stamps)")
     load_knowledge_base(kb_dir, trust_stamp=False)  # and they do pass the schema
 
@@ -169,7 +169,7 @@ def test_validation_stamp_matches_the_shipped_files():
 def test_a_stamped_kb_loads_without_jsonschema_and_an_edited_one_is_still_validated(tmp_path):
     import subprocess
     import sys
-    code = ("import sys; from il1rn_annot.knowledge import load_knowledge_base as load; load(sys.argv[1]); "
+    code = ("import sys; from il1rn_annot.kb.knowledge import load_knowledge_base as load; load(sys.argv[1]); "
             "print('jsonschema' in sys.modules)")
     dest = _copy_kb(tmp_path)
     run = subprocess.run([sys.executable, "-c", code, str(dest)], capture_output=True, text=True, check=True)
@@ -287,14 +287,14 @@ def test_a_nearby_snv_is_not_the_published_snv_without_asking_for_a_fasta(make_v
 
 
 def test_substitutions_are_the_same_allele_only_when_identical():
-    from il1rn_annot.annotate import _Edit, same_allele
+    from il1rn_annot.core.annotate import _Edit, same_allele
     assert same_allele(_Edit(181, 181, "T"), _Edit(181, 181, "T"), {}) is True
     assert same_allele(_Edit(181, 181, "T"), _Edit(160, 160, "T"), {}) is False  # no bases needed
     assert same_allele(_Edit(181, 182, "TA"), _Edit(181, 181, "T"), {}) is False
 
 
 def test_same_allele_compares_haplotypes_not_positions():
-    from il1rn_annot.annotate import _Edit, _known_bases, same_allele
+    from il1rn_annot.core.annotate import _Edit, _known_bases, same_allele
     known = _known_bases((100, "GACACAT"))  # 100 G, 101 A, 102 C, 103 A, 104 C, 105 A, 106 T
     assert same_allele(_Edit(101, 102, ""), _Edit(103, 104, ""), known)  # AC in an ACAC run
     assert same_allele(_Edit(101, 102, ""), _Edit(102, 103, ""), known)  # CA in the same run: also GACAT
@@ -310,7 +310,7 @@ def test_an_allele_whose_only_reference_is_unverified_is_refused(kb, tmp_path):
     import dataclasses
 
     from il1rn_annot.errors import KnowledgeBaseError
-    from il1rn_annot.knowledge import _check_links
+    from il1rn_annot.kb.knowledge import _check_links
 
     refs = {**kb.references, "jesus2011": dataclasses.replace(kb.references["jesus2011"], status="unverified")}
     with pytest.raises(KnowledgeBaseError, match="IL1RN_D72_I76del.*unverified"):
@@ -321,8 +321,8 @@ def test_an_allele_whose_only_reference_is_unverified_is_refused(kb, tmp_path):
 
 def test_curated_context_bases_agree_with_the_protein_and_the_vcf_forms(kb):
     """Each context is derived from codons of the read protein (plus read bases): translate it back."""
-    from il1rn_annot.consequence import translate
-    from il1rn_annot.locus_model import CPosition
+    from il1rn_annot.core.consequence import translate
+    from il1rn_annot.kb.locus_model import CPosition
 
     protein = "".join(l.strip() for l in (Path("/work/shared/notes/data/IL1RN_secreted_precursor_177aa.fasta")
                                           if Path("/work/shared/notes/data/IL1RN_secreted_precursor_177aa.fasta").exists()
@@ -355,8 +355,8 @@ def test_a_large_deletion_over_a_published_site_is_not_called_a_near_miss(make_v
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
 def test_curated_deletion_names_follow_the_hgvs_3prime_rule_on_their_context_bases(kb, build):
     """c.140delC sits in a CC run (c.140-141): its HGVS name is the 3'-most, c.141del; c.156_157del stays."""
-    from il1rn_annot.hgvs import hgvs_c
-    from il1rn_annot.locate import Allele
+    from il1rn_annot.core.hgvs import hgvs_c
+    from il1rn_annot.vcf.locate import Allele
 
     class _Context:
         def __init__(self, start: int, seq: str) -> None:

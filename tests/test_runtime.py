@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from il1rn_annot.errors import InputError
-from il1rn_annot.pipeline import annotate_file
+from il1rn_annot.annotate_vcf.run import annotate_file
 from il1rn_annot.runtime import cyclic_gc_paused
 
 DATA = Path(__file__).resolve().parents[1] / "test_data"

@@ -1,4 +1,4 @@
-"""il1rn_annot.samplesheet: sheet checks (row and column named), screened VCFs, batching."""
+"""il1rn_annot.workflow.samplesheet: sheet checks (row and column named), screened VCFs, batching."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from il1rn_annot import samplesheet
-from il1rn_annot.samplesheet import (SampleSheetError, flagged_samples, make_plan, plan_batches,
+from il1rn_annot.workflow import samplesheet
+from il1rn_annot.workflow.samplesheet import (SampleSheetError, flagged_samples, make_plan, plan_batches,
                                      read_sample_sheet, safe_name, safe_name_map)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -321,7 +321,7 @@ def test_unsafe_ids_become_safe_and_distinct(sample):
 
 
 def test_safe_name_is_the_report_modules_rule():
-    from il1rn_annot import report
+    from il1rn_annot.report import lab_report as report
     for sample in ("P 01/b", "A_B", "x" * 200, "..", "Pat 07/β"):
         assert safe_name(sample) == report.safe_name(sample)
 

@@ -9,9 +9,9 @@ import pysam
 import pytest
 
 from conftest import spy_scan_workers, vcf_text
-from il1rn_annot import scan
+from il1rn_annot.annotate_vcf import scan
 from il1rn_annot.errors import InputError
-from il1rn_annot.pipeline import annotate_file
+from il1rn_annot.annotate_vcf.run import annotate_file
 
 DATE = "2026-01-01T00:00:00Z"
 WINDOW = (113115598, 113136014)  # GRCh38 screen window of the shipped knowledge base
@@ -160,7 +160,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path, kb, ranges_used, mo
 
 def test_samples_sharing_calls_share_wording_but_not_findings(tmp_path, kb):
     """The memo in pipeline._interpret_samples gives what interpreting each sample alone gives."""
-    from il1rn_annot.interpret import interpret_sample
+    from il1rn_annot.core.interpret import interpret_sample
     path = _joint_vcf(tmp_path)
     result = annotate_file(path, tmp_path / "out", kb, date=DATE, findings="all")
     records = result.payload["locus"]["records_read"]

@@ -18,9 +18,11 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
-from . import TOOL_NAME, __version__
-from .errors import Il1rnAnnotError, InputError, OutputError
-from .knowledge import KnowledgeBase, load_knowledge_base
+from il1rn_annot import TOOL_NAME
+
+from il1rn_annot import __version__
+from il1rn_annot.errors import Il1rnAnnotError, InputError, OutputError
+from il1rn_annot.kb.knowledge import KnowledgeBase, load_knowledge_base
 
 
 def _kb_from(args: argparse.Namespace) -> KnowledgeBase:
@@ -34,10 +36,10 @@ def _add_kb_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from .coverage import CoverageThresholds
-    from .pipeline import annotate_file
-    from .naming import input_stem
-    from .write_outputs import clean_stale_temps_in, write_json
+    from il1rn_annot.core.coverage import CoverageThresholds
+    from il1rn_annot.annotate_vcf.run import annotate_file
+    from il1rn_annot.outputs.naming import input_stem
+    from il1rn_annot.outputs.write_outputs import clean_stale_temps_in, write_json
 
     _refuse_clashing_names(args.inputs, args.outdir)
     kb = _kb_from(args)
@@ -119,7 +121,7 @@ def _refuse_clashing_names(inputs: list[str], outdir: str) -> None:
     case (one file on macOS and Windows file systems). The workflow puts such files in
     different batches (folders); on the command line, use one -o folder per run.
     """
-    from .naming import input_stem
+    from il1rn_annot.outputs.naming import input_stem
     first: dict[str, str] = {}
     clashes: list[str] = []
     for path in inputs:
@@ -150,23 +152,23 @@ def cmd_kb(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(kb.summary(), indent=2, ensure_ascii=False))
         return 0
-    from .describe_kb import describe
+    from il1rn_annot.kb.describe import describe
     print(describe(kb))
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import report_main
+    from il1rn_annot.report.lab_report import report_main
     return report_main(args, _kb_from(args))
 
 
 def cmd_cohort(args: argparse.Namespace) -> int:
-    from .cohort import cohort_main
+    from il1rn_annot.cohort.cohort import cohort_main
     return cohort_main(args, _kb_from(args))
 
 
 def cmd_samplesheet(args: argparse.Namespace) -> int:
-    from .samplesheet import main as samplesheet_main
+    from il1rn_annot.workflow.samplesheet import main as samplesheet_main
     return samplesheet_main(args.rest)
 
 
@@ -200,7 +202,7 @@ def _fraction(text: str) -> float:
 
 def _add_coverage_options(parser: argparse.ArgumentParser) -> None:
     """What makes a gVCF call or reference block confident, and how much of the CDS must be (coverage.py)."""
-    from .coverage import DEFAULT_MIN_CDS_FRACTION, DEFAULT_MIN_DP, DEFAULT_MIN_GQ
+    from il1rn_annot.core.coverage import DEFAULT_MIN_CDS_FRACTION, DEFAULT_MIN_DP, DEFAULT_MIN_GQ
     parser.add_argument("--min-gq", type=_whole_number, default=DEFAULT_MIN_GQ, metavar="N",
                         help="gVCF: a call or reference block covers the CDS only with GQ >= N "
                              f"(default {DEFAULT_MIN_GQ}, gnomAD's high-confidence genotype)")
@@ -307,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         if exc.errno not in _WRITE_ONLY_ERRNOS:
             return _bug(exc)
         # a write that did not go through write_outputs: still a full/read-only disk, not a bug
-        from .write_outputs import output_error
+        from il1rn_annot.outputs.write_outputs import output_error
         print(f"{TOOL_NAME}: error: {output_error(exc, exc.filename or 'an output')}", file=sys.stderr)
         return 2
     except Exception as exc:

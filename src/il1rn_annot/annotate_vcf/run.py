@@ -15,21 +15,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_sample
-from .knowledge import KnowledgeBase
-from .locate import locus_index
-from .codon_sets import protein_change_method
-from .provenance import Provenance
-from .read_vcf import VcfInput, open_vcf, reopen
-from .runtime import cyclic_gc_paused
-from .reference import ReferenceGenome, load_shipped_sequence
-from .reference import describe as describe_reference
-from .coverage import (CoverageThresholds, adequately_covered, cds_segments, evidence_text as coverage_evidence_text,
+from il1rn_annot.errors import InputError
+from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_sample
+from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.vcf.locate import locus_index
+from il1rn_annot.core.codon_sets import protein_change_method
+from il1rn_annot.outputs.provenance import Provenance
+from il1rn_annot.vcf.open_vcf import VcfInput, open_vcf, reopen
+from il1rn_annot.runtime import cyclic_gc_paused
+from il1rn_annot.vcf.reference import ReferenceGenome, load_shipped_sequence
+from il1rn_annot.vcf.reference import describe as describe_reference
+from il1rn_annot.core.coverage import (CoverageThresholds, adequately_covered, cds_segments, evidence_text as coverage_evidence_text,
                        input_kind, sample_coverage, slim as slim_coverage)
-from .scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan, SitesOnlyScan,
+from il1rn_annot.annotate_vcf.scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan, SitesOnlyScan,
                    scan_keeping_genotypes, worker_count)
-from .write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, OutputSet,
+from il1rn_annot.outputs.write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, OutputSet,
                             clean_stale_temps, write_cells, write_json)
 
 SCHEMA_VERSION = "1.0"
@@ -137,7 +137,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                     tally, finish_vcf = scan.tally, scan.finish
                 prov.add_input("vcf", path_text, info.sha256)
                 if reference is not None and not reference.shipped:
-                    from .read_vcf import sha256_of
+                    from il1rn_annot.vcf.open_vcf import sha256_of
                     prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
                 kind = input_kind(info.is_gvcf, tally.reference_blocks, tally.small_records,
                                   tally.structural_records, info.header_lines)

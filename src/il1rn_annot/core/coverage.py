@@ -41,7 +41,7 @@ import numpy as np
 if TYPE_CHECKING:  # interpret.py, cohort.py and report.py use the rules without htslib
     import cyvcf2
 
-    from .genotypes import RecordGenotypes
+    from il1rn_annot.core.genotypes import RecordGenotypes
 
 DEFAULT_MIN_GQ = 20
 DEFAULT_MIN_DP = 10
@@ -166,7 +166,7 @@ def confident_calls(record: cyvcf2.Variant, genotypes: RecordGenotypes, threshol
 
     A missing GQ or depth is not confident: nothing shows the call was made on reads.
     """
-    from .genotypes import MISSING_INT, int_format  # here, not at the top: the rules above run without htslib
+    from il1rn_annot.core.genotypes import MISSING_INT, int_format  # here, not at the top: the rules above run without htslib
     n = len(genotypes.called)
     fmt = record.FORMAT or ()
     gq = int_format(record, "GQ") if "GQ" in fmt else None

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .locate import Allele
-from .locus_model import TranscriptModel
-from .reference import ReferenceGenome
+from il1rn_annot.vcf.locate import Allele
+from il1rn_annot.kb.locus_model import TranscriptModel
+from il1rn_annot.vcf.reference import ReferenceGenome
 
 
 @dataclass(frozen=True)

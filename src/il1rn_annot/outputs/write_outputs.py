@@ -26,8 +26,8 @@ from typing import Any
 import cyvcf2
 import pysam
 
-from .annotate import AlleleAnnotation
-from .errors import OutputError
+from il1rn_annot.core.annotate import AlleleAnnotation
+from il1rn_annot.errors import OutputError
 
 ALLELE_TSV_COLUMNS = [
     "sample", "chrom", "pos", "end", "ref", "alt", "allele_id", "variant_type", "gene", "transcript", "hgvs_c",

@@ -18,9 +18,9 @@ without Snakemake and used from the command line:
 
 Command line (used by the workflow's `resolve_samples` rule):
 
-    python -m il1rn_annot.samplesheet resolve --samples SHEET.tsv [--screen-vcf JOINT.vcf.gz ...] -o OUT.tsv
-    python -m il1rn_annot.samplesheet plan --samples SHEET.tsv [--batch-size 200] [--cores N]
-    python -m il1rn_annot.samplesheet collect-reports PART_DIR ... -o results/reports
+    python -m il1rn_annot.workflow.samplesheet resolve --samples SHEET.tsv [--screen-vcf JOINT.vcf.gz ...] -o OUT.tsv
+    python -m il1rn_annot.workflow.samplesheet plan --samples SHEET.tsv [--batch-size 200] [--cores N]
+    python -m il1rn_annot.workflow.samplesheet collect-reports PART_DIR ... -o results/reports
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import naming
-from .errors import Il1rnAnnotError
+from il1rn_annot.outputs import naming
+from il1rn_annot.errors import Il1rnAnnotError
 
 REQUIRED_COLUMNS = ("sample", "vcf")
 #: optional: the sample IDs (in this sheet) of a sample's parents; their calls phase its alleles
@@ -333,7 +333,7 @@ def combine_rows(sheet_rows: Iterable[SheetRow], screen_rows: Iterable[SheetRow]
 def safe_name(sample: str) -> str:
     """The file-name-safe form of a sample ID used for per-sample files (`NAME.report.html`).
 
-    It is `il1rn_annot.naming.safe_name`, the rule `il1rn-annot report` names its files by
+    It is `il1rn_annot.outputs.naming.safe_name`, the rule `il1rn-annot report` names its files by
     (and `il1rn-annot cohort` links them by), so that the workflow asks for exactly the files
     the report step writes: letters, digits, `.`, `_`, `-` kept, anything else `_`, and 8 hex
     digits of the ID's SHA-256 appended whenever the name had to change (`A B` != `A_B`).
@@ -605,7 +605,7 @@ def screened_in_several_text(shared: dict[str, list[str]], shown: int = 10) -> l
 
 def write_resolved_sheet(rows: Iterable[dict[str, str]] | Plan, path: str | os.PathLike[str]) -> None:
     """Write `sample<TAB>vcf` rows (the sheet the cohort step accounts for) atomically."""
-    from .write_outputs import write_text
+    from il1rn_annot.outputs.write_outputs import write_text
     table = rows.table() if isinstance(rows, Plan) else list(rows)
     columns = ["sample", "vcf"] + [c for c in PARENT_COLUMNS if any(c in r for r in table)]
     lines = ["\t".join(columns)] + ["\t".join(r.get(c, "") for c in columns) for r in table]
@@ -699,7 +699,7 @@ def collect_reports(parts: Iterable[str | os.PathLike[str]], outdir: str | os.Pa
     """
     import shutil
 
-    from .write_outputs import replace_dir, staging_dir, write_text
+    from il1rn_annot.outputs.write_outputs import replace_dir, staging_dir, write_text
     target_dir = Path(outdir)
     part_dirs = list(dict.fromkeys(str(p) for p in parts))
     staged = staging_dir(target_dir)
@@ -720,7 +720,7 @@ def _link_parts(parts: list[str], staged: Path) -> list[Path]:
     """Hard-link (or copy) every file of every checked part into `staged`."""
     import shutil
 
-    from .write_outputs import writing
+    from il1rn_annot.outputs.write_outputs import writing
     origin: dict[str, str] = {}
     written = []
     for part in parts:

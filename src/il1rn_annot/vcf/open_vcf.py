@@ -21,12 +21,12 @@ from typing import Any
 
 import cyvcf2
 
-from .build import BuildCall, detect_build, resolve_build
-from .errors import InputError
-from .knowledge import KnowledgeBase
-from .limits import check_header_size, check_record_sizes
-from .naming import input_stem
-from .vcf_index import read_index
+from il1rn_annot.vcf.genome_build import BuildCall, detect_build, resolve_build
+from il1rn_annot.errors import InputError
+from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.vcf.limits import check_header_size, check_record_sizes
+from il1rn_annot.outputs.naming import input_stem
+from il1rn_annot.vcf.index import read_index
 
 #: primary-assembly contig names of both naming styles, declared on the reader when the file does not
 STANDARD_CONTIGS = tuple([f"chr{c}" for c in [*range(1, 23), "X", "Y", "M"]]
@@ -428,7 +428,7 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
         if fmt != "vcf" and _gzip_truncated(path):
             raise InputError("the compressed data ends early: the file is truncated (an interrupted copy or "
                              "caller run?)", path=str(path), hint="copy or re-create the file") from None
-        from .locate import htslib_reason  # locate imports this module
+        from il1rn_annot.vcf.locate import htslib_reason  # locate imports this module
         reason = htslib_reason(lambda: cyvcf2.VCF(str(path), gts012=False, lazy=False))
         raise InputError(f"htslib cannot parse the file ({reason or exc})", path=str(path),
                          hint="check it with `bcftools view -h`; is it a VCF/BCF?") from None
@@ -494,7 +494,7 @@ def _check_record_sizes(path: Path, fmt: str, index_path: str | None, contig: st
     """limits.check_record_sizes over the records htslib will read (the index queries of
     locate.locus_records start SV_LOOKBACK earlier when the header declares SVs, and end
     BND_LOOKAHEAD later when it declares breakends)."""
-    from .locate import BND_LOOKAHEAD, SV_LOOKBACK
+    from il1rn_annot.vcf.locate import BND_LOOKAHEAD, SV_LOOKBACK
     try:
         seqnames = list(reader.seqnames)
     except Exception:  # no contig dictionary: htslib names contigs as it meets them

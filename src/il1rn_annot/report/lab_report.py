@@ -43,18 +43,20 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import TOOL_NAME, __version__
-from .write_outputs import atomic_path, replace_dir, staging_dir, writing
-from .errors import InputError
-from .coverage import (KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text,
+from il1rn_annot import TOOL_NAME
+
+from il1rn_annot import __version__
+from il1rn_annot.outputs.write_outputs import atomic_path, replace_dir, staging_dir, writing
+from il1rn_annot.errors import InputError
+from il1rn_annot.core.coverage import (KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text,
                        of_sample as coverage_of_sample, pool as pool_coverage)
-from .figures import CLASS_NAMES, cluster_svg, exon_svg
-from .naming import safe_name
-from .samplesheet import PARENT_COLUMNS
-from .interpret import (FLAGGED as FLAGGED_STATUSES, LOCUS_CALLED_TEXT, PATHOGENIC, ParentCalls, SampleResult, allele_label,
+from il1rn_annot.report.figures import CLASS_NAMES, cluster_svg, exon_svg
+from il1rn_annot.outputs.naming import safe_name
+from il1rn_annot.workflow.samplesheet import PARENT_COLUMNS
+from il1rn_annot.core.interpret import (FLAGGED as FLAGGED_STATUSES, LOCUS_CALLED_TEXT, PATHOGENIC, ParentCalls, SampleResult, allele_label,
                         deletion_effect, exon_parts, interpret_sample, removed_genes_with_conditions)
-from .knowledge import KnowledgeBase, Reference
-from .provenance import generated_at
+from il1rn_annot.kb.knowledge import KnowledgeBase, Reference
+from il1rn_annot.outputs.provenance import generated_at
 
 SUPPORTED_SCHEMA = "1.0"
 DELETION_TYPES = ("sv_deletion", "cnv", "cnv_loss")
@@ -829,7 +831,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
 
 def _discordant(present: list[SampleInFile]) -> list[str]:
     """Sites where the sample's files disagree (cohort.discordant_calls: the summary's check)."""
-    from .cohort import called_in_every_sample, discordant_calls
+    from il1rn_annot.cohort.cohort import called_in_every_sample, discordant_calls
     sources = []
     for item in present:
         vcf = next((i.get("path") for i in item.doc["provenance"].get("inputs") or [] if i.get("role") == "vcf"),
@@ -1103,7 +1105,7 @@ def read_summary(path: str | os.PathLike[str]) -> dict[str, _SummarySample]:
 
 def parse_statuses(text: str | None) -> list[str]:
     """`--statuses a,b` -> ['a', 'b'], refusing unknown values (a typo would silently select nothing)."""
-    from .interpret import STATUSES
+    from il1rn_annot.core.interpret import STATUSES
     if text is None:
         return list(FLAGGED_STATUSES)
     values = [v.strip() for v in text.split(",") if v.strip()]

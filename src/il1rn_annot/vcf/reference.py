@@ -15,7 +15,7 @@ from typing import Any
 
 import pysam
 
-from .errors import InputError
+from il1rn_annot.errors import InputError
 
 _REGION_NAME = re.compile(r"^(?P<chrom>[^:]+):(?P<start>[0-9,]+)-(?P<end>[0-9,]+)$")
 
@@ -126,8 +126,8 @@ def verify_sequence(ref: ReferenceGenome, kb: Any, build: str, protein: str) -> 
     every intron starts GT and ends AG; every curated allele's REF and context bases agree;
     rs419598 is T at c.171 and rs315952 T at c.390; the flanks cover splice sites.
     """
-    from .consequence import translate
-    from .locus_model import CPosition
+    from il1rn_annot.core.consequence import translate
+    from il1rn_annot.kb.locus_model import CPosition
 
     tx = kb.transcript(build)
     failures: list[str] = []

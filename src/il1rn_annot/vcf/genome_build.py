@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .errors import BuildMismatchError, InputError
-from .knowledge import KnowledgeBase
+from il1rn_annot.errors import BuildMismatchError, InputError
+from il1rn_annot.kb.knowledge import KnowledgeBase
 
 
 @dataclass

@@ -14,13 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from .classification import classify
-from .codon_sets import METHOD_NOTE
-from .consequence import predict
-from .hgvs import hgvs_c
-from .knowledge import KnowledgeBase, KnownVariant
-from .locate import Allele
-from .reference import ReferenceGenome
+from il1rn_annot.core.classify import classify
+from il1rn_annot.core.codon_sets import METHOD_NOTE
+from il1rn_annot.core.consequence import predict
+from il1rn_annot.core.hgvs import hgvs_c
+from il1rn_annot.kb.knowledge import KnowledgeBase, KnownVariant
+from il1rn_annot.vcf.locate import Allele
+from il1rn_annot.vcf.reference import ReferenceGenome
 
 RECIPROCAL_OVERLAP_MATCH = 0.5
 SMALL_INDEL_MAX = 50

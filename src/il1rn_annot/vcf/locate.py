@@ -30,8 +30,8 @@ from typing import Any
 import cyvcf2
 import pysam
 
-from .errors import InputError
-from .read_vcf import VcfInput, reopen
+from il1rn_annot.errors import InputError
+from il1rn_annot.vcf.open_vcf import VcfInput, reopen
 
 # cyvcf2 warns "no intervals found" when a region holds no record: not news (the run says
 # how many locus records it read). One filter for the process, instead of a

@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from .errors import KnowledgeBaseError
-from .locus_model import Gene, TranscriptModel
+from il1rn_annot.errors import KnowledgeBaseError
+from il1rn_annot.kb.locus_model import Gene, TranscriptModel
 
 BUILDS = ("GRCh38", "GRCh37")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -274,7 +274,7 @@ def write_validation_stamp(kb_dir: str | os.PathLike[str] | None = None) -> Path
     manifest = _read_yaml(kb_dir / "manifest.yaml")
     names = ["manifest.yaml", *manifest["files"].values()]
     stamp = {"about": "sha256 of the files that passed schemas/knowledge_base.schema.json "
-                      "(il1rn_annot.knowledge.write_validation_stamp); a file that differs is validated at load",
+                      "(il1rn_annot.kb.knowledge.write_validation_stamp); a file that differs is validated at load",
              "schema_sha256": _schema_digest(),
              "files": {name: hashlib.sha256((kb_dir / name).read_bytes()).hexdigest() for name in names}}
     path = kb_dir / VALIDATION_STAMP

@@ -75,19 +75,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import TOOL_NAME, __version__
-from .read_vcf import sha256_of
-from .errors import InputError
-from .interpret import (FLAGGED, LOCUS_CALLED_TEXT, PATHOGENIC, STATUSES, ParentCalls, allele_label,
+from il1rn_annot import TOOL_NAME
+
+from il1rn_annot import __version__
+from il1rn_annot.vcf.open_vcf import sha256_of
+from il1rn_annot.errors import InputError
+from il1rn_annot.core.interpret import (FLAGGED, LOCUS_CALLED_TEXT, PATHOGENIC, STATUSES, ParentCalls, allele_label,
                         interpret_sample)
-from .coverage import (EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text, of_sample as coverage_of_sample,
+from il1rn_annot.core.coverage import (EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text, of_sample as coverage_of_sample,
                        pool as pool_coverage)
-from .knowledge import KnowledgeBase
-from .provenance import generated_at
-from .naming import input_stem, safe_name as report_safe_name
-from .runtime import cyclic_gc_paused
-from .samplesheet import NO_PARENT, PARENT_COLUMNS
-from .write_outputs import write_json, write_table, write_text
+from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.outputs.provenance import generated_at
+from il1rn_annot.outputs.naming import input_stem, safe_name as report_safe_name
+from il1rn_annot.runtime import cyclic_gc_paused
+from il1rn_annot.workflow.samplesheet import NO_PARENT, PARENT_COLUMNS
+from il1rn_annot.outputs.write_outputs import write_json, write_table, write_text
 
 SCHEMA_VERSION = "1.0"
 ANNOTATION_SCHEMA = "1.0"  # the annotation JSON schema this module reads
@@ -917,7 +919,7 @@ def cluster_figure(kb: KnowledgeBase, build: str, deletions: list[dict[str, Any]
                    variants: list[dict[str, Any]], warnings: list[str]) -> str:
     """figures.cluster_svg when it exists (checked for active content), else a simple own drawing."""
     try:
-        from .figures import cluster_svg
+        from il1rn_annot.report.figures import cluster_svg
     except ImportError:
         return fallback_cluster_svg(kb, build, deletions, variants)
     svg = cluster_svg(kb, build, deletions=deletions, variants=variants, width=900)
@@ -996,7 +998,7 @@ def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
     import jinja2
     from markupsafe import Markup
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+    env = jinja2.Environment(loader=jinja2.PackageLoader("il1rn_annot", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["basename"] = lambda path: os.path.basename(str(path).rstrip("/")) or str(path)
     rows = cohort.rows

@@ -25,16 +25,16 @@ from typing import Any
 import cyvcf2
 import numpy as np
 
-from .annotate import AlleleAnnotation, annotate_allele
-from .coverage import CdsCoverage, CoverageThresholds, confident_calls, is_reference_block, is_structural
-from .errors import InputError
-from .genotypes import Call, RecordGenotypes
-from .knowledge import KnowledgeBase
-from .locate import (Allele, ShortRecords, alleles_of, header_sample_count, locus_records, record_span_end,
+from il1rn_annot.core.annotate import AlleleAnnotation, annotate_allele
+from il1rn_annot.core.coverage import CdsCoverage, CoverageThresholds, confident_calls, is_reference_block, is_structural
+from il1rn_annot.errors import InputError
+from il1rn_annot.core.genotypes import Call, RecordGenotypes
+from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.vcf.locate import (Allele, ShortRecords, alleles_of, header_sample_count, locus_records, record_span_end,
                      record_where, short_records_in_file)
-from .read_vcf import VcfInput, reopen
-from .reference import ReferenceGenome
-from .write_outputs import AnnotatedVcfWriter, annotated_line, declare_annotation_info
+from il1rn_annot.vcf.open_vcf import VcfInput, reopen
+from il1rn_annot.vcf.reference import ReferenceGenome
+from il1rn_annot.outputs.write_outputs import AnnotatedVcfWriter, annotated_line, declare_annotation_info
 
 #: up to this many samples every carried allele is listed per sample; above, only those that bear
 #: on interpretation (P/LP, VUS, curated, association) — likely-benign ones are counted per allele

@@ -27,9 +27,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .knowledge import KnowledgeBase
-from .locate import Allele
-from .locus_model import TranscriptModel
+from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.vcf.locate import Allele
+from il1rn_annot.kb.locus_model import TranscriptModel
 
 #: the ClinGen SVI strengths, strongest first
 STRENGTHS = ("PVS1", "PVS1_Strong", "PVS1_Moderate", "PVS1_Supporting")

@@ -12,8 +12,10 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from . import TOOL_NAME, __version__
-from .knowledge import KnowledgeBase
+from il1rn_annot import TOOL_NAME
+
+from il1rn_annot import __version__
+from il1rn_annot.kb.knowledge import KnowledgeBase
 
 
 def generated_at(fixed: str | None = None) -> str:

@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputError
-from .vcf_index import read_index
+from il1rn_annot.errors import InputError
+from il1rn_annot.vcf.index import read_index
 
 HEADER_MAX_BYTES = 64 << 20
 LINE_MAX_BYTES = 64 << 20

@@ -1,0 +1,1 @@
+"""The cohort summary: every sample accounted for, allele frequencies, the summary HTML."""

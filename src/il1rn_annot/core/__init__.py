@@ -1,0 +1,1 @@
+"""The annotation and interpretation logic, free of file formats: alleles, HGVS, consequence, classification, genotypes, per-sample interpretation."""

@@ -1,0 +1,1 @@
+"""The knowledge base: the curated facts (conditions, alleles, references) and the locus model they hang on."""

@@ -1,0 +1,1 @@
+"""What the Snakemake workflow needs: the sample sheet, batches, report parts."""
