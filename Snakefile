@@ -18,7 +18,7 @@ configfile: "config/config.yaml"
 validate(config, "schemas/config.schema.yaml")
 
 
-report: "report/workflow.rst"
+report: "snakemake_report/workflow.rst"
 
 
 include: "rules/common.smk"

@@ -874,7 +874,7 @@ def scenario_joint(data: Path, quick: bool, timeout: float, no_extras: bool = Fa
             timeout=timeout, prepare=lambda: shutil.rmtree(outdir, ignore_errors=True),
             labels=(f"il1rn-annot annotate ({n:,} samples)", f"bcftools query -r ({n:,} samples)"))
         outputs = {p.name: p.stat().st_size for p in outdir.glob("*")} if outdir.exists() else {}
-        statuses = cohort_statuses(outdir / f"joint_{n}.samples.tsv")
+        statuses = cohort_statuses(outdir / f"joint_{n}.sample_status.tsv")
         if statuses:
             print("    samples: " + ", ".join(f"{k} {v}" for k, v in statuses.items()))
         rows.append(row("1 joint VCF", f"{n:,} samples", ours, theirs, 1.5, "il1rn-annot annotate",
@@ -923,7 +923,7 @@ def copy_workflow(dest: Path) -> Path:
     root = snakefile.parent if snakefile.parent.name != "workflow" else REPO
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
-    names = ["Snakefile", "rules", "config", "schemas", "resources", "report", "scripts", "envs", "workflow",
+    names = ["Snakefile", "rules", "config", "schemas", "resources", "snakemake_report", "scripts", "envs", "workflow",
              "profiles"]
     for name in names:
         src = root / name

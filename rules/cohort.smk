@@ -46,21 +46,21 @@ checkpoint cohort:
     output:
         summary=report(
             f"{COHORT_DIR}/summary.tsv",
-            caption="../report/summary_tsv.rst",
+            caption="../snakemake_report/summary_tsv.rst",
             category="1. Cohort",
             subcategory="Tables",
             labels={"file": "summary.tsv"},
         ),
         alleles=report(
             f"{COHORT_DIR}/alleles.tsv",
-            caption="../report/alleles_tsv.rst",
+            caption="../snakemake_report/alleles_tsv.rst",
             category="1. Cohort",
             subcategory="Tables",
             labels={"file": "alleles.tsv"},
         ),
         html=report(
             f"{COHORT_DIR}/summary.html",
-            caption="../report/summary_html.rst",
+            caption="../snakemake_report/summary_html.rst",
             category="1. Cohort",
             subcategory="Overview",
             labels={"file": "summary.html"},

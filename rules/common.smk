@@ -10,7 +10,7 @@ from snakemake_interface_executor_plugins.settings import ExecMode
 from il1rn_annot.workflow import samplesheet
 
 SAMPLES_SCHEMA = os.path.join(workflow.basedir, "schemas", "samples.schema.yaml")
-RESOLVED_SHEET = "results/samplesheet/samples.tsv"
+RESOLVED_SHEET = "results/samplesheet/resolved_sheet.tsv"
 ANNOTATIONS_DIR = "results/annotations"
 COHORT_DIR = "results/cohort"
 REPORTS_DIR = "results/reports"

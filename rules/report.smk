@@ -54,7 +54,7 @@ rule collect_reports:
         reports=report(
             directory(REPORTS_DIR),
             patterns=["{name}.report.{ext}"],
-            caption="../report/lab_report.rst",
+            caption="../snakemake_report/lab_report.rst",
             category="2. Lab reports",
             subcategory=report_file_status,
             labels=report_file_labels,

@@ -61,7 +61,7 @@ def test_demo_file_statuses(tmp_path, kb, name):
     result = annotate_file(DATA / name, tmp_path, kb, date=DATE)
     got = {s.sample: s.dira_status for s in result.samples}
     assert got == EXPECTED[name]
-    rows = _rows(Path(result.outputs["samples"]))
+    rows = _rows(Path(result.outputs["sample_status"]))
     assert [r["sample"] for r in rows] == list(EXPECTED[name])  # every sample, header order
 
 
@@ -156,7 +156,7 @@ def test_undetectable_build_needs_build_flag(tmp_path, kb, capsys):
     assert "cannot detect the genome build" in err and "--build" in err and "Traceback" not in err
     assert main(["annotate", str(DATA / "no_contigs.vcf"), "-o", str(tmp_path), "--build", "GRCh38",
                  "--date", DATE]) == 0
-    rows = _rows(tmp_path / "no_contigs.samples.tsv")
+    rows = _rows(tmp_path / "no_contigs.sample_status.tsv")
     assert rows[0]["dira_status"] == "carrier"
     prov = json.loads((tmp_path / "no_contigs.il1rn.json").read_text())["provenance"]
     assert any("stated by the user" in w for w in prov["warnings"])

@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "bad_inputs"
 TEST_DATA = REPO / "test_data"
 DATE = "2024-01-01T00:00:00Z"
-OUTPUT_SUFFIXES = ("il1rn.json", "il1rn.tsv", "il1rn.vcf.gz", "il1rn.vcf.gz.tbi", "samples.tsv")
+OUTPUT_SUFFIXES = ("il1rn.json", "il1rn.tsv", "il1rn.vcf.gz", "il1rn.vcf.gz.tbi", "sample_status.tsv")
 
 
 def outputs_of(stem: str) -> list[str]:
@@ -68,7 +68,7 @@ def test_keep_going_finishes_good_inputs_and_lists_bad_ones(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(outputs_of("vcf44") + outputs_of("ploidy"))
     assert proc.stderr.count("il1rn-annot: error: ") == 2
     for entry in (entries[0], entries[3]):
-        rows = pd.read_csv(entry["outputs"]["samples"], sep="\t", dtype=str, keep_default_na=False)
+        rows = pd.read_csv(entry["outputs"]["sample_status"], sep="\t", dtype=str, keep_default_na=False)
         assert list(rows["sample"]) == entry["samples"]
 
 
@@ -129,7 +129,7 @@ def test_killed_run_leaves_no_final_output_and_rerun_completes(tmp_path, kb):
     assert sorted(p.name for p in out.iterdir()) == outputs_of("large"), "stale temporary files were not removed"
     assert result.payload["locus"]["records_read"] == 20000
     assert sum(1 for _ in cyvcf2.VCF(result.outputs["vcf"])) == 20000
-    assert len(pd.read_csv(result.outputs["samples"], sep="\t")) == 20
+    assert len(pd.read_csv(result.outputs["sample_status"], sep="\t")) == 20
 
 
 def test_temp_files_of_a_live_process_are_left_alone(tmp_path, kb):
@@ -212,7 +212,7 @@ def test_copied_input_gives_identical_outputs_apart_from_its_path(tmp_path, kb):
     shutil.copy(CORPUS / "vcf44.vcf", copy)
     a = annotate_file(CORPUS / "vcf44.vcf", tmp_path / "a", kb, date=DATE, command_line="x")
     b = annotate_file(copy, tmp_path / "b", kb, date=DATE, command_line="x")
-    for key in ("vcf", "tsv", "samples"):
+    for key in ("vcf", "tsv", "sample_status"):
         assert Path(a.outputs[key]).read_bytes() == Path(b.outputs[key]).read_bytes(), key
     text_a = Path(a.outputs["json"]).read_text(encoding="utf-8")
     text_b = Path(b.outputs["json"]).read_text(encoding="utf-8")

@@ -77,7 +77,7 @@ def check_outputs(result: FileResult) -> dict[str, Any]:
     outputs = {key: Path(value) for key, value in result.outputs.items()}
     payload = json.loads(outputs["json"].read_text(encoding="utf-8"))
     assert payload == json.loads(json.dumps(result.payload, ensure_ascii=False))
-    samples = read_tsv(outputs["samples"])
+    samples = read_tsv(outputs["sample_status"])
     alleles = read_tsv(outputs["tsv"])
     assert list(samples["sample"]) == [s["sample"] for s in payload["samples"]] == result.input.samples
     if result.input.samples:
@@ -230,7 +230,7 @@ def test_header_only_reports_every_sample(tmp_path, kb):
     assert all("no calls on chromosome 2" in s.status_sentence for s in result.samples)
     assert payload["locus"]["records_read"] == 0 and payload["locus"]["chr2_records"] is False
     assert [s["locus_called"] for s in payload["samples"]] == [None, None]
-    assert list(read_tsv(result.outputs["samples"])["locus_called"]) == ["unknown", "unknown"]
+    assert list(read_tsv(result.outputs["sample_status"])["locus_called"]) == ["unknown", "unknown"]
     assert any("no records at the IL1RN locus" in w for w in warnings_of(result))
     assert all("no record on chromosome 2 in the whole file" in s.evidence for s in result.samples)
 
@@ -328,7 +328,7 @@ def test_sites_only_vcf(tmp_path, kb):
     assert result.samples == [] and payload["samples"] == []
     classes = {a["allele_id"]: a["classification"] for a in payload["alleles"]}
     assert classes == {"chr2:113129630:T:C": "association_polymorphism", E77X_ID: "pathogenic"}
-    assert len(read_tsv(result.outputs["samples"])) == 0
+    assert len(read_tsv(result.outputs["sample_status"])) == 0
     # the allele table lists the sites (it used to be empty: sites only in the VCF/JSON)
     table = read_tsv(result.outputs["tsv"])
     assert list(table["allele_id"]) == ["chr2:113129630:T:C", E77X_ID]
@@ -358,7 +358,7 @@ def test_nonascii_and_html_sample_names_are_kept(tmp_path, kb):
     payload = check_outputs(result)
     names = ["Zoë Ångström-李", "<script>alert(1)</script>", "a&b\"c'd<i>", "ÄÖÜ\u00a0nbsp"]
     assert [s["sample"] for s in payload["samples"]] == names
-    assert list(read_tsv(result.outputs["samples"])["sample"]) == names
+    assert list(read_tsv(result.outputs["sample_status"])["sample"]) == names
     assert list(statuses(result).values()) == ["consistent_with_DIRA", "carrier", "no_pathogenic_variant_detected",
                                                "not_assessable"]
     raw = Path(result.outputs["json"]).read_text(encoding="utf-8")
@@ -374,7 +374,7 @@ def test_path_like_sample_ids_never_become_paths(tmp_path, kb):
                                 "..": "no_pathogenic_variant_detected", "/etc/passwd": "consistent_with_DIRA"}
     written = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
     assert written == [f"deep/out/pathlike_samples.{suffix}" for suffix in
-                       ("il1rn.json", "il1rn.tsv", "il1rn.vcf.gz", "il1rn.vcf.gz.tbi", "samples.tsv")]
+                       ("il1rn.json", "il1rn.tsv", "il1rn.vcf.gz", "il1rn.vcf.gz.tbi", "sample_status.tsv")]
 
 
 @pytest.mark.parametrize("name", ["../evil", "a/b", "..", ""])
@@ -388,7 +388,7 @@ def test_hostile_strings_survive_tsv_and_json(tmp_path, kb):
     result = run("hostile_strings.vcf", tmp_path, kb=kb)
     payload = check_outputs(result)
     assert result.input.samples == make_corpus.HOSTILE_SAMPLES
-    samples = read_tsv(result.outputs["samples"])
+    samples = read_tsv(result.outputs["sample_status"])
     assert list(samples["sample"]) == make_corpus.HOSTILE_SAMPLES
     for row, sample in zip(samples.to_dict("records"), result.samples):
         assert row["status_sentence"] == sample.status_sentence and row["evidence"] == sample.evidence

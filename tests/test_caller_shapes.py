@@ -500,5 +500,5 @@ def test_missing_confidence_interval_members_are_read_as_no_interval(make_vcf, t
     path = make_vcf("ci_missing.vcf", [record], ["S1"], build=build)
     out = tmp_path / "out"
     assert cli_main(["annotate", str(path), "-o", str(out), "--date", "2026-01-01"]) == 0
-    row = (out / "ci_missing.samples.tsv").read_text().splitlines()[1].split("\t")
+    row = (out / "ci_missing.sample_status.tsv").read_text().splitlines()[1].split("\t")
     assert row[1] == "consistent_with_DIRA"

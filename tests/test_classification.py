@@ -149,7 +149,7 @@ def test_removed_genes_are_named_by_their_own_inheritance(make_vcf, tmp_path, kb
     gene = next(g for g in pax8_allele["deleted_genes"] if g["gene"] == "PAX8")
     assert (gene["omim"], gene["inheritance"]) == ("218700", "autosomal_dominant")
     assert not any("condition" in g for g in pax8_allele["deleted_genes"] if g["gene"] == "PSD4")  # none verified
-    rows = (tmp_path / "out_in.vcf" / "in.samples.tsv").read_text().splitlines()
+    rows = (tmp_path / "out_in.vcf" / "in.sample_status.tsv").read_text().splitlines()
     assert "removed_genes_with_conditions" in rows[0] and "PAX8 (one copy deleted" in "\n".join(rows)
 
 

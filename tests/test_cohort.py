@@ -137,7 +137,7 @@ def test_single_file_samples_keep_their_annotation_status(cohort_dir: Path) -> N
 
 
 def test_summary_agrees_with_the_report_for_a_split_sample(cohort_dir: Path) -> None:
-    report = pytest.importorskip("il1rn_annot.report.lab_report")
+    report = pytest.importorskip("il1rn_annot.lab_report.lab_report")
     if not all(hasattr(report, n) for n in ("gather_sample", "combine_locus_called", "_dedupe_findings")):
         pytest.skip("report.py API changed")
     from il1rn_annot.core.interpret import interpret_sample
@@ -246,14 +246,14 @@ def test_hostile_names_are_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_cluster_figure_falls_back_without_figures_module(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
-    monkeypatch.setitem(sys.modules, "il1rn_annot.report.figures", None)  # import raises ImportError
+    monkeypatch.setitem(sys.modules, "il1rn_annot.lab_report.figures", None)  # import raises ImportError
     assert run_cohort(["m.json"], "fallback", "samples.tsv") == 0
     html = Path("fallback/summary.html").read_text()
     assert 'aria-label="IL-1 cluster (GRCh38)"' in html and ">IL1RN</text>" in html
 
 
 def test_figure_with_active_content_is_not_inlined(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    figures = pytest.importorskip("il1rn_annot.report.figures")
+    figures = pytest.importorskip("il1rn_annot.lab_report.figures")
     monkeypatch.setattr(figures, "cluster_svg", lambda *a, **k: '<svg><rect onclick="alert(1)"/></svg>',
                         raising=False)
     assert run_cohort(["m.json"], "guarded", "samples.tsv") == 0

@@ -176,7 +176,7 @@ def test_gatk35_block_without_reads_is_not_a_called_locus(tmp_path, kb, build):
     assert set(result.payload["samples"][0]["coverage"]) == {"cds_bases_confident", "cds_fraction", "uncovered"}
     shift = OFFSET[build]
     assert cov["uncovered"] == [[s + shift, e + shift] for s, e in CDS38]
-    rows = (tmp_path / "out" / "gatk35.samples.tsv").read_text().splitlines()
+    rows = (tmp_path / "out" / "gatk35.sample_status.tsv").read_text().splitlines()
     header, row = rows[0].split("\t"), rows[1].split("\t")
     assert dict(zip(header, row))["cds_coverage"] == "0.0000"
     assert dict(zip(header, row))["locus_called"] == "no"
@@ -448,7 +448,7 @@ def test_findings_stand_but_name_the_gap(tmp_path, kb, build):
 
 def _report_text(paths: list[Path], sample: str, outdir: Path, kb) -> str:
     import re
-    from il1rn_annot.report.lab_report import write_report
+    from il1rn_annot.lab_report.lab_report import write_report
     html = write_report(paths, sample, outdir, kb, date="2026-01-01", pdf=False)["html"].read_text()
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&ge;", ">=")
 

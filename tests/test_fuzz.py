@@ -181,7 +181,7 @@ def _check_outputs(result, samples: list[object]) -> None:
     payload = json.loads(Path(result.outputs["json"]).read_text(encoding="utf-8"))
     assert payload["samples"] == json.loads(json.dumps(result.payload["samples"], ensure_ascii=False))
     assert [s["sample"] for s in payload["samples"]] == samples
-    table = pd.read_csv(result.outputs["samples"], sep="\t", dtype=str, keep_default_na=False, na_filter=False)
+    table = pd.read_csv(result.outputs["sample_status"], sep="\t", dtype=str, keep_default_na=False, na_filter=False)
     assert list(table["sample"]) == samples
     alleles = pd.read_csv(result.outputs["tsv"], sep="\t", dtype=str, keep_default_na=False, na_filter=False)
     if samples:
@@ -248,7 +248,7 @@ def test_hostile_strings_read_back_unchanged(names, vcf_id, filt, kb):
             assert str(exc)
             return
         assert result.input.samples == names
-        samples = pd.read_csv(result.outputs["samples"], sep="\t", dtype=str, keep_default_na=False, na_filter=False)
+        samples = pd.read_csv(result.outputs["sample_status"], sep="\t", dtype=str, keep_default_na=False, na_filter=False)
         assert list(samples["sample"]) == names
         assert list(samples["status_sentence"]) == [s.status_sentence for s in result.samples]
         alleles = pd.read_csv(result.outputs["tsv"], sep="\t", dtype=str, keep_default_na=False, na_filter=False)

@@ -21,7 +21,7 @@ from il1rn_annot.cli import main as cli_main
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.interpret import interpret_sample
 from il1rn_annot.annotate_vcf.run import annotate_file
-from il1rn_annot.report.lab_report import load_annotation, load_lab_config, safe_name, write_report
+from il1rn_annot.lab_report.lab_report import load_annotation, load_lab_config, safe_name, write_report
 
 DATE = "2026-01-15"
 ANNOT_DATE = "2026-01-01T00:00:00Z"
@@ -507,7 +507,7 @@ def test_cli_report_samples_from_cohort_summary(jsons, e77x_report, tmp_path, ca
 
 
 def test_several_samples_weasyprint_and_fonts_set_up_once(jsons, kb, tmp_path, monkeypatch):
-    from il1rn_annot.report import lab_report as report
+    from il1rn_annot.lab_report import lab_report as report
     made = []
     real = report._font_configuration
     monkeypatch.setattr(report, "_font_configuration", lambda: made.append(1) or real())

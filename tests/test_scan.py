@@ -217,7 +217,7 @@ def test_annotations_remembered_across_files_are_not_changed_by_them(tmp_path, k
         annotate_file(data / other, tmp_path / "b", kb, date=DATE)
     again = annotate_file(first, tmp_path / "c", kb, date=DATE)
     for name in ("gatk_hc.PATIENT_HOM_E77X.il1rn.json", "gatk_hc.PATIENT_HOM_E77X.il1rn.tsv",
-                 "gatk_hc.PATIENT_HOM_E77X.samples.tsv"):
+                 "gatk_hc.PATIENT_HOM_E77X.sample_status.tsv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "c" / name).read_bytes(), name
     assert again.payload["alleles"] == before.payload["alleles"]
     e77x = next(v for (build, allele), v in kb.annotation_memo.items() if (allele.pos, allele.ref, allele.alt) == E77X)

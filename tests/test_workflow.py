@@ -27,7 +27,7 @@ from il1rn_annot.workflow.samplesheet import safe_name
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-WORKFLOW_FILES = ["Snakefile", "rules", "config", "schemas", "resources", "report", "envs", "profiles/default",
+WORKFLOW_FILES = ["Snakefile", "rules", "config", "schemas", "resources", "snakemake_report", "envs", "profiles/default",
                   "test_data"]
 FLAGGED = {"consistent_with_DIRA", "possible_DIRA", "carrier"}
 
@@ -278,7 +278,7 @@ def test_corrupt_vcf_screened_vcf_clashing_names_unsafe_id(tmp_path):
     held = {b: [x["sample"] for x in json.loads((annotations / b / "gatk_hc.PATIENT_HOM_E77X.il1rn.json")
                                              .read_text())["samples"]] for b in holders}
     assert held == {"batch_1": ["PATIENT_HOM_E77X"], "batch_2": ["CARRIER_Q54X"]}
-    resolved = read_tsv(workdir / "results" / "samplesheet" / "samples.tsv")
+    resolved = read_tsv(workdir / "results" / "samplesheet" / "resolved_sheet.tsv")
     assert [r["sample"] for r in resolved][-2:] == ["DELLY_HET_EXON2_3", "DELLY_REF"]
 
 

@@ -41,7 +41,7 @@ REPO = Path(__file__).resolve().parents[2]
 # Everything a checkout of the workflow needs to run (rules name envs/ for --sdm conda;
 # snakemake records the env file in its metadata even without conda).
 WORKFLOW_ITEMS = (
-    "Snakefile", "rules", "config", "schemas", "report", "resources",
+    "Snakefile", "rules", "config", "schemas", "snakemake_report", "resources",
     "test_data", "profiles", "envs",
 )  # fmt: skip
 REPORT_DATE = "2026-01-01"  # config key `report_date`: pins dates in every output

@@ -103,7 +103,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
         raise InputError(f"cannot name the outputs {stem!r}: an output name must be a plain file name",
                          path=path_text, hint="rename the input file (or pass a name without '/')")
     out = {"vcf": outdir / f"{stem}.il1rn.vcf.gz", "tsv": outdir / f"{stem}.il1rn.tsv",
-           "samples": outdir / f"{stem}.samples.tsv", "json": outdir / f"{stem}.il1rn.json"}
+           "sample_status": outdir / f"{stem}.sample_status.tsv", "json": outdir / f"{stem}.il1rn.json"}
     if clean_temps:
         clean_stale_temps([*out.values(), Path(str(out["vcf"]) + ".tbi")])
 
@@ -163,7 +163,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
 def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, out: dict[str, Path],
                           outputs: OutputSet, samples: list[str] | None, source: str,
                           locus: dict[str, Any], plan: ScanPlan) -> FileResult:
-    """Interpret every sample and write NAME.il1rn.tsv, NAME.samples.tsv and NAME.il1rn.json
+    """Interpret every sample and write NAME.il1rn.tsv, NAME.sample_status.tsv and NAME.il1rn.json
     (staged in `outputs`: in place only when the caller commits the whole set)."""
     info.warnings.extend(tally.warnings)
     records_read = tally.records_read
@@ -198,7 +198,7 @@ def _write_sample_outputs(info: VcfInput, tally: LocusTally, prov: Provenance, o
     if not info.samples:
         allele_rows.add_sites(tally.alleles.values())  # a sites-only VCF: one row per site, no sample
     write_cells(out["tsv"], allele_rows.cells, ALLELE_TSV_COLUMNS, outputs)
-    write_cells(out["samples"], sample_rows, SAMPLE_TSV_COLUMNS, outputs)
+    write_cells(out["sample_status"], sample_rows, SAMPLE_TSV_COLUMNS, outputs)
     write_json(out["json"], payload, one_line_lists=("alleles", "samples"), outputs=outputs)
     return FileResult(info, payload, results, {k: str(v) for k, v in out.items()})
 

@@ -919,7 +919,7 @@ def cluster_figure(kb: KnowledgeBase, build: str, deletions: list[dict[str, Any]
                    variants: list[dict[str, Any]], warnings: list[str]) -> str:
     """figures.cluster_svg when it exists (checked for active content), else a simple own drawing."""
     try:
-        from il1rn_annot.report.figures import cluster_svg
+        from il1rn_annot.lab_report.figures import cluster_svg
     except ImportError:
         return fallback_cluster_svg(kb, build, deletions, variants)
     svg = cluster_svg(kb, build, deletions=deletions, variants=variants, width=900)

@@ -50,7 +50,7 @@ from il1rn_annot.outputs.write_outputs import atomic_path, replace_dir, staging_
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.coverage import (KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text,
                        of_sample as coverage_of_sample, pool as pool_coverage)
-from il1rn_annot.report.figures import CLASS_NAMES, cluster_svg, exon_svg
+from il1rn_annot.lab_report.figures import CLASS_NAMES, cluster_svg, exon_svg
 from il1rn_annot.outputs.naming import safe_name
 from il1rn_annot.workflow.samplesheet import PARENT_COLUMNS
 from il1rn_annot.core.interpret import (FLAGGED as FLAGGED_STATUSES, LOCUS_CALLED_TEXT, PATHOGENIC, ParentCalls, SampleResult, allele_label,
