@@ -37,6 +37,8 @@ Report links: with --reports-dir, flagged samples get `report` = the path of
 `{reports_dir}/{safe_name(sample)}.report.html` relative to OUTDIR (the name `il1rn-annot report`
 writes); without it the column is empty.
 
+The sample sheet is read by the workflow's reader (`workflow.samplesheet.read_sample_sheet`,
+without checking that the files are visible from here): one reading of a sheet, one `SheetRow`.
 Sheet paths are matched to manifest inputs by path (from the working folder or the sheet's
 folder, symlinks resolved), else by file name when the content (SHA-256) is the same; see
 `InputIndex.find`. A sheet file found in no manifest makes its sample an input_error.
@@ -65,7 +67,6 @@ allele, no pairwise work: linear in samples + findings.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -88,7 +89,7 @@ from il1rn_annot.kb.knowledge import KnowledgeBase
 from il1rn_annot.outputs.provenance import generated_at
 from il1rn_annot.outputs.naming import input_stem, safe_name as report_safe_name
 from il1rn_annot.runtime import cyclic_gc_paused
-from il1rn_annot.workflow.samplesheet import NO_PARENT, PARENT_COLUMNS
+from il1rn_annot.workflow.samplesheet import parents_of as sheet_parents, read_sample_sheet
 from il1rn_annot.outputs.write_outputs import write_json, write_table, write_text
 
 SCHEMA_VERSION = "1.0"
@@ -279,52 +280,6 @@ def _load_annotation(item: AnnotatedInput, json_text: str | None, base: Path) ->
     item.all_called = called_in_every_sample(payload)
     known = set(calls)
     item.samples = list(calls) + [s for s in item.samples if s not in known]
-
-
-@dataclass
-class SheetRow:
-    sample: str
-    vcf: str
-    line: int
-    parents: tuple[tuple[str, str], ...] = ()  # (("mother", ID), ("father", ID)) as given
-
-
-def read_sample_sheet(path_text: str) -> list[SheetRow]:
-    """Rows of a tab-separated sheet with at least the columns `sample` and `vcf`."""
-    path = Path(path_text)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            lines = [line for line in csv.reader(handle, delimiter="\t")]
-    except FileNotFoundError:
-        raise InputError("sample sheet not found", path=path_text) from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"sample sheet is not readable ({exc})", path=path_text) from None
-    numbered = [(n, [c.strip() for c in row]) for n, row in enumerate(lines, start=1)
-                if row and any(c.strip() for c in row) and not row[0].startswith("#")]
-    if not numbered:
-        raise InputError("sample sheet is empty", path=path_text)
-    header_line, header = numbered[0]
-    lower = [h.lower() for h in header]
-    if "sample" not in lower or "vcf" not in lower:
-        raise InputError(f"sample sheet header has columns {header[:6]}, not 'sample' and 'vcf'", path=path_text,
-                         where=f"line {header_line}",
-                         hint="the sheet is tab-separated with a header line 'sample<TAB>vcf'")
-    i_sample, i_vcf = lower.index("sample"), lower.index("vcf")
-    i_parents = [(role, header.index(role)) for role in PARENT_COLUMNS if role in header]  # as samplesheet names them
-    rows: list[SheetRow] = []
-    seen: set[tuple[str, str]] = set()
-    for number, row in numbered[1:]:
-        sample = row[i_sample] if i_sample < len(row) else ""
-        vcf = row[i_vcf] if i_vcf < len(row) else ""
-        if not sample or not vcf:
-            raise InputError("a row without sample or vcf", path=path_text, where=f"line {number}",
-                             hint="every row names a sample and the VCF that holds it")
-        if (sample, vcf) in seen:
-            continue
-        seen.add((sample, vcf))
-        parents = tuple((role, row[i]) for role, i in i_parents if i < len(row) and row[i] not in NO_PARENT)
-        rows.append(SheetRow(sample, vcf, number, parents))
-    return rows
 
 
 class InputIndex:
@@ -639,10 +594,11 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
     named_by_sheet: set[int] = set()  # inputs the sheet names: only its listed samples are screened
     parents_of: dict[str, dict[str, str]] = {}
     if sample_sheet:
-        sheet_rows = read_sample_sheet(sample_sheet)
+        # the workflow's reader (one reading of a sheet); the files need not be visible from here
+        sheet_rows = read_sample_sheet(sample_sheet, check_files=False)
         for row in sheet_rows:
-            if row.parents:
-                parents_of[row.sample] = dict(row.parents)
+            if sheet_parents(row):
+                parents_of[row.sample] = sheet_parents(row)
         sheet_samples = [row.sample for row in sheet_rows]
         sheet_record = {"path": sample_sheet, "sha256": sha256_file(Path(sample_sheet)), "rows": len(sheet_rows)}
         sheet_dir = Path(sample_sheet).resolve().parent
