@@ -137,17 +137,17 @@ def test_single_file_samples_keep_their_annotation_status(cohort_dir: Path) -> N
 
 
 def test_summary_agrees_with_the_report_for_a_split_sample(cohort_dir: Path) -> None:
-    report = pytest.importorskip("il1rn_annot.lab_report.lab_report")
-    if not all(hasattr(report, n) for n in ("gather_sample", "combine_locus_called", "_dedupe_findings")):
-        pytest.skip("report.py API changed")
+    """The report pools a split sample with `core.pool` exactly as the cohort step does."""
     from il1rn_annot.core.interpret import interpret_sample
+    from il1rn_annot.lab_report.lab_report import pool_files, safe_name
+    from il1rn_annot.outputs.read_back import gather_sample
     ann = cohort_dir.parents[1] / "ann"
-    items = report.gather_sample([ann / "split.snv.il1rn.json", ann / "split.sv.il1rn.json"], "SPLIT")
-    result = interpret_sample("SPLIT", report._dedupe_findings(items),
-                              report.combine_locus_called(i.entry["locus_called"] for i in items if i.entry))
+    items = gather_sample([ann / "split.snv.il1rn.json", ann / "split.sv.il1rn.json"], "SPLIT")
+    pooled = pool_files(items)
+    result = interpret_sample("SPLIT", pooled.findings, pooled.locus_called)
     row = {r["sample"]: r for r in read_tsv(cohort_dir / "summary.tsv")}["SPLIT"]
     assert (row["dira_status"], row["status_sentence"]) == (result.dira_status, result.status_sentence)
-    assert row["report"] == f"../reports/{report.safe_name('SPLIT')}.report.html"
+    assert row["report"] == f"../reports/{safe_name('SPLIT')}.report.html"
 
 
 def test_allele_counts_and_frequencies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,8 @@ from il1rn_annot.cli import main as cli_main
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.interpret import interpret_sample
 from il1rn_annot.annotate_vcf.run import annotate_file
-from il1rn_annot.lab_report.lab_report import load_annotation, load_lab_config, safe_name, write_report
+from il1rn_annot.lab_report.lab_report import load_lab_config, safe_name, write_report
+from il1rn_annot.outputs.read_back import load_annotation
 
 DATE = "2026-01-15"
 ANNOT_DATE = "2026-01-01T00:00:00Z"

@@ -67,7 +67,6 @@ allele, no pairwise work: linear in samples + findings.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -79,22 +78,19 @@ from typing import Any
 from il1rn_annot import TOOL_NAME
 
 from il1rn_annot import __version__
-from il1rn_annot.vcf.open_vcf import sha256_of
-from il1rn_annot.errors import InputError
 from il1rn_annot.core.interpret import (FLAGGED, LOCUS_CALLED_TEXT, PATHOGENIC, STATUSES, ParentCalls, allele_label,
                         interpret_sample)
-from il1rn_annot.core.coverage import (EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text, of_sample as coverage_of_sample,
-                       pool as pool_coverage)
+from il1rn_annot.core.coverage import (EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text)
+from il1rn_annot.core.pool import SourceCalls, pool_sources
+from il1rn_annot.outputs.read_back import AnnotatedInput, InputIndex, load_manifests, sha256_file
 from il1rn_annot.kb.knowledge import KnowledgeBase
 from il1rn_annot.outputs.provenance import generated_at
-from il1rn_annot.outputs.naming import input_stem, safe_name as report_safe_name
+from il1rn_annot.outputs.naming import safe_name as report_safe_name
 from il1rn_annot.runtime import cyclic_gc_paused
 from il1rn_annot.workflow.samplesheet import parents_of as sheet_parents, read_sample_sheet
 from il1rn_annot.outputs.write_outputs import write_json, write_table, write_text
 
 SCHEMA_VERSION = "1.0"
-ANNOTATION_SCHEMA = "1.0"  # the annotation JSON schema this module reads
-_ALLELE_COUNTS = ("carriers", "homozygotes", "allele_count", "called_samples")
 SORT_ORDER = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance", "input_error",
               "not_assessable", "no_pathogenic_variant_detected")
 assert set(SORT_ORDER) == set(STATUSES)
@@ -135,197 +131,6 @@ CLASS_COLOURS = {
 # inputs
 
 
-@dataclass
-class SampleCalls:
-    """One sample's data from one annotation JSON."""
-
-    findings: list[dict[str, Any]]
-    locus_called: bool | None
-    stored_status: str
-    partial_records: int = 0  # half-called genotypes (0/., ./1) at the locus records of this input
-    coverage: dict[str, Any] | None = None  # what the input shows about the locus (coverage.py)
-
-
-@dataclass(eq=False)
-class AnnotatedInput:
-    """One manifest entry and, when it was annotated, what its annotation JSON holds."""
-
-    input: str  # as written in the manifest
-    name: str
-    key: str  # resolved absolute path, for matching sample-sheet paths
-    manifest: str
-    status: str  # ok | input_error
-    error: str = ""
-    samples: list[str] = field(default_factory=list)
-    json_path: str = ""
-    build: str = ""
-    sha256: str = ""
-    kb_version: str = ""
-    tool_version: str = ""
-    calls: dict[str, SampleCalls] = field(default_factory=dict)
-    used: bool = False
-    all_called: frozenset[str] = frozenset()  # allele_ids at whose record every sample has a genotype
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-    def summary(self) -> dict[str, Any]:
-        return {"input": self.input, "name": self.name, "manifest": self.manifest, "status": self.status,
-                "error": self.error, "build": self.build, "sha256": self.sha256,
-                "knowledge_base_version": self.kb_version, "tool_version": self.tool_version,
-                "annotation_json": self.json_path, "samples": len(self.samples)}
-
-
-def sha256_file(path: Path) -> str:
-    return sha256_of(path)
-
-
-def _resolve(path_text: str, *bases: Path) -> Path:
-    """An absolute path for `path_text`: as is, else relative to the first base where it exists."""
-    # os.path, not pathlib: called twice per input, and pathlib's parsing took ~0.1 s per 1,000 inputs
-    if os.path.isabs(path_text):
-        return Path(os.path.normpath(path_text))
-    candidates = [os.path.join(os.getcwd(), path_text)] + [os.path.join(base, path_text) for base in bases]
-    for candidate in candidates:
-        if os.path.exists(candidate):
-            return Path(os.path.normpath(os.path.realpath(candidate)))
-    return Path(os.path.normpath(candidates[0]))
-
-
-def _load_json(path: Path, what: str) -> Any:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except FileNotFoundError:
-        raise InputError(f"{what} not found", path=str(path)) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{what} is not readable JSON ({exc})", path=str(path)) from None
-
-
-def load_manifests(paths: list[str]) -> tuple[list[AnnotatedInput], list[dict[str, Any]], list[str]]:
-    """Every input of every manifest (an input in two manifests counts once: the first `ok` one)."""
-    inputs: dict[str, AnnotatedInput] = {}
-    records: list[dict[str, Any]] = []
-    warnings: list[str] = []
-    for manifest_text in paths:
-        manifest_path = Path(manifest_text)
-        doc = _load_json(manifest_path, "manifest")
-        if not isinstance(doc, dict) or not isinstance(doc.get("inputs"), list):
-            raise InputError("not an il1rn-annot manifest (no 'inputs' list)", path=manifest_text,
-                             hint="give the file written by `il1rn-annot annotate ... --manifest M.json`")
-        records.append({"path": manifest_text, "sha256": sha256_file(manifest_path),
-                        "tool_version": doc.get("tool_version", ""), "kb_version": doc.get("kb_version", ""),
-                        "inputs": len(doc["inputs"])})
-        base = manifest_path.resolve().parent
-        for number, entry in enumerate(doc["inputs"], start=1):
-            if not isinstance(entry, dict) or not entry.get("input"):
-                raise InputError(f"entry {number} has no 'input'", path=manifest_text)
-            item = AnnotatedInput(
-                input=str(entry["input"]), name=str(entry.get("name") or input_stem(entry["input"])),
-                key=str(_resolve(str(entry["input"]), base)), manifest=manifest_text,
-                status="ok" if entry.get("status") == "ok" else "input_error",
-                error=str(entry.get("error") or ("" if entry.get("status") == "ok"
-                                                 else f"status {entry.get('status')!r} in the manifest")),
-                samples=[str(s) for s in entry.get("samples") or []])
-            if item.ok:
-                _load_annotation(item, (entry.get("outputs") or {}).get("json"), base)
-            previous = inputs.get(item.key)
-            if previous is not None:
-                warnings.append(f"{item.input} is listed in {previous.manifest} and {item.manifest}; "
-                                f"using the {'latter' if item.ok and not previous.ok else 'former'}")
-                if previous.ok or not item.ok:
-                    continue
-            inputs[item.key] = item
-    return list(inputs.values()), records, warnings
-
-
-def _load_annotation(item: AnnotatedInput, json_text: str | None, base: Path) -> None:
-    """Read the annotation JSON of an `ok` input; an unreadable one turns the input into an input error."""
-    if not json_text:
-        item.status, item.error = "input_error", "the manifest names no annotation JSON for this input"
-        return
-    path = _resolve(str(json_text), base)
-    item.json_path = str(json_text)
-    try:
-        payload = _load_json(path, "annotation JSON")
-        if str(payload.get("schema_version")) != ANNOTATION_SCHEMA:
-            raise InputError(f"annotation schema version {payload.get('schema_version')!r} is not supported "
-                             f"(this tool reads {ANNOTATION_SCHEMA}); re-annotate the VCF", path=str(path))
-        prov = payload["provenance"]
-        item.build = str(prov.get("build", ""))
-        item.kb_version = str(prov.get("knowledge_base_version", ""))
-        item.tool_version = str(prov.get("tool_version", ""))
-        item.sha256 = next((i.get("sha256", "") for i in prov.get("inputs", []) if i.get("role") == "vcf"), "")
-        alleles = {a["allele_id"]: a for a in payload.get("alleles", [])}
-        source = (prov.get("inputs") or [{}])[0].get("path", str(path))
-        calls: dict[str, SampleCalls] = {}
-        for s in payload["samples"]:
-            findings = []
-            for f in s.get("findings") or []:
-                if "classification" not in f:  # a slim finding: complete it from the allele table
-                    f = {k: v for k, v in {**alleles[f["allele_id"]], **f}.items() if k not in _ALLELE_COUNTS}
-                f.setdefault("source", source)
-                findings.append(f)
-            calls[str(s["sample"])] = SampleCalls(findings, s.get("locus_called"), str(s.get("dira_status", "")),
-                                                  partial_records=int(s.get("partial_records") or 0),
-                                                  coverage=coverage_of_sample(payload.get("locus") or {}, s))
-    except InputError as exc:
-        item.status, item.error = "input_error", f"annotation output unusable: {exc}"
-        return
-    except (KeyError, TypeError, AttributeError) as exc:
-        item.status, item.error = "input_error", f"annotation output unusable: {path}: missing field {exc}"
-        return
-    item.calls = calls
-    item.all_called = called_in_every_sample(payload)
-    known = set(calls)
-    item.samples = list(calls) + [s for s in item.samples if s not in known]
-
-
-class InputIndex:
-    """Finds the manifest input a sample-sheet path refers to."""
-
-    def __init__(self, inputs: list[AnnotatedInput]) -> None:
-        self.by_key = {i.key: i for i in inputs}
-        self.by_real: dict[str, AnnotatedInput] = {}
-        self.by_basename: dict[str, list[AnnotatedInput]] = {}
-        for item in inputs:
-            self.by_real.setdefault(os.path.realpath(item.key), item)
-            self.by_basename.setdefault(Path(item.input).name, []).append(item)
-
-    def find(self, vcf: str, sheet_dir: Path, warnings: list[str]) -> AnnotatedInput | None:
-        """The manifest input that is the sheet's file.
-
-        1. the same path (from the working folder, or from the sheet's folder), symlinks resolved;
-        2. else an input with the same file name, when the sheet's file exists here with the same
-           SHA-256 as the annotated one (a staged or copied file);
-        3. else, only when the sheet's file cannot be seen from here (annotated in another working
-           folder), the one input with that file name, with a warning.
-        A different file that merely shares the name is never taken for the annotated one.
-        """
-        path = Path(vcf)
-        candidates = [path] if path.is_absolute() else [Path.cwd() / path, sheet_dir / path]
-        for candidate in candidates:
-            key = os.path.normpath(candidate)
-            if key in self.by_key:
-                return self.by_key[key]
-            real = os.path.realpath(candidate)
-            if real in self.by_real:
-                return self.by_real[real]
-        same_name = self.by_basename.get(path.name, [])
-        if not same_name:
-            return None
-        local = next((c for c in candidates if c.is_file()), None)
-        if local is not None:
-            digest = sha256_file(local)
-            return next((i for i in same_name if i.sha256 and i.sha256 == digest), None)
-        if len(same_name) == 1:
-            warnings.append(f"sample sheet file {vcf} is not visible from here; matched by file name to the "
-                            f"annotated input {same_name[0].input}")
-            return same_name[0]
-        return None
-
-
 # ----------------------------------------------------------------------------------------
 # per-sample combination
 
@@ -344,81 +149,6 @@ def _is_deletion(f: dict[str, Any]) -> bool:
     if f.get("variant_type") in DELETION_TYPES:
         return True
     return f.get("variant_type") == "deletion" and int(f.get("end", 0)) - int(f.get("pos", 0)) >= SMALL_INDEL_MAX
-
-
-def pool_findings(per_source: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """One sample's findings from all its files, as `il1rn-annot report` pools them.
-
-    Only the same call read twice (same source, allele, genotype and copy number) is dropped;
-    two calls of one event by two callers are left to `interpret_sample` (which treats
-    deletions overlapping reciprocally by >= 80 % as one event), so that the cohort status and
-    the sample's report always agree.
-    """
-    if len(per_source) == 1:
-        return list(per_source[0])
-    seen: set[tuple[Any, ...]] = set()
-    out: list[dict[str, Any]] = []
-    for findings in per_source:
-        for f in findings:
-            key = (f.get("source"), f.get("allele_id"), f.get("genotype"), f.get("copy_number"))
-            if key not in seen:
-                seen.add(key)
-                out.append(f)
-    return out
-
-
-def combine_locus_called(values: list[bool | None]) -> bool | None:
-    """True if any file says True, False if all say False, else None (as the report does)."""
-    if any(v is True for v in values):
-        return True
-    if values and all(v is False for v in values):
-        return False
-    return None
-
-
-def called_in_every_sample(payload: dict[str, Any]) -> frozenset[str]:
-    """allele_ids of an annotation JSON whose record gives every sample of the file a genotype:
-    a sample without a finding there was called reference (0/0), not left uncalled."""
-    n = len(payload.get("samples") or [])
-    return frozenset(str(a["allele_id"]) for a in payload.get("alleles") or []
-                     if n and a.get("called_samples") == n)
-
-
-_DOSAGE = {"homozygous": 2, "heterozygous": 1}  # hemizygous and partial calls are not compared
-
-
-def discordant_calls(sources: list[tuple[str, list[dict[str, Any]], frozenset[str]]]) -> list[str]:
-    """Sites where one sample's files disagree: a possible sample swap, never pooled silently.
-
-    `sources`: (file name, the sample's findings in it, `called_in_every_sample` of it). At an
-    allele two files both speak for, the number of copies must agree: homozygous (1/1) in
-    one and heterozygous or reference (0/0) in the other is discordant. A file says
-    "reference" only when its record at that allele gave every sample a genotype; files
-    without a record there (an SV file beside an SNV file) say nothing. Different callers
-    that merely describe the same event differently are not compared (other allele_ids).
-    """
-    if len(sources) < 2:
-        return []
-    order: list[str] = []
-    labels: dict[str, str] = {}
-    for _name, findings, _called in sources:
-        for f in findings:
-            aid = str(f.get("allele_id"))
-            if aid not in labels:
-                order.append(aid)
-                labels[aid] = f"{f.get('hgvs_c') or aid}" + (f" ({aid})" if f.get("hgvs_c") else "")
-    out = []
-    for aid in order:
-        said: list[tuple[str, int, str]] = []
-        for name, findings, called in sources:
-            f = next((f for f in findings if str(f.get("allele_id")) == aid), None)
-            if f is not None and f.get("zygosity") in _DOSAGE:
-                said.append((name, _DOSAGE[f["zygosity"]], f"{f['zygosity']} ({f.get('genotype') or '?'})"))
-            elif f is None and aid in called:
-                said.append((name, 0, "not carried (0/0)"))
-        if len({dose for _, dose, _ in said}) > 1:
-            out.append(f"{labels[aid]}: " + "; ".join(f"{text} in {name}" for name, _, text in said))
-    return out
 
 
 @dataclass
@@ -450,16 +180,13 @@ class PooledCalls:
 
 
 def pool_sample(src: SampleSources) -> PooledCalls:
-    """Gather one sample's findings from its inputs, with the reasons any input could not be used."""
+    """Gather one sample's findings from its inputs (`core.pool`), with the reasons any input
+    could not be used."""
     errors = [f"{vcf}: not found in any manifest (was it annotated?)" for vcf in src.unmatched]
-    per_source: list[list[dict[str, Any]]] = []
-    compared: list[tuple[str, list[dict[str, Any]], frozenset[str]]] = []
-    called: list[bool | None] = []
-    coverages: list[dict[str, Any] | None] = []
+    sources: list[SourceCalls] = []
     builds: list[str] = []
     build_of: dict[int, str] = {}
     stored = ""
-    partial = 0
     for item in src.inputs:
         if not item.ok:
             absent = " (and the sample is not in its header)" if item.samples and src.sample not in item.samples else ""
@@ -470,22 +197,19 @@ def pool_sample(src: SampleSources) -> PooledCalls:
         if calls is None:
             errors.append(f"{item.input}: sample not in VCF header")
             continue
-        per_source.append(calls.findings)
-        compared.append((item.input, calls.findings, item.all_called))
+        sources.append(SourceCalls(item.input, calls.findings, calls.locus_called, item.all_called,
+                                   calls.coverage, calls.partial_records))
         for f in calls.findings:
             build_of[id(f)] = item.build
-        called.append(calls.locus_called)
-        partial += calls.partial_records
-        coverages.append(calls.coverage)
         stored = calls.stored_status
         if item.build and item.build not in builds:
             builds.append(item.build)
     if len(builds) > 1:
         errors.append(f"the annotation files of this sample are on different genome builds ({', '.join(builds)}): "
                       "annotate every VCF of a sample on the same build")
-    discordant = discordant_calls(compared) if len(builds) <= 1 else []
-    return PooledCalls(pool_findings(per_source) if per_source else [], combine_locus_called(called), errors,
-                       builds, build_of, stored, len(per_source), pool_coverage(coverages), partial, discordant)
+    pooled = pool_sources(sources, compare=len(builds) <= 1)
+    return PooledCalls(pooled.findings, pooled.locus_called, errors, builds, build_of, stored, len(sources),
+                       pooled.coverage, pooled.partial_records, pooled.discordant)
 
 
 def parent_calls(sample: str, parents: dict[str, str], pooled: dict[str, PooledCalls],

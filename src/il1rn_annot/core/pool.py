@@ -20,8 +20,9 @@ Reading the files is `outputs.read_back`'s job; interpreting the pooled calls is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from il1rn_annot.core.coverage import pool as pool_coverage
 
@@ -108,10 +109,10 @@ def discordant_calls(sources: list[tuple[str, list[dict[str, Any]], frozenset[st
     for aid in order:
         said: list[tuple[str, int, str]] = []
         for name, findings, called in sources:
-            f = next((f for f in findings if str(f.get("allele_id")) == aid), None)
-            if f is not None and f.get("zygosity") in _DOSAGE:
-                said.append((name, _DOSAGE[f["zygosity"]], f"{f['zygosity']} ({f.get('genotype') or '?'})"))
-            elif f is None and aid in called:
+            call = next((f for f in findings if str(f.get("allele_id")) == aid), None)
+            if call is not None and call.get("zygosity") in _DOSAGE:
+                said.append((name, _DOSAGE[call["zygosity"]], f"{call['zygosity']} ({call.get('genotype') or '?'})"))
+            elif call is None and aid in called:
                 said.append((name, 0, "not carried (0/0)"))
         if len({dose for _, dose, _ in said}) > 1:
             out.append(f"{labels[aid]}: " + "; ".join(f"{text} in {name}" for name, _, text in said))

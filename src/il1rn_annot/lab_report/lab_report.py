@@ -34,7 +34,6 @@ import os
 import re
 import shutil
 import sys
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -49,10 +48,13 @@ from il1rn_annot import __version__
 from il1rn_annot.outputs.write_outputs import atomic_path, replace_dir, staging_dir, writing
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.coverage import (KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text,
-                       of_sample as coverage_of_sample, pool as pool_coverage)
+                       of_sample as coverage_of_sample)
 from il1rn_annot.lab_report.figures import CLASS_NAMES, cluster_svg, exon_svg
 from il1rn_annot.outputs.naming import safe_name
-from il1rn_annot.workflow.samplesheet import PARENT_COLUMNS
+from il1rn_annot.outputs.read_back import (AnnotationCache, SampleInFile, gather_sample, load_annotation, manifest_outputs,
+                                          source_calls)
+from il1rn_annot.outputs.read_summary import read_summary, select_samples
+from il1rn_annot.core.pool import Pooled, pool_sources
 from il1rn_annot.core.interpret import (FLAGGED as FLAGGED_STATUSES, LOCUS_CALLED_TEXT, PATHOGENIC, ParentCalls, SampleResult, allele_label,
                         deletion_effect, exon_parts, interpret_sample, removed_genes_with_conditions)
 from il1rn_annot.kb.knowledge import KnowledgeBase, Reference
@@ -266,101 +268,6 @@ def _logo_data_uri(logo: Any, base_dir: Path | None, source: str) -> str:
 
 # ----------------------------------------------------------------------------------------
 # reading the annotation JSONs
-
-
-@dataclass
-class SampleInFile:
-    """One annotation JSON and what it says about the sample."""
-
-    json_path: str
-    doc: dict[str, Any]
-    entry: dict[str, Any] | None
-    findings: list[dict[str, Any]] = field(default_factory=list)
-
-
-def load_annotation(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read one annotation JSON, refusing anything that is not one."""
-    path = Path(path)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            doc = json.load(handle)
-    except FileNotFoundError:
-        raise InputError("annotation JSON not found", path=str(path)) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not a JSON file: {exc}", path=str(path),
-                         hint="give the NAME.il1rn.json written by `il1rn-annot annotate`") from None
-    if not isinstance(doc, dict) or not {"provenance", "samples", "alleles"} <= set(doc):
-        raise InputError("not an il1rn-annot annotation JSON (no provenance/alleles/samples)", path=str(path),
-                         hint="give the NAME.il1rn.json written by `il1rn-annot annotate`")
-    if str(doc.get("schema_version")) != SUPPORTED_SCHEMA:
-        raise InputError(f"annotation schema version {doc.get('schema_version')!r} is not supported "
-                         f"(this tool reads {SUPPORTED_SCHEMA})", path=str(path),
-                         hint="re-annotate the VCF with this version of il1rn-annot")
-    return doc
-
-
-def gather_sample(paths: list[Path], sample: str, load: Any = None) -> list[SampleInFile]:
-    """The sample's entry and full findings in each JSON; InputError if no JSON holds it.
-
-    `load` reads one JSON (default `load_annotation`; a cache when several samples share files).
-    """
-    load = load or load_annotation
-    out: list[SampleInFile] = []
-    seen: dict[str, list[str]] = {}
-    read: set[Path] = set()
-    for path in paths:
-        if path.resolve() in read:  # the same file named twice counts once
-            continue
-        read.add(path.resolve())
-        doc = load(path)
-        names = [str(s.get("sample")) for s in doc["samples"]]
-        seen[str(path)] = names
-        entry = next((s for s in doc["samples"] if s.get("sample") == sample), None)
-        item = SampleInFile(str(path), doc, entry)
-        if entry is not None:
-            alleles = {a["allele_id"]: a for a in doc["alleles"]}
-            for f in entry.get("findings") or []:
-                merged = {**alleles.get(f.get("allele_id"), {}), **f}
-                merged.setdefault("source", (doc["provenance"].get("inputs") or [{}])[0].get("path", str(path)))
-                out_f = {k: v for k, v in merged.items()
-                         if k not in ("carriers", "homozygotes", "allele_count", "called_samples")}
-                item.findings.append(out_f)
-        out.append(item)
-    if not any(i.entry is not None for i in out):
-        listing = "; ".join(f"{p}: {', '.join(n[:8])}{' ...' if len(n) > 8 else ''}" if n else f"{p}: no samples"
-                            for p, n in seen.items())
-        raise InputError(f"sample '{sample}' is not in the annotation file(s) "
-                         f"{', '.join(str(p) for p in paths)}", hint=f"samples found: {listing}")
-    builds = {i.doc["provenance"].get("build") for i in out if i.entry is not None}
-    if len(builds) > 1:
-        raise InputError(f"the annotation files of sample '{sample}' are on different genome builds "
-                         f"({', '.join(sorted(map(str, builds)))})",
-                         hint="annotate every VCF of a sample on the same build")
-    return out
-
-
-def combine_locus_called(values: Iterable[bool | None]) -> bool | None:
-    """True if any file says True, False if all say False, None otherwise."""
-    values = list(values)
-    if any(v is True for v in values):
-        return True
-    if values and all(v is False for v in values):
-        return False
-    return None
-
-
-def _dedupe_findings(items: list[SampleInFile]) -> list[dict[str, Any]]:
-    """A sample's findings over all files; the same call read twice (same file given twice) counts once."""
-    seen: set[tuple[Any, ...]] = set()
-    out = []
-    for item in items:
-        for f in item.findings:
-            key = (f.get("source"), f.get("allele_id"), f.get("genotype"), f.get("copy_number"))
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(f)
-    return out
 
 
 # ----------------------------------------------------------------------------------------
@@ -597,18 +504,6 @@ def recommendations(findings: list[dict[str, Any]], status: str) -> list[str]:
     return out
 
 
-def _pooled(items: list[SampleInFile]) -> tuple[list[dict[str, Any]], bool | None]:
-    """A sample's findings and locus_called over the JSONs that hold it, as the cohort step pools them."""
-    present = [i for i in items if i.entry is not None]
-    return _dedupe_findings(present), combine_locus_called(
-        i.entry.get("locus_called") for i in present)  # type: ignore[union-attr]
-
-
-def _pooled_coverage(items: list[SampleInFile]) -> dict[str, Any] | None:
-    """A sample's locus evidence over its JSONs (coverage.pool), as the cohort step pools it."""
-    return pool_coverage([coverage_of_sample(i.doc.get("locus") or {}, i.entry) for i in items if i.entry is not None])
-
-
 def coverage_view(coverage: dict[str, Any] | None, kb: KnowledgeBase, build: str, chrom: str) -> dict[str, Any] | None:
     """The report's "Coverage of the IL1RN coding sequence" section, as plain data.
 
@@ -632,9 +527,15 @@ def coverage_view(coverage: dict[str, Any] | None, kb: KnowledgeBase, build: str
             "uncovered": stretches, "summary": coverage_evidence_text(coverage)}
 
 
+def pool_files(items: list[SampleInFile]) -> Pooled:
+    """A sample's calls pooled over the JSONs that hold it (`core.pool`: as the cohort step pools them)."""
+    return pool_sources([source_calls(i) for i in items if i.entry is not None])
+
+
 def parent_calls_from(items: list[SampleInFile], role: str, sample: str) -> ParentCalls:
     """A parent's pooled calls from its annotation JSONs."""
-    return ParentCalls(role, sample, *_pooled(items))
+    pooled = pool_files(items)
+    return ParentCalls(role, sample, pooled.findings, pooled.locus_called)
 
 
 def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab: dict[str, Any],
@@ -647,12 +548,11 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
     could not be used.
     """
     present = [i for i in items if i.entry is not None]
-    findings, locus_called = _pooled(items)
-    partial = sum(int(i.entry.get("partial_records") or 0) for i in present)  # type: ignore[union-attr]
-    coverage = _pooled_coverage(items)
+    pooled = pool_files(items)
+    findings, locus_called, coverage = pooled.findings, pooled.locus_called, pooled.coverage
     result: SampleResult = interpret_sample(sample, findings, locus_called, parents=parents or (), coverage=coverage,
-                                            partial_records=partial)
-    discordant = _discordant(present)
+                                            partial_records=pooled.partial_records)
+    discordant = pooled.discordant
     first = present[0].doc
     prov = first["provenance"]
     build = str(prov.get("build"))
@@ -829,17 +729,6 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
     }
 
 
-def _discordant(present: list[SampleInFile]) -> list[str]:
-    """Sites where the sample's files disagree (cohort.discordant_calls: the summary's check)."""
-    from il1rn_annot.cohort.cohort import called_in_every_sample, discordant_calls
-    sources = []
-    for item in present:
-        vcf = next((i.get("path") for i in item.doc["provenance"].get("inputs") or [] if i.get("role") == "vcf"),
-                   item.json_path)
-        sources.append((str(vcf), item.findings, called_in_every_sample(item.doc)))
-    return discordant_calls(sources)
-
-
 # ----------------------------------------------------------------------------------------
 # rendering and writing
 
@@ -915,35 +804,6 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-class _AnnotationCache:
-    """Annotation JSONs read once per process, for reports of several samples of one file.
-
-    Least recently used documents are dropped once the files held exceed `max_bytes` (on
-    disk; the parsed form is several times larger), so that a run over the samples of many
-    joint VCFs does not keep them all in memory.
-    """
-
-    def __init__(self, max_bytes: int = 256_000_000) -> None:
-        self.max_bytes = max_bytes
-        self._docs: OrderedDict[Path, tuple[int, dict[str, Any]]] = OrderedDict()
-        self._bytes = 0
-
-    def load(self, path: str | os.PathLike[str]) -> dict[str, Any]:
-        key = Path(path).resolve()
-        hit = self._docs.get(key)
-        if hit is not None:
-            self._docs.move_to_end(key)
-            return hit[1]
-        doc = load_annotation(path)
-        size = key.stat().st_size
-        self._docs[key] = (size, doc)
-        self._bytes += size
-        while self._bytes > self.max_bytes and len(self._docs) > 1:
-            _, (dropped, _doc) = self._docs.popitem(last=False)
-            self._bytes -= dropped
-        return doc
-
-
 class ReportWriter:
     """Writes lab reports: the lab settings, the date, the template, WeasyPrint and its fonts are
     set up once, and annotation JSONs shared by several samples are read once.
@@ -959,7 +819,7 @@ class ReportWriter:
         self.report_date, self.stamp = _parse_date(date)
         self.pdf = pdf
         self._fonts: Any = None
-        self._docs = _AnnotationCache()
+        self._docs = AnnotationCache()
 
     def write(self, annotation_jsons: Iterable[str | os.PathLike[str]], sample: str,
               outdir: str | os.PathLike[str],
@@ -1068,41 +928,6 @@ def part_of(items: list[Any], part: tuple[int, int] | None) -> list[Any]:
     return list(items[start:start + base + (1 if k <= extra else 0)])
 
 
-@dataclass
-class _SummarySample:
-    statuses: list[str] = field(default_factory=list)
-    inputs: list[str] = field(default_factory=list)
-    parents: dict[str, str] = field(default_factory=dict)  # role -> sample, from the mother/father columns
-
-
-def read_summary(path: str | os.PathLike[str]) -> dict[str, _SummarySample]:
-    """sample -> its dira_status value(s) and inputs in a cohort `summary.tsv`, in file order."""
-    import csv
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle, delimiter="\t")
-            missing = [c for c in ("sample", "dira_status") if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InputError(f"not a cohort summary: missing column(s) {', '.join(missing)}", path=str(path),
-                                 hint="give the summary.tsv written by `il1rn-annot cohort`")
-            out: dict[str, _SummarySample] = {}
-            for record in reader:
-                entry = out.setdefault(record["sample"], _SummarySample())
-                if record["dira_status"] not in entry.statuses:
-                    entry.statuses.append(record["dira_status"])
-                for value in (record.get("inputs") or "").split(";"):
-                    if value and value not in entry.inputs:
-                        entry.inputs.append(value)
-                for role in PARENT_COLUMNS:
-                    if record.get(role):
-                        entry.parents[role] = record[role]
-    except FileNotFoundError:
-        raise InputError("cohort summary not found", path=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc})", path=str(path)) from None
-    return out
-
-
 def parse_statuses(text: str | None) -> list[str]:
     """`--statuses a,b` -> ['a', 'b'], refusing unknown values (a typo would silently select nothing)."""
     from il1rn_annot.core.interpret import STATUSES
@@ -1114,36 +939,6 @@ def parse_statuses(text: str | None) -> list[str]:
         raise InputError(f"unknown status(es) {', '.join(unknown) or '(none given)'}", where="--statuses",
                          hint="choose from " + ", ".join(STATUSES))
     return values
-
-
-def _manifest_outputs(manifests: Iterable[str]) -> tuple[dict[str, Path], dict[Path, list[str]]]:
-    """From annotate manifests: input (as written, and resolved) -> annotation JSON; JSON -> samples."""
-    by_input: dict[str, Path] = {}
-    samples_of: dict[Path, list[str]] = {}
-    for manifest in manifests:
-        path = Path(manifest)
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError("manifest not found", path=str(path)) from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"not a JSON file: {exc}", path=str(path)) from None
-        if not isinstance(doc, dict) or not isinstance(doc.get("inputs"), list):
-            raise InputError("not an il1rn-annot manifest (no 'inputs' list)", path=str(path),
-                             hint="give the file written by `il1rn-annot annotate ... --manifest M.json`")
-        for entry in doc["inputs"]:
-            if not isinstance(entry, dict) or entry.get("status") != "ok":
-                continue
-            written = (entry.get("outputs") or {}).get("json")
-            if not written or not entry.get("input"):
-                continue
-            target = Path(written)
-            if not target.exists() and (path.parent / target.name).exists():
-                target = path.parent / target.name  # manifest and outputs moved together
-            for key in (str(entry["input"]), os.path.realpath(str(entry["input"]))):
-                by_input.setdefault(key, target)
-            samples_of.setdefault(target, [str(s) for s in entry.get("samples") or []])
-    return by_input, samples_of
 
 
 def plan_reports(annotations: list[str], samples: list[str], *, samples_from: str | None = None,
@@ -1170,9 +965,9 @@ def plan_reports(annotations: list[str], samples: list[str], *, samples_from: st
     manifests = list(manifests or [])
     summary = read_summary(samples_from) if samples_from else {}
     wanted = statuses if statuses is not None else list(FLAGGED_STATUSES)
-    chosen = list(dict.fromkeys(list(samples) + [s for s, e in summary.items() if set(e.statuses) & set(wanted)]))
+    chosen = list(dict.fromkeys(list(samples) + select_samples(summary, wanted)))
     chosen = part_of(chosen, part)
-    by_input, samples_of = _manifest_outputs(manifests) if manifests else ({}, {})
+    by_input, samples_of = manifest_outputs(manifests) if manifests else ({}, {})
     given = [Path(p) for p in annotations]
     holders: dict[str, list[Path]] | None = None
 

@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from il1rn_annot.outputs import naming
-from il1rn_annot.errors import Il1rnAnnotError
+from il1rn_annot.errors import Il1rnAnnotError, InputError
+from il1rn_annot.outputs.read_summary import read_summary
 
 REQUIRED_COLUMNS = ("sample", "vcf")
 #: optional: the sample IDs (in this sheet) of a sample's parents; their calls phase its alleles
@@ -613,18 +614,12 @@ def write_resolved_sheet(rows: Iterable[dict[str, str]] | Plan, path: str | os.P
 
 
 def read_statuses(summary_tsv: str | os.PathLike[str]) -> dict[str, list[str]]:
-    """sample -> its dira_status value(s) in a cohort summary.tsv (one or more rows per sample)."""
-    out: dict[str, list[str]] = {}
-    with open(summary_tsv, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t")
-        missing = [c for c in ("sample", "dira_status") if c not in (reader.fieldnames or [])]
-        if missing:
-            raise SampleSheetError(str(summary_tsv), [f"missing column(s) {', '.join(missing)}"])
-        for record in reader:
-            statuses = out.setdefault(record["sample"], [])
-            if record["dira_status"] not in statuses:
-                statuses.append(record["dira_status"])
-    return out
+    """sample -> its dira_status value(s) in a cohort summary.tsv (one or more rows per sample),
+    read by `outputs.read_summary` (the one reader of the summary); its errors as `SampleSheetError`."""
+    try:
+        return {sample: entry.statuses for sample, entry in read_summary(summary_tsv).items()}
+    except InputError as exc:
+        raise SampleSheetError(str(summary_tsv), [exc.message], hint=exc.hint) from None
 
 
 def report_statuses(mode: str = "flagged") -> list[str]:
@@ -640,7 +635,7 @@ def report_statuses(mode: str = "flagged") -> list[str]:
 
 def select_samples(summary_tsv: str | os.PathLike[str], statuses: Iterable[str]) -> list[str]:
     """Samples of a cohort summary with one of `statuses`, in summary order (the selection
-    `il1rn-annot report --samples-from SUMMARY --statuses ...` makes)."""
+    `il1rn-annot report --samples-from SUMMARY --statuses ...` makes: `outputs.read_summary`)."""
     wanted = set(statuses)
     return [sample for sample, found in read_statuses(summary_tsv).items() if wanted & set(found)]
 
@@ -824,23 +819,23 @@ def lab_logo(lab_config: str | os.PathLike[str]) -> list[str]:
 
 def annotation_jsons(manifests: Iterable[str | os.PathLike[str]], inputs: Iterable[str] | None = None,
                      sample: str | None = None) -> list[str]:
-    """Annotation JSON files from annotate manifests; inputs that failed are left out.
+    """Annotation JSON files from annotate manifests (read by `outputs.read_back.read_manifest`);
+    inputs that failed are left out.
 
     With `inputs`: the files written for those inputs, in that order. Without: those of every
     input whose manifest entry lists `sample` (for a sample the sheet does not name, e.g. another
     sample of a joint VCF that the cohort step summarised too).
     """
+    # imported here, not at the top: Snakemake imports this module, read_back pulls in numpy
+    from il1rn_annot.outputs.read_back import read_manifest
     wanted = list(inputs) if inputs is not None else None
     found: dict[str, str] = {}
     for manifest in manifests:
-        with open(manifest, encoding="utf-8") as handle:
-            data = json.load(handle)
-        for entry in data.get("inputs", []):
+        for entry in read_manifest(manifest)["inputs"]:
             if entry.get("status") != "ok":
                 continue
-            if wanted is not None and entry.get("input") in wanted:
-                found[entry["input"]] = entry["outputs"]["json"]
-            elif wanted is None and sample is not None and sample in entry.get("samples", []):
+            if (wanted is not None and entry.get("input") in wanted) or \
+                    (wanted is None and sample is not None and sample in entry.get("samples", [])):
                 found[entry["input"]] = entry["outputs"]["json"]
     if wanted is None:
         return list(found.values())

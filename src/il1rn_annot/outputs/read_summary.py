@@ -1,0 +1,63 @@
+"""The one reader of a cohort `summary.tsv` (written by `il1rn-annot cohort`).
+
+Two jobs read it back: `il1rn-annot report --samples-from summary.tsv` (which samples get a
+report, from which inputs, with which parents: `lab_report.lab_report.plan_reports`) and the
+workflow while it builds the DAG (which samples get a report: `workflow.samplesheet.read_statuses`).
+Standard library only: Snakemake imports this while building the DAG.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, field
+
+from il1rn_annot.errors import InputError
+
+PARENT_ROLES = ("mother", "father")  # the summary's parent columns (workflow.samplesheet.PARENT_COLUMNS)
+
+
+@dataclass
+class SummarySample:
+    """What the summary says about one sample (a sample may have several rows)."""
+
+    statuses: list[str] = field(default_factory=list)  # its dira_status value(s), in file order
+    inputs: list[str] = field(default_factory=list)  # the inputs the cohort step interpreted
+    parents: dict[str, str] = field(default_factory=dict)  # role -> sample, from the mother/father columns
+
+
+def read_summary(path: str | os.PathLike[str]) -> dict[str, SummarySample]:
+    """sample -> its dira_status value(s), inputs and parents in a cohort `summary.tsv`, in file order.
+
+    InputError when the file is missing, not UTF-8, or lacks the `sample`/`dira_status` columns.
+    """
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t")
+            missing = [c for c in ("sample", "dira_status") if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError(f"not a cohort summary: missing column(s) {', '.join(missing)}", path=str(path),
+                                 hint="give the summary.tsv written by `il1rn-annot cohort`")
+            out: dict[str, SummarySample] = {}
+            for record in reader:
+                entry = out.setdefault(record["sample"], SummarySample())
+                if record["dira_status"] not in entry.statuses:
+                    entry.statuses.append(record["dira_status"])
+                for value in (record.get("inputs") or "").split(";"):
+                    if value and value not in entry.inputs:
+                        entry.inputs.append(value)
+                for role in PARENT_ROLES:
+                    if record.get(role):
+                        entry.parents[role] = record[role]
+    except FileNotFoundError:
+        raise InputError("cohort summary not found", path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc})", path=str(path)) from None
+    return out
+
+
+def select_samples(summary: dict[str, SummarySample], statuses: list[str] | tuple[str, ...] | set[str]
+                   ) -> list[str]:
+    """Samples of a read summary with one of `statuses`, in summary order."""
+    wanted = set(statuses)
+    return [sample for sample, entry in summary.items() if wanted & set(entry.statuses)]
