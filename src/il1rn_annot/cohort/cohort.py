@@ -320,19 +320,19 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
     if sample_sheet:
         # the workflow's reader (one reading of a sheet); the files need not be visible from here
         sheet_rows = read_sample_sheet(sample_sheet, check_files=False)
-        for row in sheet_rows:
-            if sheet_parents(row):
-                parents_of[row.sample] = sheet_parents(row)
-        sheet_samples = [row.sample for row in sheet_rows]
+        for sheet_row in sheet_rows:
+            if sheet_parents(sheet_row):
+                parents_of[sheet_row.sample] = sheet_parents(sheet_row)
+        sheet_samples = [sheet_row.sample for sheet_row in sheet_rows]
         sheet_record = {"path": sample_sheet, "sha256": sha256_file(Path(sample_sheet)), "rows": len(sheet_rows)}
         sheet_dir = Path(sample_sheet).resolve().parent
-        for row in sheet_rows:
-            src = sources.setdefault(row.sample, SampleSources(row.sample, in_sheet=True))
-            item = index.find(row.vcf, sheet_dir, warnings)
+        for sheet_row in sheet_rows:
+            src = sources.setdefault(sheet_row.sample, SampleSources(sheet_row.sample, in_sheet=True))
+            item = index.find(sheet_row.vcf, sheet_dir, warnings)
             if item is not None:
                 named_by_sheet.add(id(item))
             if item is None:
-                src.unmatched.append(row.vcf)
+                src.unmatched.append(sheet_row.vcf)
             elif item not in src.inputs:
                 src.inputs.append(item)
                 item.used = True
