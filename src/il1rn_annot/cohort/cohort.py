@@ -23,7 +23,8 @@ the files the sheet lists for it (the sheet is authoritative; the same ID in ano
 ignored with a warning); a sample outside the sheet uses every manifest input that holds it.
 The findings of all its files are pooled exactly as `il1rn-annot report` pools them (same
 call read twice dropped; locus called if any file says so, not called only if all say not)
-and re-interpreted with `interpret_sample`, so the summary and the sample's report agree.
+and interpreted with `interpret.interpret_pooled`, as the report does, so the summary and the
+sample's report agree.
 Files of one sample on different builds make it an input_error (the report refuses them too).
 In alleles.tsv a sample counts once per allele even if two of its files report it.
 
@@ -79,9 +80,9 @@ from il1rn_annot import TOOL_NAME
 
 from il1rn_annot import __version__
 from il1rn_annot.core.interpret import (FLAGGED, LOCUS_CALLED_TEXT, PATHOGENIC, STATUSES, ParentCalls, allele_label,
-                        interpret_sample)
+                        interpret_pooled)
 from il1rn_annot.core.coverage import (EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text)
-from il1rn_annot.core.pool import SourceCalls, pool_sources
+from il1rn_annot.core.pool import Pooled, SourceCalls, pool_sources
 from il1rn_annot.outputs.read_back import AnnotatedInput, InputIndex, load_manifests, sha256_file
 from il1rn_annot.kb.knowledge import KnowledgeBase
 from il1rn_annot.outputs.provenance import generated_at
@@ -159,20 +160,16 @@ class SampleSources:
     in_sheet: bool = False
 
 
-@dataclass
-class PooledCalls:
-    """A sample's calls from all of its inputs, before interpretation."""
+@dataclass(kw_only=True)
+class PooledCalls(Pooled):
+    """A sample's calls from all of its inputs (`core.pool.Pooled`), before interpretation, with
+    what the cohort needs besides: why an input could not be used, and the builds."""
 
-    findings: list[dict[str, Any]]
-    locus_called: bool | None
     errors: list[str]
     builds: list[str]
     build_of: dict[int, str]  # id(finding) -> build of its input
     stored: str  # the status stored in the (last) annotation JSON
     sources: int
-    coverage: dict[str, Any] | None = None  # pooled over the inputs (coverage.pool)
-    partial_records: int = 0  # half-called genotypes over all inputs
-    discordant: list[str] = field(default_factory=list)  # `discordant_calls` between its files
 
     @property
     def usable(self) -> bool:
@@ -208,8 +205,9 @@ def pool_sample(src: SampleSources) -> PooledCalls:
         errors.append(f"the annotation files of this sample are on different genome builds ({', '.join(builds)}): "
                       "annotate every VCF of a sample on the same build")
     pooled = pool_sources(sources, compare=len(builds) <= 1)
-    return PooledCalls(pooled.findings, pooled.locus_called, errors, builds, build_of, stored, len(sources),
-                       pooled.coverage, pooled.partial_records, pooled.discordant)
+    return PooledCalls(findings=pooled.findings, locus_called=pooled.locus_called, coverage=pooled.coverage,
+                       partial_records=pooled.partial_records, discordant=pooled.discordant, errors=errors,
+                       builds=builds, build_of=build_of, stored=stored, sources=len(sources))
 
 
 def parent_calls(sample: str, parents: dict[str, str], pooled: dict[str, PooledCalls],
@@ -246,8 +244,7 @@ def summarise_sample(src: SampleSources, reports_dir: str, outdir: Path, pooled:
     findings: list[dict[str, Any]] = []
     if pooled.sources and len(builds) <= 1:
         findings = pooled.findings
-        result = interpret_sample(src.sample, findings, pooled.locus_called, parents=parent_phase or (),
-                                  coverage=pooled.coverage, partial_records=pooled.partial_records)
+        result = interpret_pooled(src.sample, pooled, parent_phase or ())
     # a single JSON's stored status is what this interpretation gives, unless the tool changed
     # (or the parents phased the sample, which the per-file annotation could not)
     drift = bool(result is not None and pooled.sources == 1 and not errors and stored and not parent_phase

@@ -22,6 +22,7 @@ from itertools import combinations
 from typing import Any, NamedTuple
 
 from il1rn_annot.core.coverage import adequately_covered, evidence_text, stretches_text
+from il1rn_annot.core.pool import Pooled
 from il1rn_annot.vcf.locate import breakend_words
 
 STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance",
@@ -376,6 +377,21 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
         result.evidence += (f" {n} locus record(s) with a half-called genotype (one allele missing): a variant on "
                             "the uncalled allele would not be seen.")
     return result
+
+
+
+def interpret_pooled(sample: str, pooled: Pooled, parents: Sequence[ParentCalls] = ()) -> SampleResult:
+    """A sample interpreted from its calls pooled over all of its files (`core.pool.pool_sources`),
+    phased by its parents' pooled calls when the sample sheet names them.
+
+    The one entry point for a sample seen across files: the cohort summary
+    (`cohort.cohort.summarise_sample`) and the lab report (`lab_report.lab_report.build_context`)
+    both call it, so the summary's status and the report always agree. `annotate` interprets
+    each file on its own (`interpret_sample`, stored in NAME.il1rn.json); docs/outputs.md says
+    which file holds which interpretation.
+    """
+    return interpret_sample(sample, pooled.findings, pooled.locus_called, parents=parents,
+                            coverage=pooled.coverage, partial_records=pooled.partial_records)
 
 
 def removed_genes_with_conditions(findings: list[dict[str, Any]]) -> list[str]:

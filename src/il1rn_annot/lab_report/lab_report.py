@@ -56,7 +56,7 @@ from il1rn_annot.outputs.read_back import (AnnotationCache, SampleInFile, gather
 from il1rn_annot.outputs.read_summary import read_summary, select_samples
 from il1rn_annot.core.pool import Pooled, pool_sources
 from il1rn_annot.core.interpret import (FLAGGED as FLAGGED_STATUSES, LOCUS_CALLED_TEXT, PATHOGENIC, ParentCalls, SampleResult, allele_label,
-                        deletion_effect, exon_parts, interpret_sample, removed_genes_with_conditions)
+                        deletion_effect, exon_parts, interpret_pooled, removed_genes_with_conditions)
 from il1rn_annot.kb.knowledge import KnowledgeBase, Reference
 from il1rn_annot.outputs.provenance import generated_at
 
@@ -549,9 +549,8 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
     """
     present = [i for i in items if i.entry is not None]
     pooled = pool_files(items)
-    findings, locus_called, coverage = pooled.findings, pooled.locus_called, pooled.coverage
-    result: SampleResult = interpret_sample(sample, findings, locus_called, parents=parents or (), coverage=coverage,
-                                            partial_records=pooled.partial_records)
+    findings, coverage = pooled.findings, pooled.coverage
+    result: SampleResult = interpret_pooled(sample, pooled, parents or ())
     discordant = pooled.discordant
     first = present[0].doc
     prov = first["provenance"]
