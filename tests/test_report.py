@@ -467,6 +467,35 @@ def test_cli_report_several_samples_in_one_process(jsons, e77x_report, tmp_path,
     assert (again / "ASSOC_ONLY.report.html").is_file()
 
 
+def test_report_shows_the_cohort_interpretation_without_interpreting_again(jsons, tmp_path, monkeypatch):
+    """--samples-from summary.tsv: the status, sentence and evidence are the summary row's (the
+    sample is interpreted once, by the cohort step); without a summary the report interprets the
+    pooled sample itself."""
+    import il1rn_annot.lab_report.lab_report as lab_report
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"inputs": [
+        {"input": "e77x.vcf", "status": "ok", "outputs": {"json": str(jsons["e77x"])}, "samples": ["PAT_E77X"]}]}))
+    summary = tmp_path / "summary.tsv"
+    summary.write_text("sample\tdira_status\tstatus_sentence\tevidence\tinputs\tlocus_called\terror\n"
+                       "PAT_E77X\tconsistent_with_DIRA\tSentence of the cohort step.\tEvidence of the cohort step."
+                       "\te77x.vcf\tyes\t\n", encoding="utf-8")
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the report interpreted a sample the summary already interpreted")
+
+    monkeypatch.setattr(lab_report, "interpret_pooled", not_again)
+    out = tmp_path / "from_summary"
+    assert cli_main(["report", "--samples-from", str(summary), "--manifest", str(manifest), "--date", DATE,
+                     "--no-pdf", "-o", str(out)]) == 0
+    html = (out / "PAT_E77X.report.html").read_text()
+    assert "Sentence of the cohort step." in html and "Evidence of the cohort step." in html
+    monkeypatch.undo()
+    alone = tmp_path / "alone"
+    assert cli_main(["report", str(jsons["e77x"]), "--sample", "PAT_E77X", "--date", DATE, "--no-pdf",
+                     "-o", str(alone)]) == 0
+    assert "Sentence of the cohort step." not in (alone / "PAT_E77X.report.html").read_text()
+
+
 def test_cli_report_samples_from_cohort_summary(jsons, e77x_report, tmp_path, capsys):
     """--samples-from summary.tsv --statuses ...: the summary's samples with those statuses, each
     from the JSONs of its own inputs (via the manifests); --part K/N takes a share of them."""

@@ -2,7 +2,10 @@
 
 Input is one or more annotation JSONs (`il1rn-annot annotate`); a sample may appear in
 several (SNVs from GATK + deletions from Manta), so its findings are gathered from every
-file and interpreted together with `interpret.interpret_sample`. One process can write the
+file (`outputs.read_back`) and pooled (`core.pool`). Its status, sentence and evidence are the
+cohort's (`--samples-from summary.tsv`: the sample is interpreted once, by the cohort step);
+without a cohort the pooled sample is interpreted here with the same function
+(`interpret.interpret_pooled`). One process can write the
 reports of many samples (`ReportWriter`, `il1rn-annot report --sample A --sample B` or
 `--samples-from summary.tsv`): WeasyPrint (~1 s to import) and its fonts are then set up once. All clinical text comes
 from the knowledge base; the template adds only the report's structure, the method's limits
@@ -53,7 +56,7 @@ from il1rn_annot.lab_report.figures import CLASS_NAMES, cluster_svg, exon_svg
 from il1rn_annot.outputs.naming import safe_name
 from il1rn_annot.outputs.read_back import (AnnotationCache, SampleInFile, gather_sample, load_annotation, manifest_outputs,
                                           source_calls)
-from il1rn_annot.outputs.read_summary import read_summary, select_samples
+from il1rn_annot.outputs.read_summary import StoredResult, read_summary, select_samples
 from il1rn_annot.core.pool import Pooled, pool_sources
 from il1rn_annot.core.interpret import (FLAGGED as FLAGGED_STATUSES, LOCUS_CALLED_TEXT, PATHOGENIC, ParentCalls, SampleResult, allele_label,
                         deletion_effect, exon_parts, interpret_pooled, removed_genes_with_conditions)
@@ -540,7 +543,7 @@ def parent_calls_from(items: list[SampleInFile], role: str, sample: str) -> Pare
 
 def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab: dict[str, Any],
                   report_date: str, report_stamp: str, parents: list[ParentCalls] | None = None,
-                  parent_notes: list[str] | None = None) -> dict[str, Any]:
+                  parent_notes: list[str] | None = None, stored: StoredResult | None = None) -> dict[str, Any]:
     """Everything the template shows, as plain data (no markup apart from the figures).
 
     `parents`: the calls of the parents the cohort's sample sheet names (they phase the
@@ -550,7 +553,9 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
     present = [i for i in items if i.entry is not None]
     pooled = pool_files(items)
     findings, coverage = pooled.findings, pooled.coverage
-    result: SampleResult = interpret_pooled(sample, pooled, parents or ())
+    # the cohort's interpretation when the summary gives it (made once, from the same files and
+    # parents); without a cohort (`report NAME.il1rn.json --sample S`) the same function here
+    result: SampleResult | StoredResult = stored or interpret_pooled(sample, pooled, parents or ())
     discordant = pooled.discordant
     first = present[0].doc
     prov = first["provenance"]
@@ -822,18 +827,21 @@ class ReportWriter:
 
     def write(self, annotation_jsons: Iterable[str | os.PathLike[str]], sample: str,
               outdir: str | os.PathLike[str],
-              parents: Iterable[tuple[str, str, list[Path]]] = ()) -> dict[str, Path]:
+              parents: Iterable[tuple[str, str, list[Path]]] = (), result: StoredResult | None = None
+              ) -> dict[str, Path]:
         """Write `SAFE_SAMPLE.report.html` (and `.pdf`) into `outdir`; return {'html': path, 'pdf': path}.
 
         `parents`: (role, sample, annotation JSONs) of the sample's mother and father, whose
-        calls phase its alleles (see `interpret.interpret_sample`).
+        calls phase its alleles (see `interpret.interpret_sample`). `result`: the cohort's
+        interpretation of the sample (its summary.tsv row), shown instead of interpreting again;
+        None: the sample is interpreted here with the cohort's function (`interpret_pooled`).
         """
         paths = [Path(p) for p in annotation_jsons]
         if not paths:
             raise InputError(f"no annotation JSON given for sample '{sample}'")
         items = gather_sample(paths, sample, load=self._docs.load)
         phase, notes = self._parents(items, sample, parents)
-        context = build_context(items, sample, self.kb, self.lab, self.report_date, self.stamp, phase, notes)
+        context = build_context(items, sample, self.kb, self.lab, self.report_date, self.stamp, phase, notes, result)
         html = render_html(context)
 
         outdir = Path(outdir)
@@ -904,6 +912,7 @@ class ReportTask:
     jsons: list[Path]
     problem: str = ""  # why no JSON could be chosen (the report is then not written)
     parents: list[tuple[str, str, list[Path]]] = field(default_factory=list)  # (role, sample, JSONs)
+    result: StoredResult | None = None  # the cohort's interpretation of the sample (summary.tsv)
 
 
 def parse_part(text: str | None) -> tuple[int, int] | None:
@@ -996,7 +1005,7 @@ def plan_reports(annotations: list[str], samples: list[str], *, samples_from: st
             found = jsons_of(sample)
             problem = "" if found else (f"no manifest lists an annotated input of sample '{sample}' "
                                         f"({'; '.join(entry.inputs)})")
-            task = ReportTask(sample, found, problem)
+            task = ReportTask(sample, found, problem, result=entry.result)  # the files the cohort interpreted
         elif len(chosen) == 1 and given and not samples_from:
             task = ReportTask(sample, given)
         else:
@@ -1117,7 +1126,7 @@ def _write_tasks(writer: ReportWriter, tasks: list[ReportTask], outdir: Path, sh
         try:
             if task.problem:
                 raise InputError(task.problem)
-            outputs = writer.write(task.jsons, task.sample, outdir, task.parents)
+            outputs = writer.write(task.jsons, task.sample, outdir, task.parents, result=task.result)
         except InputError as exc:
             if single:
                 raise
