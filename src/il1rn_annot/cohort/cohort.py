@@ -21,10 +21,10 @@ read and which the sheet does not mention cannot produce a sample row; it is lis
 One sample, several files. Samples are identified by their ID. A sheet sample uses exactly
 the files the sheet lists for it (the sheet is authoritative; the same ID in another input is
 ignored with a warning); a sample outside the sheet uses every manifest input that holds it.
-The findings of all its files are pooled exactly as `il1rn-annot report` pools them (same
-call read twice dropped; locus called if any file says so, not called only if all say not)
-and interpreted with `interpret.interpret_pooled`, as the report does, so the summary and the
-sample's report agree.
+The files are read back by `outputs.read_back` and pooled by `core.pool` (same call read twice
+dropped; locus called if any file says so, not called only if all say not), and the sample is
+interpreted once, here, with `interpret.interpret_pooled` (phased by its parents). The lab
+report shows this interpretation (its summary.tsv row) instead of making its own.
 Files of one sample on different builds make it an input_error (the report refuses them too).
 In alleles.tsv a sample counts once per allele even if two of its files report it.
 
