@@ -21,9 +21,9 @@ import cyvcf2
 import pandas as pd
 import pytest
 
+from il1rn_annot.annotate_vcf.run import FileResult, annotate_file
 from il1rn_annot.cli import main
 from il1rn_annot.errors import BuildMismatchError, Il1rnAnnotError, InputError
-from il1rn_annot.annotate_vcf.run import FileResult, annotate_file
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "bad_inputs"

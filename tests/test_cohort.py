@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import vcf_text
-from il1rn_annot.cohort import cohort as cohort_mod
+
 from il1rn_annot.cli import main
+from il1rn_annot.cohort import cohort as cohort_mod
 
 DATE = "2024-01-01T00:00:00Z"
 E77X = "{chrom}\t113131068\t.\tG\tT\t60\tPASS\t.\tGT\t"  # c.229G>T, known DIRA allele

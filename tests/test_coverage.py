@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from il1rn_annot.annotate_vcf.run import annotate_file
 from il1rn_annot.cli import main
 from il1rn_annot.core.coverage import CoverageThresholds, cds_segments, of_sample, pool
-from il1rn_annot.annotate_vcf.run import annotate_file
 
 DATE = "2026-01-01T00:00:00Z"
 OFFSET = {"GRCh38": 0, "GRCh37": 757_577}
@@ -50,7 +50,7 @@ GATK35_HEADER = [
 GATK4_HEADER = [line for line in GATK35_HEADER if not line.startswith(("##GATKCommandLine", "##GVCFBlock"))] + [
     '##GATKCommandLine=<ID=HaplotypeCaller,CommandLine="HaplotypeCaller --emit-ref-confidence GVCF --output '
     'S.g.vcf.gz --input S.bam --reference Homo_sapiens_assembly38.fasta",Version="4.2.6.1",Date="2023-05-02">',
-    *[f"##GVCFBlock{g}-{g + 1}=minGQ={g}(inclusive),maxGQ={g + 1}(exclusive)" for g in range(0, 60)],
+    *[f"##GVCFBlock{g}-{g + 1}=minGQ={g}(inclusive),maxGQ={g + 1}(exclusive)" for g in range(60)],
     "##GVCFBlock60-70=minGQ=60(inclusive),maxGQ=70(exclusive)",
     "##GVCFBlock99-100=minGQ=99(inclusive),maxGQ=100(exclusive)",
     "##source=HaplotypeCaller",
@@ -448,6 +448,7 @@ def test_findings_stand_but_name_the_gap(tmp_path, kb, build):
 
 def _report_text(paths: list[Path], sample: str, outdir: Path, kb) -> str:
     import re
+
     from il1rn_annot.lab_report.lab_report import write_report
     html = write_report(paths, sample, outdir, kb, date="2026-01-01", pdf=False)["html"].read_text()
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&ge;", ">=")

@@ -26,8 +26,8 @@ import pysam
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from il1rn_annot.errors import Il1rnAnnotError
 from il1rn_annot.annotate_vcf.run import annotate_file
+from il1rn_annot.errors import Il1rnAnnotError
 
 EXAMPLES = int(os.environ.get("IL1RN_FUZZ_EXAMPLES", "150"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("IL1RN_FUZZ_RANDOM"),

@@ -6,14 +6,13 @@ from `interpret.interpret_sample` through the pipeline, as a user would get them
 
 from __future__ import annotations
 
-
 from pathlib import Path
 
 import pytest
-
 from conftest import vcf_text
-from il1rn_annot.core.interpret import interpret_sample
+
 from il1rn_annot.annotate_vcf.run import annotate_file
+from il1rn_annot.core.interpret import interpret_sample
 
 DATE = "2026-01-01T00:00:00Z"
 FASTA38 = Path(__file__).resolve().parents[1] / "test_data" / "ref" / "GRCh38_chr2_113100001-113160000.synthetic.fa"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import annotate_at_grch38
+
 from il1rn_annot.cli import main
 from il1rn_annot.errors import KnowledgeBaseError
 from il1rn_annot.kb.knowledge import load_knowledge_base

@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import vcf_text
+
 from il1rn_annot.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,7 +129,8 @@ def _joint(path: Path, gts: list[str], samples: list[str]) -> str:
 
 def test_two_screen_vcfs_sharing_an_id_are_named(tmp_path, monkeypatch, capsys):
     """issue 17: two screened joint VCFs holding one sample ID were merged silently."""
-    from il1rn_annot.workflow.samplesheet import main as samplesheet_main, make_plan
+    from il1rn_annot.workflow.samplesheet import main as samplesheet_main
+    from il1rn_annot.workflow.samplesheet import make_plan
     monkeypatch.chdir(tmp_path)
     run1 = _joint(tmp_path / "run1.vcf", ["1/1", "0/0"], ["S1", "S2"])
     run2 = _joint(tmp_path / "run2.vcf", ["0/0", "0/1"], ["S1", "S3"])

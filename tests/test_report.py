@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from il1rn_annot import __version__
-from il1rn_annot.cli import main as cli_main
-from il1rn_annot.errors import InputError
-from il1rn_annot.core.interpret import interpret_sample
 from il1rn_annot.annotate_vcf.run import annotate_file
+from il1rn_annot.cli import main as cli_main
+from il1rn_annot.core.interpret import interpret_sample
+from il1rn_annot.errors import InputError
 from il1rn_annot.lab_report.lab_report import load_annotation, load_lab_config, safe_name, write_report
 
 DATE = "2026-01-15"

@@ -9,8 +9,15 @@ from pathlib import Path
 import pytest
 
 from il1rn_annot.workflow import samplesheet
-from il1rn_annot.workflow.samplesheet import (SampleSheetError, flagged_samples, make_plan, plan_batches,
-                                     read_sample_sheet, safe_name, safe_name_map)
+from il1rn_annot.workflow.samplesheet import (
+    SampleSheetError,
+    flagged_samples,
+    make_plan,
+    plan_batches,
+    read_sample_sheet,
+    safe_name,
+    safe_name_map,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = REPO / "test_data"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pysam
 import pytest
-
 from conftest import spy_scan_workers, vcf_text
+
 from il1rn_annot.annotate_vcf import scan
-from il1rn_annot.errors import InputError
 from il1rn_annot.annotate_vcf.run import annotate_file
+from il1rn_annot.errors import InputError
 
 DATE = "2026-01-01T00:00:00Z"
 WINDOW = (113115598, 113136014)  # GRCh38 screen window of the shipped knowledge base

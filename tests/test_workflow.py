@@ -21,8 +21,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import fill_file_system, mounted_tmpfs
+
 from il1rn_annot.workflow.samplesheet import safe_name
 
 REPO = Path(__file__).resolve().parents[1]
