@@ -181,8 +181,8 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-@pytest.mark.parametrize("name", DETERMINISM_INPUTS + ["test_data:bcftools.joint_cohort.vcf.gz",
-                                                       "test_data:gatk_hc.PATIENT_HOM_E77X.vcf.gz"])
+@pytest.mark.parametrize("name", [*DETERMINISM_INPUTS, "test_data:bcftools.joint_cohort.vcf.gz",
+                                  "test_data:gatk_hc.PATIENT_HOM_E77X.vcf.gz"])
 def test_same_input_twice_is_byte_identical(name, tmp_path, capsys):
     if name.startswith("test_data:"):
         path = TEST_DATA / name.split(":", 1)[1]

@@ -161,7 +161,6 @@ def test_a_vcf_ref_that_contradicts_the_shipped_sequence_stops_the_run_naming_th
 
 
 def _verify(folder: Path, kb, build: str) -> list[str]:
-    fasta, _, _ = SYNTH[build]
     ref = ReferenceGenome(folder / f"{build}.fa", {b: i.chr2_length for b, i in kb.builds.items()})
     return verify_sequence(ref, kb, build, expected_protein(folder))
 

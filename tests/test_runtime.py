@@ -20,7 +20,7 @@ def test_paused_inside_resumed_after_even_on_error():
         assert not gc.isenabled()
     assert gc.isenabled()
     with pytest.raises(ZeroDivisionError), cyclic_gc_paused():
-        1 / 0
+        _ = 1 / 0
     assert gc.isenabled()
     gc.disable()
     try:
