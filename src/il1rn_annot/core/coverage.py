@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-if TYPE_CHECKING:  # interpret.py, cohort.py and report.py use the rules without htslib
+if TYPE_CHECKING:  # core.interpret, cohort and lab_report use the rules without htslib
     import cyvcf2
 
     from il1rn_annot.core.genotypes import RecordGenotypes
