@@ -83,7 +83,8 @@ from il1rn_annot.core.interpret import (FLAGGED, LOCUS_CALLED_TEXT, PATHOGENIC, 
                         interpret_pooled)
 from il1rn_annot.core.coverage import (EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text)
 from il1rn_annot.core.pool import Pooled, SourceCalls, pool_sources
-from il1rn_annot.outputs.read_back import AnnotatedInput, InputIndex, load_manifests, sha256_file
+from il1rn_annot.outputs.read_back import sha256_file
+from il1rn_annot.outputs.read_inputs import AnnotatedInput, InputIndex, load_manifests
 from il1rn_annot.kb.knowledge import KnowledgeBase
 from il1rn_annot.outputs.provenance import generated_at
 from il1rn_annot.outputs.naming import safe_name as report_safe_name

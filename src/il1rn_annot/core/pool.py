@@ -81,8 +81,7 @@ def called_in_every_sample(payload: dict[str, Any]) -> frozenset[str]:
     """allele_ids of an annotation JSON whose record gives every sample of the file a genotype:
     a sample without a finding there was called reference (0/0), not left uncalled."""
     n = len(payload.get("samples") or [])
-    return frozenset(str(a["allele_id"]) for a in payload.get("alleles") or []
-                     if n and a.get("called_samples") == n)
+    return frozenset(str(a["allele_id"]) for a in payload.get("alleles") or [] if n and a.get("called_samples") == n)
 
 
 def discordant_calls(sources: list[tuple[str, list[dict[str, Any]], frozenset[str]]]) -> list[str]:
@@ -126,7 +125,10 @@ def pool_sources(sources: list[SourceCalls], *, compare: bool = True) -> Pooled:
     different genome builds, where allele_ids cannot be compared).
     """
     discordant = discordant_calls([(s.name, s.findings, s.all_called) for s in sources]) if compare else []
-    return Pooled(pool_findings([s.findings for s in sources]) if sources else [],
-                  combine_locus_called(s.locus_called for s in sources),
-                  pool_coverage([s.coverage for s in sources]),
-                  sum(s.partial_records for s in sources), discordant)
+    return Pooled(
+        pool_findings([s.findings for s in sources]) if sources else [],
+        combine_locus_called(s.locus_called for s in sources),
+        pool_coverage([s.coverage for s in sources]),
+        sum(s.partial_records for s in sources),
+        discordant,
+    )

@@ -43,7 +43,6 @@ class SummarySample:
     result: StoredResult | None = None  # the interpretation to report, when the summary stores one
 
 
-
 def read_summary(path: str | os.PathLike[str]) -> dict[str, SummarySample]:
     """sample -> its dira_status value(s), inputs and parents in a cohort `summary.tsv`, in file order.
 
@@ -54,8 +53,11 @@ def read_summary(path: str | os.PathLike[str]) -> dict[str, SummarySample]:
             reader = csv.DictReader(handle, delimiter="\t")
             missing = [c for c in ("sample", "dira_status") if c not in (reader.fieldnames or [])]
             if missing:
-                raise InputError(f"not a cohort summary: missing column(s) {', '.join(missing)}", path=str(path),
-                                 hint="give the summary.tsv written by `il1rn-annot cohort`")
+                raise InputError(
+                    f"not a cohort summary: missing column(s) {', '.join(missing)}",
+                    path=str(path),
+                    hint="give the summary.tsv written by `il1rn-annot cohort`",
+                )
             out: dict[str, SummarySample] = {}
             for record in reader:
                 entry = out.setdefault(record["sample"], SummarySample())
@@ -79,16 +81,19 @@ def read_summary(path: str | os.PathLike[str]) -> dict[str, SummarySample]:
 def _stored_result(record: dict[str, str]) -> StoredResult | None:
     """The row's interpretation; None for an input error (its row says only that the sample could
     not be assessed) or a table without the columns (then the report interprets the sample itself)."""
-    if record["dira_status"] == "input_error" or record.get("error") or \
-            any(record.get(c) is None for c in ("status_sentence", "evidence", "locus_called")) or \
-            record["locus_called"] not in _CALLED:
+    if (
+        record["dira_status"] == "input_error"
+        or record.get("error")
+        or any(record.get(c) is None for c in ("status_sentence", "evidence", "locus_called"))
+        or record["locus_called"] not in _CALLED
+    ):
         return None
-    return StoredResult(record["dira_status"], record["status_sentence"], record["evidence"],
-                        _CALLED[record["locus_called"]])
+    return StoredResult(
+        record["dira_status"], record["status_sentence"], record["evidence"], _CALLED[record["locus_called"]]
+    )
 
 
-def select_samples(summary: dict[str, SummarySample], statuses: list[str] | tuple[str, ...] | set[str]
-                   ) -> list[str]:
+def select_samples(summary: dict[str, SummarySample], statuses: list[str] | tuple[str, ...] | set[str]) -> list[str]:
     """Samples of a read summary with one of `statuses`, in summary order."""
     wanted = set(statuses)
     return [sample for sample, entry in summary.items() if wanted & set(entry.statuses)]
