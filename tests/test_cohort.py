@@ -12,6 +12,7 @@ import pytest
 from conftest import vcf_text
 from il1rn_annot.cohort import cohort as cohort_mod
 from il1rn_annot.cli import main
+from il1rn_annot.core.vocabulary import SORT_ORDER
 
 DATE = "2024-01-01T00:00:00Z"
 E77X = "{chrom}\t113131068\t.\tG\tT\t60\tPASS\t.\tGT\t"  # c.229G>T, known DIRA allele
@@ -98,7 +99,7 @@ def test_every_sample_has_one_row_with_the_right_status(cohort_dir: Path) -> Non
     assert by["J_NOCALL"]["locus_called"] == "no"
     assert "association" in by["J_ASSOC"]["other_alleles"].lower() or "c.171T>C" in by["J_ASSOC"]["other_alleles"]
     # flagged first, then uncertain, input errors, not assessable, negatives; by sample ID within a status
-    rank = {s: i for i, s in enumerate(cohort_mod.SORT_ORDER)}
+    rank = {s: i for i, s in enumerate(SORT_ORDER)}
     keys = [(rank[r["dira_status"]], r["sample"]) for r in rows]
     assert keys == sorted(keys)
     assert [r["sample"] for r in rows][:3] == ["J_HOM", "SPLIT", "J_HET"]

@@ -41,8 +41,8 @@ Sheet paths are matched to manifest inputs by path (from the working folder or t
 folder, symlinks resolved), else by file name when the content (SHA-256) is the same; see
 `InputIndex.find`. A sheet file found in no manifest makes its sample an input_error.
 
-Sort order (`SORT_ORDER`): the work list first - consistent_with_DIRA, possible_DIRA, carrier,
-uncertain_significance, input_error, not_assessable - and the negatives
+Sort order (`vocabulary.SORT_ORDER`): the work list first - consistent_with_DIRA, possible_DIRA,
+carrier, uncertain_significance, input_error, not_assessable - and the negatives
 (no_pathogenic_variant_detected) last, so that in a cohort of thousands nothing a reviewer
 must act on (including an input to re-run) sits below the negatives. Within a status, by
 sample ID (code-point order).
@@ -80,8 +80,9 @@ from il1rn_annot import TOOL_NAME
 from il1rn_annot import __version__
 from il1rn_annot.vcf.open_vcf import sha256_of
 from il1rn_annot.errors import InputError
-from il1rn_annot.core.interpret import (FLAGGED, LOCUS_CALLED_TEXT, PATHOGENIC, STATUSES, ParentCalls, allele_label,
-                        interpret_sample)
+from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, ParentCalls, allele_label, interpret_sample
+from il1rn_annot.core.vocabulary import (ALLELE_COPIES, BENIGN_OR_NO_EFFECT, CLASS_COLOURS, DELETION_TYPES,
+                                         EVIDENCE_SPLIT, FLAGGED, PATHOGENIC, SORT_ORDER, STATUS_COLOURS, class_colour)
 from il1rn_annot.core.coverage import (EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text, of_sample as coverage_of_sample,
                        pool as pool_coverage)
 from il1rn_annot.kb.knowledge import KnowledgeBase
@@ -94,16 +95,11 @@ from il1rn_annot.outputs.write_outputs import write_json, write_table, write_tex
 SCHEMA_VERSION = "1.0"
 ANNOTATION_SCHEMA = "1.0"  # the annotation JSON schema this module reads
 _ALLELE_COUNTS = ("carriers", "homozygotes", "allele_count", "called_samples")
-SORT_ORDER = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance", "input_error",
-              "not_assessable", "no_pathogenic_variant_detected")
-assert set(SORT_ORDER) == set(STATUSES)
 _RANK = {status: i for i, status in enumerate(SORT_ORDER)}
 
 SUMMARY_COLUMNS = ["sample", "dira_status", "status_sentence", "pathogenic_alleles", "other_alleles", "evidence",
                    "inputs", "locus_called", "build", "error", "partial_status", "report", "mother", "father",
                    "locus_evidence", "cds_coverage", "discordant_calls"]
-#: statuses whose count is split by what the inputs show about the locus (`counts_by_evidence`)
-EVIDENCE_SPLIT = ("no_pathogenic_variant_detected", "not_assessable")
 ALLELE_COLUMNS = ["build", "allele_id", "chrom", "pos", "end", "ref", "alt", "variant_type", "gene", "hgvs_c",
                   "hgvs_p", "consequence", "classification", "known_variant", "carriers", "heterozygotes",
                   "homozygotes", "hemizygotes", "allele_count", "allele_number", "allele_frequency",
@@ -113,21 +109,8 @@ FULL_TABLE_MAX = 2000  # above this many samples the HTML lists only samples nee
 ATTENTION_MAX = 2000  # ... and at most this many of them
 FLAGGED_MAX = 5000  # flagged samples listed in the HTML (all are in summary.tsv)
 CHART_ALLELES_MAX = 40  # bars in the carrier-frequency chart
-DELETION_TYPES = ("sv_deletion", "cnv", "cnv_loss")
 SMALL_INDEL_MAX = 50  # an explicit deletion of >= 50 bp is drawn as a deletion (annotate.SMALL_INDEL_MAX)
-_COPIES = {"homozygous": 2, "hemizygous": 1, "heterozygous": 1, "partial": 1}
 _CALLED_TEXT = LOCUS_CALLED_TEXT
-
-STATUS_COLOURS = {
-    "consistent_with_DIRA": "#b2182b", "possible_DIRA": "#d6604d", "carrier": "#f4a582",
-    "uncertain_significance": "#fddb7a", "input_error": "#7b3294", "not_assessable": "#bababa",
-    "no_pathogenic_variant_detected": "#4393c3",
-}
-CLASS_COLOURS = {
-    "pathogenic": "#b2182b", "likely_pathogenic": "#d6604d", "uncertain_significance": "#e0a800",
-    "likely_benign": "#92c5de", "benign": "#4393c3", "association_polymorphism": "#878787",
-    "no_predicted_effect": "#c7c7c7",
-}
 
 
 # ----------------------------------------------------------------------------------------
@@ -429,7 +412,8 @@ def called_in_every_sample(payload: dict[str, Any]) -> frozenset[str]:
                      if n and a.get("called_samples") == n)
 
 
-_DOSAGE = {"homozygous": 2, "heterozygous": 1}  # hemizygous and partial calls are not compared
+#: ALT copies of the zygosities compared between files (hemizygous and partial calls are not compared)
+_DOSAGE = {zygosity: ALLELE_COPIES[zygosity] for zygosity in ("homozygous", "heterozygous")}
 
 
 def discordant_calls(sources: list[tuple[str, list[dict[str, Any]], frozenset[str]]]) -> list[str]:
@@ -714,7 +698,7 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
         for build, f in counted:  # one sample counts once per allele (two callers, one allele)
             key = (build, f["allele_id"])
             kept = per_allele.get(key)
-            if kept is None or _COPIES.get(f["zygosity"], 1) > _COPIES.get(kept["zygosity"], 1):
+            if kept is None or ALLELE_COPIES.get(f["zygosity"], 1) > ALLELE_COPIES.get(kept["zygosity"], 1):
                 per_allele[key] = f
         for key, f in per_allele.items():
             stats = allele_stats.get(key)
@@ -979,7 +963,9 @@ def fallback_cluster_svg(kb: KnowledgeBase, build: str, deletions: list[dict[str
             + "".join(parts) + "</svg>")
 
 
-_BENIGN_SUFFIXES = ("; likely_benign)", "; benign)", "; no_predicted_effect)")  # the end of `interpret_sample`'s other_alleles labels
+#: the end of `interpret_sample`'s other_alleles labels ("LABEL (ZYGOSITY; CLASSIFICATION)") of the
+#: classes that do not bear on the result
+_BENIGN_SUFFIXES = tuple(f"; {classification})" for classification in BENIGN_OR_NO_EFFECT)
 
 
 def _other_alleles_view(labels: list[str]) -> dict[str, list[str]]:
@@ -1017,7 +1003,7 @@ def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
     chart_alleles = by_cf[:CHART_ALLELES_MAX]
     cf_chart = _bar_chart([(_short_label(a) + (f" [{a['build']}]" if len(cohort.builds) > 1 else ""),
                             a["carrier_frequency"] or 0, _fmt(a["carrier_frequency"]),
-                            CLASS_COLOURS.get(a["classification"], "#555")) for a in chart_alleles])
+                            class_colour(a["classification"])) for a in chart_alleles])
     figures = []
     for build in cohort.builds:
         dels, vars_ = cohort.deletions.get(build, []), cohort.variants.get(build, [])

@@ -17,6 +17,9 @@ Two figures:
   UTR short, introns and flanks compressed (exons to scale, introns not), small variants as
   labelled lollipops and deletions as shaded bands.
 
+Variants are coloured and named by classification with `core.vocabulary`'s palette and names:
+the same colours in the report, on the cohort page and in both pages' legends.
+
 Coordinates are the build's own (1-based, inclusive). A deletion dict has `start`, `end`
 (first and last deleted base), `label`, `zygosity`; a variant dict has `pos`, `label`,
 `classification`.
@@ -24,33 +27,16 @@ Coordinates are the build's own (1-based, inclusive). A deletion dict has `start
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
+from il1rn_annot.core.vocabulary import CLASS_COLOURS, CLASS_NAMES, class_colour
 from il1rn_annot.kb.knowledge import KnowledgeBase
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 CHAR_WIDTH = 0.6  # average glyph width / font size for the sans fonts above (for label layout)
 
-CLASS_COLOURS = {
-    "pathogenic": "#b2182b",
-    "likely_pathogenic": "#e0642a",
-    "uncertain_significance": "#c99700",
-    "likely_benign": "#4a7fb0",
-    "benign": "#2c5f8a",
-    "association_polymorphism": "#7a5fa8",
-    "no_predicted_effect": "#8c8c8c",
-}
-CLASS_NAMES = {
-    "pathogenic": "pathogenic",
-    "likely_pathogenic": "likely pathogenic",
-    "uncertain_significance": "uncertain significance",
-    "likely_benign": "likely benign",
-    "benign": "benign",
-    "association_polymorphism": "association polymorphism",
-    "no_predicted_effect": "no predicted effect",
-}
-OTHER_COLOUR = "#666666"
 GENE_FILL = "#8c96a3"
 IL1RN_FILL = "#1f4e79"
 CDS_FILL = "#1f4e79"
@@ -75,10 +61,6 @@ def _f(x: float) -> str:
 
 def _text_width(text: str, size: float, bold: bool = False) -> float:
     return len(text) * size * (CHAR_WIDTH * 1.12 if bold else CHAR_WIDTH)
-
-
-def _colour(classification: str) -> str:
-    return CLASS_COLOURS.get(classification, OTHER_COLOUR)
 
 
 def _is_hom(zygosity: str) -> bool:
@@ -110,9 +92,9 @@ def _label_span(centre: float, width: float, lo: float, hi: float) -> tuple[floa
 
 def _svg_open(width: int, height: float, title: str, desc: str) -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{_f(height)}" '
-        f'viewBox="0 0 {width} {_f(height)}" role="img" aria-label="{esc(title)}" '
-        f'font-family="{esc(FONT)}" class="figure-svg">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{_f(height)}" '
+         f'viewBox="0 0 {width} {_f(height)}" role="img" aria-label="{esc(title)}" '
+         f'font-family="{esc(FONT)}" class="figure-svg">'),
         f"<title>{esc(title)}</title>",
         f"<desc>{esc(desc)}</desc>",
     ]
@@ -185,7 +167,7 @@ def cluster_svg(kb: KnowledgeBase, build: str, deletions: Sequence[dict[str, Any
     var_y = gene_y - 3
     for v in sorted(variants, key=lambda v: (int(v["pos"]), str(v.get("label", "")))):
         vx = x(int(v["pos"]))
-        colour = _colour(str(v.get("classification", "")))
+        colour = class_colour(str(v.get("classification", "")))
         body.append(f'<path d="M{_f(vx - 4)},{_f(var_y - 8)} L{_f(vx + 4)},{_f(var_y - 8)} L{_f(vx)},{_f(var_y)} Z" '
                     f'fill="{colour}" fill-opacity="0.85" stroke="#ffffff" stroke-width="0.5">'
                     f'<title>{esc(v.get("label", ""))} ({esc(CLASS_NAMES.get(str(v.get("classification")), v.get("classification", "")))})</title></path>')
@@ -456,13 +438,13 @@ def exon_svg(kb: KnowledgeBase, build: str, variants: Sequence[dict[str, Any]],
     # variants: lollipops ------------------------------------------------------------------------
     # stems first, then labels on a white ground, so a stem from a higher row passes behind lower labels
     for v, cx, row, lx0, lx1, text in placed:
-        colour = _colour(str(v.get("classification", "")))
+        colour = class_colour(str(v.get("classification", "")))
         ly = top + (n_rows - 1 - row) * row_h + 11  # lowest row nearest the transcript
         stem_top = ly + 4.5
         body.append(f'<line x1="{_f(cx)}" y1="{_f(stem_top)}" x2="{_f(cx)}" y2="{_f(mid - cds_h / 2 - 1)}" '
                     f'stroke="{colour}" stroke-width="1.2"/>')
     for v, cx, row, lx0, lx1, text in placed:
-        colour = _colour(str(v.get("classification", "")))
+        colour = class_colour(str(v.get("classification", "")))
         ly = top + (n_rows - 1 - row) * row_h + 11
         stem_top = ly + 4.5
         tx_mid = (lx0 + lx1) / 2
@@ -491,7 +473,7 @@ def exon_svg(kb: KnowledgeBase, build: str, variants: Sequence[dict[str, Any]],
         if c not in seen:
             seen.append(c)
     for c in sorted(seen, key=lambda c: list(CLASS_COLOURS).index(c) if c in CLASS_COLOURS else 99):
-        items.append((_colour(c), CLASS_NAMES.get(c, c)))
+        items.append((class_colour(c), CLASS_NAMES.get(c, c)))
     for colour, word in items:
         body.append(f'<circle cx="{_f(lx + 5)}" cy="{_f(y + 5.5)}" r="4" fill="{colour}"/>')
         body.append(f'<text x="{_f(lx + 13)}" y="{_f(y + 9)}" font-size="9.5" fill="{TEXT}">{esc(word)}</text>')

@@ -50,34 +50,22 @@ from il1rn_annot.outputs.write_outputs import atomic_path, replace_dir, staging_
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.coverage import (KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text,
                        of_sample as coverage_of_sample, pool as pool_coverage)
-from il1rn_annot.lab_report.figures import CLASS_NAMES, cluster_svg, exon_svg
+from il1rn_annot.core.vocabulary import (BENIGN_OR_NO_EFFECT, CLASS_NAMES, CLASSIFICATIONS, DELETION_TYPES,
+                                         FLAGGED as FLAGGED_STATUSES, PATHOGENIC, STATUS_LABELS, STATUSES)
+from il1rn_annot.lab_report.figures import cluster_svg, exon_svg
 from il1rn_annot.outputs.naming import safe_name
 from il1rn_annot.workflow.samplesheet import PARENT_COLUMNS
-from il1rn_annot.core.interpret import (FLAGGED as FLAGGED_STATUSES, LOCUS_CALLED_TEXT, PATHOGENIC, ParentCalls, SampleResult, allele_label,
+from il1rn_annot.core.interpret import (LOCUS_CALLED_TEXT, ParentCalls, SampleResult, allele_label,
                         deletion_effect, exon_parts, interpret_sample, removed_genes_with_conditions)
 from il1rn_annot.kb.knowledge import KnowledgeBase, Reference
 from il1rn_annot.outputs.provenance import generated_at
 
 SUPPORTED_SCHEMA = "1.0"
-DELETION_TYPES = ("sv_deletion", "cnv", "cnv_loss")
 LAB_KEYS = ("lab_name", "lab_address", "logo", "reviewers", "footer", "report_title")
 DEFAULT_TITLE = "IL1RN gene analysis report"
 LOGO_MAX_BYTES = 2_000_000
 FIGURE_WIDTH = 760  # px; the A4 text width is ~680 px, so labels print near their nominal size
-#: not reported as findings: benign classes and alleles with no predicted effect (no criterion either way)
-BENIGN = ("likely_benign", "benign", "no_predicted_effect")
-CLASS_ORDER = ("pathogenic", "likely_pathogenic", "uncertain_significance", "likely_benign", "benign",
-               "no_predicted_effect", "association_polymorphism")
 
-STATUS_LABELS = {
-    "consistent_with_DIRA": "Consistent with DIRA",
-    "possible_DIRA": "Possible DIRA: phase of the two alleles not established",
-    "carrier": "Heterozygous carrier (autosomal recessive condition)",
-    "uncertain_significance": "Variant of uncertain significance",
-    "no_pathogenic_variant_detected": "No pathogenic IL1RN variant detected",
-    "not_assessable": "Not assessable",
-    "input_error": "Input error",
-}
 ZYGOSITY_NOTES = {
     "partial": "one allele called, the other missing",
     "hemizygous": "one copy present",
@@ -436,7 +424,7 @@ def _finding_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, refs: _RefB
                   several_sources: bool) -> list[dict[str, Any]]:
     def order(f: dict[str, Any]) -> tuple[Any, ...]:
         cls = f.get("classification", "")
-        return (CLASS_ORDER.index(cls) if cls in CLASS_ORDER else len(CLASS_ORDER), int(f["pos"]),
+        return (CLASSIFICATIONS.index(cls) if cls in CLASSIFICATIONS else len(CLASSIFICATIONS), int(f["pos"]),
                 str(f.get("allele_id")), str(f.get("source")))
 
     rows = []
@@ -712,7 +700,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         exon = Markup(exon_svg(kb, build, fig_vars, fig_dels, width=FIGURE_WIDTH))
 
     status = result.dira_status
-    flagged = status in ("consistent_with_DIRA", "possible_DIRA", "carrier")
+    flagged = status in FLAGGED_STATUSES
     mendelian = [c for c in kb.conditions.values() if c.is_diagnostic]
     dira = kb.conditions.get("DIRA") or (mendelian[0] if mendelian else None)
     dira_view = _condition_view(dira, refs) if (flagged and dira is not None) else None
@@ -802,8 +790,8 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "per_file_status_differs": len(present) > 1,
         # the main table holds what bears on the result; benign and likely benign variants
         # (most of a genome's calls at the locus) follow in a compact table, as labs report them
-        "findings": [r for r in finding_rows if r["classification"] not in BENIGN],
-        "benign_findings": [r for r in finding_rows if r["classification"] in BENIGN],
+        "findings": [r for r in finding_rows if r["classification"] not in BENIGN_OR_NO_EFFECT],
+        "benign_findings": [r for r in finding_rows if r["classification"] in BENIGN_OR_NO_EFFECT],
         "deletions": deletion_rows,
         "cluster_svg": cluster,
         "exon_svg": exon,
@@ -1105,7 +1093,6 @@ def read_summary(path: str | os.PathLike[str]) -> dict[str, _SummarySample]:
 
 def parse_statuses(text: str | None) -> list[str]:
     """`--statuses a,b` -> ['a', 'b'], refusing unknown values (a typo would silently select nothing)."""
-    from il1rn_annot.core.interpret import STATUSES
     if text is None:
         return list(FLAGGED_STATUSES)
     values = [v.strip() for v in text.split(",") if v.strip()]
