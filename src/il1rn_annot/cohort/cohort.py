@@ -981,12 +981,10 @@ def _other_alleles_view(labels: list[str]) -> dict[str, list[str]]:
 
 
 def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
-    import jinja2
     from markupsafe import Markup
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("il1rn_annot", "templates"),
-                             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["basename"] = lambda path: os.path.basename(str(path).rstrip("/")) or str(path)
+    from il1rn_annot.outputs.html import render
+
     rows = cohort.rows
     n = len(rows)
     warnings = cohort.warnings  # the provenance's list: figure warnings land in summary.json too
@@ -1010,8 +1008,8 @@ def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
         figures.append({"build": build, "n_deletions": len(dels),
                         "svg": Markup(cluster_figure(kb, build, dels, vars_, warnings))})
     failed_inputs = [i.summary() for i in cohort.inputs if not i.ok]
-    template = env.get_template("cohort.html.j2")
-    return template.render(
+    return render(
+        "cohort.html.j2",
         n=n, rows=listed, collapsed=collapsed, full_table_max=FULL_TABLE_MAX, attention_max=ATTENTION_MAX,
         flagged=flagged[:FLAGGED_MAX], n_flagged=len(flagged), flagged_max=FLAGGED_MAX,
         counts=cohort.counts, counts_by_evidence=cohort.counts_by_evidence,

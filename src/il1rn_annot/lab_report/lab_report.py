@@ -10,9 +10,9 @@ and generic wording about recessive inheritance.
 
 Safety and reproducibility:
 
-* Jinja2 with autoescape on for everything; sample IDs, VCF IDs, paths and lab settings are
-  never marked safe. The only markup inserted as-is is the SVG drawn by `figures`, which
-  escapes its own labels.
+* Jinja2 with autoescape on for everything (`outputs.html`, the cohort page's environment
+  too); sample IDs, VCF IDs, paths and lab settings are never marked safe. The only markup
+  inserted as-is is the SVG drawn by `figures`, which escapes its own labels.
 * The HTML is self-contained: inline CSS, inline SVG, the lab logo as a data: URI; no
   scripts, web fonts or remote images. The PDF renderer is given a URL fetcher that refuses
   anything but data: URIs, so a report never reaches the network.
@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as _dt
-import functools
 import hashlib
 import json
 import os
@@ -40,7 +39,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from il1rn_annot import TOOL_NAME
@@ -53,6 +51,7 @@ from il1rn_annot.core.coverage import (KIND_TEXT, adequately_covered, evidence_t
 from il1rn_annot.core.vocabulary import (BENIGN_OR_NO_EFFECT, CLASS_NAMES, CLASSIFICATIONS, DELETION_TYPES,
                                          FLAGGED as FLAGGED_STATUSES, PATHOGENIC, STATUS_LABELS, STATUSES)
 from il1rn_annot.lab_report.figures import cluster_svg, exon_svg
+from il1rn_annot.outputs.html import render, words as _words
 from il1rn_annot.outputs.naming import safe_name
 from il1rn_annot.workflow.samplesheet import PARENT_COLUMNS
 from il1rn_annot.core.interpret import (LOCUS_CALLED_TEXT, ParentCalls, SampleResult, allele_label,
@@ -115,10 +114,6 @@ def _percent(fraction: float | None) -> str:
     if value < 1:
         return f"{value:.1f}%"
     return f"{value:.0f}%"
-
-
-def _words(term: str) -> str:
-    return term.replace("_", " ")
 
 
 def _is_deletion(f: dict[str, Any]) -> bool:
@@ -832,17 +827,9 @@ def _discordant(present: list[SampleInFile]) -> list[str]:
 # rendering and writing
 
 
-@functools.lru_cache(maxsize=None)
-def _environment() -> Environment:
-    """The Jinja2 environment (built once per process; templates are compiled once)."""
-    env = Environment(loader=PackageLoader("il1rn_annot", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["words"] = _words
-    return env
-
-
 def render_html(context: dict[str, Any]) -> str:
-    return _environment().get_template("report.html.j2").render(**context)
+    """The report page (`outputs.html`: the environment the cohort page uses too)."""
+    return render("report.html.j2", **context)
 
 
 def _data_only_fetcher() -> Any:
