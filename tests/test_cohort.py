@@ -245,25 +245,6 @@ def test_hostile_names_are_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert link.startswith("../reports/") and "<" not in link and "/" not in link[len("../reports/"):]
 
 
-def test_cluster_figure_falls_back_without_figures_module(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-    monkeypatch.setitem(sys.modules, "il1rn_annot.lab_report.figures", None)  # import raises ImportError
-    assert run_cohort(["m.json"], "fallback", "samples.tsv") == 0
-    html = Path("fallback/summary.html").read_text()
-    assert 'aria-label="IL-1 cluster (GRCh38)"' in html and ">IL1RN</text>" in html
-
-
-def test_figure_with_active_content_is_not_inlined(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    figures = pytest.importorskip("il1rn_annot.lab_report.figures")
-    monkeypatch.setattr(figures, "cluster_svg", lambda *a, **k: '<svg><rect onclick="alert(1)"/></svg>',
-                        raising=False)
-    assert run_cohort(["m.json"], "guarded", "samples.tsv") == 0
-    html = Path("guarded/summary.html").read_text()
-    assert "onclick" not in html and "active content" in html
-    assert any("active content" in w for w in json.loads(Path("guarded/summary.json").read_text())
-               ["provenance"]["warnings"])
-
-
 def test_same_inputs_same_bytes(cohort_dir: Path) -> None:
     first = {p.name: p.read_bytes() for p in sorted(cohort_dir.iterdir())}
     assert set(first) == {"summary.tsv", "alleles.tsv", "summary.json", "summary.html"}

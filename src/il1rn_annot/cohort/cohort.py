@@ -68,7 +68,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -86,6 +85,7 @@ from il1rn_annot.core.vocabulary import (ALLELE_COPIES, BENIGN_OR_NO_EFFECT, CLA
 from il1rn_annot.core.coverage import (EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text, of_sample as coverage_of_sample,
                        pool as pool_coverage)
 from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.lab_report.figures import cluster_svg
 from il1rn_annot.outputs.provenance import generated_at
 from il1rn_annot.outputs.naming import input_stem, safe_name as report_safe_name
 from il1rn_annot.runtime import cyclic_gc_paused
@@ -842,7 +842,7 @@ def allele_tsv_rows(alleles: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def write_cohort(cohort: Cohort, kb: KnowledgeBase, outdir: Path) -> dict[str, Path]:
     out = {"tsv": outdir / "summary.tsv", "alleles": outdir / "alleles.tsv", "json": outdir / "summary.json",
            "html": outdir / "summary.html"}
-    html = render_html(cohort, kb)  # first: a figure problem is recorded in the warnings
+    html = render_html(cohort, kb)
     write_table(out["tsv"], tsv_rows(cohort.rows), SUMMARY_COLUMNS)
     write_table(out["alleles"], allele_tsv_rows(cohort.alleles), ALLELE_COLUMNS)
     write_json(out["json"], {
@@ -894,73 +894,11 @@ def _fmt(value: float | None) -> str:
     return f"{value:.4g}"
 
 
-# active content in markup only (inside tags): escaped label text such as "x onload=1" is harmless
-_ACTIVE_CONTENT = re.compile(r"<\s*script|<\s*foreignObject|<\s*iframe|<[^>]*\son[a-z]+\s*=|"
-                             r"<[^>]*=\s*[\"']?\s*javascript:", re.IGNORECASE)
-
-
 def cluster_figure(kb: KnowledgeBase, build: str, deletions: list[dict[str, Any]],
-                   variants: list[dict[str, Any]], warnings: list[str]) -> str:
-    """figures.cluster_svg when it exists (checked for active content), else a simple own drawing."""
-    try:
-        from il1rn_annot.lab_report.figures import cluster_svg
-    except ImportError:
-        return fallback_cluster_svg(kb, build, deletions, variants)
-    svg = cluster_svg(kb, build, deletions=deletions, variants=variants, width=900)
-    svg = re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", svg)
-    if _ACTIVE_CONTENT.search(svg):
-        warning = ("figures.cluster_svg returned active content (script/event handler); the simple drawing "
-                   "was used instead")
-        if warning not in warnings:
-            warnings.append(warning)
-        return fallback_cluster_svg(kb, build, deletions, variants)
-    return svg
-
-
-def fallback_cluster_svg(kb: KnowledgeBase, build: str, deletions: list[dict[str, Any]],
-                         variants: list[dict[str, Any]], width: int = 900) -> str:
-    """Genes of the IL-1 cluster on a line, deletions as bars below (dark = homozygous), variants as ticks."""
-    from markupsafe import escape
-
-    genes = kb.cluster_genes(build)
-    lo = min([g.start for g in genes] + [d["start"] for d in deletions] + [v["pos"] for v in variants])
-    hi = max([g.end for g in genes] + [d["end"] for d in deletions] + [v["pos"] for v in variants])
-    pad = max((hi - lo) // 50, 1)
-    lo, hi = lo - pad, hi + pad
-    margin = 10
-    span = width - 2 * margin
-
-    def x(pos: int) -> float:
-        return round(margin + span * (pos - lo) / (hi - lo), 1)
-
-    parts = []
-    y_genes = 30
-    parts.append(f'<line x1="{margin}" y1="{y_genes + 8}" x2="{width - margin}" y2="{y_genes + 8}" stroke="#444"/>')
-    for i, g in enumerate(genes):
-        x0, x1 = x(g.start), x(g.end)
-        colour = "#1a6e2e" if g.symbol == "IL1RN" else "#7a9cc6"
-        parts.append(f'<rect x="{x0}" y="{y_genes}" width="{max(x1 - x0, 1.5)}" height="16" fill="{colour}">'
-                     f'<title>{escape(g.label)} {g.start:,}-{g.end:,}</title></rect>')
-        parts.append(f'<text x="{(x0 + x1) / 2}" y="{y_genes - 6 - 10 * (i % 2)}" font-size="10" '
-                     f'text-anchor="middle">{escape(g.symbol)}</text>')
-    y = y_genes + 34
-    for v in variants:
-        colour = CLASS_COLOURS.get(v["classification"], "#555")
-        parts.append(f'<line x1="{x(v["pos"])}" y1="{y_genes + 16}" x2="{x(v["pos"])}" y2="{y_genes + 26}" '
-                     f'stroke="{colour}" stroke-width="2"><title>{escape(v["label"])} '
-                     f'({escape(v["classification"])})</title></line>')
-    for d in deletions:
-        colour = "#b2182b" if d["zygosity"] == "homozygous" else "#f4a582"
-        x0, x1 = x(d["start"]), x(d["end"])
-        text = f'{d["label"]} ({d["zygosity"]})'
-        parts.append(f'<rect x="{x0}" y="{y}" width="{max(x1 - x0, 1.5)}" height="10" fill="{colour}">'
-                     f'<title>{escape(text)}</title></rect>')
-        parts.append(f'<text x="{min(x0, width - 300)}" y="{y + 21}" font-size="10">{escape(text)}</text>')
-        y += 30
-    height = y + 10
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="IL-1 cluster ({escape(build)})">'
-            + "".join(parts) + "</svg>")
+                   variants: list[dict[str, Any]]) -> str:
+    """The IL-1 cluster with the cohort's deletions and variants: the lab report's drawing
+    (`figures.cluster_svg`, which escapes its own labels), at the page's width."""
+    return cluster_svg(kb, build, deletions=deletions, variants=variants, width=900)
 
 
 #: the end of `interpret_sample`'s other_alleles labels ("LABEL (ZYGOSITY; CLASSIFICATION)") of the
@@ -987,7 +925,6 @@ def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
 
     rows = cohort.rows
     n = len(rows)
-    warnings = cohort.warnings  # the provenance's list: figure warnings land in summary.json too
     flagged = [r for r in rows if r["dira_status"] in FLAGGED or r["partial_status"] in FLAGGED]
     attention_statuses = set(FLAGGED) | {"uncertain_significance", "input_error"}
     if n <= FULL_TABLE_MAX:
@@ -1006,7 +943,7 @@ def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
     for build in cohort.builds:
         dels, vars_ = cohort.deletions.get(build, []), cohort.variants.get(build, [])
         figures.append({"build": build, "n_deletions": len(dels),
-                        "svg": Markup(cluster_figure(kb, build, dels, vars_, warnings))})
+                        "svg": Markup(cluster_figure(kb, build, dels, vars_))})
     failed_inputs = [i.summary() for i in cohort.inputs if not i.ok]
     return render(
         "cohort.html.j2",
@@ -1019,7 +956,7 @@ def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
         cf_chart=cf_chart, n_alleles=len(cohort.alleles), chart_alleles_max=CHART_ALLELES_MAX,
         class_colours=CLASS_COLOURS, figures=figures, builds=cohort.builds, multi_build=len(cohort.builds) > 1,
         inputs_total=len(cohort.inputs), failed_inputs=failed_inputs, prov=cohort.provenance,
-        warnings=list(dict.fromkeys(warnings)), called_text=_CALLED_TEXT,
+        warnings=list(dict.fromkeys(cohort.warnings)), called_text=_CALLED_TEXT,
         with_parents=any(r["mother"] or r["father"] for r in rows),
     )
 
