@@ -48,6 +48,7 @@ from il1rn_annot.outputs.write_outputs import atomic_path, replace_dir, staging_
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.coverage import (KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text,
                        of_sample as coverage_of_sample, pool as pool_coverage)
+from il1rn_annot.core.annotate import RECIPROCAL_OVERLAP_MATCH
 from il1rn_annot.core.vocabulary import (BENIGN_OR_NO_EFFECT, CLASS_NAMES, CLASSIFICATIONS, DELETION_TYPES,
                                          FLAGGED as FLAGGED_STATUSES, PATHOGENIC, STATUS_LABELS, STATUSES)
 from il1rn_annot.lab_report.figures import cluster_svg, exon_svg
@@ -482,7 +483,7 @@ def _deletion_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, build: str
             "il1rn_percent": _percent(f.get("il1rn_overlap")),
             "exons": "; ".join(exons) if exons else "none (no exon removed)",
             "reciprocal": "" if ro is None else f"{float(ro):.3f}",
-            "matches_2q13": ro is not None and float(ro) >= 0.5,
+            "matches_2q13": ro is not None and float(ro) >= RECIPROCAL_OVERLAP_MATCH,
             # overlap alone is supporting evidence: the curated entry is taken only when IL1RN is removed
             "is_2q13": bool(f.get("known_variant")) and f.get("known_variant") == _region_id(f),
             "imprecise": bool(f.get("imprecise")),
@@ -738,7 +739,8 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
     if region is not None:
         limits.append("The published ~175 kb 2q13 deletion has approximate breakpoints. "
                       + (region.note or "They are not given in the curated sources.")
-                      + " A called deletion is matched to it by reciprocal overlap of at least 0.5.")
+                      + " A called deletion is matched to it by reciprocal overlap of at least "
+                      + f"{RECIPROCAL_OVERLAP_MATCH}.")
     limits += [
         "Variants absent from the knowledge base are classified by rules (docs/classification.md): loss of "
         "function is graded with the ClinGen SVI PVS1 decision tree (Abou Tayoun 2018) and only PVS1 at full "
@@ -808,6 +810,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
                        "protein": kb.transcript_info.get("protein_refseq", "")},
         "region": region_text,
         "pathogenic_count": sum(1 for f in findings if f.get("classification") in PATHOGENIC),
+        "overlap_match": RECIPROCAL_OVERLAP_MATCH,
         "discordant": discordant,
     }
 
