@@ -82,6 +82,17 @@ CLASS_COLOURS = {
 }
 #: the colour of a classification outside the palette
 OTHER_CLASS_COLOUR = "#666666"
+#: the same hues, darker: the lab report's classification badges carry white bold text and must
+#: stay readable when printed (report.html.j2 writes a `.cls-NAME` rule for each, in this order)
+CLASS_BADGE_COLOURS = {
+    "pathogenic": "#b2182b",
+    "likely_pathogenic": "#d35400",
+    "uncertain_significance": "#a07800",
+    "likely_benign": "#4a7fb0",
+    "benign": "#2c5f8a",
+    "association_polymorphism": "#6b4f9c",
+    "no_predicted_effect": "#707070",
+}
 
 
 def class_colour(classification: str) -> str:
@@ -107,5 +118,5 @@ ALLELE_COPIES = {"homozygous": 2, "hemizygous": 1, "heterozygous": 1, "partial":
 
 assert set(SORT_ORDER) == set(STATUSES) == set(STATUS_LABELS) == set(STATUS_COLOURS)
 assert set(FLAGGED) <= set(STATUSES) and set(EVIDENCE_SPLIT) <= set(STATUSES)
-assert set(CLASSIFICATIONS) == set(CLASS_NAMES) == set(CLASS_COLOURS)
+assert set(CLASSIFICATIONS) == set(CLASS_NAMES) == set(CLASS_COLOURS) == set(CLASS_BADGE_COLOURS)
 assert set(PATHOGENIC) <= set(CLASSIFICATIONS) and set(BENIGN_OR_NO_EFFECT) <= set(CLASSIFICATIONS)

@@ -49,8 +49,9 @@ from il1rn_annot.errors import InputError
 from il1rn_annot.core.coverage import (KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text,
                        of_sample as coverage_of_sample, pool as pool_coverage)
 from il1rn_annot.core.annotate import RECIPROCAL_OVERLAP_MATCH
-from il1rn_annot.core.vocabulary import (BENIGN_OR_NO_EFFECT, CLASS_NAMES, CLASSIFICATIONS, DELETION_TYPES,
-                                         FLAGGED as FLAGGED_STATUSES, PATHOGENIC, STATUS_LABELS, STATUSES)
+from il1rn_annot.core.vocabulary import (BENIGN_OR_NO_EFFECT, CLASS_BADGE_COLOURS, CLASS_NAMES, CLASSIFICATIONS,
+                                         DELETION_TYPES, FLAGGED as FLAGGED_STATUSES, PATHOGENIC, STATUS_LABELS,
+                                         STATUSES)
 from il1rn_annot.lab_report.figures import cluster_svg, exon_svg
 from il1rn_annot.outputs.html import render, words as _words
 from il1rn_annot.outputs.naming import safe_name
@@ -811,6 +812,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "region": region_text,
         "pathogenic_count": sum(1 for f in findings if f.get("classification") in PATHOGENIC),
         "overlap_match": RECIPROCAL_OVERLAP_MATCH,
+        "class_badge_colours": CLASS_BADGE_COLOURS,
         "discordant": discordant,
     }
 
