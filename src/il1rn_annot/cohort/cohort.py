@@ -81,7 +81,8 @@ from il1rn_annot.vcf.open_vcf import sha256_of
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, ParentCalls, allele_label, interpret_sample
 from il1rn_annot.core.vocabulary import (ALLELE_COPIES, BENIGN_OR_NO_EFFECT, CLASS_COLOURS, DELETION_TYPES,
-                                         EVIDENCE_SPLIT, FLAGGED, PATHOGENIC, SORT_ORDER, STATUS_COLOURS, class_colour)
+                                         EVIDENCE_SPLIT, FLAGGED, NEEDS_ATTENTION, PATHOGENIC, SORT_ORDER,
+                                         STATUS_COLOURS, class_colour)
 from il1rn_annot.core.coverage import (EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text, of_sample as coverage_of_sample,
                        pool as pool_coverage)
 from il1rn_annot.kb.knowledge import KnowledgeBase
@@ -921,18 +922,17 @@ def _other_alleles_view(labels: list[str]) -> dict[str, list[str]]:
 def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
     from markupsafe import Markup
 
-    from il1rn_annot.outputs.html import render
+    from il1rn_annot.outputs.html import render, words
 
     rows = cohort.rows
     n = len(rows)
     flagged = [r for r in rows if r["dira_status"] in FLAGGED or r["partial_status"] in FLAGGED]
-    attention_statuses = set(FLAGGED) | {"uncertain_significance", "input_error"}
     if n <= FULL_TABLE_MAX:
         listed, collapsed = rows, False
     else:
-        listed, collapsed = [r for r in rows if r["dira_status"] in attention_statuses][:ATTENTION_MAX], True
+        listed, collapsed = [r for r in rows if r["dira_status"] in NEEDS_ATTENTION][:ATTENTION_MAX], True
     listed = [{**r, **_other_alleles_view(r["other_alleles"])} for r in listed]
-    status_chart = _bar_chart([(s.replace("_", " "), cohort.counts[s], f"{cohort.counts[s]:,}", STATUS_COLOURS[s])
+    status_chart = _bar_chart([(words(s), cohort.counts[s], f"{cohort.counts[s]:,}", STATUS_COLOURS[s])
                                for s in SORT_ORDER])
     by_cf = sorted(cohort.alleles, key=lambda a: (-(a["carrier_frequency"] or 0), a["build"], a["pos"], a["allele_id"]))
     chart_alleles = by_cf[:CHART_ALLELES_MAX]

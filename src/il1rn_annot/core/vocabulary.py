@@ -25,6 +25,9 @@ FLAGGED = ("consistent_with_DIRA", "possible_DIRA", "carrier")
 #: that in a cohort of thousands nothing a reviewer must act on sits below the negatives
 SORT_ORDER = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance", "input_error",
               "not_assessable", "no_pathogenic_variant_detected")
+#: statuses a reviewer must act on: the flagged ones, an uncertain allele to review, an input to re-run
+#: (the cohort page lists only these when the cohort is too large to list every sample)
+NEEDS_ATTENTION = (*FLAGGED, "uncertain_significance", "input_error")
 #: statuses whose cohort count is split by what the inputs show about the locus
 #: (`cohort.counts_by_evidence`): a gVCF negative and a variant-only negative are not the same evidence
 EVIDENCE_SPLIT = ("no_pathogenic_variant_detected", "not_assessable")
@@ -117,6 +120,6 @@ ALLELE_COPIES = {"homozygous": 2, "hemizygous": 1, "heterozygous": 1, "partial":
 
 
 assert set(SORT_ORDER) == set(STATUSES) == set(STATUS_LABELS) == set(STATUS_COLOURS)
-assert set(FLAGGED) <= set(STATUSES) and set(EVIDENCE_SPLIT) <= set(STATUSES)
+assert set(FLAGGED) <= set(NEEDS_ATTENTION) <= set(STATUSES) and set(EVIDENCE_SPLIT) <= set(STATUSES)
 assert set(CLASSIFICATIONS) == set(CLASS_NAMES) == set(CLASS_COLOURS) == set(CLASS_BADGE_COLOURS)
 assert set(PATHOGENIC) <= set(CLASSIFICATIONS) and set(BENIGN_OR_NO_EFFECT) <= set(CLASSIFICATIONS)
