@@ -15,8 +15,10 @@ from il1rn_annot.outputs import html
 
 def test_workflow_sheet_module_loads_no_heavy_library() -> None:
     """Snakemake imports workflow.samplesheet (and so the vocabulary) while it builds the DAG."""
-    code = ("import sys, il1rn_annot.workflow.samplesheet, il1rn_annot.core.vocabulary; "
-            "print(sorted(m for m in ('cyvcf2', 'pysam', 'jinja2', 'weasyprint', 'markupsafe') if m in sys.modules))")
+    code = (
+        "import sys, il1rn_annot.workflow.samplesheet, il1rn_annot.core.vocabulary; "
+        "print(sorted(m for m in ('cyvcf2', 'pysam', 'jinja2', 'weasyprint', 'markupsafe') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -53,5 +55,6 @@ def test_the_shared_environment_escapes_user_text() -> None:
     env = html.environment()
     assert env is html.environment()
     page = env.from_string("{{ sample }} {{ svg }} {{ term | words }} {{ path | basename }}").render(
-        sample="<script>alert(1)</script>", svg=Markup("<svg/>"), term="possible_DIRA", path="run/<b>.vcf")
+        sample="<script>alert(1)</script>", svg=Markup("<svg/>"), term="possible_DIRA", path="run/<b>.vcf"
+    )
     assert page == "&lt;script&gt;alert(1)&lt;/script&gt; <svg/> possible DIRA &lt;b&gt;.vcf"

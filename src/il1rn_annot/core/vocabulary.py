@@ -16,15 +16,29 @@ from __future__ import annotations
 # sample statuses (`core.interpret.interpret_sample` -> SampleResult.dira_status)
 
 #: every dira_status, in the order `core.interpret` documents them
-STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance",
-            "no_pathogenic_variant_detected", "not_assessable", "input_error")
+STATUSES = (
+    "consistent_with_DIRA",
+    "possible_DIRA",
+    "carrier",
+    "uncertain_significance",
+    "no_pathogenic_variant_detected",
+    "not_assessable",
+    "input_error",
+)
 #: statuses that put a sample on the work list: a report by default (`reports: flagged`), listed
 #: as flagged on the cohort page
 FLAGGED = ("consistent_with_DIRA", "possible_DIRA", "carrier")
 #: the cohort's row order: the work list first, then an input to re-run, the negatives last, so
 #: that in a cohort of thousands nothing a reviewer must act on sits below the negatives
-SORT_ORDER = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance", "input_error",
-              "not_assessable", "no_pathogenic_variant_detected")
+SORT_ORDER = (
+    "consistent_with_DIRA",
+    "possible_DIRA",
+    "carrier",
+    "uncertain_significance",
+    "input_error",
+    "not_assessable",
+    "no_pathogenic_variant_detected",
+)
 #: statuses a reviewer must act on: the flagged ones, an uncertain allele to review, an input to re-run
 #: (the cohort page lists only these when the cohort is too large to list every sample)
 NEEDS_ATTENTION = (*FLAGGED, "uncertain_significance", "input_error")
@@ -43,8 +57,12 @@ STATUS_LABELS = {
 }
 #: the cohort page's badge and bar colour for each status
 STATUS_COLOURS = {
-    "consistent_with_DIRA": "#b2182b", "possible_DIRA": "#d6604d", "carrier": "#f4a582",
-    "uncertain_significance": "#fddb7a", "input_error": "#7b3294", "not_assessable": "#bababa",
+    "consistent_with_DIRA": "#b2182b",
+    "possible_DIRA": "#d6604d",
+    "carrier": "#f4a582",
+    "uncertain_significance": "#fddb7a",
+    "input_error": "#7b3294",
+    "not_assessable": "#bababa",
     "no_pathogenic_variant_detected": "#4393c3",
 }
 #: the workflow's `reports:` setting: which samples get a lab report (`workflow.samplesheet.report_statuses`)
@@ -54,8 +72,15 @@ REPORT_MODES = ("flagged", "all", "none")
 # allele classifications (`core.classify`, curated entries of the knowledge base)
 
 #: every classification, in the order the lab report lists findings (most severe first)
-CLASSIFICATIONS = ("pathogenic", "likely_pathogenic", "uncertain_significance", "likely_benign", "benign",
-                   "no_predicted_effect", "association_polymorphism")
+CLASSIFICATIONS = (
+    "pathogenic",
+    "likely_pathogenic",
+    "uncertain_significance",
+    "likely_benign",
+    "benign",
+    "no_predicted_effect",
+    "association_polymorphism",
+)
 #: P/LP: the alleles that count towards DIRA
 PATHOGENIC = ("pathogenic", "likely_pathogenic")
 #: alleles that do not bear on the result: benign, likely benign, and no predicted effect (no

@@ -33,8 +33,14 @@ def basename(path: Any) -> str:
 @functools.cache
 def environment() -> Environment:
     """The environment of both pages (built once per process; templates are compiled once)."""
-    env = Environment(loader=PackageLoader("il1rn_annot", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=PackageLoader("il1rn_annot", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["words"] = words
     env.filters["basename"] = basename
     return env
