@@ -12,6 +12,7 @@ from conftest import vcf_text
 
 from il1rn_annot.cli import main
 from il1rn_annot.cohort import cohort as cohort_mod
+from il1rn_annot.core.vocabulary import SORT_ORDER
 
 DATE = "2024-01-01T00:00:00Z"
 E77X = "{chrom}\t113131068\t.\tG\tT\t60\tPASS\t.\tGT\t"  # c.229G>T, known DIRA allele
@@ -98,7 +99,7 @@ def test_every_sample_has_one_row_with_the_right_status(cohort_dir: Path) -> Non
     assert by["J_NOCALL"]["locus_called"] == "no"
     assert "association" in by["J_ASSOC"]["other_alleles"].lower() or "c.171T>C" in by["J_ASSOC"]["other_alleles"]
     # flagged first, then uncertain, input errors, not assessable, negatives; by sample ID within a status
-    rank = {s: i for i, s in enumerate(cohort_mod.SORT_ORDER)}
+    rank = {s: i for i, s in enumerate(SORT_ORDER)}
     keys = [(rank[r["dira_status"]], r["sample"]) for r in rows]
     assert keys == sorted(keys)
     assert [r["sample"] for r in rows][:3] == ["J_HOM", "SPLIT", "J_HET"]
@@ -242,25 +243,6 @@ def test_hostile_names_are_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert rows[HOSTILE]["dira_status"] == "carrier"  # the TSV keeps the real ID
     link = rows[HOSTILE]["report"]
     assert link.startswith("../reports/") and "<" not in link and "/" not in link[len("../reports/"):]
-
-
-def test_cluster_figure_falls_back_without_figures_module(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-    monkeypatch.setitem(sys.modules, "il1rn_annot.lab_report.figures", None)  # import raises ImportError
-    assert run_cohort(["m.json"], "fallback", "samples.tsv") == 0
-    html = Path("fallback/summary.html").read_text()
-    assert 'aria-label="IL-1 cluster (GRCh38)"' in html and ">IL1RN</text>" in html
-
-
-def test_figure_with_active_content_is_not_inlined(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    figures = pytest.importorskip("il1rn_annot.lab_report.figures")
-    monkeypatch.setattr(figures, "cluster_svg", lambda *a, **k: '<svg><rect onclick="alert(1)"/></svg>',
-                        raising=False)
-    assert run_cohort(["m.json"], "guarded", "samples.tsv") == 0
-    html = Path("guarded/summary.html").read_text()
-    assert "onclick" not in html and "active content" in html
-    assert any("active content" in w for w in json.loads(Path("guarded/summary.json").read_text())
-               ["provenance"]["warnings"])
 
 
 def test_same_inputs_same_bytes(cohort_dir: Path) -> None:

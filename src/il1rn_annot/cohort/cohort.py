@@ -44,8 +44,8 @@ Sheet paths are matched to manifest inputs by path (from the working folder or t
 folder, symlinks resolved), else by file name when the content (SHA-256) is the same; see
 `InputIndex.find`. A sheet file found in no manifest makes its sample an input_error.
 
-Sort order (`SORT_ORDER`): the work list first - consistent_with_DIRA, possible_DIRA, carrier,
-uncertain_significance, input_error, not_assessable - and the negatives
+Sort order (`vocabulary.SORT_ORDER`): the work list first - consistent_with_DIRA, possible_DIRA,
+carrier, uncertain_significance, input_error, not_assessable - and the negatives
 (no_pathogenic_variant_detected) last, so that in a cohort of thousands nothing a reviewer
 must act on (including an input to re-run) sits below the negatives. Within a status, by
 sample ID (code-point order).
@@ -69,7 +69,6 @@ allele, no pairwise work: linear in samples + findings.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -79,13 +78,16 @@ from typing import Any
 from il1rn_annot import TOOL_NAME
 
 from il1rn_annot import __version__
-from il1rn_annot.core.interpret import (FLAGGED, LOCUS_CALLED_TEXT, PATHOGENIC, STATUSES, ParentCalls, allele_label,
-                        interpret_pooled)
-from il1rn_annot.core.coverage import (EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text)
+from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, ParentCalls, allele_label, interpret_pooled
+from il1rn_annot.core.coverage import EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text
 from il1rn_annot.core.pool import Pooled, SourceCalls, pool_sources
+from il1rn_annot.core.vocabulary import (ALLELE_COPIES, BENIGN_OR_NO_EFFECT, CLASS_COLOURS, DELETION_TYPES,
+                                         EVIDENCE_SPLIT, FLAGGED, NEEDS_ATTENTION, PATHOGENIC, SORT_ORDER,
+                                         STATUS_COLOURS, class_colour)
 from il1rn_annot.outputs.read_back import sha256_file
 from il1rn_annot.outputs.read_inputs import AnnotatedInput, InputIndex, load_manifests
 from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.lab_report.figures import cluster_svg
 from il1rn_annot.outputs.provenance import generated_at
 from il1rn_annot.outputs.naming import safe_name as report_safe_name
 from il1rn_annot.runtime import cyclic_gc_paused
@@ -93,16 +95,12 @@ from il1rn_annot.workflow.samplesheet import parents_of as sheet_parents, read_s
 from il1rn_annot.outputs.write_outputs import write_json, write_table, write_text
 
 SCHEMA_VERSION = "1.0"
-SORT_ORDER = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance", "input_error",
-              "not_assessable", "no_pathogenic_variant_detected")
-assert set(SORT_ORDER) == set(STATUSES)
+_ALLELE_COUNTS = ("carriers", "homozygotes", "allele_count", "called_samples")
 _RANK = {status: i for i, status in enumerate(SORT_ORDER)}
 
 SUMMARY_COLUMNS = ["sample", "dira_status", "status_sentence", "pathogenic_alleles", "other_alleles", "evidence",
                    "inputs", "locus_called", "build", "error", "partial_status", "report", "mother", "father",
                    "locus_evidence", "cds_coverage", "discordant_calls"]
-#: statuses whose count is split by what the inputs show about the locus (`counts_by_evidence`)
-EVIDENCE_SPLIT = ("no_pathogenic_variant_detected", "not_assessable")
 ALLELE_COLUMNS = ["build", "allele_id", "chrom", "pos", "end", "ref", "alt", "variant_type", "gene", "hgvs_c",
                   "hgvs_p", "consequence", "classification", "known_variant", "carriers", "heterozygotes",
                   "homozygotes", "hemizygotes", "allele_count", "allele_number", "allele_frequency",
@@ -112,21 +110,8 @@ FULL_TABLE_MAX = 2000  # above this many samples the HTML lists only samples nee
 ATTENTION_MAX = 2000  # ... and at most this many of them
 FLAGGED_MAX = 5000  # flagged samples listed in the HTML (all are in summary.tsv)
 CHART_ALLELES_MAX = 40  # bars in the carrier-frequency chart
-DELETION_TYPES = ("sv_deletion", "cnv", "cnv_loss")
 SMALL_INDEL_MAX = 50  # an explicit deletion of >= 50 bp is drawn as a deletion (annotate.SMALL_INDEL_MAX)
-_COPIES = {"homozygous": 2, "hemizygous": 1, "heterozygous": 1, "partial": 1}
 _CALLED_TEXT = LOCUS_CALLED_TEXT
-
-STATUS_COLOURS = {
-    "consistent_with_DIRA": "#b2182b", "possible_DIRA": "#d6604d", "carrier": "#f4a582",
-    "uncertain_significance": "#fddb7a", "input_error": "#7b3294", "not_assessable": "#bababa",
-    "no_pathogenic_variant_detected": "#4393c3",
-}
-CLASS_COLOURS = {
-    "pathogenic": "#b2182b", "likely_pathogenic": "#d6604d", "uncertain_significance": "#e0a800",
-    "likely_benign": "#92c5de", "benign": "#4393c3", "association_polymorphism": "#878787",
-    "no_predicted_effect": "#c7c7c7",
-}
 
 
 # ----------------------------------------------------------------------------------------
@@ -392,7 +377,7 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
         for build, f in counted:  # one sample counts once per allele (two callers, one allele)
             key = (build, f["allele_id"])
             kept = per_allele.get(key)
-            if kept is None or _COPIES.get(f["zygosity"], 1) > _COPIES.get(kept["zygosity"], 1):
+            if kept is None or ALLELE_COPIES.get(f["zygosity"], 1) > ALLELE_COPIES.get(kept["zygosity"], 1):
                 per_allele[key] = f
         for key, f in per_allele.items():
             stats = allele_stats.get(key)
@@ -536,7 +521,7 @@ def allele_tsv_rows(alleles: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def write_cohort(cohort: Cohort, kb: KnowledgeBase, outdir: Path) -> dict[str, Path]:
     out = {"tsv": outdir / "summary.tsv", "alleles": outdir / "alleles.tsv", "json": outdir / "summary.json",
            "html": outdir / "summary.html"}
-    html = render_html(cohort, kb)  # first: a figure problem is recorded in the warnings
+    html = render_html(cohort, kb)
     write_table(out["tsv"], tsv_rows(cohort.rows), SUMMARY_COLUMNS)
     write_table(out["alleles"], allele_tsv_rows(cohort.alleles), ALLELE_COLUMNS)
     write_json(out["json"], {
@@ -588,76 +573,16 @@ def _fmt(value: float | None) -> str:
     return f"{value:.4g}"
 
 
-# active content in markup only (inside tags): escaped label text such as "x onload=1" is harmless
-_ACTIVE_CONTENT = re.compile(r"<\s*script|<\s*foreignObject|<\s*iframe|<[^>]*\son[a-z]+\s*=|"
-                             r"<[^>]*=\s*[\"']?\s*javascript:", re.IGNORECASE)
-
-
 def cluster_figure(kb: KnowledgeBase, build: str, deletions: list[dict[str, Any]],
-                   variants: list[dict[str, Any]], warnings: list[str]) -> str:
-    """figures.cluster_svg when it exists (checked for active content), else a simple own drawing."""
-    try:
-        from il1rn_annot.lab_report.figures import cluster_svg
-    except ImportError:
-        return fallback_cluster_svg(kb, build, deletions, variants)
-    svg = cluster_svg(kb, build, deletions=deletions, variants=variants, width=900)
-    svg = re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", svg)
-    if _ACTIVE_CONTENT.search(svg):
-        warning = ("figures.cluster_svg returned active content (script/event handler); the simple drawing "
-                   "was used instead")
-        if warning not in warnings:
-            warnings.append(warning)
-        return fallback_cluster_svg(kb, build, deletions, variants)
-    return svg
+                   variants: list[dict[str, Any]]) -> str:
+    """The IL-1 cluster with the cohort's deletions and variants: the lab report's drawing
+    (`figures.cluster_svg`, which escapes its own labels), at the page's width."""
+    return cluster_svg(kb, build, deletions=deletions, variants=variants, width=900)
 
 
-def fallback_cluster_svg(kb: KnowledgeBase, build: str, deletions: list[dict[str, Any]],
-                         variants: list[dict[str, Any]], width: int = 900) -> str:
-    """Genes of the IL-1 cluster on a line, deletions as bars below (dark = homozygous), variants as ticks."""
-    from markupsafe import escape
-
-    genes = kb.cluster_genes(build)
-    lo = min([g.start for g in genes] + [d["start"] for d in deletions] + [v["pos"] for v in variants])
-    hi = max([g.end for g in genes] + [d["end"] for d in deletions] + [v["pos"] for v in variants])
-    pad = max((hi - lo) // 50, 1)
-    lo, hi = lo - pad, hi + pad
-    margin = 10
-    span = width - 2 * margin
-
-    def x(pos: int) -> float:
-        return round(margin + span * (pos - lo) / (hi - lo), 1)
-
-    parts = []
-    y_genes = 30
-    parts.append(f'<line x1="{margin}" y1="{y_genes + 8}" x2="{width - margin}" y2="{y_genes + 8}" stroke="#444"/>')
-    for i, g in enumerate(genes):
-        x0, x1 = x(g.start), x(g.end)
-        colour = "#1a6e2e" if g.symbol == "IL1RN" else "#7a9cc6"
-        parts.append(f'<rect x="{x0}" y="{y_genes}" width="{max(x1 - x0, 1.5)}" height="16" fill="{colour}">'
-                     f'<title>{escape(g.label)} {g.start:,}-{g.end:,}</title></rect>')
-        parts.append(f'<text x="{(x0 + x1) / 2}" y="{y_genes - 6 - 10 * (i % 2)}" font-size="10" '
-                     f'text-anchor="middle">{escape(g.symbol)}</text>')
-    y = y_genes + 34
-    for v in variants:
-        colour = CLASS_COLOURS.get(v["classification"], "#555")
-        parts.append(f'<line x1="{x(v["pos"])}" y1="{y_genes + 16}" x2="{x(v["pos"])}" y2="{y_genes + 26}" '
-                     f'stroke="{colour}" stroke-width="2"><title>{escape(v["label"])} '
-                     f'({escape(v["classification"])})</title></line>')
-    for d in deletions:
-        colour = "#b2182b" if d["zygosity"] == "homozygous" else "#f4a582"
-        x0, x1 = x(d["start"]), x(d["end"])
-        text = f'{d["label"]} ({d["zygosity"]})'
-        parts.append(f'<rect x="{x0}" y="{y}" width="{max(x1 - x0, 1.5)}" height="10" fill="{colour}">'
-                     f'<title>{escape(text)}</title></rect>')
-        parts.append(f'<text x="{min(x0, width - 300)}" y="{y + 21}" font-size="10">{escape(text)}</text>')
-        y += 30
-    height = y + 10
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="IL-1 cluster ({escape(build)})">'
-            + "".join(parts) + "</svg>")
-
-
-_BENIGN_SUFFIXES = ("; likely_benign)", "; benign)", "; no_predicted_effect)")  # the end of `interpret_sample`'s other_alleles labels
+#: the end of `interpret_sample`'s other_alleles labels ("LABEL (ZYGOSITY; CLASSIFICATION)") of the
+#: classes that do not bear on the result
+_BENIGN_SUFFIXES = tuple(f"; {classification})" for classification in BENIGN_OR_NO_EFFECT)
 
 
 def _other_alleles_view(labels: list[str]) -> dict[str, list[str]]:
@@ -673,37 +598,33 @@ def _other_alleles_view(labels: list[str]) -> dict[str, list[str]]:
 
 
 def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
-    import jinja2
     from markupsafe import Markup
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("il1rn_annot", "templates"),
-                             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["basename"] = lambda path: os.path.basename(str(path).rstrip("/")) or str(path)
+    from il1rn_annot.outputs.html import render, words
+
     rows = cohort.rows
     n = len(rows)
-    warnings = cohort.warnings  # the provenance's list: figure warnings land in summary.json too
     flagged = [r for r in rows if r["dira_status"] in FLAGGED or r["partial_status"] in FLAGGED]
-    attention_statuses = set(FLAGGED) | {"uncertain_significance", "input_error"}
     if n <= FULL_TABLE_MAX:
         listed, collapsed = rows, False
     else:
-        listed, collapsed = [r for r in rows if r["dira_status"] in attention_statuses][:ATTENTION_MAX], True
+        listed, collapsed = [r for r in rows if r["dira_status"] in NEEDS_ATTENTION][:ATTENTION_MAX], True
     listed = [{**r, **_other_alleles_view(r["other_alleles"])} for r in listed]
-    status_chart = _bar_chart([(s.replace("_", " "), cohort.counts[s], f"{cohort.counts[s]:,}", STATUS_COLOURS[s])
+    status_chart = _bar_chart([(words(s), cohort.counts[s], f"{cohort.counts[s]:,}", STATUS_COLOURS[s])
                                for s in SORT_ORDER])
     by_cf = sorted(cohort.alleles, key=lambda a: (-(a["carrier_frequency"] or 0), a["build"], a["pos"], a["allele_id"]))
     chart_alleles = by_cf[:CHART_ALLELES_MAX]
     cf_chart = _bar_chart([(_short_label(a) + (f" [{a['build']}]" if len(cohort.builds) > 1 else ""),
                             a["carrier_frequency"] or 0, _fmt(a["carrier_frequency"]),
-                            CLASS_COLOURS.get(a["classification"], "#555")) for a in chart_alleles])
+                            class_colour(a["classification"])) for a in chart_alleles])
     figures = []
     for build in cohort.builds:
         dels, vars_ = cohort.deletions.get(build, []), cohort.variants.get(build, [])
         figures.append({"build": build, "n_deletions": len(dels),
-                        "svg": Markup(cluster_figure(kb, build, dels, vars_, warnings))})
+                        "svg": Markup(cluster_figure(kb, build, dels, vars_))})
     failed_inputs = [i.summary() for i in cohort.inputs if not i.ok]
-    template = env.get_template("cohort.html.j2")
-    return template.render(
+    return render(
+        "cohort.html.j2",
         n=n, rows=listed, collapsed=collapsed, full_table_max=FULL_TABLE_MAX, attention_max=ATTENTION_MAX,
         flagged=flagged[:FLAGGED_MAX], n_flagged=len(flagged), flagged_max=FLAGGED_MAX,
         counts=cohort.counts, counts_by_evidence=cohort.counts_by_evidence,
@@ -713,7 +634,7 @@ def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
         cf_chart=cf_chart, n_alleles=len(cohort.alleles), chart_alleles_max=CHART_ALLELES_MAX,
         class_colours=CLASS_COLOURS, figures=figures, builds=cohort.builds, multi_build=len(cohort.builds) > 1,
         inputs_total=len(cohort.inputs), failed_inputs=failed_inputs, prov=cohort.provenance,
-        warnings=list(dict.fromkeys(warnings)), called_text=_CALLED_TEXT,
+        warnings=list(dict.fromkeys(cohort.warnings)), called_text=_CALLED_TEXT,
         with_parents=any(r["mother"] or r["father"] for r in rows),
     )
 

@@ -22,6 +22,8 @@ from il1rn_annot.kb.knowledge import KnowledgeBase, KnownVariant
 from il1rn_annot.vcf.locate import Allele
 from il1rn_annot.vcf.reference import ReferenceGenome
 
+#: reciprocal overlap from which a deletion is matched to the published ~175 kb 2q13 deletion (a
+#: candidate only: see `_deletion_fields`); the lab report's sentences and template print this value
 RECIPROCAL_OVERLAP_MATCH = 0.5
 SMALL_INDEL_MAX = 50
 
@@ -224,7 +226,8 @@ def gene_conditions(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
 
 def _deletion_fields(allele: Allele, build: str, kb: KnowledgeBase, ann: AlleleAnnotation) -> KnownVariant | None:
     """Genes removed (each with its own condition where one is curated), IL1RN fraction, and
-    reciprocal overlap with the known 2q13 deletion (returned when >= 0.5: a candidate only)."""
+    reciprocal overlap with the known 2q13 deletion (returned when >= RECIPROCAL_OVERLAP_MATCH: a
+    candidate only)."""
     tx = kb.transcript(build)
     s, e = allele.start, allele.end
     conditions = gene_conditions(kb)

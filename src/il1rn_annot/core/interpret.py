@@ -23,12 +23,9 @@ from typing import Any, NamedTuple
 
 from il1rn_annot.core.coverage import adequately_covered, evidence_text, stretches_text
 from il1rn_annot.core.pool import Pooled
+from il1rn_annot.core.vocabulary import PATHOGENIC
 from il1rn_annot.vcf.locate import breakend_words
 
-STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance",
-            "no_pathogenic_variant_detected", "not_assessable", "input_error")
-FLAGGED = ("consistent_with_DIRA", "possible_DIRA", "carrier")
-PATHOGENIC = ("pathogenic", "likely_pathogenic")
 #: how `SampleResult.locus_called` reads in tables and reports
 LOCUS_CALLED_TEXT = {True: "yes", False: "no", None: "unknown"}
 

@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from il1rn_annot.core.coverage import pool as pool_coverage
+from il1rn_annot.core.vocabulary import ALLELE_COPIES
 
-_DOSAGE = {"homozygous": 2, "heterozygous": 1}  # hemizygous and partial calls are not compared
+#: ALT copies of the zygosities compared between files (hemizygous and partial calls are not compared)
+_DOSAGE = {zygosity: ALLELE_COPIES[zygosity] for zygosity in ("homozygous", "heterozygous")}
 
 
 @dataclass

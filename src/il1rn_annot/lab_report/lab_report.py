@@ -13,9 +13,9 @@ and generic wording about recessive inheritance.
 
 Safety and reproducibility:
 
-* Jinja2 with autoescape on for everything; sample IDs, VCF IDs, paths and lab settings are
-  never marked safe. The only markup inserted as-is is the SVG drawn by `figures`, which
-  escapes its own labels.
+* Jinja2 with autoescape on for everything (`outputs.html`, the cohort page's environment
+  too); sample IDs, VCF IDs, paths and lab settings are never marked safe. The only markup
+  inserted as-is is the SVG drawn by `figures`, which escapes its own labels.
 * The HTML is self-contained: inline CSS, inline SVG, the lab logo as a data: URI; no
   scripts, web fonts or remote images. The PDF renderer is given a URL fetcher that refuses
   anything but data: URIs, so a report never reaches the network.
@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as _dt
-import functools
 import hashlib
 import json
 import os
@@ -42,7 +41,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from il1rn_annot import TOOL_NAME
@@ -52,37 +50,28 @@ from il1rn_annot.outputs.write_outputs import atomic_path, replace_dir, staging_
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.coverage import (KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text,
                        of_sample as coverage_of_sample)
-from il1rn_annot.lab_report.figures import CLASS_NAMES, cluster_svg, exon_svg
+from il1rn_annot.core.annotate import RECIPROCAL_OVERLAP_MATCH
+from il1rn_annot.core.vocabulary import (BENIGN_OR_NO_EFFECT, CLASS_BADGE_COLOURS, CLASS_NAMES, CLASSIFICATIONS,
+                                         DELETION_TYPES, FLAGGED as FLAGGED_STATUSES, PATHOGENIC, STATUS_LABELS,
+                                         STATUSES)
+from il1rn_annot.lab_report.figures import cluster_svg, exon_svg
+from il1rn_annot.outputs.html import render, words as _words
 from il1rn_annot.outputs.naming import safe_name
 from il1rn_annot.outputs.read_back import (AnnotationCache, SampleInFile, gather_sample, load_annotation, manifest_outputs,
                                           source_calls)
 from il1rn_annot.outputs.read_summary import StoredResult, read_summary, select_samples
 from il1rn_annot.core.pool import Pooled, pool_sources
-from il1rn_annot.core.interpret import (FLAGGED as FLAGGED_STATUSES, LOCUS_CALLED_TEXT, PATHOGENIC, ParentCalls, SampleResult, allele_label,
+from il1rn_annot.core.interpret import (LOCUS_CALLED_TEXT, ParentCalls, SampleResult, allele_label,
                         deletion_effect, exon_parts, interpret_pooled, removed_genes_with_conditions)
 from il1rn_annot.kb.knowledge import KnowledgeBase, Reference
 from il1rn_annot.outputs.provenance import generated_at
 
 SUPPORTED_SCHEMA = "1.0"
-DELETION_TYPES = ("sv_deletion", "cnv", "cnv_loss")
 LAB_KEYS = ("lab_name", "lab_address", "logo", "reviewers", "footer", "report_title")
 DEFAULT_TITLE = "IL1RN gene analysis report"
 LOGO_MAX_BYTES = 2_000_000
 FIGURE_WIDTH = 760  # px; the A4 text width is ~680 px, so labels print near their nominal size
-#: not reported as findings: benign classes and alleles with no predicted effect (no criterion either way)
-BENIGN = ("likely_benign", "benign", "no_predicted_effect")
-CLASS_ORDER = ("pathogenic", "likely_pathogenic", "uncertain_significance", "likely_benign", "benign",
-               "no_predicted_effect", "association_polymorphism")
 
-STATUS_LABELS = {
-    "consistent_with_DIRA": "Consistent with DIRA",
-    "possible_DIRA": "Possible DIRA: phase of the two alleles not established",
-    "carrier": "Heterozygous carrier (autosomal recessive condition)",
-    "uncertain_significance": "Variant of uncertain significance",
-    "no_pathogenic_variant_detected": "No pathogenic IL1RN variant detected",
-    "not_assessable": "Not assessable",
-    "input_error": "Input error",
-}
 ZYGOSITY_NOTES = {
     "partial": "one allele called, the other missing",
     "hemizygous": "one copy present",
@@ -132,10 +121,6 @@ def _percent(fraction: float | None) -> str:
     if value < 1:
         return f"{value:.1f}%"
     return f"{value:.0f}%"
-
-
-def _words(term: str) -> str:
-    return term.replace("_", " ")
 
 
 def _is_deletion(f: dict[str, Any]) -> bool:
@@ -346,7 +331,7 @@ def _finding_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, refs: _RefB
                   several_sources: bool) -> list[dict[str, Any]]:
     def order(f: dict[str, Any]) -> tuple[Any, ...]:
         cls = f.get("classification", "")
-        return (CLASS_ORDER.index(cls) if cls in CLASS_ORDER else len(CLASS_ORDER), int(f["pos"]),
+        return (CLASSIFICATIONS.index(cls) if cls in CLASSIFICATIONS else len(CLASSIFICATIONS), int(f["pos"]),
                 str(f.get("allele_id")), str(f.get("source")))
 
     rows = []
@@ -409,7 +394,7 @@ def _deletion_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, build: str
             "il1rn_percent": _percent(f.get("il1rn_overlap")),
             "exons": "; ".join(exons) if exons else "none (no exon removed)",
             "reciprocal": "" if ro is None else f"{float(ro):.3f}",
-            "matches_2q13": ro is not None and float(ro) >= 0.5,
+            "matches_2q13": ro is not None and float(ro) >= RECIPROCAL_OVERLAP_MATCH,
             # overlap alone is supporting evidence: the curated entry is taken only when IL1RN is removed
             "is_2q13": bool(f.get("known_variant")) and f.get("known_variant") == _region_id(f),
             "imprecise": bool(f.get("imprecise")),
@@ -616,7 +601,7 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         exon = Markup(exon_svg(kb, build, fig_vars, fig_dels, width=FIGURE_WIDTH))
 
     status = result.dira_status
-    flagged = status in ("consistent_with_DIRA", "possible_DIRA", "carrier")
+    flagged = status in FLAGGED_STATUSES
     mendelian = [c for c in kb.conditions.values() if c.is_diagnostic]
     dira = kb.conditions.get("DIRA") or (mendelian[0] if mendelian else None)
     dira_view = _condition_view(dira, refs) if (flagged and dira is not None) else None
@@ -659,7 +644,8 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
     if region is not None:
         limits.append("The published ~175 kb 2q13 deletion has approximate breakpoints. "
                       + (region.note or "They are not given in the curated sources.")
-                      + " A called deletion is matched to it by reciprocal overlap of at least 0.5.")
+                      + " A called deletion is matched to it by reciprocal overlap of at least "
+                      + f"{RECIPROCAL_OVERLAP_MATCH}.")
     limits += [
         "Variants absent from the knowledge base are classified by rules (docs/classification.md): loss of "
         "function is graded with the ClinGen SVI PVS1 decision tree (Abou Tayoun 2018) and only PVS1 at full "
@@ -706,8 +692,8 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "per_file_status_differs": len(present) > 1,
         # the main table holds what bears on the result; benign and likely benign variants
         # (most of a genome's calls at the locus) follow in a compact table, as labs report them
-        "findings": [r for r in finding_rows if r["classification"] not in BENIGN],
-        "benign_findings": [r for r in finding_rows if r["classification"] in BENIGN],
+        "findings": [r for r in finding_rows if r["classification"] not in BENIGN_OR_NO_EFFECT],
+        "benign_findings": [r for r in finding_rows if r["classification"] in BENIGN_OR_NO_EFFECT],
         "deletions": deletion_rows,
         "cluster_svg": cluster,
         "exon_svg": exon,
@@ -729,6 +715,8 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
                        "protein": kb.transcript_info.get("protein_refseq", "")},
         "region": region_text,
         "pathogenic_count": sum(1 for f in findings if f.get("classification") in PATHOGENIC),
+        "overlap_match": RECIPROCAL_OVERLAP_MATCH,
+        "class_badge_colours": CLASS_BADGE_COLOURS,
         "discordant": discordant,
     }
 
@@ -737,17 +725,9 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
 # rendering and writing
 
 
-@functools.lru_cache(maxsize=None)
-def _environment() -> Environment:
-    """The Jinja2 environment (built once per process; templates are compiled once)."""
-    env = Environment(loader=PackageLoader("il1rn_annot", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["words"] = _words
-    return env
-
-
 def render_html(context: dict[str, Any]) -> str:
-    return _environment().get_template("report.html.j2").render(**context)
+    """The report page (`outputs.html`: the environment the cohort page uses too)."""
+    return render("report.html.j2", **context)
 
 
 def _data_only_fetcher() -> Any:
@@ -938,7 +918,6 @@ def part_of(items: list[Any], part: tuple[int, int] | None) -> list[Any]:
 
 def parse_statuses(text: str | None) -> list[str]:
     """`--statuses a,b` -> ['a', 'b'], refusing unknown values (a typo would silently select nothing)."""
-    from il1rn_annot.core.interpret import STATUSES
     if text is None:
         return list(FLAGGED_STATUSES)
     values = [v.strip() for v in text.split(",") if v.strip()]

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from il1rn_annot.core.vocabulary import FLAGGED, REPORT_MODES, STATUSES
 from il1rn_annot.outputs import naming
 from il1rn_annot.errors import Il1rnAnnotError, InputError
 from il1rn_annot.outputs.read_summary import read_summary
@@ -44,10 +45,6 @@ REQUIRED_COLUMNS = ("sample", "vcf")
 #: optional: the sample IDs (in this sheet) of a sample's parents; their calls phase its alleles
 PARENT_COLUMNS = ("mother", "father")
 NO_PARENT = ("", "0", ".")  # as in PED files: no parent given
-FLAGGED_STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier")
-ALL_STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance",
-                "no_pathogenic_variant_detected", "not_assessable", "input_error")
-REPORT_MODES = ("flagged", "all", "none")
 DEFAULT_BATCH_SIZE = 200
 DEFAULT_REPORT_BATCH_SIZE = 50
 MAX_LISTED_PROBLEMS = 25
@@ -629,8 +626,8 @@ def report_statuses(mode: str = "flagged") -> list[str]:
     if mode == "none":
         return []
     if mode == "flagged":
-        return list(FLAGGED_STATUSES)
-    return [s for s in ALL_STATUSES if s != "input_error"]
+        return list(FLAGGED)
+    return [s for s in STATUSES if s != "input_error"]
 
 
 def select_samples(summary_tsv: str | os.PathLike[str], statuses: Iterable[str]) -> list[str]:
