@@ -11,7 +11,7 @@ import pytest
 
 from conftest import vcf_text
 from il1rn_annot.core.classify import exon_loss, splice_site, truncating
-from il1rn_annot.vcf.locate import Allele
+from il1rn_annot.core.alleles import Allele
 from il1rn_annot.annotate_vcf.run import annotate_file
 
 DATE = "2026-01-01T00:00:00Z"

@@ -17,7 +17,7 @@ import pytest
 
 from il1rn_annot.core.codon_sets import CODON_TABLE, CODONS_OF, METHOD_NOTE, deduce, translate_codons
 from il1rn_annot.core.consequence import _protein_change, predict, translate
-from il1rn_annot.vcf.locate import Allele
+from il1rn_annot.core.alleles import Allele
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 REPO = Path(__file__).resolve().parents[1]

@@ -356,7 +356,7 @@ def test_a_large_deletion_over_a_published_site_is_not_called_a_near_miss(make_v
 def test_curated_deletion_names_follow_the_hgvs_3prime_rule_on_their_context_bases(kb, build):
     """c.140delC sits in a CC run (c.140-141): its HGVS name is the 3'-most, c.141del; c.156_157del stays."""
     from il1rn_annot.core.hgvs import hgvs_c
-    from il1rn_annot.vcf.locate import Allele
+    from il1rn_annot.core.alleles import Allele
 
     class _Context:
         def __init__(self, start: int, seq: str) -> None:

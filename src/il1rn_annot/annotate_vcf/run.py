@@ -18,10 +18,11 @@ from typing import Any
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_sample
 from il1rn_annot.kb.knowledge import KnowledgeBase
-from il1rn_annot.vcf.locate import locus_index
+from il1rn_annot.vcf.fetch import locus_index
 from il1rn_annot.core.codon_sets import protein_change_method
 from il1rn_annot.outputs.provenance import Provenance
-from il1rn_annot.vcf.open_vcf import VcfInput, open_vcf, reopen
+from il1rn_annot.vcf.open_vcf import open_vcf
+from il1rn_annot.vcf.vcf_input import VcfInput, reopen
 from il1rn_annot.runtime import cyclic_gc_paused
 from il1rn_annot.vcf.reference import ReferenceGenome, load_shipped_sequence
 from il1rn_annot.vcf.reference import describe as describe_reference
@@ -137,7 +138,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                     tally, finish_vcf = scan.tally, scan.finish
                 prov.add_input("vcf", path_text, info.sha256)
                 if reference is not None and not reference.shipped:
-                    from il1rn_annot.vcf.open_vcf import sha256_of
+                    from il1rn_annot.vcf.vcf_input import sha256_of
                     prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
                 kind = input_kind(info.is_gvcf, tally.reference_blocks, tally.small_records,
                                   tally.structural_records, info.header_lines)

@@ -30,9 +30,10 @@ from il1rn_annot.core.coverage import CdsCoverage, CoverageThresholds, confident
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.genotypes import Call, RecordGenotypes
 from il1rn_annot.kb.knowledge import KnowledgeBase
-from il1rn_annot.vcf.locate import (Allele, ShortRecords, alleles_of, header_sample_count, locus_records, record_span_end,
-                     record_where, short_records_in_file)
-from il1rn_annot.vcf.open_vcf import VcfInput, reopen
+from il1rn_annot.core.alleles import Allele, alleles_of
+from il1rn_annot.vcf.fetch import ShortRecords, header_sample_count, locus_records, short_records_in_file
+from il1rn_annot.vcf.record_extent import record_span_end, record_where
+from il1rn_annot.vcf.vcf_input import VcfInput, reopen
 from il1rn_annot.vcf.reference import ReferenceGenome
 from il1rn_annot.outputs.write_outputs import AnnotatedVcfWriter, annotated_line, declare_annotation_info
 

@@ -78,7 +78,7 @@ from typing import Any
 from il1rn_annot import TOOL_NAME
 
 from il1rn_annot import __version__
-from il1rn_annot.vcf.open_vcf import sha256_of
+from il1rn_annot.vcf.vcf_input import sha256_of
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.interpret import (FLAGGED, LOCUS_CALLED_TEXT, PATHOGENIC, STATUSES, ParentCalls, allele_label,
                         interpret_sample)

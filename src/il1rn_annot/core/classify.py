@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from il1rn_annot.kb.knowledge import KnowledgeBase
-from il1rn_annot.vcf.locate import Allele
+from il1rn_annot.core.alleles import Allele
 from il1rn_annot.kb.locus_model import TranscriptModel
 
 #: the ClinGen SVI strengths, strongest first
