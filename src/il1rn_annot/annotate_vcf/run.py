@@ -30,8 +30,10 @@ from il1rn_annot.core.coverage import (CoverageThresholds, adequately_covered, c
                        input_kind, sample_coverage, slim as slim_coverage)
 from il1rn_annot.annotate_vcf.scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan, SitesOnlyScan,
                    scan_keeping_genotypes, worker_count)
-from il1rn_annot.outputs.write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, OutputSet,
-                            clean_stale_temps, write_cells, write_json)
+from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
+from il1rn_annot.outputs.atomic import clean_stale_temps, OutputSet
+from il1rn_annot.outputs.json_file import write_json
+from il1rn_annot.outputs.tables import ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, write_cells
 
 SCHEMA_VERSION = "1.0"
 

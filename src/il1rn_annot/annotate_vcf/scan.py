@@ -35,7 +35,7 @@ from il1rn_annot.vcf.fetch import ShortRecords, header_sample_count, locus_recor
 from il1rn_annot.vcf.record_extent import record_span_end, record_where
 from il1rn_annot.vcf.vcf_input import VcfInput, reopen
 from il1rn_annot.vcf.reference import ReferenceGenome
-from il1rn_annot.outputs.write_outputs import AnnotatedVcfWriter, annotated_line, declare_annotation_info
+from il1rn_annot.outputs.annotated_vcf import annotated_line, AnnotatedVcfWriter, declare_annotation_info
 
 #: up to this many samples every carried allele is listed per sample; above, only those that bear
 #: on interpretation (P/LP, VUS, curated, association) — likely-benign ones are counted per allele

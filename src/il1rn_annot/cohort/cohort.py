@@ -89,7 +89,9 @@ from il1rn_annot.outputs.provenance import generated_at
 from il1rn_annot.outputs.naming import input_stem, safe_name as report_safe_name
 from il1rn_annot.runtime import cyclic_gc_paused
 from il1rn_annot.workflow.samplesheet import NO_PARENT, PARENT_COLUMNS
-from il1rn_annot.outputs.write_outputs import write_json, write_table, write_text
+from il1rn_annot.outputs.atomic import write_text
+from il1rn_annot.outputs.json_file import write_json
+from il1rn_annot.outputs.tables import write_table
 
 SCHEMA_VERSION = "1.0"
 ANNOTATION_SCHEMA = "1.0"  # the annotation JSON schema this module reads

@@ -46,7 +46,7 @@ from markupsafe import Markup
 from il1rn_annot import TOOL_NAME
 
 from il1rn_annot import __version__
-from il1rn_annot.outputs.write_outputs import atomic_path, replace_dir, staging_dir, writing
+from il1rn_annot.outputs.atomic import atomic_path, replace_dir, staging_dir, writing
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.coverage import (KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text,
                        of_sample as coverage_of_sample, pool as pool_coverage)
