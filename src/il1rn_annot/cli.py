@@ -22,7 +22,8 @@ from il1rn_annot import TOOL_NAME
 
 from il1rn_annot import __version__
 from il1rn_annot.errors import Il1rnAnnotError, InputError, OutputError
-from il1rn_annot.kb.knowledge import KnowledgeBase, load_knowledge_base
+from il1rn_annot.kb.load import load_knowledge_base
+from il1rn_annot.kb.model import KnowledgeBase
 
 
 def _kb_from(args: argparse.Namespace) -> KnowledgeBase:

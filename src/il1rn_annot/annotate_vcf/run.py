@@ -17,7 +17,7 @@ from typing import Any
 
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_sample
-from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.vcf.fetch import locus_index
 from il1rn_annot.core.codon_sets import protein_change_method
 from il1rn_annot.outputs.provenance import Provenance

@@ -29,7 +29,7 @@ from il1rn_annot.core.annotate import AlleleAnnotation, annotate_allele
 from il1rn_annot.core.coverage import CdsCoverage, CoverageThresholds, confident_calls, is_reference_block, is_structural
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.genotypes import Call, RecordGenotypes
-from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.core.alleles import Allele, alleles_of
 from il1rn_annot.vcf.fetch import ShortRecords, header_sample_count, locus_records, short_records_in_file
 from il1rn_annot.vcf.record_extent import record_span_end, record_where

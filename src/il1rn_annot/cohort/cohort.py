@@ -84,7 +84,7 @@ from il1rn_annot.core.interpret import (FLAGGED, LOCUS_CALLED_TEXT, PATHOGENIC, 
                         interpret_sample)
 from il1rn_annot.core.coverage import (EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text, of_sample as coverage_of_sample,
                        pool as pool_coverage)
-from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.provenance import generated_at
 from il1rn_annot.outputs.naming import input_stem, safe_name as report_safe_name
 from il1rn_annot.runtime import cyclic_gc_paused

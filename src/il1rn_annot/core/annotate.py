@@ -18,7 +18,7 @@ from il1rn_annot.core.classify import classify
 from il1rn_annot.core.codon_sets import METHOD_NOTE
 from il1rn_annot.core.consequence import predict
 from il1rn_annot.core.hgvs import hgvs_c
-from il1rn_annot.kb.knowledge import KnowledgeBase, KnownVariant
+from il1rn_annot.kb.model import KnowledgeBase, KnownVariant
 from il1rn_annot.core.alleles import Allele
 from il1rn_annot.vcf.reference import ReferenceGenome
 

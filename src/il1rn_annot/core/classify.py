@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.core.alleles import Allele
 from il1rn_annot.kb.locus_model import TranscriptModel
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 from xml.sax.saxutils import escape as _xml_escape
 
-from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.kb.model import KnowledgeBase
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 CHAR_WIDTH = 0.6  # average glyph width / font size for the sans fonts above (for label layout)

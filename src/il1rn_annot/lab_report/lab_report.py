@@ -55,7 +55,7 @@ from il1rn_annot.outputs.naming import safe_name
 from il1rn_annot.workflow.samplesheet import PARENT_COLUMNS
 from il1rn_annot.core.interpret import (FLAGGED as FLAGGED_STATUSES, LOCUS_CALLED_TEXT, PATHOGENIC, ParentCalls, SampleResult, allele_label,
                         deletion_effect, exon_parts, interpret_sample, removed_genes_with_conditions)
-from il1rn_annot.kb.knowledge import KnowledgeBase, Reference
+from il1rn_annot.kb.model import KnowledgeBase, Reference
 from il1rn_annot.outputs.provenance import generated_at
 
 SUPPORTED_SCHEMA = "1.0"

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from il1rn_annot.errors import BuildMismatchError, InputError
-from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.kb.model import KnowledgeBase
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pathlib import Path
 import cyvcf2
 
 from il1rn_annot.errors import InputError
-from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.vcf.diagnose import htslib_reason
 from il1rn_annot.vcf.fetch import BND_LOOKAHEAD, SV_LOOKBACK
 from il1rn_annot.vcf.file_checks import check_header_text, check_last_line, gzip_truncated, read_header_text, sniff
