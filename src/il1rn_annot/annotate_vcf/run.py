@@ -28,8 +28,8 @@ from il1rn_annot.vcf.reference import ReferenceGenome, load_shipped_sequence
 from il1rn_annot.vcf.reference import describe as describe_reference
 from il1rn_annot.core.coverage import (CoverageThresholds, adequately_covered, cds_segments, evidence_text as coverage_evidence_text,
                        input_kind, sample_coverage, slim as slim_coverage)
-from il1rn_annot.annotate_vcf.scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan, SitesOnlyScan,
-                   scan_keeping_genotypes, worker_count)
+from il1rn_annot.annotate_vcf.scan import scan_keeping_genotypes, SitesOnlyScan, VCF_GENOTYPES_MAX_SAMPLES, worker_count
+from il1rn_annot.annotate_vcf.tally import FINDINGS_ALL_MAX_SAMPLES, LocusTally, ScanPlan
 from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
 from il1rn_annot.outputs.atomic import clean_stale_temps, OutputSet
 from il1rn_annot.outputs.json_file import write_json

@@ -52,7 +52,7 @@ class Allele:
     ci_end: tuple[int, int] | None = None
     svlen: int | None = None
     #: for an allele read from a breakend: (reading, chrom, low end, high end), the same for
-    #: both mates of a pair, so the pair is counted once (scan.LocusTally)
+    #: both mates of a pair, so the pair is counted once (tally.LocusTally)
     event: tuple[str, str, int, int] | None = None
     #: what the reader of the outputs must know about how the allele was read (annotate adds
     #: them to the annotation's notes)

@@ -135,7 +135,7 @@ class KnowledgeBase:
     #: NP_776214.1 (one-letter, no stop) from the manifest's `protein` file, '' when none is shipped:
     #: without a reference FASTA, protein changes are deduced from it (codon_sets.py)
     protein: str = ""
-    #: annotations already made with this KB ({(build, Allele): ...}; `scan.annotated`): the
+    #: annotations already made with this KB ({(build, Allele): ...}; `tally.annotated`): the
     #: same common alleles recur in every file of a cohort
     annotation_memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
