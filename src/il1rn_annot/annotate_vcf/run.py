@@ -1,8 +1,8 @@
-"""One input end to end: read -> locate -> annotate -> genotype -> interpret -> write.
+"""One input end to end: open -> fetch the locus records -> annotate -> genotype -> interpret -> write.
 
-The records are read, annotated and counted by `scan.py` (in parallel ranges for a big joint
-VCF) as they stream past, so memory stays flat however many samples the file holds; only
-carriers' calls are kept. Then every sample is interpreted and the four outputs are written.
+The records are fetched (`vcf.fetch`), annotated and counted (`tally.py`; in parallel ranges
+for a big joint VCF: `scan.py`) as they stream past, so memory stays flat however many samples
+the file holds; only carriers' calls are kept. Then every sample is interpreted and the four outputs are written.
 """
 
 from __future__ import annotations

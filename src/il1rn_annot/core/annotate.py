@@ -2,7 +2,7 @@
 
 Classification order: a curated small variant matched exactly wins (published DIRA allele,
 association polymorphism). Every other allele, deletions included, is classified by what it
-does to IL1RN (`classification.py`: the ClinGen SVI PVS1 tree, then ACMG/AMP 2015 as modelled
+does to IL1RN (`classify.py`: the ClinGen SVI PVS1 tree, then ACMG/AMP 2015 as modelled
 by Tavtigian 2018). A deletion that overlaps the published ~175 kb 2q13 deletion takes that
 curated entry only when it also removes IL1RN at PVS1 strength; otherwise the overlap is
 shown as supporting evidence and never makes it a DIRA allele. The evidence string always
@@ -356,5 +356,5 @@ def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
         ann.notes.append(f"call did not pass the caller's filters ({allele.filter}): confirm before reporting")
     if allele.imprecise:
         ann.notes.append("imprecise breakpoints (CIPOS/CIEND): gene overlaps use the reported POS/END")
-    ann.notes.extend(allele.notes)  # how a breakend or translocation was read (locate.py)
+    ann.notes.extend(allele.notes)  # how a breakend or translocation was read (core/alleles.py)
     return ann

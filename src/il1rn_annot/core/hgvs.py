@@ -1,4 +1,4 @@
-"""HGVS c. names on NM_173842.3 for alleles located by `locate`.
+"""HGVS c. names on NM_173842.3 for alleles read by `core.alleles`.
 
 Callers write indels left-aligned; HGVS wants them 3'-shifted (on the transcript's strand,
 which for IL1RN is the genome's + strand). With a reference FASTA the allele is shifted

@@ -88,7 +88,7 @@ def _structural_label(f: dict[str, Any]) -> str:
     word = SV_WORDS.get(key, f"structural variant {alt}")
     end = f.get("end")
     span = f"{f['chrom']}:{f['pos'] + 1}-{end}" if end and int(end) > int(f["pos"]) else f"{f['chrom']}:{f['pos']}"
-    if key == "INS":  # between POS and POS+1, whatever its SVLEN (locate.py)
+    if key == "INS":  # between POS and POS+1, whatever its SVLEN (core/alleles.py)
         span = f"{f['chrom']}:{f['pos']}-{int(f['pos']) + 1}"
     return f"{word} {span}"
 
