@@ -15,25 +15,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from il1rn_annot.errors import InputError
-from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_sample
-from il1rn_annot.kb.model import KnowledgeBase
-from il1rn_annot.vcf.fetch import locus_index
+from il1rn_annot.annotate_vcf.scan import VCF_GENOTYPES_MAX_SAMPLES, SitesOnlyScan, scan_keeping_genotypes, worker_count
+from il1rn_annot.annotate_vcf.tally import FINDINGS_ALL_MAX_SAMPLES, LocusTally, ScanPlan
 from il1rn_annot.core.codon_sets import protein_change_method
+from il1rn_annot.core.coverage import CoverageThresholds, adequately_covered, cds_segments, input_kind, sample_coverage
+from il1rn_annot.core.coverage import evidence_text as coverage_evidence_text
+from il1rn_annot.core.coverage import slim as slim_coverage
+from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_sample
+from il1rn_annot.errors import InputError
+from il1rn_annot.kb.model import KnowledgeBase
+from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
+from il1rn_annot.outputs.atomic import OutputSet, clean_stale_temps
+from il1rn_annot.outputs.json_file import write_json
 from il1rn_annot.outputs.provenance import Provenance
-from il1rn_annot.vcf.open_vcf import open_vcf
-from il1rn_annot.vcf.vcf_input import VcfInput, reopen
+from il1rn_annot.outputs.tables import ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, write_cells
 from il1rn_annot.runtime import cyclic_gc_paused
+from il1rn_annot.vcf.fetch import locus_index
+from il1rn_annot.vcf.open_vcf import open_vcf
 from il1rn_annot.vcf.reference import ReferenceGenome, load_shipped_sequence
 from il1rn_annot.vcf.reference import describe as describe_reference
-from il1rn_annot.core.coverage import (CoverageThresholds, adequately_covered, cds_segments, evidence_text as coverage_evidence_text,
-                       input_kind, sample_coverage, slim as slim_coverage)
-from il1rn_annot.annotate_vcf.scan import scan_keeping_genotypes, SitesOnlyScan, VCF_GENOTYPES_MAX_SAMPLES, worker_count
-from il1rn_annot.annotate_vcf.tally import FINDINGS_ALL_MAX_SAMPLES, LocusTally, ScanPlan
-from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
-from il1rn_annot.outputs.atomic import clean_stale_temps, OutputSet
-from il1rn_annot.outputs.json_file import write_json
-from il1rn_annot.outputs.tables import ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, write_cells
+from il1rn_annot.vcf.vcf_input import VcfInput, reopen
 
 SCHEMA_VERSION = "1.0"
 
@@ -116,8 +117,8 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
     all_findings = findings == "all" or (findings == "auto" and n <= FINDINGS_ALL_MAX_SAMPLES)
     keep_genotypes = vcf_genotypes == "all" or (vcf_genotypes == "auto" and n <= VCF_GENOTYPES_MAX_SAMPLES)
     note = [] if keep_genotypes else [
-        "##il1rn_annot_note=sites-only: genotype columns omitted (more than "
-        f"{VCF_GENOTYPES_MAX_SAMPLES} samples); per-sample calls are in the TSV/JSON outputs"]
+        ("##il1rn_annot_note=sites-only: genotype columns omitted (more than "
+         f"{VCF_GENOTYPES_MAX_SAMPLES} samples); per-sample calls are in the TSV/JSON outputs")]
     with locus_index(info) as index:
         plan = ScanPlan(info=info, kb=kb, build=build_name, reference=reference, window=window,
                         contig_length=contig_length, all_findings=all_findings,

@@ -236,7 +236,7 @@ def position_ranges(window: tuple[int, int], k: int, skip_cost: float = SKIP_COS
     cuts = cuts_within(hi) or []  # fewer than k - 1 only for a window narrower than k positions
     lows: list[int | None] = [None, *cuts]
     highs: list[int | None] = [c - 1 for c in cuts] + [None]
-    return list(zip(lows, highs))
+    return list(zip(lows, highs, strict=True))  # k - 1 cuts: one more low and high each
 
 
 def _tally_range(plan: ScanPlan, bounds: tuple[int | None, int | None], reader: cyvcf2.VCF | None = None

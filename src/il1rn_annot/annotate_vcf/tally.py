@@ -18,7 +18,13 @@ import numpy as np
 
 from il1rn_annot.core.alleles import Allele, alleles_of
 from il1rn_annot.core.annotate import AlleleAnnotation, annotate_allele
-from il1rn_annot.core.coverage import CdsCoverage, CoverageThresholds, confident_calls, is_reference_block, is_structural
+from il1rn_annot.core.coverage import (
+    CdsCoverage,
+    CoverageThresholds,
+    confident_calls,
+    is_reference_block,
+    is_structural,
+)
 from il1rn_annot.core.genotypes import Call, RecordGenotypes
 from il1rn_annot.errors import InputError
 from il1rn_annot.kb.model import KnowledgeBase
@@ -232,7 +238,8 @@ def check_record(plan: ScanPlan, record: cyvcf2.Variant) -> None:
         # e.g. SVLEN=-1000000000 on a <DUP>: impossible, and the annotated VCF of such a
         # record cannot be indexed (tabix refuses spans beyond 2^29), which crashed the run
         raise InputError(f"the record reaches position {span_end:,} (END/SVLEN), beyond the end of "
-                         f"chromosome 2 ({plan.contig_length:,} bp)", path=str(plan.info.path), where=record_label(record),
+                         f"chromosome 2 ({plan.contig_length:,} bp)", path=str(plan.info.path),
+                         where=record_label(record),
                          hint="check END/SVLEN: the value is impossible")
     if plan.reference is not None:
         _check_ref(record, plan.reference, str(plan.info.path))
@@ -280,7 +287,7 @@ def _check_ref(record: cyvcf2.Variant, reference: ReferenceGenome, path: str) ->
     if not ref or ref == "N" or not reference.covers(record.POS, record.POS + len(ref) - 1):
         return
     expected = reference.fetch(record.POS, record.POS + len(ref) - 1)
-    if any(a != b and a != "N" and b != "N" for a, b in zip(ref, expected)):
+    if any(a != b and a != "N" and b != "N" for a, b in zip(ref, expected, strict=False)):
         raise InputError(
             f"REF {record.REF} does not match {reference.label} ({expected}) at {record.CHROM}:{record.POS}",
             path=path, where=record_where(record),

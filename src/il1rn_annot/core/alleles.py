@@ -17,8 +17,16 @@ from dataclasses import dataclass
 import cyvcf2
 
 from il1rn_annot.errors import InputError
-from il1rn_annot.vcf.record_extent import (info_flag, int_info, junction_reading, pair_info, parse_breakend,
-                                           record_where, text_info, translocation_partner)
+from il1rn_annot.vcf.record_extent import (
+    info_flag,
+    int_info,
+    junction_reading,
+    pair_info,
+    parse_breakend,
+    record_where,
+    text_info,
+    translocation_partner,
+)
 
 #: ALT alleles that are not variants: gVCF reference blocks and the spanning-deletion star.
 NON_VARIANT_ALTS = {"<*>", "<NON_REF>", "*", "<X>", "."}
@@ -90,7 +98,8 @@ def breakend_words(chrom: str, pos: int, alt: str) -> str:
         return f"breakend {chrom}:{pos} ({alt})"
     reading, low, high = junction_reading(chrom, pos, junction)
     if reading == "translocation":
-        return f"translocation breakpoint {chrom}:{pos}, partner {junction.partner_chrom}:{junction.partner_pos} ({alt})"
+        return (f"translocation breakpoint {chrom}:{pos}, partner {junction.partner_chrom}:{junction.partner_pos} "
+                f"({alt})")
     if reading in ("inversion", "duplication"):
         return f"{reading} junction {chrom}:{low}-{high} (breakend {alt})"
     return f"breakend {chrom}:{pos} ({alt})"
@@ -124,8 +133,8 @@ def _breakend_allele(record: cyvcf2.Variant, index: int, alt: str, filt: str, vc
         return Allele(chrom, low, record.REF, alt, index, "sv_deletion", low + 1, high - 1, "", "", vcf_id, filt,
                       symbolic=True, imprecise=imprecise, ci_start=ci[0], ci_end=ci[1],
                       event=("deletion", chrom, low, high),
-                      notes=(f"{said} read as a deletion of {chrom}:{low + 1}-{high - 1} (deletion orientation, "
-                             "VCF 4.3 section 5.4)",))
+                      notes=((f"{said} read as a deletion of {chrom}:{low + 1}-{high - 1} (deletion orientation, "
+                              "VCF 4.3 section 5.4)"),))
     if reading in ("deletion", "breakend"):
         return Allele(chrom, pos, record.REF, alt, index, "breakend", pos, pos, "", "", vcf_id, filt,
                       imprecise=imprecise, notes=(f"{said}: the junction removes no base",) if reading == "deletion"
@@ -184,8 +193,8 @@ def _symbolic_allele(record: cyvcf2.Variant, path: str, where: str, index: int, 
         return Allele(record.CHROM, record.POS, record.REF, alt, index, "other_sv", record.POS, record.POS, "", "",
                       vcf_id, filt, symbolic=True, imprecise=info_flag(record, "IMPRECISE"),
                       ci_start=pair_info(record, "CIPOS"),
-                      notes=(f"translocation breakpoint at {record.CHROM}:{record.POS}, partner {partner} "
-                             "(CHR2/END name the partner, not an end on this chromosome)",))
+                      notes=((f"translocation breakpoint at {record.CHROM}:{record.POS}, partner {partner} "
+                              "(CHR2/END name the partner, not an end on this chromosome)"),))
     end = int_info(record, "END")
     svlen = int_info(record, "SVLEN")
     try:

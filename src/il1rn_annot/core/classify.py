@@ -27,9 +27,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.core.alleles import Allele
 from il1rn_annot.kb.locus_model import TranscriptModel
+from il1rn_annot.kb.model import KnowledgeBase
 
 #: the ClinGen SVI strengths, strongest first
 STRENGTHS = ("PVS1", "PVS1_Strong", "PVS1_Moderate", "PVS1_Supporting")
@@ -175,7 +175,7 @@ def truncating(allele: Allele, hgvs_p: str, terms: set[str], tx: TranscriptModel
                                     "junction: NMD predicted")
             return _graded(tx, _fraction_from(tx, first), f"frameshift from residue {first}, new stop codon "
                                                            f"{_where_escapes(tx, ptc_c, delta)}: NMD not predicted")
-        if ter == "?" or ter is None and first_c is not None and first_c > _last_junction_c(tx):
+        if ter == "?" or (ter is None and first_c is not None and first_c > _last_junction_c(tx)):
             return _graded(tx, _fraction_from(tx, first), f"frameshift from residue {first} with no new stop "
                                                            "codon in the transcript: NMD not predicted")
     if first_c is None:
@@ -362,8 +362,8 @@ def classify(allele: Allele, pred: Any, variant_type: str, tx: TranscriptModel, 
              reference: Any = None) -> tuple[str, str, str]:
     """(classification, evidence naming the rule, PVS1 strength or '') for an allele not in the knowledge base."""
     if variant_type in ("other_sv", "breakend"):
-        return ("uncertain_significance", "structural variant other than a deletion: its effect on IL1RN is not "
-                "assessed (no ACMG/AMP criterion applied)", "")
+        return ("uncertain_significance", ("structural variant other than a deletion: its effect on IL1RN is not "
+                                           "assessed (no ACMG/AMP criterion applied)"), "")
     pvs1 = pvs1_for(allele, pred, tx, kb, reference)
     if pvs1 is not None:
         return pvs1.classification, pvs1.evidence, pvs1.strength

@@ -58,7 +58,7 @@ def _read_yaml(path: Path) -> Any:
         with open(path, encoding="utf-8") as handle:
             # libyaml's loader when PyYAML has it (the wheels do): the pure-Python one took
             # 0.13 s of every run's ~0.4 s fixed cost; both construct the same safe types
-            return yaml.load(handle, Loader=_YAML_LOADER)  # noqa: S506 - a SafeLoader
+            return yaml.load(handle, Loader=_YAML_LOADER)  # a SafeLoader (CSafeLoader or SafeLoader)
     except FileNotFoundError:
         raise KnowledgeBaseError(f"{path}: file not found (listed in manifest.yaml)") from None
     except yaml.YAMLError as exc:
@@ -194,17 +194,17 @@ def _check_links(kb: KnowledgeBase, files: dict[str, Path]) -> None:
             raise KnowledgeBaseError(
                 f"{where}: field references: every reference of this allele is unverified; an allele is "
                 "published only through a source that was read (remove it, or cite a verified reference)")
-        for build, (start, seq) in var.context.items():
+        for build, (_start, seq) in var.context.items():
             if build not in kb.builds or not seq or set(seq) - set("ACGT"):
                 raise KnowledgeBaseError(f"{where}: field context.{build}: give a known build and bases A/C/G/T")
-        for build, (pos, ref, alt) in var.vcf.items():
+        for build, (pos, ref, _alt) in var.vcf.items():
             ctx = var.context.get(build)
             if ctx and not _agrees(ctx, pos, ref):
                 raise KnowledgeBaseError(f"{where}: field vcf.{build}: REF {ref} disagrees with the context bases")
         for gene in var.removes_genes:
             if gene not in symbols:
                 raise KnowledgeBaseError(f"{where}: field removes_genes: unknown gene '{gene}'")
-        for build, (pos, ref, alt) in var.vcf.items():
+        for build, (_pos, ref, alt) in var.vcf.items():
             if build not in kb.builds:
                 raise KnowledgeBaseError(f"{where}: field vcf: unknown build '{build}'")
             if ref[0] != alt[0] and len(ref) != len(alt):
@@ -322,7 +322,8 @@ def load_knowledge_base(path: str | os.PathLike[str] | None = None,
     for build, tx in transcripts.items():
         if protein and 3 * (len(protein) + 1) != tx.cds_length:
             raise KnowledgeBaseError(f"{files['protein']}: {len(protein)} residues, but the {build} CDS model in "
-                                     f"{files['locus']} is {tx.cds_length} nt ({tx.cds_length // 3 - 1} residues + stop)")
+                                     f"{files['locus']} is {tx.cds_length} nt ({tx.cds_length // 3 - 1} residues "
+                                     "+ stop)")
     return kb
 
 

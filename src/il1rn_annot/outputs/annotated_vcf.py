@@ -111,7 +111,8 @@ class AnnotatedVcfWriter:
         self._outputs.adopt(Path(str(path) + ".tbi"), Path(str(self._tmp) + ".tbi"))
         # window records only (tens for one genome, a few thousand for a joint VCF): kept in memory
         # unless big (genotypes of many samples), so a batch of 1,000 files makes no extra file each
-        self._body: Any = tempfile.SpooledTemporaryFile(max_size=BODY_IN_MEMORY_MAX, mode="w+b")
+        self._body: Any = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - open until close()/abort()
+            max_size=BODY_IN_MEMORY_MAX, mode="w+b")
         self._chroms: dict[str, int] = {}
         self._keys: list[tuple[int, int, int, int]] = []  # (chrom rank, pos, offset, length)
         self._offset = 0

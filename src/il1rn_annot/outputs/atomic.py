@@ -220,7 +220,7 @@ class OutputSet:
         placed: list[Path] = []
         final = None
         try:
-            for final, tmp in self._staged.items():
+            for final, tmp in self._staged.items():  # noqa: B007 - `final` names the file if chmod fails
                 os.chmod(tmp, mode)
             for final, tmp in self._staged.items():
                 if os.path.lexists(final):

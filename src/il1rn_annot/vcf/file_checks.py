@@ -41,7 +41,8 @@ def sniff(path: Path) -> tuple[str, bytes]:
                 tail = handle.read(28)
             if tail != BGZF_EOF:
                 raise InputError(
-                    "the BGZF end-of-file marker is missing: the file is truncated (an interrupted copy or caller run?)",
+                    "the BGZF end-of-file marker is missing: the file is truncated (an interrupted copy or "
+                    "caller run?)",
                     path=str(path), hint="copy or re-create the file; htslib would otherwise stop early and silently")
         if text.startswith(b"BCF\x02"):
             return "bcf", text

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import os
 import struct
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -71,7 +72,7 @@ class ParsedIndex:
         overlapping = set(_reg2bins(beg, end, self.min_shift, self.depth))
         bins = self.bins[target]
         chunks = [pair for b in bins if b.bin_id in overlapping
-                  for pair in zip(b.chunks[0::2], b.chunks[1::2])]
+                  for pair in zip(b.chunks[0::2], b.chunks[1::2], strict=True)]
         min_off = 0
         if not self.csi:
             offsets = self.intervals[target]

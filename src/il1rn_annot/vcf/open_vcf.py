@@ -34,7 +34,8 @@ CHR2_NAMES = ("chr2", "2")
 BREAKEND_HEADER = ("##INFO=<ID=MATEID,", "##INFO=<ID=PARID,", "##INFO=<ID=EVENT,", "##ALT=<ID=BND")
 
 
-def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: str = "auto") -> tuple[VcfInput, cyvcf2.VCF]:
+def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase,
+             requested_build: str = "auto") -> tuple[VcfInput, cyvcf2.VCF]:
     """Open `path`, validate it and return its description plus an open cyvcf2 reader."""
     path = Path(path)
     if not path.exists():
@@ -72,7 +73,8 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
         more = len(contig_lengths) - 6
         shown = ", ".join(list(contig_lengths)[:6]) + (f" and {more} more" if more > 0 else "")
         raise InputError(f"no chromosome 2 contig in the header (contigs: {shown})", path=str(path), where="header",
-                         hint="this file cannot hold IL1RN calls: give the file that covers chromosome 2 (named chr2 or 2)")
+                         hint="this file cannot hold IL1RN calls: give the file that covers chromosome 2 (named "
+                              "chr2 or 2)")
     detected, evidence = detect_build(contig_lengths, header_lines, kb, str(path))
     build = resolve_build(detected, evidence, requested_build, str(path), kb)
     has_bnd = any(line.startswith(BREAKEND_HEADER) for line in header_lines)
@@ -97,7 +99,8 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: s
     except UnicodeDecodeError as exc:
         raise InputError(f"a sample name is not UTF-8 text ({exc.object[max(0, exc.start - 20):exc.end + 20]!r})",
                          path=str(path), where="#CHROM line",
-                         hint="VCF text is UTF-8: convert it, e.g. `bcftools reheader` or `iconv -f latin1 -t utf-8`") from None
+                         hint="VCF text is UTF-8: convert it, e.g. `bcftools reheader` or "
+                              "`iconv -f latin1 -t utf-8`") from None
     _check_record_sizes(path, fmt, index_path, contig, kb.screen_window[build.build], has_sv, has_bnd, reader)
     if not samples:
         warnings.append("the file has no sample columns (a sites-only VCF): its sites are annotated and listed one "

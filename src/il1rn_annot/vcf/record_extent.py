@@ -97,7 +97,7 @@ def parse_breakend(alt: str) -> Junction | None:
     if found is None or found["b1"] != found["b2"] or bool(found["before"]) == bool(found["after"]):
         return None
     bracket = found["b1"]
-    if found["before"]:
+    if found["before"]:  # noqa: SIM108 - four forms: two plain choices read better than a nested one
         form = "t[p[" if bracket == "[" else "t]p]"
     else:
         form = "]p]t" if bracket == "]" else "[p[t"
