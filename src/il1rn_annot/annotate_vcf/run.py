@@ -140,7 +140,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                                                                while_waiting=lambda: info.sha256))
                     tally, finish_vcf = scan.tally, scan.finish
                 prov.add_input("vcf", path_text, info.sha256)
-                if reference is not None and not reference.shipped:
+                if reference is not None and not reference.shipped and reference_path:
                     from il1rn_annot.vcf.vcf_input import sha256_of
                     prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
                 kind = input_kind(info.is_gvcf, tally.reference_blocks, tally.small_records,
@@ -226,7 +226,7 @@ def _interpret_samples(info: VcfInput, tally: LocusTally, source: str, plan: Sca
     partial_records = tally.partial_records.tolist()
     for i, sample in enumerate(info.samples):
         uncovered = tally.cds.uncovered(i) if kind == "gvcf" and tally.cds is not None else (
-            [tuple(s) for s in plan.cds] if kind == "gvcf" else None)
+            [(s[0], s[1]) for s in plan.cds] if kind == "gvcf" else None)
         coverage = sample_coverage(kind, plan.thresholds, plan.cds, uncovered)
         coverage["chr2_records"] = chr2_records
         called = _locus_called(info, records, bool(locus_called[i]), coverage)

@@ -215,7 +215,8 @@ def position_ranges(window: tuple[int, int], k: int, skip_cost: float = SKIP_COS
         return low - max(start, low // INDEX_WINDOW * INDEX_WINDOW)
 
     def cuts_within(budget: float) -> list[int] | None:
-        cuts, low = [], start
+        cuts: list[int] = []
+        low = start
         for _ in range(k - 1):
             high = low - 1 + int(budget - skip_cost * passed_over(low))
             if high < low:

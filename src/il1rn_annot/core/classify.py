@@ -165,6 +165,7 @@ def truncating(allele: Allele, hgvs_p: str, terms: set[str], tx: TranscriptModel
     first_c = _first_coding_c(allele, tx)
     if shift or stop:
         m = shift or stop
+        assert m is not None  # one of them matched
         first = int(m.group(2))
         ter = shift.group(4) if shift else "1"
         if ter and ter != "?":
@@ -244,7 +245,7 @@ def exon_loss(removed: list[int], tx: TranscriptModel, reference: Any, how: str)
     """Loss of whole exons (a deletion, or skipping predicted for a canonical splice site)."""
     cds = exon_cds(tx)
     n_exons = len(tx.exons)
-    coding = [cds[k - 1] for k in removed if cds[k - 1] is not None]
+    coding = [span for k in removed if (span := cds[k - 1]) is not None]
     names = f"exon{'s' if len(removed) > 1 else ''} {', '.join(map(str, removed))}"
     if not coding:
         return Pvs1("PVS1_Supporting", f"{how}: {names} carry no coding sequence")  # never for IL1RN's exons

@@ -50,7 +50,8 @@ def default_kb_dir() -> Path:
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
     text = importlib_resources.files("il1rn_annot").joinpath("schemas/knowledge_base.schema.json").read_text()
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def _read_yaml(path: Path) -> Any:
@@ -185,9 +186,9 @@ def _check_links(kb: KnowledgeBase, files: dict[str, Path]) -> None:
         for ref in var.references:
             if ref not in kb.references:
                 raise KnowledgeBaseError(f"{where}: field references: unknown reference '{ref}'")
-        for cond in var.conditions:
-            if cond not in kb.conditions:
-                raise KnowledgeBaseError(f"{where}: field conditions: unknown condition '{cond}'")
+        for cond_id in var.conditions:
+            if cond_id not in kb.conditions:
+                raise KnowledgeBaseError(f"{where}: field conditions: unknown condition '{cond_id}'")
         if not var.is_association and not var.references:
             raise KnowledgeBaseError(f"{where}: field references: a curated variant must cite a reference")
         if not var.is_association and not any(kb.references[r].printable for r in var.references):

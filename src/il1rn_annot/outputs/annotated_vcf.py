@@ -151,7 +151,7 @@ class AnnotatedVcfWriter:
     def _write_and_index(self) -> None:
         body = self._body
         body.seek(0)
-        with pysam.BGZFile(str(self._tmp), "wb") as out:
+        with pysam.BGZFile(str(self._tmp), "wb", index=None) as out:
             out.write(self._header().encode("utf-8", "surrogateescape"))
             if self._sorted:
                 for chunk in iter(lambda: body.read(1 << 20), b""):

@@ -119,7 +119,7 @@ def output_error(exc: OSError, path: Path | str) -> OutputError:
     code = exc.errno if exc.errno in OUTPUT_ERRNOS else _probe_errno(folder)
     detail = OUTPUT_ERRNOS.get(code) if code is not None else None
     detail = detail or exc.strerror or str(exc) or type(exc).__name__
-    hint = _OUTPUT_HINTS.get(code, _DEFAULT_HINT) if code is not None else _DEFAULT_HINT  # type: ignore[arg-type]
+    hint = _OUTPUT_HINTS.get(code, _DEFAULT_HINT) if code is not None else _DEFAULT_HINT
     error = OutputError(f"cannot write {path}: {detail} ({hint.format(folder=folder)})")
     error.errno = code  # type: ignore[attr-defined]
     return error

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from il1rn_annot.outputs.atomic import OutputSet, output_target
 
@@ -77,7 +77,7 @@ def _tsv_joined(columns: list[str], cells: list[list[Any]]) -> str | None:
     return text
 
 
-def _tsv(columns: list[str], cells: list[list[Any]], quoting: int) -> str:
+def _tsv(columns: list[str], cells: list[list[Any]], quoting: Literal[0, 1, 2, 3]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=quoting)
     writer.writerow(columns)

@@ -34,7 +34,7 @@ def raw_line(info: VcfInput, number: int) -> tuple[str | None, str | None]:
     opener = gzip.open if info.format.startswith("vcf.gz") else open
     found = None
     try:
-        with opener(info.path, "rt", encoding="utf-8", errors="replace",  # type: ignore[operator]
+        with opener(info.path, "rt", encoding="utf-8", errors="replace",
                     newline="\n") as handle:
             for n, line in enumerate(handle, start=1):
                 if n == number:
@@ -53,7 +53,7 @@ def raw_region_line(info: VcfInput, index: str, region: str, k: int) -> str | No
         try:
             for i, line in enumerate(tabix.fetch(region=region)):
                 if i == k:
-                    return line
+                    return str(line)
         finally:
             tabix.close()
     except Exception:

@@ -58,7 +58,9 @@ def _temporary_index(info: VcfInput, workdir: str) -> str | None:
     os.symlink(os.path.abspath(info.path), link)
     try:
         if info.format == "bcf":
-            pysam.tabix_index(link, preset="bcf", csi=True, force=True, keep_original=True, index=link + ".csi")
+            # pysam accepts preset "bcf"; its type stub lists only the tabix text presets
+            pysam.tabix_index(link, preset="bcf", csi=True, force=True, keep_original=True,  # type: ignore[arg-type]
+                              index=link + ".csi")
             return link + ".csi"
         pysam.tabix_index(link, preset="vcf", force=True, keep_original=True, index=link + ".tbi")
         return link + ".tbi"
@@ -97,7 +99,7 @@ def _contigs_in_text(info: VcfInput) -> set[str]:
     names: set[bytes] = set()
     rest = b""
     try:
-        with opener(info.path, "rb") as handle:  # type: ignore[operator]
+        with opener(info.path, "rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 22), b""):
                 chunk = rest + chunk
                 cut = chunk.rfind(b"\n") + 1
@@ -152,7 +154,7 @@ def _first_line_with_contig(info: VcfInput, name: str) -> int | None:
     opener = gzip.open if info.format.startswith("vcf.gz") else open
     prefix = name.encode("utf-8", "replace") + b"\t"
     try:
-        with opener(info.path, "rb") as handle:  # type: ignore[operator]
+        with opener(info.path, "rb") as handle:
             for number, line in enumerate(handle, start=1):
                 if line.startswith(prefix):
                     return number
@@ -289,7 +291,7 @@ def short_records_in_file(info: VcfInput) -> ShortRecords | None:
     found = ShortRecords(n)
     opener = gzip.open if info.format.startswith("vcf.gz") else open
     try:
-        with opener(info.path, "rb") as handle:  # type: ignore[operator]
+        with opener(info.path, "rb") as handle:
             for line in handle:
                 # exactly the 8 site columns: htslib reads such a record with no genotypes (a
                 # record with some but not all sample columns is a parse error when read)

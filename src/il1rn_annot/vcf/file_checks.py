@@ -193,7 +193,7 @@ def read_header_text(path: Path, fmt: str, head: bytes) -> str:
     # so a CR inside a sample name hid the rest of the #CHROM line from the duplicate and
     # CRLF checks.)
     try:
-        with opener(path, "rt", encoding="utf-8", errors="replace", newline="\n") as handle:  # type: ignore[operator]
+        with opener(path, "rt", encoding="utf-8", errors="replace", newline="\n") as handle:
             for number, line in enumerate(handle, start=1):
                 if number == 1 and not line.startswith("##fileformat=VCF"):
                     shown = line.rstrip("\r\n")[:60]

@@ -90,7 +90,7 @@ class ParsedIndex:
 
 def _reg2bins(beg: int, end: int, min_shift: int, depth: int) -> list[int]:
     """The bins of the binning scheme overlapping [beg, end) (0-based), as htslib lists them."""
-    bins = []
+    bins: list[int] = []
     end -= 1
     shift, first = min_shift + depth * 3, 0
     for level in range(depth + 1):

@@ -115,7 +115,7 @@ def _bgzf_from(path: Path, offset: int | None) -> BinaryIO:
     if offset is None:
         return gzip.open(path, "rb")  # type: ignore[return-value]
     import pysam
-    handle = pysam.BGZFile(str(path), "rb")
+    handle = pysam.BGZFile(str(path), "rb", index=None)
     handle.seek(offset)
     return handle  # type: ignore[return-value]
 

@@ -156,7 +156,9 @@ def _declare_contigs(reader: cyvcf2.VCF, fmt: str, declared: dict[str, int | Non
 
 def _split_meta(body: str) -> list[str]:
     """Split the inside of `<...>` on commas that are outside quotes."""
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for char in body:
         if char == '"':
             quoted = not quoted

@@ -175,7 +175,8 @@ def record_span_end(record: cyvcf2.Variant) -> int:
     an insertion's SVLEN is inserted sequence, not reference.
     """
     alts = record.ALT
-    own_end = record.POS + max(len(record.REF), 1) - 1
+    own_end: int = record.POS + max(len(record.REF), 1) - 1
+    end: int
     if any(a.startswith("<") for a in alts) and translocation_partner(record) is not None:
         return own_end
     if alts and all("[" in a or "]" in a or a.startswith(".") or a.endswith(".") for a in alts):
