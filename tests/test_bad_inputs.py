@@ -21,9 +21,9 @@ import cyvcf2
 import pandas as pd
 import pytest
 
+from il1rn_annot.annotate_vcf.run import FileResult, annotate_file
 from il1rn_annot.cli import main
 from il1rn_annot.errors import BuildMismatchError, Il1rnAnnotError, InputError
-from il1rn_annot.annotate_vcf.run import FileResult, annotate_file
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "bad_inputs"
@@ -390,7 +390,7 @@ def test_hostile_strings_survive_tsv_and_json(tmp_path, kb):
     assert result.input.samples == make_corpus.HOSTILE_SAMPLES
     samples = read_tsv(result.outputs["sample_status"])
     assert list(samples["sample"]) == make_corpus.HOSTILE_SAMPLES
-    for row, sample in zip(samples.to_dict("records"), result.samples):
+    for row, sample in zip(samples.to_dict("records"), result.samples, strict=True):
         assert row["status_sentence"] == sample.status_sentence and row["evidence"] == sample.evidence
         assert row["dira_status"] == "consistent_with_DIRA"
     alleles = read_tsv(result.outputs["tsv"])

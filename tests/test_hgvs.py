@@ -13,14 +13,20 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import GRCH37_SHIFT, annotate_at_grch38
+
 from il1rn_annot.core.consequence import translate
 from il1rn_annot.errors import InputError
 from il1rn_annot.kb.load import load_knowledge_base
 from il1rn_annot.kb.locus_model import CPosition
-from il1rn_annot.vcf.reference import (SEQUENCE_DIR_ENV, ReferenceGenome, expected_protein, load_shipped_sequence,
-                                   sequence_dir, verify_sequence)
+from il1rn_annot.vcf.reference import (
+    SEQUENCE_DIR_ENV,
+    ReferenceGenome,
+    expected_protein,
+    load_shipped_sequence,
+    sequence_dir,
+    verify_sequence,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SYNTH = {"GRCh38": (REPO / "test_data/ref/GRCh38_chr2_113100001-113160000.synthetic.fa", "chr2", 113100001),
@@ -155,7 +161,6 @@ def test_a_vcf_ref_that_contradicts_the_shipped_sequence_stops_the_run_naming_th
 
 
 def _verify(folder: Path, kb, build: str) -> list[str]:
-    fasta, _, _ = SYNTH[build]
     ref = ReferenceGenome(folder / f"{build}.fa", {b: i.chr2_length for b, i in kb.builds.items()})
     return verify_sequence(ref, kb, build, expected_protein(folder))
 

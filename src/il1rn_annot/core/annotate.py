@@ -2,7 +2,7 @@
 
 Classification order: a curated small variant matched exactly wins (published DIRA allele,
 association polymorphism). Every other allele, deletions included, is classified by what it
-does to IL1RN (`classify.py`: the ClinGen SVI PVS1 tree, then ACMG/AMP 2015 as modelled
+does to IL1RN (`core/classify.py`: the ClinGen SVI PVS1 tree, then ACMG/AMP 2015 as modelled
 by Tavtigian 2018). A deletion that overlaps the published ~175 kb 2q13 deletion takes that
 curated entry only when it also removes IL1RN at PVS1 strength; otherwise the overlap is
 shown as supporting evidence and never makes it a DIRA allele. The evidence string always
@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from il1rn_annot.core.alleles import Allele
 from il1rn_annot.core.classify import classify
 from il1rn_annot.core.codon_sets import METHOD_NOTE
 from il1rn_annot.core.consequence import predict
 from il1rn_annot.core.hgvs import hgvs_c
 from il1rn_annot.kb.model import KnowledgeBase, KnownVariant
-from il1rn_annot.core.alleles import Allele
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 RECIPROCAL_OVERLAP_MATCH = 0.5

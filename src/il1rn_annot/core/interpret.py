@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import Any, NamedTuple
 
-from il1rn_annot.core.coverage import adequately_covered, evidence_text, stretches_text
 from il1rn_annot.core.alleles import breakend_words
+from il1rn_annot.core.coverage import adequately_covered, evidence_text, stretches_text
 
 STATUSES = ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance",
             "no_pathogenic_variant_detected", "not_assessable", "input_error")
