@@ -1045,9 +1045,9 @@ def rule_benchmarks(folder: Path) -> dict[str, dict[str, Any]]:
 
 STREAM_SNIPPET = """
 import sys
-from il1rn_annot.kb.knowledge import load_knowledge_base
+from il1rn_annot.kb.load import load_knowledge_base
 from il1rn_annot.vcf.open_vcf import open_vcf
-from il1rn_annot.vcf.locate import locus_records
+from il1rn_annot.vcf.fetch import locus_records
 kb = load_knowledge_base()
 info, reader = open_vcf(sys.argv[1], kb)
 info.format = "vcf.gzip"  # pretend it is plain gzip: no temporary index, the tool's streaming path

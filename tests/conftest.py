@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from il1rn_annot.kb.knowledge import KnowledgeBase, load_knowledge_base
+from il1rn_annot.kb.load import load_knowledge_base
+from il1rn_annot.kb.model import KnowledgeBase
 
 REPO = Path(__file__).resolve().parents[1]
 GRCH38_CHR2 = 242193529

@@ -134,7 +134,7 @@ def test_killed_run_leaves_no_final_output_and_rerun_completes(tmp_path, kb):
 
 def test_temp_files_of_a_live_process_are_left_alone(tmp_path, kb):
     """Only temps of dead processes are removed: a concurrent run's are not touched."""
-    from il1rn_annot.outputs.write_outputs import _temp_prefix
+    from il1rn_annot.outputs.atomic import _temp_prefix
     out = tmp_path / "out"
     out.mkdir()
     live = out / (_temp_prefix(out / "vcf44.il1rn.json") + "abcd.tmp")  # this (live) process
@@ -148,7 +148,7 @@ def test_temp_files_of_a_live_process_are_left_alone(tmp_path, kb):
 def test_a_batch_sweeps_stale_temps_of_any_output_once(tmp_path):
     """`annotate` of several files cleans the folder once: temps of dead processes go
     (whatever output they were for), those of live processes or other hosts stay."""
-    from il1rn_annot.outputs.write_outputs import _temp_prefix
+    from il1rn_annot.outputs.atomic import _temp_prefix
     out = tmp_path / "out"
     out.mkdir()
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -238,17 +238,16 @@ def _enospc(*_args, **_kwargs):
 def test_enospc_while_writing_is_an_output_error_and_keeps_the_previous_set(tmp_path, kb, monkeypatch):
     """A full disk half-way through the set (the TSVs staged, the JSON fails): OutputError
     in plain words, the earlier run's five files untouched, no temp left behind."""
-    import il1rn_annot.outputs.write_outputs as wo
     from il1rn_annot.errors import InputError, OutputError
     out = tmp_path / "out"
     annotate_file(PATIENT, out, kb, date=DATE)
     before = _snapshot(out)
     assert sorted(before) == outputs_of("gatk_hc.PATIENT_HOM_E77X")
-    real_dumps = wo.json.JSONEncoder.encode
-    monkeypatch.setattr(wo.json.JSONEncoder, "encode", lambda self, o: _enospc())
+    real_dumps = json.JSONEncoder.encode
+    monkeypatch.setattr(json.JSONEncoder, "encode", lambda self, o: _enospc())
     with pytest.raises(OutputError) as caught:
         annotate_file(PATIENT, out, kb, date=LATER)
-    monkeypatch.setattr(wo.json.JSONEncoder, "encode", real_dumps)
+    monkeypatch.setattr(json.JSONEncoder, "encode", real_dumps)
     assert not isinstance(caught.value, InputError)
     text = str(caught.value)
     assert "no space left on the device" in text and "gatk_hc.PATIENT_HOM_E77X.il1rn.json" in text
@@ -261,7 +260,7 @@ def test_enospc_while_writing_is_an_output_error_and_keeps_the_previous_set(tmp_
 
 def test_a_rename_failing_mid_commit_puts_the_previous_set_back(tmp_path, kb, monkeypatch):
     """The set is put in place by renames; if the third fails, the two already renamed are rolled back."""
-    import il1rn_annot.outputs.write_outputs as wo
+    import il1rn_annot.outputs.atomic as wo
     from il1rn_annot.errors import OutputError
     out = tmp_path / "out"
     annotate_file(PATIENT, out, kb, date=DATE)
@@ -308,7 +307,7 @@ def test_errno_less_htslib_failure_on_a_full_disk_is_named(tmp_path, monkeypatch
     errno: the folder's file system is asked, and a full one is named as such."""
     import errno
 
-    import il1rn_annot.outputs.write_outputs as wo
+    import il1rn_annot.outputs.atomic as wo
 
     class Full:
         f_flag, f_bfree, f_bavail, f_files, f_favail = 0, 0, 0, 100, 50
@@ -325,7 +324,7 @@ def test_errno_less_htslib_failure_on_a_full_disk_is_named(tmp_path, monkeypatch
 def test_each_output_errno_has_plain_words(tmp_path, code, words):
     import errno
 
-    from il1rn_annot.outputs.write_outputs import output_error
+    from il1rn_annot.outputs.atomic import output_error
     error = output_error(OSError(getattr(errno, code), "x"), tmp_path / "a.tsv")
     assert words in str(error) and "bug" not in str(error) and "run again" in str(error)
 

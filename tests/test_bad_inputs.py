@@ -269,9 +269,9 @@ def test_unsorted_records(name, extra_warning, tmp_path, kb):
 def test_unsorted_records_sorted_from_a_body_spilled_to_disk(tmp_path, kb, monkeypatch):
     """The annotated records wait in memory up to BODY_IN_MEMORY_MAX, then in a temporary file:
     both give the same sorted, indexed VCF."""
-    from il1rn_annot.outputs import write_outputs
+    from il1rn_annot.outputs import annotated_vcf
     in_memory = run("unsorted.vcf", tmp_path / "memory", kb=kb)
-    monkeypatch.setattr(write_outputs, "BODY_IN_MEMORY_MAX", 64)  # smaller than one record
+    monkeypatch.setattr(annotated_vcf, "BODY_IN_MEMORY_MAX", 64)  # smaller than one record
     spilled = run("unsorted.vcf", tmp_path / "spilled", kb=kb)
     check_outputs(spilled)
     assert Path(spilled.outputs["vcf"]).read_bytes() == Path(in_memory.outputs["vcf"]).read_bytes()

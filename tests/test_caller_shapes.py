@@ -23,7 +23,7 @@ from il1rn_annot.annotate_vcf.run import FileResult, annotate_file
 from il1rn_annot.cli import main
 from il1rn_annot.cli import main as cli_main
 from il1rn_annot.errors import BuildMismatchError, InputError
-from il1rn_annot.vcf.locate import junction_reading, parse_breakend
+from il1rn_annot.vcf.record_extent import junction_reading, parse_breakend
 
 DATE = "2026-01-01T00:00:00Z"
 SHIFT = {"GRCh38": 0, "GRCh37": 757_577}  # GRCh37 position = GRCh38 position + SHIFT at IL1RN

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from il1rn_annot.annotate_vcf.run import annotate_file
+from il1rn_annot.core.alleles import Allele
 from il1rn_annot.core.classify import exon_loss, splice_site, truncating
-from il1rn_annot.vcf.locate import Allele
 
 DATE = "2026-01-01T00:00:00Z"
 REPO = Path(__file__).resolve().parents[1]

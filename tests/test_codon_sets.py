@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from il1rn_annot.core.alleles import Allele
 from il1rn_annot.core.codon_sets import CODON_TABLE, CODONS_OF, METHOD_NOTE, deduce, translate_codons
 from il1rn_annot.core.consequence import _protein_change, predict, translate
-from il1rn_annot.vcf.locate import Allele
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,7 +76,7 @@ def test_a_protein_file_that_does_not_fit_is_refused(tmp_path, kb):
     import shutil
 
     from il1rn_annot.errors import KnowledgeBaseError
-    from il1rn_annot.kb.knowledge import load_knowledge_base
+    from il1rn_annot.kb.load import load_knowledge_base
     copy = tmp_path / "kb"
     shutil.copytree(kb.path, copy)
     (copy / "NP_776214.1.fa").write_text(">short\n" + kb.protein[:-1] + "\n")

@@ -318,7 +318,7 @@ def test_row_count_is_checked(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def _kb():
-    from il1rn_annot.kb.knowledge import load_knowledge_base
+    from il1rn_annot.kb.load import load_knowledge_base
     return load_knowledge_base()
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import cyvcf2
 from conftest import vcf_text
 
+from il1rn_annot.core.alleles import alleles_of
 from il1rn_annot.core.genotypes import RecordGenotypes
-from il1rn_annot.vcf.locate import alleles_of
 
 # diploid, phased, partial, missing, haploid (chrX-style or caller quirks) and multi-allelic calls
 GTS = ["0/0", "0/1", "1/1", "./1", "1/.", "./.", "1", "0", ".", "2/2", "1|2", "2|0", "0/2", "1/1"]

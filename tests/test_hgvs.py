@@ -17,7 +17,7 @@ from conftest import GRCH37_SHIFT, annotate_at_grch38
 
 from il1rn_annot.core.consequence import translate
 from il1rn_annot.errors import InputError
-from il1rn_annot.kb.knowledge import load_knowledge_base
+from il1rn_annot.kb.load import load_knowledge_base
 from il1rn_annot.kb.locus_model import CPosition
 from il1rn_annot.vcf.reference import (
     SEQUENCE_DIR_ENV,

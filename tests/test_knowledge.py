@@ -13,7 +13,7 @@ from conftest import annotate_at_grch38
 
 from il1rn_annot.cli import main
 from il1rn_annot.errors import KnowledgeBaseError
-from il1rn_annot.kb.knowledge import load_knowledge_base
+from il1rn_annot.kb.load import load_knowledge_base
 from il1rn_annot.kb.locus_model import CPosition
 
 REPO = Path(__file__).resolve().parents[1]
@@ -154,14 +154,14 @@ def test_validation_stamp_matches_the_shipped_files():
     current digests (and the schema's): after editing the KB, re-validate and re-stamp."""
     import hashlib
 
-    from il1rn_annot.kb.knowledge import _validated_digests, default_kb_dir
+    from il1rn_annot.kb.load import _validated_digests, default_kb_dir
     kb_dir = default_kb_dir()
     stamped = _validated_digests(kb_dir)
     manifest = yaml.safe_load((kb_dir / "manifest.yaml").read_text())
     for name in ["manifest.yaml", *manifest["files"].values()]:
         current = hashlib.sha256((kb_dir / name).read_bytes()).hexdigest()
         assert stamped.get(name) == current, (
-            f"{name} changed since the KB was last validated: run `python -c 'from il1rn_annot.kb.knowledge "
+            f"{name} changed since the KB was last validated: run `python -c 'from il1rn_annot.kb.load "
             "import write_validation_stamp as w; w()'` (it validates, then stamps)")
     load_knowledge_base(kb_dir, trust_stamp=False)  # and they do pass the schema
 
@@ -169,7 +169,7 @@ def test_validation_stamp_matches_the_shipped_files():
 def test_a_stamped_kb_loads_without_jsonschema_and_an_edited_one_is_still_validated(tmp_path):
     import subprocess
     import sys
-    code = ("import sys; from il1rn_annot.kb.knowledge import load_knowledge_base as load; load(sys.argv[1]); "
+    code = ("import sys; from il1rn_annot.kb.load import load_knowledge_base as load; load(sys.argv[1]); "
             "print('jsonschema' in sys.modules)")
     dest = _copy_kb(tmp_path)
     run = subprocess.run([sys.executable, "-c", code, str(dest)], capture_output=True, text=True, check=True)
@@ -310,7 +310,7 @@ def test_an_allele_whose_only_reference_is_unverified_is_refused(kb, tmp_path):
     import dataclasses
 
     from il1rn_annot.errors import KnowledgeBaseError
-    from il1rn_annot.kb.knowledge import _check_links
+    from il1rn_annot.kb.load import _check_links
 
     refs = {**kb.references, "jesus2011": dataclasses.replace(kb.references["jesus2011"], status="unverified")}
     with pytest.raises(KnowledgeBaseError, match=r"IL1RN_D72_I76del.*unverified"):
@@ -356,8 +356,8 @@ def test_a_large_deletion_over_a_published_site_is_not_called_a_near_miss(make_v
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
 def test_curated_deletion_names_follow_the_hgvs_3prime_rule_on_their_context_bases(kb, build):
     """c.140delC sits in a CC run (c.140-141): its HGVS name is the 3'-most, c.141del; c.156_157del stays."""
+    from il1rn_annot.core.alleles import Allele
     from il1rn_annot.core.hgvs import hgvs_c
-    from il1rn_annot.vcf.locate import Allele
 
     class _Context:
         def __init__(self, start: int, seq: str) -> None:

@@ -10,7 +10,7 @@ import pysam
 import pytest
 from conftest import spy_scan_workers, vcf_text
 
-from il1rn_annot.annotate_vcf import scan
+from il1rn_annot.annotate_vcf import scan, tally
 from il1rn_annot.annotate_vcf.run import annotate_file
 from il1rn_annot.errors import InputError
 
@@ -197,16 +197,16 @@ def test_small_or_unindexed_files_are_read_in_one_process(tmp_path, kb):
 
     class Info:
         samples = ["s"] * 600
-    big_indexed = scan.ScanPlan(info=Info(), index="x.tbi", **plan_args)  # type: ignore[arg-type]
+    big_indexed = tally.ScanPlan(info=Info(), index="x.tbi", **plan_args)  # type: ignore[arg-type]
     assert scan.worker_count(big_indexed, 4) == 4
     assert scan.worker_count(big_indexed, 64) == scan.MAX_WORKERS
-    assert scan.worker_count(scan.ScanPlan(info=Info(), index=None, **plan_args), 4) == 1  # type: ignore[arg-type]
+    assert scan.worker_count(tally.ScanPlan(info=Info(), index=None, **plan_args), 4) == 1  # type: ignore[arg-type]
     Info.samples = ["s"] * 10
     assert scan.worker_count(big_indexed, 4) == 1
 
 
 def test_annotations_remembered_across_files_are_not_changed_by_them(tmp_path, kb):
-    """A batch annotates each recurring allele once (`scan.annotated`); sharing the annotation
+    """A batch annotates each recurring allele once (`tally.annotated`); sharing the annotation
     between files must not let one file's results leak into another's."""
     data = Path(__file__).resolve().parents[1] / "test_data"
     first = data / "gatk_hc.PATIENT_HOM_E77X.vcf.gz"

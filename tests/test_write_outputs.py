@@ -10,7 +10,7 @@ import random
 import pandas as pd
 import pytest
 
-from il1rn_annot.outputs.write_outputs import _tsv, _tsv_joined, write_table
+from il1rn_annot.outputs.tables import _tsv, _tsv_joined, write_table
 
 COLUMNS = ["sample", "pos", "af", "flag", "note"]
 AWKWARD = ["a\tb", 'say "hi"', "two\nlines", "cr\rhere", "", " ", "é ü ß", "ends\t"]

@@ -21,7 +21,8 @@ from typing import Any
 
 from il1rn_annot import TOOL_NAME, __version__
 from il1rn_annot.errors import Il1rnAnnotError, InputError, OutputError
-from il1rn_annot.kb.knowledge import KnowledgeBase, load_knowledge_base
+from il1rn_annot.kb.load import load_knowledge_base
+from il1rn_annot.kb.model import KnowledgeBase
 
 
 def _kb_from(args: argparse.Namespace) -> KnowledgeBase:
@@ -37,8 +38,9 @@ def _add_kb_options(parser: argparse.ArgumentParser) -> None:
 def cmd_annotate(args: argparse.Namespace) -> int:
     from il1rn_annot.annotate_vcf.run import annotate_file
     from il1rn_annot.core.coverage import CoverageThresholds
+    from il1rn_annot.outputs.atomic import clean_stale_temps_in
+    from il1rn_annot.outputs.json_file import write_json
     from il1rn_annot.outputs.naming import input_stem
-    from il1rn_annot.outputs.write_outputs import clean_stale_temps_in, write_json
 
     _refuse_clashing_names(args.inputs, args.outdir)
     kb = _kb_from(args)
@@ -308,8 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         if exc.errno not in _WRITE_ONLY_ERRNOS:
             return _bug(exc)
-        # a write that did not go through write_outputs: still a full/read-only disk, not a bug
-        from il1rn_annot.outputs.write_outputs import output_error
+        # a write that did not go through outputs.atomic: still a full/read-only disk, not a bug
+        from il1rn_annot.outputs.atomic import output_error
         print(f"{TOOL_NAME}: error: {output_error(exc, exc.filename or 'an output')}", file=sys.stderr)
         return 2
     except Exception as exc:

@@ -62,5 +62,5 @@ class OutputError(Il1rnAnnotError):
 
     Not the input's fault: `annotate --keep-going` does not record it as the input's
     `input_error` but stops with this message (exit 2), so that the workflow job fails and
-    Snakemake runs it again once the cause is fixed. Raised by `write_outputs.output_error`.
+    Snakemake runs it again once the cause is fixed. Raised by `outputs.atomic.output_error`.
     """

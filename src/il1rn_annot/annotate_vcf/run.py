@@ -1,8 +1,8 @@
-"""One input end to end: read -> locate -> annotate -> genotype -> interpret -> write.
+"""One input end to end: open -> fetch the locus records -> annotate -> genotype -> interpret -> write.
 
-The records are read, annotated and counted by `scan.py` (in parallel ranges for a big joint
-VCF) as they stream past, so memory stays flat however many samples the file holds; only
-carriers' calls are kept. Then every sample is interpreted and the four outputs are written.
+The records are fetched (`vcf.fetch`), annotated and counted (`tally.py`; in parallel ranges
+for a big joint VCF: `scan.py`) as they stream past, so memory stays flat however many samples
+the file holds; only carriers' calls are kept. Then every sample is interpreted and the four outputs are written.
 """
 
 from __future__ import annotations
@@ -15,22 +15,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from il1rn_annot.errors import InputError
-from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_sample
-from il1rn_annot.kb.knowledge import KnowledgeBase
-from il1rn_annot.vcf.locate import locus_index
+from il1rn_annot.annotate_vcf.scan import VCF_GENOTYPES_MAX_SAMPLES, SitesOnlyScan, scan_keeping_genotypes, worker_count
+from il1rn_annot.annotate_vcf.tally import FINDINGS_ALL_MAX_SAMPLES, LocusTally, ScanPlan
 from il1rn_annot.core.codon_sets import protein_change_method
+from il1rn_annot.core.coverage import CoverageThresholds, adequately_covered, cds_segments, input_kind, sample_coverage
+from il1rn_annot.core.coverage import evidence_text as coverage_evidence_text
+from il1rn_annot.core.coverage import slim as slim_coverage
+from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_sample
+from il1rn_annot.errors import InputError
+from il1rn_annot.kb.model import KnowledgeBase
+from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
+from il1rn_annot.outputs.atomic import OutputSet, clean_stale_temps
+from il1rn_annot.outputs.json_file import write_json
 from il1rn_annot.outputs.provenance import Provenance
-from il1rn_annot.vcf.open_vcf import VcfInput, open_vcf, reopen
+from il1rn_annot.outputs.tables import ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, write_cells
 from il1rn_annot.runtime import cyclic_gc_paused
+from il1rn_annot.vcf.fetch import locus_index
+from il1rn_annot.vcf.open_vcf import open_vcf
 from il1rn_annot.vcf.reference import ReferenceGenome, load_shipped_sequence
 from il1rn_annot.vcf.reference import describe as describe_reference
-from il1rn_annot.core.coverage import (CoverageThresholds, adequately_covered, cds_segments, evidence_text as coverage_evidence_text,
-                       input_kind, sample_coverage, slim as slim_coverage)
-from il1rn_annot.annotate_vcf.scan import (FINDINGS_ALL_MAX_SAMPLES, VCF_GENOTYPES_MAX_SAMPLES, LocusTally, ScanPlan, SitesOnlyScan,
-                   scan_keeping_genotypes, worker_count)
-from il1rn_annot.outputs.write_outputs import (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, AnnotatedVcfWriter, OutputSet,
-                            clean_stale_temps, write_cells, write_json)
+from il1rn_annot.vcf.vcf_input import VcfInput, reopen
 
 SCHEMA_VERSION = "1.0"
 
@@ -113,8 +117,8 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
     all_findings = findings == "all" or (findings == "auto" and n <= FINDINGS_ALL_MAX_SAMPLES)
     keep_genotypes = vcf_genotypes == "all" or (vcf_genotypes == "auto" and n <= VCF_GENOTYPES_MAX_SAMPLES)
     note = [] if keep_genotypes else [
-        "##il1rn_annot_note=sites-only: genotype columns omitted (more than "
-        f"{VCF_GENOTYPES_MAX_SAMPLES} samples); per-sample calls are in the TSV/JSON outputs"]
+        ("##il1rn_annot_note=sites-only: genotype columns omitted (more than "
+         f"{VCF_GENOTYPES_MAX_SAMPLES} samples); per-sample calls are in the TSV/JSON outputs")]
     with locus_index(info) as index:
         plan = ScanPlan(info=info, kb=kb, build=build_name, reference=reference, window=window,
                         contig_length=contig_length, all_findings=all_findings,
@@ -136,8 +140,8 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                                                                while_waiting=lambda: info.sha256))
                     tally, finish_vcf = scan.tally, scan.finish
                 prov.add_input("vcf", path_text, info.sha256)
-                if reference is not None and not reference.shipped:
-                    from il1rn_annot.vcf.open_vcf import sha256_of
+                if reference is not None and not reference.shipped and reference_path:
+                    from il1rn_annot.vcf.vcf_input import sha256_of
                     prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
                 kind = input_kind(info.is_gvcf, tally.reference_blocks, tally.small_records,
                                   tally.structural_records, info.header_lines)
@@ -222,7 +226,7 @@ def _interpret_samples(info: VcfInput, tally: LocusTally, source: str, plan: Sca
     partial_records = tally.partial_records.tolist()
     for i, sample in enumerate(info.samples):
         uncovered = tally.cds.uncovered(i) if kind == "gvcf" and tally.cds is not None else (
-            [tuple(s) for s in plan.cds] if kind == "gvcf" else None)
+            [(s[0], s[1]) for s in plan.cds] if kind == "gvcf" else None)
         coverage = sample_coverage(kind, plan.thresholds, plan.cds, uncovered)
         coverage["chr2_records"] = chr2_records
         called = _locus_called(info, records, bool(locus_called[i]), coverage)

@@ -86,13 +86,15 @@ from il1rn_annot.core.vocabulary import (ALLELE_COPIES, BENIGN_OR_NO_EFFECT, CLA
                                          STATUS_COLOURS, class_colour)
 from il1rn_annot.outputs.read_back import sha256_file
 from il1rn_annot.outputs.read_inputs import AnnotatedInput, InputIndex, load_manifests
-from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.lab_report.figures import cluster_svg
 from il1rn_annot.outputs.provenance import generated_at
 from il1rn_annot.outputs.naming import safe_name as report_safe_name
 from il1rn_annot.runtime import cyclic_gc_paused
 from il1rn_annot.workflow.samplesheet import parents_of as sheet_parents, read_sample_sheet
-from il1rn_annot.outputs.write_outputs import write_json, write_table, write_text
+from il1rn_annot.outputs.atomic import write_text
+from il1rn_annot.outputs.json_file import write_json
+from il1rn_annot.outputs.tables import write_table
 
 SCHEMA_VERSION = "1.0"
 _ALLELE_COUNTS = ("carriers", "homozygotes", "allele_count", "called_samples")

@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from il1rn_annot.core.alleles import Allele
 from il1rn_annot.core.classify import classify
 from il1rn_annot.core.codon_sets import METHOD_NOTE
 from il1rn_annot.core.consequence import predict
 from il1rn_annot.core.hgvs import hgvs_c
-from il1rn_annot.kb.knowledge import KnowledgeBase, KnownVariant
-from il1rn_annot.vcf.locate import Allele
+from il1rn_annot.kb.model import KnowledgeBase, KnownVariant
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 #: reciprocal overlap from which a deletion is matched to the published ~175 kb 2q13 deletion (a
@@ -359,5 +359,5 @@ def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
         ann.notes.append(f"call did not pass the caller's filters ({allele.filter}): confirm before reporting")
     if allele.imprecise:
         ann.notes.append("imprecise breakpoints (CIPOS/CIEND): gene overlaps use the reported POS/END")
-    ann.notes.extend(allele.notes)  # how a breakend or translocation was read (locate.py)
+    ann.notes.extend(allele.notes)  # how a breakend or translocation was read (core/alleles.py)
     return ann

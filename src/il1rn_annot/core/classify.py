@@ -27,9 +27,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from il1rn_annot.kb.knowledge import KnowledgeBase
-from il1rn_annot.vcf.locate import Allele
+from il1rn_annot.core.alleles import Allele
 from il1rn_annot.kb.locus_model import TranscriptModel
+from il1rn_annot.kb.model import KnowledgeBase
 
 #: the ClinGen SVI strengths, strongest first
 STRENGTHS = ("PVS1", "PVS1_Strong", "PVS1_Moderate", "PVS1_Supporting")
@@ -165,6 +165,7 @@ def truncating(allele: Allele, hgvs_p: str, terms: set[str], tx: TranscriptModel
     first_c = _first_coding_c(allele, tx)
     if shift or stop:
         m = shift or stop
+        assert m is not None  # one of them matched
         first = int(m.group(2))
         ter = shift.group(4) if shift else "1"
         if ter and ter != "?":
@@ -175,7 +176,7 @@ def truncating(allele: Allele, hgvs_p: str, terms: set[str], tx: TranscriptModel
                                     "junction: NMD predicted")
             return _graded(tx, _fraction_from(tx, first), f"frameshift from residue {first}, new stop codon "
                                                            f"{_where_escapes(tx, ptc_c, delta)}: NMD not predicted")
-        if ter == "?" or ter is None and first_c is not None and first_c > _last_junction_c(tx):
+        if ter == "?" or (ter is None and first_c is not None and first_c > _last_junction_c(tx)):
             return _graded(tx, _fraction_from(tx, first), f"frameshift from residue {first} with no new stop "
                                                            "codon in the transcript: NMD not predicted")
     if first_c is None:
@@ -244,7 +245,7 @@ def exon_loss(removed: list[int], tx: TranscriptModel, reference: Any, how: str)
     """Loss of whole exons (a deletion, or skipping predicted for a canonical splice site)."""
     cds = exon_cds(tx)
     n_exons = len(tx.exons)
-    coding = [cds[k - 1] for k in removed if cds[k - 1] is not None]
+    coding = [span for k in removed if (span := cds[k - 1]) is not None]
     names = f"exon{'s' if len(removed) > 1 else ''} {', '.join(map(str, removed))}"
     if not coding:
         return Pvs1("PVS1_Supporting", f"{how}: {names} carry no coding sequence")  # never for IL1RN's exons
@@ -362,8 +363,8 @@ def classify(allele: Allele, pred: Any, variant_type: str, tx: TranscriptModel, 
              reference: Any = None) -> tuple[str, str, str]:
     """(classification, evidence naming the rule, PVS1 strength or '') for an allele not in the knowledge base."""
     if variant_type in ("other_sv", "breakend"):
-        return ("uncertain_significance", "structural variant other than a deletion: its effect on IL1RN is not "
-                "assessed (no ACMG/AMP criterion applied)", "")
+        return ("uncertain_significance", ("structural variant other than a deletion: its effect on IL1RN is not "
+                                           "assessed (no ACMG/AMP criterion applied)"), "")
     pvs1 = pvs1_for(allele, pred, tx, kb, reference)
     if pvs1 is not None:
         return pvs1.classification, pvs1.evidence, pvs1.strength

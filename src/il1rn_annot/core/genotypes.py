@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import cyvcf2
 import numpy as np
 
-from il1rn_annot.vcf.locate import Allele
+from il1rn_annot.core.alleles import Allele
 
 MISSING_INT = np.iinfo(np.int32).min
 

@@ -1,4 +1,4 @@
-"""HGVS c. names on NM_173842.3 for alleles located by `locate`.
+"""HGVS c. names on NM_173842.3 for alleles read by `core.alleles`.
 
 Callers write indels left-aligned; HGVS wants them 3'-shifted (on the transcript's strand,
 which for IL1RN is the genome's + strand). With a reference FASTA the allele is shifted
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from il1rn_annot.core.alleles import Allele
 from il1rn_annot.kb.locus_model import TranscriptModel
-from il1rn_annot.vcf.locate import Allele
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 

@@ -21,10 +21,10 @@ from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import Any, NamedTuple
 
+from il1rn_annot.core.alleles import breakend_words
 from il1rn_annot.core.coverage import adequately_covered, evidence_text, stretches_text
 from il1rn_annot.core.pool import Pooled
 from il1rn_annot.core.vocabulary import PATHOGENIC
-from il1rn_annot.vcf.locate import breakend_words
 
 #: how `SampleResult.locus_called` reads in tables and reports
 LOCUS_CALLED_TEXT = {True: "yes", False: "no", None: "unknown"}
@@ -86,7 +86,7 @@ def _structural_label(f: dict[str, Any]) -> str:
     word = SV_WORDS.get(key, f"structural variant {alt}")
     end = f.get("end")
     span = f"{f['chrom']}:{f['pos'] + 1}-{end}" if end and int(end) > int(f["pos"]) else f"{f['chrom']}:{f['pos']}"
-    if key == "INS":  # between POS and POS+1, whatever its SVLEN (locate.py)
+    if key == "INS":  # between POS and POS+1, whatever its SVLEN (core/alleles.py)
         span = f"{f['chrom']}:{f['pos']}-{int(f['pos']) + 1}"
     return f"{word} {span}"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.kb.model import KnowledgeBase
 
 
 def describe(kb: KnowledgeBase) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
 from il1rn_annot.core.vocabulary import CLASS_COLOURS, CLASS_NAMES, class_colour
-from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.kb.model import KnowledgeBase
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 CHAR_WIDTH = 0.6  # average glyph width / font size for the sans fonts above (for label layout)

@@ -46,7 +46,7 @@ from markupsafe import Markup
 from il1rn_annot import TOOL_NAME
 
 from il1rn_annot import __version__
-from il1rn_annot.outputs.write_outputs import atomic_path, replace_dir, staging_dir, writing
+from il1rn_annot.outputs.atomic import atomic_path, replace_dir, staging_dir, writing
 from il1rn_annot.errors import InputError
 from il1rn_annot.core.coverage import (KIND_TEXT, adequately_covered, evidence_text as coverage_evidence_text,
                        of_sample as coverage_of_sample)
@@ -63,7 +63,7 @@ from il1rn_annot.outputs.read_summary import StoredResult, read_summary, select_
 from il1rn_annot.core.pool import Pooled, pool_sources
 from il1rn_annot.core.interpret import (LOCUS_CALLED_TEXT, ParentCalls, SampleResult, allele_label,
                         deletion_effect, exon_parts, interpret_pooled, removed_genes_with_conditions)
-from il1rn_annot.kb.knowledge import KnowledgeBase, Reference
+from il1rn_annot.kb.model import KnowledgeBase, Reference
 from il1rn_annot.outputs.provenance import generated_at
 
 SUPPORTED_SCHEMA = "1.0"

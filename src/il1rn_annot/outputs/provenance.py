@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from il1rn_annot import TOOL_NAME, __version__
-from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.kb.model import KnowledgeBase
 
 
 def generated_at(fixed: str | None = None) -> str:

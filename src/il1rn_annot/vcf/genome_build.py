@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from il1rn_annot.errors import BuildMismatchError, InputError
-from il1rn_annot.kb.knowledge import KnowledgeBase
+from il1rn_annot.kb.model import KnowledgeBase
 
 
 @dataclass
@@ -99,15 +99,17 @@ def resolve_build(detected: str | None, evidence: str, requested: str, path: str
         if detected is None:
             raise InputError(
                 f"cannot detect the genome build from the header ({evidence})", path=path, where="header",
-                hint="rerun with --build GRCh38 or --build GRCh37 after checking which reference the calls were made on")
+                hint="rerun with --build GRCh38 or --build GRCh37 after checking which reference the calls were "
+                     "made on")
         return BuildCall(detected, evidence, "header")
     if detected is None:
         return BuildCall(requested, f"stated by the user; the header cannot confirm it ({evidence})", "user",
-                         [f"genome build {requested} was stated by the user and could not be confirmed from the header"])
+                         [(f"genome build {requested} was stated by the user and could not be confirmed from the "
+                           "header")])
     if detected != requested:
         raise BuildMismatchError(
             f"--build {requested} contradicts the header, which says {detected} ({evidence})",
             path=path, where="header",
-            hint=f"rerun with --build {detected} (or --build auto) if the header is right; if the header is wrong, fix it: "
-                 "annotating against the wrong build puts every variant in the wrong place")
+            hint=f"rerun with --build {detected} (or --build auto) if the header is right; if the header is wrong, "
+                 "fix it: annotating against the wrong build puts every variant in the wrong place")
     return BuildCall(detected, evidence + "; matches --build", "header+user")

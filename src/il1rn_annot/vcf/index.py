@@ -1,8 +1,8 @@
 """One reader of tabix (.tbi) and CSI (.csi) indexes, parsed once per file.
 
 Two questions are asked of an input's index before htslib reads the locus:
-`read_vcf` asks whether the index belongs to the data (its largest virtual offset must point
-into the data's last block), and `limits` asks where htslib starts reading the locus (so
+`open_vcf` asks whether the index belongs to the data (`index_problem`: its largest virtual
+offset must point into the data's last block), and `limits` asks where htslib starts reading the locus (so
 that record sizes are checked over those bytes only). Both are answered from one parse,
 kept for the file's (path, size, mtime): an index is decompressed and walked once per input,
 not once per question. Format: the SAM/VCF index specifications (tabix, CSI v1).
@@ -13,12 +13,15 @@ from __future__ import annotations
 import gzip
 import os
 import struct
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 _I32, _U32, _U32_I32 = struct.Struct("<i"), struct.Struct("<I"), struct.Struct("<Ii")
 TABIX_MIN_SHIFT, TABIX_DEPTH = 14, 5
+#: the empty block that ends every complete BGZF file (SAM specification, section 4.1.2)
+BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class ParsedIndex:
         overlapping = set(_reg2bins(beg, end, self.min_shift, self.depth))
         bins = self.bins[target]
         chunks = [pair for b in bins if b.bin_id in overlapping
-                  for pair in zip(b.chunks[0::2], b.chunks[1::2])]
+                  for pair in zip(b.chunks[0::2], b.chunks[1::2], strict=True)]
         min_off = 0
         if not self.csi:
             offsets = self.intervals[target]
@@ -87,7 +90,7 @@ class ParsedIndex:
 
 def _reg2bins(beg: int, end: int, min_shift: int, depth: int) -> list[int]:
     """The bins of the binning scheme overlapping [beg, end) (0-based), as htslib lists them."""
-    bins = []
+    bins: list[int] = []
     end -= 1
     shift, first = min_shift + depth * 3, 0
     for level in range(depth + 1):
@@ -185,3 +188,72 @@ def _read_index(index_path: str, size: int, mtime_ns: int) -> ParsedIndex:
 
 def _names(block: bytes) -> tuple[str, ...]:
     return tuple(n.decode("utf-8", "replace") for n in block.split(b"\0") if n)
+
+
+# ---------------------------------------------------------------------------------------
+# the input's index: found next to the data, and checked against it
+
+
+def last_block_starts(data_path: Path) -> list[int]:
+    """Offsets of the BGZF blocks at the end of the file, last data block first, then any
+    empty blocks after it, then the EOF block. Found by chaining block headers back from
+    the EOF marker within the last two maximal blocks (cheap for any file size)."""
+    size = os.path.getsize(data_path)
+    tail_start = max(0, size - 2 * 65536 - 2 * len(BGZF_EOF))
+    with open(data_path, "rb") as handle:
+        handle.seek(tail_start)
+        tail = handle.read()
+    ends: dict[int, tuple[int, int]] = {}  # block end -> (block start, uncompressed size)
+    at = tail.find(b"\x1f\x8b\x08\x04")
+    while at != -1:
+        if at + 18 <= len(tail) and tail[at + 12:at + 16] == b"BC\x02\x00":
+            bsize = struct.unpack_from("<H", tail, at + 16)[0]
+            block_end = at + bsize + 1
+            if block_end <= len(tail):
+                isize = struct.unpack_from("<I", tail, block_end - 4)[0]
+                ends[tail_start + block_end] = (tail_start + at, isize)
+        at = tail.find(b"\x1f\x8b\x08\x04", at + 1)
+    starts = [size - len(BGZF_EOF)]
+    cursor = starts[0]
+    while cursor in ends:
+        begin, isize = ends[cursor]
+        starts.insert(0, begin)
+        if isize:
+            break
+        cursor = begin
+    return starts
+
+
+def index_problem(index_path: str, data_path: Path) -> str | None:
+    """Why the index does not belong to the data file, or None when it plausibly does.
+
+    A correct index's last record ends in the file's last non-empty BGZF block (or at a
+    later block boundary), so its largest virtual offset points there. An index of another
+    file (renamed, re-compressed, or appended to after indexing) fails this almost always;
+    htslib itself would follow the offsets and silently return the wrong records or none.
+    """
+    try:
+        best = read_index(index_path).max_offset()
+    except (OSError, EOFError, zlib.error, ValueError, struct.error) as exc:
+        return f"it cannot be read as an index ({exc})"
+    if best is None:
+        return None
+    size = os.path.getsize(data_path)
+    compressed = best >> 16
+    if compressed > size - len(BGZF_EOF):
+        return f"it points to byte {compressed:,}, beyond the end of the data ({size:,} bytes)"
+    starts = last_block_starts(data_path)
+    if len(starts) > 1 and compressed not in starts:
+        return (f"its last record ends in the block at byte {compressed:,}, but the data's last block "
+                f"starts at byte {starts[0]:,}")
+    return None
+
+
+def index_for(path: Path, fmt: str) -> str | None:
+    if fmt not in ("vcf.gz", "bcf"):
+        return None
+    for suffix in (".tbi", ".csi"):
+        candidate = Path(str(path) + suffix)
+        if candidate.exists():
+            return str(candidate)
+    return None

@@ -53,7 +53,7 @@ def _open_stream(path: Path, fmt: str) -> BinaryIO:
 def check_header_size(path: Path, fmt: str, head: bytes) -> None:
     """Refuse a header over HEADER_MAX_BYTES or a header line over LINE_MAX_BYTES, before any
     reader (ours or htslib's) takes a line of it into memory. `head`: the first decompressed
-    bytes (`read_vcf._sniff`)."""
+    bytes (`file_checks.sniff`)."""
     if fmt == "bcf":
         if len(head) >= 9:
             (l_text,) = struct.unpack("<I", head[5:9])
@@ -85,7 +85,7 @@ def check_header_size(path: Path, fmt: str, head: bytes) -> None:
                     line_number, line_length, at_line_start = line_number + 1, 0, True
                     start = end + 1
     except (OSError, EOFError, zlib.error):
-        return  # unreadable data: read_vcf names the fault precisely
+        return  # unreadable data: file_checks names the fault precisely
 
 
 def check_record_sizes(path: Path, fmt: str, index_path: str | None, contig: str | None,
@@ -98,7 +98,7 @@ def check_record_sizes(path: Path, fmt: str, index_path: str | None, contig: str
         try:
             start = read_index(index_path).region_start(contig, window[0] - 1, window[1], seqnames)
         except (OSError, ValueError, struct.error, zlib.error, EOFError):
-            start = None  # an index read_vcf accepted but this cannot parse: scan the file
+            start = None  # an index open_vcf accepted but this cannot parse: scan the file
         if start is None and index_path:
             return  # the index holds nothing at the window: htslib reads no record
     try:
@@ -107,7 +107,7 @@ def check_record_sizes(path: Path, fmt: str, index_path: str | None, contig: str
         else:
             _check_vcf_lines(path, fmt, start, contig, window)
     except (OSError, EOFError, zlib.error, struct.error):
-        return  # unreadable data: read_vcf / htslib name the fault
+        return  # unreadable data: file_checks / htslib name the fault
 
 
 def _bgzf_from(path: Path, offset: int | None) -> BinaryIO:
@@ -115,7 +115,7 @@ def _bgzf_from(path: Path, offset: int | None) -> BinaryIO:
     if offset is None:
         return gzip.open(path, "rb")  # type: ignore[return-value]
     import pysam
-    handle = pysam.BGZFile(str(path), "rb")
+    handle = pysam.BGZFile(str(path), "rb", index=None)
     handle.seek(offset)
     return handle  # type: ignore[return-value]
 

@@ -37,7 +37,7 @@ class ReferenceGenome:
                              hint="it must be plain or bgzip-compressed FASTA; `samtools faidx` it") from None
         self._pieces: list[tuple[str, int, int]] = []  # (fasta contig, first genomic pos, last)
         self.build_from_length: str | None = None
-        for name, length in zip(self._fasta.references, self._fasta.lengths):
+        for name, length in zip(self._fasta.references, self._fasta.lengths, strict=True):
             match = _REGION_NAME.match(name)
             if match and match["chrom"] in ("chr2", "2"):
                 first = int(match["start"].replace(",", ""))
@@ -154,7 +154,8 @@ def verify_sequence(ref: ReferenceGenome, kb: Any, build: str, protein: str) -> 
         if build in var.context:
             pieces.append(var.context[build])
         for start, bases in pieces:
-            if bases and ref.covers(start, start + len(bases) - 1) and ref.fetch(start, start + len(bases) - 1) != bases:
+            last = start + len(bases) - 1
+            if bases and ref.covers(start, last) and ref.fetch(start, last) != bases:
                 failures.append(f"{var.id}: the curated bases {bases} at {start} disagree "
                                 f"({ref.fetch(start, start + len(bases) - 1)})")
     for c, base, name in ((171, "T", "rs419598"), (390, "T", "rs315952")):

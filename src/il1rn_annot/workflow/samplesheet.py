@@ -603,7 +603,7 @@ def screened_in_several_text(shared: dict[str, list[str]], shown: int = 10) -> l
 
 def write_resolved_sheet(rows: Iterable[dict[str, str]] | Plan, path: str | os.PathLike[str]) -> None:
     """Write `sample<TAB>vcf` rows (the sheet the cohort step accounts for) atomically."""
-    from il1rn_annot.outputs.write_outputs import write_text
+    from il1rn_annot.outputs.atomic import write_text
     table = rows.table() if isinstance(rows, Plan) else list(rows)
     columns = ["sample", "vcf"] + [c for c in PARENT_COLUMNS if any(c in r for r in table)]
     lines = ["\t".join(columns)] + ["\t".join(r.get(c, "") for c in columns) for r in table]
@@ -691,7 +691,7 @@ def collect_reports(parts: Iterable[str | os.PathLike[str]], outdir: str | os.Pa
     """
     import shutil
 
-    from il1rn_annot.outputs.write_outputs import replace_dir, staging_dir, write_text
+    from il1rn_annot.outputs.atomic import replace_dir, staging_dir, write_text
     target_dir = Path(outdir)
     part_dirs = list(dict.fromkeys(str(p) for p in parts))
     staged = staging_dir(target_dir)
@@ -712,7 +712,7 @@ def _link_parts(parts: list[str], staged: Path) -> list[Path]:
     """Hard-link (or copy) every file of every checked part into `staged`."""
     import shutil
 
-    from il1rn_annot.outputs.write_outputs import writing
+    from il1rn_annot.outputs.atomic import writing
     origin: dict[str, str] = {}
     written = []
     for part in parts:

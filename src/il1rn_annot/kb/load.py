@@ -5,7 +5,7 @@ against its JSON Schema, then cross-references (a variant's condition and refere
 must exist). A fault is reported with the file, the entry and the field, never as a
 KeyError deep inside the annotator. Labs point `--kb` (or the workflow's
 `knowledge_base` key) at an extended copy; `--extra-variants` adds a lab's own variants file
-on top of the shipped one, validated the same way.
+on top of the shipped one, validated the same way. The objects built are in `kb.model`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -23,8 +22,8 @@ import yaml
 
 from il1rn_annot.errors import KnowledgeBaseError
 from il1rn_annot.kb.locus_model import Gene, TranscriptModel
+from il1rn_annot.kb.model import BUILDS, BuildInfo, Condition, KnowledgeBase, KnownVariant, Reference
 
-BUILDS = ("GRCh38", "GRCh37")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -43,183 +42,6 @@ def default_kb_dir() -> Path:
     )
 
 
-@dataclass(frozen=True)
-class Reference:
-    id: str
-    citation: str
-    pmid: str | None
-    doi: str | None
-    status: str
-    seed_index: int | None = None
-    first_author: str | None = None
-    year: int | None = None
-
-    @property
-    def printable(self) -> bool:
-        """Only a reference that was read in a source is printed as a citation."""
-        return self.status in ("verified", "citation_only")
-
-    @property
-    def pubmed_url(self) -> str | None:
-        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else None
-
-    @property
-    def doi_url(self) -> str | None:
-        return f"https://doi.org/{self.doi}" if self.doi else None
-
-
-@dataclass(frozen=True)
-class Condition:
-    id: str
-    name: str
-    kind: str  # "mendelian" or "association"
-    summary: str
-    references: tuple[str, ...]
-    omim: str | None = None
-    inheritance: str | None = None
-    features: tuple[tuple[str, str | None], ...] = ()
-    treatment: str | None = None
-    similar_to: str | None = None
-    synonyms: tuple[str, ...] = ()
-    treatment_references: tuple[str, ...] = ()
-
-    @property
-    def is_diagnostic(self) -> bool:
-        """Only Mendelian conditions can be 'consistent with' a genotype; associations never."""
-        return self.kind == "mendelian"
-
-
-@dataclass(frozen=True)
-class KnownVariant:
-    """A curated variant: a published DIRA allele, a region deletion or an association SNP."""
-
-    id: str
-    type: str
-    classification: str
-    evidence: str
-    conditions: tuple[str, ...]
-    references: tuple[str, ...]
-    consequence: str | None = None
-    hgvs_c: str | None = None
-    hgvs_p: str | None = None
-    name: str | None = None
-    published_names: tuple[str, ...] = ()
-    vcf: dict[str, tuple[int, str, str]] = field(default_factory=dict)
-    region: dict[str, tuple[int, int]] = field(default_factory=dict)
-    removes_genes: tuple[str, ...] = ()
-    match: dict[str, Any] = field(default_factory=dict)
-    note: str | None = None
-    typed_from_vcf: bool = True
-    #: read or derived reference bases around the allele per build: (first position, bases)
-    context: dict[str, tuple[int, str]] = field(default_factory=dict)
-    #: deleted span per build for a deletion known by its bases but not by a VCF form
-    deletion: dict[str, tuple[int, int]] = field(default_factory=dict)
-    curation_note: str | None = None
-    clinvar: str | None = None
-
-    @property
-    def is_association(self) -> bool:
-        return self.classification == "association_polymorphism"
-
-    @property
-    def label(self) -> str:
-        return self.hgvs_c or self.name or (self.published_names[0] if self.published_names else self.id)
-
-
-@dataclass(frozen=True)
-class BuildInfo:
-    name: str
-    aliases: tuple[str, ...]
-    chr2_length: int
-    contig_names: tuple[str, ...]
-
-
-@dataclass
-class KnowledgeBase:
-    """Everything the annotator knows, validated. One instance per KB directory."""
-
-    path: Path
-    version: str
-    curation_date: str
-    name: str
-    sha256: str
-    sources: dict[str, dict[str, str]]
-    references: dict[str, Reference]
-    conditions: dict[str, Condition]
-    variants: dict[str, KnownVariant]
-    builds: dict[str, BuildInfo]
-    transcripts: dict[str, TranscriptModel]
-    genes: dict[str, tuple[Gene, ...]]
-    screen_window: dict[str, tuple[int, int]]
-    splice_region_exonic: int
-    splice_region_intronic: int
-    upstream_distance: int
-    liftover_offset: int
-    gene_info: dict[str, Any]
-    transcript_info: dict[str, Any]
-    raw: dict[str, Any]
-    #: NP_776214.1 (one-letter, no stop) from the manifest's `protein` file, '' when none is shipped:
-    #: without a reference FASTA, protein changes are deduced from it (codon_sets.py)
-    protein: str = ""
-    #: annotations already made with this KB ({(build, Allele): ...}; `scan.annotated`): the
-    #: same common alleles recur in every file of a cohort
-    annotation_memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
-
-    def transcript(self, build: str) -> TranscriptModel:
-        return self.transcripts[build]
-
-    def cluster_genes(self, build: str) -> tuple[Gene, ...]:
-        return self.genes[build]
-
-    def references_for(self, ids: list[str] | tuple[str, ...]) -> list[Reference]:
-        return [self.references[i] for i in ids if i in self.references]
-
-    def pmids_for(self, ids: list[str] | tuple[str, ...]) -> list[str]:
-        return [r.pmid for r in self.references_for(ids) if r.pmid]
-
-    def small_variant_index(self, build: str) -> dict[tuple[int, str, str], KnownVariant]:
-        """Known variants keyed by their VCF form (pos, ref, alt) in `build`."""
-        return {v.vcf[build]: v for v in self.variants.values() if build in v.vcf}
-
-    def summary(self) -> dict[str, Any]:
-        """A machine-readable digest for `il1rn-annot kb --json`."""
-        return {
-            "name": self.name,
-            "version": self.version,
-            "curation_date": self.curation_date,
-            "path": str(self.path),
-            "sha256": self.sha256,
-            "sources": self.sources,
-            "gene": self.gene_info,
-            "transcript": {k: v for k, v in self.transcript_info.items() if k != "builds"},
-            "builds": {
-                b: {
-                    "chr2_length": info.chr2_length,
-                    "aliases": list(info.aliases),
-                    "exons": [list(e) for e in self.transcripts[b].exons],
-                    "cds": [self.transcripts[b].cds_start, self.transcripts[b].cds_end],
-                    "screen_window": list(self.screen_window[b]),
-                }
-                for b, info in self.builds.items()
-            },
-            "cluster_genes": [
-                {"symbol": g.symbol, "alias": g.alias, "hgnc": g.hgnc, "strand": g.strand,
-                 **{b: [gg.start, gg.end] for b in self.genes for gg in self.genes[b] if gg.symbol == g.symbol}}
-                for g in self.genes["GRCh38"]
-            ],
-            "conditions": {c.id: {"name": c.name, "kind": c.kind, "omim": c.omim,
-                                  "inheritance": c.inheritance, "references": list(c.references)}
-                           for c in self.conditions.values()},
-            "variants": {v.id: {"label": v.label, "hgvs_c": v.hgvs_c, "hgvs_p": v.hgvs_p,
-                                "classification": v.classification, "conditions": list(v.conditions),
-                                "references": list(v.references),
-                                "vcf": {b: list(x) for b, x in v.vcf.items()},
-                                "region": {b: list(x) for b, x in v.region.items()}}
-                         for v in self.variants.values()},
-            "references": {r.id: {"citation": r.citation, "pmid": r.pmid, "doi": r.doi, "status": r.status}
-                           for r in self.references.values()},
-        }
-
 
 # ----------------------------------------------------------------------------------------
 # loading
@@ -228,7 +50,8 @@ class KnowledgeBase:
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
     text = importlib_resources.files("il1rn_annot").joinpath("schemas/knowledge_base.schema.json").read_text()
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def _read_yaml(path: Path) -> Any:
@@ -236,7 +59,7 @@ def _read_yaml(path: Path) -> Any:
         with open(path, encoding="utf-8") as handle:
             # libyaml's loader when PyYAML has it (the wheels do): the pure-Python one took
             # 0.13 s of every run's ~0.4 s fixed cost; both construct the same safe types
-            return yaml.load(handle, Loader=_YAML_LOADER)  # noqa: S506 - a SafeLoader
+            return yaml.load(handle, Loader=_YAML_LOADER)  # a SafeLoader (CSafeLoader or SafeLoader)
     except FileNotFoundError:
         raise KnowledgeBaseError(f"{path}: file not found (listed in manifest.yaml)") from None
     except yaml.YAMLError as exc:
@@ -274,7 +97,7 @@ def write_validation_stamp(kb_dir: str | os.PathLike[str] | None = None) -> Path
     manifest = _read_yaml(kb_dir / "manifest.yaml")
     names = ["manifest.yaml", *manifest["files"].values()]
     stamp = {"about": "sha256 of the files that passed schemas/knowledge_base.schema.json "
-                      "(il1rn_annot.kb.knowledge.write_validation_stamp); a file that differs is validated at load",
+                      "(il1rn_annot.kb.load.write_validation_stamp); a file that differs is validated at load",
              "schema_sha256": _schema_digest(),
              "files": {name: hashlib.sha256((kb_dir / name).read_bytes()).hexdigest() for name in names}}
     path = kb_dir / VALIDATION_STAMP
@@ -363,26 +186,26 @@ def _check_links(kb: KnowledgeBase, files: dict[str, Path]) -> None:
         for ref in var.references:
             if ref not in kb.references:
                 raise KnowledgeBaseError(f"{where}: field references: unknown reference '{ref}'")
-        for cond in var.conditions:
-            if cond not in kb.conditions:
-                raise KnowledgeBaseError(f"{where}: field conditions: unknown condition '{cond}'")
+        for cond_id in var.conditions:
+            if cond_id not in kb.conditions:
+                raise KnowledgeBaseError(f"{where}: field conditions: unknown condition '{cond_id}'")
         if not var.is_association and not var.references:
             raise KnowledgeBaseError(f"{where}: field references: a curated variant must cite a reference")
         if not var.is_association and not any(kb.references[r].printable for r in var.references):
             raise KnowledgeBaseError(
                 f"{where}: field references: every reference of this allele is unverified; an allele is "
                 "published only through a source that was read (remove it, or cite a verified reference)")
-        for build, (start, seq) in var.context.items():
+        for build, (_start, seq) in var.context.items():
             if build not in kb.builds or not seq or set(seq) - set("ACGT"):
                 raise KnowledgeBaseError(f"{where}: field context.{build}: give a known build and bases A/C/G/T")
-        for build, (pos, ref, alt) in var.vcf.items():
+        for build, (pos, ref, _alt) in var.vcf.items():
             ctx = var.context.get(build)
             if ctx and not _agrees(ctx, pos, ref):
                 raise KnowledgeBaseError(f"{where}: field vcf.{build}: REF {ref} disagrees with the context bases")
         for gene in var.removes_genes:
             if gene not in symbols:
                 raise KnowledgeBaseError(f"{where}: field removes_genes: unknown gene '{gene}'")
-        for build, (pos, ref, alt) in var.vcf.items():
+        for build, (_pos, ref, alt) in var.vcf.items():
             if build not in kb.builds:
                 raise KnowledgeBaseError(f"{where}: field vcf: unknown build '{build}'")
             if ref[0] != alt[0] and len(ref) != len(alt):
@@ -500,7 +323,8 @@ def load_knowledge_base(path: str | os.PathLike[str] | None = None,
     for build, tx in transcripts.items():
         if protein and 3 * (len(protein) + 1) != tx.cds_length:
             raise KnowledgeBaseError(f"{files['protein']}: {len(protein)} residues, but the {build} CDS model in "
-                                     f"{files['locus']} is {tx.cds_length} nt ({tx.cds_length // 3 - 1} residues + stop)")
+                                     f"{files['locus']} is {tx.cds_length} nt ({tx.cds_length // 3 - 1} residues "
+                                     "+ stop)")
     return kb
 
 
