@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from conftest import vcf_text
-from il1rn_annot.cohort import cohort as cohort_mod
 from il1rn_annot.cli import main
+from il1rn_annot.cohort import cohort as cohort_mod
+from il1rn_annot.core.interpret import interpret_sample
+from il1rn_annot.lab_report import figures
+from il1rn_annot.lab_report import lab_report as report
 
 DATE = "2024-01-01T00:00:00Z"
 E77X = "{chrom}\t113131068\t.\tG\tT\t60\tPASS\t.\tGT\t"  # c.229G>T, known DIRA allele
@@ -137,10 +140,6 @@ def test_single_file_samples_keep_their_annotation_status(cohort_dir: Path) -> N
 
 
 def test_summary_agrees_with_the_report_for_a_split_sample(cohort_dir: Path) -> None:
-    report = pytest.importorskip("il1rn_annot.lab_report.lab_report")
-    if not all(hasattr(report, n) for n in ("gather_sample", "combine_locus_called", "_dedupe_findings")):
-        pytest.skip("report.py API changed")
-    from il1rn_annot.core.interpret import interpret_sample
     ann = cohort_dir.parents[1] / "ann"
     items = report.gather_sample([ann / "split.snv.il1rn.json", ann / "split.sv.il1rn.json"], "SPLIT")
     result = interpret_sample("SPLIT", report._dedupe_findings(items),
@@ -253,7 +252,6 @@ def test_cluster_figure_falls_back_without_figures_module(cohort_dir: Path, monk
 
 
 def test_figure_with_active_content_is_not_inlined(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    figures = pytest.importorskip("il1rn_annot.lab_report.figures")
     monkeypatch.setattr(figures, "cluster_svg", lambda *a, **k: '<svg><rect onclick="alert(1)"/></svg>',
                         raising=False)
     assert run_cohort(["m.json"], "guarded", "samples.tsv") == 0
