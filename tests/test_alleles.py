@@ -15,7 +15,7 @@ import pytest
 from conftest import GRCH38_CHR2, vcf_text
 
 from il1rn_annot.errors import InputError
-from il1rn_annot.vcf.locate import Allele, alleles_of, reaches_back, record_span_end
+from il1rn_annot.vcf.locate import Allele, Junction, alleles_of, parse_breakend, reaches_back, record_span_end
 
 HEADER = [
     '##INFO=<ID=MATEID,Number=.,Type=String,Description="Mate breakend IDs (Manta, SvABA, DELLY)">',
@@ -238,6 +238,26 @@ def test_impossible_symbolic_spans_are_errors_naming_the_record(tmp_path, info, 
 
 
 # -- breakends (VCF 4.3 section 5.4) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "alt, junction",
+    [
+        ("G[chr2:113140000[", Junction("chr2", 113140000, "t[p[")),
+        ("G]2:113140000]", Junction("2", 113140000, "t]p]")),
+        ("]chr2:113129000]A", Junction("chr2", 113129000, "]p]t")),
+        ("[chr2:113129000[A", Junction("chr2", 113129000, "[p[t")),
+        ("A[<ctg1>:5[", Junction("ctg1", 5, "t[p[")),  # an assembly contig (VCF 4.3 section 5.4.4)
+        ("G[HLA-A*01:01:01:01:300[", Junction("HLA-A*01:01:01:01", 300, "t[p[")),  # ':' inside the name
+    ],
+)
+def test_parse_breakend_reads_partner_and_form(alt, junction):
+    assert parse_breakend(alt) == junction
+
+
+@pytest.mark.parametrize("alt", ["G.", ".G", "<DEL>", "ACGT", "G[chr2:100]", "[chr2:100[G[chr2:200[", "G[chr2:x["])
+def test_parse_breakend_refuses_everything_else(alt):
+    assert parse_breakend(alt) is None
 
 
 def manta_pair(left: int, right: int) -> list[str]:
