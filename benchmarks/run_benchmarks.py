@@ -19,8 +19,8 @@ multi-allelic sites and missing calls. In IL1RN's read window the variant types 
 ones are, as in a screening cohort: anything in introns, UTRs and upstream; in the coding
 exons and splice regions only SNVs at third codon positions (rare) and the known alleles
 (rs419598, rs315952, rs4251961 at roughly their population frequencies; the DIRA allele
-c.229G>T in ~0.3% of samples as heterozygous carriers, plus one homozygote). Text is generated with vectorised numpy (whole
-records are assembled as byte matrices), then compressed with `bgzip -@2` and indexed with
+c.229G>T in ~0.3% of samples as heterozygous carriers, plus one homozygote). Text is generated
+with vectorised numpy (whole records are assembled as byte matrices), then compressed with `bgzip -@2` and indexed with
 tabix. Only the standard library, numpy and pysam are imported.
 
 Scenarios (see benchmarks/README.md):
@@ -34,6 +34,7 @@ Scenarios (see benchmarks/README.md):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -216,8 +217,8 @@ def header(samples: list[str], fmt_lines: list[str], info_lines: list[str], sour
     lines = ["##fileformat=VCFv4.2",
              '##FILTER=<ID=PASS,Description="All filters passed">',
              '##FILTER=<ID=LowQual,Description="Low quality">',
-             '##FILTER=<ID=VQSRTrancheSNP99.90to100.00,Description="Truth sensitivity tranche level for SNP model '
-             'at VQS Lod: -6.6 <= x < -2.1">',
+             ('##FILTER=<ID=VQSRTrancheSNP99.90to100.00,Description="Truth sensitivity tranche level for SNP model '
+              'at VQS Lod: -6.6 <= x < -2.1">'),
              *fmt_lines, *info_lines,
              f"##source={source}",
              "##fileDate=20240101"]
@@ -238,7 +239,8 @@ INFO_STD = [
     '##INFO=<ID=AN,Number=1,Type=Integer,Description="Total number of alleles in called genotypes">',
     '##INFO=<ID=DP,Number=1,Type=Integer,Description="Approximate read depth">',
 ]
-INFO_GATK = INFO_STD + [
+INFO_GATK = [
+    *INFO_STD,
     '##INFO=<ID=FS,Number=1,Type=Float,Description="Fisher strand bias">',
     '##INFO=<ID=MQ,Number=1,Type=Float,Description="RMS Mapping Quality">',
     '##INFO=<ID=QD,Number=1,Type=Float,Description="Variant Confidence/Quality by Depth">',
@@ -290,7 +292,7 @@ class Bgzip:
     def __init__(self, path: Path) -> None:
         self.path = path
         if shutil.which("bgzip"):
-            self._fh = open(path, "wb")
+            self._fh = open(path, "wb")  # noqa: SIM115 - bgzip writes to it until close()
             self._proc: subprocess.Popen | None = subprocess.Popen(["bgzip", "-@", "2", "-c"], stdin=subprocess.PIPE,
                                                                    stdout=self._fh)
             self.write = self._proc.stdin.write  # type: ignore[union-attr]
@@ -352,7 +354,7 @@ def realistic_window(rng: np.random.Generator, sites: list[tuple[str, int]], ref
             for i in np.flatnonzero(keep)]
     third = np.sort(rng.choice(THIRD_CODON, len(cds_positions()) // 10, replace=False))
     rare = np.exp(rng.uniform(np.log(1 / (2 * n_samples)), np.log(max(0.001, 2 / n_samples)), len(third)))
-    for p, af in zip(third, rare):
+    for p, af in zip(third, rare, strict=True):
         ref, alt = small_variant(rng, indel_frac=0.0)
         rows.append((rank[CHROM], int(p), ref, alt, False, float(af), ""))
     for p, ref, alt, rsid, af in KNOWN_SNPS:
@@ -481,8 +483,8 @@ def gatk_sample_tokens(rng: np.random.Generator, per_class: int = 400) -> tuple[
             elif gt == "1/2":
                 a1 = int(rng.binomial(dp, 0.5))
                 ad = f"0,{a1},{dp - a1}"
-                pl = f"{rng.integers(600, 1500)},{rng.integers(300, 700)},{rng.integers(200, 600)}," \
-                     f"{rng.integers(300, 700)},0,{rng.integers(200, 600)}"
+                pl = (f"{rng.integers(600, 1500)},{rng.integers(300, 700)},{rng.integers(200, 600)},"
+                      f"{rng.integers(300, 700)},0,{rng.integers(200, 600)}")
             else:
                 strings.append("\t./.:0,0:0:.:0,0,0\n")
                 continue
@@ -551,7 +553,7 @@ def write_wgs_vcf(path: Path, n_records: int, seed: int) -> dict[str, Any]:
     rng = np.random.default_rng(seed)
     tokens, starts = gatk_sample_tokens(rng)
     names = [c for c, _ in GRCH38]
-    lengths = np.array([l for _, l in GRCH38], dtype=np.float64)
+    lengths = np.array([length for _, length in GRCH38], dtype=np.float64)
     counts = np.floor(n_records * lengths / lengths.sum()).astype(np.int64)
     counts[0] += n_records - counts.sum()
     out = Bgzip(path)
@@ -610,7 +612,7 @@ def cohort_window_sites(rng: np.random.Generator, n_common: int = 60) -> list[tu
     positions = np.sort(rng.choice(candidates, n_common, replace=False))
     freqs = np.exp(rng.uniform(np.log(0.02), np.log(0.5), n_common))
     sites = [(pos, ref, alt, vid, af) for pos, ref, alt, vid, af in KNOWN_SNPS]
-    for pos, af in zip(positions, freqs):
+    for pos, af in zip(positions, freqs, strict=True):
         ref, alt = small_variant(rng, indel_frac=0.10)
         vid = f"rs{int(rng.integers(1_000_000, 900_000_000))}" if rng.random() < 0.9 else "."
         sites.append((int(pos), ref, alt, vid, float(af)))
@@ -652,7 +654,7 @@ def sample_window_records(rng: np.random.Generator, sites: list[tuple[int, str, 
 def rare_allele_carriers(rng: np.random.Generator, n: int) -> dict[int, str]:
     """sample index -> genotype of c.229G>T: RARE_CARRIERS of the samples heterozygous (at least
     one), one homozygote."""
-    n_het = max(1, int(round(RARE_CARRIERS * n)))
+    n_het = max(1, round(RARE_CARRIERS * n))
     chosen = rng.choice(n, min(n, n_het + 1), replace=False)
     return {int(i): ("1/1" if k == 0 else "0/1") for k, i in enumerate(chosen)}
 
@@ -710,11 +712,11 @@ def _run_once(cmd: list[str] | str, *, cwd: Path | None, timeout: float, env: di
     shell = isinstance(cmd, str)
     argv = ["bash", "-c", cmd] if shell else list(cmd)
     use_time = os.path.exists(GNU_TIME)
-    tfile = tempfile.NamedTemporaryFile(prefix="bench-time-", suffix=".txt", delete=False)
+    tfile = tempfile.NamedTemporaryFile(prefix="bench-time-", suffix=".txt", delete=False)  # noqa: SIM115 - GNU time writes it by name
     tfile.close()
     if use_time:
         argv = [GNU_TIME, "-v", "-o", tfile.name, *argv]
-    errf = tempfile.TemporaryFile()
+    errf = tempfile.TemporaryFile()  # noqa: SIM115 - the child's stderr, read back after it exits
     load_before = round(os.getloadavg()[0], 2)
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=stdout, stderr=errf, start_new_session=True)
@@ -767,7 +769,7 @@ def measure(cmd: list[str] | str, *, cwd: Path | None = None, timeout: float = 3
             label: str = "") -> dict[str, Any]:
     """Wall time (median of 3 when a run is short, else one run) and peak RSS of a command."""
     runs = []
-    for attempt in range(3):
+    for _attempt in range(3):
         if prepare is not None:
             prepare()
         r = _run_once(cmd, cwd=cwd, timeout=timeout, env=env, stdout=stdout)
@@ -812,7 +814,8 @@ def _summary(cmd: list[str] | str, runs: list[dict[str, Any]], label: str) -> di
         print(f"  ! {label or result['command'][:80]}: exit {runs[-1]['returncode']}"
               f"{' (timeout)' if runs[-1]['timed_out'] else ''}\n    {runs[-1]['stderr_tail'][-600:]}",
               file=sys.stderr)
-    status = "timeout" if result["timed_out"] else ("ok" if result["returncode"] == 0 else f"exit {result['returncode']}")
+    status = ("timeout" if result["timed_out"]
+              else "ok" if result["returncode"] == 0 else f"exit {result['returncode']}")
     print(f"  {label:<46} {result['seconds']:>9.2f} s  (cpu {result['cpu_seconds']:>7.2f} s)  "
           f"{result['peak_rss_mb']:>8.1f} MB  {status}  [load {result['load_avg_1min'][0]}]", flush=True)
     return result
@@ -863,7 +866,7 @@ def scenario_joint(data: Path, quick: bool, timeout: float, no_extras: bool = Fa
     for n in sizes:
         path = data / f"joint_{n}.vcf.gz"
         facts = generated(data / f"joint_{n}.stamp.json", {"n": n, "quick": quick, "v": 3},
-                          lambda: write_joint_vcf(path, n, seed=n, quick=quick))
+                          lambda path=path, n=n: write_joint_vcf(path, n, seed=n, quick=quick))
         print(f"  input: {path.name}: {facts['samples']:,} samples, {facts['records']:,} records "
               f"({facts['records_in_window']:,} in the window), {facts['bytes'] / 1e6:.1f} MB "
               f"[generated in {facts.get('generation_s')} s]")
@@ -871,7 +874,7 @@ def scenario_joint(data: Path, quick: bool, timeout: float, no_extras: bool = Fa
         shutil.rmtree(outdir, ignore_errors=True)
         ours, theirs = measure_pair(
             annotate_cmd([str(path)], outdir), ["bcftools", "query", "-r", REGION, "-f", "[%GT\t]\n", str(path)],
-            timeout=timeout, prepare=lambda: shutil.rmtree(outdir, ignore_errors=True),
+            timeout=timeout, prepare=lambda outdir=outdir: shutil.rmtree(outdir, ignore_errors=True),
             labels=(f"il1rn-annot annotate ({n:,} samples)", f"bcftools query -r ({n:,} samples)"))
         outputs = {p.name: p.stat().st_size for p in outdir.glob("*")} if outdir.exists() else {}
         statuses = cohort_statuses(outdir / f"joint_{n}.sample_status.tsv")
@@ -885,7 +888,7 @@ def scenario_joint(data: Path, quick: bool, timeout: float, no_extras: bool = Fa
         # the same in one process: what reading the window in parallel ranges (scan.py) gains
         single = measure(annotate_cmd([str(path)], outdir, "--threads", "1"), timeout=timeout,
                          label=f"  ref: il1rn-annot annotate --threads 1 ({n:,} samples)",
-                         prepare=lambda: shutil.rmtree(outdir, ignore_errors=True))
+                         prepare=lambda outdir=outdir: shutil.rmtree(outdir, ignore_errors=True))
         rows.append(row("1 joint VCF", f"  ref: {n:,} samples, one process (--threads 1)", single, theirs, 1.5,
                         "il1rn-annot annotate --threads 1", "bcftools query -r", informational=True))
         # the floor for a tool that writes the window back as bgzipped VCF (as NAME.il1rn.vcf.gz is)
@@ -1031,14 +1034,12 @@ def rule_benchmarks(folder: Path) -> dict[str, dict[str, Any]]:
         lines = tsv.read_text().splitlines()
         if len(lines) < 2:
             continue
-        cols = dict(zip(lines[0].split("\t"), lines[1].split("\t")))
+        cols = dict(zip(lines[0].split("\t"), lines[1].split("\t"), strict=False))
         entry = out.setdefault(rule_name, {"jobs": 0, "seconds": 0.0, "max_rss_mb": 0.0})
         entry["jobs"] += 1
         entry["seconds"] = round(entry["seconds"] + float(cols.get("s", 0) or 0), 2)
-        try:
+        with contextlib.suppress(ValueError):
             entry["max_rss_mb"] = max(entry["max_rss_mb"], float(cols.get("max_rss", 0)))
-        except ValueError:
-            pass
     return out
 
 
@@ -1110,11 +1111,9 @@ def scenario_wgs(data: Path, quick: bool, timeout: float, no_extras: bool = Fals
 
 def machine() -> dict[str, Any]:
     cpu = ""
-    try:
-        cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                    if l.startswith("model name")), "")
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("model name")), "")
     mem = ""
     try:
         kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
@@ -1205,7 +1204,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(data, ignore_errors=True)
     text = table(rows)
     print("\n" + text)
-    result = {"generated_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    result = {"generated_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
               "mode": "quick" if args.quick else "full", "machine": info, "region": REGION,
               "total_seconds": round(time.perf_counter() - started, 1), "rows": rows, "table_markdown": text}
     out = Path(args.out or OUT / ("results_quick.json" if args.quick else "results.json"))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from il1rn_annot.annotate_vcf.run import annotate_file
 from il1rn_annot.cli import main
 from il1rn_annot.errors import BuildMismatchError, InputError
-from il1rn_annot.annotate_vcf.run import annotate_file
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "test_data"
@@ -209,7 +209,7 @@ def _joint_vcf(tmp_path: Path, n_samples: int) -> Path:
         ("113131068", "G", "T", ["1/1" if i == 0 else "0/1" if i < 4 else "0/0" for i in range(n_samples)]),
         ("113129630", "T", "C", [rng.choice(["0/0", "0/1", "1/1"]) for _ in samples]),  # rs419598
     ]
-    from conftest import vcf_text  # noqa: E402  (tests/ is on sys.path under pytest's rootdir conftest)
+    from conftest import vcf_text
     records = [f"{{chrom}}\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t.\tGT\t" + "\t".join(gts) for pos, ref, alt, gts in rows]
     path = tmp_path / f"joint{n_samples}.vcf"
     path.write_text(vcf_text(records, samples))

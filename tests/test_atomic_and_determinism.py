@@ -21,10 +21,10 @@ from pathlib import Path
 import cyvcf2
 import pandas as pd
 import pytest
-
 from conftest import fill_file_system, mounted_tmpfs
-from il1rn_annot.cli import main
+
 from il1rn_annot.annotate_vcf.run import annotate_file
+from il1rn_annot.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "bad_inputs"
@@ -181,8 +181,8 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-@pytest.mark.parametrize("name", DETERMINISM_INPUTS + ["test_data:bcftools.joint_cohort.vcf.gz",
-                                                       "test_data:gatk_hc.PATIENT_HOM_E77X.vcf.gz"])
+@pytest.mark.parametrize("name", [*DETERMINISM_INPUTS, "test_data:bcftools.joint_cohort.vcf.gz",
+                                  "test_data:gatk_hc.PATIENT_HOM_E77X.vcf.gz"])
 def test_same_input_twice_is_byte_identical(name, tmp_path, capsys):
     if name.startswith("test_data:"):
         path = TEST_DATA / name.split(":", 1)[1]
@@ -307,6 +307,7 @@ def test_errno_less_htslib_failure_on_a_full_disk_is_named(tmp_path, monkeypatch
     """pysam reports a failed BGZF write as OSError('Error closing BGZFile object') without an
     errno: the folder's file system is asked, and a full one is named as such."""
     import errno
+
     import il1rn_annot.outputs.write_outputs as wo
 
     class Full:
@@ -323,6 +324,7 @@ def test_errno_less_htslib_failure_on_a_full_disk_is_named(tmp_path, monkeypatch
                                          ("EDQUOT", "quota")])
 def test_each_output_errno_has_plain_words(tmp_path, code, words):
     import errno
+
     from il1rn_annot.outputs.write_outputs import output_error
     error = output_error(OSError(getattr(errno, code), "x"), tmp_path / "a.tsv")
     assert words in str(error) and "bug" not in str(error) and "run again" in str(error)
@@ -430,7 +432,7 @@ def _bgzipped_vcf(path: Path, info_bytes: int, *, header_bytes: int = 0, index: 
     `info_bytes` (written in pieces: the test never holds it), optionally a padded header."""
     import pysam
     sys.path.insert(0, str(REPO / "tests"))
-    from conftest import vcf_text
+    from conftest import vcf_text  # tests/ is on sys.path under pytest's rootdir conftest
     header = vcf_text([], ["S1"], extra_header=['##INFO=<ID=BIG,Number=1,Type=String,Description="padding">'])
     with pysam.BGZFile(str(path), "wb") as out:
         lines = header.splitlines(keepends=True)
@@ -507,6 +509,7 @@ def test_files_within_the_limits_are_read_as_before(tmp_path, kb):
 def test_region_start_from_the_index_is_where_htslib_reads(tmp_path):
     """The window scan starts at the first record htslib's index query returns (tabix and CSI)."""
     import pysam
+
     from il1rn_annot.vcf.index import read_index
     vcf = _bgzipped_vcf(tmp_path / "r.vcf.gz", 0, index=True)
     start = read_index(Path(str(vcf) + ".tbi")).region_start("chr2", 113131067, 113131068, ["chr2"])

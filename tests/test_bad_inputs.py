@@ -391,7 +391,7 @@ def test_hostile_strings_survive_tsv_and_json(tmp_path, kb):
     assert result.input.samples == make_corpus.HOSTILE_SAMPLES
     samples = read_tsv(result.outputs["sample_status"])
     assert list(samples["sample"]) == make_corpus.HOSTILE_SAMPLES
-    for row, sample in zip(samples.to_dict("records"), result.samples):
+    for row, sample in zip(samples.to_dict("records"), result.samples, strict=True):
         assert row["status_sentence"] == sample.status_sentence and row["evidence"] == sample.evidence
         assert row["dira_status"] == "consistent_with_DIRA"
     alleles = read_tsv(result.outputs["tsv"])

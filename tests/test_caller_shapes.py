@@ -16,14 +16,14 @@ from typing import Any
 import cyvcf2
 import pysam
 import pytest
-
 from conftest import spy_scan_workers, vcf_text
+
 from il1rn_annot.annotate_vcf import scan
-from il1rn_annot.cli import main as cli_main
+from il1rn_annot.annotate_vcf.run import FileResult, annotate_file
 from il1rn_annot.cli import main
+from il1rn_annot.cli import main as cli_main
 from il1rn_annot.errors import BuildMismatchError, InputError
 from il1rn_annot.vcf.locate import junction_reading, parse_breakend
-from il1rn_annot.annotate_vcf.run import FileResult, annotate_file
 
 DATE = "2026-01-01T00:00:00Z"
 SHIFT = {"GRCh38": 0, "GRCh37": 757_577}  # GRCh37 position = GRCh38 position + SHIFT at IL1RN
@@ -86,10 +86,10 @@ def p(build: str, pos: int) -> int:
 def svaba_pair(build: str, left: int, right: int, gt: str) -> list[str]:
     """SvABA: IDs N:1 / N:2, SVTYPE=BND, MATEID, SPAN; FORMAT GT:AD:DP:GQ:PL:SR:DR:LR (trimmed to GT:GQ:SR:DR)."""
     a, b = p(build, left), p(build, right)
-    return [f"{{chrom}}\t{a}\t4512:1\tG\tG[{{chrom}}:{b}[\t78\tPASS\tSVTYPE=BND;MATEID=4512:2;SPAN={b - a}\t"
-            f"GT:GQ:SR:DR\t{gt}:60:14:22",
-            f"{{chrom}}\t{b}\t4512:2\tA\t]{{chrom}}:{a}]A\t78\tPASS\tSVTYPE=BND;MATEID=4512:1;SPAN={b - a}\t"
-            f"GT:GQ:SR:DR\t{gt}:60:14:22"]
+    return [(f"{{chrom}}\t{a}\t4512:1\tG\tG[{{chrom}}:{b}[\t78\tPASS\tSVTYPE=BND;MATEID=4512:2;SPAN={b - a}\t"
+            f"GT:GQ:SR:DR\t{gt}:60:14:22"),
+            (f"{{chrom}}\t{b}\t4512:2\tA\t]{{chrom}}:{a}]A\t78\tPASS\tSVTYPE=BND;MATEID=4512:1;SPAN={b - a}\t"
+            f"GT:GQ:SR:DR\t{gt}:60:14:22")]
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
@@ -136,10 +136,10 @@ def gridss_pair(build: str, left: int, right: int, gt: str, with_left: bool = Tr
     """GRIDSS: IDs gridssN_Mo / gridssN_Mh, SVTYPE=BND, EVENT and PARID (MATEID absent). GRIDSS
     writes no diploid genotype itself; GT is as a downstream genotyper adds it."""
     a, b = p(build, left), p(build, right)
-    rows = [f"{{chrom}}\t{a}\tgridss3_88o\tC\tC[{{chrom}}:{b}[\t912.3\tPASS\tSVTYPE=BND;EVENT=gridss3_88;"
-            f"PARID=gridss3_88h\tGT\t{gt}",
-            f"{{chrom}}\t{b}\tgridss3_88h\tT\t]{{chrom}}:{a}]T\t912.3\tPASS\tSVTYPE=BND;EVENT=gridss3_88;"
-            f"PARID=gridss3_88o\tGT\t{gt}"]
+    rows = [(f"{{chrom}}\t{a}\tgridss3_88o\tC\tC[{{chrom}}:{b}[\t912.3\tPASS\tSVTYPE=BND;EVENT=gridss3_88;"
+            f"PARID=gridss3_88h\tGT\t{gt}"),
+            (f"{{chrom}}\t{b}\tgridss3_88h\tT\t]{{chrom}}:{a}]T\t912.3\tPASS\tSVTYPE=BND;EVENT=gridss3_88;"
+            f"PARID=gridss3_88o\tGT\t{gt}")]
     return rows if with_left else rows[1:]
 
 
@@ -348,7 +348,8 @@ def test_symbolic_insertion_without_end_spans_pos_to_pos_plus_one(build, tmp_pat
 def manta_rows() -> list[str]:
     """Manta: genotyped <DEL> records and, among them, 8-column BND records (no FORMAT/sample
     columns) in a file whose header names the sample; one far from IL1RN, one at it."""
-    return ["{chrom}\t50000000\tMantaBND:10:0:1:0:0:0:0\tG\tG]chr9:1000]\t.\tPASS\tSVTYPE=BND;MATEID=MantaBND:10:0:1:0:0:0:1",
+    return [("{chrom}\t50000000\tMantaBND:10:0:1:0:0:0:0\tG\tG]chr9:1000]\t.\tPASS\t"
+             "SVTYPE=BND;MATEID=MantaBND:10:0:1:0:0:0:1"),
             "{chrom}\t60000000\tMantaDEL:11:0:1:0:0:0\tA\t<DEL>\t999\tPASS\tSVTYPE=DEL;END=60001000;SVLEN=-1000\tGT:GQ\t0/1:99",
             "{chrom}\t70000000\tMantaBND:12:0:1:0:0:0:0\tC\tC[chr9:2000[\t.\tPASS\tSVTYPE=BND;MATEID=MantaBND:12:0:1:0:0:0:1",
             E77X + "\tGT:GQ\t0/1:99"]
@@ -397,7 +398,8 @@ def gatk_b37_header() -> str:
     lengths = {"1": 249250621, "2": 243199373}
     lines = ["##fileformat=VCFv4.2", '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">']
     lines += [f"##contig=<ID={n},length={lengths.get(n, 155270560)},assembly=b37>" for n in names]
-    lines += ["##reference=file:///ref/human_g1k_v37.fasta", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1"]
+    lines += ["##reference=file:///ref/human_g1k_v37.fasta",
+              "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1"]
     return "\n".join(lines) + "\n2\t113888645\t.\tG\tT\t50\tPASS\t.\tGT\t1/1\n"
 
 
@@ -483,7 +485,7 @@ def test_no_chromosome_2_error_counts_the_contigs_it_does_not_list(tmp_path, kb)
     header += ['##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
                "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1"]
     path = tmp_path / "chr1_only.vcf"
-    path.write_text("\n".join(header + ["chr1\t1000\t.\tA\tG\t50\tPASS\t.\tGT\t0/1"]) + "\n")
+    path.write_text("\n".join([*header, "chr1\t1000\t.\tA\tG\t50\tPASS\t.\tGT\t0/1"]) + "\n")
     with pytest.raises(InputError) as caught:
         run(path, tmp_path, kb=kb)
     assert "contigs: chr1, chr3, chr4, chr5, chr6, chr7 and 58 more" in caught.value.message

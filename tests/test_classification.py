@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import vcf_text
+from il1rn_annot.annotate_vcf.run import annotate_file
 from il1rn_annot.core.classify import exon_loss, splice_site, truncating
 from il1rn_annot.vcf.locate import Allele
-from il1rn_annot.annotate_vcf.run import annotate_file
 
 DATE = "2026-01-01T00:00:00Z"
 REPO = Path(__file__).resolve().parents[1]
@@ -318,7 +317,7 @@ def test_frameshift_and_inframe_deletion_named_without_a_sequence(make_vcf, tmp_
     Glu100 whole: p.(Glu100del). c.100del at Lys34 (AAR -> ARA: Lys or Arg) is not determined:
     the note says p.(Lys34fs) or p.(Met35fs), and the frameshift is graded by position alone."""
     from il1rn_annot.vcf.reference import ReferenceGenome
-    o, c = OFFSET[build], CHROM[build]
+    c = CHROM[build]
     p297, p99 = _tx_position(kb, build, 297), _tx_position(kb, build, 99)
     seq = ReferenceGenome(FASTA[build], {"GRCh38": 242193529, "GRCh37": 243199373})
     assert (seq.fetch(p297, p297 + 3), seq.fetch(p99, p99 + 1)) == ("CGAG", "CA")
@@ -330,7 +329,8 @@ def test_frameshift_and_inframe_deletion_named_without_a_sequence(make_vcf, tmp_
     assert (by["c.298del"]["hgvs_p"], by["c.298del"]["consequence"]) == ("p.(Glu100fs)", ["frameshift_variant"])
     assert (by["c.298_300del"]["hgvs_p"], by["c.298_300del"]["consequence"]) == ("p.(Glu100del)", ["inframe_deletion"])
     for name in ("c.298del", "c.298_300del"):
-        assert any(n.startswith("protein change deduced from the protein sequence NP_776214.1") for n in by[name]["notes"])
+        assert any(n.startswith("protein change deduced from the protein sequence NP_776214.1")
+                   for n in by[name]["notes"])
     k34 = by["c.100del"]
     assert k34["hgvs_p"] == "" and "frameshift_variant" in k34["consequence"]
     assert any("p.(Lys34fs) (frameshift_variant) or p.(Met35fs) (frameshift_variant)" in n for n in k34["notes"])

@@ -40,7 +40,7 @@ def _truth_frameshift(cds: str, t0: int, t1: int, alt: str, protein: str) -> str
     from il1rn_annot.core.codon_sets import THREE_LETTER
     alt_res = translate_codons(cds[:t0] + alt + cds[t1:])
     full = protein + "*"
-    for j, (r, a) in enumerate(zip(full, alt_res)):
+    for j, (r, a) in enumerate(zip(full, alt_res, strict=False)):
         if r != a:
             return f"p.({THREE_LETTER[r]}{j + 1}{'Ter' if a == '*' else 'fs'})"
     return ""
@@ -283,7 +283,7 @@ def test_without_fasta_every_determined_snv_agrees_with_the_fasta_path(kb):
     assert agree + undetermined == 534 * 3 and agree > 1000
 
 
-@pytest.mark.parametrize("build", ("GRCh38", "GRCh37"))
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
 def test_every_curated_coding_snv_ref_is_possible_for_its_residue(kb, build):
     """The shipped protein agrees with the curated alleles: each curated CDS SNV's REF base is one its
     residue's codons can have (a different protein, or build, would show here as a contradiction),

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import vcf_text
+
 from il1rn_annot.cli import main
 from il1rn_annot.cohort import cohort as cohort_mod
 from il1rn_annot.core.interpret import interpret_sample
@@ -468,7 +468,8 @@ def test_a_parent_that_cannot_be_read_leaves_the_phase_unknown_and_says_so(tmp_p
     assert any("KID: the father DAD could not be assessed" in w for w in warnings)
 
 
-def test_half_called_genotype_keeps_its_sentence_in_the_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_half_called_genotype_keeps_its_sentence_in_the_summary(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """0/. is not a plain negative: the cohort step interprets again from the JSON and must still say
     that an allele was not called (the count travels as `partial_records`)."""
     monkeypatch.chdir(tmp_path)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from il1rn_annot.annotate_vcf.run import annotate_file
 from il1rn_annot.cli import main
 from il1rn_annot.core.coverage import CoverageThresholds, cds_segments, of_sample, pool
-from il1rn_annot.annotate_vcf.run import annotate_file
 
 DATE = "2026-01-01T00:00:00Z"
 OFFSET = {"GRCh38": 0, "GRCh37": 757_577}
@@ -36,9 +36,9 @@ GATK35_HEADER = [
     '##FORMAT=<ID=MIN_DP,Number=1,Type=Integer,Description="Minimum DP observed within the GVCF block">',
     '##FORMAT=<ID=PL,Number=G,Type=Integer,Description="Normalized, Phred-scaled likelihoods for genotypes as defined in the VCF specification">',
     '##FORMAT=<ID=SB,Number=4,Type=Integer,Description="Per-sample component statistics which comprise the Fisher\'s Exact test to detect strand bias.">',
-    '##GATKCommandLine.HaplotypeCaller=<ID=HaplotypeCaller,Version=3.5-0-g36282e4,Date="Mon Feb 01 10:00:00 CET 2016",'
+    ('##GATKCommandLine.HaplotypeCaller=<ID=HaplotypeCaller,Version=3.5-0-g36282e4,Date="Mon Feb 01 10:00:00 CET 2016",'
     'Epoch=1454317200000,CommandLineOptions="analysis_type=HaplotypeCaller emitRefConfidence=GVCF '
-    'GVCFGQBands=[5, 20, 60] variant_index_type=LINEAR variant_index_parameter=128000">',
+    'GVCFGQBands=[5, 20, 60] variant_index_type=LINEAR variant_index_parameter=128000">'),
     '##GVCFBlock0-5=minGQ=0(inclusive),maxGQ=5(exclusive)',
     '##GVCFBlock20-60=minGQ=20(inclusive),maxGQ=60(exclusive)',
     '##GVCFBlock5-20=minGQ=5(inclusive),maxGQ=20(exclusive)',
@@ -48,9 +48,9 @@ GATK35_HEADER = [
     '##INFO=<ID=MLEAC,Number=A,Type=Integer,Description="Maximum likelihood expectation (MLE) for the allele counts">',
 ]
 GATK4_HEADER = [line for line in GATK35_HEADER if not line.startswith(("##GATKCommandLine", "##GVCFBlock"))] + [
-    '##GATKCommandLine=<ID=HaplotypeCaller,CommandLine="HaplotypeCaller --emit-ref-confidence GVCF --output '
-    'S.g.vcf.gz --input S.bam --reference Homo_sapiens_assembly38.fasta",Version="4.2.6.1",Date="2023-05-02">',
-    *[f"##GVCFBlock{g}-{g + 1}=minGQ={g}(inclusive),maxGQ={g + 1}(exclusive)" for g in range(0, 60)],
+    ('##GATKCommandLine=<ID=HaplotypeCaller,CommandLine="HaplotypeCaller --emit-ref-confidence GVCF --output '
+    'S.g.vcf.gz --input S.bam --reference Homo_sapiens_assembly38.fasta",Version="4.2.6.1",Date="2023-05-02">'),
+    *[f"##GVCFBlock{g}-{g + 1}=minGQ={g}(inclusive),maxGQ={g + 1}(exclusive)" for g in range(60)],
     "##GVCFBlock60-70=minGQ=60(inclusive),maxGQ=70(exclusive)",
     "##GVCFBlock99-100=minGQ=99(inclusive),maxGQ=100(exclusive)",
     "##source=HaplotypeCaller",
@@ -115,8 +115,8 @@ GCNV_HEADER = [
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
     '##FORMAT=<ID=NP,Number=1,Type=Integer,Description="Number of points (i.e. targets or bins) in the segment">',
     '##FORMAT=<ID=QS,Number=1,Type=Integer,Description="Complementary Phred-scaled probability that all points are called">',
-    '##GATKCommandLine=<ID=PostprocessGermlineCNVCalls,CommandLine="PostprocessGermlineCNVCalls --calls-shard-path '
-    'gcnv_calls/shard_0-calls",Version="4.1.9.0">',
+    ('##GATKCommandLine=<ID=PostprocessGermlineCNVCalls,CommandLine="PostprocessGermlineCNVCalls --calls-shard-path '
+    'gcnv_calls/shard_0-calls",Version="4.1.9.0">'),
     '##INFO=<ID=END,Number=1,Type=Integer,Description="End coordinate of the variant">',
     '##source=PostprocessGermlineCNVCalls',
 ]
@@ -128,7 +128,8 @@ def write_vcf(path: Path, build: str, header: list[str], samples: list[str], rec
     chrom, shift = CHROM[build], OFFSET[build]
     one, two = LENGTHS[build]
     lines = ["##fileformat=VCFv4.2", *header,
-             f"##contig=<ID={'chr1' if build == 'GRCh38' else '1'},length={one}>", f"##contig=<ID={chrom},length={two}>",
+             f"##contig=<ID={'chr1' if build == 'GRCh38' else '1'},length={one}>",
+             f"##contig=<ID={chrom},length={two}>",
              "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *samples])]
     for rec in records:
         cells = [str(c) for c in rec]
@@ -178,8 +179,8 @@ def test_gatk35_block_without_reads_is_not_a_called_locus(tmp_path, kb, build):
     assert cov["uncovered"] == [[s + shift, e + shift] for s, e in CDS38]
     rows = (tmp_path / "out" / "gatk35.sample_status.tsv").read_text().splitlines()
     header, row = rows[0].split("\t"), rows[1].split("\t")
-    assert dict(zip(header, row))["cds_coverage"] == "0.0000"
-    assert dict(zip(header, row))["locus_called"] == "no"
+    assert dict(zip(header, row, strict=True))["cds_coverage"] == "0.0000"
+    assert dict(zip(header, row, strict=True))["locus_called"] == "no"
 
 
 @pytest.mark.parametrize("build", BUILDS)
@@ -448,6 +449,7 @@ def test_findings_stand_but_name_the_gap(tmp_path, kb, build):
 
 def _report_text(paths: list[Path], sample: str, outdir: Path, kb) -> str:
     import re
+
     from il1rn_annot.lab_report.lab_report import write_report
     html = write_report(paths, sample, outdir, kb, date="2026-01-01", pdf=False)["html"].read_text()
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&ge;", ">=")
@@ -482,7 +484,7 @@ def test_report_of_a_variant_only_vcf_says_coverage_was_not_measured(tmp_path, k
 def test_single_sample_extract_with_trimmed_alts_is_not_a_gvcf(tmp_path, kb, build):
     """`bcftools view -s S -a` of a joint VCF: ALT `.` (no END) where S is 0/0. Not reference
     blocks: the file still lists variant sites only."""
-    header = HC_VCF_HEADER + ['##bcftools_viewCommand=view -s HC_REF -a joint.vcf.gz; Date=Mon Jan  1 00:00:00 2024']
+    header = [*HC_VCF_HEADER, '##bcftools_viewCommand=view -s HC_REF -a joint.vcf.gz; Date=Mon Jan  1 00:00:00 2024']
     records = [["chr2", 113_129_630, "rs419598", "T", ".", "3121.6", "PASS", "DP=40", "GT:AD:DP:GQ:PL",
                 "0/0:40:40:99:0,120,1800"],
                ["chr2", 113_132_786, ".", "T", ".", "812.3", "PASS", "DP=31", "GT:AD:DP:GQ:PL",

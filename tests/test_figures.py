@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -33,7 +34,7 @@ def test_cluster_draws_every_gene_with_strand_and_the_deletion(kb):
     polygons = [p for p in root.iter(f"{NS}polygon") if p.find(f"{NS}title") is not None]
     assert len(polygons) == len(genes)
     # an arrow points the way the gene is transcribed: its tip is the right-most point for +, left-most for -
-    for gene, poly in zip(sorted(genes, key=lambda g: g.start), polygons):
+    for gene, poly in zip(sorted(genes, key=lambda g: g.start), polygons, strict=True):
         pts = [tuple(map(float, p.split(","))) for p in poly.get("points").split()]
         xs = [x for x, _ in pts]
         tip = pts[2] if gene.strand == "+" else pts[0]
@@ -68,12 +69,13 @@ def test_gene_labels_do_not_collide(kb):
             rows.setdefault(t.get("y"), []).append((x - w / 2, x + w / 2))
     for spans in rows.values():
         spans.sort()
-        for (a0, a1), (b0, b1) in zip(spans, spans[1:]):
+        for (_, a1), (b0, _) in itertools.pairwise(spans):
             assert a1 <= b0, spans
 
 
 def test_deletion_beyond_the_view_is_marked(kb):
-    svg = cluster_svg(kb, "GRCh38", [{"start": 112000000, "end": 112800000, "label": "big", "zygosity": "heterozygous"}], [])
+    big = {"start": 112000000, "end": 112800000, "label": "big", "zygosity": "heterozygous"}
+    svg = cluster_svg(kb, "GRCh38", [big], [])
     assert any("extends beyond the view" in t for t in texts(svg))
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import cyvcf2
-
 from conftest import vcf_text
+
 from il1rn_annot.core.genotypes import RecordGenotypes
 from il1rn_annot.vcf.locate import alleles_of
 

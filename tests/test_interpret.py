@@ -6,14 +6,13 @@ from `interpret.interpret_sample` through the pipeline, as a user would get them
 
 from __future__ import annotations
 
-
 from pathlib import Path
 
 import pytest
-
 from conftest import vcf_text
-from il1rn_annot.core.interpret import interpret_sample
+
 from il1rn_annot.annotate_vcf.run import annotate_file
+from il1rn_annot.core.interpret import interpret_sample
 
 DATE = "2026-01-01T00:00:00Z"
 FASTA38 = Path(__file__).resolve().parents[1] / "test_data" / "ref" / "GRCh38_chr2_113100001-113160000.synthetic.fa"
@@ -38,7 +37,7 @@ CASES = {  # sample: (Q54X, E77X, DEL_EX23) genotypes, expected status
 def results(tmp_path_factory, kb):
     tmp = tmp_path_factory.mktemp("interpret")
     samples = list(CASES)
-    columns = list(zip(*(gts for gts, _ in CASES.values())))
+    columns = list(zip(*(gts for gts, _ in CASES.values()), strict=True))
     records = [DEL_EX23.format("\t".join(columns[2])), Q54X.format("\t".join(columns[0])),
                E77X.format("\t".join(columns[1]))]
     path = tmp / "phase.vcf"
@@ -444,7 +443,8 @@ def test_a_gene_removed_in_part_does_not_make_the_whole_list_partial(tmp_path, k
     assert result.dira_status == "consistent_with_DIRA"
     assert "removes IL36B (in part), IL36RN, IL1F10, IL1RN, PSD4, PAX8" in result.status_sentence
     assert "part of IL36B, IL36RN" not in result.status_sentence
-    assert "IL36RN (both copies deleted" in result.status_sentence and "PAX8 (both copies deleted" in result.status_sentence
+    assert "IL36RN (both copies deleted" in result.status_sentence
+    assert "PAX8 (both copies deleted" in result.status_sentence
 
 
 @pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import annotate_at_grch38
+
 from il1rn_annot.cli import main
 from il1rn_annot.errors import KnowledgeBaseError
 from il1rn_annot.kb.knowledge import load_knowledge_base
@@ -35,7 +35,7 @@ def test_grch37_is_grch38_plus_the_liftover_offset_everywhere(kb):
     t38, t37 = kb.transcript("GRCh38"), kb.transcript("GRCh37")
     assert [(a + off, b + off) for a, b in t38.exons] == list(t37.exons)
     assert (t38.cds_start + off, t38.cds_end + off) == (t37.cds_start, t37.cds_end)
-    for g38, g37 in zip(kb.cluster_genes("GRCh38"), kb.cluster_genes("GRCh37")):
+    for g38, g37 in zip(kb.cluster_genes("GRCh38"), kb.cluster_genes("GRCh37"), strict=True):
         assert g38.symbol == g37.symbol
         assert (g38.start + off, g38.end + off) == (g37.start, g37.end), g38.symbol
     w38, w37 = kb.screen_window["GRCh38"], kb.screen_window["GRCh37"]
@@ -230,7 +230,7 @@ def _annotate(make_vcf, records: list[str], build: str) -> tuple[dict[int, dict]
 def test_a_different_15bp_deletion_near_the_jesus_allele_is_novel_not_published(make_vcf, build):
     """The issue's case: homozygous 15-bp deletion of GRCh38 113131056-070 (c.217_231), same length and
     inside the old c.211-c.231 window, is NOT the published p.(Asp72_Ile76del) allele of Jesus 2011."""
-    alleles, status = _annotate(make_vcf, ["{chrom}\t113131055\t.\tTGTGGTACCCATAGAG\tT\t50\tPASS\t.\tGT\t1/1"], build)
+    alleles, _ = _annotate(make_vcf, ["{chrom}\t113131055\t.\tTGTGGTACCCATAGAG\tT\t50\tPASS\t.\tGT\t1/1"], build)
     ann = alleles[113131055]
     assert ann["known_variant"] == "" and "22127713" not in ann["pmids"]
     assert "Jesus" not in ann["classification_evidence"]
@@ -313,7 +313,7 @@ def test_an_allele_whose_only_reference_is_unverified_is_refused(kb, tmp_path):
     from il1rn_annot.kb.knowledge import _check_links
 
     refs = {**kb.references, "jesus2011": dataclasses.replace(kb.references["jesus2011"], status="unverified")}
-    with pytest.raises(KnowledgeBaseError, match="IL1RN_D72_I76del.*unverified"):
+    with pytest.raises(KnowledgeBaseError, match=r"IL1RN_D72_I76del.*unverified"):
         _check_links(dataclasses.replace(kb, references=refs), {"variants": Path("variants.yaml"),
                                                                   "conditions": Path("conditions.yaml")})
     assert "IL1RN_R26X" not in kb.variants and "IL1RN_Q45X" not in kb.variants
@@ -324,9 +324,10 @@ def test_curated_context_bases_agree_with_the_protein_and_the_vcf_forms(kb):
     from il1rn_annot.core.consequence import translate
     from il1rn_annot.kb.locus_model import CPosition
 
-    protein = "".join(l.strip() for l in (Path("/work/shared/notes/data/IL1RN_secreted_precursor_177aa.fasta")
-                                          if Path("/work/shared/notes/data/IL1RN_secreted_precursor_177aa.fasta").exists()
-                                          else Path(__file__)).read_text().splitlines()[1:] if l and not l.startswith(">"))
+    notes_fasta = Path("/work/shared/notes/data/IL1RN_secreted_precursor_177aa.fasta")
+    protein = "".join(line.strip() for line in (notes_fasta if notes_fasta.exists()
+                                                else Path(__file__)).read_text().splitlines()[1:]
+                      if line and not line.startswith(">"))
     jesus = kb.variants["IL1RN_D72_I76del"]
     tx = kb.transcript("GRCh38")
     start, seq = jesus.context["GRCh38"]

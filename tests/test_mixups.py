@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import vcf_text
+
 from il1rn_annot.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,7 +129,8 @@ def _joint(path: Path, gts: list[str], samples: list[str]) -> str:
 
 def test_two_screen_vcfs_sharing_an_id_are_named(tmp_path, monkeypatch, capsys):
     """issue 17: two screened joint VCFs holding one sample ID were merged silently."""
-    from il1rn_annot.workflow.samplesheet import main as samplesheet_main, make_plan
+    from il1rn_annot.workflow.samplesheet import main as samplesheet_main
+    from il1rn_annot.workflow.samplesheet import make_plan
     monkeypatch.chdir(tmp_path)
     run1 = _joint(tmp_path / "run1.vcf", ["1/1", "0/0"], ["S1", "S2"])
     run2 = _joint(tmp_path / "run2.vcf", ["0/0", "0/1"], ["S1", "S3"])
@@ -198,8 +199,9 @@ def test_a_logo_that_is_not_a_small_regular_file_is_refused_at_once(tmp_path, ki
             handle.write(b"\x89PNG\r\n\x1a\n")
             handle.truncate(50 << 20)  # sparse: the size is checked, not read
     lab = _lab(tmp_path, logo)
-    code = ("import resource, sys\nfrom il1rn_annot.lab_report.lab_report import load_lab_config\nfrom il1rn_annot.errors import "
-            "InputError\ntry:\n    load_lab_config(sys.argv[1])\nexcept InputError as exc:\n    print(exc)\n"
+    code = ("import resource, sys\nfrom il1rn_annot.lab_report.lab_report import load_lab_config\n"
+            "from il1rn_annot.errors import InputError\n"
+            "try:\n    load_lab_config(sys.argv[1])\nexcept InputError as exc:\n    print(exc)\n"
             "print('PEAK', [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1])")
     proc = subprocess.run([sys.executable, "-c", code, str(lab)], capture_output=True, text=True, timeout=30)
     assert expected in proc.stdout, proc.stdout + proc.stderr
@@ -222,7 +224,7 @@ def test_report_all_or_nothing_leaves_no_folder_when_a_sample_fails(tmp_path, mo
     assert main(["annotate", "two.vcf", "-o", "ann", "--date", DATE]) == 0
     argv = ["report", "ann/two.il1rn.json", "--sample", "P1", "--sample", "P2", "-o", "part_1_of_1", "--no-pdf",
             "--date", DATE, "--all-or-nothing"]
-    assert main(argv + ["--sample", "GHOST"]) == 2  # GHOST is in no file: the part is not written
+    assert main([*argv, "--sample", "GHOST"]) == 2  # GHOST is in no file: the part is not written
     assert "sample 'GHOST' is not in any of the given annotation JSON files" in capsys.readouterr().err
     assert not Path("part_1_of_1").exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert main(argv) == 0

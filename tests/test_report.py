@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from il1rn_annot import __version__
-from il1rn_annot.cli import main as cli_main
-from il1rn_annot.errors import InputError
-from il1rn_annot.core.interpret import interpret_sample
 from il1rn_annot.annotate_vcf.run import annotate_file
+from il1rn_annot.cli import main as cli_main
+from il1rn_annot.core.interpret import interpret_sample
+from il1rn_annot.errors import InputError
 from il1rn_annot.lab_report.lab_report import load_annotation, load_lab_config, safe_name, write_report
 
 DATE = "2026-01-15"
@@ -604,8 +604,8 @@ def test_upstream_deletion_report_names_what_it_removes_and_not_dira(kb, tmp_pat
     assert "status-uncertain_significance" in html and "Consistent with DIRA" not in text
     assert "does not remove IL1RN, lies upstream of IL1RN" in text
     assert "does not remove IL1RN: supporting evidence only, not that DIRA allele" in text
-    assert "IL36RN: DITRA (generalized pustular psoriasis), OMIM 614204, autosomal recessive: loss relevant for " \
-           "this zygosity" in text
+    assert ("IL36RN: DITRA (generalized pustular psoriasis), OMIM 614204, autosomal recessive: loss relevant for "
+            "this zygosity") in text
 
 
 @pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from il1rn_annot.errors import InputError
 from il1rn_annot.annotate_vcf.run import annotate_file
+from il1rn_annot.errors import InputError
 from il1rn_annot.runtime import cyclic_gc_paused
 
 DATA = Path(__file__).resolve().parents[1] / "test_data"
@@ -19,9 +19,8 @@ def test_paused_inside_resumed_after_even_on_error():
     with cyclic_gc_paused():
         assert not gc.isenabled()
     assert gc.isenabled()
-    with pytest.raises(ZeroDivisionError):
-        with cyclic_gc_paused():
-            1 / 0
+    with pytest.raises(ZeroDivisionError), cyclic_gc_paused():
+        _ = 1 / 0
     assert gc.isenabled()
     gc.disable()
     try:

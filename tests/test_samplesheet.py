@@ -9,8 +9,15 @@ from pathlib import Path
 import pytest
 
 from il1rn_annot.workflow import samplesheet
-from il1rn_annot.workflow.samplesheet import (SampleSheetError, flagged_samples, make_plan, plan_batches,
-                                     read_sample_sheet, safe_name, safe_name_map)
+from il1rn_annot.workflow.samplesheet import (
+    SampleSheetError,
+    flagged_samples,
+    make_plan,
+    plan_batches,
+    read_sample_sheet,
+    safe_name,
+    safe_name_map,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = REPO / "test_data"
@@ -208,15 +215,15 @@ def test_same_output_name_never_shares_a_batch():
 def test_appending_files_leaves_full_batches_alone():
     files = [f"s{i}.vcf" for i in range(450)]
     before = plan_batches(files, 200)
-    after = plan_batches(files + ["new1.vcf", "new2.vcf"], 200)
+    after = plan_batches([*files, "new1.vcf", "new2.vcf"], 200)
     assert after[:2] == before[:2]
     assert after[2].inputs[-2:] == ("new1.vcf", "new2.vcf")
 
 
 def test_batch_size_must_be_positive():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="batch_size must be at least 1"):
         plan_batches(["a.vcf"], 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="parallel must be at least 1"):
         plan_batches(["a.vcf"], 10, parallel=0)
 
 
@@ -254,7 +261,7 @@ def test_finished_batches_are_kept_whatever_the_cores():
     finished = {b.index: b.inputs for b in first}
     assert plan_batches(files, 200, parallel=4, finished=finished) == first  # another --cores: no re-run
     assert plan_batches(files, 50, parallel=1, finished=finished) == first  # another batch_size: neither
-    grown = plan_batches(files + ["new1.vcf", "new2.vcf", "new3.vcf"], 200, parallel=2, finished=finished)
+    grown = plan_batches([*files, "new1.vcf", "new2.vcf", "new3.vcf"], 200, parallel=2, finished=finished)
     assert grown[:6] == first
     assert [b.inputs for b in grown[6:]] == [("new1.vcf", "new2.vcf"), ("new3.vcf",)]
 
@@ -342,7 +349,7 @@ def test_flagged_samples(tmp_path):
     assert flagged_samples(summary, "flagged") == ["A", "B", "E"]
     assert flagged_samples(summary, "all") == ["A", "B", "C", "E", "F"]
     assert flagged_samples(summary, "none") == []
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="reports must be one of"):
         flagged_samples(summary, "some")
     bad = write(tmp_path / "bad.tsv", "sample\tstatus\nA\tcarrier\n")
     with pytest.raises(SampleSheetError, match="dira_status"):
@@ -375,7 +382,7 @@ def _record_part(part: Path) -> None:
 
 def test_collect_reports_links_parts_and_remembers_their_number(tmp_path):
     parts = [tmp_path / "part_1_of_2", tmp_path / "part_2_of_2"]
-    for part, names in zip(parts, (["A", "B"], ["C"])):
+    for part, names in zip(parts, (["A", "B"], ["C"]), strict=True):
         part.mkdir()
         for name in names:
             (part / f"{name}.report.html").write_text(name)
@@ -394,7 +401,7 @@ def test_collect_reports_links_parts_and_remembers_their_number(tmp_path):
     assert samplesheet.report_part_count(3, 1, 1, out) == 3  # would exceed report_batch_size
     (parts[1] / "A.report.html").write_text("again")
     _record_part(parts[1])
-    with pytest.raises(SampleSheetError, match="A.report.html is also written by"):
+    with pytest.raises(SampleSheetError, match=r"A\.report\.html is also written by"):
         samplesheet.collect_reports(parts, tmp_path / "again")
     assert samplesheet.main(["collect-reports", str(parts[0]), "-o", str(tmp_path / "cli")]) == 0
     assert (tmp_path / "cli" / "B.report.pdf").is_file()

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
 import pysam
 import pytest
-
 from conftest import spy_scan_workers, vcf_text
+
 from il1rn_annot.annotate_vcf import scan
-from il1rn_annot.errors import InputError
 from il1rn_annot.annotate_vcf.run import annotate_file
+from il1rn_annot.errors import InputError
 
 DATE = "2026-01-01T00:00:00Z"
 WINDOW = (113115598, 113136014)  # GRCh38 screen window of the shipped knowledge base
@@ -165,7 +166,7 @@ def test_samples_sharing_calls_share_wording_but_not_findings(tmp_path, kb):
     result = annotate_file(path, tmp_path / "out", kb, date=DATE, findings="all")
     records = result.payload["locus"]["records_read"]
     with pysam.VariantFile(str(path)) as vcf:
-        window = [r for r in vcf.fetch("chr2", WINDOW[0] - 1, WINDOW[1])]
+        window = list(vcf.fetch("chr2", WINDOW[0] - 1, WINDOW[1]))
         uncalled = {s: sum(all(a is None for a in r.samples[s]["GT"]) for r in window) for s in vcf.header.samples}
     assert len(window) == records and any(uncalled.values())
     alone = [interpret_sample(r.sample, r.findings, r.locus_called, records=records,
@@ -179,7 +180,7 @@ def test_position_ranges_cover_the_window_without_overlap():
     for k, skip_cost in ((1, 0.13), (2, 0.13), (3, 0.13), (7, 0.13), (2, 0.0), (8, 0.5)):
         ranges = scan.position_ranges(WINDOW, k, skip_cost)
         assert len(ranges) == k and ranges[0][0] is None and ranges[-1][1] is None
-        for (_, high), (low, _) in zip(ranges, ranges[1:]):
+        for (_, high), (low, _) in itertools.pairwise(ranges):
             assert low == high + 1
         assert all(low <= high for low, high in ranges if low is not None and high is not None)
     assert scan.position_ranges(WINDOW, 2, 0.0) == [(None, 113125806), (113125807, None)]  # halves
@@ -191,8 +192,8 @@ def test_position_ranges_cover_the_window_without_overlap():
 
 
 def test_small_or_unindexed_files_are_read_in_one_process(tmp_path, kb):
-    plan_args = dict(kb=kb, build="GRCh38", reference=None, window=WINDOW, contig_length=242193529,
-                     all_findings=False, samples=None)
+    plan_args = {"kb": kb, "build": "GRCh38", "reference": None, "window": WINDOW, "contig_length": 242193529,
+                 "all_findings": False, "samples": None}
 
     class Info:
         samples = ["s"] * 600

@@ -21,14 +21,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import fill_file_system, mounted_tmpfs
+
 from il1rn_annot.workflow.samplesheet import safe_name
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-WORKFLOW_FILES = ["Snakefile", "rules", "config", "schemas", "resources", "snakemake_report", "envs", "profiles/default",
-                  "test_data"]
+WORKFLOW_FILES = ["Snakefile", "rules", "config", "schemas", "resources", "snakemake_report", "envs",
+                  "profiles/default", "test_data"]
 FLAGGED = {"consistent_with_DIRA", "possible_DIRA", "carrier"}
 
 # test_data/README.md, "Samples and expected interpretation" (GRCh38 files = config/samples.tsv)
@@ -238,7 +238,8 @@ def test_corrupt_vcf_screened_vcf_clashing_names_unsafe_id(tmp_path):
     (data / "broken.vcf.gz").write_bytes((data / "manta.DEL175_HOM.vcf.gz").read_bytes()[:700])
     # a sample ID with a space, a slash and a non-ASCII letter, in a file name with a space
     weird = "Pat 07/β"
-    text = gzip.open(data / "gatk_hc.PATIENT_HOM_E77X.vcf.gz", "rt").read()
+    with gzip.open(data / "gatk_hc.PATIENT_HOM_E77X.vcf.gz", "rt") as handle:
+        text = handle.read()
     (data / "weird name.vcf").write_text(text.replace("PATIENT_HOM_E77X", weird), encoding="utf-8")
     (workdir / "cohort.tsv").write_text(
         "sample\tvcf\tnote\n"
@@ -392,7 +393,8 @@ def refused(workdir: Path, *config: str) -> str:
 
 
 def test_sheet_without_vcf_column_is_refused(bare_workflow):
-    (bare_workflow / "novcf.tsv").write_text("sample\tfile\nPATIENT_HOM_E77X\ttest_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n")
+    (bare_workflow / "novcf.tsv").write_text(
+        "sample\tfile\nPATIENT_HOM_E77X\ttest_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n")
     stderr = refused(bare_workflow, "samples=novcf.tsv")
     assert "novcf.tsv: header (line 1): missing column(s) 'vcf'" in stderr, stderr
 
@@ -595,7 +597,8 @@ def test_an_input_replaced_with_an_older_mtime_is_noticed(tmp_path):
     assert _dry_reasons(workdir, sheet)[0] == {}
     # the patient's file replaced by a corrected call (1/1 -> 0/1), dated a year earlier
     import pysam
-    text = gzip.open(target, "rt").read().replace("GT:AD:DP:GQ:PL\t1/1:0,28:28", "GT:AD:DP:GQ:PL\t0/1:14,14:28")
+    with gzip.open(target, "rt") as handle:
+        text = handle.read().replace("GT:AD:DP:GQ:PL\t1/1:0,28:28", "GT:AD:DP:GQ:PL\t0/1:14,14:28")
     staged = tmp_path / "corrected.vcf"
     staged.write_text(text)
     pysam.tabix_compress(str(staged), str(staged) + ".gz", force=True)

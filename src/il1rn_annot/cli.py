@@ -15,12 +15,11 @@ import os
 import shlex
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from il1rn_annot import TOOL_NAME
-
-from il1rn_annot import __version__
+from il1rn_annot import TOOL_NAME, __version__
 from il1rn_annot.errors import Il1rnAnnotError, InputError, OutputError
 from il1rn_annot.kb.knowledge import KnowledgeBase, load_knowledge_base
 
@@ -36,8 +35,8 @@ def _add_kb_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from il1rn_annot.core.coverage import CoverageThresholds
     from il1rn_annot.annotate_vcf.run import annotate_file
+    from il1rn_annot.core.coverage import CoverageThresholds
     from il1rn_annot.outputs.naming import input_stem
     from il1rn_annot.outputs.write_outputs import clean_stale_temps_in, write_json
 
@@ -279,7 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
     coh = sub.add_parser("cohort", help="summarise a cohort: every sample, allele frequencies, flagged samples")
     coh.add_argument("--manifest", nargs="+", required=True, metavar="JSON",
                      help="annotate manifest(s) listing each input's outcome")
-    coh.add_argument("--sample-sheet", metavar="TSV", help="sample sheet (sample, vcf; optional mother, father): every row "
+    coh.add_argument("--sample-sheet", metavar="TSV",
+                     help="sample sheet (sample, vcf; optional mother, father): every row "
                      "is accounted for, and named parents phase their child's variants")
     coh.add_argument("-o", "--outdir", required=True)
     coh.add_argument("--reports-dir", default="", help="where per-sample reports are (for links)")

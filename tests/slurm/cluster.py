@@ -39,9 +39,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
 
 PARTITION = "debug"
 # Marker put into the environment of everything we start (daemons, snakemake,
@@ -139,7 +139,7 @@ class SlurmCluster:
         for line in out.splitlines():
             parts = line.strip().split("|", 3)
             if len(parts) == 4:
-                rows.append(dict(zip(("id", "name", "state", "comment"), parts)))
+                rows.append(dict(zip(("id", "name", "state", "comment"), parts, strict=True)))
         return rows
 
     def log_tail(self, lines: int = 30) -> str:
@@ -293,10 +293,10 @@ def _write_conf(root: Path, host: str, ports: list[int], partition: str) -> Path
         "KillWait=5",
         "Waittime=0",
         "UnkillableStepTimeout=30",
-        f"NodeName={host} NodeAddr=127.0.0.1 CPUs={_ncpus()} "
-        f"RealMemory={_real_memory_mb()} State=UNKNOWN",
-        f"PartitionName={partition} Nodes={host} Default=YES "
-        "MaxTime=INFINITE State=UP",
+        (f"NodeName={host} NodeAddr=127.0.0.1 CPUs={_ncpus()} "
+        f"RealMemory={_real_memory_mb()} State=UNKNOWN"),
+        (f"PartitionName={partition} Nodes={host} Default=YES "
+        "MaxTime=INFINITE State=UP"),
     ]
     conf.write_text("\n".join(lines) + "\n")
     return conf
@@ -418,21 +418,19 @@ class _Runner:
 
     def _spawn(self, name: str, cmd: list[str]) -> None:
         assert self.root is not None
-        out = open(self.root / "log" / f"{name}.stdout", "wb")
-        try:
-            self.procs[name] = subprocess.Popen(
-                cmd,
-                cwd=self.root,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # own session: no ^C, easy to sweep
-            )
-        except OSError as e:
-            raise SlurmUnavailable(f"cannot start {name}: {e}") from e
-        finally:
-            out.close()
+        with open(self.root / "log" / f"{name}.stdout", "wb") as out:  # the child keeps its own copy
+            try:
+                self.procs[name] = subprocess.Popen(
+                    cmd,
+                    cwd=self.root,
+                    env=self.env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # own session: no ^C, easy to sweep
+                )
+            except OSError as e:
+                raise SlurmUnavailable(f"cannot start {name}: {e}") from e
 
     def _wait(self, ready, timeout: float, what: str) -> None:
         deadline = time.monotonic() + timeout

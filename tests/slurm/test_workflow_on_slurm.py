@@ -136,7 +136,7 @@ def _json_diffs(a, b, where: str = "") -> list[tuple[str, object, object]]:
         return out
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
         out = []
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
             out += _json_diffs(x, y, f"{where}/{i}")
         return out
     return [] if a == b else [(where or "/", a, b)]

@@ -29,9 +29,9 @@ too many to enumerate, are not deduced.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any
 
 _BASES = "TCAG"
 _AMINO = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
@@ -139,7 +139,8 @@ def deduce(protein: str, t0: int, t1: int, alt: str, known: Mapping[int, str], n
         term, name = (_frameshift_outcome(full, w0, residues, alt_seq) if frameshift
                       else _inframe_outcome(full, w0, w1, alt_seq, namer))
         outcomes[name] = term
-    common = dict(first_codon=w0 + 1, last_codon=w1 + 1, residues=residues, ref_candidates=shown)
+    common: dict[str, Any] = {"first_codon": w0 + 1, "last_codon": w1 + 1, "residues": residues,
+                              "ref_candidates": shown}
     if len(outcomes) == 1 and "" not in outcomes:
         (name, term), = outcomes.items()
         return Deduction("determined", term=term, hgvs_p=name, outcomes=outcomes, **common)
@@ -163,7 +164,7 @@ def _inframe_outcome(full: str, w0: int, w1: int, alt_seq: str, namer: Namer) ->
 def _frameshift_outcome(full: str, w0: int, residues: str, alt_seq: str) -> tuple[str, str]:
     """First residue that changes in the new frame: p.(Xaa{n}fs), or p.(Xaa{n}Ter) if it is a stop at once."""
     alt_res = translate_codons(alt_seq)
-    for j, (r, a) in enumerate(zip(residues, alt_res)):
+    for j, (r, a) in enumerate(zip(residues, alt_res, strict=False)):
         if r != a:
             three = THREE_LETTER[r]
             if a == "*":
@@ -197,7 +198,7 @@ def protein_change_method(sequence_label: str | None, protein: str) -> str:
 def codon_text(ded: Deduction) -> str:
     """'Gln61 CAA/CAG' (one item per codon of the window): the reference codons that remained possible."""
     return ", ".join(f"{THREE_LETTER[aa]}{ded.first_codon + k} {codons}"
-                     for k, (aa, codons) in enumerate(zip(ded.residues, ded.ref_candidates)))
+                     for k, (aa, codons) in enumerate(zip(ded.residues, ded.ref_candidates, strict=False)))
 
 
 def outcome_text(ded: Deduction) -> str:

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from il1rn_annot.core.codon_sets import CODON_TABLE, METHOD_NOTE, THREE_LETTER, codon_text, deduce, outcome_text
 from il1rn_annot.kb.knowledge import KnowledgeBase
-from il1rn_annot.vcf.locate import Allele
 from il1rn_annot.kb.locus_model import TranscriptModel
+from il1rn_annot.vcf.locate import Allele
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 #: SO terms from most to least severe (Ensembl VEP order), used to sort and to pick the worst.

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-if TYPE_CHECKING:  # interpret.py, cohort.py and report.py use the rules without htslib
+if TYPE_CHECKING:  # core.interpret, cohort and lab_report use the rules without htslib
     import cyvcf2
 
     from il1rn_annot.core.genotypes import RecordGenotypes
@@ -153,7 +153,7 @@ def is_structural(record: cyvcf2.Variant) -> bool:
     if not alts:
         return False
     for alt in alts:
-        if alt.startswith("<") or "[" in alt or "]" in alt or alt.startswith(".") or alt.endswith("."):
+        if alt.startswith(("<", ".")) or "[" in alt or "]" in alt or alt.endswith("."):
             continue
         if max(len(record.REF), len(alt)) < SV_MIN_LENGTH:
             return False
@@ -166,7 +166,8 @@ def confident_calls(record: cyvcf2.Variant, genotypes: RecordGenotypes, threshol
 
     A missing GQ or depth is not confident: nothing shows the call was made on reads.
     """
-    from il1rn_annot.core.genotypes import MISSING_INT, int_format  # here, not at the top: the rules above run without htslib
+    # imported here, not at the top: the rules above run without htslib
+    from il1rn_annot.core.genotypes import MISSING_INT, int_format
     n = len(genotypes.called)
     fmt = record.FORMAT or ()
     gq = int_format(record, "GQ") if "GQ" in fmt else None

@@ -57,8 +57,8 @@ class RecordGenotypes:
     def __init__(self, record: cyvcf2.Variant, n_samples: int) -> None:
         fmt = record.FORMAT or ()
         self._record = record
-        self._phase_set: np.ndarray | None | bool = False  # False = not read yet
-        self._depth: np.ndarray | None | bool = False
+        self._phase_set: np.ndarray | bool | None = False  # False = not read yet
+        self._depth: np.ndarray | bool | None = False
         self._fmt = fmt
         self._n_alleles = 1 + len(record.ALT)
         self._matrix: np.ndarray | None = None
@@ -73,19 +73,21 @@ class RecordGenotypes:
                 self.alleles = self._matrix[:, :-1]
         self.copy_number = int_format(record, "CN") if "CN" in fmt else None
         self._pair_max: np.ndarray | None = None  # diploid: per sample the larger allele index
+        called: np.ndarray
         if self.alleles is None:
             called = np.zeros(n_samples, dtype=bool)
         elif self.alleles.shape[1] == 2:
             self._pair_max = np.maximum(self.alleles[:, 0], self.alleles[:, 1])
             called = self._pair_max >= 0
         else:
-            called = (self.alleles >= 0).any(axis=1)
+            # any(axis=1) of a 2-D array is 1-D; numpy's stubs cannot tell it from a 0-D bool
+            called = (self.alleles >= 0).any(axis=1)  # type: ignore[assignment]
         if self.copy_number is not None:
             called = called | (self.copy_number > MISSING_INT + 1)
         self.called: np.ndarray = called
 
     @classmethod
-    def of(cls, record: cyvcf2.Variant, n_samples: int) -> "RecordGenotypes":
+    def of(cls, record: cyvcf2.Variant, n_samples: int) -> RecordGenotypes:
         return cls(record, n_samples)
 
     @cached_property
@@ -131,7 +133,9 @@ class RecordGenotypes:
             n_called = np.zeros(n, dtype=np.int8)
         cn = self.copy_number
         use_cn = cn is not None and allele.kind in ("sv_deletion", "cnv")
+        carriers_mask: np.ndarray
         if use_cn:
+            assert cn is not None  # use_cn says so; for mypy
             has_cn = cn > MISSING_INT + 1
             loss = has_cn & (cn < 2)
             carriers_mask = loss | ((count > 0) & ~has_cn & (allele.kind != "cnv"))
@@ -160,6 +164,7 @@ class RecordGenotypes:
         carriers_mask, count, ploidy, _, use_cn = self._carrier_arrays(allele)
         if use_cn:
             cn = self.copy_number
+            assert cn is not None  # _carrier_arrays uses the copy number only when there is one
             has_cn = cn > MISSING_INT + 1
             hom = carriers_mask & ((has_cn & (cn == 0)) | (~has_cn & (count == ploidy)))
             copies = np.where(has_cn, 2 - np.clip(cn, 0, 2), count)
@@ -220,6 +225,7 @@ class RecordGenotypes:
         sample_filter = _str_column(self._record, "FT", index) if "FT" in self._fmt else [None] * n
         texts: dict[tuple[int, ...], tuple[str, tuple[int, ...], bool]] = {}
         out: list[Call] = []
+        haplotypes: tuple[int, ...]
         for k, i in enumerate(index.tolist()):
             row = rows[k]
             if row is None:  # no GT: a carrier by copy number only

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from il1rn_annot.vcf.locate import Allele
 from il1rn_annot.kb.locus_model import TranscriptModel
+from il1rn_annot.vcf.locate import Allele
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 

@@ -3,8 +3,8 @@
 The annotator names its outputs after the input (`input_stem`), the report and the workflow
 name per-sample files after the sample ID (`safe_name`). Both live here, with nothing but the
 standard library, because Snakemake's own process needs them while it builds the DAG:
-importing them from `read_vcf` (cyvcf2, numpy) and `report` (Jinja2) cost ~0.27 s before the
-first job of every workflow run.
+importing them from the VCF reader (`vcf/open_vcf.py`: cyvcf2, numpy) and the lab report
+(`lab_report/`: Jinja2) cost ~0.27 s before the first job of every workflow run.
 """
 
 from __future__ import annotations

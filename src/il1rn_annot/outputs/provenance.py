@@ -12,9 +12,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from il1rn_annot import TOOL_NAME
-
-from il1rn_annot import __version__
+from il1rn_annot import TOOL_NAME, __version__
 from il1rn_annot.kb.knowledge import KnowledgeBase
 
 
@@ -25,9 +23,9 @@ def generated_at(fixed: str | None = None) -> str:
     if os.environ.get("IL1RN_ANNOT_DATE"):
         return os.environ["IL1RN_ANNOT_DATE"]
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        stamp = _dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=_dt.timezone.utc)
+        stamp = _dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=_dt.UTC)
         return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return _dt.datetime.now(tz=_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _dt.datetime.now(tz=_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -50,7 +48,7 @@ class Provenance:
 
     @classmethod
     def new(cls, kb: KnowledgeBase, build: str, build_evidence: str, command_line: str,
-            date: str | None = None) -> "Provenance":
+            date: str | None = None) -> Provenance:
         return cls(TOOL_NAME, __version__, kb.version, kb.sha256, generated_at(date), command_line,
                    build, build_evidence)
 
