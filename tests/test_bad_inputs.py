@@ -24,6 +24,7 @@ import pytest
 from il1rn_annot.annotate_vcf.run import FileResult, annotate_file
 from il1rn_annot.cli import main
 from il1rn_annot.errors import BuildMismatchError, Il1rnAnnotError, InputError
+from il1rn_annot.workflow import samplesheet
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "bad_inputs"
@@ -510,7 +511,6 @@ def test_samples_subset_keeps_each_sample_its_own_genotypes(tmp_path, kb):
 
 
 def test_sample_sheet_pointing_to_a_missing_file(monkeypatch):
-    samplesheet = pytest.importorskip("il1rn_annot.workflow.samplesheet")
     monkeypatch.chdir(REPO)  # sheet paths are relative to the working directory
     with pytest.raises(samplesheet.SampleSheetError) as caught:
         samplesheet.read_sample_sheet("tests/bad_inputs/samplesheet_missing_file.tsv")
@@ -522,7 +522,6 @@ def test_sample_sheet_pointing_to_a_missing_file(monkeypatch):
 
 
 def test_malformed_sample_sheet(monkeypatch):
-    samplesheet = pytest.importorskip("il1rn_annot.workflow.samplesheet")
     monkeypatch.chdir(REPO)
     with pytest.raises(samplesheet.SampleSheetError) as caught:
         samplesheet.read_sample_sheet("tests/bad_inputs/samplesheet_malformed.tsv")
