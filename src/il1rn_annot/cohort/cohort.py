@@ -87,7 +87,7 @@ from il1rn_annot.core.vocabulary import (ALLELE_COPIES, BENIGN_OR_NO_EFFECT, CLA
 from il1rn_annot.outputs.read_back import sha256_file
 from il1rn_annot.outputs.read_inputs import AnnotatedInput, InputIndex, load_manifests
 from il1rn_annot.kb.model import KnowledgeBase
-from il1rn_annot.lab_report.figures import cluster_svg
+from il1rn_annot.lab_report.figures.cluster import cluster_svg
 from il1rn_annot.outputs.provenance import generated_at
 from il1rn_annot.outputs.naming import safe_name as report_safe_name
 from il1rn_annot.runtime import cyclic_gc_paused
