@@ -9,7 +9,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from il1rn_annot.core.vocabulary import CLASS_COLOURS
-from il1rn_annot.lab_report.figures.cluster import CDS_FILL, UTR_FILL, cluster_svg, exon_svg
+from il1rn_annot.lab_report.figures.cluster import cluster_svg
+from il1rn_annot.lab_report.figures.exons import exon_svg
+from il1rn_annot.lab_report.figures.svg import CDS_FILL, UTR_FILL
 
 NS = "{http://www.w3.org/2000/svg}"
 E77X = {"pos": 113131068, "label": "c.229G>T p.(Glu77Ter)", "classification": "pathogenic"}

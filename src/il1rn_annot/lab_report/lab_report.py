@@ -54,7 +54,8 @@ from il1rn_annot.core.annotate import RECIPROCAL_OVERLAP_MATCH
 from il1rn_annot.core.vocabulary import (BENIGN_OR_NO_EFFECT, CLASS_BADGE_COLOURS, CLASS_NAMES, CLASSIFICATIONS,
                                          DELETION_TYPES, FLAGGED as FLAGGED_STATUSES, PATHOGENIC, STATUS_LABELS,
                                          STATUSES)
-from il1rn_annot.lab_report.figures.cluster import cluster_svg, exon_svg
+from il1rn_annot.lab_report.figures.cluster import cluster_svg
+from il1rn_annot.lab_report.figures.exons import exon_svg
 from il1rn_annot.outputs.html import render, words as _words
 from il1rn_annot.outputs.naming import safe_name
 from il1rn_annot.outputs.read_back import (AnnotationCache, SampleInFile, gather_sample, load_annotation, manifest_outputs,
