@@ -21,7 +21,7 @@ from il1rn_annot.annotate_vcf.run import annotate_file
 from il1rn_annot.cli import main as cli_main
 from il1rn_annot.core.interpret import interpret_sample
 from il1rn_annot.errors import InputError
-from il1rn_annot.lab_report.lab_report import load_lab_config, safe_name, write_report
+from il1rn_annot.lab_report.context import load_lab_config, safe_name, write_report
 from il1rn_annot.outputs.read_back import load_annotation
 
 DATE = "2026-01-15"
@@ -471,7 +471,7 @@ def test_report_shows_the_cohort_interpretation_without_interpreting_again(jsons
     """--samples-from summary.tsv: the status, sentence and evidence are the summary row's (the
     sample is interpreted once, by the cohort step); without a summary the report interprets the
     pooled sample itself."""
-    import il1rn_annot.lab_report.lab_report as lab_report
+    import il1rn_annot.lab_report.context as lab_report
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"inputs": [
         {"input": "e77x.vcf", "status": "ok", "outputs": {"json": str(jsons["e77x"])}, "samples": ["PAT_E77X"]}]}))
@@ -537,7 +537,7 @@ def test_cli_report_samples_from_cohort_summary(jsons, e77x_report, tmp_path, ca
 
 
 def test_several_samples_weasyprint_and_fonts_set_up_once(jsons, kb, tmp_path, monkeypatch):
-    from il1rn_annot.lab_report import lab_report as report
+    from il1rn_annot.lab_report import context as report
     from il1rn_annot.outputs import html
     made = []
     real = report._font_configuration
