@@ -140,7 +140,8 @@ def test_single_file_samples_keep_their_annotation_status(cohort_dir: Path) -> N
 def test_summary_agrees_with_the_report_for_a_split_sample(cohort_dir: Path) -> None:
     """The report pools a split sample with `core.pool` exactly as the cohort step does."""
     from il1rn_annot.core.interpret import interpret_sample
-    from il1rn_annot.lab_report.context import pool_files, safe_name
+    from il1rn_annot.lab_report.context import pool_files
+    from il1rn_annot.outputs.naming import safe_name
     from il1rn_annot.outputs.read_back import gather_sample
     ann = cohort_dir.parents[1] / "ann"
     items = gather_sample([ann / "split.snv.il1rn.json", ann / "split.sv.il1rn.json"], "SPLIT")

@@ -450,7 +450,7 @@ def test_findings_stand_but_name_the_gap(tmp_path, kb, build):
 def _report_text(paths: list[Path], sample: str, outdir: Path, kb) -> str:
     import re
 
-    from il1rn_annot.lab_report.context import write_report
+    from il1rn_annot.lab_report.writer import write_report
     html = write_report(paths, sample, outdir, kb, date="2026-01-01", pdf=False)["html"].read_text()
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&ge;", ">=")
 

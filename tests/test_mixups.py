@@ -96,7 +96,7 @@ def test_an_uncalled_genotype_is_not_taken_for_reference(tmp_path, monkeypatch):
 def test_report_refuses_two_sample_ids_sharing_a_file_name(tmp_path, monkeypatch, capsys):
     """issue 17: `il1rn-annot report` wrote two sample IDs that map to one file name into one
     file (exit 0). Refused before any report is written, as the workflow does."""
-    import il1rn_annot.lab_report.context as report_mod
+    import il1rn_annot.lab_report.plan as report_mod
     monkeypatch.chdir(tmp_path)
     Path("two.vcf").write_text(vcf_text([E77X + "1/1\t0/1"], ["P1", "p1"]))
     assert main(["annotate", "two.vcf", "-o", "ann", "--date", DATE]) == 0
@@ -199,7 +199,7 @@ def test_a_logo_that_is_not_a_small_regular_file_is_refused_at_once(tmp_path, ki
             handle.write(b"\x89PNG\r\n\x1a\n")
             handle.truncate(50 << 20)  # sparse: the size is checked, not read
     lab = _lab(tmp_path, logo)
-    code = ("import resource, sys\nfrom il1rn_annot.lab_report.context import load_lab_config\n"
+    code = ("import resource, sys\nfrom il1rn_annot.lab_report.lab_settings import load_lab_config\n"
             "from il1rn_annot.errors import InputError\n"
             "try:\n    load_lab_config(sys.argv[1])\nexcept InputError as exc:\n    print(exc)\n"
             "print('PEAK', [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1])")
@@ -210,7 +210,7 @@ def test_a_logo_that_is_not_a_small_regular_file_is_refused_at_once(tmp_path, ki
 
 
 def test_a_small_png_logo_is_still_embedded(tmp_path):
-    from il1rn_annot.lab_report.context import load_lab_config
+    from il1rn_annot.lab_report.lab_settings import load_lab_config
     png = tmp_path / "logo.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
     assert load_lab_config(_lab(tmp_path, "logo.png"))["logo_uri"].startswith("data:image/png;base64,")

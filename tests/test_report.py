@@ -21,7 +21,9 @@ from il1rn_annot.annotate_vcf.run import annotate_file
 from il1rn_annot.cli import main as cli_main
 from il1rn_annot.core.interpret import interpret_sample
 from il1rn_annot.errors import InputError
-from il1rn_annot.lab_report.context import load_lab_config, safe_name, write_report
+from il1rn_annot.lab_report.lab_settings import load_lab_config
+from il1rn_annot.lab_report.writer import write_report
+from il1rn_annot.outputs.naming import safe_name
 from il1rn_annot.outputs.read_back import load_annotation
 
 DATE = "2026-01-15"
@@ -471,7 +473,7 @@ def test_report_shows_the_cohort_interpretation_without_interpreting_again(jsons
     """--samples-from summary.tsv: the status, sentence and evidence are the summary row's (the
     sample is interpreted once, by the cohort step); without a summary the report interprets the
     pooled sample itself."""
-    import il1rn_annot.lab_report.context as lab_report
+    import il1rn_annot.lab_report.context as context
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"inputs": [
         {"input": "e77x.vcf", "status": "ok", "outputs": {"json": str(jsons["e77x"])}, "samples": ["PAT_E77X"]}]}))
@@ -483,7 +485,7 @@ def test_report_shows_the_cohort_interpretation_without_interpreting_again(jsons
     def not_again(*args, **kwargs):
         raise AssertionError("the report interpreted a sample the summary already interpreted")
 
-    monkeypatch.setattr(lab_report, "interpret_pooled", not_again)
+    monkeypatch.setattr(context, "interpret_pooled", not_again)
     out = tmp_path / "from_summary"
     assert cli_main(["report", "--samples-from", str(summary), "--manifest", str(manifest), "--date", DATE,
                      "--no-pdf", "-o", str(out)]) == 0
@@ -537,14 +539,14 @@ def test_cli_report_samples_from_cohort_summary(jsons, e77x_report, tmp_path, ca
 
 
 def test_several_samples_weasyprint_and_fonts_set_up_once(jsons, kb, tmp_path, monkeypatch):
-    from il1rn_annot.lab_report import context as report
+    from il1rn_annot.lab_report import writer
     from il1rn_annot.outputs import html
     made = []
-    real = report._font_configuration
-    monkeypatch.setattr(report, "_font_configuration", lambda: made.append(1) or real())
-    writer = report.ReportWriter(kb, date=DATE)
+    real = writer.font_configuration
+    monkeypatch.setattr(writer, "font_configuration", lambda: made.append(1) or real())
+    report_writer = writer.ReportWriter(kb, date=DATE)
     for sample, key in (("PAT_E77X", "e77x"), ("ASSOC_ONLY", "assoc"), ("URB", "splice")):
-        assert writer.write([jsons[key]], sample, tmp_path)["pdf"].read_bytes().startswith(b"%PDF")
+        assert report_writer.write([jsons[key]], sample, tmp_path)["pdf"].read_bytes().startswith(b"%PDF")
     assert made == [1]
     assert html.environment() is html.environment()  # templates compiled once per process
 

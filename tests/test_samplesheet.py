@@ -328,7 +328,7 @@ def test_unsafe_ids_become_safe_and_distinct(sample):
 
 
 def test_safe_name_is_the_report_modules_rule():
-    from il1rn_annot.lab_report import context as report
+    from il1rn_annot.lab_report import writer as report
     for sample in ("P 01/b", "A_B", "x" * 200, "..", "Pat 07/β"):
         assert safe_name(sample) == report.safe_name(sample)
 

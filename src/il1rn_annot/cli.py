@@ -159,7 +159,7 @@ def cmd_kb(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from il1rn_annot.lab_report.context import report_main
+    from il1rn_annot.lab_report.command import report_main
     return report_main(args, _kb_from(args))
 
 

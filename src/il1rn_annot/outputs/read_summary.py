@@ -2,7 +2,7 @@
 
 Two jobs read it back: `il1rn-annot report --samples-from summary.tsv` (which samples get a
 report, from which inputs, with which parents, and the interpretation the cohort step made,
-which the report shows instead of interpreting again: `lab_report.context.plan_reports`) and the
+which the report shows instead of interpreting again: `lab_report.plan.plan_reports`) and the
 workflow while it builds the DAG (which samples get a report: `workflow.samplesheet.read_statuses`).
 Standard library only: Snakemake imports this while building the DAG.
 """
