@@ -47,7 +47,7 @@ def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
                          hint="give exactly one --sample; with --samples-from the summary's mother and father "
                               "columns are used")
     tasks = plan_reports(annotations, samples, samples_from=samples_from, statuses=statuses, manifests=manifests,
-                         part=part, load=writer._docs.load, parents=parents)
+                         part=part, load=writer.annotations.load, parents=parents)
     final_dir = Path(args.outdir)
     refuse_shared_file_names([task.sample for task in tasks], final_dir)
     whole = bool(getattr(args, "all_or_nothing", False))

@@ -80,7 +80,7 @@ class ReportWriter:
         self.report_date, self.stamp = _parse_date(date)
         self.pdf = pdf
         self._fonts: Any = None
-        self._docs = AnnotationCache()
+        self.annotations = AnnotationCache()  # each JSON read once, shared with the plan (`command`)
 
     def write(self, annotation_jsons: Iterable[str | os.PathLike[str]], sample: str,
               outdir: str | os.PathLike[str],
@@ -96,7 +96,7 @@ class ReportWriter:
         paths = [Path(p) for p in annotation_jsons]
         if not paths:
             raise InputError(f"no annotation JSON given for sample '{sample}'")
-        items = gather_sample(paths, sample, load=self._docs.load)
+        items = gather_sample(paths, sample, load=self.annotations.load)
         phase, notes = self._parents(items, sample, parents)
         context = build_context(items, sample, self.kb, self.lab, self.report_date, self.stamp, phase, notes, result)
         html = render_html(context)
@@ -126,7 +126,8 @@ class ReportWriter:
         notes: list[str] = []
         for role, parent, jsons in parents:
             try:
-                parent_items = gather_sample([Path(p) for p in jsons], parent, load=self._docs.load) if jsons else []
+                parent_items = (gather_sample([Path(p) for p in jsons], parent, load=self.annotations.load)
+                                if jsons else [])
             except InputError as exc:
                 parent_items, reason = [], str(exc)
             else:
