@@ -1,7 +1,7 @@
 """The literature a report cites: references numbered in order of first citation (`RefBook`),
 and the view of a knowledge-base condition with its cited references (`condition_view`).
 
-Only printable references (read and confirmed, `kb.model.Reference.printable`) are ever
+Only references that were read in a source (`kb.model.Reference.printable`) are ever
 cited; the numbered list at the end of the report is `RefBook.listing`.
 """
 
