@@ -38,7 +38,6 @@ NO_PARENT = ("", "0", ".")  # as in PED files: no parent given
 MAX_LISTED_PROBLEMS = 25
 
 
-
 class SampleSheetError(Il1rnAnnotError):
     """The sample sheet (or a screened VCF) cannot be used; `problems` lists every reason."""
 
