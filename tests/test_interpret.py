@@ -173,7 +173,7 @@ def trio(tmp_path_factory, kb):
 
 
 def _parent(trio, role: str, sample: str):
-    from il1rn_annot.core.interpret import ParentCalls
+    from il1rn_annot.core.phase import ParentCalls
     return ParentCalls(role, sample, trio[sample].findings, trio[sample].locus_called)
 
 
@@ -280,7 +280,7 @@ def test_parents_that_contradict_the_childs_calls_are_named_for_confirmation(tmp
     """Both parents called: an allele in neither parent, or a homozygote a parent does not carry,
     is said in the evidence (de novo, missed call, UPD, deletion or sample mix-up); the status
     is what the child's own calls give."""
-    from il1rn_annot.core.interpret import ParentCalls
+    from il1rn_annot.core.phase import ParentCalls
     records = [E77X.format("\t".join(["1/1:.", "0/1:.", "0/0:.", "0/1:."])),
                Q54X.format("\t".join(["0/0:.", "0/0:.", "0/0:.", "0/1:."]))]
     path = tmp_path / "trio.vcf"

@@ -78,7 +78,9 @@ from typing import Any
 from il1rn_annot import TOOL_NAME
 
 from il1rn_annot import __version__
-from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, ParentCalls, allele_label, interpret_pooled
+from il1rn_annot.core.allele_words import allele_label
+from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, interpret_pooled
+from il1rn_annot.core.phase import ParentCalls
 from il1rn_annot.core.coverage import EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text
 from il1rn_annot.core.pool import Pooled, SourceCalls, pool_sources
 from il1rn_annot.core.vocabulary import (ALLELE_COPIES, BENIGN_OR_NO_EFFECT, CLASS_COLOURS, DELETION_TYPES,

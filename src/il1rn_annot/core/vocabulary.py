@@ -135,6 +135,9 @@ def class_colour(classification: str) -> str:
 #: deletion) and "cnv" (a <CNV> allele, a loss by its copy number: `core.genotypes`). An explicit
 #: REF/ALT deletion is "deletion"; `vcf.locate` produces no other deletion kind.
 DELETION_TYPES = ("sv_deletion", "cnv")
+#: every kind that deletes bases: the structural ones and an explicit REF/ALT "deletion" (for rules
+#: that hold for a deletion of any size, e.g. which exons it removes)
+ANY_DELETION_TYPES = (*DELETION_TYPES, "deletion")
 
 # ----------------------------------------------------------------------------------------
 # zygosity
