@@ -19,6 +19,7 @@ from il1rn_annot.core.classify import classify
 from il1rn_annot.core.codon_sets import METHOD_NOTE
 from il1rn_annot.core.consequence import predict
 from il1rn_annot.core.hgvs import hgvs_c
+from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES
 from il1rn_annot.kb.model import KnowledgeBase, KnownVariant
 from il1rn_annot.vcf.reference import ReferenceGenome
 
@@ -328,7 +329,7 @@ def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
     if not name.shifted and allele.kind in ("deletion", "insertion"):
         ann.notes.append("HGVS c. not 3'-shifted (no reference FASTA): the caller's left-aligned position is used")
     region: KnownVariant | None = None
-    if allele.kind in ("sv_deletion", "cnv", "deletion"):
+    if allele.kind in ANY_DELETION_TYPES:
         region = _deletion_fields(allele, build, kb, ann)
         if allele.length <= SMALL_INDEL_MAX:
             # a small indel (explicit or symbolic) is named by HGVS, not by the genes it "removes"

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from il1rn_annot.core.alleles import Allele
+from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES
 from il1rn_annot.kb.locus_model import TranscriptModel
 from il1rn_annot.kb.model import KnowledgeBase
 
@@ -348,7 +349,7 @@ def deletion(allele: Allele, hgvs_p: str, terms: set[str], exons_removed: list[i
 def pvs1_for(allele: Allele, pred: Any, tx: TranscriptModel, kb: KnowledgeBase, reference: Any) -> Pvs1 | None:
     """The PVS1 strength of an allele, or None where the tree does not apply."""
     terms = set(pred.consequences)
-    if allele.kind in ("sv_deletion", "cnv", "deletion") and allele.end >= tx.start and allele.start <= tx.end:
+    if allele.kind in ANY_DELETION_TYPES and allele.end >= tx.start and allele.start <= tx.end:
         return deletion(allele, pred.hgvs_p, terms, list(pred.exons_removed), tx, kb, reference)
     if terms & {"stop_gained", "frameshift_variant"}:
         return truncating(allele, pred.hgvs_p, terms, tx)
@@ -375,7 +376,7 @@ def classify(allele: Allele, pred: Any, variant_type: str, tx: TranscriptModel, 
 def _without_pvs1(allele: Allele, pred: Any, variant_type: str, tx: TranscriptModel,
                   kb: KnowledgeBase) -> tuple[str, str]:
     terms = set(pred.consequences)
-    deletion_like = variant_type in ("sv_deletion", "cnv", "deletion")
+    deletion_like = variant_type in ANY_DELETION_TYPES
     if deletion_like and (allele.end < tx.start or allele.start > tx.end):
         side = "upstream" if allele.end < tx.start else "downstream"
         gap = tx.start - allele.end if side == "upstream" else allele.start - tx.end

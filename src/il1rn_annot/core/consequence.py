@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from il1rn_annot.core.alleles import Allele
 from il1rn_annot.core.codon_sets import CODON_TABLE, METHOD_NOTE, THREE_LETTER, codon_text, deduce, outcome_text
+from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES, DELETION_TYPES
 from il1rn_annot.kb.locus_model import TranscriptModel
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.vcf.reference import ReferenceGenome
@@ -87,7 +88,7 @@ def _position_consequences(allele: Allele, tx: TranscriptModel, kb: KnowledgeBas
         s, e = allele.start, allele.start + 1  # the two bases flanking the insertion point
     else:
         s, e = allele.start, allele.end
-    deletion_like = allele.kind in ("deletion", "sv_deletion", "cnv")
+    deletion_like = allele.kind in ANY_DELETION_TYPES
     if deletion_like and s <= tx.start and e >= tx.end:
         pred.add("transcript_ablation")
         pred.exons_affected = list(range(1, len(tx.exons) + 1))
@@ -161,7 +162,7 @@ def _cds_effect_without_sequence(allele: Allele, tx: TranscriptModel, pred: Pred
         if c_first <= 3:
             pred.add("start_lost")
         return
-    if allele.kind in ("deletion", "insertion", "delins", "sv_deletion", "cnv") and inside_cds \
+    if allele.kind in (*ANY_DELETION_TYPES, "insertion", "delins") and inside_cds \
             and allele.length <= SMALL_DELETION_MAX:
         delta = -allele.length if allele.symbolic else len(allele.alt_trim) - len(allele.ref_trim)
         if _deduced(allele, tx, pred, protein, frameshift=bool(delta % 3)):
@@ -280,7 +281,7 @@ def _protein_change(ref_p: str, alt_p: str, first_changed_codon: int, frameshift
 def _cds_effect_with_sequence(allele: Allele, tx: TranscriptModel, reference: ReferenceGenome,
                               pred: Prediction) -> None:
     """Apply the allele to the spliced CDS (+ 3' UTR for read-through) and compare proteins."""
-    small_symbolic = allele.kind in ("sv_deletion", "cnv") and allele.length <= SMALL_DELETION_MAX
+    small_symbolic = allele.kind in DELETION_TYPES and allele.length <= SMALL_DELETION_MAX
     if "coding_sequence_variant" not in pred.consequences or (
             allele.kind not in ("snv", "mnv", "deletion", "insertion", "delins") and not small_symbolic):
         return
