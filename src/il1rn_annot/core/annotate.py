@@ -19,14 +19,13 @@ from il1rn_annot.core.classify import classify
 from il1rn_annot.core.codon_sets import METHOD_NOTE
 from il1rn_annot.core.consequence import predict
 from il1rn_annot.core.hgvs import hgvs_c
-from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES
+from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES, SMALL_INDEL_MAX
 from il1rn_annot.kb.model import KnowledgeBase, KnownVariant
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 #: reciprocal overlap from which a deletion is matched to the published ~175 kb 2q13 deletion (a
 #: candidate only: see `_deletion_fields`); the lab report's sentences and template print this value
 RECIPROCAL_OVERLAP_MATCH = 0.5
-SMALL_INDEL_MAX = 50
 
 
 @dataclass

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from il1rn_annot.core.alleles import Allele
-from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES
+from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES, SMALL_INDEL_MAX
 from il1rn_annot.kb.locus_model import TranscriptModel
 from il1rn_annot.kb.model import KnowledgeBase
 
@@ -39,7 +39,6 @@ POINTS = {"PVS1": 8, "PVS1_Strong": 4, "PVS1_Moderate": 2, "PVS1_Supporting": 1}
 LIKELY_PATHOGENIC_POINTS = 6
 NMD_DISTANCE = 50  # nt before the last exon-exon junction (ClinGen SVI 2018)
 REMOVED_FRACTION_STRONG = 0.10  # > 10 % of the protein removed: PVS1_Strong
-SMALL_INDEL_MAX = 50
 SOURCE = "ClinGen SVI PVS1 tree, Abou Tayoun 2018"
 NO_PREDICTED_EFFECT = "no_predicted_effect"
 
