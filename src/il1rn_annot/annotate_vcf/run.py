@@ -23,6 +23,7 @@ from il1rn_annot.core.coverage import evidence_text as coverage_evidence_text
 from il1rn_annot.core.coverage import slim as slim_coverage
 from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_sample
 from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES
+from il1rn_annot.digest import sha256_file
 from il1rn_annot.errors import InputError
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
@@ -142,8 +143,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                     tally, finish_vcf = scan.tally, scan.finish
                 prov.add_input("vcf", path_text, info.sha256)
                 if reference is not None and not reference.shipped and reference_path:
-                    from il1rn_annot.vcf.vcf_input import sha256_of
-                    prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
+                    prov.add_input("reference", str(reference_path), sha256_file(reference_path))
                 kind = input_kind(info.is_gvcf, tally.reference_blocks, tally.small_records,
                                   tally.structural_records, info.header_lines)
                 chr2_calls = tally.records_read > 0 or _has_chr2_records(info, index)

@@ -86,7 +86,7 @@ from il1rn_annot.core.pool import Pooled, SourceCalls, pool_sources
 from il1rn_annot.core.vocabulary import (ALLELE_COPIES, BENIGN_OR_NO_EFFECT, CLASS_COLOURS, DELETION_TYPES,
                                          EVIDENCE_SPLIT, FLAGGED, NEEDS_ATTENTION, PATHOGENIC, SMALL_INDEL_MAX,
                                          SORT_ORDER, STATUS_COLOURS, class_colour)
-from il1rn_annot.outputs.read_back import sha256_file
+from il1rn_annot.digest import sha256_file
 from il1rn_annot.outputs.read_inputs import AnnotatedInput, InputIndex, load_manifests
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.lab_report.figures import cluster_svg
