@@ -12,7 +12,7 @@ from conftest import vcf_text
 
 from il1rn_annot.annotate_vcf.run import annotate_file
 from il1rn_annot.core.alleles import Allele
-from il1rn_annot.core.classify import exon_loss, splice_site, truncating
+from il1rn_annot.core.pvs1 import exon_loss, splice_site, truncating
 
 DATE = "2026-01-01T00:00:00Z"
 REPO = Path(__file__).resolve().parents[1]

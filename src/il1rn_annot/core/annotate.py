@@ -2,11 +2,11 @@
 
 Classification order: a curated small variant matched exactly wins (published DIRA allele,
 association polymorphism). Every other allele, deletions included, is classified by what it
-does to IL1RN (`core/classify.py`: the ClinGen SVI PVS1 tree, then ACMG/AMP 2015 as modelled
-by Tavtigian 2018). A deletion that overlaps the published ~175 kb 2q13 deletion takes that
-curated entry only when it also removes IL1RN at PVS1 strength; otherwise the overlap is
-shown as supporting evidence and never makes it a DIRA allele. The evidence string always
-names the rule and its strength.
+does to IL1RN (`core/classify.py`: the ClinGen SVI PVS1 tree of `core/pvs1.py`, then ACMG/AMP
+2015 as modelled by Tavtigian 2018). A deletion that overlaps the published ~175 kb 2q13
+deletion takes that curated entry only when it also removes IL1RN at PVS1 strength; otherwise
+the overlap is shown as supporting evidence and never makes it a DIRA allele. The evidence
+string always names the rule and its strength.
 """
 
 from __future__ import annotations

@@ -1,20 +1,21 @@
-"""Rule classification of novel IL1RN alleles: the ClinGen SVI PVS1 decision tree, then ACMG/AMP.
+"""The ClinGen SVI PVS1 decision tree for novel IL1RN alleles: how strongly a loss of function is
+predicted, and by which branch.
 
 Why a module of its own: these rules decide whether a novel allele can count towards a DIRA
 call, so they must be reviewable in one place (docs/classification.md states each one).
+`core.classify` turns the strength into a class (ACMG/AMP) and handles alleles the tree does
+not apply to.
 
 * Loss of function is graded with the ClinGen SVI PVS1 decision tree (Abou Tayoun et al. 2018,
   Hum Mutat 39:1517, PMID 30192042): nonsense/frameshift (NMD predicted unless the new stop
   lies in the last exon or the 3'-most 50 nt of the penultimate exon), canonical +/-1,2 splice
   sites (exon skipping), initiation codon (next in-frame Met) and deletions (whole gene,
   exons in or out of frame, part of the last exon with the stop codon).
-* A strength becomes a class by the ACMG/AMP 2015 combining rules (Richards et al., PMID
-  25741868) in the Bayesian form of Tavtigian et al. 2018 (PMID 29300386; very strong = 8
-  points, strong 4, moderate 2, supporting 1; likely pathogenic 6-9): PVS1 alone is likely
-  pathogenic, any weaker strength alone is of uncertain significance. No population,
-  segregation or functional data are used, which the evidence text says.
-* Variants with no evidence either way (intronic, UTR, synonymous) are `no_predicted_effect`:
-  no benign criterion (BP4/BP7, BA1/BS1) was assessed, so they are not called likely benign.
+* A strength becomes a class (`Pvs1.classification`) by the ACMG/AMP 2015 combining rules
+  (Richards et al., PMID 25741868) in the Bayesian form of Tavtigian et al. 2018 (PMID
+  29300386; very strong = 8 points, strong 4, moderate 2, supporting 1; likely pathogenic
+  6-9): PVS1 alone is likely pathogenic, any weaker strength alone is of uncertain
+  significance.
 
 Everything works from the transcript model alone; a `reference` (any object with
 `covers(start, end)` and `fetch(start, end)`, e.g. a FASTA or a shipped transcript sequence)
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from il1rn_annot.core.alleles import Allele
-from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES, SMALL_INDEL_MAX
+from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES
 from il1rn_annot.kb.locus_model import TranscriptModel
 from il1rn_annot.kb.model import KnowledgeBase
 
@@ -40,7 +41,6 @@ LIKELY_PATHOGENIC_POINTS = 6
 NMD_DISTANCE = 50  # nt before the last exon-exon junction (ClinGen SVI 2018)
 REMOVED_FRACTION_STRONG = 0.10  # > 10 % of the protein removed: PVS1_Strong
 SOURCE = "ClinGen SVI PVS1 tree, Abou Tayoun 2018"
-NO_PREDICTED_EFFECT = "no_predicted_effect"
 
 _STOP = re.compile(r"p\.\(?([A-Z][a-z]{2})(\d+)Ter\)?$")
 _FRAMESHIFT = re.compile(r"p\.\(?([A-Z][a-z]{2})(\d+)[A-Z][a-z]{2}fs(Ter(\d+|\?))?\)?$")
@@ -342,7 +342,7 @@ def deletion(allele: Allele, hgvs_p: str, terms: set[str], exons_removed: list[i
 
 
 # ---------------------------------------------------------------------------------------
-# the classification
+# which branch an allele takes
 
 
 def pvs1_for(allele: Allele, pred: Any, tx: TranscriptModel, kb: KnowledgeBase, reference: Any) -> Pvs1 | None:
@@ -357,57 +357,3 @@ def pvs1_for(allele: Allele, pred: Any, tx: TranscriptModel, kb: KnowledgeBase, 
     if "start_lost" in terms:
         return start_loss(tx, kb, reference)
     return None
-
-
-def classify(allele: Allele, pred: Any, variant_type: str, tx: TranscriptModel, kb: KnowledgeBase,
-             reference: Any = None) -> tuple[str, str, str]:
-    """(classification, evidence naming the rule, PVS1 strength or '') for an allele not in the knowledge base."""
-    if variant_type in ("other_sv", "breakend"):
-        return ("uncertain_significance", ("structural variant other than a deletion: its effect on IL1RN is not "
-                                           "assessed (no ACMG/AMP criterion applied)"), "")
-    pvs1 = pvs1_for(allele, pred, tx, kb, reference)
-    if pvs1 is not None:
-        return pvs1.classification, pvs1.evidence, pvs1.strength
-    cls, evidence = _without_pvs1(allele, pred, variant_type, tx, kb)
-    return cls, evidence, ""
-
-
-def _without_pvs1(allele: Allele, pred: Any, variant_type: str, tx: TranscriptModel,
-                  kb: KnowledgeBase) -> tuple[str, str]:
-    terms = set(pred.consequences)
-    deletion_like = variant_type in ANY_DELETION_TYPES
-    if deletion_like and (allele.end < tx.start or allele.start > tx.end):
-        side = "upstream" if allele.end < tx.start else "downstream"
-        gap = tx.start - allele.end if side == "upstream" else allele.start - tx.end
-        spares = (f"deletion that does not remove IL1RN: it ends {gap:,} bp {side} of the IL1RN transcript"
-                  if side == "upstream" else
-                  f"deletion that does not remove IL1RN: it starts {gap:,} bp downstream of the IL1RN transcript")
-        if side == "upstream" and gap <= kb.upstream_distance and allele.length > SMALL_INDEL_MAX:
-            return "uncertain_significance", (spares + "; it may remove promoter sequence (within "
-                                              f"{kb.upstream_distance:,} bp of the transcript start): effect on "
-                                              "expression unknown. No ACMG/AMP criterion applies (PVS1 needs loss of "
-                                              "IL1RN sequence): at most uncertain significance")
-        return NO_PREDICTED_EFFECT, spares + ": no predicted effect on IL1RN and no ACMG/AMP criterion applied"
-    if "stop_lost" in terms or "inframe_deletion" in terms or "inframe_insertion" in terms:
-        return "uncertain_significance", (f"{pred.worst}: protein length change; PM4 (ACMG/AMP 2015) would apply in a "
-                                          "non-repeat region but is not assessed here; PVS1 does not apply: uncertain "
-                                          "significance")
-    if "missense_variant" in terms or "protein_altering_variant" in terms:
-        return "uncertain_significance", (f"{pred.worst} not in the knowledge base: no ACMG/AMP criterion assessed "
-                                          "(in-silico, population and functional evidence are not used): uncertain "
-                                          "significance")
-    if "coding_sequence_variant" in terms:
-        return "uncertain_significance", ("change in the coding sequence whose effect on the protein needs the "
-                                          "transcript sequence, which was not available: uncertain significance")
-    if "feature_truncation" in terms:
-        exons = ", ".join(map(str, pred.exons_affected))
-        return "uncertain_significance", (f"deletion of untranslated sequence of IL1RN exon(s) {exons} (no coding "
-                                          "sequence or canonical splice site): effect on expression unknown; no "
-                                          "ACMG/AMP criterion applies: uncertain significance")
-    if "splice_region_variant" in terms:
-        return "uncertain_significance", ("splice region outside the canonical +/-1,2 sites: PVS1 does not apply; "
-                                          "the effect on splicing is not predicted here (no in-silico tool): "
-                                          "uncertain significance")
-    return NO_PREDICTED_EFFECT, (f"{pred.worst}: no predicted effect on the IL1RN protein; no ACMG/AMP criterion "
-                                 "applied either way (BP4/BP7 need splice and conservation predictions, BA1/BS1 "
-                                 "population data, none of which is used), so this is not a benign classification")
