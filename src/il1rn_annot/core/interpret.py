@@ -58,10 +58,10 @@ class SampleResult:
     findings: list[dict[str, Any]] = field(default_factory=list)
     #: other cluster genes a deletion removes whose loss matters for this zygosity (their own condition)
     removed_genes_with_conditions: list[str] = field(default_factory=list)
-    #: locus records with a half-called genotype for this sample (0/., ./1): kept so that the cohort
-    #: and report steps, which interpret again from the JSON, say the same
+    #: locus records with a half-called genotype for this sample (0/., ./1): stored so that the
+    #: cohort's pooled interpretation (`interpret_pooled`), read back from the JSON, says the same
     partial_records: int = 0
-    #: what the input(s) show about the locus itself (coverage.py): kind, CDS fraction, thresholds
+    #: what the input(s) show about the locus itself (`core.coverage`): kind, CDS fraction, thresholds
     coverage: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,9 +102,10 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
 
     `parents`: the mother's and father's calls, when the sample sheet names them; they phase
     two P/LP alleles that the child's own calls leave of unknown phase.
-    `coverage`: what the input(s) show about the locus (coverage.py; pooled over a sample's
-    files). It decides whether a negative can be given (`locus_not_assessed`) and adds the
-    caveats of the input kind; None (a JSON written before it existed): no coverage rule.
+    `coverage`: what the input(s) show about the locus (`core.coverage`; pooled over a sample's
+    files). It decides whether a negative can be given (`core.coverage_notes.locus_not_assessed`)
+    and adds the caveats of the input kind; None (a JSON written before it existed): no coverage
+    rule.
     `partial_records`: locus records where this sample's genotype has a called and an uncalled
     allele (0/., ./0): a variant on the uncalled allele would not be seen, so the sentence says
     DIRA is not excluded. Deletions that also remove another cluster gene with a condition of its

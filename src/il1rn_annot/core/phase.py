@@ -29,6 +29,7 @@ class ParentCalls(NamedTuple):
 
 
 def inside_deletion(small: dict[str, Any], deletion: dict[str, Any]) -> bool:
+    """Whether `small` lies wholly inside `deletion` (any deletion kind, not the call itself)."""
     return deletion["variant_type"] in ANY_DELETION_TYPES and small is not deletion and \
         deletion["pos"] < small["pos"] and small["end"] <= deletion["end"]
 
@@ -63,6 +64,8 @@ def same_event(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def distinct_events(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The findings with repeats of one allele and other calls of one deletion event (`same_event`)
+    dropped, first call kept: what counts as the sample's alleles."""
     events: list[dict[str, Any]] = []
     for f in findings:
         if any(f["allele_id"] == e["allele_id"] or same_event(f, e) for e in events):
@@ -134,6 +137,7 @@ def second_allele_vus(carried: dict[str, Any], vus: list[dict[str, Any]]) -> str
 
 
 def carries(parent: ParentCalls, allele: dict[str, Any]) -> bool:
+    """Whether a parent has the child's allele: the same allele, or a call of the same deletion event."""
     return any(f["allele_id"] == allele["allele_id"] or same_event(f, allele) for f in parent.findings)
 
 
