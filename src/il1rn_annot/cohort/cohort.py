@@ -38,7 +38,7 @@ Report links: with --reports-dir, flagged samples get `report` = the path of
 `{reports_dir}/{safe_name(sample)}.report.html` relative to OUTDIR (the name `il1rn-annot report`
 writes); without it the column is empty.
 
-The sample sheet is read by the workflow's reader (`workflow.samplesheet.read_sample_sheet`,
+The sample sheet is read by the workflow's reader (`workflow.sheet.read_sample_sheet`,
 without checking that the files are visible from here): one reading of a sheet, one `SheetRow`.
 Sheet paths are matched to manifest inputs by path (from the working folder or the sheet's
 folder, symlinks resolved), else by file name when the content (SHA-256) is the same; see
@@ -93,7 +93,7 @@ from il1rn_annot.lab_report.figures import cluster_svg
 from il1rn_annot.outputs.provenance import generated_at
 from il1rn_annot.outputs.naming import safe_name as report_safe_name
 from il1rn_annot.runtime import cyclic_gc_paused
-from il1rn_annot.workflow.samplesheet import parents_of as sheet_parents, read_sample_sheet
+from il1rn_annot.workflow.sheet import parents_of as sheet_parents, read_sample_sheet
 from il1rn_annot.outputs.atomic import write_text
 from il1rn_annot.outputs.json_file import write_json
 from il1rn_annot.outputs.tables import write_table
