@@ -78,13 +78,15 @@ from typing import Any
 from il1rn_annot import TOOL_NAME
 
 from il1rn_annot import __version__
-from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, ParentCalls, allele_label, interpret_pooled
+from il1rn_annot.core.allele_words import allele_label
+from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, interpret_pooled
+from il1rn_annot.core.phase import ParentCalls
 from il1rn_annot.core.coverage import EVIDENCE_KEYS, evidence_key, evidence_text as coverage_evidence_text
 from il1rn_annot.core.pool import Pooled, SourceCalls, pool_sources
 from il1rn_annot.core.vocabulary import (ALLELE_COPIES, BENIGN_OR_NO_EFFECT, CLASS_COLOURS, DELETION_TYPES,
-                                         EVIDENCE_SPLIT, FLAGGED, NEEDS_ATTENTION, PATHOGENIC, SORT_ORDER,
-                                         STATUS_COLOURS, class_colour)
-from il1rn_annot.outputs.read_back import sha256_file
+                                         EVIDENCE_SPLIT, FLAGGED, NEEDS_ATTENTION, PATHOGENIC, SMALL_INDEL_MAX,
+                                         SORT_ORDER, STATUS_COLOURS, class_colour)
+from il1rn_annot.digest import sha256_file
 from il1rn_annot.outputs.read_inputs import AnnotatedInput, InputIndex, load_manifests
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.lab_report.figures.cluster import cluster_svg
@@ -112,7 +114,6 @@ FULL_TABLE_MAX = 2000  # above this many samples the HTML lists only samples nee
 ATTENTION_MAX = 2000  # ... and at most this many of them
 FLAGGED_MAX = 5000  # flagged samples listed in the HTML (all are in summary.tsv)
 CHART_ALLELES_MAX = 40  # bars in the carrier-frequency chart
-SMALL_INDEL_MAX = 50  # an explicit deletion of >= 50 bp is drawn as a deletion (annotate.SMALL_INDEL_MAX)
 _CALLED_TEXT = LOCUS_CALLED_TEXT
 
 

@@ -25,17 +25,13 @@ from typing import Any
 from markupsafe import Markup
 
 from il1rn_annot import TOOL_NAME, __version__
+from il1rn_annot.core.allele_words import removed_genes_with_conditions
 from il1rn_annot.core.annotate import RECIPROCAL_OVERLAP_MATCH
 from il1rn_annot.core.coverage import KIND_TEXT, adequately_covered
 from il1rn_annot.core.coverage import evidence_text as coverage_evidence_text
 from il1rn_annot.core.coverage import of_sample as coverage_of_sample
-from il1rn_annot.core.interpret import (
-    LOCUS_CALLED_TEXT,
-    ParentCalls,
-    SampleResult,
-    interpret_pooled,
-    removed_genes_with_conditions,
-)
+from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_pooled
+from il1rn_annot.core.phase import ParentCalls
 from il1rn_annot.core.pool import Pooled, pool_sources
 from il1rn_annot.core.vocabulary import BENIGN_OR_NO_EFFECT, CLASS_BADGE_COLOURS, PATHOGENIC, STATUS_LABELS
 from il1rn_annot.core.vocabulary import FLAGGED as FLAGGED_STATUSES

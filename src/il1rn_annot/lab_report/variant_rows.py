@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from il1rn_annot.core.allele_words import allele_label, deletion_effect, exon_parts
 from il1rn_annot.core.annotate import RECIPROCAL_OVERLAP_MATCH
-from il1rn_annot.core.interpret import allele_label, deletion_effect, exon_parts
 from il1rn_annot.core.vocabulary import CLASS_NAMES, CLASSIFICATIONS, DELETION_TYPES, PATHOGENIC
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.lab_report.references import RefBook

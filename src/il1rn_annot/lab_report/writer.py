@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from il1rn_annot.core.interpret import ParentCalls
+from il1rn_annot.core.phase import ParentCalls
 from il1rn_annot.errors import InputError
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.lab_report.context import build_context, parent_calls_from
