@@ -11,7 +11,7 @@ import pytest
 from conftest import vcf_text
 
 from il1rn_annot.cli import main
-from il1rn_annot.cohort import cohort as cohort_mod
+from il1rn_annot.cohort import summary as cohort_mod
 from il1rn_annot.core.vocabulary import SORT_ORDER
 
 DATE = "2024-01-01T00:00:00Z"

@@ -43,7 +43,7 @@ def test_deletion_types_are_kinds_the_annotation_can_hold() -> None:
 
 
 def test_one_palette_for_every_drawing() -> None:
-    from il1rn_annot.cohort import cohort
+    from il1rn_annot.cohort import summary as cohort
     from il1rn_annot.lab_report import figures
 
     assert figures.CLASS_COLOURS is vocabulary.CLASS_COLOURS is cohort.CLASS_COLOURS
