@@ -105,6 +105,7 @@ class PooledCalls(Pooled):
 
     @property
     def usable(self) -> bool:
+        """Every file read, on one build: the calls can be interpreted, and can phase a child."""
         return not self.errors and self.sources > 0 and len(self.builds) <= 1
 
 
