@@ -1,6 +1,7 @@
-"""Cohort summary (cohort/summary.py, and the `il1rn-annot cohort` command end to end): every sample
-accounted for, one row each in work-list order, split samples combined, the sheet deciding which
-files and samples count, input errors kept visible, parents phasing a child, determinism."""
+"""Cohort summary (cohort/summary.py, cohort/sample_files.py and the `il1rn-annot cohort` command end
+to end): every sample accounted for, one row each in work-list order, split samples combined, the
+sheet deciding which files and samples count, input errors kept visible, parents phasing a child,
+determinism."""
 
 from __future__ import annotations
 
