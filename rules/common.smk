@@ -1,5 +1,6 @@
 # Helpers shared by the rules: the sample plan (sheet + screened VCFs, in batches) and the
-# input functions. The logic lives in il1rn_annot.workflow.samplesheet; this file only wires it up.
+# input functions. The logic lives in il1rn_annot.workflow (sheet: the sample sheet and screened
+# VCFs; batches: the annotate batches; report_parts: the report jobs); this file only wires it up.
 import os
 import shlex
 
@@ -7,7 +8,21 @@ from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 from snakemake_interface_executor_plugins.settings import ExecMode
 
-from il1rn_annot.workflow import samplesheet
+from il1rn_annot.workflow.batches import make_plan, read_finished_batches
+from il1rn_annot.workflow.report_parts import (
+    PARTS_RECORD,
+    lab_logo,
+    missing_collected_reports,
+    read_statuses,
+    report_part_count,
+    report_statuses,
+)
+from il1rn_annot.workflow.sheet import (
+    SampleSheetError,
+    case_clashes,
+    safe_name_map,
+    screened_in_several_text,
+)
 
 SAMPLES_SCHEMA = os.path.join(workflow.basedir, "schemas", "samples.schema.yaml")
 RESOLVED_SHEET = "results/samplesheet/resolved_sheet.tsv"
@@ -44,18 +59,18 @@ def local_parallelism():
 def load_plan():
     """Read and check the sample sheet and screened VCFs; refuse them with row and column."""
     try:
-        return samplesheet.make_plan(
+        return make_plan(
             config["samples"] or None,
             config["screen_vcfs"],
             config["batch_size"],
             schema=SAMPLES_SCHEMA,
         )
-    except samplesheet.SampleSheetError as exc:
+    except SampleSheetError as exc:
         raise WorkflowError(f"invalid sample sheet or screen_vcfs:\n{exc}") from None
 
 
 PLAN = load_plan()
-for first, second in samplesheet.case_clashes(PLAN.sample_of_safe):
+for first, second in case_clashes(PLAN.sample_of_safe):
     logger.warning(
         f"samples {first!r} and {second!r} differ only in upper/lower case: their report "
         "files clash on case-insensitive file systems (macOS, Windows shares)"
@@ -65,7 +80,7 @@ if PLAN.screened_but_in_sheet:
         "screen_vcfs: samples also listed in the sample sheet keep only their sheet files: "
         + ", ".join(PLAN.screened_but_in_sheet)
     )
-for line in samplesheet.screened_in_several_text(PLAN.screened_in_several):
+for line in screened_in_several_text(PLAN.screened_in_several):
     logger.warning(line)
 _BATCHED = {}
 
@@ -78,7 +93,7 @@ def batched_plan():
         PLAN.rebatch(
             config["batch_size"],
             _BATCHED["parallel"],
-            samplesheet.read_finished_batches(ANNOTATIONS_DIR),
+            read_finished_batches(ANNOTATIONS_DIR),
         )
     return PLAN
 
@@ -185,7 +200,7 @@ def lab_files():
     """The lab settings file and the logo it names (the logo is read into every report)."""
     files = optional_file("lab_config")
     if files:
-        files += samplesheet.lab_logo(files[0])
+        files += lab_logo(files[0])
     return files
 
 
@@ -230,11 +245,11 @@ def summary_samples():
     key = (path, os.stat(path).st_mtime_ns)
     if key not in _SUMMARY_CACHE:
         _SUMMARY_CACHE.clear()
-        _SUMMARY_CACHE[key] = samplesheet.read_statuses(path)
+        _SUMMARY_CACHE[key] = read_statuses(path)
     return _SUMMARY_CACHE[key]
 
 
-REPORT_STATUSES = samplesheet.report_statuses(config["reports"])
+REPORT_STATUSES = report_statuses(config["reports"])
 if not REPORT_STATUSES and os.path.isdir(REPORTS_DIR):
     # reports: none makes no report job, so Snakemake never touches the folder again: its
     # reports stay as an earlier run left them even when this run changes a result
@@ -259,7 +274,7 @@ def report_parts(wildcards):
     as last time when the reports were written for as many samples."""
     if not REPORT_STATUSES:
         return []
-    n = samplesheet.report_part_count(
+    n = report_part_count(
         len(chosen_samples()), config["report_batch_size"], parallel_jobs(), REPORTS_DIR
     )
     return expand(f"{REPORT_PARTS_DIR}/part_{{k}}_of_{{n}}", k=range(1, n + 1), n=n)
@@ -297,7 +312,7 @@ def check_collected_reports():
         return  # report parts not yet gathered: the folder is collected again
     if collected_sample_count() != len(chosen_samples()):
         return  # other samples chosen (`reports:` changed): the folder is collected again
-    missing = samplesheet.missing_collected_reports(summary, REPORTS_DIR)
+    missing = missing_collected_reports(summary, REPORTS_DIR)
     if missing:
         raise WorkflowError(
             f"{REPORTS_DIR} lacks reports the cohort summary links (deleted or emptied "
@@ -313,9 +328,7 @@ def collected_sample_count():
     import json
 
     try:
-        with open(
-            os.path.join(REPORTS_DIR, samplesheet.PARTS_RECORD), encoding="utf-8"
-        ) as handle:
+        with open(os.path.join(REPORTS_DIR, PARTS_RECORD), encoding="utf-8") as handle:
             return json.load(handle)["samples"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -323,7 +336,7 @@ def collected_sample_count():
 
 def report_file_sample(wildcards):
     """The real sample ID behind a report file's name (`{name}.report.{ext}`)."""
-    names = samplesheet.safe_name_map(summary_samples())
+    names = safe_name_map(summary_samples())
     return names.get(wildcards.name, wildcards.name)
 
 

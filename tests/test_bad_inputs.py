@@ -24,7 +24,7 @@ import pytest
 from il1rn_annot.annotate_vcf.run import FileResult, annotate_file
 from il1rn_annot.cli import main
 from il1rn_annot.errors import BuildMismatchError, Il1rnAnnotError, InputError
-from il1rn_annot.workflow import samplesheet
+from il1rn_annot.workflow import sheet
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "bad_inputs"
@@ -507,13 +507,13 @@ def test_samples_subset_keeps_each_sample_its_own_genotypes(tmp_path, kb):
 
 
 # ---------------------------------------------------------------------------------------
-# sample sheets (owned by il1rn_annot.workflow.samplesheet)
+# sample sheets (owned by il1rn_annot.workflow.sheet)
 
 
 def test_sample_sheet_pointing_to_a_missing_file(monkeypatch):
     monkeypatch.chdir(REPO)  # sheet paths are relative to the working directory
-    with pytest.raises(samplesheet.SampleSheetError) as caught:
-        samplesheet.read_sample_sheet("tests/bad_inputs/samplesheet_missing_file.tsv")
+    with pytest.raises(sheet.SampleSheetError) as caught:
+        sheet.read_sample_sheet("tests/bad_inputs/samplesheet_missing_file.tsv")
     text = str(caught.value)
     assert isinstance(caught.value, Il1rnAnnotError)
     assert caught.value.problems == [
@@ -523,8 +523,8 @@ def test_sample_sheet_pointing_to_a_missing_file(monkeypatch):
 
 def test_malformed_sample_sheet(monkeypatch):
     monkeypatch.chdir(REPO)
-    with pytest.raises(samplesheet.SampleSheetError) as caught:
-        samplesheet.read_sample_sheet("tests/bad_inputs/samplesheet_malformed.tsv")
+    with pytest.raises(sheet.SampleSheetError) as caught:
+        sheet.read_sample_sheet("tests/bad_inputs/samplesheet_malformed.tsv")
     assert "missing column(s) 'sample', 'vcf'" in str(caught.value)
     assert caught.value.hint and "tab-separated" in caught.value.hint
 

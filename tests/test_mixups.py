@@ -129,8 +129,8 @@ def _joint(path: Path, gts: list[str], samples: list[str]) -> str:
 
 def test_two_screen_vcfs_sharing_an_id_are_named(tmp_path, monkeypatch, capsys):
     """issue 17: two screened joint VCFs holding one sample ID were merged silently."""
-    from il1rn_annot.workflow.samplesheet import main as samplesheet_main
-    from il1rn_annot.workflow.samplesheet import make_plan
+    from il1rn_annot.workflow.batches import make_plan
+    from il1rn_annot.workflow.cli import main as samplesheet_main
     monkeypatch.chdir(tmp_path)
     run1 = _joint(tmp_path / "run1.vcf", ["1/1", "0/0"], ["S1", "S2"])
     run2 = _joint(tmp_path / "run2.vcf", ["0/0", "0/1"], ["S1", "S3"])

@@ -14,10 +14,12 @@ from il1rn_annot.outputs import html
 
 
 def test_workflow_sheet_module_loads_no_heavy_library() -> None:
-    """Snakemake imports workflow.samplesheet (and so the vocabulary) while it builds the DAG."""
+    """Snakemake imports workflow.sheet, .batches and .report_parts (and so the vocabulary) while it
+    builds the DAG (rules/common.smk)."""
     code = (
-        "import sys, il1rn_annot.workflow.samplesheet, il1rn_annot.core.vocabulary; "
-        "print(sorted(m for m in ('cyvcf2', 'pysam', 'jinja2', 'weasyprint', 'markupsafe') if m in sys.modules))"
+        "import sys, il1rn_annot.workflow.sheet, il1rn_annot.workflow.batches, il1rn_annot.workflow.report_parts, "
+        "il1rn_annot.core.vocabulary; print(sorted(m for m in ('cyvcf2', 'pysam', 'jinja2', 'weasyprint', "
+        "'markupsafe', 'pandas', 'numpy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

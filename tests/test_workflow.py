@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import fill_file_system, mounted_tmpfs
 
-from il1rn_annot.workflow.samplesheet import safe_name
+from il1rn_annot.workflow.sheet import safe_name
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -511,7 +511,7 @@ def test_kill_during_the_report_step_then_rerun_gives_every_report(tmp_path, rer
 def test_collect_reports_refuses_an_incomplete_part_and_a_missing_linked_report(tmp_path):
     """The check the workflow's collect_reports job makes: it fails (exit 2) instead of
     publishing a reports folder that the summary's links do not match."""
-    from il1rn_annot.workflow.samplesheet import main as samplesheet_main
+    from il1rn_annot.workflow.cli import main as samplesheet_main
     part = tmp_path / "part_1_of_1"
     part.mkdir()
     (part / "A.report.html").write_text("<html>A</html>")
@@ -537,7 +537,7 @@ def test_collect_reports_refuses_an_incomplete_part_and_a_missing_linked_report(
 
 
 def test_collect_reports_names_each_missing_report(tmp_path, capsys):
-    from il1rn_annot.workflow.samplesheet import main as samplesheet_main
+    from il1rn_annot.workflow.cli import main as samplesheet_main
     part = tmp_path / "p"
     part.mkdir()
     (part / ".part.json").write_text(json.dumps({"samples": [], "files": []}))

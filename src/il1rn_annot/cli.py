@@ -169,7 +169,7 @@ def cmd_cohort(args: argparse.Namespace) -> int:
 
 
 def cmd_samplesheet(args: argparse.Namespace) -> int:
-    from il1rn_annot.workflow.samplesheet import main as samplesheet_main
+    from il1rn_annot.workflow.cli import main as samplesheet_main
     return samplesheet_main(args.rest)
 
 

@@ -14,7 +14,7 @@ warning); a sample outside the sheet uses every manifest input that holds it. A 
 names is screened for the samples the sheet lists only (consent): its other samples are left
 out, with a warning.
 
-The sample sheet is read by the workflow's reader (`workflow.samplesheet.read_sample_sheet`,
+The sample sheet is read by the workflow's reader (`workflow.sheet.read_sample_sheet`,
 without checking that the files are visible from here): one reading of a sheet, one `SheetRow`.
 Sheet paths are matched to manifest inputs by path (from the working folder or the sheet's
 folder, symlinks resolved), else by file name when the content (SHA-256) is the same; see
@@ -30,8 +30,8 @@ from typing import Any
 
 from il1rn_annot.outputs.read_back import sha256_file
 from il1rn_annot.outputs.read_inputs import AnnotatedInput, InputIndex
-from il1rn_annot.workflow.samplesheet import parents_of as sheet_parents
-from il1rn_annot.workflow.samplesheet import read_sample_sheet
+from il1rn_annot.workflow.sheet import parents_of as sheet_parents
+from il1rn_annot.workflow.sheet import read_sample_sheet
 
 
 @dataclass
@@ -55,7 +55,9 @@ class SampleSelection:
     sheet_record: dict[str, Any] | None  # the sheet's path, SHA-256 and row count for the provenance
 
 
-def select_samples(inputs: list[AnnotatedInput], sample_sheet: str | None, warnings: list[str]) -> SampleSelection:
+def select_cohort_samples(
+    inputs: list[AnnotatedInput], sample_sheet: str | None, warnings: list[str]
+) -> SampleSelection:
     """Every sample to summarise and the files of each: the sheet decides for its samples and
     for the files it names; every other sample of every input is summarised from all of them.
     What is left out (a sheet sample in a file the sheet does not list for it, an unlisted

@@ -5,8 +5,8 @@ annotation JSONs they point to and (optionally) the lab's sample sheet, and retu
 the rows of summary.tsv, the rows of alleles.tsv (`frequencies.py`), the counts and the
 provenance. `write.py` writes it (and is the `il1rn-annot cohort` command); `html.py` draws the page.
 
-Which samples, and which files each is read from: `sample_files.select_samples` (the sheet
-decides for its samples and for the files it names). The rows are checked against that set
+Which samples, and which files each is read from: `sample_files.select_cohort_samples` (the
+sheet decides for its samples and for the files it names). The rows are checked against that set
 before anything is written: no sample can go missing silently.
 
 One sample, several files. The files are read back by `outputs.read_inputs` and pooled by
@@ -45,7 +45,7 @@ from typing import Any
 
 from il1rn_annot import TOOL_NAME, __version__
 from il1rn_annot.cohort.frequencies import AlleleCounts, counts_by_evidence, counts_by_status
-from il1rn_annot.cohort.sample_files import SampleSources, select_samples
+from il1rn_annot.cohort.sample_files import SampleSources, select_cohort_samples
 from il1rn_annot.core.coverage import evidence_key
 from il1rn_annot.core.coverage import evidence_text as coverage_evidence_text
 from il1rn_annot.core.interpret import ParentCalls, interpret_pooled
@@ -220,7 +220,7 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
     """Read the manifests (and the sheet), summarise every sample, count the alleles; nothing is
     written here (`write.write_cohort`). Raises RuntimeError when a sample went missing (a bug)."""
     inputs, manifest_records, warnings = load_manifests(manifests)
-    selection = select_samples(inputs, sample_sheet, warnings)
+    selection = select_cohort_samples(inputs, sample_sheet, warnings)
     sources, parents_of = selection.sources, selection.parents_of
     rows: list[dict[str, Any]] = []
     allele_counts = AlleleCounts()

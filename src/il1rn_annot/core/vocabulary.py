@@ -3,7 +3,7 @@
 Every list of statuses or classifications, and every colour or label given to one, lives here,
 so that adding or renaming a status is one edit (the assertions at the bottom catch a table
 left behind). Pure data and tiny helpers, standard library only: the workflow's
-`workflow.samplesheet` imports this module while Snakemake builds the DAG, where cyvcf2,
+`workflow.report_parts` imports this module while Snakemake builds the DAG, where cyvcf2,
 Jinja2 and WeasyPrint must not be loaded.
 
 Who decides what: `core.classify` / `core.annotate` give an allele its classification,
@@ -65,7 +65,7 @@ STATUS_COLOURS = {
     "not_assessable": "#bababa",
     "no_pathogenic_variant_detected": "#4393c3",
 }
-#: the workflow's `reports:` setting: which samples get a lab report (`workflow.samplesheet.report_statuses`)
+#: the workflow's `reports:` setting: which samples get a lab report (`workflow.report_parts.report_statuses`)
 REPORT_MODES = ("flagged", "all", "none")
 
 # ----------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 calls as slim findings that name their allele by `allele_id`) and, with `--manifest`, a
 manifest listing every input, its status and its outputs. The cohort summary
 (`cohort.summary`), the lab report (`lab_report.lab_report`) and the workflow
-(`workflow.samplesheet.annotation_jsons`) read them back through this module only:
+(`workflow.report_parts.annotation_jsons`) read them back through this module only:
 
 * `read_manifest`: one manifest's entries (one check that it is one);
 * `load_annotation`: one annotation JSON, refused unless it is one of the schema version this

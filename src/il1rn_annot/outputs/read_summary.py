@@ -3,7 +3,7 @@
 Two jobs read it back: `il1rn-annot report --samples-from summary.tsv` (which samples get a
 report, from which inputs, with which parents, and the interpretation the cohort step made,
 which the report shows instead of interpreting again: `lab_report.lab_report.plan_reports`) and the
-workflow while it builds the DAG (which samples get a report: `workflow.samplesheet.read_statuses`).
+workflow while it builds the DAG (which samples get a report: `workflow.report_parts.read_statuses`).
 Standard library only: Snakemake imports this while building the DAG.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from il1rn_annot.errors import InputError
 
-PARENT_ROLES = ("mother", "father")  # the summary's parent columns (workflow.samplesheet.PARENT_COLUMNS)
+PARENT_ROLES = ("mother", "father")  # the summary's parent columns (workflow.sheet.PARENT_COLUMNS)
 
 
 @dataclass(frozen=True)
