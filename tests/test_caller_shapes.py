@@ -125,7 +125,7 @@ def test_pair_with_both_mates_outside_the_window_is_fetched(packing, tmp_path, k
     deletion = next(a for a in result.payload["alleles"] if a["variant_type"] == "sv_deletion")
     assert (deletion["pos"], deletion["end"]) == (left, right - 1)
     # E77X called 0/1 inside the heterozygous deletion: the calls disagree (one copy is left there),
-    # so the pair is not taken to be in trans (interpret._discordant_inside_note)
+    # so the pair is not taken to be in trans (phase.discordant_inside_note)
     assert status(result) == {"S1": "possible_DIRA"}
     assert "the two calls disagree" in result.samples[0].status_sentence
     assert sorted(f["allele_id"] for f in result.samples[0].findings) == [

@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import vcf_text
 
 from il1rn_annot.annotate_vcf.run import annotate_file
 from il1rn_annot.core.alleles import Allele
-from il1rn_annot.core.classify import exon_loss, splice_site, truncating
+from il1rn_annot.core.pvs1 import exon_loss, splice_site, truncating
 
 DATE = "2026-01-01T00:00:00Z"
 REPO = Path(__file__).resolve().parents[1]
@@ -405,3 +406,19 @@ def test_a_frame_change_nmd_cannot_be_judged_for_is_a_floor_that_says_so(make_vc
     assert (f"across an exon-intron boundary (splicing outcome not predictable, p.?); NMD cannot be predicted; "
             f"the altered region is 64% of the protein, {floor})") in across
     assert "full PVS1 if NMD is shown" not in across
+
+
+def test_small_deletions_of_the_start_or_stop_codon_are_named_so(tmp_path, kb):
+    records = ["chr2\t113127624\t.\tNATG\tN\t50\tPASS\t.\tGT\t1/1\t0/0",  # c.1_3del: the ATG
+               "chr2\t113132868\t.\tNTGA\tN\t50\tPASS\t.\tGT\t0/0\t1/1"]  # c.532_534del: the stop codon
+    path = tmp_path / "gatk.codons.vcf"
+    path.write_text(vcf_text(records, ["START_DEL", "STOP_DEL"], build="GRCh38", chrom="chr2"))
+    alleles = {a["hgvs_c"]: a for a in annotate_file(path, tmp_path / "out", kb, date=DATE).payload["alleles"]}
+    assert "start_lost" in alleles["c.1_3del"]["consequence"]
+    # ClinGen SVI 2018 initiation-codon branch: Met35 is the next in-frame Met and no curated pathogenic
+    # variant lies before it: PVS1_Supporting, uncertain significance (was likely pathogenic)
+    assert alleles["c.1_3del"]["pvs1"] == "PVS1_Supporting"
+    assert alleles["c.1_3del"]["classification"] == "uncertain_significance"
+    assert "Met35" in alleles["c.1_3del"]["classification_evidence"]
+    assert alleles["c.532_534del"]["consequence"][0] == "stop_lost"
+    assert alleles["c.532_534del"]["classification"] == "uncertain_significance"

@@ -14,17 +14,17 @@ from pathlib import Path
 import pytest
 from allele_builders import allele_of, context_reference
 
+from il1rn_annot.core.alleles import Allele
 from il1rn_annot.core.codon_sets import METHOD_NOTE
 from il1rn_annot.core.consequence import (
     LOSS_OF_FUNCTION,
     SEVERITY,
-    SMALL_DELETION_MAX,
     Prediction,
     _protein_change,
     predict,
     translate,
 )
-from il1rn_annot.core.alleles import Allele
+from il1rn_annot.core.vocabulary import SMALL_INDEL_MAX
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 REPO = Path(__file__).resolve().parents[1]
@@ -214,8 +214,8 @@ def test_a_deletion_of_part_of_two_exons_removes_neither(kb):
     [
         (3, "inframe_deletion"),
         (4, "frameshift_variant"),
-        (SMALL_DELETION_MAX - 1, "frameshift_variant"),
-        (SMALL_DELETION_MAX + 1, "feature_truncation"),
+        (SMALL_INDEL_MAX - 1, "frameshift_variant"),
+        (SMALL_INDEL_MAX + 1, "feature_truncation"),
     ],
 )
 def test_a_symbolic_deletion_inside_the_cds_is_judged_by_its_frame_up_to_the_small_size(kb, length, term):
@@ -224,7 +224,7 @@ def test_a_symbolic_deletion_inside_the_cds_is_judged_by_its_frame_up_to_the_sma
     pos = 113132700  # exon 4, c.363; the deletion ends before c.534
     pred = _predict(kb, allele_of("chr2", pos, "N", "<DEL>", pos + length))
     assert term in pred.consequences
-    if length > SMALL_DELETION_MAX:
+    if length > SMALL_INDEL_MAX:
         assert "frameshift_variant" not in pred.consequences and "inframe_deletion" not in pred.consequences
 
 

@@ -96,7 +96,7 @@ def test_parallel_ranges_give_byte_identical_outputs(tmp_path, kb, ranges_used):
     statuses = {s.sample: s.dira_status for s in three.samples}
     assert statuses["S0009"] == "consistent_with_DIRA"  # E77X homozygous (last range)
     # E77X 0/1 inside the heterozygous upstream <DEL> (first range): the calls disagree, so the two
-    # P/LP alleles are of unknown phase (interpret._discordant_inside_note)
+    # P/LP alleles are of unknown phase (phase.discordant_inside_note)
     assert statuses["S0001"] == "possible_DIRA"
     assert statuses["S0007"] == "consistent_with_DIRA"  # homozygous deletion
     assert statuses["S0005"] == "carrier"

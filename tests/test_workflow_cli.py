@@ -39,3 +39,15 @@ def test_cli_resolve_and_plan(workdir, capsys):
     bad = write(workdir / "bad.tsv", "sample\tvcf\nP1\tnope.vcf\n")
     assert main(["plan", "--samples", str(bad)]) == 2
     assert "row 1 (line 2), column 'vcf': file not found" in capsys.readouterr().err
+
+
+def test_samplesheet_help_through_the_main_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """`il1rn-annot samplesheet --help` reaches the samplesheet parser (argparse's REMAINDER
+    refused a first argument starting with '-': "unrecognized arguments: --help")."""
+    from il1rn_annot.cli import main as cli_main
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main(["samplesheet", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: il1rn-annot samplesheet") and "collect-reports" in out

@@ -297,8 +297,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    if words[:1] == ["samplesheet"]:
+        # everything after the word goes to the samplesheet parser as it is: argparse's
+        # REMAINDER would refuse a first argument that starts with '-' (`samplesheet --help`)
+        args = argparse.Namespace(func=cmd_samplesheet, rest=words[1:])
+    else:
+        args = build_parser().parse_args(words)
     try:
         return int(args.func(args) or 0)
     except Il1rnAnnotError as exc:

@@ -22,6 +22,8 @@ from il1rn_annot.core.coverage import CoverageThresholds, adequately_covered, cd
 from il1rn_annot.core.coverage import evidence_text as coverage_evidence_text
 from il1rn_annot.core.coverage import slim as slim_coverage
 from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_sample
+from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES
+from il1rn_annot.digest import sha256_file
 from il1rn_annot.errors import InputError
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
@@ -141,8 +143,7 @@ def annotate_file(path: str | Path, outdir: str | Path, kb: KnowledgeBase, *, bu
                     tally, finish_vcf = scan.tally, scan.finish
                 prov.add_input("vcf", path_text, info.sha256)
                 if reference is not None and not reference.shipped and reference_path:
-                    from il1rn_annot.vcf.vcf_input import sha256_of
-                    prov.add_input("reference", str(reference_path), sha256_of(Path(reference_path)))
+                    prov.add_input("reference", str(reference_path), sha256_file(reference_path))
                 kind = input_kind(info.is_gvcf, tally.reference_blocks, tally.small_records,
                                   tally.structural_records, info.header_lines)
                 chr2_calls = tally.records_read > 0 or _has_chr2_records(info, index)
@@ -356,7 +357,7 @@ def _allele_columns(f: dict[str, Any]) -> tuple[list[Any], list[Any]]:
              ";".join(f["conditions"]), ";".join(f["pmids"]),
              ";".join(f"{g['gene']}({g['fraction']})" for g in f["deleted_genes"]),
              "" if f["il1rn_overlap"] is None else f["il1rn_overlap"],
-             ";".join(map(str, f["exons_affected"])) if f["variant_type"] in ("sv_deletion", "cnv", "deletion") else "",
-             ";".join(map(str, f["exons_removed"])) if f["variant_type"] in ("sv_deletion", "cnv", "deletion") else "",
+             ";".join(map(str, f["exons_affected"])) if f["variant_type"] in ANY_DELETION_TYPES else "",
+             ";".join(map(str, f["exons_removed"])) if f["variant_type"] in ANY_DELETION_TYPES else "",
              "" if f["reciprocal_overlap_2q13"] is None else f["reciprocal_overlap_2q13"]]
     return before, after

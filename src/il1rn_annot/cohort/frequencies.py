@@ -32,8 +32,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from il1rn_annot.core.allele_words import allele_label
 from il1rn_annot.core.coverage import EVIDENCE_KEYS
-from il1rn_annot.core.interpret import allele_label
 from il1rn_annot.core.vocabulary import ALLELE_COPIES, EVIDENCE_SPLIT, SORT_ORDER
 
 #: what each key of `counts_by_evidence` means: the coverage keys and the cohort's own "no_genotype"

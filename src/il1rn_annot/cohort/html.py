@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from il1rn_annot.cohort.frequencies import EVIDENCE_KEY_TEXT
-from il1rn_annot.core.annotate import SMALL_INDEL_MAX
 from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT
 from il1rn_annot.core.vocabulary import (
     BENIGN_OR_NO_EFFECT,
@@ -26,6 +25,7 @@ from il1rn_annot.core.vocabulary import (
     FLAGGED,
     NEEDS_ATTENTION,
     PATHOGENIC,
+    SMALL_INDEL_MAX,
     SORT_ORDER,
     STATUS_COLOURS,
     class_colour,

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from il1rn_annot.outputs.read_back import sha256_file
+from il1rn_annot.digest import sha256_file
 from il1rn_annot.outputs.read_inputs import AnnotatedInput, InputIndex
 from il1rn_annot.workflow.sheet import parents_of as sheet_parents
 from il1rn_annot.workflow.sheet import read_sample_sheet

@@ -48,7 +48,8 @@ from il1rn_annot.cohort.frequencies import AlleleCounts, counts_by_evidence, cou
 from il1rn_annot.cohort.sample_files import SampleSources, select_cohort_samples
 from il1rn_annot.core.coverage import evidence_key
 from il1rn_annot.core.coverage import evidence_text as coverage_evidence_text
-from il1rn_annot.core.interpret import ParentCalls, interpret_pooled
+from il1rn_annot.core.interpret import interpret_pooled
+from il1rn_annot.core.phase import ParentCalls
 from il1rn_annot.core.pool import Pooled, SourceCalls, pool_sources
 from il1rn_annot.core.vocabulary import FLAGGED, SORT_ORDER
 from il1rn_annot.kb.model import KnowledgeBase

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import cyvcf2
 
+from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES, DELETION_TYPES
 from il1rn_annot.errors import InputError
 from il1rn_annot.vcf.record_extent import (
     info_flag,
@@ -72,7 +73,7 @@ class Allele:
 
     @property
     def is_deletion(self) -> bool:
-        return self.kind in ("deletion", "sv_deletion", "cnv")
+        return self.kind in ANY_DELETION_TYPES
 
     @property
     def length(self) -> int:
@@ -233,7 +234,7 @@ def _symbolic_allele(record: cyvcf2.Variant, path: str, where: str, index: int, 
                              hint="one of them is wrong; fix the caller output")
     imprecise = info_flag(record, "IMPRECISE")
     # VCF: POS is the padding base before a symbolic deletion; the deleted span is POS+1..END.
-    start = record.POS + 1 if kind in ("sv_deletion", "cnv") else record.POS
+    start = record.POS + 1 if kind in DELETION_TYPES else record.POS
     return Allele(record.CHROM, record.POS, record.REF, alt, index, kind, start, max(start, end), "", "",
                   vcf_id, filt, symbolic=True, imprecise=imprecise,
                   ci_start=pair_info(record, "CIPOS"), ci_end=pair_info(record, "CIEND"), svlen=svlen)

@@ -2,11 +2,11 @@
 
 Classification order: a curated small variant matched exactly wins (published DIRA allele,
 association polymorphism). Every other allele, deletions included, is classified by what it
-does to IL1RN (`core/classify.py`: the ClinGen SVI PVS1 tree, then ACMG/AMP 2015 as modelled
-by Tavtigian 2018). A deletion that overlaps the published ~175 kb 2q13 deletion takes that
-curated entry only when it also removes IL1RN at PVS1 strength; otherwise the overlap is
-shown as supporting evidence and never makes it a DIRA allele. The evidence string always
-names the rule and its strength.
+does to IL1RN (`core/classify.py`: the ClinGen SVI PVS1 tree of `core/pvs1.py`, then ACMG/AMP
+2015 as modelled by Tavtigian 2018). A deletion that overlaps the published ~175 kb 2q13
+deletion takes that curated entry only when it also removes IL1RN at PVS1 strength; otherwise
+the overlap is shown as supporting evidence and never makes it a DIRA allele. The evidence
+string always names the rule and its strength.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from il1rn_annot.core.classify import classify
 from il1rn_annot.core.codon_sets import METHOD_NOTE
 from il1rn_annot.core.consequence import predict
 from il1rn_annot.core.hgvs import hgvs_c
+from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES, SMALL_INDEL_MAX
 from il1rn_annot.kb.model import KnowledgeBase, KnownVariant
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 #: reciprocal overlap from which a deletion is matched to the published ~175 kb 2q13 deletion (a
 #: candidate only: see `_deletion_fields`); the lab report's sentences and template print this value
 RECIPROCAL_OVERLAP_MATCH = 0.5
-SMALL_INDEL_MAX = 50
 
 
 @dataclass
@@ -328,7 +328,7 @@ def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
     if not name.shifted and allele.kind in ("deletion", "insertion"):
         ann.notes.append("HGVS c. not 3'-shifted (no reference FASTA): the caller's left-aligned position is used")
     region: KnownVariant | None = None
-    if allele.kind in ("sv_deletion", "cnv", "deletion"):
+    if allele.kind in ANY_DELETION_TYPES:
         region = _deletion_fields(allele, build, kb, ann)
         if allele.length <= SMALL_INDEL_MAX:
             # a small indel (explicit or symbolic) is named by HGVS, not by the genes it "removes"

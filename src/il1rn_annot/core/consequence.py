@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from il1rn_annot.core.alleles import Allele
 from il1rn_annot.core.codon_sets import CODON_TABLE, METHOD_NOTE, THREE_LETTER, codon_text, deduce, outcome_text
+from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES, DELETION_TYPES, SMALL_INDEL_MAX
 from il1rn_annot.kb.locus_model import TranscriptModel
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.vcf.reference import ReferenceGenome
@@ -36,8 +37,6 @@ SEVERITY = [
     "3_prime_UTR_variant", "intron_variant", "upstream_gene_variant", "downstream_gene_variant",
     "copy_number_increase", "structural_variant", "intergenic_variant",
 ]
-#: deletions up to this length are small indels, judged by frame, whether explicit or symbolic
-SMALL_DELETION_MAX = 50
 LOSS_OF_FUNCTION = {"transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
                     "frameshift_variant", "start_lost", "exon_loss_variant"}
 
@@ -87,7 +86,7 @@ def _position_consequences(allele: Allele, tx: TranscriptModel, kb: KnowledgeBas
         s, e = allele.start, allele.start + 1  # the two bases flanking the insertion point
     else:
         s, e = allele.start, allele.end
-    deletion_like = allele.kind in ("deletion", "sv_deletion", "cnv")
+    deletion_like = allele.kind in ANY_DELETION_TYPES
     if deletion_like and s <= tx.start and e >= tx.end:
         pred.add("transcript_ablation")
         pred.exons_affected = list(range(1, len(tx.exons) + 1))
@@ -129,7 +128,7 @@ def _position_consequences(allele: Allele, tx: TranscriptModel, kb: KnowledgeBas
         pred.exons_removed = [n for n in exons_hit if s <= tx.exons[n - 1][0] and e >= tx.exons[n - 1][1]]
     if pred.exons_removed:
         pred.add("exon_loss_variant")
-    elif deletion_like and exons_hit and allele.length > SMALL_DELETION_MAX:
+    elif deletion_like and exons_hit and allele.length > SMALL_INDEL_MAX:
         # part of an exon: what is lost (coding sequence, UTR) decides, not 'exon loss'. A small
         # deletion is judged by its frame whether it is written explicitly or as <DEL> (issue 16)
         pred.add("feature_truncation")
@@ -161,8 +160,8 @@ def _cds_effect_without_sequence(allele: Allele, tx: TranscriptModel, pred: Pred
         if c_first <= 3:
             pred.add("start_lost")
         return
-    if allele.kind in ("deletion", "insertion", "delins", "sv_deletion", "cnv") and inside_cds \
-            and allele.length <= SMALL_DELETION_MAX:
+    if allele.kind in (*ANY_DELETION_TYPES, "insertion", "delins") and inside_cds \
+            and allele.length <= SMALL_INDEL_MAX:
         delta = -allele.length if allele.symbolic else len(allele.alt_trim) - len(allele.ref_trim)
         if _deduced(allele, tx, pred, protein, frameshift=bool(delta % 3)):
             return
@@ -280,7 +279,7 @@ def _protein_change(ref_p: str, alt_p: str, first_changed_codon: int, frameshift
 def _cds_effect_with_sequence(allele: Allele, tx: TranscriptModel, reference: ReferenceGenome,
                               pred: Prediction) -> None:
     """Apply the allele to the spliced CDS (+ 3' UTR for read-through) and compare proteins."""
-    small_symbolic = allele.kind in ("sv_deletion", "cnv") and allele.length <= SMALL_DELETION_MAX
+    small_symbolic = allele.kind in DELETION_TYPES and allele.length <= SMALL_INDEL_MAX
     if "coding_sequence_variant" not in pred.consequences or (
             allele.kind not in ("snv", "mnv", "deletion", "insertion", "delins") and not small_symbolic):
         return

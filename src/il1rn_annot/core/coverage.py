@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from il1rn_annot.core.vocabulary import SMALL_INDEL_MAX
+
 if TYPE_CHECKING:  # core.interpret, cohort and lab_report use the rules without htslib
     import cyvcf2
 
@@ -49,8 +51,6 @@ DEFAULT_MIN_CDS_FRACTION = 0.95
 
 #: ALT alleles of gVCF reference blocks (GATK `<NON_REF>`, DeepVariant and bcftools `<*>`)
 BLOCK_ALTS = {"<NON_REF>", "<*>"}
-#: an explicit allele at least this long is a structural variant (annotate.SMALL_INDEL_MAX)
-SV_MIN_LENGTH = 50
 
 INPUT_KINDS = ("gvcf", "variant_only", "structural")
 KIND_TEXT = {"gvcf": "gVCF (reference blocks)", "variant_only": "variant-only VCF",
@@ -155,7 +155,9 @@ def is_structural(record: cyvcf2.Variant) -> bool:
     for alt in alts:
         if alt.startswith(("<", ".")) or "[" in alt or "]" in alt or alt.endswith("."):
             continue
-        if max(len(record.REF), len(alt)) < SV_MIN_LENGTH:
+        # an explicit allele of SMALL_INDEL_MAX bp or more counts as structural here (annotate calls
+        # one of exactly SMALL_INDEL_MAX bp small: the boundary differs by one base, kept as it was)
+        if max(len(record.REF), len(alt)) < SMALL_INDEL_MAX:
             return False
     return True
 

@@ -16,6 +16,7 @@ import cyvcf2
 import numpy as np
 
 from il1rn_annot.core.alleles import Allele
+from il1rn_annot.core.vocabulary import DELETION_TYPES
 
 MISSING_INT = np.iinfo(np.int32).min
 
@@ -132,7 +133,7 @@ class RecordGenotypes:
             ploidy = np.full(n, 2, dtype=np.int8)
             n_called = np.zeros(n, dtype=np.int8)
         cn = self.copy_number
-        use_cn = cn is not None and allele.kind in ("sv_deletion", "cnv")
+        use_cn = cn is not None and allele.kind in DELETION_TYPES
         carriers_mask: np.ndarray
         if use_cn:
             assert cn is not None  # use_cn says so; for mypy
@@ -149,7 +150,7 @@ class RecordGenotypes:
         Used for alleles that do not bear on any sample's interpretation (likely benign), so a
         10,000-sample joint VCF costs no Python work per carrier for them.
         """
-        uses_cn = self.copy_number is not None and allele.kind in ("sv_deletion", "cnv")
+        uses_cn = self.copy_number is not None and allele.kind in DELETION_TYPES
         if not uses_cn and self.alleles is not None and self.alleles.shape[1] <= 2:
             allele_count, diploid_hom, haploid = self._allele_tallies()
             k = allele.alt_index + 2  # bincount index: -2 (vector end) -> 0, -1 (missing) -> 1
@@ -210,7 +211,7 @@ class RecordGenotypes:
         texts are made once per distinct genotype.
         """
         a = allele.alt_index
-        use_cn = self.copy_number is not None and allele.kind in ("sv_deletion", "cnv")
+        use_cn = self.copy_number is not None and allele.kind in DELETION_TYPES
         if use_cn:
             carriers_mask = self._carrier_arrays(allele)[0]
         elif self.alleles is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from il1rn_annot.core.alleles import Allele
+from il1rn_annot.core.vocabulary import DELETION_TYPES
 from il1rn_annot.kb.locus_model import TranscriptModel
 from il1rn_annot.vcf.reference import ReferenceGenome
 
@@ -77,7 +78,7 @@ def hgvs_c(allele: Allele, tx: TranscriptModel, reference: ReferenceGenome | Non
                 return HgvsName(f"c.{_range(tx, after - n + 1, after)}dup", True, after - n + 1, after, "dup")
         return HgvsName(f"c.{tx.c_position(after)}_{tx.c_position(after + 1)}ins{inserted}", shifted,
                         after, after + 1, "ins")
-    if kind in ("sv_deletion", "cnv"):
+    if kind in DELETION_TYPES:
         if allele.start <= tx.start and allele.end >= tx.end:
             return HgvsName("", True, allele.start, allele.end, "range_del")
         return HgvsName(f"c.{_range(tx, allele.start, allele.end)}del", True, allele.start, allele.end, "range_del")

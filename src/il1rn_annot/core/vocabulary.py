@@ -135,6 +135,13 @@ def class_colour(classification: str) -> str:
 #: deletion) and "cnv" (a <CNV> allele, a loss by its copy number: `core.genotypes`). An explicit
 #: REF/ALT deletion is "deletion"; `vcf.locate` produces no other deletion kind.
 DELETION_TYPES = ("sv_deletion", "cnv")
+#: every kind that deletes bases: the structural ones and an explicit REF/ALT "deletion" (for rules
+#: that hold for a deletion of any size, e.g. which exons it removes)
+ANY_DELETION_TYPES = (*DELETION_TYPES, "deletion")
+#: the length (bp) up to which a deletion or indel is small, judged by frame like any indel, whether
+#: written out or symbolic; longer, an explicit allele is what SV callers write and a deletion is drawn
+#: and judged by the exons and genes it removes (consequence, classify, annotate, coverage, the cohort)
+SMALL_INDEL_MAX = 50
 
 # ----------------------------------------------------------------------------------------
 # zygosity

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from il1rn_annot.digest import sha256_file
 from il1rn_annot.errors import KnowledgeBaseError
 from il1rn_annot.kb.locus_model import Gene, TranscriptModel
 from il1rn_annot.kb.model import BUILDS, BuildInfo, Condition, KnowledgeBase, KnownVariant, Reference
@@ -99,7 +100,7 @@ def write_validation_stamp(kb_dir: str | os.PathLike[str] | None = None) -> Path
     stamp = {"about": "sha256 of the files that passed schemas/knowledge_base.schema.json "
                       "(il1rn_annot.kb.load.write_validation_stamp); a file that differs is validated at load",
              "schema_sha256": _schema_digest(),
-             "files": {name: hashlib.sha256((kb_dir / name).read_bytes()).hexdigest() for name in names}}
+             "files": {name: sha256_file(kb_dir / name) for name in names}}
     path = kb_dir / VALIDATION_STAMP
     path.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
     return path
@@ -107,7 +108,7 @@ def write_validation_stamp(kb_dir: str | os.PathLike[str] | None = None) -> Path
 
 def _validate(doc: Any, part: str, path: Path, validated: dict[str, str] | None = None) -> None:
     """Check `doc` (read from `path`) against the schema's `part`, unless `validated` holds its digest."""
-    if validated and validated.get(path.name) == hashlib.sha256(path.read_bytes()).hexdigest():
+    if validated and validated.get(path.name) == sha256_file(path):
         return
     import jsonschema
 

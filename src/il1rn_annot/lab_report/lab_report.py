@@ -61,8 +61,9 @@ from il1rn_annot.outputs.read_back import (AnnotationCache, SampleInFile, gather
                                           source_calls)
 from il1rn_annot.outputs.read_summary import StoredResult, read_summary, select_samples
 from il1rn_annot.core.pool import Pooled, pool_sources
-from il1rn_annot.core.interpret import (LOCUS_CALLED_TEXT, ParentCalls, SampleResult, allele_label,
-                        deletion_effect, exon_parts, interpret_pooled, removed_genes_with_conditions)
+from il1rn_annot.core.allele_words import allele_label, deletion_effect, exon_parts, removed_genes_with_conditions
+from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_pooled
+from il1rn_annot.core.phase import ParentCalls
 from il1rn_annot.kb.model import KnowledgeBase, Reference
 from il1rn_annot.outputs.provenance import generated_at
 

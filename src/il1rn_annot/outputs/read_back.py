@@ -23,7 +23,6 @@ Pooling and interpreting are not done here (`core.pool`, `core.interpret`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections import OrderedDict
@@ -38,15 +37,6 @@ from il1rn_annot.errors import InputError
 
 SUPPORTED_SCHEMA = "1.0"  # the annotation JSON schema this tool reads
 _ALLELE_COUNTS = ("carriers", "homozygotes", "allele_count", "called_samples")  # cohort-wide, not a call
-
-
-def sha256_file(path: Path) -> str:
-    """The SHA-256 of a file (the provenance of a manifest or sample sheet)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # ----------------------------------------------------------------------------------------

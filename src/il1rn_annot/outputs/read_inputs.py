@@ -15,9 +15,10 @@ from typing import Any
 
 from il1rn_annot.core.coverage import of_sample as coverage_of_sample
 from il1rn_annot.core.pool import called_in_every_sample
+from il1rn_annot.digest import sha256_file
 from il1rn_annot.errors import InputError
 from il1rn_annot.outputs.naming import input_stem
-from il1rn_annot.outputs.read_back import file_source, load_annotation, read_manifest, sample_findings, sha256_file
+from il1rn_annot.outputs.read_back import file_source, load_annotation, read_manifest, sample_findings
 
 
 @dataclass

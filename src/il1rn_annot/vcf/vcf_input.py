@@ -6,12 +6,12 @@ Kept apart from the opening so that the modules that read an opened input (`vcf.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import cyvcf2
 
+from il1rn_annot.digest import sha256_file
 from il1rn_annot.outputs.naming import input_stem
 from il1rn_annot.vcf.genome_build import BuildCall
 
@@ -45,7 +45,7 @@ class VcfInput:
     def sha256(self) -> str:
         """Checksum of the input, read when first asked for: a joint VCF's workers parse while it is computed."""
         if self._sha256 is None:
-            self._sha256 = sha256_of(self.path)
+            self._sha256 = sha256_file(self.path)
         return self._sha256
 
     @property
@@ -57,14 +57,6 @@ class VcfInput:
     def is_gvcf(self) -> bool:
         return any(line.startswith("##GVCFBlock") or "<NON_REF>" in line
                    for line in self.header_lines) or self.path.name.endswith((".g.vcf.gz", ".g.vcf", ".gvcf.gz"))
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def reopen(info: VcfInput, samples: list[str] | None = None) -> cyvcf2.VCF:
