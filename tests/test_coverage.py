@@ -357,7 +357,7 @@ def _manifest(tmp_path: Path, results: list, name: str) -> Path:
 def test_cohort_pools_kinds_and_counts_negatives_by_evidence(tmp_path, kb, build):
     """A sample with an SV file and a covered gVCF is a full negative; an SV-only sample is
     not assessable; a variant-only sample is counted apart from the gVCF negative."""
-    from il1rn_annot.cohort.cohort import build_cohort
+    from il1rn_annot.cohort.summary import build_cohort
     out = tmp_path / "ann"
     manta = [["chr2", 150_880_500, "DEL1", "N", "<DEL>", "999", "PASS", "SVTYPE=DEL;END=150884100",
               "GT:FT:GQ:PL:PR:SR", "0/0:PASS:99:0,60,700:20,0:18,0", "0/0:PASS:99:0,60,700:20,0:18,0"]]
@@ -502,7 +502,7 @@ def test_carrier_whose_gvcf_covers_none_of_the_cds_is_not_told_part_was_uncovere
     gVCF block with DP 0 / GQ 0 over the gene (cohort run) read 'Part of the CDS was not confidently
     called' with all four coding exons listed. None of it was: the sentence says so and that small
     variants were not assessed."""
-    from il1rn_annot.cohort.cohort import build_cohort
+    from il1rn_annot.cohort.summary import build_cohort
     out = tmp_path / "ann"
     manta = [["chr2", 113_100_000, "MantaDEL:1", "G", "<DEL>", "300", "PASS", "SVTYPE=DEL;END=113140000",
               "GT:FT:GQ:PL:PR:SR", "0/1:PASS:99:300,0,500:20,15:18,12"]]

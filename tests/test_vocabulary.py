@@ -45,10 +45,10 @@ def test_deletion_types_are_kinds_the_annotation_can_hold() -> None:
 
 
 def test_one_palette_for_every_drawing() -> None:
-    from il1rn_annot.cohort import cohort
+    from il1rn_annot.cohort import html as cohort_html
     from il1rn_annot.lab_report.figures import exons
 
-    assert exons.CLASS_COLOURS is vocabulary.CLASS_COLOURS is cohort.CLASS_COLOURS
+    assert exons.CLASS_COLOURS is vocabulary.CLASS_COLOURS is cohort_html.CLASS_COLOURS
     assert vocabulary.class_colour("pathogenic") == vocabulary.CLASS_COLOURS["pathogenic"]
     assert vocabulary.class_colour("not_a_class") == vocabulary.OTHER_CLASS_COLOUR
 

@@ -164,7 +164,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_cohort(args: argparse.Namespace) -> int:
-    from il1rn_annot.cohort.cohort import cohort_main
+    from il1rn_annot.cohort.write import cohort_main
     return cohort_main(args, _kb_from(args))
 
 

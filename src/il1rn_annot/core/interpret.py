@@ -139,7 +139,7 @@ def interpret_pooled(sample: str, pooled: Pooled, parents: Sequence[ParentCalls]
     phased by its parents' pooled calls when the sample sheet names them.
 
     The one entry point for a sample seen across files: the cohort summary
-    (`cohort.cohort.summarise_sample`) and the lab report (`lab_report.context.build_context`)
+    (`cohort.summary.summarise_sample`) and the lab report (`lab_report.context.build_context`)
     both call it, so the summary's status and the report always agree. `annotate` interprets
     each file on its own (`interpret_sample`, stored in NAME.il1rn.json); docs/outputs.md says
     which file holds which interpretation.

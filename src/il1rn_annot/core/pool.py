@@ -1,7 +1,7 @@
 """One sample's calls pooled across the files that hold it (pure: no file I/O).
 
 A sample may be split over several VCFs (an SNV file and an SV file, two runs). Both the
-cohort summary (`cohort.cohort.pool_sample`) and the lab report (`lab_report.context`)
+cohort summary (`cohort.summary.pool_sample`) and the lab report (`lab_report.context`)
 pool it here, so that the summary's status and the report always agree:
 
 * `pool_findings`: the findings of all files; only the same call read twice (same source,

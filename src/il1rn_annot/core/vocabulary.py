@@ -43,7 +43,7 @@ SORT_ORDER = (
 #: (the cohort page lists only these when the cohort is too large to list every sample)
 NEEDS_ATTENTION = (*FLAGGED, "uncertain_significance", "input_error")
 #: statuses whose cohort count is split by what the inputs show about the locus
-#: (`cohort.counts_by_evidence`): a gVCF negative and a variant-only negative are not the same evidence
+#: (`cohort.frequencies.counts_by_evidence`): a gVCF negative and a variant-only negative are not the same evidence
 EVIDENCE_SPLIT = ("no_pathogenic_variant_detected", "not_assessable")
 #: the lab report's heading for each status
 STATUS_LABELS = {

@@ -3,7 +3,7 @@
 `annotate` writes, per input, `NAME.il1rn.json` (the alleles of the locus once, each sample's
 calls as slim findings that name their allele by `allele_id`) and, with `--manifest`, a
 manifest listing every input, its status and its outputs. The cohort summary
-(`cohort.cohort`), the lab report (`lab_report/`) and the workflow
+(`cohort.summary`), the lab report (`lab_report/`) and the workflow
 (`workflow.report_parts.annotation_jsons`) read them back through this module only:
 
 * `read_manifest`: one manifest's entries (one check that it is one);

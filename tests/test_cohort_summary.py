@@ -1,58 +1,19 @@
-"""Cohort summary: every sample accounted for, split samples combined, frequencies, escaping, determinism."""
+"""Cohort summary (cohort/summary.py, cohort/sample_files.py and the `il1rn-annot cohort` command end
+to end): every sample accounted for, one row each in work-list order, split samples combined, the
+sheet deciding which files and samples count, input errors kept visible, parents phasing a child,
+determinism."""
 
 from __future__ import annotations
 
-import csv
 import json
-import time
 from pathlib import Path
 
 import pytest
+from cohort_helpers import DATE, E77X, Q54X, RS419598, annotate, read_tsv, rec, run_cohort, write, write_sheet
 from conftest import vcf_text
 
-from il1rn_annot.cli import main
-from il1rn_annot.cohort import cohort as cohort_mod
+from il1rn_annot.cohort import summary as cohort_mod
 from il1rn_annot.core.vocabulary import SORT_ORDER
-
-DATE = "2024-01-01T00:00:00Z"
-E77X = "{chrom}\t113131068\t.\tG\tT\t60\tPASS\t.\tGT\t"  # c.229G>T, known DIRA allele
-Q54X = "{chrom}\t113129619\t.\tC\tT\t60\tPASS\t.\tGT\t"  # c.160C>T
-RS419598 = "{chrom}\t113129630\trs419598\tT\tC\t60\tPASS\t.\tGT\t"  # association SNP c.171T>C
-HOSTILE = "<script>alert(1)</script>"
-
-
-def rec(prefix: str, *gts: str) -> str:
-    return prefix + "\t".join(gts)
-
-
-def write(path: Path, records: list[str], samples: list[str], **kw) -> Path:
-    path.write_text(vcf_text(records, samples, **kw))
-    return path
-
-
-def write_sheet(path: Path, rows: list[tuple[str, str]]) -> Path:
-    path.write_text("sample\tvcf\n" + "".join(f"{s}\t{v}\n" for s, v in rows))
-    return path
-
-
-def annotate(inputs: list[str], outdir: str, manifest: str) -> None:
-    rc = main(["annotate", *inputs, "-o", outdir, "--keep-going", "--manifest", manifest, "--date", DATE,
-               "--no-record-command"])
-    assert rc == 0
-
-
-def run_cohort(manifests: list[str], outdir: str, sheet: str | None = None, reports: str | None = None) -> int:
-    argv = ["cohort", "--manifest", *manifests, "-o", outdir, "--date", DATE]
-    if sheet:
-        argv += ["--sample-sheet", sheet]
-    if reports:
-        argv += ["--reports-dir", reports]
-    return main(argv)
-
-
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
 
 
 @pytest.fixture
@@ -80,7 +41,6 @@ def cohort_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     assert run_cohort(["m.json"], "results/cohort", "samples.tsv", "results/reports") == 0
     return tmp_path / "results" / "cohort"
 
-
 def test_every_sample_has_one_row_with_the_right_status(cohort_dir: Path) -> None:
     rows = read_tsv(cohort_dir / "summary.tsv")
     by = {r["sample"]: r for r in rows}
@@ -107,7 +67,6 @@ def test_every_sample_has_one_row_with_the_right_status(cohort_dir: Path) -> Non
     assert by["J_HOM"]["report"] == "../reports/J_HOM.report.html"
     assert by["J_REF"]["report"] == "" and by["BROKEN"]["report"] == ""
 
-
 def test_sample_split_across_two_vcfs_is_combined(cohort_dir: Path) -> None:
     split = {r["sample"]: r for r in read_tsv(cohort_dir / "summary.tsv")}["SPLIT"]
     assert split["dira_status"] == "possible_DIRA"
@@ -118,7 +77,6 @@ def test_sample_split_across_two_vcfs_is_combined(cohort_dir: Path) -> None:
         doc = json.loads((cohort_dir.parents[1] / "ann" / f"{name}.il1rn.json").read_text())
         assert doc["samples"][0]["dira_status"] == "carrier"
 
-
 def test_corrupt_input_does_not_stop_the_others(cohort_dir: Path) -> None:
     doc = json.loads((cohort_dir / "summary.json").read_text())
     statuses = {i["input"]: i["status"] for i in doc["inputs"]}
@@ -127,7 +85,6 @@ def test_corrupt_input_does_not_stop_the_others(cohort_dir: Path) -> None:
     assert doc["counts"]["input_error"] == 2 and doc["n_samples"] == 9
     assert sum(doc["counts"].values()) == doc["n_samples"] == len(doc["samples"])
 
-
 def test_single_file_samples_keep_their_annotation_status(cohort_dir: Path) -> None:
     """The cohort re-interprets, but a one-file sample must read exactly as its own annotation says."""
     doc = json.loads((cohort_dir.parents[1] / "ann" / "joint.il1rn.json").read_text())
@@ -135,7 +92,6 @@ def test_single_file_samples_keep_their_annotation_status(cohort_dir: Path) -> N
     for entry in doc["samples"]:
         assert rows[entry["sample"]]["dira_status"] == entry["dira_status"]
         assert rows[entry["sample"]]["status_sentence"] == entry["status_sentence"]
-
 
 def test_summary_agrees_with_the_report_for_a_split_sample(cohort_dir: Path) -> None:
     """The report pools a split sample with `core.pool` exactly as the cohort step does."""
@@ -151,101 +107,6 @@ def test_summary_agrees_with_the_report_for_a_split_sample(cohort_dir: Path) -> 
     assert (row["dira_status"], row["status_sentence"]) == (result.dira_status, result.status_sentence)
     assert row["report"] == f"../reports/{safe_name('SPLIT')}.report.html"
 
-
-def test_allele_counts_and_frequencies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    write(Path("joint.vcf"), [
-        rec(E77X, "1/1", "0/1", "0|1", "0/0", "./."),
-        rec(RS419598, "0/1", "1/1", "0/0", "0/0", "./."),
-    ], ["A", "B", "C", "D", "NOCALL"])
-    annotate(["joint.vcf"], "ann", "m.json")
-    assert run_cohort(["m.json"], "out") == 0
-    alleles = {r["hgvs_c"]: r for r in read_tsv(Path("out/alleles.tsv"))}
-    assert set(alleles) == {"c.229G>T", "c.171T>C"}
-    e77x, rs = alleles["c.229G>T"], alleles["c.171T>C"]
-    assert (e77x["carriers"], e77x["heterozygotes"], e77x["homozygotes"], e77x["allele_count"]) == ("3", "2", "1", "4")
-    assert e77x["allele_number"] == "8"  # 4 samples with the locus called; NOCALL left out
-    assert e77x["allele_frequency"] == "0.500000" and e77x["carrier_frequency"] == "0.750000"
-    assert e77x["call_rate"] == "0.800000"
-    assert e77x["classification"] == "pathogenic" and e77x["known_variant"]
-    assert (rs["carriers"], rs["heterozygotes"], rs["homozygotes"], rs["allele_count"]) == ("2", "1", "1", "3")
-    assert rs["allele_frequency"] == "0.375000" and rs["carrier_frequency"] == "0.500000"
-    assert rs["classification"] == "association_polymorphism"
-    doc = json.loads(Path("out/summary.json").read_text())
-    js = {a["hgvs_c"]: a for a in doc["alleles"]}
-    assert js["c.229G>T"]["allele_frequency"] == 0.5 and js["c.229G>T"]["allele_number"] == 8
-    assert doc["counts"]["consistent_with_DIRA"] == 1 and doc["counts"]["carrier"] == 2
-    assert doc["counts"]["not_assessable"] == 1
-    # association polymorphisms are flagged as non-diagnostic on the page
-    html = Path("out/summary.html").read_text()
-    assert "not diagnostic" in html.lower()
-
-
-INTRONIC = "{chrom}\t113128254\t.\tC\tG\t60\tPASS\t.\tGT\t"  # c.116+514C>G, likely benign
-UPSTREAM = "{chrom}\t113122655\t.\tC\tA\t60\tPASS\t.\tGT\t"  # c.-4970C>A, likely benign
-# a novel coding change whose protein effect is not determined without sequence: c.13C>T at Arg5
-# (CGN -> TGN: Ter, Trp or Cys). (c.181C>T, used here before, is p.(Gln61Ter) by the protein alone.)
-VUS_MISSENSE = "{chrom}\t113127637\t.\tC\tT\t60\tPASS\t.\tGT\t"
-
-
-def test_page_folds_benign_alleles_under_a_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The reason for a sample's status stays visible: benign alleles are folded, not listed first."""
-    monkeypatch.chdir(tmp_path)
-    write(Path("joint.vcf"), [rec(UPSTREAM, "0/1", "0/1"), rec(INTRONIC, "1/1", "0/0"),
-                              rec(VUS_MISSENSE, "0/1", "0/0")], ["WITH_VUS", "BENIGN_ONLY"])
-    annotate(["joint.vcf"], "ann", "m.json")
-    assert run_cohort(["m.json"], "out") == 0
-    rows = {r["sample"]: r for r in read_tsv(Path("out/summary.tsv"))}
-    assert rows["WITH_VUS"]["dira_status"] == "uncertain_significance"
-    vus = next(label for label in rows["WITH_VUS"]["other_alleles"].split("; ") if "uncertain_significance" in label)
-    # the TSV keeps every allele
-    assert "c.116+514C>G" in rows["WITH_VUS"]["other_alleles"] and "c.-4970C>A" in rows["WITH_VUS"]["other_alleles"]
-    html = Path("out/summary.html").read_text()
-    table = html[html.index('id="samples"'):html.index('id="alleles"')]
-    row = table[table.index(">WITH_VUS<"):table.index("</tr>", table.index(">WITH_VUS<"))]
-    shown, folded = row.split("<details>")
-    assert vus.replace(">", "&gt;") in shown
-    assert "c.116+514C" not in shown and "c.-4970C" not in shown
-    assert "2 benign, likely benign or no predicted effect</summary>" in folded and "c.116+514C&gt;G" in folded
-    row = table[table.index(">BENIGN_ONLY<"):table.index("</tr>", table.index(">BENIGN_ONLY<"))]
-    assert "1 benign, likely benign or no predicted effect</summary>" in row and "c.-4970C&gt;A" in row
-
-
-def test_sample_counts_once_per_allele_when_two_files_report_it(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    write(Path("gatk.vcf"), [rec(E77X, "0/1")], ["S1"])
-    write(Path("deepvariant.vcf"), [rec(E77X, "0/1")], ["S1"])
-    write_sheet(Path("sheet.tsv"), [("S1", "gatk.vcf"), ("S1", "deepvariant.vcf")])
-    annotate(["gatk.vcf", "deepvariant.vcf"], "ann", "m.json")
-    assert run_cohort(["m.json"], "out", "sheet.tsv") == 0
-    row = read_tsv(Path("out/summary.tsv"))[0]
-    assert row["dira_status"] == "carrier"  # the same allele twice is not a second allele
-    e77x = read_tsv(Path("out/alleles.tsv"))[0]
-    assert (e77x["carriers"], e77x["allele_count"], e77x["allele_number"]) == ("1", "1", "2")
-
-
-def test_hostile_names_are_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    hostile_id = "rs1<img/src=x/onerror=alert(2)>"
-    vcf = Path("in<b>x&.vcf")
-    write(vcf, [rec(E77X, "0/1", "0/0"),
-                f"{{chrom}}\t113129630\t{hostile_id}\tT\tC\t60\tPASS\t.\tGT\t0/0\t0/1"],
-          [HOSTILE, "plain"])
-    annotate([str(vcf)], "ann", "m.json")
-    assert run_cohort(["m.json"], "out", reports="reports") == 0
-    html = Path("out/summary.html").read_text()
-    assert "<script" not in html.lower()
-    assert "<img" not in html.lower() and "<b>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "in&lt;b&gt;x&amp;.vcf" in html
-    assert "(rs1&lt;img/src=x/onerror=alert(2)&gt;)" in html  # the VCF ID is shown, as text
-    rows = {r["sample"]: r for r in read_tsv(Path("out/summary.tsv"))}
-    assert rows[HOSTILE]["dira_status"] == "carrier"  # the TSV keeps the real ID
-    link = rows[HOSTILE]["report"]
-    assert link.startswith("../reports/") and "<" not in link and "/" not in link[len("../reports/"):]
-
-
 def test_same_inputs_same_bytes(cohort_dir: Path) -> None:
     first = {p.name: p.read_bytes() for p in sorted(cohort_dir.iterdir())}
     assert set(first) == {"summary.tsv", "alleles.tsv", "summary.json", "summary.html"}
@@ -257,7 +118,6 @@ def test_same_inputs_same_bytes(cohort_dir: Path) -> None:
     other = {p.name: p.read_bytes() for p in sorted(Path("results2/cohort").iterdir())}
     assert other == first
 
-
 def test_provenance_records_versions_and_checksums(cohort_dir: Path) -> None:
     import hashlib
     doc = json.loads((cohort_dir / "summary.json").read_text())
@@ -268,7 +128,6 @@ def test_provenance_records_versions_and_checksums(cohort_dir: Path) -> None:
     html = (cohort_dir / "summary.html").read_text()
     assert prov["manifests"][0]["sha256"] in html and "<script" not in html
 
-
 def test_sheet_file_never_annotated_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     write(Path("a.vcf"), [rec(E77X, "0/1")], ["A"])
@@ -278,7 +137,6 @@ def test_sheet_file_never_annotated_is_an_input_error(tmp_path: Path, monkeypatc
     rows = {r["sample"]: r for r in read_tsv(Path("out/summary.tsv"))}
     assert rows["B"]["dira_status"] == "input_error" and "not found in any manifest" in rows["B"]["error"]
     assert rows["A"]["dira_status"] == "carrier"
-
 
 def test_unreadable_joint_vcf_outside_the_sheet_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
@@ -293,7 +151,6 @@ def test_unreadable_joint_vcf_outside_the_sheet_is_reported(tmp_path: Path, monk
     assert "junk.vcf" in Path("out/summary.html").read_text()
     assert "junk.vcf" in capsys.readouterr().err
 
-
 def test_one_sample_on_two_builds_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     write(Path("b38.vcf"), [rec(E77X, "0/1")], ["X"])
@@ -302,7 +159,6 @@ def test_one_sample_on_two_builds_is_an_input_error(tmp_path: Path, monkeypatch:
     assert run_cohort(["m.json"], "out") == 0
     row = read_tsv(Path("out/summary.tsv"))[0]
     assert row["dira_status"] == "input_error" and "different genome builds" in row["error"]
-
 
 def test_row_count_is_checked(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = cohort_mod.summarise_sample
@@ -317,11 +173,9 @@ def test_row_count_is_checked(cohort_dir: Path, monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(RuntimeError, match="went missing"):
         cohort_mod.build_cohort(["m.json"], "samples.tsv", Path("x"), "", kb=_kb())
 
-
 def _kb():
     from il1rn_annot.kb.load import load_knowledge_base
     return load_knowledge_base()
-
 
 def test_bad_sample_sheet_and_manifest_are_clear_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
@@ -334,35 +188,6 @@ def test_bad_sample_sheet_and_manifest_are_clear_errors(tmp_path: Path, monkeypa
     Path("sheet.tsv").write_text("name,file\nA,a.vcf\n")
     assert run_cohort(["m2.json"], "out", "sheet.tsv") == 2
     assert "sample" in capsys.readouterr().err
-
-
-def test_large_cohort_collapses_the_sample_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """2,504 samples (1000 Genomes-sized): the page lists samples needing attention, the TSV all of them."""
-    monkeypatch.chdir(tmp_path)
-    n = 2504
-    samples = [f"HG{i:05d}" for i in range(n)]
-    e77x = ["0/0"] * n
-    rs = ["0/0"] * n
-    for i in range(0, n, 97):
-        e77x[i] = "0/1"
-    e77x[5] = "1/1"
-    for i in range(0, n, 3):
-        rs[i] = "0/1" if i % 2 else "1/1"
-    write(Path("kg.vcf"), [rec(E77X, *e77x), rec(RS419598, *rs)], samples)
-    annotate(["kg.vcf"], "ann", "m.json")
-    start = time.perf_counter()
-    assert run_cohort(["m.json"], "out", reports="reports") == 0
-    elapsed = time.perf_counter() - start
-    rows = read_tsv(Path("out/summary.tsv"))
-    assert len(rows) == n
-    flagged = [r for r in rows if r["dira_status"] in ("consistent_with_DIRA", "carrier")]
-    assert len(flagged) == len(range(0, n, 97)) + 1
-    html = Path("out/summary.html").read_text()
-    assert "only the samples needing attention" in html
-    assert "HG00001" not in html  # a negative sample is not listed on the page
-    assert len(html) < 2_000_000
-    assert elapsed < 30  # generous: a few seconds in practice
-
 
 def test_readable_half_of_a_split_sample_is_kept_visible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """SNV file fine, SV file broken: input_error, but the carrier found in the SNV file is not hidden."""
@@ -379,7 +204,6 @@ def test_readable_half_of_a_split_sample_is_kept_visible(tmp_path: Path, monkeyp
     html = Path("out/summary.html").read_text()
     flagged = html[html.index('id="flagged"'):html.index('id="errors"')]
     assert ">S</td>" in flagged and "readable inputs: carrier" in flagged
-
 
 def test_a_different_file_with_the_same_name_is_not_matched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -398,14 +222,12 @@ def test_a_different_file_with_the_same_name_is_not_matched(tmp_path: Path, monk
     assert run_cohort(["m.json"], "out2", "sheet2.tsv") == 0
     assert read_tsv(Path("out2/summary.tsv"))[0]["dira_status"] == "carrier"
 
-
 def test_unlisted_sample_of_a_file_named_by_the_sheet_is_not_summarised(cohort_dir: Path) -> None:
     """Consent: the sheet names listed.vcf for LISTED only, so UNLISTED (a DIRA homozygote) stays out."""
     rows = read_tsv(cohort_dir / "summary.tsv")
     assert "UNLISTED" not in {r["sample"] for r in rows}
     warnings = json.loads((cohort_dir / "summary.json").read_text())["provenance"]["warnings"]
     assert any("not listed in it and were not summarised" in w for w in warnings)
-
 
 def test_parents_in_the_sheet_phase_a_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An unphased child with one allele from each parent is in trans once the sheet names the parents;
@@ -435,7 +257,6 @@ def test_parents_in_the_sheet_phase_a_child(tmp_path: Path, monkeypatch: pytest.
     doc = json.loads(Path("out/summary.json").read_text())
     assert not any("interpret differently" in w for w in doc["provenance"]["warnings"])
 
-
 def test_a_parent_that_cannot_be_read_leaves_the_phase_unknown_and_says_so(tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -451,7 +272,6 @@ def test_a_parent_that_cannot_be_read_leaves_the_phase_unknown_and_says_so(tmp_p
     assert rows["KID"]["dira_status"] == "possible_DIRA"  # one parent alone does not phase
     warnings = json.loads(Path("out/summary.json").read_text())["provenance"]["warnings"]
     assert any("KID: the father DAD could not be assessed" in w for w in warnings)
-
 
 def test_half_called_genotype_keeps_its_sentence_in_the_summary(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
