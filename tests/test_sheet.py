@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from sheet_builders import JOINT_SAMPLES, REPO, SCHEMA, vcf_workdir, write
 
+from il1rn_annot.outputs.naming import report_file_name, safe_name
 from il1rn_annot.workflow.batches import make_plan
 from il1rn_annot.workflow.sheet import (
     SampleSheetError,
     case_clashes,
     parents_of,
     read_sample_sheet,
-    safe_name,
     safe_name_map,
     screen_vcf_rows,
     write_resolved_sheet,
@@ -188,10 +188,15 @@ def test_unsafe_ids_become_safe_and_distinct(sample):
     assert safe_name(sample) == name  # deterministic
 
 
-def test_safe_name_is_the_report_modules_rule():
-    from il1rn_annot.lab_report import writer as report
-    for sample in ("P 01/b", "A_B", "x" * 200, "..", "Pat 07/β"):
-        assert safe_name(sample) == report.safe_name(sample)
+def test_the_workflow_asks_for_the_report_files_the_writer_names():
+    """The workflow maps report file names back to sample IDs (`safe_name_map`); the keys
+    must be the stems of the files the report writer writes (`report_file_name`)."""
+    samples = ["P 01/b", "A_B", "x" * 200, "..", "Pat 07/β"]
+    mapping = safe_name_map(samples)
+    assert sorted(mapping.values()) == sorted(samples)
+    for stem, sample in mapping.items():
+        assert report_file_name(sample) == f"{stem}.report.html"
+        assert report_file_name(sample, "pdf") == f"{stem}.report.pdf"
 
 
 def test_safe_name_map_detects_clashes():

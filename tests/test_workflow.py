@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import fill_file_system, mounted_tmpfs
 
-from il1rn_annot.workflow.sheet import safe_name
+from il1rn_annot.outputs.naming import safe_name
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

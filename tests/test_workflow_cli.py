@@ -1,5 +1,5 @@
 """il1rn_annot.workflow.cli: the `il1rn-annot samplesheet` command (resolve, plan; collect-reports
-is tested with the report parts in test_report_parts.py)."""
+is tested with the report parts in test_workflow_report_parts.py)."""
 
 from __future__ import annotations
 

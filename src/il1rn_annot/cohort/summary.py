@@ -53,7 +53,7 @@ from il1rn_annot.core.phase import ParentCalls
 from il1rn_annot.core.pool import Pooled, SourceCalls, pool_sources
 from il1rn_annot.core.vocabulary import FLAGGED, SORT_ORDER
 from il1rn_annot.kb.model import KnowledgeBase
-from il1rn_annot.outputs.naming import safe_name
+from il1rn_annot.outputs.naming import report_file_name
 from il1rn_annot.outputs.provenance import generated_at
 from il1rn_annot.outputs.read_inputs import AnnotatedInput, load_manifests
 
@@ -64,9 +64,6 @@ _RANK = {status: i for i, status in enumerate(SORT_ORDER)}
 # one sample
 
 
-def report_file_name(sample: str) -> str:
-    """`{safe}.report.html`, as `il1rn-annot report` writes it."""
-    return f"{safe_name(sample)}.report.html"
 
 
 @dataclass(kw_only=True)

@@ -18,6 +18,7 @@ from il1rn_annot.lab_report.lab_settings import load_lab_config
 from il1rn_annot.lab_report.plan import ReportTask, parse_part, parse_statuses, plan_reports, refuse_shared_file_names
 from il1rn_annot.lab_report.writer import ReportWriter, atomic_write
 from il1rn_annot.outputs.atomic import replace_dir, staging_dir, writing
+from il1rn_annot.outputs.naming import PART_RECORD
 
 
 def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
@@ -75,7 +76,6 @@ def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 
 
 #: in a folder written with --all-or-nothing: which samples and files it holds (collect_reports checks it)
-PART_RECORD = ".part.json"
 
 
 def _write_tasks(writer: ReportWriter, tasks: list[ReportTask], outdir: Path, shown_dir: Path,

@@ -22,7 +22,7 @@ from il1rn_annot.lab_report.context import build_context, parent_calls_from
 from il1rn_annot.lab_report.lab_settings import normalise_lab
 from il1rn_annot.lab_report.render import font_configuration, pdf_bytes, render_html
 from il1rn_annot.outputs.atomic import atomic_path
-from il1rn_annot.outputs.naming import safe_name
+from il1rn_annot.outputs.naming import report_file_name
 from il1rn_annot.outputs.provenance import generated_at
 from il1rn_annot.outputs.read_back import AnnotationCache, SampleInFile, gather_sample
 from il1rn_annot.outputs.read_summary import StoredResult
@@ -103,10 +103,9 @@ class ReportWriter:
 
         outdir = Path(outdir)
         outdir.mkdir(parents=True, exist_ok=True)
-        stem = safe_name(sample)
-        out = {"html": outdir / f"{stem}.report.html"}
+        out = {"html": outdir / report_file_name(sample, "html")}
         if self.pdf:
-            out["pdf"] = outdir / f"{stem}.report.pdf"
+            out["pdf"] = outdir / report_file_name(sample, "pdf")
         for target in out.values():
             if not _inside(target, outdir) or target.parent.resolve() != outdir.resolve():
                 raise InputError(f"report file name for sample '{sample}' would leave the output folder")

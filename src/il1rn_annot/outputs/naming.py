@@ -13,6 +13,10 @@ import hashlib
 import re
 from pathlib import Path
 
+#: the record a finished report-part folder holds: written last by `il1rn-annot report
+#: --all-or-nothing` (lab_report.command), checked by the workflow's collect step (workflow.report_parts)
+PART_RECORD = ".part.json"
+
 VCF_SUFFIXES = (".g.vcf.gz", ".gvcf.gz", ".vcf.gz", ".vcf.bgz", ".vcf.gzip", ".g.vcf", ".vcf", ".bcf")
 
 
@@ -39,3 +43,9 @@ def safe_name(sample: str, max_length: int = 80) -> str:
         digest = hashlib.sha256(sample.encode("utf-8", "surrogatepass")).hexdigest()[:8]
         cleaned = f"{cleaned}-{digest}" if cleaned else f"sample-{digest}"
     return cleaned
+
+
+def report_file_name(sample: str, ext: str = "html") -> str:
+    """`SAFE.report.html` (or `.pdf`): the one name of a sample's lab report, used by the report
+    writer, the cohort's links and the workflow's checks."""
+    return f"{safe_name(sample)}.report.{ext}"

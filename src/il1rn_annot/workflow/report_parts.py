@@ -25,6 +25,7 @@ from pathlib import Path
 
 from il1rn_annot.core.vocabulary import FLAGGED, REPORT_MODES, STATUSES
 from il1rn_annot.errors import InputError
+from il1rn_annot.outputs.naming import PART_RECORD
 from il1rn_annot.outputs.read_summary import SummarySample, read_summary
 from il1rn_annot.outputs.read_summary import select_samples as select_from_summary
 from il1rn_annot.workflow.sheet import SampleSheetError
@@ -100,7 +101,6 @@ def report_part_count(n_samples: int, batch_size: int = DEFAULT_REPORT_BATCH_SIZ
     return min(n_samples, parts)
 
 
-PART_RECORD = ".part.json"  # written by `il1rn-annot report --all-or-nothing` (lab_report.command.PART_RECORD)
 
 
 def collect_reports(parts: Iterable[str | os.PathLike[str]], outdir: str | os.PathLike[str],

@@ -10,8 +10,9 @@ Everything here answers "which (sample, file) pairs are screened, and under whic
   sample names read from the header with cyvcf2 (imported only then); `combine_rows()` puts
   them after the sheet's rows (the sheet decides for its own samples) and
   `shared_screen_ids()` / `screened_in_several_text()` name IDs found in several of them.
-* `safe_name()` / `safe_name_map()` / `case_clashes()`: the file-name-safe form of a sample ID
-  for per-sample files, and the IDs whose files would clash.
+* `safe_name_map()` / `case_clashes()`: the file-name-safe form of each sample ID for
+  per-sample files (`outputs.naming.safe_name`, the rule `il1rn-annot report` names its files
+  by), and the IDs whose files would clash.
 * `resolved_table()` / `write_resolved_sheet()`: the resolved sheet
   (`results/samplesheet/resolved_sheet.tsv`) the cohort step accounts for.
 
@@ -315,23 +316,12 @@ def combine_rows(sheet_rows: Iterable[SheetRow], screen_rows: Iterable[SheetRow]
     return out, skipped
 
 
-def safe_name(sample: str) -> str:
-    """The file-name-safe form of a sample ID used for per-sample files (`NAME.report.html`).
-
-    It is `il1rn_annot.outputs.naming.safe_name`, the rule `il1rn-annot report` names its files by
-    (and `il1rn-annot cohort` links them by), so that the workflow asks for exactly the files
-    the report step writes: letters, digits, `.`, `_`, `-` kept, anything else `_`, and 8 hex
-    digits of the ID's SHA-256 appended whenever the name had to change (`A B` != `A_B`).
-    """
-    return naming.safe_name(sample)
-
-
 def safe_name_map(samples: Iterable[str]) -> dict[str, str]:
     """safe name -> sample ID; raises if two IDs would share a file name."""
     out: dict[str, str] = {}
     problems = []
     for sample in samples:
-        safe = safe_name(sample)
+        safe = naming.safe_name(sample)
         other = out.get(safe)
         if other is not None and other != sample:
             problems.append(f"samples {other!r} and {sample!r} map to the same file name {safe!r}")
