@@ -57,6 +57,7 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out"
 GNU_TIME = "/usr/bin/time"
 
+
 def _grch38_contigs() -> list[tuple[str, int]]:
     """GRCh38 primary-assembly contigs with UCSC names: the one table in test_data's generator."""
     sys.path.insert(0, str(REPO / "test_data"))
@@ -93,11 +94,15 @@ REGION = f"{CHROM}:{WSTART}-{WEND}"
 def il1rn_model() -> tuple[list[tuple[int, int]], int, int]:
     """GRCh38 exons, CDS start and end of the IL1RN MANE transcript (from locus.yaml)."""
     text = (REPO / "resources" / "knowledge_base" / "locus.yaml").read_text()
-    match = re.search(r"GRCh38:\s*\n\s+exons:\s*(\[\[.*?\]\])\s*\n\s+cds_start:\s*(\d+).*?\n\s+cds_end:\s*(\d+)",
-                      text, re.S)
+    match = re.search(
+        r"GRCh38:\s*\n\s+exons:\s*(\[\[.*?\]\])\s*\n\s+cds_start:\s*(\d+).*?\n\s+cds_end:\s*(\d+)", text, re.S
+    )
     if not match:
-        return ([(113127598, 113127740), (113129576, 113129664), (113131045, 113131157), (113132656, 113134014)],
-                113127625, 113132871)
+        return (
+            [(113127598, 113127740), (113129576, 113129664), (113131045, 113131157), (113132656, 113134014)],
+            113127625,
+            113132871,
+        )
     exons = [(int(a), int(b)) for a, b in re.findall(r"\[(\d+),\s*(\d+)\]", match.group(1))]
     return exons, int(match.group(2)), int(match.group(3))
 
@@ -107,10 +112,12 @@ EXONS, CDS_START, CDS_END = il1rn_model()
 #: frequency used: the three association SNPs of the knowledge base at roughly their frequency
 #: in European populations (approximate: the benchmark needs plausible, not exact, numbers), and
 #: the published DIRA allele c.229G>T (p.Glu77Ter) as a rare allele (see RARE_CARRIERS)
-KNOWN_SNPS = [(113116890, "T", "C", "rs4251961", 0.35),   # upstream
-              (113129630, "T", "C", "rs419598", 0.27),    # c.171T>C p.(Ala57=), exon 2
-              (113132727, "T", "C", "rs315952", 0.30)]    # c.390T>C p.(Ser130=), exon 4
-E77X = (113131068, "G", "T", ".")                          # c.229G>T, pathogenic (knowledge base)
+KNOWN_SNPS = [
+    (113116890, "T", "C", "rs4251961", 0.35),  # upstream
+    (113129630, "T", "C", "rs419598", 0.27),  # c.171T>C p.(Ala57=), exon 2
+    (113132727, "T", "C", "rs315952", 0.30),
+]  # c.390T>C p.(Ser130=), exon 4
+E77X = (113131068, "G", "T", ".")  # c.229G>T, pathogenic (knowledge base)
 #: heterozygous carriers of c.229G>T per sample, plus exactly one homozygote in every cohort
 RARE_CARRIERS = 0.003
 
@@ -170,7 +177,7 @@ def int_col(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     v = np.asarray(values, dtype=np.int64)
     nd = np.ones(len(v), dtype=np.int64)
     for k in range(1, 19):
-        big = v >= 10 ** k
+        big = v >= 10**k
         if not big.any():
             break
         nd += big
@@ -214,14 +221,19 @@ def join_cols(cols: list[tuple[np.ndarray, np.ndarray | None]]) -> bytes:
 
 
 def header(samples: list[str], fmt_lines: list[str], info_lines: list[str], source: str) -> str:
-    lines = ["##fileformat=VCFv4.2",
-             '##FILTER=<ID=PASS,Description="All filters passed">',
-             '##FILTER=<ID=LowQual,Description="Low quality">',
-             ('##FILTER=<ID=VQSRTrancheSNP99.90to100.00,Description="Truth sensitivity tranche level for SNP model '
-              'at VQS Lod: -6.6 <= x < -2.1">'),
-             *fmt_lines, *info_lines,
-             f"##source={source}",
-             "##fileDate=20240101"]
+    lines = [
+        "##fileformat=VCFv4.2",
+        '##FILTER=<ID=PASS,Description="All filters passed">',
+        '##FILTER=<ID=LowQual,Description="Low quality">',
+        (
+            '##FILTER=<ID=VQSRTrancheSNP99.90to100.00,Description="Truth sensitivity tranche level for SNP model '
+            'at VQS Lod: -6.6 <= x < -2.1">'
+        ),
+        *fmt_lines,
+        *info_lines,
+        f"##source={source}",
+        "##fileDate=20240101",
+    ]
     lines += [f"##contig=<ID={name},length={length}>" for name, length in GRCH38]
     lines.append("##reference=file:///ref/GRCh38_full_analysis_set_plus_decoy_hla.fa")
     lines.append("\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *samples]))
@@ -293,8 +305,9 @@ class Bgzip:
         self.path = path
         if shutil.which("bgzip"):
             self._fh = open(path, "wb")  # noqa: SIM115 - bgzip writes to it until close()
-            self._proc: subprocess.Popen | None = subprocess.Popen(["bgzip", "-@", "2", "-c"], stdin=subprocess.PIPE,
-                                                                   stdout=self._fh)
+            self._proc: subprocess.Popen | None = subprocess.Popen(
+                ["bgzip", "-@", "2", "-c"], stdin=subprocess.PIPE, stdout=self._fh
+            )
             self.write = self._proc.stdin.write  # type: ignore[union-attr]
         else:
             self._proc = None
@@ -326,16 +339,32 @@ def joint_sites(rng: np.random.Generator, quick: bool) -> list[tuple[str, int]]:
     flank = 20_000 if quick else 100_000
     left = sorted_positions(rng, WSTART - flank, WSTART, flank // 200)
     right = sorted_positions(rng, WEND + 1, WEND + flank, flank // 200)
-    chr2 = np.unique(np.concatenate([sorted_positions(rng, 1_000_000, WSTART - flank, 40), left, win, right,
-                                     sorted_positions(rng, WEND + flank, 240_000_000, 40)]))
+    chr2 = np.unique(
+        np.concatenate(
+            [
+                sorted_positions(rng, 1_000_000, WSTART - flank, 40),
+                left,
+                win,
+                right,
+                sorted_positions(rng, WEND + flank, 240_000_000, 40),
+            ]
+        )
+    )
     sites = [("chr1", int(p)) for p in sorted_positions(rng, 1_000_000, 248_000_000, 50)]
     sites += [("chr2", int(p)) for p in chr2]
     sites += [("chr3", int(p)) for p in sorted_positions(rng, 1_000_000, 198_000_000, 50)]
     return sites
 
 
-def realistic_window(rng: np.random.Generator, sites: list[tuple[str, int]], refs: list[str], alts: list[str],
-                     multi: np.ndarray, q: np.ndarray, n_samples: int) -> tuple[Any, ...]:
+def realistic_window(
+    rng: np.random.Generator,
+    sites: list[tuple[str, int]],
+    refs: list[str],
+    alts: list[str],
+    multi: np.ndarray,
+    q: np.ndarray,
+    n_samples: int,
+) -> tuple[Any, ...]:
     """Keep the variant density but put the variant types where real ones are.
 
     Random sites within 10 bp of IL1RN's CDS or splice regions are dropped (a random indel there
@@ -350,8 +379,10 @@ def realistic_window(rng: np.random.Generator, sites: list[tuple[str, int]], ref
     in_window = np.array([c == CHROM for c, _ in sites]) & (pos >= WSTART) & (pos <= WEND)
     keep = ~in_window | noncoding_mask(pos)
     rank = {name: i for i, (name, _) in enumerate(GRCH38)}
-    rows = [(rank[sites[i][0]], sites[i][1], refs[i], alts[i], bool(multi[i]), float(q[i]), "")
-            for i in np.flatnonzero(keep)]
+    rows = [
+        (rank[sites[i][0]], sites[i][1], refs[i], alts[i], bool(multi[i]), float(q[i]), "")
+        for i in np.flatnonzero(keep)
+    ]
     third = np.sort(rng.choice(THIRD_CODON, len(cds_positions()) // 10, replace=False))
     rare = np.exp(rng.uniform(np.log(1 / (2 * n_samples)), np.log(max(0.001, 2 / n_samples)), len(third)))
     for p, af in zip(third, rare, strict=True):
@@ -364,8 +395,15 @@ def realistic_window(rng: np.random.Generator, sites: list[tuple[str, int]], ref
     names = [name for name, _ in GRCH38]
     known = {i: r[6] for i, r in enumerate(rows) if r[6] and r[6] != "E77X"}
     e77x_at = next(i for i, r in enumerate(rows) if r[6] == "E77X")
-    return ([(names[r[0]], r[1]) for r in rows], [r[2] for r in rows], [r[3] for r in rows],
-            np.array([r[4] for r in rows]), np.array([r[5] for r in rows]), known, e77x_at)
+    return (
+        [(names[r[0]], r[1]) for r in rows],
+        [r[2] for r in rows],
+        [r[3] for r in rows],
+        np.array([r[4] for r in rows]),
+        np.array([r[5] for r in rows]),
+        known,
+        e77x_at,
+    )
 
 
 def joint_gt_tokens() -> tuple[Tokens, int]:
@@ -389,8 +427,11 @@ def write_joint_vcf(path: Path, n_samples: int, seed: int, quick: bool) -> dict[
     # log-uniform in [1/2N, 0.001]), 5% common (log-uniform in [0.01, 0.5]); that gives about 20-25
     # non-reference genotypes per sample in the 20 kb window, as for a human genome (pi ~ 1e-3)
     common = rng.random(n) < 0.05
-    q = np.where(common, np.exp(rng.uniform(np.log(0.01), np.log(0.5), n)),
-                 np.exp(rng.uniform(np.log(1 / (2 * n_samples)), np.log(max(0.001, 2 / n_samples)), n)))
+    q = np.where(
+        common,
+        np.exp(rng.uniform(np.log(0.01), np.log(0.5), n)),
+        np.exp(rng.uniform(np.log(1 / (2 * n_samples)), np.log(max(0.001, 2 / n_samples)), n)),
+    )
     # ... placed where real variants are: near IL1RN's coding exons and splice sites only SNVs at
     # third codon positions (rare) and the known alleles (see realistic_window)
     sites, refs, alts, multi, q, known_ids, e77x_at = realistic_window(rng, sites, refs, alts, multi, q, n_samples)
@@ -399,8 +440,9 @@ def write_joint_vcf(path: Path, n_samples: int, seed: int, quick: bool) -> dict[
     q2 = np.where(multi, 0.3 * q, 0.0)
     miss_rate = rng.uniform(0.0, 0.03, n)
     qual = rng.uniform(30, 5000, n)
-    filters = np.where(rng.random(n) < 0.95, "PASS", np.where(rng.random(n) < 0.5, "LowQual",
-                                                               "VQSRTrancheSNP99.90to100.00"))
+    filters = np.where(
+        rng.random(n) < 0.95, "PASS", np.where(rng.random(n) < 0.5, "LowQual", "VQSRTrancheSNP99.90to100.00")
+    )
     ids = np.where(rng.random(n) < 0.4, np.char.add("rs", rng.integers(1_000_000, 900_000_000, n).astype(str)), ".")
     ids = ids.astype(object)
     for i, rsid in known_ids.items():
@@ -426,8 +468,10 @@ def write_joint_vcf(path: Path, n_samples: int, seed: int, quick: bool) -> dict[
             hap[np.flatnonzero(none), rng.integers(0, n_samples, int(none.sum())), 1] = 1
         lo, hi = hap.min(axis=2), hap.max(axis=2)
         if c0 <= e77x_at < c1:
-            e77x_counts = {"e77x_carriers": int((hi[e77x_at - c0] > 0).sum()),
-                           "e77x_homozygous": int((lo[e77x_at - c0] > 0).sum())}
+            e77x_counts = {
+                "e77x_carriers": int((hi[e77x_at - c0] > 0).sum()),
+                "e77x_homozygous": int((lo[e77x_at - c0] > 0).sum()),
+            }
         dp = np.clip(rng.poisson(30, (r, n_samples)), 0, 99)
         idx = (lo * 3 + hi) * 100 + dp
         missing = rng.random((r, n_samples)) < miss_rate[c0:c1, None]
@@ -452,13 +496,19 @@ def write_joint_vcf(path: Path, n_samples: int, seed: int, quick: bool) -> dict[
                 info = f"AC={ac1[k]};AF={ac1[k] / max(an[k], 1):.4g}"
             info += f";AN={an[k]};DP={dpsum[k]}"
             prefix = f"{chrom}\t{pos}\t{ids[i]}\t{refs[i]}\t{alts[i]}\t{qual[i]:.2f}\t{filters[i]}\t{info}\tGT:DP"
-            lines.append(prefix.encode() + body[ends[k] - lens[k]: ends[k]] + b"\n")
+            lines.append(prefix.encode() + body[ends[k] - lens[k] : ends[k]] + b"\n")
         out.write(b"".join(lines))
     out.close()
     tabix(path)
     in_window = sum(1 for c, p in sites if c == CHROM and WSTART <= p <= WEND)
-    return {"records": n, "records_in_window": in_window, "samples": n_samples,
-            "non_ref_calls_in_file": n_alt_calls, "bytes": path.stat().st_size, **e77x_counts}
+    return {
+        "records": n,
+        "records_in_window": in_window,
+        "samples": n_samples,
+        "non_ref_calls_in_file": n_alt_calls,
+        "bytes": path.stat().st_size,
+        **e77x_counts,
+    }
 
 
 # ------------------------------------------------------------------------------------------
@@ -483,8 +533,10 @@ def gatk_sample_tokens(rng: np.random.Generator, per_class: int = 400) -> tuple[
             elif gt == "1/2":
                 a1 = int(rng.binomial(dp, 0.5))
                 ad = f"0,{a1},{dp - a1}"
-                pl = (f"{rng.integers(600, 1500)},{rng.integers(300, 700)},{rng.integers(200, 600)},"
-                      f"{rng.integers(300, 700)},0,{rng.integers(200, 600)}")
+                pl = (
+                    f"{rng.integers(600, 1500)},{rng.integers(300, 700)},{rng.integers(200, 600)},"
+                    f"{rng.integers(300, 700)},0,{rng.integers(200, 600)}"
+                )
             else:
                 strings.append("\t./.:0,0:0:.:0,0,0\n")
                 continue
@@ -493,8 +545,15 @@ def gatk_sample_tokens(rng: np.random.Generator, per_class: int = 400) -> tuple[
     return Tokens(strings), starts
 
 
-def gatk_lines(rng: np.random.Generator, chrom_names: list[str], chrom_idx: np.ndarray, positions: np.ndarray,
-               sample_tokens: Tokens, class_starts: list[int], per_class: int = 400) -> bytes:
+def gatk_lines(
+    rng: np.random.Generator,
+    chrom_names: list[str],
+    chrom_idx: np.ndarray,
+    positions: np.ndarray,
+    sample_tokens: Tokens,
+    class_starts: list[int],
+    per_class: int = 400,
+) -> bytes:
     """Single-sample GATK HaplotypeCaller-like records (input already sorted) as VCF text."""
     n = len(positions)
     letters = np.frombuffer(b"ACGT", dtype=np.uint8)
@@ -529,18 +588,40 @@ def gatk_lines(rng: np.random.Generator, chrom_names: list[str], chrom_idx: np.n
     chrom_tok = Tokens(chrom_names)
     has_id = rng.random(n) < 0.6
     id_mat, id_mask = int_col(rng.integers(1_000_000, 900_000_000, n))
-    id_mat = np.concatenate([np.tile(np.frombuffer(b"rs", np.uint8), (n, 1)), id_mat,
-                             np.full((n, 1), ord("."), np.uint8)], axis=1)
-    id_mask = np.concatenate([np.ones((n, 2), bool) & has_id[:, None], id_mask & has_id[:, None],
-                              ~has_id[:, None]], axis=1)
+    id_mat = np.concatenate(
+        [np.tile(np.frombuffer(b"rs", np.uint8), (n, 1)), id_mat, np.full((n, 1), ord("."), np.uint8)], axis=1
+    )
+    id_mask = np.concatenate(
+        [np.ones((n, 2), bool) & has_id[:, None], id_mask & has_id[:, None], ~has_id[:, None]], axis=1
+    )
     tab = const_col("\t", n)
-    cols = [chrom_tok.col(chrom_idx), tab, int_col(positions), tab, (id_mat, id_mask), tab,
-            (ref_mat, ref_mask), tab, (alt_mat, alt_mask), tab, qual_tok.col(rng.integers(0, 997, n)), tab,
-            filt_tok.col((rng.random(n) < 0.04).astype(np.int64)), tab, info_tok.col(cls),
-            const_col(";DP=", n), int_col(rng.poisson(32, n) + 2), const_col(";FS=", n),
-            fs_tok.col(rng.integers(0, 499, n)), const_col(";MQ=60.00;QD=", n), qd_tok.col(rng.integers(0, 499, n)),
-            const_col(";SOR=", n), fs_tok.col(rng.integers(0, 499, n)), const_col("\tGT:AD:DP:GQ:PL", n),
-            sample_tokens.col(samp_idx)]
+    cols = [
+        chrom_tok.col(chrom_idx),
+        tab,
+        int_col(positions),
+        tab,
+        (id_mat, id_mask),
+        tab,
+        (ref_mat, ref_mask),
+        tab,
+        (alt_mat, alt_mask),
+        tab,
+        qual_tok.col(rng.integers(0, 997, n)),
+        tab,
+        filt_tok.col((rng.random(n) < 0.04).astype(np.int64)),
+        tab,
+        info_tok.col(cls),
+        const_col(";DP=", n),
+        int_col(rng.poisson(32, n) + 2),
+        const_col(";FS=", n),
+        fs_tok.col(rng.integers(0, 499, n)),
+        const_col(";MQ=60.00;QD=", n),
+        qd_tok.col(rng.integers(0, 499, n)),
+        const_col(";SOR=", n),
+        fs_tok.col(rng.integers(0, 499, n)),
+        const_col("\tGT:AD:DP:GQ:PL", n),
+        sample_tokens.col(samp_idx),
+    ]
     return join_cols(cols)
 
 
@@ -565,7 +646,7 @@ def write_wgs_vcf(path: Path, n_records: int, seed: int) -> dict[str, Any]:
         if name == CHROM:
             in_window = int(((pos >= WSTART) & (pos <= WEND)).sum())
         for s in range(0, len(pos), 500_000):
-            part = pos[s: s + 500_000]
+            part = pos[s : s + 500_000]
             out.write(gatk_lines(rng, names, np.full(len(part), ci), part, tokens, starts))
         total += len(pos)
     out.close()
@@ -592,11 +673,15 @@ def gatk_record(rng: np.random.Generator, pos: int, ref: str, alt: str, gt: str,
     else:
         ad, ac, af = f"0,{dp}", 2, "1.00"
         pl = f"{rng.integers(300, 1500)},{rng.integers(30, 120)},0"
-    info = (f"AC={ac};AF={af};AN=2;DP={dp};FS={rng.exponential(2.0):.3f};MQ=60.00;QD={rng.uniform(2, 40):.2f};"
-            f"SOR={rng.exponential(1.0):.3f}")
+    info = (
+        f"AC={ac};AF={af};AN=2;DP={dp};FS={rng.exponential(2.0):.3f};MQ=60.00;QD={rng.uniform(2, 40):.2f};"
+        f"SOR={rng.exponential(1.0):.3f}"
+    )
     gq = min(99, int(rng.integers(20, 140)))
-    return (f"{CHROM}\t{pos}\t{vid}\t{ref}\t{alt}\t{rng.uniform(30, 3000):.2f}\tPASS\t{info}\tGT:AD:DP:GQ:PL\t"
-            f"{gt}:{ad}:{dp}:{gq}:{pl}\n").encode()
+    return (
+        f"{CHROM}\t{pos}\t{vid}\t{ref}\t{alt}\t{rng.uniform(30, 3000):.2f}\tPASS\t{info}\tGT:AD:DP:GQ:PL\t"
+        f"{gt}:{ad}:{dp}:{gq}:{pl}\n"
+    ).encode()
 
 
 def cohort_window_sites(rng: np.random.Generator, n_common: int = 60) -> list[tuple[int, str, str, str, float]]:
@@ -619,8 +704,9 @@ def cohort_window_sites(rng: np.random.Generator, n_common: int = 60) -> list[tu
     return sorted(sites)
 
 
-def sample_window_records(rng: np.random.Generator, sites: list[tuple[int, str, str, str, float]],
-                          e77x_gt: str | None) -> list[tuple[int, bytes]]:
+def sample_window_records(
+    rng: np.random.Generator, sites: list[tuple[int, str, str, str, float]], e77x_gt: str | None
+) -> list[tuple[int, bytes]]:
     """One sample's records in the read window: genotypes at the cohort's common sites (Hardy-
     Weinberg), ~1 private rare variant outside the CDS, a rare synonymous-position CDS SNV in
     1% of samples, and c.229G>T when `e77x_gt` says so."""
@@ -673,28 +759,39 @@ def write_single_sample_vcfs(folder: Path, n_files: int, records_per_file: int, 
     for k in range(1, n_files + 1):
         sample = f"SAMPLE_{k:05d}"
         n_cluster = records_per_file // 3
-        chr2 = np.unique(np.concatenate([
-            rng.integers(CLUSTER[0], CLUSTER[1], n_cluster),
-            rng.integers(10_000, 242_000_000, records_per_file - n_cluster)]))
+        chr2 = np.unique(
+            np.concatenate(
+                [
+                    rng.integers(CLUSTER[0], CLUSTER[1], n_cluster),
+                    rng.integers(10_000, 242_000_000, records_per_file - n_cluster),
+                ]
+            )
+        )
         chr2 = chr2[(chr2 < WSTART - 10) | (chr2 > WEND + 10)]  # the window gets realistic variants below
         chr1 = sorted_positions(rng, 10_000, 248_000_000, 20)
         chr3 = sorted_positions(rng, 10_000, 198_000_000, 20)
-        idx = np.concatenate([np.zeros(len(chr1), np.int64), np.ones(len(chr2), np.int64),
-                              np.full(len(chr3), 2, np.int64)])
+        idx = np.concatenate(
+            [np.zeros(len(chr1), np.int64), np.ones(len(chr2), np.int64), np.full(len(chr3), 2, np.int64)]
+        )
         lines = gatk_lines(rng, names, idx, np.concatenate([chr1, chr2, chr3]), tokens, starts).splitlines(True)
         window = sample_window_records(rng, sites, carriers.get(k - 1))
         in_window.append(len(window))
         cut = len(chr1) + int(np.searchsorted(chr2, WSTART))
         text = header([sample], GATK_FORMATS, INFO_GATK, GATK_SOURCE).encode() + b"".join(
-            lines[:cut] + [line for _, line in window] + lines[cut:])
+            lines[:cut] + [line for _, line in window] + lines[cut:]
+        )
         path = folder / f"{sample}.vcf.gz"
         with pysam.BGZFile(str(path), "wb") as handle:
             handle.write(text)
         tabix(path)
-    return {"files": n_files, "records_per_file": records_per_file + 40 + int(np.mean(in_window)),
-            "window_records_mean": round(float(np.mean(in_window)), 1), "common_sites": len(sites),
-            "e77x_heterozygous": sum(1 for g in carriers.values() if g == "0/1"),
-            "e77x_homozygous": sum(1 for g in carriers.values() if g == "1/1")}
+    return {
+        "files": n_files,
+        "records_per_file": records_per_file + 40 + int(np.mean(in_window)),
+        "window_records_mean": round(float(np.mean(in_window)), 1),
+        "common_sites": len(sites),
+        "e77x_heterozygous": sum(1 for g in carriers.values() if g == "0/1"),
+        "e77x_homozygous": sum(1 for g in carriers.values() if g == "1/1"),
+    }
 
 
 # ------------------------------------------------------------------------------------------
@@ -707,8 +804,9 @@ def tool_exe(name: str) -> str:
     return str(candidate) if candidate.exists() else (shutil.which(name) or name)
 
 
-def _run_once(cmd: list[str] | str, *, cwd: Path | None, timeout: float, env: dict[str, str] | None,
-              stdout: Any) -> dict[str, Any]:
+def _run_once(
+    cmd: list[str] | str, *, cwd: Path | None, timeout: float, env: dict[str, str] | None, stdout: Any
+) -> dict[str, Any]:
     shell = isinstance(cmd, str)
     argv = ["bash", "-c", cmd] if shell else list(cmd)
     use_time = os.path.exists(GNU_TIME)
@@ -759,14 +857,29 @@ def _run_once(cmd: list[str] | str, *, cwd: Path | None, timeout: float, env: di
     errf.seek(0)
     stderr = errf.read().decode(errors="replace")
     errf.close()
-    return {"seconds": seconds, "cpu_seconds": round(cpu, 2), "peak_rss_mb": round(peak_kb / 1024, 1), "returncode": rc,
-            "load_before": load_before, "load_after": round(os.getloadavg()[0], 2),
-            "timed_out": timed_out, "stderr_tail": stderr[-1500:]}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": round(cpu, 2),
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+        "returncode": rc,
+        "load_before": load_before,
+        "load_after": round(os.getloadavg()[0], 2),
+        "timed_out": timed_out,
+        "stderr_tail": stderr[-1500:],
+    }
 
 
-def measure(cmd: list[str] | str, *, cwd: Path | None = None, timeout: float = 3600, env: dict[str, str] | None = None,
-            stdout: Any = subprocess.DEVNULL, repeat_if_under: float = 2.0, prepare: Any = None,
-            label: str = "") -> dict[str, Any]:
+def measure(
+    cmd: list[str] | str,
+    *,
+    cwd: Path | None = None,
+    timeout: float = 3600,
+    env: dict[str, str] | None = None,
+    stdout: Any = subprocess.DEVNULL,
+    repeat_if_under: float = 2.0,
+    prepare: Any = None,
+    label: str = "",
+) -> dict[str, Any]:
     """Wall time (median of 3 when a run is short, else one run) and peak RSS of a command."""
     runs = []
     for _attempt in range(3):
@@ -779,8 +892,15 @@ def measure(cmd: list[str] | str, *, cwd: Path | None = None, timeout: float = 3
     return _summary(cmd, runs, label)
 
 
-def measure_pair(ours_cmd: list[str], theirs_cmd: list[str], *, runs: int = 5, timeout: float = 3600,
-                 prepare: Any = None, labels: tuple[str, str] = ("", "")) -> tuple[dict[str, Any], dict[str, Any]]:
+def measure_pair(
+    ours_cmd: list[str],
+    theirs_cmd: list[str],
+    *,
+    runs: int = 5,
+    timeout: float = 3600,
+    prepare: Any = None,
+    labels: tuple[str, str] = ("", ""),
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Both commands `runs` times, alternating (ours, theirs, ours, ...): medians of each.
 
     The machine's speed drifts from minute to minute; alternating puts both commands in the
@@ -802,37 +922,66 @@ def _summary(cmd: list[str] | str, runs: list[dict[str, Any]], label: str) -> di
     """Median wall and CPU time, peak RSS and status of a command's runs (and a printed line)."""
     times = sorted(r["seconds"] for r in runs)
     cpus = sorted(r["cpu_seconds"] for r in runs)
-    result = {"seconds": round(times[len(times) // 2], 3), "runs": [round(r["seconds"], 3) for r in runs],
-              "cpu_seconds": cpus[len(cpus) // 2], "load_avg_1min": [r["load_before"] for r in runs],
-              "peak_rss_mb": max(r["peak_rss_mb"] for r in runs), "returncode": runs[-1]["returncode"],
-              "timed_out": runs[-1]["timed_out"],
-              "command": cmd if isinstance(cmd, str) else " ".join(shlex.quote(c) for c in cmd)}
+    result = {
+        "seconds": round(times[len(times) // 2], 3),
+        "runs": [round(r["seconds"], 3) for r in runs],
+        "cpu_seconds": cpus[len(cpus) // 2],
+        "load_avg_1min": [r["load_before"] for r in runs],
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "returncode": runs[-1]["returncode"],
+        "timed_out": runs[-1]["timed_out"],
+        "command": cmd if isinstance(cmd, str) else " ".join(shlex.quote(c) for c in cmd),
+    }
     if len(result["command"]) > 400:
         result["command"] = result["command"][:400] + " ..."
     if runs[-1]["returncode"] != 0 or runs[-1]["timed_out"]:
         result["stderr_tail"] = runs[-1]["stderr_tail"]
-        print(f"  ! {label or result['command'][:80]}: exit {runs[-1]['returncode']}"
-              f"{' (timeout)' if runs[-1]['timed_out'] else ''}\n    {runs[-1]['stderr_tail'][-600:]}",
-              file=sys.stderr)
-    status = ("timeout" if result["timed_out"]
-              else "ok" if result["returncode"] == 0 else f"exit {result['returncode']}")
-    print(f"  {label:<46} {result['seconds']:>9.2f} s  (cpu {result['cpu_seconds']:>7.2f} s)  "
-          f"{result['peak_rss_mb']:>8.1f} MB  {status}  [load {result['load_avg_1min'][0]}]", flush=True)
+        print(
+            f"  ! {label or result['command'][:80]}: exit {runs[-1]['returncode']}"
+            f"{' (timeout)' if runs[-1]['timed_out'] else ''}\n    {runs[-1]['stderr_tail'][-600:]}",
+            file=sys.stderr,
+        )
+    status = "timeout" if result["timed_out"] else "ok" if result["returncode"] == 0 else f"exit {result['returncode']}"
+    print(
+        f"  {label:<46} {result['seconds']:>9.2f} s  (cpu {result['cpu_seconds']:>7.2f} s)  "
+        f"{result['peak_rss_mb']:>8.1f} MB  {status}  [load {result['load_avg_1min'][0]}]",
+        flush=True,
+    )
     return result
 
 
-def row(scenario: str, case: str, ours: dict[str, Any], theirs: dict[str, Any], target: float,
-        ours_label: str, theirs_label: str, **extra: Any) -> dict[str, Any]:
+def row(
+    scenario: str,
+    case: str,
+    ours: dict[str, Any],
+    theirs: dict[str, Any],
+    target: float,
+    ours_label: str,
+    theirs_label: str,
+    **extra: Any,
+) -> dict[str, Any]:
     ok_run = ours["returncode"] == 0 and not ours["timed_out"] and theirs["returncode"] == 0
     ratio = round(ours["seconds"] / theirs["seconds"], 2) if theirs["seconds"] > 0 else None
-    return {"scenario": scenario, "case": case, "ours": ours_label, "bcftools": theirs_label,
-            "ours_s": ours["seconds"], "bcftools_s": theirs["seconds"], "ratio": ratio, "target_ratio": target,
-            "ours_cpu_s": ours["cpu_seconds"], "bcftools_cpu_s": theirs["cpu_seconds"],
-            "load_avg_1min": ours["load_avg_1min"][0],
-            "meets_target": bool(ok_run and ratio is not None and ratio <= target),
-            "ours_peak_mb": ours["peak_rss_mb"], "bcftools_peak_mb": theirs["peak_rss_mb"],
-            "ours_status": "timeout" if ours["timed_out"] else ours["returncode"],
-            "ours_detail": ours, "bcftools_detail": theirs, **extra}
+    return {
+        "scenario": scenario,
+        "case": case,
+        "ours": ours_label,
+        "bcftools": theirs_label,
+        "ours_s": ours["seconds"],
+        "bcftools_s": theirs["seconds"],
+        "ratio": ratio,
+        "target_ratio": target,
+        "ours_cpu_s": ours["cpu_seconds"],
+        "bcftools_cpu_s": theirs["cpu_seconds"],
+        "load_avg_1min": ours["load_avg_1min"][0],
+        "meets_target": bool(ok_run and ratio is not None and ratio <= target),
+        "ours_peak_mb": ours["peak_rss_mb"],
+        "bcftools_peak_mb": theirs["peak_rss_mb"],
+        "ours_status": "timeout" if ours["timed_out"] else ours["returncode"],
+        "ours_detail": ours,
+        "bcftools_detail": theirs,
+        **extra,
+    }
 
 
 # ------------------------------------------------------------------------------------------
@@ -844,7 +993,7 @@ def generated(stamp: Path, params: dict[str, Any], make: Any) -> dict[str, Any]:
     if stamp.exists():
         saved = json.loads(stamp.read_text())
         if saved.get("params") == params:
-            print(f"  reusing {stamp.parent.name}/{stamp.name[:-len('.stamp.json')]} (generated earlier)")
+            print(f"  reusing {stamp.parent.name}/{stamp.name[: -len('.stamp.json')]} (generated earlier)")
             return saved["facts"] | {"generation_s": saved["facts"].get("generation_s"), "reused": True}
     t0 = time.perf_counter()
     facts = make()
@@ -854,8 +1003,7 @@ def generated(stamp: Path, params: dict[str, Any], make: Any) -> dict[str, Any]:
 
 
 def annotate_cmd(inputs: list[str], outdir: Path, *extra: str) -> list[str]:
-    return [tool_exe("il1rn-annot"), "annotate", *inputs, "-o", str(outdir), "--date", "2024-01-01T00:00:00Z",
-            *extra]
+    return [tool_exe("il1rn-annot"), "annotate", *inputs, "-o", str(outdir), "--date", "2024-01-01T00:00:00Z", *extra]
 
 
 def scenario_joint(data: Path, quick: bool, timeout: float, no_extras: bool = False) -> list[dict[str, Any]]:
@@ -865,50 +1013,99 @@ def scenario_joint(data: Path, quick: bool, timeout: float, no_extras: bool = Fa
     sizes = [100, 400] if quick else [2504, 10000]
     for n in sizes:
         path = data / f"joint_{n}.vcf.gz"
-        facts = generated(data / f"joint_{n}.stamp.json", {"n": n, "quick": quick, "v": 3},
-                          lambda path=path, n=n: write_joint_vcf(path, n, seed=n, quick=quick))
-        print(f"  input: {path.name}: {facts['samples']:,} samples, {facts['records']:,} records "
-              f"({facts['records_in_window']:,} in the window), {facts['bytes'] / 1e6:.1f} MB "
-              f"[generated in {facts.get('generation_s')} s]")
+        facts = generated(
+            data / f"joint_{n}.stamp.json",
+            {"n": n, "quick": quick, "v": 3},
+            lambda path=path, n=n: write_joint_vcf(path, n, seed=n, quick=quick),
+        )
+        print(
+            f"  input: {path.name}: {facts['samples']:,} samples, {facts['records']:,} records "
+            f"({facts['records_in_window']:,} in the window), {facts['bytes'] / 1e6:.1f} MB "
+            f"[generated in {facts.get('generation_s')} s]"
+        )
         outdir = data / f"out_joint_{n}"
         shutil.rmtree(outdir, ignore_errors=True)
         ours, theirs = measure_pair(
-            annotate_cmd([str(path)], outdir), ["bcftools", "query", "-r", REGION, "-f", "[%GT\t]\n", str(path)],
-            timeout=timeout, prepare=lambda outdir=outdir: shutil.rmtree(outdir, ignore_errors=True),
-            labels=(f"il1rn-annot annotate ({n:,} samples)", f"bcftools query -r ({n:,} samples)"))
+            annotate_cmd([str(path)], outdir),
+            ["bcftools", "query", "-r", REGION, "-f", "[%GT\t]\n", str(path)],
+            timeout=timeout,
+            prepare=lambda outdir=outdir: shutil.rmtree(outdir, ignore_errors=True),
+            labels=(f"il1rn-annot annotate ({n:,} samples)", f"bcftools query -r ({n:,} samples)"),
+        )
         outputs = {p.name: p.stat().st_size for p in outdir.glob("*")} if outdir.exists() else {}
         statuses = cohort_statuses(outdir / f"joint_{n}.sample_status.tsv")
         if statuses:
             print("    samples: " + ", ".join(f"{k} {v}" for k, v in statuses.items()))
-        rows.append(row("1 joint VCF", f"{n:,} samples", ours, theirs, 1.5, "il1rn-annot annotate",
-                        "bcftools query -r -f '[%GT\\t]\\n'", input=facts, output_bytes=outputs, statuses=statuses))
+        rows.append(
+            row(
+                "1 joint VCF",
+                f"{n:,} samples",
+                ours,
+                theirs,
+                1.5,
+                "il1rn-annot annotate",
+                "bcftools query -r -f '[%GT\\t]\\n'",
+                input=facts,
+                output_bytes=outputs,
+                statuses=statuses,
+            )
+        )
         main_rows.append(rows[-1])
         if no_extras:
             continue
         # the same in one process: what reading the window in parallel ranges (scan.py) gains
-        single = measure(annotate_cmd([str(path)], outdir, "--threads", "1"), timeout=timeout,
-                         label=f"  ref: il1rn-annot annotate --threads 1 ({n:,} samples)",
-                         prepare=lambda outdir=outdir: shutil.rmtree(outdir, ignore_errors=True))
-        rows.append(row("1 joint VCF", f"  ref: {n:,} samples, one process (--threads 1)", single, theirs, 1.5,
-                        "il1rn-annot annotate --threads 1", "bcftools query -r", informational=True))
+        single = measure(
+            annotate_cmd([str(path)], outdir, "--threads", "1"),
+            timeout=timeout,
+            label=f"  ref: il1rn-annot annotate --threads 1 ({n:,} samples)",
+            prepare=lambda outdir=outdir: shutil.rmtree(outdir, ignore_errors=True),
+        )
+        rows.append(
+            row(
+                "1 joint VCF",
+                f"  ref: {n:,} samples, one process (--threads 1)",
+                single,
+                theirs,
+                1.5,
+                "il1rn-annot annotate --threads 1",
+                "bcftools query -r",
+                informational=True,
+            )
+        )
         # the floor for a tool that writes the window back as bgzipped VCF (as NAME.il1rn.vcf.gz is)
         floor_out = data / f"floor_{n}.vcf.gz"
-        floor = measure(["bcftools", "view", "-r", REGION, "-Oz", "-o", str(floor_out), str(path)],
-                        label=f"  ref: bcftools view -r -Oz ({n:,} samples)")
+        floor = measure(
+            ["bcftools", "view", "-r", REGION, "-Oz", "-o", str(floor_out), str(path)],
+            label=f"  ref: bcftools view -r -Oz ({n:,} samples)",
+        )
         floor_out.unlink(missing_ok=True)
-        rows.append(row("1 joint VCF", f"  ref: {n:,} samples, bcftools view -r -Oz (writes the window)", floor,
-                        theirs, 1.5, "bcftools view -r -Oz -o", "bcftools query -r", informational=True))
+        rows.append(
+            row(
+                "1 joint VCF",
+                f"  ref: {n:,} samples, bcftools view -r -Oz (writes the window)",
+                floor,
+                theirs,
+                1.5,
+                "bcftools view -r -Oz -o",
+                "bcftools query -r",
+                informational=True,
+            )
+        )
     if len(main_rows) == 2:
         a, b = main_rows
         growth = b["ours_peak_mb"] / a["ours_peak_mb"] if a["ours_peak_mb"] else None
         limit_mb = 1024
         for r in rows:
-            r["memory"] = {"samples_ratio": round(sizes[1] / sizes[0], 2),
-                           "peak_growth": round(growth, 2) if growth else None,
-                           "flat": bool(growth is not None and growth < 0.5 * sizes[1] / sizes[0]),
-                           "largest_under_1GB": b["ours_peak_mb"] < limit_mb}
-        print(f"  memory: {sizes[0]:,} -> {sizes[1]:,} samples ({sizes[1] / sizes[0]:.1f}x): peak "
-              f"{a['ours_peak_mb']:.0f} -> {b['ours_peak_mb']:.0f} MB ({growth:.2f}x)")
+            r["memory"] = {
+                "samples_ratio": round(sizes[1] / sizes[0], 2),
+                "peak_growth": round(growth, 2) if growth else None,
+                "flat": bool(growth is not None and growth < 0.5 * sizes[1] / sizes[0]),
+                "largest_under_1GB": b["ours_peak_mb"] < limit_mb,
+            }
+        print(
+            f"  memory: {sizes[0]:,} -> {sizes[1]:,} samples ({sizes[1] / sizes[0]:.1f}x): peak "
+            f"{a['ours_peak_mb']:.0f} -> {b['ours_peak_mb']:.0f} MB ({growth:.2f}x)"
+        )
     return rows
 
 
@@ -926,8 +1123,18 @@ def copy_workflow(dest: Path) -> Path:
     root = snakefile.parent if snakefile.parent.name != "workflow" else REPO
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
-    names = ["Snakefile", "rules", "config", "schemas", "resources", "snakemake_report", "scripts", "envs", "workflow",
-             "profiles"]
+    names = [
+        "Snakefile",
+        "rules",
+        "config",
+        "schemas",
+        "resources",
+        "snakemake_report",
+        "scripts",
+        "envs",
+        "workflow",
+        "profiles",
+    ]
     for name in names:
         src = root / name
         if src.is_dir():
@@ -937,8 +1144,9 @@ def copy_workflow(dest: Path) -> Path:
     return dest
 
 
-def scenario_cohort(data: Path, quick: bool, timeout: float, wait_for_workflow: float,
-                    no_extras: bool = False) -> list[dict[str, Any]]:
+def scenario_cohort(
+    data: Path, quick: bool, timeout: float, wait_for_workflow: float, no_extras: bool = False
+) -> list[dict[str, Any]]:
     print("\n== scenario 2: many single-sample indexed VCFs (cohort)")
     n_files = 20 if quick else 1000
     folder = data / f"singles_{n_files}"
@@ -949,43 +1157,79 @@ def scenario_cohort(data: Path, quick: bool, timeout: float, wait_for_workflow: 
 
     facts = generated(data / f"singles_{n_files}.stamp.json", {"n": n_files, "v": 3}, make)
     files = sorted(folder.glob("*.vcf.gz"))
-    print(f"  input: {len(files):,} indexed one-sample VCFs of ~{facts['records_per_file']} records, "
-          f"~{facts['window_records_mean']} in the window; c.229G>T: {facts['e77x_heterozygous']} heterozygous, "
-          f"{facts['e77x_homozygous']} homozygous [generated in {facts.get('generation_s')} s]")
+    print(
+        f"  input: {len(files):,} indexed one-sample VCFs of ~{facts['records_per_file']} records, "
+        f"~{facts['window_records_mean']} in the window; c.229G>T: {facts['e77x_heterozygous']} heterozygous, "
+        f"{facts['e77x_homozygous']} homozygous [generated in {facts.get('generation_s')} s]"
+    )
     listing = data / f"singles_{n_files}.list"
     listing.write_text("".join(f"{p}\n" for p in files))
     sheet = data / f"singles_{n_files}.samples.tsv"
-    sheet.write_text("sample\tvcf\n" + "".join(f"{p.name[:-len('.vcf.gz')]}\t{p}\n" for p in files))
-    loop = f"while read -r f; do bcftools view -r {REGION} \"$f\"; done < {shlex.quote(str(listing))} > /dev/null"
+    sheet.write_text("sample\tvcf\n" + "".join(f"{p.name[: -len('.vcf.gz')]}\t{p}\n" for p in files))
+    loop = f'while read -r f; do bcftools view -r {REGION} "$f"; done < {shlex.quote(str(listing))} > /dev/null'
     theirs = measure(loop, label=f"bash loop: bcftools view -r x {len(files):,}")
     rows = []
     if not no_extras:  # reference rows; the workflow below is the target row
         # one process, all files
         outdir = data / "out_singles_one_process"
         manifest = data / "out_singles_manifest.json"
-        ours = measure(annotate_cmd([str(p) for p in files], outdir, "--keep-going", "--manifest", str(manifest)),
-                       timeout=timeout, label=f"il1rn-annot annotate f1..f{len(files)} (1 process)",
-                       prepare=lambda: shutil.rmtree(outdir, ignore_errors=True))
-        rows.append(row("2 cohort", f"{len(files):,} files, one annotate process", ours, theirs, 3.0,
-                        "il1rn-annot annotate f1..fN --keep-going --manifest", "bash loop of bcftools view -r",
-                        input=facts))
+        ours = measure(
+            annotate_cmd([str(p) for p in files], outdir, "--keep-going", "--manifest", str(manifest)),
+            timeout=timeout,
+            label=f"il1rn-annot annotate f1..f{len(files)} (1 process)",
+            prepare=lambda: shutil.rmtree(outdir, ignore_errors=True),
+        )
+        rows.append(
+            row(
+                "2 cohort",
+                f"{len(files):,} files, one annotate process",
+                ours,
+                theirs,
+                3.0,
+                "il1rn-annot annotate f1..fN --keep-going --manifest",
+                "bash loop of bcftools view -r",
+                input=facts,
+            )
+        )
         # one process per file: what a one-job-per-sample workflow pays for each sample
         one = data / "out_single_file"
-        single = measure(annotate_cmd([str(files[0])], one), label="il1rn-annot annotate (1 file, 1 process)",
-                         prepare=lambda: shutil.rmtree(one, ignore_errors=True))
+        single = measure(
+            annotate_cmd([str(files[0])], one),
+            label="il1rn-annot annotate (1 file, 1 process)",
+            prepare=lambda: shutil.rmtree(one, ignore_errors=True),
+        )
         single_bcf = measure(["bcftools", "view", "-r", REGION, str(files[0])], label="bcftools view -r (1 file)")
-        rows.append(row("2 cohort", "1 file, per-process cost", single, single_bcf, 3.0, "il1rn-annot annotate",
-                        "bcftools view -r", informational=True))
+        rows.append(
+            row(
+                "2 cohort",
+                "1 file, per-process cost",
+                single,
+                single_bcf,
+                3.0,
+                "il1rn-annot annotate",
+                "bcftools view -r",
+                informational=True,
+            )
+        )
     # the workflow
     deadline = time.monotonic() + wait_for_workflow
     while find_workflow() is None and time.monotonic() < deadline:
-        print(f"  waiting for the workflow (Snakefile not there yet; {int(deadline - time.monotonic())} s left)",
-              flush=True)
+        print(
+            f"  waiting for the workflow (Snakefile not there yet; {int(deadline - time.monotonic())} s left)",
+            flush=True,
+        )
         time.sleep(min(180, max(1, deadline - time.monotonic())))
     if find_workflow() is None:
         print("  workflow not found (no Snakefile): the snakemake measurement was skipped")
-        rows.append({"scenario": "2 cohort", "case": f"{len(files):,} files, snakemake --cores 2", "skipped":
-                     "no Snakefile in the repository yet", "target_ratio": 3.0, "meets_target": None})
+        rows.append(
+            {
+                "scenario": "2 cohort",
+                "case": f"{len(files):,} files, snakemake --cores 2",
+                "skipped": "no Snakefile in the repository yet",
+                "target_ratio": 3.0,
+                "meets_target": None,
+            }
+        )
         return rows
     wf = copy_workflow(data / "workflow_copy")
     snakemake = tool_exe("snakemake")
@@ -996,19 +1240,40 @@ def scenario_cohort(data: Path, quick: bool, timeout: float, wait_for_workflow: 
             shutil.rmtree(wf / name, ignore_errors=True)
 
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    wf_run = measure(cmd, cwd=wf, timeout=timeout, env=env, label=f"snakemake --cores 2 ({len(files):,} samples)",
-                     prepare=clean, repeat_if_under=0)
+    wf_run = measure(
+        cmd,
+        cwd=wf,
+        timeout=timeout,
+        env=env,
+        label=f"snakemake --cores 2 ({len(files):,} samples)",
+        prepare=clean,
+        repeat_if_under=0,
+    )
     produced = sum(1 for _ in (wf / "results").rglob("*") if _.is_file()) if (wf / "results").exists() else 0
     per_rule = rule_benchmarks(wf / "logs" / "benchmarks")
     if per_rule:
-        print("    per rule (Snakemake benchmark files): " + "; ".join(
-            f"{k} {v['jobs']} job(s) {v['seconds']:.1f} s" for k, v in per_rule.items()))
+        print(
+            "    per rule (Snakemake benchmark files): "
+            + "; ".join(f"{k} {v['jobs']} job(s) {v['seconds']:.1f} s" for k, v in per_rule.items())
+        )
     statuses = cohort_statuses(wf / "results" / "cohort" / "summary.tsv")
     if statuses:
         print("    cohort: " + ", ".join(f"{n} {s}" for s, n in statuses.items()))
-    rows.append(row("2 cohort", f"{len(files):,} files, snakemake --cores 2", wf_run, theirs, 3.0,
-                    "snakemake --cores 2 --config samples=SHEET", "bash loop of bcftools view -r", input=facts,
-                    workflow_files_produced=produced, per_rule=per_rule, statuses=statuses))
+    rows.append(
+        row(
+            "2 cohort",
+            f"{len(files):,} files, snakemake --cores 2",
+            wf_run,
+            theirs,
+            3.0,
+            "snakemake --cores 2 --config samples=SHEET",
+            "bash loop of bcftools view -r",
+            input=facts,
+            workflow_files_produced=produced,
+            per_rule=per_rule,
+            statuses=statuses,
+        )
+    )
     return rows
 
 
@@ -1018,6 +1283,7 @@ def cohort_statuses(summary: Path) -> dict[str, int]:
         return {}
     import csv
     from collections import Counter
+
     with open(summary, encoding="utf-8", newline="") as handle:
         counts = Counter(r["dira_status"] for r in csv.DictReader(handle, delimiter="\t"))
     return dict(counts.most_common())
@@ -1063,14 +1329,30 @@ def scenario_wgs(data: Path, quick: bool, timeout: float, no_extras: bool = Fals
     facts = generated(data / f"wgs_{n}.stamp.json", {"n": n, "v": 2}, lambda: write_wgs_vcf(path, n, seed=11))
     for suffix in (".tbi", ".csi"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    print(f"  input: {path.name}: {facts['records']:,} records ({facts['records_in_window']} in the window), "
-          f"{facts['bytes'] / 1e6:.0f} MB, no index [generated in {facts.get('generation_s')} s]")
+    print(
+        f"  input: {path.name}: {facts['records']:,} records ({facts['records_in_window']} in the window), "
+        f"{facts['bytes'] / 1e6:.0f} MB, no index [generated in {facts.get('generation_s')} s]"
+    )
     outdir = data / "out_wgs"
-    ours = measure(annotate_cmd([str(path)], outdir), timeout=timeout, label="il1rn-annot annotate (temporary index)",
-                   prepare=lambda: shutil.rmtree(outdir, ignore_errors=True))
+    ours = measure(
+        annotate_cmd([str(path)], outdir),
+        timeout=timeout,
+        label="il1rn-annot annotate (temporary index)",
+        prepare=lambda: shutil.rmtree(outdir, ignore_errors=True),
+    )
     theirs = measure(["bcftools", "view", "-t", REGION, str(path)], label="bcftools view -t (stream)")
-    rows = [row("3 WGS unindexed", f"{facts['records'] / 1e6:g}M records", ours, theirs, 1.5, "il1rn-annot annotate",
-                "bcftools view -t", input=facts)]
+    rows = [
+        row(
+            "3 WGS unindexed",
+            f"{facts['records'] / 1e6:g}M records",
+            ours,
+            theirs,
+            1.5,
+            "il1rn-annot annotate",
+            "bcftools view -t",
+            input=facts,
+        )
+    ]
     if no_extras:
         return rows
     # what the parts cost: building the index alone, and the tool's streaming path instead
@@ -1081,27 +1363,74 @@ def scenario_wgs(data: Path, quick: bool, timeout: float, no_extras: bool = Fals
     link.symlink_to(path)
     tabix_only = measure(["tabix", "-f", "-p", "vcf", str(link)], label="  part: tabix -p vcf (index only)")
     sha = measure(["sha256sum", str(path)], label="  part: sha256sum of the input")
-    stream = measure([sys.executable, "-c", STREAM_SNIPPET, str(path)], timeout=timeout,
-                     label="  alt: tool's stream path (locus_records)")
+    stream = measure(
+        [sys.executable, "-c", STREAM_SNIPPET, str(path)],
+        timeout=timeout,
+        label="  alt: tool's stream path (locus_records)",
+    )
     # the same file with its index beside it: an index query (what users with indexed files get)
     indexed_out = data / "out_wgs_indexed"
-    idx_ours = measure(annotate_cmd([str(link)], indexed_out), timeout=timeout,
-                       label="  alt: il1rn-annot on the indexed file",
-                       prepare=lambda: shutil.rmtree(indexed_out, ignore_errors=True))
+    idx_ours = measure(
+        annotate_cmd([str(link)], indexed_out),
+        timeout=timeout,
+        label="  alt: il1rn-annot on the indexed file",
+        prepare=lambda: shutil.rmtree(indexed_out, ignore_errors=True),
+    )
     idx_bcf = measure(["bcftools", "view", "-r", REGION, str(link)], label="  alt: bcftools view -r (indexed)")
     warnings = ""
     manifest_json = next(indexed_out.glob("*.il1rn.json"), None)
     if manifest_json:
         warnings = "; ".join(json.loads(manifest_json.read_text())["provenance"].get("warnings", []))
     shutil.rmtree(scratch, ignore_errors=True)
-    rows.append(row("3 WGS unindexed", "  alt: same file, indexed (vs bcftools view -r)", idx_ours, idx_bcf, 1.5,
-                    "il1rn-annot annotate", "bcftools view -r", informational=True, tool_warnings=warnings))
-    rows.append(row("3 WGS unindexed", "  part: tabix -p vcf alone", tabix_only, theirs, 1.5, "tabix -p vcf",
-                    "bcftools view -t", informational=True))
-    rows.append(row("3 WGS unindexed", "  part: sha256 of the input", sha, theirs, 1.5, "sha256sum",
-                    "bcftools view -t", informational=True))
-    rows.append(row("3 WGS unindexed", "  alt: stream instead of index", stream, theirs, 1.5,
-                    "open_vcf + locus_records streaming (no index)", "bcftools view -t", informational=True))
+    rows.append(
+        row(
+            "3 WGS unindexed",
+            "  alt: same file, indexed (vs bcftools view -r)",
+            idx_ours,
+            idx_bcf,
+            1.5,
+            "il1rn-annot annotate",
+            "bcftools view -r",
+            informational=True,
+            tool_warnings=warnings,
+        )
+    )
+    rows.append(
+        row(
+            "3 WGS unindexed",
+            "  part: tabix -p vcf alone",
+            tabix_only,
+            theirs,
+            1.5,
+            "tabix -p vcf",
+            "bcftools view -t",
+            informational=True,
+        )
+    )
+    rows.append(
+        row(
+            "3 WGS unindexed",
+            "  part: sha256 of the input",
+            sha,
+            theirs,
+            1.5,
+            "sha256sum",
+            "bcftools view -t",
+            informational=True,
+        )
+    )
+    rows.append(
+        row(
+            "3 WGS unindexed",
+            "  alt: stream instead of index",
+            stream,
+            theirs,
+            1.5,
+            "open_vcf + locus_records streaming (no index)",
+            "bcftools view -t",
+            informational=True,
+        )
+    )
     return rows
 
 
@@ -1112,8 +1441,14 @@ def scenario_wgs(data: Path, quick: bool, timeout: float, no_extras: bool = Fals
 def machine() -> dict[str, Any]:
     cpu = ""
     with contextlib.suppress(OSError):
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), "")
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
     mem = ""
     try:
         kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
@@ -1130,32 +1465,54 @@ def machine() -> dict[str, Any]:
     package = version([sys.executable, "-c", "import il1rn_annot; print(il1rn_annot.__file__)"])
     commit = version(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
     dirty = bool(version(["git", "-C", str(REPO), "status", "--porcelain", "--", "src"]))
-    return {"cpus": os.cpu_count(), "cpu": cpu, "memory": mem, "platform": platform.platform(),
-            "python": platform.python_version(), "bcftools": version(["bcftools", "--version"]),
-            "il1rn_annot": version([tool_exe("il1rn-annot"), "--version"]),
-            "snakemake": version([tool_exe("snakemake"), "--version"]),
-            "git_commit": commit + ("+dirty-src" if dirty else ""), "package": package,
-            "pythonpath": os.environ.get("PYTHONPATH", ""),
-            "peak_memory_method": "/usr/bin/time -v" if os.path.exists(GNU_TIME) else "os.wait4 ru_maxrss"}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory": mem,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "bcftools": version(["bcftools", "--version"]),
+        "il1rn_annot": version([tool_exe("il1rn-annot"), "--version"]),
+        "snakemake": version([tool_exe("snakemake"), "--version"]),
+        "git_commit": commit + ("+dirty-src" if dirty else ""),
+        "package": package,
+        "pythonpath": os.environ.get("PYTHONPATH", ""),
+        "peak_memory_method": "/usr/bin/time -v" if os.path.exists(GNU_TIME) else "os.wait4 ru_maxrss",
+    }
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    head = ["scenario", "case", "ours s", "bcftools s", "ratio", "target", "ok", "ours CPU s", "bcftools CPU s",
-            "ours peak MB", "bcftools peak MB", "load"]
+    head = [
+        "scenario",
+        "case",
+        "ours s",
+        "bcftools s",
+        "ratio",
+        "target",
+        "ok",
+        "ours CPU s",
+        "bcftools CPU s",
+        "ours peak MB",
+        "bcftools peak MB",
+        "load",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         if r.get("skipped"):
-            lines.append(f"| {r['scenario']} | {r['case']} | skipped: {r['skipped']} | | | ≤ {r['target_ratio']} |"
-                         + " |" * 6)
+            lines.append(
+                f"| {r['scenario']} | {r['case']} | skipped: {r['skipped']} | | | ≤ {r['target_ratio']} |" + " |" * 6
+            )
             continue
         info = r.get("informational")
         status = "" if info else ("yes" if r["meets_target"] else "**no**")
         if r.get("ours_status") not in (0, None):
             status = f"**{r['ours_status']}**"
-        lines.append(f"| {r['scenario']} | {r['case']} | {r['ours_s']:.2f} | {r['bcftools_s']:.3f} | "
-                     f"{r['ratio']:.2f} | {'' if info else '≤ ' + str(r['target_ratio'])} | {status} | "
-                     f"{r['ours_cpu_s']:.2f} | {r['bcftools_cpu_s']:.2f} | "
-                     f"{r['ours_peak_mb']:.0f} | {r['bcftools_peak_mb']:.0f} | {r['load_avg_1min']:.1f} |")
+        lines.append(
+            f"| {r['scenario']} | {r['case']} | {r['ours_s']:.2f} | {r['bcftools_s']:.3f} | "
+            f"{r['ratio']:.2f} | {'' if info else '≤ ' + str(r['target_ratio'])} | {status} | "
+            f"{r['ours_cpu_s']:.2f} | {r['bcftools_cpu_s']:.2f} | "
+            f"{r['ours_peak_mb']:.0f} | {r['bcftools_peak_mb']:.0f} | {r['load_avg_1min']:.1f} |"
+        )
     return "\n".join(lines)
 
 
@@ -1163,18 +1520,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small inputs (CI smoke test, < 1 minute)")
     parser.add_argument("--scenarios", default="1,2,3", help="comma-separated subset of 1,2,3 (default: all)")
-    parser.add_argument("--data-dir", help="where inputs are generated (default: a temporary folder, removed "
-                                           "afterwards unless --keep-data)")
+    parser.add_argument(
+        "--data-dir",
+        help="where inputs are generated (default: a temporary folder, removed afterwards unless --keep-data)",
+    )
     parser.add_argument("--keep-data", action="store_true", help="keep (and reuse) the generated inputs")
-    parser.add_argument("--out", help="JSON results file (default benchmarks/out/results.json, "
-                                      "results_quick.json with --quick)")
+    parser.add_argument(
+        "--out", help="JSON results file (default benchmarks/out/results.json, results_quick.json with --quick)"
+    )
     parser.add_argument("--timeout", type=float, default=3600, help="per-command timeout in seconds")
-    parser.add_argument("--no-extras", action="store_true",
-                        help="only the target rows: skip the reference rows (scenario 1 one-process and "
-                             "bcftools-view runs, scenario 2 one-process and one-file runs, scenario 3 parts "
-                             "and streaming)")
-    parser.add_argument("--wait-for-workflow", type=float, default=0,
-                        help="scenario 2: seconds to wait (polling) for a Snakefile to appear (default 0)")
+    parser.add_argument(
+        "--no-extras",
+        action="store_true",
+        help="only the target rows: skip the reference rows (scenario 1 one-process and "
+        "bcftools-view runs, scenario 2 one-process and one-file runs, scenario 3 parts "
+        "and streaming)",
+    )
+    parser.add_argument(
+        "--wait-for-workflow",
+        type=float,
+        default=0,
+        help="scenario 2: seconds to wait (polling) for a Snakefile to appear (default 0)",
+    )
     args = parser.parse_args(argv)
     if not shutil.which("bcftools"):
         print("bcftools is not on PATH", file=sys.stderr)
@@ -1188,8 +1555,10 @@ def main(argv: list[str] | None = None) -> int:
         data = Path(tempfile.mkdtemp(prefix="il1rn-bench-"))
     data.mkdir(parents=True, exist_ok=True)
     info = machine()
-    print(f"il1rn-annot benchmarks ({'quick' if args.quick else 'full'}) on {info['cpus']} CPUs, {info['memory']}; "
-          f"{info['bcftools']}; read window {REGION}; data in {data}")
+    print(
+        f"il1rn-annot benchmarks ({'quick' if args.quick else 'full'}) on {info['cpus']} CPUs, {info['memory']}; "
+        f"{info['bcftools']}; read window {REGION}; data in {data}"
+    )
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     try:
@@ -1204,9 +1573,15 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(data, ignore_errors=True)
     text = table(rows)
     print("\n" + text)
-    result = {"generated_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-              "mode": "quick" if args.quick else "full", "machine": info, "region": REGION,
-              "total_seconds": round(time.perf_counter() - started, 1), "rows": rows, "table_markdown": text}
+    result = {
+        "generated_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "mode": "quick" if args.quick else "full",
+        "machine": info,
+        "region": REGION,
+        "total_seconds": round(time.perf_counter() - started, 1),
+        "rows": rows,
+        "table_markdown": text,
+    }
     out = Path(args.out or OUT / ("results_quick.json" if args.quick else "results.json"))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, default=str) + "\n")

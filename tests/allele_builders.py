@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.core.alleles import Allele
+from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 

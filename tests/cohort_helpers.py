@@ -21,21 +21,38 @@ RS419598 = "{chrom}\t113129630\trs419598\tT\tC\t60\tPASS\t.\tGT\t"  # associatio
 
 HOSTILE = "<script>alert(1)</script>"
 
+
 def rec(prefix: str, *gts: str) -> str:
     return prefix + "\t".join(gts)
+
 
 def write(path: Path, records: list[str], samples: list[str], **kw) -> Path:
     path.write_text(vcf_text(records, samples, **kw))
     return path
 
+
 def write_sheet(path: Path, rows: list[tuple[str, str]]) -> Path:
     path.write_text("sample\tvcf\n" + "".join(f"{s}\t{v}\n" for s, v in rows))
     return path
 
+
 def annotate(inputs: list[str], outdir: str, manifest: str) -> None:
-    rc = main(["annotate", *inputs, "-o", outdir, "--keep-going", "--manifest", manifest, "--date", DATE,
-               "--no-record-command"])
+    rc = main(
+        [
+            "annotate",
+            *inputs,
+            "-o",
+            outdir,
+            "--keep-going",
+            "--manifest",
+            manifest,
+            "--date",
+            DATE,
+            "--no-record-command",
+        ]
+    )
     assert rc == 0
+
 
 def run_cohort(manifests: list[str], outdir: str, sheet: str | None = None, reports: str | None = None) -> int:
     argv = ["cohort", "--manifest", *manifests, "-o", outdir, "--date", DATE]
@@ -44,6 +61,7 @@ def run_cohort(manifests: list[str], outdir: str, sheet: str | None = None, repo
     if reports:
         argv += ["--reports-dir", reports]
     return main(argv)
+
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as handle:

@@ -30,8 +30,15 @@ def kb() -> KnowledgeBase:
     return load_knowledge_base()
 
 
-def vcf_text(records: list[str], samples: list[str], *, build: str = "GRCh38", chrom: str | None = None,
-             extra_header: list[str] | None = None, contigs: bool = True) -> str:
+def vcf_text(
+    records: list[str],
+    samples: list[str],
+    *,
+    build: str = "GRCh38",
+    chrom: str | None = None,
+    extra_header: list[str] | None = None,
+    contigs: bool = True,
+) -> str:
     """A VCF 4.2 text with GATK-like header lines; records are tab-separated strings."""
     chrom = chrom or ("chr2" if build == "GRCh38" else "2")
     length = GRCH38_CHR2 if build == "GRCh38" else GRCH37_CHR2
@@ -61,15 +68,18 @@ def vcf_text(records: list[str], samples: list[str], *, build: str = "GRCh38", c
 @pytest.fixture
 def make_vcf(tmp_path: Path):
     """make_vcf(name, records, samples, **kw) -> Path of a plain VCF in tmp_path."""
+
     def _make(name: str, records: list[str], samples: list[str], **kwargs) -> Path:
         path = tmp_path / name
         path.write_text(vcf_text(records, samples, **kwargs))
         return path
+
     return _make
 
 
-def annotate_at_grch38(make_vcf, records: list[str], build: str, kb: KnowledgeBase, out_dir: Path | None = None,
-                       **annotate_kwargs: Any) -> tuple[dict[int, dict], Any, dict]:
+def annotate_at_grch38(
+    make_vcf, records: list[str], build: str, kb: KnowledgeBase, out_dir: Path | None = None, **annotate_kwargs: Any
+) -> tuple[dict[int, dict], Any, dict]:
     """Annotate `records` written once in GRCh38 positions (`{chrom}` for the contig) on `build`:
     for GRCh37 each POS is moved by GRCH37_SHIFT, so one test case runs on both builds.
 
@@ -98,8 +108,9 @@ def mounted_tmpfs(folder: Path, size: str, what: str) -> Iterator[Path]:
     allowed (it needs root and mount)."""
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip(f"mounting a tmpfs needs root (and mount): {what} cannot run here")
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, text=True
+    )
     if proc.returncode != 0:
         pytest.skip(f"mounting a tmpfs is not permitted here: {proc.stderr.strip()}")
     try:
@@ -138,5 +149,6 @@ def spy_scan_workers(monkeypatch, check: Callable[[Any], None] | None = None) ->
         used.append(self.workers)
         if check is not None:
             check(self)
+
     monkeypatch.setattr(scan.SitesOnlyScan, "__init__", spy)
     return used

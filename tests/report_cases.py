@@ -18,8 +18,10 @@ GRCH38_CHR2 = 242193529
 E77X_HOM = "chr2\t113131068\t.\tG\tT\t50\tPASS\t.\tGT:DP\t1/1:30"
 SPLICE_HET = "chr2\t113131159\t.\tT\tG\t50\tPASS\t.\tGT:DP\t0/1:40"
 RS419598_HOM = "chr2\t113129630\trs419598\tT\tC\t50\tPASS\t.\tGT:DP\t1/1:35"
-DEL175_HOM = ("chr2\t112959500\tMantaDEL:1\tT\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113134600;SVLEN=-175100;IMPRECISE;"
-              "CIPOS=-150,150;CIEND=-120,120\tGT\t1/1")
+DEL175_HOM = (
+    "chr2\t112959500\tMantaDEL:1\tT\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113134600;SVLEN=-175100;IMPRECISE;"
+    "CIPOS=-150,150;CIEND=-120,120\tGT\t1/1"
+)
 # exons 1-3 with the transcription start (PVS1 by the ClinGen tree; an exon 2-3 deletion alone is
 # PVS1_Strong: its frame change falls in the last exon, no NMD, so it is of uncertain significance)
 DEL_EX23_HET = "chr2\t113127000\tDEL31\tC\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113131157;SVLEN=-4157\tGT\t0/1"
@@ -28,6 +30,7 @@ DEL_EX23_HET = "chr2\t113127000\tDEL31\tC\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113131
 def vcf(records: list[str], samples: list[str], contig_length: int = GRCH38_CHR2) -> str:
     """A VCF text from the shared fixture (tests/conftest.py), chr2-named in both builds."""
     from conftest import vcf_text
+
     return vcf_text(records, samples, build="GRCh38" if contig_length == GRCH38_CHR2 else "GRCh37", chrom="chr2")
 
 

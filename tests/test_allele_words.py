@@ -15,9 +15,11 @@ DATE = "2026-01-01T00:00:00Z"
 
 def test_other_structural_variants_are_named_by_kind_and_span(tmp_path, kb):
     """A duplication or inversion over IL1RN is uncertain, and named as a clinician reads it."""
-    records = ["chr2\t113120000\tDUP1\tN\t<DUP>\t.\tPASS\tSVTYPE=DUP;END=113140000;SVLEN=20000\tGT\t0/1\t0/0\t0/0",
-               "chr2\t113125000\tINV1\tN\t<INV>\t.\tPASS\tSVTYPE=INV;END=113133000\tGT\t0/0\t1/1\t0/0",
-               "chr2\t113129000\tBND1\tN\tN[chr5:1000[\t.\tPASS\tSVTYPE=BND\tGT\t0/0\t0/0\t0/1"]
+    records = [
+        "chr2\t113120000\tDUP1\tN\t<DUP>\t.\tPASS\tSVTYPE=DUP;END=113140000;SVLEN=20000\tGT\t0/1\t0/0\t0/0",
+        "chr2\t113125000\tINV1\tN\t<INV>\t.\tPASS\tSVTYPE=INV;END=113133000\tGT\t0/0\t1/1\t0/0",
+        "chr2\t113129000\tBND1\tN\tN[chr5:1000[\t.\tPASS\tSVTYPE=BND\tGT\t0/0\t0/0\t0/1",
+    ]
     path = tmp_path / "manta.sv.vcf"
     path.write_text(vcf_text(records, ["DUP_HET", "INV_HOM", "BND_HET"], build="GRCh38", chrom="chr2"))
     by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
@@ -42,8 +44,9 @@ def test_deletions_are_classified_by_what_they_remove(tmp_path, kb):
         "chr2\t113132799\tCDS\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=113133200;SVLEN=-401\tGT\t0/0\t0/0\t0/0\t1/1",
     ]
     path = tmp_path / "delly.partial.vcf"
-    path.write_text(vcf_text(records, ["UTR_HOM", "EXON1_HOM", "PROMOTER_HOM", "PART_CDS_HOM"], build="GRCh38",
-                             chrom="chr2"))
+    path.write_text(
+        vcf_text(records, ["UTR_HOM", "EXON1_HOM", "PROMOTER_HOM", "PART_CDS_HOM"], build="GRCh38", chrom="chr2")
+    )
     result = annotate_file(path, tmp_path / "out", kb, date=DATE)
     by = {s.sample: s for s in result.samples}
     alleles = {a["vcf_id"]: a for a in result.payload["alleles"]}
@@ -80,8 +83,7 @@ def test_a_gene_removed_in_part_does_not_make_the_whole_list_partial(tmp_path, k
     """Review finding: a homozygous <DEL> 113,050,001-113,300,000 (ends inside IL36B, removes IL36RN ...
     PAX8 whole) read 'removes part of IL36B, IL36RN, IL1F10, IL1RN, PSD4, PAX8'. The partial gene is
     marked on its own; IL36RN (recessive, both copies) and PAX8 are named with their conditions."""
-    record = (f"{chrom}\t{113_050_000 + offset}\t.\tN\t<DEL>\t50\tPASS\tSVTYPE=DEL;END={113_300_000 + offset}"
-              "\tGT\t1/1")
+    record = f"{chrom}\t{113_050_000 + offset}\t.\tN\t<DEL>\t50\tPASS\tSVTYPE=DEL;END={113_300_000 + offset}\tGT\t1/1"
     path = tmp_path / "big_del.vcf"
     path.write_text(vcf_text([record], ["HOM_BIG"], build=build, chrom=chrom))
     result = annotate_file(path, tmp_path / "out", kb, date=DATE).samples[0]
@@ -94,9 +96,19 @@ def test_a_gene_removed_in_part_does_not_make_the_whole_list_partial(tmp_path, k
 
 # --- the words on their own: an allele as a plain dict, as the interpretation sees it
 
+
 def _allele(**fields):
-    base = {"chrom": "chr2", "pos": 113131067, "end": 113131068, "ref": "G", "alt": "T", "variant_type": "snv",
-            "vcf_id": ".", "hgvs_c": "c.229G>T", "hgvs_p": "p.(Glu77Ter)"}
+    base = {
+        "chrom": "chr2",
+        "pos": 113131067,
+        "end": 113131068,
+        "ref": "G",
+        "alt": "T",
+        "variant_type": "snv",
+        "vcf_id": ".",
+        "hgvs_c": "c.229G>T",
+        "hgvs_p": "p.(Glu77Ter)",
+    }
     return {**base, **fields}
 
 
@@ -108,11 +120,23 @@ def test_small_variant_reads_as_hgvs_with_its_rs_id():
 
 def test_deletion_reads_as_its_span_and_what_it_removes():
     whole = {"gene": "IL1RN", "fraction": 1.0}
-    deletion = _allele(variant_type="sv_deletion", pos=113100000, end=113140000, alt="<DEL>", hgvs_c="",
-                       hgvs_p="", deleted_genes=[whole], consequence=["transcript_ablation"])
+    deletion = _allele(
+        variant_type="sv_deletion",
+        pos=113100000,
+        end=113140000,
+        alt="<DEL>",
+        hgvs_c="",
+        hgvs_p="",
+        deleted_genes=[whole],
+        consequence=["transcript_ablation"],
+    )
     assert allele_label(deletion) == "deletion chr2:113100001-113140000 (removes IL1RN)"
-    partial = {**deletion, "deleted_genes": [{"gene": "IL1RN", "fraction": 0.4}], "exons_affected": [2, 3, 4],
-               "exons_removed": [2, 3]}
+    partial = {
+        **deletion,
+        "deleted_genes": [{"gene": "IL1RN", "fraction": 0.4}],
+        "exons_affected": [2, 3, 4],
+        "exons_removed": [2, 3],
+    }
     assert exon_parts(partial) == ([2, 3], [4])
     assert deletion_effect(partial) == "removes IL1RN exons 2, 3 and part of IL1RN exon 4"
     # an annotation written before exons_removed existed: every touched exon counts as removed
@@ -121,10 +145,18 @@ def test_deletion_reads_as_its_span_and_what_it_removes():
 
 
 def test_deletion_that_spares_il1rn_says_on_which_side_it_lies():
-    upstream = _allele(variant_type="cnv", alt="<DEL>", hgvs_c="", hgvs_p="", consequence=[],
-                       deleted_genes=[{"gene": "IL36G", "fraction": 1.0}])
+    upstream = _allele(
+        variant_type="cnv",
+        alt="<DEL>",
+        hgvs_c="",
+        hgvs_p="",
+        consequence=[],
+        deleted_genes=[{"gene": "IL36G", "fraction": 1.0}],
+    )
     assert deletion_effect(upstream) == "removes IL36G; does not remove IL1RN, lies upstream of IL1RN"
     downstream = {**upstream, "deleted_genes": [{"gene": "PAX8", "fraction": 0.5}]}
     assert deletion_effect(downstream) == "removes PAX8 (in part); does not remove IL1RN, lies downstream of IL1RN"
-    assert deletion_effect({**upstream, "deleted_genes": [], "consequence": ["downstream_gene_variant"]}) \
+    assert (
+        deletion_effect({**upstream, "deleted_genes": [], "consequence": ["downstream_gene_variant"]})
         == "does not remove IL1RN, lies downstream of IL1RN"
+    )

@@ -1,4 +1,5 @@
-"""core/alleles.py and vcf/record_extent.py on their own: how one record's ALT alleles become `Allele`s with their reference span.
+"""core/alleles.py and vcf/record_extent.py on their own: how one record's ALT alleles become
+`Allele`s with their reference span.
 
 Records are written here in the shape each named caller writes them (IDs, INFO keys, FORMAT
 columns, REF `N` where the caller writes it), read with cyvcf2 from a tiny VCF in tmp_path, and
@@ -14,8 +15,8 @@ import cyvcf2
 import pytest
 from conftest import GRCH38_CHR2, vcf_text
 
-from il1rn_annot.errors import InputError
 from il1rn_annot.core.alleles import Allele, alleles_of
+from il1rn_annot.errors import InputError
 from il1rn_annot.vcf.record_extent import Junction, parse_breakend, reaches_back, record_span_end
 
 HEADER = [

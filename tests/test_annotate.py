@@ -23,18 +23,25 @@ EXPECTED = {
     "gatk_hc.PATIENT_HOM_E77X.vcf.gz": {"PATIENT_HOM_E77X": "consistent_with_DIRA"},
     "deepvariant.CARRIER_Q54X.g.vcf.gz": {"CARRIER_Q54X": "carrier"},
     "bcftools.joint_cohort.vcf.gz": {
-        "FAM1_PROBAND": "consistent_with_DIRA", "FAM1_MOTHER": "carrier", "FAM1_FATHER": "carrier",
+        "FAM1_PROBAND": "consistent_with_DIRA",
+        "FAM1_MOTHER": "carrier",
+        "FAM1_FATHER": "carrier",
         # c.76C>T and c.133C>T (UNPHASED_COMPHET, CIS_PAIR) are not published alleles any more: their
         # papers were never read (issue 15), so the rules decide. Without a reference sequence the
         # protein decides what it can (issue 15 section 3): c.133C>T at Gln45 (CAR -> TAR) is
         # p.(Gln45Ter), NMD, PVS1, likely pathogenic; c.76C>T at Arg26 (CGN -> TGN: Ter, Trp or Cys)
         # stays a coding variant of unknown effect (VUS). One LP allele + a VUS: carrier, and the
         # sentence says DIRA is not excluded (unphased) or that the VUS is in cis.
-        "UNPHASED_COMPHET": "carrier", "CIS_PAIR": "carrier",
+        "UNPHASED_COMPHET": "carrier",
+        "CIS_PAIR": "carrier",
         "HOM_DEL2": "consistent_with_DIRA",
-        "SPLICE_HOM": "consistent_with_DIRA", "MULTI_12": "carrier", "PARTIAL": "carrier",
-        "ASSOC_ONLY": "no_pathogenic_variant_detected", "NOCALL": "not_assessable",
-        "MISSENSE_VUS": "uncertain_significance"},
+        "SPLICE_HOM": "consistent_with_DIRA",
+        "MULTI_12": "carrier",
+        "PARTIAL": "carrier",
+        "ASSOC_ONLY": "no_pathogenic_variant_detected",
+        "NOCALL": "not_assessable",
+        "MISSENSE_VUS": "uncertain_significance",
+    },
     "manta.DEL175_HOM.vcf.gz": {"DEL175_HOM": "consistent_with_DIRA"},
     # exons 2-3 removed: out of frame, the frame change falls in the last exon (no NMD): PVS1_Strong,
     # uncertain significance by the rules alone (ClinGen SVI 2018 tree; docs/classification.md)
@@ -73,6 +80,7 @@ def test_outputs_record_versions_build_and_checksums(tmp_path, kb):
     assert prov["knowledge_base_version"] == kb.version and prov["tool_version"]
     assert prov["inputs"][0]["sha256"] == result.input.sha256 and len(result.input.sha256) == 64
     import pysam
+
     with pysam.VariantFile(result.outputs["vcf"]) as vcf:
         header = str(vcf.header)
         assert "##il1rn_annot_kb_version=" + kb.version in header and "##il1rn_annot_build=GRCh38" in header
@@ -126,14 +134,18 @@ def test_reference_fasta_gives_protein_changes_and_3prime_shifted_names(tmp_path
     assert by_known["IL1RN_T47fs"]["hgvs_c"] == "c.141del"  # c.140 and c.141 are both C: HGVS 3' rule
     missense = next(a for a in result.payload["alleles"] if a["hgvs_c"] == "c.229G>A")
     assert (missense["hgvs_p"], missense["consequence"]) == ("p.(Glu77Lys)", ["missense_variant"])
-    vus = next(a for a in result.payload["alleles"] if a["classification"] == "uncertain_significance"
-               and a["hgvs_c"] != "c.229G>A")
+    vus = next(
+        a
+        for a in result.payload["alleles"]
+        if a["classification"] == "uncertain_significance" and a["hgvs_c"] != "c.229G>A"
+    )
     assert vus["hgvs_p"] == "p.(Met150Lys)"
 
 
 def test_grch37_reference_extract_and_b37_naming(tmp_path, kb):
-    result = annotate_file(DATA / "grch37.gatk_hc.PATIENT_HOM_E77X.vcf.gz", tmp_path, kb, date=DATE,
-                           reference_path=FASTA37)
+    result = annotate_file(
+        DATA / "grch37.gatk_hc.PATIENT_HOM_E77X.vcf.gz", tmp_path, kb, date=DATE, reference_path=FASTA37
+    )
     assert result.payload["provenance"]["build"] == "GRCh37"
     e77x = next(a for a in result.payload["alleles"] if a["known_variant"] == "IL1RN_E77X")
     assert (e77x["chrom"], e77x["pos"], e77x["hgvs_p"]) == ("2", 113888645, "p.(Glu77Ter)")
@@ -154,8 +166,9 @@ def test_undetectable_build_needs_build_flag(tmp_path, kb, capsys):
     assert main(["annotate", str(DATA / "no_contigs.vcf"), "-o", str(tmp_path), "--date", DATE]) == 2
     err = capsys.readouterr().err
     assert "cannot detect the genome build" in err and "--build" in err and "Traceback" not in err
-    assert main(["annotate", str(DATA / "no_contigs.vcf"), "-o", str(tmp_path), "--build", "GRCh38",
-                 "--date", DATE]) == 0
+    assert (
+        main(["annotate", str(DATA / "no_contigs.vcf"), "-o", str(tmp_path), "--build", "GRCh38", "--date", DATE]) == 0
+    )
     rows = _rows(tmp_path / "no_contigs.sample_status.tsv")
     assert rows[0]["dira_status"] == "carrier"
     prov = json.loads((tmp_path / "no_contigs.il1rn.json").read_text())["provenance"]
@@ -164,6 +177,7 @@ def test_undetectable_build_needs_build_flag(tmp_path, kb, capsys):
 
 def test_unindexed_and_indexed_reads_agree(tmp_path, kb):
     import shutil
+
     plain = tmp_path / "noindex.vcf.gz"
     shutil.copy(DATA / "bcftools.joint_cohort.vcf.gz", plain)  # no .tbi beside it
     streamed = annotate_file(plain, tmp_path / "a", kb, date=DATE)
@@ -173,8 +187,9 @@ def test_unindexed_and_indexed_reads_agree(tmp_path, kb):
 
 
 def test_samples_subset_and_unknown_sample(tmp_path, kb):
-    result = annotate_file(DATA / "bcftools.joint_cohort.vcf.gz", tmp_path, kb, samples=["NOCALL", "FAM1_PROBAND"],
-                           date=DATE)
+    result = annotate_file(
+        DATA / "bcftools.joint_cohort.vcf.gz", tmp_path, kb, samples=["NOCALL", "FAM1_PROBAND"], date=DATE
+    )
     assert [s.sample for s in result.samples] == ["NOCALL", "FAM1_PROBAND"]
     with pytest.raises(InputError, match="sample\\(s\\) not in the file: NOBODY"):
         annotate_file(DATA / "bcftools.joint_cohort.vcf.gz", tmp_path, kb, samples=["NOBODY"])
@@ -189,6 +204,7 @@ def test_polymorphism_is_never_a_diagnosis(tmp_path, kb):
 
 def test_every_demo_output_validates_against_the_published_json_schema(tmp_path, kb):
     import jsonschema
+
     schema = json.loads((REPO / "src/il1rn_annot/schemas/annotation.schema.json").read_text())
     validator = jsonschema.Draft202012Validator(schema)
     for name in sorted(EXPECTED):
@@ -201,6 +217,7 @@ def test_every_demo_output_validates_against_the_published_json_schema(tmp_path,
 def _joint_vcf(tmp_path: Path, n_samples: int) -> Path:
     """A joint VCF with a likely-benign intronic SNV carried by many, and E77X in a few samples."""
     import random
+
     rng = random.Random(7)
     samples = [f"S{i:04d}" for i in range(n_samples)]
     intronic = ["0/0", "0/1", "1/1", "./."]
@@ -210,6 +227,7 @@ def _joint_vcf(tmp_path: Path, n_samples: int) -> Path:
         ("113129630", "T", "C", [rng.choice(["0/0", "0/1", "1/1"]) for _ in samples]),  # rs419598
     ]
     from conftest import vcf_text
+
     records = [f"{{chrom}}\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t.\tGT\t" + "\t".join(gts) for pos, ref, alt, gts in rows]
     path = tmp_path / f"joint{n_samples}.vcf"
     path.write_text(vcf_text(records, samples))
@@ -221,22 +239,31 @@ def test_reportable_findings_mode_keeps_every_status_and_counts_benign_alleles(t
     full = annotate_file(path, tmp_path / "all", kb, date=DATE, findings="all")
     lean = annotate_file(path, tmp_path / "lean", kb, date=DATE, findings="auto")  # 120 > 50 samples
     assert lean.payload["locus"]["per_sample_findings"] == "reportable"
-    assert [(s.sample, s.dira_status, s.status_sentence) for s in full.samples] == \
-           [(s.sample, s.dira_status, s.status_sentence) for s in lean.samples]
-    assert [s.dira_status for s in lean.samples[:5]] == ["consistent_with_DIRA", "carrier", "carrier", "carrier",
-                                                         "no_pathogenic_variant_detected"]
+    assert [(s.sample, s.dira_status, s.status_sentence) for s in full.samples] == [
+        (s.sample, s.dira_status, s.status_sentence) for s in lean.samples
+    ]
+    assert [s.dira_status for s in lean.samples[:5]] == [
+        "consistent_with_DIRA",
+        "carrier",
+        "carrier",
+        "carrier",
+        "no_pathogenic_variant_detected",
+    ]
     benign = "chr2:113130000:A:G"
     full_rows = [r for r in _rows(Path(full.outputs["tsv"])) if r["allele_id"] == benign]
     lean_rows = [r for r in _rows(Path(lean.outputs["tsv"])) if r["allele_id"] == benign]
     assert full_rows and not lean_rows  # listed per sample only in `all` mode ...
     count = lambda res: next(a for a in res.payload["alleles"] if a["allele_id"] == benign)  # noqa: E731
-    assert (count(lean)["carriers"], count(lean)["homozygotes"], count(lean)["allele_count"]) == \
-           (len(full_rows), sum(r["zygosity"] == "homozygous" for r in full_rows),
-            sum(2 if r["zygosity"] == "homozygous" else 1 for r in full_rows))  # ... but always counted
+    assert (count(lean)["carriers"], count(lean)["homozygotes"], count(lean)["allele_count"]) == (
+        len(full_rows),
+        sum(r["zygosity"] == "homozygous" for r in full_rows),
+        sum(2 if r["zygosity"] == "homozygous" else 1 for r in full_rows),
+    )  # ... but always counted
 
 
 def test_large_joint_vcf_gets_a_sites_only_annotated_vcf(tmp_path, kb):
     import pysam
+
     path = _joint_vcf(tmp_path, 120)
     sites = annotate_file(path, tmp_path / "sites", kb, date=DATE)  # auto: 120 > 100 samples
     full = annotate_file(path, tmp_path / "full", kb, date=DATE, vcf_genotypes="all")
@@ -248,8 +275,14 @@ def test_large_joint_vcf_gets_a_sites_only_annotated_vcf(tmp_path, kb):
 
 
 def test_no_pathogenic_variant_says_how_many_locus_records_were_not_called(make_vcf, tmp_path, kb):
-    path = make_vcf("gap.vcf", ["{chrom}\t113131068\t.\tG\tT\t50\tPASS\t.\tGT\t0/0\t./.",
-                                "{chrom}\t113129630\trs419598\tT\tC\t50\tPASS\t.\tGT\t0/0\t0/0"], ["FULL", "GAP"])
+    path = make_vcf(
+        "gap.vcf",
+        [
+            "{chrom}\t113131068\t.\tG\tT\t50\tPASS\t.\tGT\t0/0\t./.",
+            "{chrom}\t113129630\trs419598\tT\tC\t50\tPASS\t.\tGT\t0/0\t0/0",
+        ],
+        ["FULL", "GAP"],
+    )
     result = annotate_file(path, tmp_path / "out", kb, date=DATE)
     full, gap = result.samples
     assert full.dira_status == gap.dira_status == "no_pathogenic_variant_detected"

@@ -38,8 +38,9 @@ def outputs_of(stem: str) -> list[str]:
 
 
 def cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "il1rn_annot.cli", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "il1rn_annot.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=timeout
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -52,8 +53,20 @@ def test_keep_going_finishes_good_inputs_and_lists_bad_ones(tmp_path):
     bad_record = CORPUS / "bad_pos_midstream.vcf"  # fails after its outputs were opened
     good2 = CORPUS / "ploidy.vcf"
     out, manifest = tmp_path / "out", tmp_path / "m.json"
-    proc = cli("annotate", str(good1), str(bad_header), str(bad_record), str(good2), "-o", str(out),
-               "--keep-going", "--manifest", str(manifest), "--date", DATE)
+    proc = cli(
+        "annotate",
+        str(good1),
+        str(bad_header),
+        str(bad_record),
+        str(good2),
+        "-o",
+        str(out),
+        "--keep-going",
+        "--manifest",
+        str(manifest),
+        "--date",
+        DATE,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "internal error" not in proc.stderr
     data = json.loads(manifest.read_text())
@@ -75,8 +88,9 @@ def test_keep_going_finishes_good_inputs_and_lists_bad_ones(tmp_path):
 def test_without_keep_going_the_batch_stops_at_the_bad_input(tmp_path):
     good1, bad, good2 = CORPUS / "vcf44.vcf", CORPUS / "symbolic_no_end.vcf", CORPUS / "ploidy.vcf"
     out, manifest = tmp_path / "out", tmp_path / "m.json"
-    proc = cli("annotate", str(good1), str(bad), str(good2), "-o", str(out), "--manifest", str(manifest),
-               "--date", DATE)
+    proc = cli(
+        "annotate", str(good1), str(bad), str(good2), "-o", str(out), "--manifest", str(manifest), "--date", DATE
+    )
     assert proc.returncode == 2
     assert f"il1rn-annot: error: {bad}: record chr2:113130000 N><DEL>: symbolic allele <DEL>" in proc.stderr
     entries = json.loads(manifest.read_text())["inputs"]
@@ -92,9 +106,12 @@ def _large_vcf(path: Path, records: int = 20000, samples: int = 20) -> None:
     """A plain (streamed) VCF with many locus records: slow enough to be killed half-way."""
     rng = random.Random(7)
     names = [f"S{i}" for i in range(samples)]
-    lines = ["##fileformat=VCFv4.2", "##contig=<ID=chr2,length=242193529>",
-             '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-             "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *names])]
+    lines = [
+        "##fileformat=VCFv4.2",
+        "##contig=<ID=chr2,length=242193529>",
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *names]),
+    ]
     for i in range(records):
         pos = 113115600 + i
         gts = ["0/1" if rng.random() < 0.05 else "0/0" for _ in names]
@@ -106,8 +123,11 @@ def test_killed_run_leaves_no_final_output_and_rerun_completes(tmp_path, kb):
     vcf = tmp_path / "large.vcf"
     _large_vcf(vcf)
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "il1rn_annot.cli", "annotate", str(vcf), "-o", str(out),
-                             "--date", DATE], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "il1rn_annot.cli", "annotate", str(vcf), "-o", str(out), "--date", DATE],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:
@@ -135,6 +155,7 @@ def test_killed_run_leaves_no_final_output_and_rerun_completes(tmp_path, kb):
 def test_temp_files_of_a_live_process_are_left_alone(tmp_path, kb):
     """Only temps of dead processes are removed: a concurrent run's are not touched."""
     from il1rn_annot.outputs.atomic import _temp_prefix
+
     out = tmp_path / "out"
     out.mkdir()
     live = out / (_temp_prefix(out / "vcf44.il1rn.json") + "abcd.tmp")  # this (live) process
@@ -149,20 +170,31 @@ def test_a_batch_sweeps_stale_temps_of_any_output_once(tmp_path):
     """`annotate` of several files cleans the folder once: temps of dead processes go
     (whatever output they were for), those of live processes or other hosts stay."""
     from il1rn_annot.outputs.atomic import _temp_prefix
+
     out = tmp_path / "out"
     out.mkdir()
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    dead_prefix = _temp_prefix(out / "old_sample.il1rn.tsv").replace(f"-{__import__('os').getpid()}.",
-                                                                       f"-{dead.pid}.")
-    stale = [out / (dead_prefix + "x1y2z3.tmp"), out / (dead_prefix.replace("il1rn.tsv", "il1rn.vcf.gz")
-                                                         + "a1b2c3.tmp.vcf.gz.body")]
+    dead_prefix = _temp_prefix(out / "old_sample.il1rn.tsv").replace(f"-{__import__('os').getpid()}.", f"-{dead.pid}.")
+    stale = [
+        out / (dead_prefix + "x1y2z3.tmp"),
+        out / (dead_prefix.replace("il1rn.tsv", "il1rn.vcf.gz") + "a1b2c3.tmp.vcf.gz.body"),
+    ]
     live = out / (_temp_prefix(out / "old_sample.il1rn.json") + "abcd.tmp")
     other_host = out / ".old_sample.il1rn.json.otherhost-1.abcd.tmp"
     for path in [*stale, live, other_host]:
         path.write_text("{}")
-    code = main(["annotate", str(CORPUS / "vcf44.vcf"), str(REPO / "test_data" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz"),
-                 "-o", str(out), "--date", DATE])
+    code = main(
+        [
+            "annotate",
+            str(CORPUS / "vcf44.vcf"),
+            str(REPO / "test_data" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz"),
+            "-o",
+            str(out),
+            "--date",
+            DATE,
+        ]
+    )
     assert code == 0
     assert not any(path.exists() for path in stale)
     assert live.exists() and other_host.exists()
@@ -173,16 +205,24 @@ def test_a_batch_sweeps_stale_temps_of_any_output_once(tmp_path):
 # determinism
 
 
-DETERMINISM_INPUTS = ["vcf44.vcf", "unsorted.vcf", "unindexed.bcf", "sites_only.vcf", "hostile_strings.vcf",
-                      "cn_without_gt.vcf", "undeclared_tags.vcf"]
+DETERMINISM_INPUTS = [
+    "vcf44.vcf",
+    "unsorted.vcf",
+    "unindexed.bcf",
+    "sites_only.vcf",
+    "hostile_strings.vcf",
+    "cn_without_gt.vcf",
+    "undeclared_tags.vcf",
+]
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-@pytest.mark.parametrize("name", [*DETERMINISM_INPUTS, "test_data:bcftools.joint_cohort.vcf.gz",
-                                  "test_data:gatk_hc.PATIENT_HOM_E77X.vcf.gz"])
+@pytest.mark.parametrize(
+    "name", [*DETERMINISM_INPUTS, "test_data:bcftools.joint_cohort.vcf.gz", "test_data:gatk_hc.PATIENT_HOM_E77X.vcf.gz"]
+)
 def test_same_input_twice_is_byte_identical(name, tmp_path, capsys):
     if name.startswith("test_data:"):
         path = TEST_DATA / name.split(":", 1)[1]
@@ -232,6 +272,7 @@ LATER = "2025-06-30T00:00:00Z"  # a second run with another date: other bytes in
 def _enospc(*_args, **_kwargs):
     import errno
     import os
+
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
@@ -239,6 +280,7 @@ def test_enospc_while_writing_is_an_output_error_and_keeps_the_previous_set(tmp_
     """A full disk half-way through the set (the TSVs staged, the JSON fails): OutputError
     in plain words, the earlier run's five files untouched, no temp left behind."""
     from il1rn_annot.errors import InputError, OutputError
+
     out = tmp_path / "out"
     annotate_file(PATIENT, out, kb, date=DATE)
     before = _snapshot(out)
@@ -262,6 +304,7 @@ def test_a_rename_failing_mid_commit_puts_the_previous_set_back(tmp_path, kb, mo
     """The set is put in place by renames; if the third fails, the two already renamed are rolled back."""
     import il1rn_annot.outputs.atomic as wo
     from il1rn_annot.errors import OutputError
+
     out = tmp_path / "out"
     annotate_file(PATIENT, out, kb, date=DATE)
     before = _snapshot(out)
@@ -271,6 +314,7 @@ def test_a_rename_failing_mid_commit_puts_the_previous_set_back(tmp_path, kb, mo
         calls.append(dst)
         if len(calls) == 3:
             import errno
+
             raise OSError(errno.EIO, "Input/output error")
         return real_replace(src, dst)
 
@@ -292,8 +336,20 @@ def test_cli_keep_going_does_not_record_a_full_disk_as_the_inputs_fault(tmp_path
         return _enospc() if ".il1rn.tsv." in self.name else real_write_bytes(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", full_for_tsv)
-    code = main(["annotate", str(PATIENT), str(CARRIER), "-o", str(out), "--keep-going", "--manifest", str(manifest),
-                 "--date", DATE])
+    code = main(
+        [
+            "annotate",
+            str(PATIENT),
+            str(CARRIER),
+            "-o",
+            str(out),
+            "--keep-going",
+            "--manifest",
+            str(manifest),
+            "--date",
+            DATE,
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "no space left on the device" in err and "gatk_hc.PATIENT_HOM_E77X.il1rn.tsv" in err
@@ -318,13 +374,21 @@ def test_errno_less_htslib_failure_on_a_full_disk_is_named(tmp_path, monkeypatch
     assert str(tmp_path / "x.il1rn.vcf.gz") in str(error)
 
 
-@pytest.mark.parametrize("code, words", [("EROFS", "read-only"), ("EACCES", "permission denied"),
-                                         ("EPERM", "not permitted"), ("EIO", "input/output error"),
-                                         ("EDQUOT", "quota")])
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        ("EROFS", "read-only"),
+        ("EACCES", "permission denied"),
+        ("EPERM", "not permitted"),
+        ("EIO", "input/output error"),
+        ("EDQUOT", "quota"),
+    ],
+)
 def test_each_output_errno_has_plain_words(tmp_path, code, words):
     import errno
 
     from il1rn_annot.outputs.atomic import output_error
+
     error = output_error(OSError(getattr(errno, code), "x"), tmp_path / "a.tsv")
     assert words in str(error) and "bug" not in str(error) and "run again" in str(error)
 
@@ -333,18 +397,34 @@ def test_an_unwritable_output_folder_is_refused_plainly(tmp_path):
     """A real EACCES (not simulated): a folder the user cannot write. Root ignores permissions,
     so as root the command runs as `nobody` (setpriv); skipped where neither is possible."""
     import os
+
     out = tmp_path / "out"
     out.mkdir()
     out.chmod(0o555)
-    command = [sys.executable, "-m", "il1rn_annot.cli", "annotate", str(PATIENT), "-o", str(out), "--keep-going",
-               "--date", DATE]
+    command = [
+        sys.executable,
+        "-m",
+        "il1rn_annot.cli",
+        "annotate",
+        str(PATIENT),
+        "-o",
+        str(out),
+        "--keep-going",
+        "--date",
+        DATE,
+    ]
     if os.geteuid() == 0:
         if shutil.which("setpriv") is None:
             pytest.skip("running as root without setpriv: permissions do not stop root from writing")
         tmp_path.chmod(0o755)
         as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-        probe = subprocess.run([*as_nobody, sys.executable, "-c", "import il1rn_annot.cli"], capture_output=True,
-                               text=True, timeout=120, cwd="/")
+        probe = subprocess.run(
+            [*as_nobody, sys.executable, "-c", "import il1rn_annot.cli"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd="/",
+        )
         if probe.returncode != 0:  # e.g. a checkout inside a mode-700 folder (mktemp -d): nobody cannot read it
             pytest.skip(f"nobody cannot import il1rn_annot from this checkout: {probe.stderr.strip()[-200:]}")
         command = [*as_nobody, *command]
@@ -377,8 +457,9 @@ def test_full_disk_rerun_keeps_the_earlier_set_and_says_so(small_tmpfs, capsys):
     before = _snapshot(out)
     fill_file_system(small_tmpfs)
     manifest = small_tmpfs / "manifest.json"
-    code = main(["annotate", str(PATIENT), "-o", str(out), "--date", LATER, "--keep-going",
-                 "--manifest", str(manifest)])
+    code = main(
+        ["annotate", str(PATIENT), "-o", str(out), "--date", LATER, "--keep-going", "--manifest", str(manifest)]
+    )
     err = capsys.readouterr().err
     assert code == 2, err
     assert "no space left on the device" in err and "bug" not in err and "input_error" not in err
@@ -386,8 +467,10 @@ def test_full_disk_rerun_keeps_the_earlier_set_and_says_so(small_tmpfs, capsys):
     assert not manifest.exists()
     for name in ("filler", "filler2"):
         (small_tmpfs / name).unlink()
-    assert main(["annotate", str(PATIENT), "-o", str(out), "--date", LATER, "--keep-going",
-                 "--manifest", str(manifest)]) == 0
+    assert (
+        main(["annotate", str(PATIENT), "-o", str(out), "--date", LATER, "--keep-going", "--manifest", str(manifest)])
+        == 0
+    )
     assert json.loads(manifest.read_text())["inputs"][0]["status"] == "ok"
     assert sorted(_snapshot(out)) == sorted(before)
 
@@ -402,8 +485,20 @@ def test_two_inputs_with_one_file_name_are_refused_before_anything_is_written(tm
         shutil.copy(source, tmp_path / run / "P1.vcf.gz")
         shutil.copy(str(source) + ".tbi", tmp_path / run / "P1.vcf.gz.tbi")
     out = tmp_path / "out"
-    code = main(["annotate", str(tmp_path / "run1" / "P1.vcf.gz"), str(tmp_path / "run2" / "P1.vcf.gz"),
-                 "-o", str(out), "--keep-going", "--manifest", str(out / "m.json"), "--date", DATE])
+    code = main(
+        [
+            "annotate",
+            str(tmp_path / "run1" / "P1.vcf.gz"),
+            str(tmp_path / "run2" / "P1.vcf.gz"),
+            "-o",
+            str(out),
+            "--keep-going",
+            "--manifest",
+            str(out / "m.json"),
+            "--date",
+            DATE,
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert f"{tmp_path / 'run1' / 'P1.vcf.gz'} and {tmp_path / 'run2' / 'P1.vcf.gz'} would both write P1.il1rn.*" in err
@@ -411,15 +506,31 @@ def test_two_inputs_with_one_file_name_are_refused_before_anything_is_written(tm
     assert not out.exists()
     # names differing only in case clash too (one file on macOS/Windows file systems)
     shutil.copy(tmp_path / "run2" / "P1.vcf.gz", tmp_path / "run2" / "p1.vcf.gz")
-    assert main(["annotate", str(tmp_path / "run1" / "P1.vcf.gz"), str(tmp_path / "run2" / "p1.vcf.gz"),
-                 "-o", str(out), "--date", DATE]) == 2
+    assert (
+        main(
+            [
+                "annotate",
+                str(tmp_path / "run1" / "P1.vcf.gz"),
+                str(tmp_path / "run2" / "p1.vcf.gz"),
+                "-o",
+                str(out),
+                "--date",
+                DATE,
+            ]
+        )
+        == 2
+    )
     assert "would both write" in capsys.readouterr().err
     # one at a time, into separate folders: both patients kept
     for run in ("run1", "run2"):
-        assert main(["annotate", str(tmp_path / run / "P1.vcf.gz"), "-o", str(tmp_path / run / "out"),
-                     "--date", DATE]) == 0
-    held = [json.loads((tmp_path / run / "out" / "P1.il1rn.json").read_text())["samples"][0]["sample"]
-            for run in ("run1", "run2")]
+        assert (
+            main(["annotate", str(tmp_path / run / "P1.vcf.gz"), "-o", str(tmp_path / run / "out"), "--date", DATE])
+            == 0
+        )
+    held = [
+        json.loads((tmp_path / run / "out" / "P1.il1rn.json").read_text())["samples"][0]["sample"]
+        for run in ("run1", "run2")
+    ]
     assert held == ["PATIENT_HOM_E77X", "CARRIER_Q54X"]
 
 
@@ -430,8 +541,10 @@ def _bgzipped_vcf(path: Path, info_bytes: int, *, header_bytes: int = 0, index: 
     """A bgzipped GRCh38 VCF whose E77X record (chr2:113131068) carries an INFO field of
     `info_bytes` (written in pieces: the test never holds it), optionally a padded header."""
     import pysam
+
     sys.path.insert(0, str(REPO / "tests"))
     from conftest import vcf_text  # tests/ is on sys.path under pytest's rootdir conftest
+
     header = vcf_text([], ["S1"], extra_header=['##INFO=<ID=BIG,Number=1,Type=String,Description="padding">'])
     with pysam.BGZFile(str(path), "wb") as out:
         lines = header.splitlines(keepends=True)
@@ -454,9 +567,11 @@ def _bgzipped_vcf(path: Path, info_bytes: int, *, header_bytes: int = 0, index: 
 def _peak_run(*args: str) -> tuple[int, str, int]:
     """(exit code, stderr, peak resident memory in bytes) of `il1rn-annot ARGS` in a child process."""
     # VmHWM of this process image: getrusage's ru_maxrss keeps the forking parent's (pytest's) peak
-    code = ("import sys\nfrom il1rn_annot.cli import main\nrc = main(sys.argv[1:])\n"
-            "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1]\n"
-            "print('PEAK', hwm, file=sys.stderr)\nsys.exit(rc)")
+    code = (
+        "import sys\nfrom il1rn_annot.cli import main\nrc = main(sys.argv[1:])\n"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1]\n"
+        "print('PEAK', hwm, file=sys.stderr)\nsys.exit(rc)"
+    )
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
     peak = int(proc.stderr.rsplit("PEAK ", 1)[1].split()[0]) * 1024  # VmHWM: kB
     return proc.returncode, proc.stderr, peak
@@ -480,6 +595,7 @@ def test_a_huge_info_field_is_refused_under_1_gb(tmp_path, indexed):
 @pytest.mark.parametrize("indexed", [False, True], ids=["streamed", "indexed"])
 def test_an_info_field_over_its_own_limit_is_refused(tmp_path, indexed):
     from il1rn_annot.vcf.limits import INFO_MAX_BYTES
+
     vcf = _bgzipped_vcf(tmp_path / "info.vcf.gz", INFO_MAX_BYTES + (1 << 20), index=indexed)
     code, err, peak = _peak_run("annotate", str(vcf), "-o", str(tmp_path / "out"), "--date", DATE)
     assert code == 2
@@ -490,6 +606,7 @@ def test_an_info_field_over_its_own_limit_is_refused(tmp_path, indexed):
 def test_a_huge_header_is_refused_before_it_is_read(tmp_path):
     """issue 17: a 1 GB header from a 3.7 MB file took 3 GB."""
     from il1rn_annot.vcf.limits import HEADER_MAX_BYTES
+
     vcf = _bgzipped_vcf(tmp_path / "big_header.vcf.gz", 0, header_bytes=HEADER_MAX_BYTES + (2 << 20))
     code, err, peak = _peak_run("annotate", str(vcf), "-o", str(tmp_path / "out"), "--date", DATE)
     assert code == 2
@@ -510,6 +627,7 @@ def test_region_start_from_the_index_is_where_htslib_reads(tmp_path):
     import pysam
 
     from il1rn_annot.vcf.index import read_index
+
     vcf = _bgzipped_vcf(tmp_path / "r.vcf.gz", 0, index=True)
     start = read_index(Path(str(vcf) + ".tbi")).region_start("chr2", 113131067, 113131068, ["chr2"])
     with pysam.BGZFile(str(vcf), "rb") as handle:
@@ -517,8 +635,9 @@ def test_region_start_from_the_index_is_where_htslib_reads(tmp_path):
         first = handle.read(200).split(b"\n")[0]
     assert first.startswith(b"chr2\t1131")
     bcf = TEST_DATA / "delly.cohort.bcf"
-    csi_start = read_index(Path(str(bcf) + ".csi")).region_start("chr2", 113000000, 113200000,
-                             list(cyvcf2.VCF(str(bcf)).seqnames))
+    csi_start = read_index(Path(str(bcf) + ".csi")).region_start(
+        "chr2", 113000000, 113200000, list(cyvcf2.VCF(str(bcf)).seqnames)
+    )
     assert csi_start is not None and csi_start > 0
     assert read_index(Path(str(vcf) + ".tbi")).region_start("chr5", 0, 10, ["chr2"]) is None
 
@@ -541,15 +660,44 @@ def test_a_read_only_file_system_is_named(small_tmpfs, capsys):
 def test_cohort_and_report_on_a_full_disk_fail_plainly(small_tmpfs, tmp_path, capsys):
     """The cohort and report steps: the same plain message and exit 2 (was "this is a bug", exit 3)."""
     manifest = tmp_path / "ann" / "m.json"
-    assert main(["annotate", str(PATIENT), "-o", str(tmp_path / "ann"), "--keep-going", "--manifest", str(manifest),
-                 "--date", DATE]) == 0
+    assert (
+        main(
+            [
+                "annotate",
+                str(PATIENT),
+                "-o",
+                str(tmp_path / "ann"),
+                "--keep-going",
+                "--manifest",
+                str(manifest),
+                "--date",
+                DATE,
+            ]
+        )
+        == 0
+    )
     fill_file_system(small_tmpfs)
     capsys.readouterr()
     assert main(["cohort", "--manifest", str(manifest), "-o", str(small_tmpfs / "cohort"), "--date", DATE]) == 2
     err = capsys.readouterr().err
     assert "no space left on the device" in err and "bug" not in err, err
-    assert main(["report", "--sample", "PATIENT_HOM_E77X", "--manifest", str(manifest), "-o",
-                 str(small_tmpfs / "reports"), "--date", DATE, "--all-or-nothing"]) == 2
+    assert (
+        main(
+            [
+                "report",
+                "--sample",
+                "PATIENT_HOM_E77X",
+                "--manifest",
+                str(manifest),
+                "-o",
+                str(small_tmpfs / "reports"),
+                "--date",
+                DATE,
+                "--all-or-nothing",
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "no space left on the device" in err and "bug" not in err, err
     assert not (small_tmpfs / "reports").exists()

@@ -53,8 +53,9 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
     seq = ["A"] * 60000
     seq[113131068 - 113100001] = "G"
     body = "".join(seq)
-    path.write_text(">chr2:113100001-113160000\n" + "\n".join(body[i:i + 60] for i in range(0, 60000, 60)) + "\n")
+    path.write_text(">chr2:113100001-113160000\n" + "\n".join(body[i : i + 60] for i in range(0, 60000, 60)) + "\n")
     import pysam
+
     pysam.faidx(str(path))
     return path
 
@@ -109,32 +110,77 @@ def warnings_of(result: FileResult) -> list[str]:
 
 ERROR_CASES: list[tuple[str, dict[str, Any], type[InputError], list[str], str | None, str | None]] = [
     ("empty.vcf", {}, InputError, ["file is empty"], None, "caller finished"),
-    ("no_chrom_line.vcf", {}, InputError, ["no '#CHROM' header line before the first record"], "line 16",
-     "'#CHROM POS ID REF ALT"),
+    (
+        "no_chrom_line.vcf",
+        {},
+        InputError,
+        ["no '#CHROM' header line before the first record"],
+        "line 16",
+        "'#CHROM POS ID REF ALT",
+    ),
     ("meta_only.vcf", {}, InputError, ["no '#CHROM' header line"], None, "truncated"),
-    ("truncated_bgzip.vcf.gz", {}, InputError, ["BGZF end-of-file marker is missing", "truncated"], None,
-     "re-create"),
+    ("truncated_bgzip.vcf.gz", {}, InputError, ["BGZF end-of-file marker is missing", "truncated"], None, "re-create"),
     ("truncated_gzip.vcf.gz", {}, InputError, ["compressed data ends early", "truncated"], None, "re-create"),
     # the hint used to say "add the final newline (`echo >> FILE`)": advice for a complete last
     # line, which is now read with a warning (tests/test_caller_shapes.py); a cut one is re-created
-    ("truncated_plain.vcf", {}, InputError, ["does not end with a newline", "cut off",
-                                             "last genotype '1' has fewer alleles"], "last line", "re-create"),
-    ("plain_text_named.vcf.gz", {}, InputError, ["ends in .gz but the content is not gzip-compressed"], None,
-     "rename it to .vcf"),
-    ("duplicate_samples.vcf", {}, InputError, ["duplicate sample names in the header: S1"], "#CHROM line",
-     "unique name"),
-    ("cr_in_sample_names.vcf", {}, InputError, ["duplicate sample names in the header: S\r1"], "#CHROM line",
-     "unique name"),
+    (
+        "truncated_plain.vcf",
+        {},
+        InputError,
+        ["does not end with a newline", "cut off", "last genotype '1' has fewer alleles"],
+        "last line",
+        "re-create",
+    ),
+    (
+        "plain_text_named.vcf.gz",
+        {},
+        InputError,
+        ["ends in .gz but the content is not gzip-compressed"],
+        None,
+        "rename it to .vcf",
+    ),
+    (
+        "duplicate_samples.vcf",
+        {},
+        InputError,
+        ["duplicate sample names in the header: S1"],
+        "#CHROM line",
+        "unique name",
+    ),
+    (
+        "cr_in_sample_names.vcf",
+        {},
+        InputError,
+        ["duplicate sample names in the header: S\r1"],
+        "#CHROM line",
+        "unique name",
+    ),
     ("empty_sample_name.vcf", {}, InputError, ["empty sample name in column 11"], "#CHROM line", "name every"),
-    ("format_without_samples.vcf", {}, InputError, ["FORMAT column but no sample columns"], "#CHROM line",
-     "remove FORMAT"),
-    ("no_chr2_contig.vcf", {}, InputError, ["no chromosome 2 contig", "contigs: chr1, chr3"], "header",
-     "chr2 or 2"),
-    ("grch37.vcf", {"build": "GRCh38"}, BuildMismatchError, ["--build GRCh38 contradicts the header",
-                                                             "says GRCh37", "243,199,373"], "header",
-     "--build GRCh37"),
-    ("build_contradiction.vcf", {}, BuildMismatchError, ["contradicts itself", "says GRCh38",
-                                                         "name says GRCh37"], "header", "which reference"),
+    (
+        "format_without_samples.vcf",
+        {},
+        InputError,
+        ["FORMAT column but no sample columns"],
+        "#CHROM line",
+        "remove FORMAT",
+    ),
+    ("no_chr2_contig.vcf", {}, InputError, ["no chromosome 2 contig", "contigs: chr1, chr3"], "header", "chr2 or 2"),
+    (
+        "grch37.vcf",
+        {"build": "GRCh38"},
+        BuildMismatchError,
+        ["--build GRCh38 contradicts the header", "says GRCh37", "243,199,373"],
+        "header",
+        "--build GRCh37",
+    ),
+    (
+        "build_contradiction.vcf",
+        {},
+        BuildMismatchError,
+        ["contradicts itself", "says GRCh38", "name says GRCh37"],
+        "header",
+        "which reference",
+    ),
     ("no_contig_lines.vcf", {}, InputError, ["cannot detect the genome build"], "header", "--build GRCh38"),
     ("crlf.vcf", {}, InputError, ["Windows (CRLF) line endings"], "header", "dos2unix"),
     ("bom.vcf", {}, InputError, ["byte-order mark"], "line 1", "sed"),
@@ -145,28 +191,87 @@ ERROR_CASES: list[tuple[str, dict[str, Any], type[InputError], list[str], str | 
     ("latin1_sample.vcf", {}, InputError, ["not UTF-8"], "line 16", "iconv"),
     ("latin1_record.vcf", {}, InputError, ["not UTF-8"], "record chr2:113131068", "iconv"),
     ("latin1_info.vcf.gz", {}, InputError, ["not UTF-8"], "record chr2:113131068", "iconv"),
-    ("symbolic_no_end.vcf", {}, InputError, ["<DEL> has neither INFO/END nor INFO/SVLEN"],
-     "record chr2:113130000 N><DEL>", "add INFO/END"),
-    ("end_before_pos.vcf", {}, InputError, ["END=113120000 lies before POS=113130000"],
-     "record chr2:113130000 N><DEL>", "last reference base"),
-    ("absurd_svlen.vcf", {}, InputError, ["reaches position 1,113,129,999", "beyond the end of chromosome 2"],
-     "record chr2:113130000 N><DEL>", "check END/SVLEN"),
-    ("dup_svlen_beyond_contig.vcf", {}, InputError, ["reaches position 1,113,120,000",
-                                                     "beyond the end of chromosome 2 (242,193,529 bp)"],
-     "record chr2:113120000 N><DUP>", "END/SVLEN"),
-    ("ref_mismatch.vcf", {"reference": True}, InputError, ["REF C does not match the reference FASTA (G)"],
-     "record chr2:113131068 C>T", "FASTA the calls were made on"),
-    ("bad_pos_midstream.vcf", {}, InputError, ["htslib cannot parse this record", "POS 'abc' is not a whole number",
-                                               "'chr2\\tabc\\t"], "line 18", "fix or remove the record"),
+    (
+        "symbolic_no_end.vcf",
+        {},
+        InputError,
+        ["<DEL> has neither INFO/END nor INFO/SVLEN"],
+        "record chr2:113130000 N><DEL>",
+        "add INFO/END",
+    ),
+    (
+        "end_before_pos.vcf",
+        {},
+        InputError,
+        ["END=113120000 lies before POS=113130000"],
+        "record chr2:113130000 N><DEL>",
+        "last reference base",
+    ),
+    (
+        "absurd_svlen.vcf",
+        {},
+        InputError,
+        ["reaches position 1,113,129,999", "beyond the end of chromosome 2"],
+        "record chr2:113130000 N><DEL>",
+        "check END/SVLEN",
+    ),
+    (
+        "dup_svlen_beyond_contig.vcf",
+        {},
+        InputError,
+        ["reaches position 1,113,120,000", "beyond the end of chromosome 2 (242,193,529 bp)"],
+        "record chr2:113120000 N><DUP>",
+        "END/SVLEN",
+    ),
+    (
+        "ref_mismatch.vcf",
+        {"reference": True},
+        InputError,
+        ["REF C does not match the reference FASTA (G)"],
+        "record chr2:113131068 C>T",
+        "FASTA the calls were made on",
+    ),
+    (
+        "bad_pos_midstream.vcf",
+        {},
+        InputError,
+        ["htslib cannot parse this record", "POS 'abc' is not a whole number", "'chr2\\tabc\\t"],
+        "line 18",
+        "fix or remove the record",
+    ),
     ("too_few_columns.vcf", {}, InputError, ["6 tab-separated column(s)"], "line 18", "fix or remove the record"),
-    ("short_record_undeclared_contig.vcf", {"build": "GRCh38"}, InputError,
-     ["htslib cannot parse this record", "3 tab-separated column(s)"], "line 15", "fix or remove the record"),
-    ("bad_gt_undeclared_contig.vcf", {}, InputError, ["htslib cannot parse this record", "'chr2_KI270715v1_random\\t"],
-     "line 18", "fix or remove the record"),
-    ("invalid_contig_name.vcf", {}, InputError, ["contig name 'chr Un' is not valid in VCF"], "line 18",
-     "fix the CHROM column"),
-    ("bad_gt_midstream.vcf.gz", {}, InputError, ["htslib cannot parse this record", "1/a"],
-     "record chr2:113131068", "fix or remove the record"),
+    (
+        "short_record_undeclared_contig.vcf",
+        {"build": "GRCh38"},
+        InputError,
+        ["htslib cannot parse this record", "3 tab-separated column(s)"],
+        "line 15",
+        "fix or remove the record",
+    ),
+    (
+        "bad_gt_undeclared_contig.vcf",
+        {},
+        InputError,
+        ["htslib cannot parse this record", "'chr2_KI270715v1_random\\t"],
+        "line 18",
+        "fix or remove the record",
+    ),
+    (
+        "invalid_contig_name.vcf",
+        {},
+        InputError,
+        ["contig name 'chr Un' is not valid in VCF"],
+        "line 18",
+        "fix the CHROM column",
+    ),
+    (
+        "bad_gt_midstream.vcf.gz",
+        {},
+        InputError,
+        ["htslib cannot parse this record", "1/a"],
+        "record chr2:113131068",
+        "fix or remove the record",
+    ),
 ]
 
 
@@ -253,8 +358,9 @@ def test_unindexed_bcf_gets_a_temporary_index(tmp_path, kb):
     assert not any("could not be built" in w for w in warnings_of(result))
 
 
-@pytest.mark.parametrize("name, extra_warning", [("unsorted.vcf", None),
-                                                 ("unsorted_noindex.vcf.gz", "could not be built")])
+@pytest.mark.parametrize(
+    "name, extra_warning", [("unsorted.vcf", None), ("unsorted_noindex.vcf.gz", "could not be built")]
+)
 def test_unsorted_records(name, extra_warning, tmp_path, kb):
     result = run(name, tmp_path, kb=kb)
     check_outputs(result)  # includes: output VCF sorted and indexed
@@ -271,13 +377,15 @@ def test_unsorted_records_sorted_from_a_body_spilled_to_disk(tmp_path, kb, monke
     """The annotated records wait in memory up to BODY_IN_MEMORY_MAX, then in a temporary file:
     both give the same sorted, indexed VCF."""
     from il1rn_annot.outputs import annotated_vcf
+
     in_memory = run("unsorted.vcf", tmp_path / "memory", kb=kb)
     monkeypatch.setattr(annotated_vcf, "BODY_IN_MEMORY_MAX", 64)  # smaller than one record
     spilled = run("unsorted.vcf", tmp_path / "spilled", kb=kb)
     check_outputs(spilled)
     assert Path(spilled.outputs["vcf"]).read_bytes() == Path(in_memory.outputs["vcf"]).read_bytes()
     assert sorted(p.name for p in (tmp_path / "spilled").iterdir()) == sorted(
-        p.name for p in (tmp_path / "memory").iterdir())  # no temporary file left beside the outputs
+        p.name for p in (tmp_path / "memory").iterdir()
+    )  # no temporary file left beside the outputs
 
 
 def _copy_with_index(name: str, tmp_path: Path) -> tuple[Path, Path]:
@@ -360,8 +468,12 @@ def test_nonascii_and_html_sample_names_are_kept(tmp_path, kb):
     names = ["Zoë Ångström-李", "<script>alert(1)</script>", "a&b\"c'd<i>", "ÄÖÜ\u00a0nbsp"]
     assert [s["sample"] for s in payload["samples"]] == names
     assert list(read_tsv(result.outputs["sample_status"])["sample"]) == names
-    assert list(statuses(result).values()) == ["consistent_with_DIRA", "carrier", "no_pathogenic_variant_detected",
-                                               "not_assessable"]
+    assert list(statuses(result).values()) == [
+        "consistent_with_DIRA",
+        "carrier",
+        "no_pathogenic_variant_detected",
+        "not_assessable",
+    ]
     raw = Path(result.outputs["json"]).read_text(encoding="utf-8")
     assert "Zoë Ångström-李" in raw  # UTF-8, not \\u-escaped
 
@@ -371,11 +483,17 @@ def test_path_like_sample_ids_never_become_paths(tmp_path, kb):
     out = root / "deep" / "out"
     result = run("pathlike_samples.vcf", out, kb=kb)
     check_outputs(result)
-    assert statuses(result) == {"../../escape": "consistent_with_DIRA", "a/b": "carrier",
-                                "..": "no_pathogenic_variant_detected", "/etc/passwd": "consistent_with_DIRA"}
+    assert statuses(result) == {
+        "../../escape": "consistent_with_DIRA",
+        "a/b": "carrier",
+        "..": "no_pathogenic_variant_detected",
+        "/etc/passwd": "consistent_with_DIRA",
+    }
     written = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-    assert written == [f"deep/out/pathlike_samples.{suffix}" for suffix in
-                       ("il1rn.json", "il1rn.tsv", "il1rn.vcf.gz", "il1rn.vcf.gz.tbi", "sample_status.tsv")]
+    assert written == [
+        f"deep/out/pathlike_samples.{suffix}"
+        for suffix in ("il1rn.json", "il1rn.tsv", "il1rn.vcf.gz", "il1rn.vcf.gz.tbi", "sample_status.tsv")
+    ]
 
 
 @pytest.mark.parametrize("name", ["../evil", "a/b", "..", ""])
@@ -397,7 +515,7 @@ def test_hostile_strings_survive_tsv_and_json(tmp_path, kb):
     alleles = read_tsv(result.outputs["tsv"])
     assert len(alleles) == 2 * len(make_corpus.HOSTILE_SAMPLES)
     assert set(alleles["filter"]) == {"q<10&x>;=SUM(1)", "PASS"}
-    assert '(rs0;=HYPERLINK(1))' in result.samples[0].status_sentence
+    assert "(rs0;=HYPERLINK(1))" in result.samples[0].status_sentence
     assert {a["vcf_id"] for a in payload["alleles"]} == {'rs419598"<b>&amp;\\', "rs0;=HYPERLINK(1)"}
 
 
@@ -436,8 +554,12 @@ def test_breakend_is_not_a_loss(tmp_path, kb):
 def test_haploid_and_triploid_genotypes(tmp_path, kb):
     result = run("ploidy.vcf", tmp_path, kb=kb)
     check_outputs(result)
-    assert statuses(result) == {"HAP": "consistent_with_DIRA", "TRI_HET": "carrier", "TRI_HOM": "consistent_with_DIRA",
-                                "TRI_REF": "no_pathogenic_variant_detected"}
+    assert statuses(result) == {
+        "HAP": "consistent_with_DIRA",
+        "TRI_HET": "carrier",
+        "TRI_HOM": "consistent_with_DIRA",
+        "TRI_REF": "no_pathogenic_variant_detected",
+    }
     zygosity = {s.sample: [f["zygosity"] for f in s.findings] for s in result.samples}
     assert zygosity == {"HAP": ["hemizygous"], "TRI_HET": ["heterozygous"], "TRI_HOM": ["homozygous"], "TRI_REF": []}
 
@@ -446,8 +568,12 @@ def test_copy_number_without_gt(tmp_path, kb):
     result = run("cn_without_gt.vcf", tmp_path, kb=kb)
     check_outputs(result)
     # a copy-number call set only: CN 2 is "no deletion", not a negative for small variants (issue 16)
-    assert statuses(result) == {"CN0": "consistent_with_DIRA", "CN1": "carrier",
-                                "CN2": "not_assessable", "CN_MISSING": "not_assessable"}
+    assert statuses(result) == {
+        "CN0": "consistent_with_DIRA",
+        "CN1": "carrier",
+        "CN2": "not_assessable",
+        "CN_MISSING": "not_assessable",
+    }
     cn2 = next(s for s in result.samples if s.sample == "CN2")
     assert cn2.status_sentence.startswith("No deletion detected at IL1RN; small variants not assessed")
     calls = {s.sample: [(f["copy_number"], f["zygosity"], f["genotype"]) for f in s.findings] for s in result.samples}
@@ -457,8 +583,12 @@ def test_copy_number_without_gt(tmp_path, kb):
 def test_missing_genotypes(tmp_path, kb):
     result = run("dot_genotypes.vcf", tmp_path, kb=kb)
     check_outputs(result)
-    assert statuses(result) == {"DOT": "not_assessable", "DOT_DOT": "not_assessable", "PHASED_DOTS": "not_assessable",
-                                "HALF": "carrier"}
+    assert statuses(result) == {
+        "DOT": "not_assessable",
+        "DOT_DOT": "not_assessable",
+        "PHASED_DOTS": "not_assessable",
+        "HALF": "carrier",
+    }
     assert [f["zygosity"] for f in result.samples[3].findings] == ["partial"]
 
 
@@ -517,7 +647,8 @@ def test_sample_sheet_pointing_to_a_missing_file(monkeypatch):
     text = str(caught.value)
     assert isinstance(caught.value, Il1rnAnnotError)
     assert caught.value.problems == [
-        f"row 2 (line 3), column 'vcf': file not found: tests/bad_inputs/does_not_exist.vcf.gz (relative to {REPO})"]
+        f"row 2 (line 3), column 'vcf': file not found: tests/bad_inputs/does_not_exist.vcf.gz (relative to {REPO})"
+    ]
     assert text.startswith("tests/bad_inputs/samplesheet_missing_file.tsv: row 2 (line 3)")
 
 
@@ -562,8 +693,16 @@ def test_every_corpus_file_has_an_assertion():
         assert name in tested or f'{name}"' in source, f"{name} has no test"
 
 
-@pytest.mark.parametrize("option,value,bound", [("--threads", "0", 1), ("--threads", "2.5", 1), ("--threads", "x", 1),
-                                                ("--min-gq", "-1", 0), ("--min-depth", "ten", 0)])
+@pytest.mark.parametrize(
+    "option,value,bound",
+    [
+        ("--threads", "0", 1),
+        ("--threads", "2.5", 1),
+        ("--threads", "x", 1),
+        ("--min-gq", "-1", 0),
+        ("--min-depth", "ten", 0),
+    ],
+)
 def test_a_bad_count_option_is_a_usage_error_naming_it_and_the_bound(option, value, bound, tmp_path, capsys):
     """--threads (>= 1), --min-gq and --min-depth (>= 0) share one parser: each names the option,
     the least allowed value and what was given, and exits 2 before any input is read."""
@@ -578,5 +717,22 @@ def test_a_bad_count_option_is_a_usage_error_naming_it_and_the_bound(option, val
 def test_count_options_accept_their_least_value(tmp_path):
     """The bounds are inclusive: --threads 1 and --min-gq 0 / --min-depth 0 are legal."""
     vcf = REPO / "test_data" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz"
-    assert main(["annotate", str(vcf), "-o", str(tmp_path / "out"), "--date", DATE, "--threads", "1",
-                 "--min-gq", "0", "--min-depth", "0"]) == 0
+    assert (
+        main(
+            [
+                "annotate",
+                str(vcf),
+                "-o",
+                str(tmp_path / "out"),
+                "--date",
+                DATE,
+                "--threads",
+                "1",
+                "--min-gq",
+                "0",
+                "--min-depth",
+                "0",
+            ]
+        )
+        == 0
+    )

@@ -57,16 +57,19 @@ def test_batch_size_must_be_positive():
         plan_batches(["a.vcf"], 10, parallel=0)
 
 
-@pytest.mark.parametrize("n, batch_size, cores, sizes", [
-    (11, 200, 4, [3, 3, 3, 2]),  # fewer batches than cores: one per core
-    (5, 200, 8, [1, 1, 1, 1, 1]),  # fewer files than cores: one per file
-    (1000, 200, 2, [167, 167, 167, 167, 166, 166]),  # 3 rounds of 2 equal jobs, not 5 x 200 (the fifth alone)
-    (1000, 200, 4, [125] * 8),
-    (1000, 200, 5, [200] * 5),  # full rounds stay as they are
-    (1001, 200, 2, [167, 167, 167, 167, 167, 166]),
-    (399, 200, 2, [200, 199]),
-    (7, 3, 1, [3, 3, 1]),  # one core (or a cluster): batch_size only
-])
+@pytest.mark.parametrize(
+    "n, batch_size, cores, sizes",
+    [
+        (11, 200, 4, [3, 3, 3, 2]),  # fewer batches than cores: one per core
+        (5, 200, 8, [1, 1, 1, 1, 1]),  # fewer files than cores: one per file
+        (1000, 200, 2, [167, 167, 167, 167, 166, 166]),  # 3 rounds of 2 equal jobs, not 5 x 200 (the fifth alone)
+        (1000, 200, 4, [125] * 8),
+        (1000, 200, 5, [200] * 5),  # full rounds stay as they are
+        (1001, 200, 2, [167, 167, 167, 167, 167, 166]),
+        (399, 200, 2, [200, 199]),
+        (7, 3, 1, [3, 3, 1]),  # one core (or a cluster): batch_size only
+    ],
+)
 def test_local_batches_fill_rounds_of_every_core_evenly(n, batch_size, cores, sizes):
     files = [f"d/s{i}.vcf.gz" for i in range(n)]
     batches = plan_batches(files, batch_size, parallel=cores)
@@ -102,8 +105,11 @@ def test_finished_batches_that_no_longer_fit_are_replanned():
     batches = plan_batches(files, 4, finished=finished)
     # batch 2 names a file no longer screened, batch 3 one that batch 1 holds: both re-planned
     assert {b.index: b.inputs for b in batches} == {
-        1: ("s0.vcf", "s1.vcf"), 5: ("s9.vcf",), 2: ("s2.vcf", "s3.vcf", "s4.vcf", "s5.vcf"),
-        3: ("s6.vcf", "s7.vcf", "s8.vcf")}
+        1: ("s0.vcf", "s1.vcf"),
+        5: ("s9.vcf",),
+        2: ("s2.vcf", "s3.vcf", "s4.vcf", "s5.vcf"),
+        3: ("s6.vcf", "s7.vcf", "s8.vcf"),
+    }
     assert [b.index for b in batches] == [1, 2, 3, 5]
 
 
@@ -112,7 +118,8 @@ def test_read_finished_batches(tmp_path):
     for index, inputs in ((1, ["a.vcf", "b.vcf"]), (12, ["c.vcf"])):
         (root / f"batch_{index}").mkdir(parents=True)
         (root / f"batch_{index}" / "manifest.json").write_text(
-            json.dumps({"inputs": [{"input": i, "status": "ok"} for i in inputs]}))
+            json.dumps({"inputs": [{"input": i, "status": "ok"} for i in inputs]})
+        )
     (root / "batch_3").mkdir()  # running or failed: no manifest
     (root / "batch_4").mkdir()
     (root / "batch_4" / "manifest.json").write_text("{truncated")
@@ -122,12 +129,17 @@ def test_read_finished_batches(tmp_path):
 
 
 def test_plan_annotates_each_file_once(workdir):
-    sheet = write(workdir / "s.tsv", "sample\tvcf\n"
-                  + "".join(f"{s}\tdata/bcftools.joint_cohort.vcf.gz\n" for s in JOINT_SAMPLES[:3])
-                  + "URB\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\nURB\t./data/delly.cohort.bcf\n")
+    sheet = write(
+        workdir / "s.tsv",
+        "sample\tvcf\n"
+        + "".join(f"{s}\tdata/bcftools.joint_cohort.vcf.gz\n" for s in JOINT_SAMPLES[:3])
+        + "URB\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\nURB\t./data/delly.cohort.bcf\n",
+    )
     plan = make_plan(str(sheet), [], 2)
     assert [b.inputs for b in plan.batches] == [
-        ("data/bcftools.joint_cohort.vcf.gz", "data/gatk_hc.PATIENT_HOM_E77X.vcf.gz"), ("data/delly.cohort.bcf",)]
+        ("data/bcftools.joint_cohort.vcf.gz", "data/gatk_hc.PATIENT_HOM_E77X.vcf.gz"),
+        ("data/delly.cohort.bcf",),
+    ]
     assert plan.inputs_of["URB"] == ["data/gatk_hc.PATIENT_HOM_E77X.vcf.gz", "data/delly.cohort.bcf"]
     assert plan.batches_of("URB") == [1, 2]
     assert plan.batch(2).index == 2

@@ -44,8 +44,16 @@ BND_HEADER = [
 E77X = "{chrom}\t113131068\t.\tG\tT\t50\tPASS\tDP=28"  # c.229G>T p.(Glu77Ter), GRCh38
 
 
-def write(tmp_path: Path, name: str, records: list[str], samples: list[str], packing: str = "vcf",
-          build: str = "GRCh38", final_newline: bool = True, header: list[str] | None = None) -> Path:
+def write(
+    tmp_path: Path,
+    name: str,
+    records: list[str],
+    samples: list[str],
+    packing: str = "vcf",
+    build: str = "GRCh38",
+    final_newline: bool = True,
+    header: list[str] | None = None,
+) -> Path:
     """A VCF of `records` ({chrom} filled in) as plain text, bgzip, or bgzip + tabix index."""
     text = vcf_text(records, samples, build=build, extra_header=BND_HEADER + (header or []))
     if not final_newline:
@@ -63,8 +71,9 @@ def write(tmp_path: Path, name: str, records: list[str], samples: list[str], pac
 
 
 def run(path: Path, tmp_path: Path, **kwargs: Any) -> FileResult:
-    return annotate_file(path, tmp_path / f"out_{path.name}", kwargs.pop("kb"), date=DATE,
-                         command_line="il1rn-annot test", **kwargs)
+    return annotate_file(
+        path, tmp_path / f"out_{path.name}", kwargs.pop("kb"), date=DATE, command_line="il1rn-annot test", **kwargs
+    )
 
 
 def status(result: FileResult) -> dict[str, str]:
@@ -86,10 +95,16 @@ def p(build: str, pos: int) -> int:
 def svaba_pair(build: str, left: int, right: int, gt: str) -> list[str]:
     """SvABA: IDs N:1 / N:2, SVTYPE=BND, MATEID, SPAN; FORMAT GT:AD:DP:GQ:PL:SR:DR:LR (trimmed to GT:GQ:SR:DR)."""
     a, b = p(build, left), p(build, right)
-    return [(f"{{chrom}}\t{a}\t4512:1\tG\tG[{{chrom}}:{b}[\t78\tPASS\tSVTYPE=BND;MATEID=4512:2;SPAN={b - a}\t"
-            f"GT:GQ:SR:DR\t{gt}:60:14:22"),
-            (f"{{chrom}}\t{b}\t4512:2\tA\t]{{chrom}}:{a}]A\t78\tPASS\tSVTYPE=BND;MATEID=4512:1;SPAN={b - a}\t"
-            f"GT:GQ:SR:DR\t{gt}:60:14:22")]
+    return [
+        (
+            f"{{chrom}}\t{a}\t4512:1\tG\tG[{{chrom}}:{b}[\t78\tPASS\tSVTYPE=BND;MATEID=4512:2;SPAN={b - a}\t"
+            f"GT:GQ:SR:DR\t{gt}:60:14:22"
+        ),
+        (
+            f"{{chrom}}\t{b}\t4512:2\tA\t]{{chrom}}:{a}]A\t78\tPASS\tSVTYPE=BND;MATEID=4512:1;SPAN={b - a}\t"
+            f"GT:GQ:SR:DR\t{gt}:60:14:22"
+        ),
+    ]
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
@@ -129,24 +144,31 @@ def test_pair_with_both_mates_outside_the_window_is_fetched(packing, tmp_path, k
     assert status(result) == {"S1": "possible_DIRA"}
     assert "the two calls disagree" in result.samples[0].status_sentence
     assert sorted(f["allele_id"] for f in result.samples[0].findings) == [
-        f"chr2:{left}:G:G[chr2:{right}[", "chr2:113131068:G:T"]
+        f"chr2:{left}:G:G[chr2:{right}[",
+        "chr2:113131068:G:T",
+    ]
 
 
 def gridss_pair(build: str, left: int, right: int, gt: str, with_left: bool = True) -> list[str]:
     """GRIDSS: IDs gridssN_Mo / gridssN_Mh, SVTYPE=BND, EVENT and PARID (MATEID absent). GRIDSS
     writes no diploid genotype itself; GT is as a downstream genotyper adds it."""
     a, b = p(build, left), p(build, right)
-    rows = [(f"{{chrom}}\t{a}\tgridss3_88o\tC\tC[{{chrom}}:{b}[\t912.3\tPASS\tSVTYPE=BND;EVENT=gridss3_88;"
-            f"PARID=gridss3_88h\tGT\t{gt}"),
-            (f"{{chrom}}\t{b}\tgridss3_88h\tT\t]{{chrom}}:{a}]T\t912.3\tPASS\tSVTYPE=BND;EVENT=gridss3_88;"
-            f"PARID=gridss3_88o\tGT\t{gt}")]
+    rows = [
+        (
+            f"{{chrom}}\t{a}\tgridss3_88o\tC\tC[{{chrom}}:{b}[\t912.3\tPASS\tSVTYPE=BND;EVENT=gridss3_88;"
+            f"PARID=gridss3_88h\tGT\t{gt}"
+        ),
+        (
+            f"{{chrom}}\t{b}\tgridss3_88h\tT\t]{{chrom}}:{a}]T\t912.3\tPASS\tSVTYPE=BND;EVENT=gridss3_88;"
+            f"PARID=gridss3_88o\tGT\t{gt}"
+        ),
+    ]
     return rows if with_left else rows[1:]
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
 def test_gridss_event_parid_pair_is_one_heterozygous_deletion(build, tmp_path, kb):
-    path = write(tmp_path, "gridss", gridss_pair(build, 113126000, 113129700, "0/1"), ["NA12878"], "bgzip+index",
-                 build)
+    path = write(tmp_path, "gridss", gridss_pair(build, 113126000, 113129700, "0/1"), ["NA12878"], "bgzip+index", build)
     result = run(path, tmp_path, kb=kb)
     (allele,) = result.payload["alleles"]
     assert allele["variant_type"] == "sv_deletion" and allele["carriers"] == 1 and allele["homozygotes"] == 0
@@ -160,8 +182,7 @@ def test_right_end_alone_far_past_the_window_is_fetched(packing, tmp_path, kb):
     """Only the right end of a junction is in the file (its left end filtered out), 3 Mb past the
     window: read by the breakend look-ahead query, as a deletion back to its partner."""
     left, right = 113120000, WINDOW38[1] + 3_000_000
-    path = write(tmp_path, "right_only", gridss_pair("GRCh38", left, right, "1/1", with_left=False), ["S1"],
-                 packing)
+    path = write(tmp_path, "right_only", gridss_pair("GRCh38", left, right, "1/1", with_left=False), ["S1"], packing)
     result = run(path, tmp_path, kb=kb)
     (allele,) = result.payload["alleles"]
     assert allele["variant_type"] == "sv_deletion" and (allele["pos"], allele["end"]) == (left, right - 1)
@@ -169,8 +190,10 @@ def test_right_end_alone_far_past_the_window_is_fetched(packing, tmp_path, kb):
 
 
 def manta_bnd(build: str, pos: int, ref: str, alt: str, mate: str, own: str, gt: str = "0/1") -> str:
-    return (f"{{chrom}}\t{p(build, pos)}\tMantaBND:{own}\t{ref}\t{alt}\t999\tPASS\tSVTYPE=BND;MATEID=MantaBND:{mate}\t"
-            f"GT:GQ\t{gt}:99")
+    return (
+        f"{{chrom}}\t{p(build, pos)}\tMantaBND:{own}\t{ref}\t{alt}\t999\tPASS\tSVTYPE=BND;MATEID=MantaBND:{mate}\t"
+        f"GT:GQ\t{gt}:99"
+    )
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
@@ -197,6 +220,7 @@ def test_manta_duplication_and_inversion_orientations_are_named(build, tmp_path,
 
 def test_breakend_reading_follows_the_spec_table():
     """VCF 4.3 section 5.4: the four bracket forms, read by where the partner lies."""
+
     def reading(pos: int, alt: str) -> tuple[str, int, int]:
         junction = parse_breakend(alt)
         assert junction is not None
@@ -219,10 +243,13 @@ def test_parallel_ranges_count_a_pair_split_between_them_once(tmp_path, kb, monk
     gts = ["1/1" if i == 3 else "0/1" if i in (5, 9) else "0/0" for i in range(n)]
     left, right = 113100000, 113135900  # right end inside the window, in the last range
     rows = [f"{{chrom}}\t{left}\t7:1\tG\tG[{{chrom}}:{right}[\t60\tPASS\tSVTYPE=BND;MATEID=7:2\tGT\t" + "\t".join(gts)]
-    rows += [f"{{chrom}}\t{pos}\t.\tA\tC\t50\tPASS\t.\tGT\t" + "\t".join(["0/1"] + ["0/0"] * (n - 1))
-             for pos in range(113116000, 113135000, 500)]
-    rows.append(f"{{chrom}}\t{right}\t7:2\tA\t]{{chrom}}:{left}]A\t60\tPASS\tSVTYPE=BND;MATEID=7:1\tGT\t"
-                + "\t".join(gts))
+    rows += [
+        f"{{chrom}}\t{pos}\t.\tA\tC\t50\tPASS\t.\tGT\t" + "\t".join(["0/1"] + ["0/0"] * (n - 1))
+        for pos in range(113116000, 113135000, 500)
+    ]
+    rows.append(
+        f"{{chrom}}\t{right}\t7:2\tA\t]{{chrom}}:{left}]A\t60\tPASS\tSVTYPE=BND;MATEID=7:1\tGT\t" + "\t".join(gts)
+    )
     path = write(tmp_path, "joint_bnd", rows, samples, "bgzip+index")
     one = run(path, tmp_path / "one", kb=kb, threads=1)
     monkeypatch.setattr(scan, "PARALLEL_MIN_SAMPLES", 100)
@@ -242,12 +269,15 @@ def test_parallel_ranges_count_a_pair_split_between_them_once(tmp_path, kb, monk
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
-@pytest.mark.parametrize("caller, info", [
-    # novoBreak: END > POS on the partner chromosome (once a 235 Mb chr2 span over IL1RN)
-    ("novobreak", "SVTYPE=TRA;CHR2={other};END=235000000;SVLEN=0"),
-    # DELLY: END < POS (once refused: 'END lies before POS'), CT connection type, PRECISE CIPOS
-    ("delly", "PRECISE;SVTYPE=TRA;CHR2={other};END=1204667;CT=3to5;CIPOS=-2,2;CIEND=-2,2"),
-])
+@pytest.mark.parametrize(
+    "caller, info",
+    [
+        # novoBreak: END > POS on the partner chromosome (once a 235 Mb chr2 span over IL1RN)
+        ("novobreak", "SVTYPE=TRA;CHR2={other};END=235000000;SVLEN=0"),
+        # DELLY: END < POS (once refused: 'END lies before POS'), CT connection type, PRECISE CIPOS
+        ("delly", "PRECISE;SVTYPE=TRA;CHR2={other};END=1204667;CT=3to5;CIPOS=-2,2;CIEND=-2,2"),
+    ],
+)
 def test_translocation_is_a_breakpoint_at_pos_with_its_partner(build, caller, info, tmp_path, kb):
     other = "chr7" if build == "GRCh38" else "7"
     pos = p(build, 113131000)
@@ -257,16 +287,20 @@ def test_translocation_is_a_breakpoint_at_pos_with_its_partner(build, caller, in
     assert allele["pos"] == allele["end"] == pos
     assert allele["deleted_genes"] == [] and allele["variant_type"] == "other_sv"
     end = info.split("END=")[1].split(";")[0]
-    assert any(f"translocation breakpoint at {'chr2' if build == 'GRCh38' else '2'}:{pos}, partner {other}:{end}" in n
-               for n in allele["notes"])
+    assert any(
+        f"translocation breakpoint at {'chr2' if build == 'GRCh38' else '2'}:{pos}, partner {other}:{end}" in n
+        for n in allele["notes"]
+    )
     assert "translocation" in result.samples[0].status_sentence
 
 
 def test_translocation_far_from_il1rn_is_not_read_as_a_span_over_it(tmp_path, kb):
     """A TRA at chr2:50 Mb whose END (150 Mb, on chr7) htslib takes as a chr2 end: not at IL1RN."""
-    rows = ["{chrom}\t50000000\tTRA9\tN\t<TRA>\t.\tPASS\tSVTYPE=TRA;CHR2=chr7;END=150000000\tGT\t1/1",
-            # DELLY 1.x breakend translocation, END = the partner's position (beyond chr2's length)
-            "{chrom}\t60000000\tBND7\tN\tN]chr1:245000000]\t.\tPASS\tSVTYPE=BND;CHR2=chr1;END=245000000\tGT\t0/1"]
+    rows = [
+        "{chrom}\t50000000\tTRA9\tN\t<TRA>\t.\tPASS\tSVTYPE=TRA;CHR2=chr7;END=150000000\tGT\t1/1",
+        # DELLY 1.x breakend translocation, END = the partner's position (beyond chr2's length)
+        "{chrom}\t60000000\tBND7\tN\tN]chr1:245000000]\t.\tPASS\tSVTYPE=BND;CHR2=chr1;END=245000000\tGT\t0/1",
+    ]
     for packing in ("vcf", "bgzip+index"):
         result = run(write(tmp_path, f"far_{packing}", rows, ["S1"], packing), tmp_path, kb=kb)
         assert result.payload["locus"]["records_read"] == 0 and result.payload["alleles"] == []
@@ -287,12 +321,21 @@ def test_breakend_translocation_is_named_with_its_partner(tmp_path, kb):
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
 def test_complete_last_line_without_newline_reads_alike_in_every_packing(build, tmp_path, kb):
-    rows = [f"{{chrom}}\t{p(build, 113129630)}\trs419598\tT\tC\t50\tPASS\tDP=30\tGT\t0/1",
-            f"{{chrom}}\t{p(build, 113131068)}\t.\tG\tT\t50\tPASS\tDP=28\tGT\t1/1"]
+    rows = [
+        f"{{chrom}}\t{p(build, 113129630)}\trs419598\tT\tC\t50\tPASS\tDP=30\tGT\t0/1",
+        f"{{chrom}}\t{p(build, 113131068)}\t.\tG\tT\t50\tPASS\tDP=28\tGT\t1/1",
+    ]
     seen = []
     for packing in ("vcf", "bgzip", "bgzip+index"):
-        path = write(tmp_path / packing if (tmp_path / packing).mkdir() is None else tmp_path, "nonl", rows, ["S1"],
-                     packing, build, final_newline=False)
+        path = write(
+            tmp_path / packing if (tmp_path / packing).mkdir() is None else tmp_path,
+            "nonl",
+            rows,
+            ["S1"],
+            packing,
+            build,
+            final_newline=False,
+        )
         result = run(path, tmp_path / packing, kb=kb)
         said = [w for w in warnings_of(result) if "does not end with a newline" in w]
         seen.append((status(result), said))
@@ -301,12 +344,15 @@ def test_complete_last_line_without_newline_reads_alike_in_every_packing(build, 
     assert seen[0] == seen[1] == seen[2]
 
 
-@pytest.mark.parametrize("cut, problem", [
-    ("1", "last genotype '1' has fewer alleles"),  # GT 1/1 cut to 1: would read as hemizygous
-    ("1/", "ends in a separator"),
-    ("1/1:", "ends in ':'"),
-    (None, "8 of the 10 tab-separated columns"),  # cut after INFO
-])
+@pytest.mark.parametrize(
+    "cut, problem",
+    [
+        ("1", "last genotype '1' has fewer alleles"),  # GT 1/1 cut to 1: would read as hemizygous
+        ("1/", "ends in a separator"),
+        ("1/1:", "ends in ':'"),
+        (None, "8 of the 10 tab-separated columns"),  # cut after INFO
+    ],
+)
 def test_record_really_cut_is_refused_in_every_packing(cut, problem, tmp_path, kb):
     last = "{chrom}\t113131068\t.\tG\tT\t50\tPASS\tDP=28" + ("" if cut is None else f"\tGT:DP\t{cut}")
     rows = ["{chrom}\t113129630\trs419598\tT\tC\t50\tPASS\tDP=30\tGT:DP\t0/1:30", last]
@@ -348,11 +394,15 @@ def test_symbolic_insertion_without_end_spans_pos_to_pos_plus_one(build, tmp_pat
 def manta_rows() -> list[str]:
     """Manta: genotyped <DEL> records and, among them, 8-column BND records (no FORMAT/sample
     columns) in a file whose header names the sample; one far from IL1RN, one at it."""
-    return [("{chrom}\t50000000\tMantaBND:10:0:1:0:0:0:0\tG\tG]chr9:1000]\t.\tPASS\t"
-             "SVTYPE=BND;MATEID=MantaBND:10:0:1:0:0:0:1"),
-            "{chrom}\t60000000\tMantaDEL:11:0:1:0:0:0\tA\t<DEL>\t999\tPASS\tSVTYPE=DEL;END=60001000;SVLEN=-1000\tGT:GQ\t0/1:99",
-            "{chrom}\t70000000\tMantaBND:12:0:1:0:0:0:0\tC\tC[chr9:2000[\t.\tPASS\tSVTYPE=BND;MATEID=MantaBND:12:0:1:0:0:0:1",
-            E77X + "\tGT:GQ\t0/1:99"]
+    return [
+        (
+            "{chrom}\t50000000\tMantaBND:10:0:1:0:0:0:0\tG\tG]chr9:1000]\t.\tPASS\t"
+            "SVTYPE=BND;MATEID=MantaBND:10:0:1:0:0:0:1"
+        ),
+        "{chrom}\t60000000\tMantaDEL:11:0:1:0:0:0\tA\t<DEL>\t999\tPASS\tSVTYPE=DEL;END=60001000;SVLEN=-1000\tGT:GQ\t0/1:99",
+        "{chrom}\t70000000\tMantaBND:12:0:1:0:0:0:0\tC\tC[chr9:2000[\t.\tPASS\tSVTYPE=BND;MATEID=MantaBND:12:0:1:0:0:0:1",
+        E77X + "\tGT:GQ\t0/1:99",
+    ]
 
 
 @pytest.mark.parametrize("packing", ["vcf", "bgzip+index"])
@@ -366,8 +416,11 @@ def test_eight_column_records_give_one_warning_per_file(packing, tmp_path, kb):
 
 
 def test_eight_column_record_at_the_locus_is_named(tmp_path, kb):
-    rows = [manta_rows()[0], "{chrom}\t113129999\tMantaDEL:5:0:1:0:0:0\tN\t<DEL>\t999\tPASS\tSVTYPE=DEL;END=113133000",
-            E77X + "\tGT:GQ\t0/1:99"]
+    rows = [
+        manta_rows()[0],
+        "{chrom}\t113129999\tMantaDEL:5:0:1:0:0:0\tN\t<DEL>\t999\tPASS\tSVTYPE=DEL;END=113133000",
+        E77X + "\tGT:GQ\t0/1:99",
+    ]
     result = run(write(tmp_path, "manta8_locus", rows, ["PROBAND"], "bgzip+index"), tmp_path, kb=kb)
     (said,) = [w for w in warnings_of(result) if "fewer columns than the header" in w]
     assert "at the IL1RN locus, record chr2:113129999 N><DEL> has no genotype columns" in said
@@ -375,8 +428,10 @@ def test_eight_column_record_at_the_locus_is_named(tmp_path, kb):
 
 
 def test_sites_only_indexed_grch37_file_lists_its_sites(tmp_path, kb):
-    text = vcf_text([], [], build="GRCh37").replace("\tFORMAT", "") + \
-        "2\t113887207\trs419598\tT\tC\t50\tPASS\tDP=30\n2\t113888645\t.\tG\tT\t50\tPASS\tDP=28\n"
+    text = (
+        vcf_text([], [], build="GRCh37").replace("\tFORMAT", "")
+        + "2\t113887207\trs419598\tT\tC\t50\tPASS\tDP=30\n2\t113888645\t.\tG\tT\t50\tPASS\tDP=28\n"
+    )
     plain = tmp_path / "sites37.vcf"
     plain.write_text(text)
     path = Path(pysam.tabix_index(str(plain), preset="vcf", force=True))
@@ -384,7 +439,9 @@ def test_sites_only_indexed_grch37_file_lists_its_sites(tmp_path, kb):
     with open(result.outputs["tsv"], encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     assert [(r["sample"], r["pos"], r["hgvs_c"], r["zygosity"]) for r in rows] == [
-        ("", "113887207", "c.171T>C", ""), ("", "113888645", "c.229G>T", "")]
+        ("", "113887207", "c.171T>C", ""),
+        ("", "113888645", "c.229G>T", ""),
+    ]
     assert any("no sample columns" in w for w in warnings_of(result))
 
 
@@ -398,8 +455,10 @@ def gatk_b37_header() -> str:
     lengths = {"1": 249250621, "2": 243199373}
     lines = ["##fileformat=VCFv4.2", '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">']
     lines += [f"##contig=<ID={n},length={lengths.get(n, 155270560)},assembly=b37>" for n in names]
-    lines += ["##reference=file:///ref/human_g1k_v37.fasta",
-              "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1"]
+    lines += [
+        "##reference=file:///ref/human_g1k_v37.fasta",
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1",
+    ]
     return "\n".join(lines) + "\n2\t113888645\t.\tG\tT\t50\tPASS\t.\tGT\t1/1\n"
 
 
@@ -421,8 +480,24 @@ def test_htslib_reason_is_carried_to_the_cohort_error_column(tmp_path, monkeypat
     rows = ["{chrom}\t113129630\t.\tT\tC\t50\tPASS\t.\tGT:DP\t0/1:deep", E77X + "\tGT:DP\t1/1:30"]
     write(tmp_path, "bad_dp", rows, ["BAD"], "bgzip+index")
     write(tmp_path, "good", [E77X + "\tGT:DP\t0/1:30"], ["GOOD"])
-    assert main(["annotate", "bad_dp.vcf.gz", "good.vcf", "-o", "ann", "--keep-going", "--manifest", "m.json",
-                 "--date", DATE, "--no-record-command"]) == 0
+    assert (
+        main(
+            [
+                "annotate",
+                "bad_dp.vcf.gz",
+                "good.vcf",
+                "-o",
+                "ann",
+                "--keep-going",
+                "--manifest",
+                "m.json",
+                "--date",
+                DATE,
+                "--no-record-command",
+            ]
+        )
+        == 0
+    )
     entry = next(e for e in json.loads(Path("m.json").read_text())["inputs"] if e["status"] != "ok")
     assert "Invalid character 'd' in 'DP' FORMAT field at chr2:113129630" in entry["error"]
     assert main(["cohort", "--manifest", "m.json", "-o", "out", "--date", DATE]) == 0
@@ -433,11 +508,14 @@ def test_htslib_reason_is_carried_to_the_cohort_error_column(tmp_path, monkeypat
 
 
 @pytest.mark.parametrize("packing", ["vcf", "bgzip"])
-@pytest.mark.parametrize("damage, message, where", [
-    ("late_meta", "'##' meta-information line follows the #CHROM line", "line"),
-    ("crlf", "Windows (CRLF) line endings", "header"),
-    ("quote", "unbalanced double quote in a header line", "line"),
-])
+@pytest.mark.parametrize(
+    "damage, message, where",
+    [
+        ("late_meta", "'##' meta-information line follows the #CHROM line", "line"),
+        ("crlf", "Windows (CRLF) line endings", "header"),
+        ("quote", "unbalanced double quote in a header line", "line"),
+    ],
+)
 def test_header_faults_stay_clear_errors(packing, damage, message, where, tmp_path, kb):
     text = vcf_text([E77X + "\tGT\t1/1"], ["S1"])
     lines = text.split("\n")
@@ -464,10 +542,17 @@ def test_header_faults_stay_clear_errors(packing, damage, message, where, tmp_pa
 def test_eight_column_records_in_a_large_or_non_sv_indexed_file_are_counted_where_read(tmp_path, kb):
     """An indexed SNV/indel file (no SV header) is not read whole: the warning counts the records
     the index query read and says so, rather than claiming a file-wide count."""
-    text = vcf_text(["{chrom}\t50000000\t.\tG\tT\t50\tPASS\tDP=9", "{chrom}\t113116000\t.\tC\tA\t50\tPASS\tDP=9",
-                     E77X + "\tGT\t0/1"], ["S1"])
-    text = "\n".join(line for line in text.split("\n") if "SVTYPE" not in line and "SVLEN" not in line
-                     and "ID=DEL" not in line)
+    text = vcf_text(
+        [
+            "{chrom}\t50000000\t.\tG\tT\t50\tPASS\tDP=9",
+            "{chrom}\t113116000\t.\tC\tA\t50\tPASS\tDP=9",
+            E77X + "\tGT\t0/1",
+        ],
+        ["S1"],
+    )
+    text = "\n".join(
+        line for line in text.split("\n") if "SVTYPE" not in line and "SVLEN" not in line and "ID=DEL" not in line
+    )
     plain = tmp_path / "gatk_like.vcf"
     plain.write_text(text)
     path = Path(pysam.tabix_index(str(plain), preset="vcf", force=True))
@@ -479,11 +564,17 @@ def test_eight_column_records_in_a_large_or_non_sv_indexed_file_are_counted_wher
 
 def test_no_chromosome_2_error_counts_the_contigs_it_does_not_list(tmp_path, kb):
     """A chr1-only file with a full GRCh38 contig list (without chr2): six names and a count."""
-    names = ["chr1"] + [f"chr{i}" for i in range(3, 23)] + ["chrX", "chrY", "chrM"] + [f"chrUn_KI2707{i:02d}v1"
-                                                                                     for i in range(40)]
+    names = (
+        ["chr1"]
+        + [f"chr{i}" for i in range(3, 23)]
+        + ["chrX", "chrY", "chrM"]
+        + [f"chrUn_KI2707{i:02d}v1" for i in range(40)]
+    )
     header = ["##fileformat=VCFv4.2"] + [f"##contig=<ID={n},length=1000000>" for n in names]
-    header += ['##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-               "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1"]
+    header += [
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1",
+    ]
     path = tmp_path / "chr1_only.vcf"
     path.write_text("\n".join([*header, "chr1\t1000\t.\tA\tG\t50\tPASS\t.\tGT\t0/1"]) + "\n")
     with pytest.raises(InputError) as caught:
@@ -497,8 +588,10 @@ def test_missing_confidence_interval_members_are_read_as_no_interval(make_vcf, t
     """`CIPOS=.,.` is legal VCF (both members missing); it stopped annotate with an internal
     TypeError ('this is a bug', exit 3). It now reads as no interval stated."""
     shift = 0 if build == "GRCh38" else 757_577
-    record = (f"{{chrom}}\t{113127000 + shift}\tdel1\tN\t<DEL>\t.\tPASS\t"
-              f"SVTYPE=DEL;END={113135000 + shift};CIPOS=.,.;CIEND=-10,.\tGT\t1/1")
+    record = (
+        f"{{chrom}}\t{113127000 + shift}\tdel1\tN\t<DEL>\t.\tPASS\t"
+        f"SVTYPE=DEL;END={113135000 + shift};CIPOS=.,.;CIEND=-10,.\tGT\t1/1"
+    )
     path = make_vcf("ci_missing.vcf", [record], ["S1"], build=build)
     out = tmp_path / "out"
     assert cli_main(["annotate", str(path), "-o", str(out), "--date", "2026-01-01"]) == 0

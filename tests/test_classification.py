@@ -16,8 +16,10 @@ from il1rn_annot.core.pvs1 import exon_loss, splice_site, truncating
 
 DATE = "2026-01-01T00:00:00Z"
 REPO = Path(__file__).resolve().parents[1]
-FASTA = {"GRCh38": REPO / "test_data/ref/GRCh38_chr2_113100001-113160000.synthetic.fa",
-         "GRCh37": REPO / "test_data/ref/GRCh37_2_113857578-113917577.synthetic.fa"}
+FASTA = {
+    "GRCh38": REPO / "test_data/ref/GRCh38_chr2_113100001-113160000.synthetic.fa",
+    "GRCh37": REPO / "test_data/ref/GRCh37_2_113857578-113917577.synthetic.fa",
+}
 OFFSET = {"GRCh38": 0, "GRCh37": 757_577}
 CHROM = {"GRCh38": "chr2", "GRCh37": "2"}
 BUILDS = ("GRCh38", "GRCh37")
@@ -28,15 +30,24 @@ FLAGGED_DIRA = ("consistent_with_DIRA", "possible_DIRA")
 def _del(build: str, start: int, end: int, gt: str, vid: str = "DEL") -> str:
     """A Manta/DELLY-style <DEL> deleting GRCh38 `start`..`end` (shifted to `build`)."""
     o = OFFSET[build]
-    return (f"{CHROM[build]}\t{start - 1 + o}\t{vid}\tN\t<DEL>\t.\tPASS\t"
-            f"SVTYPE=DEL;END={end + o};SVLEN=-{end - start + 1}\tGT\t{gt}")
+    return (
+        f"{CHROM[build]}\t{start - 1 + o}\t{vid}\tN\t<DEL>\t.\tPASS\t"
+        f"SVTYPE=DEL;END={end + o};SVLEN=-{end - start + 1}\tGT\t{gt}"
+    )
 
 
-def _run(make_vcf, tmp_path: Path, kb, build: str, records: list[str], samples: list[str], name: str = "in.vcf",
-         fasta: bool = False):
+def _run(
+    make_vcf,
+    tmp_path: Path,
+    kb,
+    build: str,
+    records: list[str],
+    samples: list[str],
+    name: str = "in.vcf",
+    fasta: bool = False,
+):
     path = make_vcf(name, records, samples, build=build)
-    return annotate_file(path, tmp_path / f"out_{name}", kb, date=DATE,
-                         reference_path=FASTA[build] if fasta else None)
+    return annotate_file(path, tmp_path / f"out_{name}", kb, date=DATE, reference_path=FASTA[build] if fasta else None)
 
 
 # ---------------------------------------------------------------------------------------
@@ -58,8 +69,10 @@ def test_upstream_deletion_matching_the_2q13_deletion_by_overlap_is_not_dira(mak
     assert "does not remove IL1RN" in sample.status_sentence
     assert "consistent with DIRA" not in sample.status_sentence
     # IL36RN lost on both alleles: its own recessive condition is named; IL1RN's DIRA is not claimed
-    assert any(g.startswith("IL36RN (both copies deleted; DITRA") and "OMIM 614204" in g
-               for g in sample.removed_genes_with_conditions)
+    assert any(
+        g.startswith("IL36RN (both copies deleted; DITRA") and "OMIM 614204" in g
+        for g in sample.removed_genes_with_conditions
+    )
     assert "IL36RN" in sample.status_sentence and "614204" in sample.status_sentence
 
 
@@ -75,8 +88,29 @@ def test_deletion_ending_2kb_before_exon_1_is_promoter_vus_at_most(make_vcf, tmp
 
 def _breakpoint_cases() -> list[tuple[int, int]]:
     """Deletions ending 1 bp to 1 Mb before IL1RN exon 1, or starting 1 bp to 1 Mb after its last exon."""
-    ends = [TX_START - d for d in (1, 2, 3, 10, 27, 50, 51, 100, 999, 2_000, 7_598, 11_999, 12_000, 12_001,
-                                   50_000, 175_000, 500_000, 1_000_000)]
+    ends = [
+        TX_START - d
+        for d in (
+            1,
+            2,
+            3,
+            10,
+            27,
+            50,
+            51,
+            100,
+            999,
+            2_000,
+            7_598,
+            11_999,
+            12_000,
+            12_001,
+            50_000,
+            175_000,
+            500_000,
+            1_000_000,
+        )
+    ]
     cases = [(e - length + 1, e) for e in ends for length in (1, 40, 300, 5_000, 175_000)]
     starts = [TX_END + d for d in (1, 2, 50, 1_000, 12_000, 40_000, 90_000, 500_000, 1_000_000)]
     cases += [(s, s + length - 1) for s in starts for length in (1, 60, 10_000, 175_000)]
@@ -96,8 +130,9 @@ def test_no_false_dira_from_deletions_that_spare_il1rn(make_vcf, tmp_path, kb, b
     records.sort(key=lambda r: int(r.split("\t")[1]))
     result = _run(make_vcf, tmp_path, kb, build, records, samples)
     assert {s.dira_status for s in result.samples}.isdisjoint(FLAGGED_DIRA)
-    assert not [a["vcf_id"] for a in result.payload["alleles"]
-                if a["classification"] in ("pathogenic", "likely_pathogenic")]
+    assert not [
+        a["vcf_id"] for a in result.payload["alleles"] if a["classification"] in ("pathogenic", "likely_pathogenic")
+    ]
     for s in result.samples:
         assert "consistent with DIRA" not in s.status_sentence
 
@@ -116,14 +151,18 @@ def test_deletion_of_last_exon_part_with_the_stop_is_never_no_pathogenic(make_vc
 
 @pytest.mark.parametrize("build", BUILDS)
 def test_whole_gene_and_175kb_deletions_are_dira_by_what_they_remove(make_vcf, tmp_path, kb, build):
-    records = [_del(build, 112_959_501, 113_134_600, "1/1\t0/0", "DEL175"),
-               _del(build, 113_127_001, 113_131_157, "0/0\t1/1", "EX123")]
+    records = [
+        _del(build, 112_959_501, 113_134_600, "1/1\t0/0", "DEL175"),
+        _del(build, 113_127_001, 113_131_157, "0/0\t1/1", "EX123"),
+    ]
     result = _run(make_vcf, tmp_path, kb, build, records, ["DEL175_HOM", "EX123_HOM"])
     alleles = {a["vcf_id"]: a for a in result.payload["alleles"]}
     big = alleles["DEL175"]
     assert big["known_variant"] == "DEL_2q13_175kb" and big["classification"] == "pathogenic"
-    assert "By what it removes: PVS1" in big["classification_evidence"] and "full gene deletion" in \
-        big["classification_evidence"]
+    assert (
+        "By what it removes: PVS1" in big["classification_evidence"]
+        and "full gene deletion" in big["classification_evidence"]
+    )
     # the curated match and the rule text must not contradict each other
     assert "Published DIRA allele" in big["classification_evidence"]
     assert "not a published allele" not in big["classification_evidence"].lower()
@@ -137,8 +176,10 @@ def test_whole_gene_and_175kb_deletions_are_dira_by_what_they_remove(make_vcf, t
 def test_removed_genes_are_named_by_their_own_inheritance(make_vcf, tmp_path, kb, build):
     """PAX8 (autosomal dominant): one copy lost matters; IL36RN (recessive): only both copies. The PAX8
     deletion starts 986 bp after IL1RN (inside the window the annotator reads) and runs past PAX8."""
-    records = [_del(build, 113_059_000, 113_065_000, "0/1\t0/0", "IL36RN_DEL"),
-               _del(build, 113_135_000, 113_300_000, "0/0\t0/1", "PAX8_DEL")]
+    records = [
+        _del(build, 113_059_000, 113_065_000, "0/1\t0/0", "IL36RN_DEL"),
+        _del(build, 113_135_000, 113_300_000, "0/0\t0/1", "PAX8_DEL"),
+    ]
     result = _run(make_vcf, tmp_path, kb, build, records, ["IL36RN_HET", "PAX8_HET"])
     by = {s.sample: s for s in result.samples}
     assert by["IL36RN_HET"].removed_genes_with_conditions == []
@@ -163,14 +204,17 @@ def _snv(build: str, pos38: int) -> Allele:
 
 
 @pytest.mark.parametrize("build", BUILDS)
-@pytest.mark.parametrize("hgvs_p,strength,words", [
-    ("p.(Gln61Ter)", "PVS1", "NMD predicted"),  # exon 2
-    ("p.(Gln90Ter)", "PVS1", "NMD predicted"),  # c.268: exactly 50 nt before the exon 3/4 junction
-    ("p.(Gln91Ter)", "PVS1_Strong", "penultimate exon: NMD not predicted"),  # c.271
-    ("p.(Gln104Ter)", "PVS1_Strong", "penultimate exon: NMD not predicted"),  # c.310, 8 nt before the junction
-    ("p.(Gln119Ter)", "PVS1_Strong", "in the last exon: NMD not predicted"),  # c.355
-    ("p.(Phe170Ter)", "PVS1_Moderate", "removes 5% of the 177-residue protein"),  # < 10 % removed
-])
+@pytest.mark.parametrize(
+    "hgvs_p,strength,words",
+    [
+        ("p.(Gln61Ter)", "PVS1", "NMD predicted"),  # exon 2
+        ("p.(Gln90Ter)", "PVS1", "NMD predicted"),  # c.268: exactly 50 nt before the exon 3/4 junction
+        ("p.(Gln91Ter)", "PVS1_Strong", "penultimate exon: NMD not predicted"),  # c.271
+        ("p.(Gln104Ter)", "PVS1_Strong", "penultimate exon: NMD not predicted"),  # c.310, 8 nt before the junction
+        ("p.(Gln119Ter)", "PVS1_Strong", "in the last exon: NMD not predicted"),  # c.355
+        ("p.(Phe170Ter)", "PVS1_Moderate", "removes 5% of the 177-residue protein"),  # < 10 % removed
+    ],
+)
 def test_nonsense_nmd_and_protein_removed(kb, build, hgvs_p, strength, words):
     pvs1 = truncating(_snv(build, 113_131_149), hgvs_p, {"stop_gained"}, kb.transcript(build))
     assert pvs1 is not None and pvs1.strength == strength and words in pvs1.branch
@@ -212,9 +256,11 @@ def test_novel_nonsense_with_a_sequence(make_vcf, tmp_path, kb, build):
     """With a reference sequence: c.181C>T p.(Gln61Ter) NMD -> likely pathogenic, homozygous DIRA;
     c.310C>T p.(Gln104Ter) and c.355C>T p.(Gln119Ter) escape NMD -> PVS1_Strong, uncertain."""
     o, c = OFFSET[build], CHROM[build]
-    records = [f"{c}\t{113_129_640 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t1/1\t0/0\t0/0",
-               f"{c}\t{113_131_149 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t1/1\t0/0",
-               f"{c}\t{113_132_692 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t0/0\t1/1"]
+    records = [
+        f"{c}\t{113_129_640 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t1/1\t0/0\t0/0",
+        f"{c}\t{113_131_149 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t1/1\t0/0",
+        f"{c}\t{113_132_692 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t0/0\t1/1",
+    ]
     result = _run(make_vcf, tmp_path, kb, build, records, ["Q61X", "Q104X", "Q119X"], fasta=True)
     alleles = {a["hgvs_c"]: a for a in result.payload["alleles"]}
     assert (alleles["c.181C>T"]["hgvs_p"], alleles["c.181C>T"]["pvs1"]) == ("p.(Gln61Ter)", "PVS1")
@@ -224,13 +270,13 @@ def test_novel_nonsense_with_a_sequence(make_vcf, tmp_path, kb, build):
         assert (alleles[name]["hgvs_p"], alleles[name]["pvs1"]) == (p, "PVS1_Strong")
         assert alleles[name]["classification"] == "uncertain_significance"
     by = {s.sample: s.dira_status for s in result.samples}
-    assert by == {"Q61X": "consistent_with_DIRA", "Q104X": "uncertain_significance",
-                  "Q119X": "uncertain_significance"}
+    assert by == {"Q61X": "consistent_with_DIRA", "Q104X": "uncertain_significance", "Q119X": "uncertain_significance"}
 
 
 def _tx_position(kb, build: str, c: int) -> int:
     """Genomic position of c.`c` from the KB's exon model (not a hand-typed coordinate)."""
     from il1rn_annot.kb.locus_model import CPosition
+
     return kb.transcript(build).genomic_position(CPosition(c))
 
 
@@ -242,11 +288,12 @@ def test_novel_nonsense_without_a_sequence_is_deduced_from_the_protein(make_vcf,
     c.310C>T p.(Gln104Ter) (penultimate exon, 8 nt before the junction) and c.355C>T
     p.(Gln119Ter) (last exon) escape NMD: PVS1_Strong, uncertain significance."""
     o, c = OFFSET[build], CHROM[build]
-    assert [_tx_position(kb, build, x) for x in (181, 310, 355)] == [113_129_640 + o, 113_131_149 + o,
-                                                                     113_132_692 + o]
-    records = [f"{c}\t{113_129_640 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t1/1\t0/0\t0/0",
-               f"{c}\t{113_131_149 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t1/1\t0/0",
-               f"{c}\t{113_132_692 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t0/0\t1/1"]
+    assert [_tx_position(kb, build, x) for x in (181, 310, 355)] == [113_129_640 + o, 113_131_149 + o, 113_132_692 + o]
+    records = [
+        f"{c}\t{113_129_640 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t1/1\t0/0\t0/0",
+        f"{c}\t{113_131_149 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t1/1\t0/0",
+        f"{c}\t{113_132_692 + o}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t0/0\t1/1",
+    ]
     result = _run(make_vcf, tmp_path, kb, build, records, ["Q61X", "Q104X", "Q119X"], fasta=False)
     alleles = {a["hgvs_c"]: a for a in result.payload["alleles"]}
     q61 = alleles["c.181C>T"]
@@ -255,11 +302,20 @@ def test_novel_nonsense_without_a_sequence_is_deduced_from_the_protein(make_vcf,
     assert "nonsense, new stop codon at c.181" in q61["classification_evidence"]
     assert q61["classification_evidence"].endswith(
         "p.(Gln61Ter): protein change deduced from the protein sequence NP_776214.1 and the VCF REF base(s); "
-        "no nucleotide reference used.")
-    assert any(n.startswith("protein change deduced from the protein sequence NP_776214.1 and the VCF REF base(s); "
-                            "no nucleotide reference used") and "Gln61 CAA/CAG" in n for n in q61["notes"])
-    for name, p, where in (("c.310C>T", "p.(Gln104Ter)", "penultimate exon"), ("c.355C>T", "p.(Gln119Ter)",
-                                                                                "last exon")):
+        "no nucleotide reference used."
+    )
+    assert any(
+        n.startswith(
+            "protein change deduced from the protein sequence NP_776214.1 and the VCF REF base(s); "
+            "no nucleotide reference used"
+        )
+        and "Gln61 CAA/CAG" in n
+        for n in q61["notes"]
+    )
+    for name, p, where in (
+        ("c.310C>T", "p.(Gln104Ter)", "penultimate exon"),
+        ("c.355C>T", "p.(Gln119Ter)", "last exon"),
+    ):
         a = alleles[name]
         assert (a["hgvs_p"], a["pvs1"], a["classification"]) == (p, "PVS1_Strong", "uncertain_significance")
         assert where in a["classification_evidence"] and "NMD not predicted" in a["classification_evidence"]
@@ -283,8 +339,11 @@ def test_undetermined_protein_change_claims_no_protein_effect(make_vcf, tmp_path
     (a,) = result.payload["alleles"]
     assert a["consequence"] == ["coding_sequence_variant"] and a["hgvs_p"] == "" and a["pvs1"] == ""
     assert a["classification"] == "uncertain_significance"
-    assert any("p.(Arg5Cys) (missense_variant) or p.(Arg5Ter) (stop_gained) or p.(Arg5Trp) (missense_variant)" in n
-               and "needs the reference sequence" in n for n in a["notes"])
+    assert any(
+        "p.(Arg5Cys) (missense_variant) or p.(Arg5Ter) (stop_gained) or p.(Arg5Trp) (missense_variant)" in n
+        and "needs the reference sequence" in n
+        for n in a["notes"]
+    )
     assert result.samples[0].dira_status not in FLAGGED_DIRA
     # homozygous and possibly a stop: the sentence must leave DIRA open and say how to settle it
     sentence = result.samples[0].status_sentence
@@ -318,26 +377,34 @@ def test_frameshift_and_inframe_deletion_named_without_a_sequence(make_vcf, tmp_
     Glu100 whole: p.(Glu100del). c.100del at Lys34 (AAR -> ARA: Lys or Arg) is not determined:
     the note says p.(Lys34fs) or p.(Met35fs), and the frameshift is graded by position alone."""
     from il1rn_annot.vcf.reference import ReferenceGenome
+
     c = CHROM[build]
     p297, p99 = _tx_position(kb, build, 297), _tx_position(kb, build, 99)
     seq = ReferenceGenome(FASTA[build], {"GRCh38": 242193529, "GRCh37": 243199373})
     assert (seq.fetch(p297, p297 + 3), seq.fetch(p99, p99 + 1)) == ("CGAG", "CA")
-    records = [f"{c}\t{p99}\t.\tCA\tC\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0",
-               f"{c}\t{p297}\t.\tCG\tC\t50\tPASS\t.\tGT\t0/0\t1/1\t0/0",
-               f"{c}\t{p297}\t.\tCGAG\tC\t50\tPASS\t.\tGT\t0/0\t0/0\t0/1"]
+    records = [
+        f"{c}\t{p99}\t.\tCA\tC\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0",
+        f"{c}\t{p297}\t.\tCG\tC\t50\tPASS\t.\tGT\t0/0\t1/1\t0/0",
+        f"{c}\t{p297}\t.\tCGAG\tC\t50\tPASS\t.\tGT\t0/0\t0/0\t0/1",
+    ]
     result = _run(make_vcf, tmp_path, kb, build, records, ["K34", "E100FS", "E100DEL"])
     by = {a["hgvs_c"]: a for a in result.payload["alleles"]}
     assert (by["c.298del"]["hgvs_p"], by["c.298del"]["consequence"]) == ("p.(Glu100fs)", ["frameshift_variant"])
     assert (by["c.298_300del"]["hgvs_p"], by["c.298_300del"]["consequence"]) == ("p.(Glu100del)", ["inframe_deletion"])
     for name in ("c.298del", "c.298_300del"):
-        assert any(n.startswith("protein change deduced from the protein sequence NP_776214.1")
-                   for n in by[name]["notes"])
+        assert any(
+            n.startswith("protein change deduced from the protein sequence NP_776214.1") for n in by[name]["notes"]
+        )
     k34 = by["c.100del"]
     assert k34["hgvs_p"] == "" and "frameshift_variant" in k34["consequence"]
     assert any("p.(Lys34fs) (frameshift_variant) or p.(Met35fs) (frameshift_variant)" in n for n in k34["notes"])
     # with the FASTA the same records get the long form, which agrees with the short one
-    fasta = {a["hgvs_c"]: a for a in _run(make_vcf, tmp_path, kb, build, records, ["K34", "E100FS", "E100DEL"],
-                                          name="f.vcf", fasta=True).payload["alleles"]}
+    fasta = {
+        a["hgvs_c"]: a
+        for a in _run(
+            make_vcf, tmp_path, kb, build, records, ["K34", "E100FS", "E100DEL"], name="f.vcf", fasta=True
+        ).payload["alleles"]
+    }
     assert fasta["c.298del"]["hgvs_p"].startswith("p.(Glu100") and "fs" in fasta["c.298del"]["hgvs_p"]
     assert fasta["c.298_300del"]["hgvs_p"] == "p.(Glu100del)"
 
@@ -373,9 +440,11 @@ def test_two_bp_deletion_explicit_or_symbolic_gets_one_answer(make_vcf, tmp_path
 @pytest.mark.parametrize("build", BUILDS)
 def test_intronic_utr_and_synonymous_have_no_predicted_effect(make_vcf, tmp_path, kb, build):
     o, c = OFFSET[build], CHROM[build]
-    records = [f"{c}\t{113_127_610 + o}\t.\tA\tG\t50\tPASS\t.\tGT\t0/1",  # 5' UTR
-               f"{c}\t{113_130_000 + o}\t.\tA\tG\t50\tPASS\t.\tGT\t1/1",  # intron 2
-               f"{c}\t{113_133_500 + o}\t.\tA\tG\t50\tPASS\t.\tGT\t0/1"]  # 3' UTR
+    records = [
+        f"{c}\t{113_127_610 + o}\t.\tA\tG\t50\tPASS\t.\tGT\t0/1",  # 5' UTR
+        f"{c}\t{113_130_000 + o}\t.\tA\tG\t50\tPASS\t.\tGT\t1/1",  # intron 2
+        f"{c}\t{113_133_500 + o}\t.\tA\tG\t50\tPASS\t.\tGT\t0/1",
+    ]  # 3' UTR
     result = _run(make_vcf, tmp_path, kb, build, records, ["S"])
     for a in result.payload["alleles"]:
         assert a["classification"] == "no_predicted_effect", a["hgvs_c"]
@@ -390,27 +459,37 @@ def test_a_frame_change_nmd_cannot_be_judged_for_is_a_floor_that_says_so(make_vc
     boundary has no predictable splicing outcome: the protein fraction altered gives the least
     strength (> 10 %: PVS1_Strong), and the evidence says it is a floor and why."""
     o, c = OFFSET[build], CHROM[build]
-    records = [f"{c}\t{113_129_600 + o}\t.\tCA\tC\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0",  # c.142del
-               _del(build, 113_129_001, 113_130_000, "0/0\t0/1\t0/0"),  # exon 2 whole (89 coding nt)
-               _del(build, 113_129_651, 113_129_700, "0/0\t0/0\t0/1")]  # c.192 across the exon 2 donor
+    records = [
+        f"{c}\t{113_129_600 + o}\t.\tCA\tC\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0",  # c.142del
+        _del(build, 113_129_001, 113_130_000, "0/0\t0/1\t0/0"),  # exon 2 whole (89 coding nt)
+        _del(build, 113_129_651, 113_129_700, "0/0\t0/0\t0/1"),
+    ]  # c.192 across the exon 2 donor
     result = _run(make_vcf, tmp_path, kb, build, records, ["FS", "EXON2", "ACROSS"])
     by = {a["pos"] - o: a for a in result.payload["alleles"]}
     floor = "so at least this strength"
     sequence = "where the new stop codon falls (and so NMD) needs the transcript sequence, which was not available"
     assert all(by[p]["pvs1"] == "PVS1_Strong" for p in (113_129_600, 113_129_000, 113_129_650))
-    assert (f"frameshift from c.142: {sequence}; the altered region is 73% of the protein, {floor} "
-            "(full PVS1 if NMD is shown)") in by[113_129_600]["classification_evidence"]
-    assert (f"deletion: out-of-frame loss of exon 2; {sequence}; the altered region is 79% of the protein, "
-            f"{floor} (full PVS1 if NMD is shown)") in by[113_129_000]["classification_evidence"]
+    assert (
+        f"frameshift from c.142: {sequence}; the altered region is 73% of the protein, {floor} "
+        "(full PVS1 if NMD is shown)"
+    ) in by[113_129_600]["classification_evidence"]
+    assert (
+        f"deletion: out-of-frame loss of exon 2; {sequence}; the altered region is 79% of the protein, "
+        f"{floor} (full PVS1 if NMD is shown)"
+    ) in by[113_129_000]["classification_evidence"]
     across = by[113_129_650]["classification_evidence"]
-    assert (f"across an exon-intron boundary (splicing outcome not predictable, p.?); NMD cannot be predicted; "
-            f"the altered region is 64% of the protein, {floor})") in across
+    assert (
+        f"across an exon-intron boundary (splicing outcome not predictable, p.?); NMD cannot be predicted; "
+        f"the altered region is 64% of the protein, {floor})"
+    ) in across
     assert "full PVS1 if NMD is shown" not in across
 
 
 def test_small_deletions_of_the_start_or_stop_codon_are_named_so(tmp_path, kb):
-    records = ["chr2\t113127624\t.\tNATG\tN\t50\tPASS\t.\tGT\t1/1\t0/0",  # c.1_3del: the ATG
-               "chr2\t113132868\t.\tNTGA\tN\t50\tPASS\t.\tGT\t0/0\t1/1"]  # c.532_534del: the stop codon
+    records = [
+        "chr2\t113127624\t.\tNATG\tN\t50\tPASS\t.\tGT\t1/1\t0/0",  # c.1_3del: the ATG
+        "chr2\t113132868\t.\tNTGA\tN\t50\tPASS\t.\tGT\t0/0\t1/1",
+    ]  # c.532_534del: the stop codon
     path = tmp_path / "gatk.codons.vcf"
     path.write_text(vcf_text(records, ["START_DEL", "STOP_DEL"], build="GRCh38", chrom="chr2"))
     alleles = {a["hgvs_c"]: a for a in annotate_file(path, tmp_path / "out", kb, date=DATE).payload["alleles"]}

@@ -38,6 +38,7 @@ def _truth_inframe(cds: str, t0: int, t1: int, alt: str, protein: str) -> tuple[
 def _truth_frameshift(cds: str, t0: int, t1: int, alt: str, protein: str) -> str:
     """HGVS short form at the first residue that changes (or Ter when the new frame stops there)."""
     from il1rn_annot.core.codon_sets import THREE_LETTER
+
     alt_res = translate_codons(cds[:t0] + alt + cds[t1:])
     full = protein + "*"
     for j, (r, a) in enumerate(zip(full, alt_res, strict=False)):
@@ -77,6 +78,7 @@ def test_a_protein_file_that_does_not_fit_is_refused(tmp_path, kb):
 
     from il1rn_annot.errors import KnowledgeBaseError
     from il1rn_annot.kb.load import load_knowledge_base
+
     copy = tmp_path / "kb"
     shutil.copytree(kb.path, copy)
     (copy / "NP_776214.1.fa").write_text(">short\n" + kb.protein[:-1] + "\n")
@@ -106,9 +108,9 @@ def test_every_determined_snv_agrees_with_every_codon_of_the_residue(kb):
                     continue
                 outcomes = set()
                 for x in compatible:
-                    alt_codon = x[:k] + alt + x[k + 1:]
-                    alt_full = full[:codon] + CODON_TABLE[alt_codon] + full[codon + 1:]
-                    alt_full = alt_full[:alt_full.index("*") + 1] if "*" in alt_full else alt_full
+                    alt_codon = x[:k] + alt + x[k + 1 :]
+                    alt_full = full[:codon] + CODON_TABLE[alt_codon] + full[codon + 1 :]
+                    alt_full = alt_full[: alt_full.index("*") + 1] if "*" in alt_full else alt_full
                     outcomes.add(_protein_change(full, alt_full, codon + 1, False)[1])
                 if ded.status == "determined":
                     determined += 1
@@ -145,20 +147,23 @@ def test_snvs_on_random_back_translations_never_contradict_the_deduction(kb):
 # the examples in the issue
 
 
-@pytest.mark.parametrize("c,ref,alt,term,hgvs_p", [
-    (181, "C", "T", "stop_gained", "p.(Gln61Ter)"),  # CAR -> TAR
-    (229, "G", "T", "stop_gained", "p.(Glu77Ter)"),  # GAR -> TAR
-    (310, "C", "T", "stop_gained", "p.(Gln104Ter)"),
-    (355, "C", "T", "stop_gained", "p.(Gln119Ter)"),
-    (160, "C", "T", "stop_gained", "p.(Gln54Ter)"),
-    (171, "T", "C", "synonymous_variant", "p.(Ala57=)"),  # rs419598
-    (390, "T", "C", "synonymous_variant", "p.(Ser130=)"),  # rs315952: TCT->TCC or AGT->AGC, Ser either way
-    (2, "T", "C", "start_lost", "p.(Met1?)"),
-    (3, "G", "A", "start_lost", "p.(Met1?)"),
-    (532, "T", "C", "", ""),  # stop lost, but Gln or Arg: not determined
-    (122, "G", "A", "stop_gained", "p.(Trp41Ter)"),  # Trp has one codon, TGG -> TAG
-    (124, "G", "C", "missense_variant", "p.(Asp42His)"),  # GAY -> CAY: His either way
-])
+@pytest.mark.parametrize(
+    "c,ref,alt,term,hgvs_p",
+    [
+        (181, "C", "T", "stop_gained", "p.(Gln61Ter)"),  # CAR -> TAR
+        (229, "G", "T", "stop_gained", "p.(Glu77Ter)"),  # GAR -> TAR
+        (310, "C", "T", "stop_gained", "p.(Gln104Ter)"),
+        (355, "C", "T", "stop_gained", "p.(Gln119Ter)"),
+        (160, "C", "T", "stop_gained", "p.(Gln54Ter)"),
+        (171, "T", "C", "synonymous_variant", "p.(Ala57=)"),  # rs419598
+        (390, "T", "C", "synonymous_variant", "p.(Ser130=)"),  # rs315952: TCT->TCC or AGT->AGC, Ser either way
+        (2, "T", "C", "start_lost", "p.(Met1?)"),
+        (3, "G", "A", "start_lost", "p.(Met1?)"),
+        (532, "T", "C", "", ""),  # stop lost, but Gln or Arg: not determined
+        (122, "G", "A", "stop_gained", "p.(Trp41Ter)"),  # Trp has one codon, TGG -> TAG
+        (124, "G", "C", "missense_variant", "p.(Asp42His)"),  # GAY -> CAY: His either way
+    ],
+)
 def test_issue_examples(kb, c, ref, alt, term, hgvs_p):
     ded = _snv(kb.protein, c, ref, alt)
     if not term:
@@ -240,8 +245,11 @@ def test_indels_on_random_back_translations_never_contradict_the_deduction(kb):
                 continue
             checked += 1
             frameshift = (len(alt) - (t1 - t0)) % 3
-            truth = (_truth_frameshift(cds, t0, t1, alt, kb.protein) if frameshift
-                     else _truth_inframe(cds, t0, t1, alt, kb.protein)[1])
+            truth = (
+                _truth_frameshift(cds, t0, t1, alt, kb.protein)
+                if frameshift
+                else _truth_inframe(cds, t0, t1, alt, kb.protein)[1]
+            )
             assert ded.hgvs_p == truth, (t0, t1, alt, ded.hgvs_p, truth)
             determined += 1
     assert checked > 1000
@@ -259,6 +267,7 @@ def test_without_fasta_every_determined_snv_agrees_with_the_fasta_path(kb):
     agree = undetermined = 0
     for c in range(1, 535):
         from il1rn_annot.kb.locus_model import CPosition
+
         pos = tx.genomic_position(CPosition(c))
         base = ref.fetch(pos, pos)
         for alt in BASES.replace(base, ""):
@@ -269,9 +278,14 @@ def test_without_fasta_every_determined_snv_agrees_with_the_fasta_path(kb):
                 # a stop-loss extension's length lies in the 3' UTR: 'Ter?' without sequence
                 assert without.hgvs_p == with_seq.hgvs_p or (
                     without.hgvs_p.endswith("extTer?)")
-                    and without.hgvs_p.split("ext")[0] == with_seq.hgvs_p.split("ext")[0]), (c, base, alt)
+                    and without.hgvs_p.split("ext")[0] == with_seq.hgvs_p.split("ext")[0]
+                ), (c, base, alt)
                 assert without.worst == with_seq.worst or {without.worst, with_seq.worst} <= {
-                    "splice_region_variant", "synonymous_variant", "missense_variant", "stop_gained"}
+                    "splice_region_variant",
+                    "synonymous_variant",
+                    "missense_variant",
+                    "stop_gained",
+                }
                 assert any(n.startswith(METHOD_NOTE) for n in without.notes)
                 agree += 1
             else:

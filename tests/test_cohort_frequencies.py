@@ -12,10 +12,14 @@ from cohort_helpers import E77X, RS419598, annotate, read_tsv, rec, run_cohort, 
 
 def test_allele_counts_and_frequencies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    write(Path("joint.vcf"), [
-        rec(E77X, "1/1", "0/1", "0|1", "0/0", "./."),
-        rec(RS419598, "0/1", "1/1", "0/0", "0/0", "./."),
-    ], ["A", "B", "C", "D", "NOCALL"])
+    write(
+        Path("joint.vcf"),
+        [
+            rec(E77X, "1/1", "0/1", "0|1", "0/0", "./."),
+            rec(RS419598, "0/1", "1/1", "0/0", "0/0", "./."),
+        ],
+        ["A", "B", "C", "D", "NOCALL"],
+    )
     annotate(["joint.vcf"], "ann", "m.json")
     assert run_cohort(["m.json"], "out") == 0
     alleles = {r["hgvs_c"]: r for r in read_tsv(Path("out/alleles.tsv"))}
@@ -38,8 +42,10 @@ def test_allele_counts_and_frequencies(tmp_path: Path, monkeypatch: pytest.Monke
     html = Path("out/summary.html").read_text()
     assert "not diagnostic" in html.lower()
 
-def test_sample_counts_once_per_allele_when_two_files_report_it(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_sample_counts_once_per_allele_when_two_files_report_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     write(Path("gatk.vcf"), [rec(E77X, "0/1")], ["S1"])
     write(Path("deepvariant.vcf"), [rec(E77X, "0/1")], ["S1"])
@@ -56,9 +62,20 @@ def test_sample_counts_once_per_allele_when_two_files_report_it(tmp_path: Path,
 
 
 def _finding(allele_id: str, zygosity: str, pos: int = 113_131_068) -> dict:
-    return {"allele_id": allele_id, "zygosity": zygosity, "chrom": "chr2", "pos": pos, "end": pos, "ref": "G",
-            "alt": "T", "variant_type": "snv", "hgvs_c": "c.229G>T", "hgvs_p": "p.(Glu77Ter)",
-            "consequence": ["stop_gained"], "classification": "pathogenic"}
+    return {
+        "allele_id": allele_id,
+        "zygosity": zygosity,
+        "chrom": "chr2",
+        "pos": pos,
+        "end": pos,
+        "ref": "G",
+        "alt": "T",
+        "variant_type": "snv",
+        "hgvs_c": "c.229G>T",
+        "hgvs_p": "p.(Glu77Ter)",
+        "consequence": ["stop_gained"],
+        "classification": "pathogenic",
+    }
 
 
 def _row(status: str, builds: list[str], locus_called: bool | None = True) -> dict:
@@ -70,8 +87,10 @@ def test_allele_counts_one_sample_once_per_allele_and_the_denominators() -> None
 
     counts = AlleleCounts()
     # two files of one sample report the same allele: counted once, with the most copies
-    counts.add(_row("consistent_with_DIRA", ["GRCh38"]),
-               [("GRCh38", _finding("E77X", "heterozygous")), ("GRCh38", _finding("E77X", "homozygous"))])
+    counts.add(
+        _row("consistent_with_DIRA", ["GRCh38"]),
+        [("GRCh38", _finding("E77X", "heterozygous")), ("GRCh38", _finding("E77X", "homozygous"))],
+    )
     counts.add(_row("carrier", ["GRCh38"]), [("GRCh38", _finding("E77X", "heterozygous"))])
     counts.add(_row("not_assessable", ["GRCh38"], locus_called=False), [])  # in the call rate only
     counts.add(_row("input_error", [], locus_called=None), [])  # no build: in every build's call rate

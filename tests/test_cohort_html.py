@@ -17,11 +17,15 @@ UPSTREAM = "{chrom}\t113122655\t.\tC\tA\t60\tPASS\t.\tGT\t"  # c.-4970C>A, likel
 
 VUS_MISSENSE = "{chrom}\t113127637\t.\tC\tT\t60\tPASS\t.\tGT\t"
 
+
 def test_page_folds_benign_alleles_under_a_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The reason for a sample's status stays visible: benign alleles are folded, not listed first."""
     monkeypatch.chdir(tmp_path)
-    write(Path("joint.vcf"), [rec(UPSTREAM, "0/1", "0/1"), rec(INTRONIC, "1/1", "0/0"),
-                              rec(VUS_MISSENSE, "0/1", "0/0")], ["WITH_VUS", "BENIGN_ONLY"])
+    write(
+        Path("joint.vcf"),
+        [rec(UPSTREAM, "0/1", "0/1"), rec(INTRONIC, "1/1", "0/0"), rec(VUS_MISSENSE, "0/1", "0/0")],
+        ["WITH_VUS", "BENIGN_ONLY"],
+    )
     annotate(["joint.vcf"], "ann", "m.json")
     assert run_cohort(["m.json"], "out") == 0
     rows = {r["sample"]: r for r in read_tsv(Path("out/summary.tsv"))}
@@ -30,22 +34,25 @@ def test_page_folds_benign_alleles_under_a_count(tmp_path: Path, monkeypatch: py
     # the TSV keeps every allele
     assert "c.116+514C>G" in rows["WITH_VUS"]["other_alleles"] and "c.-4970C>A" in rows["WITH_VUS"]["other_alleles"]
     html = Path("out/summary.html").read_text()
-    table = html[html.index('id="samples"'):html.index('id="alleles"')]
-    row = table[table.index(">WITH_VUS<"):table.index("</tr>", table.index(">WITH_VUS<"))]
+    table = html[html.index('id="samples"') : html.index('id="alleles"')]
+    row = table[table.index(">WITH_VUS<") : table.index("</tr>", table.index(">WITH_VUS<"))]
     shown, folded = row.split("<details>")
     assert vus.replace(">", "&gt;") in shown
     assert "c.116+514C" not in shown and "c.-4970C" not in shown
     assert "2 benign, likely benign or no predicted effect</summary>" in folded and "c.116+514C&gt;G" in folded
-    row = table[table.index(">BENIGN_ONLY<"):table.index("</tr>", table.index(">BENIGN_ONLY<"))]
+    row = table[table.index(">BENIGN_ONLY<") : table.index("</tr>", table.index(">BENIGN_ONLY<"))]
     assert "1 benign, likely benign or no predicted effect</summary>" in row and "c.-4970C&gt;A" in row
+
 
 def test_hostile_names_are_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     hostile_id = "rs1<img/src=x/onerror=alert(2)>"
     vcf = Path("in<b>x&.vcf")
-    write(vcf, [rec(E77X, "0/1", "0/0"),
-                f"{{chrom}}\t113129630\t{hostile_id}\tT\tC\t60\tPASS\t.\tGT\t0/0\t0/1"],
-          [HOSTILE, "plain"])
+    write(
+        vcf,
+        [rec(E77X, "0/1", "0/0"), f"{{chrom}}\t113129630\t{hostile_id}\tT\tC\t60\tPASS\t.\tGT\t0/0\t0/1"],
+        [HOSTILE, "plain"],
+    )
     annotate([str(vcf)], "ann", "m.json")
     assert run_cohort(["m.json"], "out", reports="reports") == 0
     html = Path("out/summary.html").read_text()
@@ -57,7 +64,8 @@ def test_hostile_names_are_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     rows = {r["sample"]: r for r in read_tsv(Path("out/summary.tsv"))}
     assert rows[HOSTILE]["dira_status"] == "carrier"  # the TSV keeps the real ID
     link = rows[HOSTILE]["report"]
-    assert link.startswith("../reports/") and "<" not in link and "/" not in link[len("../reports/"):]
+    assert link.startswith("../reports/") and "<" not in link and "/" not in link[len("../reports/") :]
+
 
 def test_large_cohort_collapses_the_sample_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """2,504 samples (1000 Genomes-sized): the page lists samples needing attention, the TSV all of them."""
@@ -94,21 +102,60 @@ def test_cluster_marks_deletions_per_zygosity_and_small_variants() -> None:
 
     base = {"chrom": "chr2", "ref": "N", "alt": "<DEL>", "hgvs_c": "", "hgvs_p": "", "classification": "pathogenic"}
     alleles = [
-        {**base, "build": "GRCh38", "pos": 1000, "end": 5000, "variant_type": "sv_deletion", "carriers": 3,
-         "homozygotes": 1},
-        {**base, "build": "GRCh38", "pos": 6000, "end": 6060, "variant_type": "deletion", "carriers": 1,
-         "homozygotes": 0, "hgvs_c": "c.10_69del"},
-        {**base, "build": "GRCh38", "pos": 7000, "end": 7010, "variant_type": "deletion", "carriers": 2,
-         "homozygotes": 0, "hgvs_c": "c.100_109del", "hgvs_p": "p.?", "ref": "ACGTACGTACG", "alt": "A"},
-        {**base, "build": "GRCh37", "pos": 8000, "end": 8000, "variant_type": "snv", "carriers": 1,
-         "homozygotes": 0, "ref": "G", "alt": "T", "hgvs_c": "c.229G>T", "hgvs_p": "p.(Glu77Ter)"},
+        {
+            **base,
+            "build": "GRCh38",
+            "pos": 1000,
+            "end": 5000,
+            "variant_type": "sv_deletion",
+            "carriers": 3,
+            "homozygotes": 1,
+        },
+        {
+            **base,
+            "build": "GRCh38",
+            "pos": 6000,
+            "end": 6060,
+            "variant_type": "deletion",
+            "carriers": 1,
+            "homozygotes": 0,
+            "hgvs_c": "c.10_69del",
+        },
+        {
+            **base,
+            "build": "GRCh38",
+            "pos": 7000,
+            "end": 7010,
+            "variant_type": "deletion",
+            "carriers": 2,
+            "homozygotes": 0,
+            "hgvs_c": "c.100_109del",
+            "hgvs_p": "p.?",
+            "ref": "ACGTACGTACG",
+            "alt": "A",
+        },
+        {
+            **base,
+            "build": "GRCh37",
+            "pos": 8000,
+            "end": 8000,
+            "variant_type": "snv",
+            "carriers": 1,
+            "homozygotes": 0,
+            "ref": "G",
+            "alt": "T",
+            "hgvs_c": "c.229G>T",
+            "hgvs_p": "p.(Glu77Ter)",
+        },
     ]
     deletions, variants = cluster_marks(alleles)
-    assert deletions == {"GRCh38": [
-        {"start": 1001, "end": 5000, "zygosity": "homozygous", "label": "deletion chr2:1,001-5,000: 1 carrier"},
-        {"start": 1001, "end": 5000, "zygosity": "heterozygous", "label": "deletion chr2:1,001-5,000: 2 carriers"},
-        {"start": 6001, "end": 6060, "zygosity": "heterozygous", "label": "c.10_69del: 1 carrier"},
-    ]}
+    assert deletions == {
+        "GRCh38": [
+            {"start": 1001, "end": 5000, "zygosity": "homozygous", "label": "deletion chr2:1,001-5,000: 1 carrier"},
+            {"start": 1001, "end": 5000, "zygosity": "heterozygous", "label": "deletion chr2:1,001-5,000: 2 carriers"},
+            {"start": 6001, "end": 6060, "zygosity": "heterozygous", "label": "c.10_69del: 1 carrier"},
+        ]
+    }
     assert variants == {
         "GRCh38": [{"pos": 7000, "label": "c.100_109del: 2 carriers", "classification": "pathogenic"}],
         "GRCh37": [{"pos": 8000, "label": "c.229G>T p.(Glu77Ter): 1 carrier", "classification": "pathogenic"}],

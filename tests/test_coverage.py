@@ -36,20 +36,24 @@ GATK35_HEADER = [
     '##FORMAT=<ID=MIN_DP,Number=1,Type=Integer,Description="Minimum DP observed within the GVCF block">',
     '##FORMAT=<ID=PL,Number=G,Type=Integer,Description="Normalized, Phred-scaled likelihoods for genotypes as defined in the VCF specification">',
     '##FORMAT=<ID=SB,Number=4,Type=Integer,Description="Per-sample component statistics which comprise the Fisher\'s Exact test to detect strand bias.">',
-    ('##GATKCommandLine.HaplotypeCaller=<ID=HaplotypeCaller,Version=3.5-0-g36282e4,Date="Mon Feb 01 10:00:00 CET 2016",'
-    'Epoch=1454317200000,CommandLineOptions="analysis_type=HaplotypeCaller emitRefConfidence=GVCF '
-    'GVCFGQBands=[5, 20, 60] variant_index_type=LINEAR variant_index_parameter=128000">'),
-    '##GVCFBlock0-5=minGQ=0(inclusive),maxGQ=5(exclusive)',
-    '##GVCFBlock20-60=minGQ=20(inclusive),maxGQ=60(exclusive)',
-    '##GVCFBlock5-20=minGQ=5(inclusive),maxGQ=20(exclusive)',
-    '##GVCFBlock60-2147483647=minGQ=60(inclusive),maxGQ=2147483647(exclusive)',
+    (
+        '##GATKCommandLine.HaplotypeCaller=<ID=HaplotypeCaller,Version=3.5-0-g36282e4,Date="Mon Feb 01 10:00:00 CET 2016",'
+        'Epoch=1454317200000,CommandLineOptions="analysis_type=HaplotypeCaller emitRefConfidence=GVCF '
+        'GVCFGQBands=[5, 20, 60] variant_index_type=LINEAR variant_index_parameter=128000">'
+    ),
+    "##GVCFBlock0-5=minGQ=0(inclusive),maxGQ=5(exclusive)",
+    "##GVCFBlock20-60=minGQ=20(inclusive),maxGQ=60(exclusive)",
+    "##GVCFBlock5-20=minGQ=5(inclusive),maxGQ=20(exclusive)",
+    "##GVCFBlock60-2147483647=minGQ=60(inclusive),maxGQ=2147483647(exclusive)",
     '##INFO=<ID=DP,Number=1,Type=Integer,Description="Approximate read depth; some reads may have been filtered">',
     '##INFO=<ID=END,Number=1,Type=Integer,Description="Stop position of the interval">',
     '##INFO=<ID=MLEAC,Number=A,Type=Integer,Description="Maximum likelihood expectation (MLE) for the allele counts">',
 ]
 GATK4_HEADER = [line for line in GATK35_HEADER if not line.startswith(("##GATKCommandLine", "##GVCFBlock"))] + [
-    ('##GATKCommandLine=<ID=HaplotypeCaller,CommandLine="HaplotypeCaller --emit-ref-confidence GVCF --output '
-    'S.g.vcf.gz --input S.bam --reference Homo_sapiens_assembly38.fasta",Version="4.2.6.1",Date="2023-05-02">'),
+    (
+        '##GATKCommandLine=<ID=HaplotypeCaller,CommandLine="HaplotypeCaller --emit-ref-confidence GVCF --output '
+        'S.g.vcf.gz --input S.bam --reference Homo_sapiens_assembly38.fasta",Version="4.2.6.1",Date="2023-05-02">'
+    ),
     *[f"##GVCFBlock{g}-{g + 1}=minGQ={g}(inclusive),maxGQ={g + 1}(exclusive)" for g in range(60)],
     "##GVCFBlock60-70=minGQ=60(inclusive),maxGQ=70(exclusive)",
     "##GVCFBlock99-100=minGQ=99(inclusive),maxGQ=100(exclusive)",
@@ -66,7 +70,7 @@ DEEPVARIANT_HEADER = [
     '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Read depth for each allele">',
     '##FORMAT=<ID=VAF,Number=A,Type=Float,Description="Variant allele fractions.">',
     '##FORMAT=<ID=PL,Number=G,Type=Integer,Description="Phred-scaled genotype likelihoods rounded to the closest integer">',
-    '##DeepVariant_version=1.6.0',
+    "##DeepVariant_version=1.6.0",
 ]
 HC_VCF_HEADER = [
     '##FILTER=<ID=LowQual,Description="Low quality">',
@@ -77,16 +81,16 @@ HC_VCF_HEADER = [
     '##FORMAT=<ID=PL,Number=G,Type=Integer,Description="Normalized, Phred-scaled likelihoods">',
     '##GATKCommandLine=<ID=HaplotypeCaller,CommandLine="HaplotypeCaller --output S.vcf.gz",Version="4.4.0.0">',
     '##INFO=<ID=DP,Number=1,Type=Integer,Description="Approximate read depth">',
-    '##source=HaplotypeCaller',
+    "##source=HaplotypeCaller",
 ]
 MANTA_HEADER = [
-    '##source=GenerateSVCandidates 1.6.0',
+    "##source=GenerateSVCandidates 1.6.0",
     '##INFO=<ID=IMPRECISE,Number=0,Type=Flag,Description="Imprecise structural variation">',
     '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type of structural variant">',
     '##INFO=<ID=SVLEN,Number=.,Type=Integer,Description="Difference in length between REF and ALT alleles">',
     '##INFO=<ID=END,Number=1,Type=Integer,Description="End position of the variant described in this record">',
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-    '##FORMAT=<ID=FT,Number=1,Type=String,Description="Sample filter, \'PASS\' indicates that all filters have passed for this sample">',
+    "##FORMAT=<ID=FT,Number=1,Type=String,Description=\"Sample filter, 'PASS' indicates that all filters have passed for this sample\">",
     '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype Quality">',
     '##FORMAT=<ID=PL,Number=G,Type=Integer,Description="Normalized, Phred-scaled likelihoods for genotypes">',
     '##FORMAT=<ID=PR,Number=.,Type=Integer,Description="Spanning paired-read support for the ref and alt alleles in the order listed">',
@@ -115,10 +119,12 @@ GCNV_HEADER = [
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
     '##FORMAT=<ID=NP,Number=1,Type=Integer,Description="Number of points (i.e. targets or bins) in the segment">',
     '##FORMAT=<ID=QS,Number=1,Type=Integer,Description="Complementary Phred-scaled probability that all points are called">',
-    ('##GATKCommandLine=<ID=PostprocessGermlineCNVCalls,CommandLine="PostprocessGermlineCNVCalls --calls-shard-path '
-    'gcnv_calls/shard_0-calls",Version="4.1.9.0">'),
+    (
+        '##GATKCommandLine=<ID=PostprocessGermlineCNVCalls,CommandLine="PostprocessGermlineCNVCalls --calls-shard-path '
+        'gcnv_calls/shard_0-calls",Version="4.1.9.0">'
+    ),
     '##INFO=<ID=END,Number=1,Type=Integer,Description="End coordinate of the variant">',
-    '##source=PostprocessGermlineCNVCalls',
+    "##source=PostprocessGermlineCNVCalls",
 ]
 
 
@@ -127,10 +133,13 @@ def write_vcf(path: Path, build: str, header: list[str], samples: list[str], rec
     and shifted to GRCh37 (+757,577) here, END= values too."""
     chrom, shift = CHROM[build], OFFSET[build]
     one, two = LENGTHS[build]
-    lines = ["##fileformat=VCFv4.2", *header,
-             f"##contig=<ID={'chr1' if build == 'GRCh38' else '1'},length={one}>",
-             f"##contig=<ID={chrom},length={two}>",
-             "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *samples])]
+    lines = [
+        "##fileformat=VCFv4.2",
+        *header,
+        f"##contig=<ID={'chr1' if build == 'GRCh38' else '1'},length={one}>",
+        f"##contig=<ID={chrom},length={two}>",
+        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *samples]),
+    ]
     for rec in records:
         cells = [str(c) for c in rec]
         cells[1] = str(int(cells[1]) + shift)
@@ -140,8 +149,9 @@ def write_vcf(path: Path, build: str, header: list[str], samples: list[str], rec
     return path
 
 
-def block(start: int, end: int, sample_cells: str | list[str], fmt: str = "GT:DP:GQ:MIN_DP:PL",
-          alt: str = "<NON_REF>") -> list[object]:
+def block(
+    start: int, end: int, sample_cells: str | list[str], fmt: str = "GT:DP:GQ:MIN_DP:PL", alt: str = "<NON_REF>"
+) -> list[object]:
     cells = [sample_cells] if isinstance(sample_cells, str) else sample_cells
     return ["chr2", start, ".", "A", alt, ".", ".", f"END={end}", fmt, *cells]
 
@@ -162,11 +172,14 @@ def test_gatk35_block_without_reads_is_not_a_called_locus(tmp_path, kb, build):
 
     Before: no_pathogenic_variant_detected, locus_called yes, no warning."""
     import jsonschema
-    path = write_vcf(tmp_path / "gatk35.vcf", build, GATK35_HEADER, ["NOREADS"],
-                     [block(113_090_940, 113_193_547, "0/0:0:0:0:0,0,0")])
+
+    path = write_vcf(
+        tmp_path / "gatk35.vcf", build, GATK35_HEADER, ["NOREADS"], [block(113_090_940, 113_193_547, "0/0:0:0:0:0,0,0")]
+    )
     result = annotate_file(path, tmp_path / "out", kb, date=DATE)
-    schema = json.loads((Path(__file__).resolve().parents[1] / "src/il1rn_annot/schemas/annotation.schema.json")
-                        .read_text())
+    schema = json.loads(
+        (Path(__file__).resolve().parents[1] / "src/il1rn_annot/schemas/annotation.schema.json").read_text()
+    )
     jsonschema.Draft202012Validator(schema).validate(json.loads(Path(result.outputs["json"]).read_text()))
     sample = one_sample(result)
     assert sample["dira_status"] == "not_assessable"
@@ -185,8 +198,13 @@ def test_gatk35_block_without_reads_is_not_a_called_locus(tmp_path, kb, build):
 
 @pytest.mark.parametrize("build", BUILDS)
 def test_gatk35_block_with_reads_covers_the_cds(tmp_path, kb, build):
-    path = write_vcf(tmp_path / "gatk35.vcf", build, GATK35_HEADER, ["COVERED"],
-                     [block(113_090_940, 113_193_547, "0/0:35:60:28:0,60,900")])
+    path = write_vcf(
+        tmp_path / "gatk35.vcf",
+        build,
+        GATK35_HEADER,
+        ["COVERED"],
+        [block(113_090_940, 113_193_547, "0/0:35:60:28:0,60,900")],
+    )
     sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
     assert sample["dira_status"] == "no_pathogenic_variant_detected"
     assert sample["locus_called"] is True
@@ -197,9 +215,11 @@ def test_gatk35_block_with_reads_covers_the_cds(tmp_path, kb, build):
 @pytest.mark.parametrize("build", BUILDS)
 def test_gatk4_low_gq_band_over_exon4_leaves_it_uncovered(tmp_path, kb, build):
     """GATK 4 bands GQ 1 by 1: a GQ 12 block over exon 4 (216 of 534 bp) is below GQ 20."""
-    records = [block(113_120_000, 113_132_500, "0/0:38:99:31:0,99,1200"),
-               block(113_132_501, 113_133_000, "0/0:14:12:11:0,12,300"),
-               block(113_133_001, 113_140_000, "0/0:40:99:33:0,99,1300")]
+    records = [
+        block(113_120_000, 113_132_500, "0/0:38:99:31:0,99,1200"),
+        block(113_132_501, 113_133_000, "0/0:14:12:11:0,12,300"),
+        block(113_133_001, 113_140_000, "0/0:40:99:33:0,99,1300"),
+    ]
     path = write_vcf(tmp_path / "gatk4.g.vcf", build, GATK4_HEADER, ["LOWGQ_EX4"], records)
     sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
     shift = OFFSET[build]
@@ -212,8 +232,10 @@ def test_gatk4_low_gq_band_over_exon4_leaves_it_uncovered(tmp_path, kb, build):
 @pytest.mark.parametrize("build", BUILDS)
 def test_min_dp_not_dp_judges_a_block(tmp_path, kb, build):
     """A block's DP is a typical depth; MIN_DP its weakest base: MIN_DP 3 < 10 leaves exon 1 uncovered."""
-    records = [block(113_127_000, 113_128_000, "0/0:30:45:3:0,45,700"),
-               block(113_128_001, 113_140_000, "0/0:40:99:33:0,99,1300")]
+    records = [
+        block(113_127_000, 113_128_000, "0/0:30:45:3:0,45,700"),
+        block(113_128_001, 113_140_000, "0/0:40:99:33:0,99,1300"),
+    ]
     path = write_vcf(tmp_path / "gatk4.vcf", build, GATK4_HEADER, ["THIN_EX1"], records)
     cov = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))["coverage"]
     assert cov["uncovered"] == [[113_127_625 + OFFSET[build], 113_127_740 + OFFSET[build]]]
@@ -223,10 +245,22 @@ def test_min_dp_not_dp_judges_a_block(tmp_path, kb, build):
 def test_deepvariant_refcall_site_in_the_cds_is_named_but_does_not_void_the_negative(tmp_path, kb, build):
     """DeepVariant `<*>` blocks; a RefCall site (GT ./.) at one CDS base: 533/534 >= 0.95."""
     fmt = "GT:GQ:MIN_DP:PL"
-    records = [block(113_125_001, 113_129_599, "0/0:43:31:0,43,436", fmt, "<*>"),
-               ["chr2", 113_129_600, ".", "G", "A,<*>", "0.8", "RefCall", ".", "GT:GQ:DP:AD:VAF:PL",
-                "./.:16:33:29,4,0:0.121212,0:0,17,34,990,990,990"],
-               block(113_129_601, 113_137_000, "0/0:50:28:0,50,500", fmt, "<*>")]
+    records = [
+        block(113_125_001, 113_129_599, "0/0:43:31:0,43,436", fmt, "<*>"),
+        [
+            "chr2",
+            113_129_600,
+            ".",
+            "G",
+            "A,<*>",
+            "0.8",
+            "RefCall",
+            ".",
+            "GT:GQ:DP:AD:VAF:PL",
+            "./.:16:33:29,4,0:0.121212,0:0,17,34,990,990,990",
+        ],
+        block(113_129_601, 113_137_000, "0/0:50:28:0,50,500", fmt, "<*>"),
+    ]
     header = DEEPVARIANT_HEADER
     path = write_vcf(tmp_path / "dv.vcf", build, header, ["DV_NEG"], records)
     sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
@@ -243,8 +277,15 @@ def test_shipped_deepvariant_gvcf_covers_the_whole_cds(tmp_path, kb):
     sample = one_sample(annotate_file(data / "deepvariant.CARRIER_Q54X.g.vcf.gz", tmp_path, kb, date=DATE))
     assert sample["dira_status"] == "carrier"
     assert sample["coverage"]["cds_fraction"] == 1.0
-    strict = one_sample(annotate_file(data / "deepvariant.CARRIER_Q54X.g.vcf.gz", tmp_path / "gq21", kb, date=DATE,
-                                      thresholds=CoverageThresholds(min_gq=21)))
+    strict = one_sample(
+        annotate_file(
+            data / "deepvariant.CARRIER_Q54X.g.vcf.gz",
+            tmp_path / "gq21",
+            kb,
+            date=DATE,
+            thresholds=CoverageThresholds(min_gq=21),
+        )
+    )
     assert strict["coverage"]["uncovered"] == [[113_132_656, 113_132_871]]  # the GQ 20 block
     assert strict["dira_status"] == "carrier"  # a finding stands; the sentence names the gap
     assert "a second allele there would not be seen" in strict["status_sentence"]
@@ -261,8 +302,13 @@ def test_combined_gvcf_judges_each_sample(tmp_path, kb, build):
 
 
 def test_thresholds_come_from_the_command_line(tmp_path, kb):
-    path = write_vcf(tmp_path / "gatk4.vcf", "GRCh38", GATK4_HEADER, ["GQ25"],
-                     [block(113_100_000, 113_150_000, "0/0:30:25:25:0,25,400")])
+    path = write_vcf(
+        tmp_path / "gatk4.vcf",
+        "GRCh38",
+        GATK4_HEADER,
+        ["GQ25"],
+        [block(113_100_000, 113_150_000, "0/0:30:25:25:0,25,400")],
+    )
     assert main(["annotate", str(path), "-o", str(tmp_path / "default"), "--date", DATE]) == 0
     assert main(["annotate", str(path), "-o", str(tmp_path / "strict"), "--date", DATE, "--min-gq", "30"]) == 0
     default = json.loads((tmp_path / "default" / "gatk4.il1rn.json").read_text())
@@ -286,8 +332,9 @@ def test_cds_segments_match_the_mane_transcript(kb):
 
 @pytest.mark.parametrize("build", BUILDS)
 def test_variant_only_vcf_without_a_locus_record_says_reference_calls_are_not_recorded(tmp_path, kb, build):
-    records = [["chr2", 112_000_000, "rs1", "A", "G", "512.3", "PASS", "DP=30", "GT:AD:DP:GQ:PL",
-                "0/1:14,16:30:99:400,0,380"]]
+    records = [
+        ["chr2", 112_000_000, "rs1", "A", "G", "512.3", "PASS", "DP=30", "GT:AD:DP:GQ:PL", "0/1:14,16:30:99:400,0,380"]
+    ]
     path = write_vcf(tmp_path / "hc.vcf", build, HC_VCF_HEADER, ["HC_NEG"], records)
     sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
     assert sample["dira_status"] == "no_pathogenic_variant_detected"
@@ -314,8 +361,20 @@ def test_sv_only_vcf_says_small_variants_were_not_assessed(tmp_path, kb, build, 
 
 @pytest.mark.parametrize("build", BUILDS)
 def test_gcnv_neutral_segment_over_il1rn_is_a_deletion_negative_only(tmp_path, kb, build):
-    records = [["chr2", 113_000_001, "CNV_chr2_113000001_113200000", "N", "<DEL>,<DUP>", "120", ".",
-                "END=113200000", "GT:CN:NP:QS", "0:2:40:120"]]
+    records = [
+        [
+            "chr2",
+            113_000_001,
+            "CNV_chr2_113000001_113200000",
+            "N",
+            "<DEL>,<DUP>",
+            "120",
+            ".",
+            "END=113200000",
+            "GT:CN:NP:QS",
+            "0:2:40:120",
+        ]
+    ]
     path = write_vcf(tmp_path / "gcnv.vcf", build, GCNV_HEADER, ["GCNV_CN2"], records)
     sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
     assert sample["dira_status"] == "not_assessable"
@@ -331,10 +390,25 @@ def test_explicit_long_deletion_from_haplotypecaller_is_not_an_sv_call_set(tmp_p
 
 
 def test_pooling_an_sv_file_with_a_covered_gvcf_gives_a_full_negative():
-    sv = {"input_kind": "structural", "small_variants_assessed": False, "cds_bases": 534, "cds_bases_confident": None,
-          "cds_fraction": None, "uncovered": None, "min_gq": 20, "min_dp": 10, "min_cds_fraction": 0.95}
-    gvcf_a = {**sv, "input_kind": "gvcf", "small_variants_assessed": True, "cds_bases_confident": 318,
-              "cds_fraction": 0.5955, "uncovered": [[113132656, 113132871]]}
+    sv = {
+        "input_kind": "structural",
+        "small_variants_assessed": False,
+        "cds_bases": 534,
+        "cds_bases_confident": None,
+        "cds_fraction": None,
+        "uncovered": None,
+        "min_gq": 20,
+        "min_dp": 10,
+        "min_cds_fraction": 0.95,
+    }
+    gvcf_a = {
+        **sv,
+        "input_kind": "gvcf",
+        "small_variants_assessed": True,
+        "cds_bases_confident": 318,
+        "cds_fraction": 0.5955,
+        "uncovered": [[113132656, 113132871]],
+    }
     gvcf_b = {**gvcf_a, "cds_bases_confident": 418, "cds_fraction": 0.7828, "uncovered": [[113127625, 113127740]]}
     pooled = pool([sv, gvcf_a, gvcf_b])
     assert pooled["input_kind"] == "gvcf" and pooled["small_variants_assessed"] and pooled["structural_assessed"]
@@ -347,9 +421,23 @@ def test_pooling_an_sv_file_with_a_covered_gvcf_gives_a_full_negative():
 
 def _manifest(tmp_path: Path, results: list, name: str) -> Path:
     path = tmp_path / name
-    path.write_text(json.dumps({"tool_version": "test", "inputs": [
-        {"input": str(r.input.path), "name": r.input.name, "status": "ok", "outputs": r.outputs,
-         "samples": [s.sample for s in r.samples]} for r in results]}))
+    path.write_text(
+        json.dumps(
+            {
+                "tool_version": "test",
+                "inputs": [
+                    {
+                        "input": str(r.input.path),
+                        "name": r.input.name,
+                        "status": "ok",
+                        "outputs": r.outputs,
+                        "samples": [s.sample for s in r.samples],
+                    }
+                    for r in results
+                ],
+            }
+        )
+    )
     return path
 
 
@@ -358,26 +446,77 @@ def test_cohort_pools_kinds_and_counts_negatives_by_evidence(tmp_path, kb, build
     """A sample with an SV file and a covered gVCF is a full negative; an SV-only sample is
     not assessable; a variant-only sample is counted apart from the gVCF negative."""
     from il1rn_annot.cohort.summary import build_cohort
+
     out = tmp_path / "ann"
-    manta = [["chr2", 150_880_500, "DEL1", "N", "<DEL>", "999", "PASS", "SVTYPE=DEL;END=150884100",
-              "GT:FT:GQ:PL:PR:SR", "0/0:PASS:99:0,60,700:20,0:18,0", "0/0:PASS:99:0,60,700:20,0:18,0"]]
+    manta = [
+        [
+            "chr2",
+            150_880_500,
+            "DEL1",
+            "N",
+            "<DEL>",
+            "999",
+            "PASS",
+            "SVTYPE=DEL;END=150884100",
+            "GT:FT:GQ:PL:PR:SR",
+            "0/0:PASS:99:0,60,700:20,0:18,0",
+            "0/0:PASS:99:0,60,700:20,0:18,0",
+        ]
+    ]
     results = [
-        annotate_file(write_vcf(tmp_path / "manta.vcf", build, MANTA_HEADER, ["BOTH", "SV_ONLY"], manta), out, kb,
-                      date=DATE),
-        annotate_file(write_vcf(tmp_path / "both.g.vcf", build, GATK4_HEADER, ["BOTH"],
-                                [block(113_100_000, 113_150_000, "0/0:33:99:30:0,99,1200")]), out, kb, date=DATE),
-        annotate_file(write_vcf(tmp_path / "hc.vcf", build, HC_VCF_HEADER, ["HC_NEG"],
-                                [["chr2", 112_000_000, "rs1", "A", "G", "512", "PASS", "DP=30", "GT:AD:DP:GQ:PL",
-                                  "0/1:14,16:30:99:400,0,380"]]), out, kb, date=DATE),
+        annotate_file(
+            write_vcf(tmp_path / "manta.vcf", build, MANTA_HEADER, ["BOTH", "SV_ONLY"], manta), out, kb, date=DATE
+        ),
+        annotate_file(
+            write_vcf(
+                tmp_path / "both.g.vcf",
+                build,
+                GATK4_HEADER,
+                ["BOTH"],
+                [block(113_100_000, 113_150_000, "0/0:33:99:30:0,99,1200")],
+            ),
+            out,
+            kb,
+            date=DATE,
+        ),
+        annotate_file(
+            write_vcf(
+                tmp_path / "hc.vcf",
+                build,
+                HC_VCF_HEADER,
+                ["HC_NEG"],
+                [
+                    [
+                        "chr2",
+                        112_000_000,
+                        "rs1",
+                        "A",
+                        "G",
+                        "512",
+                        "PASS",
+                        "DP=30",
+                        "GT:AD:DP:GQ:PL",
+                        "0/1:14,16:30:99:400,0,380",
+                    ]
+                ],
+            ),
+            out,
+            kb,
+            date=DATE,
+        ),
     ]
     manifest = _manifest(tmp_path, results, "m.json")
     cohort = build_cohort([str(manifest)], None, tmp_path / "cohort", "", kb, date=DATE)
     status = {r["sample"]: r["dira_status"] for r in cohort.rows}
-    assert status == {"BOTH": "no_pathogenic_variant_detected", "SV_ONLY": "not_assessable",
-                      "HC_NEG": "no_pathogenic_variant_detected"}
+    assert status == {
+        "BOTH": "no_pathogenic_variant_detected",
+        "SV_ONLY": "not_assessable",
+        "HC_NEG": "no_pathogenic_variant_detected",
+    }
     assert cohort.counts_by_evidence == {
         "no_pathogenic_variant_detected": {"gvcf_covered": 1, "variant_only": 1},
-        "not_assessable": {"structural_only": 1}}
+        "not_assessable": {"structural_only": 1},
+    }
     both = next(r for r in cohort.rows if r["sample"] == "BOTH")
     assert both["cds_coverage"] == 1.0 and "Reference calls not recorded" not in both["status_sentence"]
 
@@ -389,9 +528,11 @@ def test_file_without_any_chromosome_2_call_is_not_assessable(tmp_path, kb, buil
 
     Before: no_pathogenic_variant_detected, locus_called unknown."""
     import pysam
+
     chrom1 = "chr1" if build == "GRCh38" else "1"
-    records = [[chrom1, 10_000_000, "rs1", "A", "G", "512.3", "PASS", "DP=30", "GT:AD:DP:GQ:PL",
-                "0/1:14,16:30:99:400,0,380"]]
+    records = [
+        [chrom1, 10_000_000, "rs1", "A", "G", "512.3", "PASS", "DP=30", "GT:AD:DP:GQ:PL", "0/1:14,16:30:99:400,0,380"]
+    ]
     path = write_vcf(tmp_path / "chr1only.vcf", build, HC_VCF_HEADER, ["CHR1_ONLY"], records)
     text = path.read_text().replace(f"{CHROM[build]}\t{10_000_000 + OFFSET[build]}", f"{chrom1}\t10000000")
     path.write_text(text)
@@ -405,8 +546,20 @@ def test_file_without_any_chromosome_2_call_is_not_assessable(tmp_path, kb, buil
     # the same file with one chr2 record far from IL1RN keeps the variant-only negative
     text = path.read_text() if not compressed else None
     if text is not None:
-        extra = "\t".join([CHROM[build], str(112_000_000 + OFFSET[build]), "rs2", "C", "T", "400", "PASS", "DP=28",
-                           "GT:AD:DP:GQ:PL", "0/1:12,16:28:99:380,0,360"])
+        extra = "\t".join(
+            [
+                CHROM[build],
+                str(112_000_000 + OFFSET[build]),
+                "rs2",
+                "C",
+                "T",
+                "400",
+                "PASS",
+                "DP=28",
+                "GT:AD:DP:GQ:PL",
+                "0/1:12,16:28:99:380,0,360",
+            ]
+        )
         path.write_text(text + extra + "\n")
         again = one_sample(annotate_file(path, tmp_path / "out2", kb, date=DATE))
         assert again["dira_status"] == "no_pathogenic_variant_detected"
@@ -419,14 +572,36 @@ def test_findings_stand_but_name_the_gap(tmp_path, kb, build):
     coverage; when the gVCF leaves exon 1 uncovered, the sentence says a variant there (a second
     allele) would not be seen."""
     fmt_var = "GT:AD:DP:GQ:PL:SB"
-    records = [block(113_120_000, 113_128_000, "0/0:3:3:1:0,3,45"),  # exon 1: one read
-               block(113_128_001, 113_131_067, "0/0:35:99:30:0,99,1200"),
-               ["chr2", 113_131_068, ".", "G", "T,<NON_REF>", "812.6", ".", "DP=37", fmt_var,
-                "0/1:19,18,0:37:99:600,0,700,657,754,1411:10,9,9,9"],
-               block(113_131_069, 113_132_785, "0/0:35:99:30:0,99,1200"),
-               ["chr2", 113_132_786, ".", "T", "A,<NON_REF>", "640.6", ".", "DP=33", fmt_var,
-                "0/1:17,16,0:33:99:560,0,650,610,700,1300:9,8,8,8"],
-               block(113_132_787, 113_140_000, "0/0:35:99:30:0,99,1200")]
+    records = [
+        block(113_120_000, 113_128_000, "0/0:3:3:1:0,3,45"),  # exon 1: one read
+        block(113_128_001, 113_131_067, "0/0:35:99:30:0,99,1200"),
+        [
+            "chr2",
+            113_131_068,
+            ".",
+            "G",
+            "T,<NON_REF>",
+            "812.6",
+            ".",
+            "DP=37",
+            fmt_var,
+            "0/1:19,18,0:37:99:600,0,700,657,754,1411:10,9,9,9",
+        ],
+        block(113_131_069, 113_132_785, "0/0:35:99:30:0,99,1200"),
+        [
+            "chr2",
+            113_132_786,
+            ".",
+            "T",
+            "A,<NON_REF>",
+            "640.6",
+            ".",
+            "DP=33",
+            fmt_var,
+            "0/1:17,16,0:33:99:560,0,650,610,700,1300:9,8,8,8",
+        ],
+        block(113_132_787, 113_140_000, "0/0:35:99:30:0,99,1200"),
+    ]
     path = write_vcf(tmp_path / "gatk4.g.vcf", build, GATK4_HEADER, ["CARRIER_THIN_EX1"], records)
     sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
     shift = OFFSET[build]
@@ -451,17 +626,21 @@ def _report_text(paths: list[Path], sample: str, outdir: Path, kb) -> str:
     import re
 
     from il1rn_annot.lab_report.writer import write_report
+
     html = write_report(paths, sample, outdir, kb, date="2026-01-01", pdf=False)["html"].read_text()
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&ge;", ">=")
 
 
 @pytest.mark.parametrize("build", BUILDS)
 def test_report_shows_gvcf_coverage_and_the_uncovered_exons(tmp_path, kb, build):
-    records = [block(113_120_000, 113_132_500, "0/0:38:99:31:0,99,1200"),
-               block(113_132_501, 113_133_000, "0/0:14:12:11:0,12,300"),
-               block(113_133_001, 113_140_000, "0/0:40:99:33:0,99,1300")]
-    annotate_file(write_vcf(tmp_path / "low.g.vcf", build, GATK4_HEADER, ["LOWGQ_EX4"], records), tmp_path / "a", kb,
-                  date=DATE)
+    records = [
+        block(113_120_000, 113_132_500, "0/0:38:99:31:0,99,1200"),
+        block(113_132_501, 113_133_000, "0/0:14:12:11:0,12,300"),
+        block(113_133_001, 113_140_000, "0/0:40:99:33:0,99,1300"),
+    ]
+    annotate_file(
+        write_vcf(tmp_path / "low.g.vcf", build, GATK4_HEADER, ["LOWGQ_EX4"], records), tmp_path / "a", kb, date=DATE
+    )
     text = _report_text([tmp_path / "a" / "low.il1rn.json"], "LOWGQ_EX4", tmp_path / "r", kb)
     shift = OFFSET[build]
     assert "Coverage of the IL1RN coding sequence" in text
@@ -471,10 +650,12 @@ def test_report_shows_gvcf_coverage_and_the_uncovered_exons(tmp_path, kb, build)
 
 
 def test_report_of_a_variant_only_vcf_says_coverage_was_not_measured(tmp_path, kb):
-    records = [["chr2", 112_000_000, "rs1", "A", "G", "512.3", "PASS", "DP=30", "GT:AD:DP:GQ:PL",
-                "0/1:14,16:30:99:400,0,380"]]
-    annotate_file(write_vcf(tmp_path / "hc.vcf", "GRCh38", HC_VCF_HEADER, ["HC_NEG"], records), tmp_path / "a", kb,
-                  date=DATE)
+    records = [
+        ["chr2", 112_000_000, "rs1", "A", "G", "512.3", "PASS", "DP=30", "GT:AD:DP:GQ:PL", "0/1:14,16:30:99:400,0,380"]
+    ]
+    annotate_file(
+        write_vcf(tmp_path / "hc.vcf", "GRCh38", HC_VCF_HEADER, ["HC_NEG"], records), tmp_path / "a", kb, date=DATE
+    )
     text = _report_text([tmp_path / "a" / "hc.il1rn.json"], "HC_NEG", tmp_path / "r", kb)
     assert "Coverage not measured: a variant-only VCF records no reference calls" in text
     assert "Reference calls not recorded" in text
@@ -484,11 +665,22 @@ def test_report_of_a_variant_only_vcf_says_coverage_was_not_measured(tmp_path, k
 def test_single_sample_extract_with_trimmed_alts_is_not_a_gvcf(tmp_path, kb, build):
     """`bcftools view -s S -a` of a joint VCF: ALT `.` (no END) where S is 0/0. Not reference
     blocks: the file still lists variant sites only."""
-    header = [*HC_VCF_HEADER, '##bcftools_viewCommand=view -s HC_REF -a joint.vcf.gz; Date=Mon Jan  1 00:00:00 2024']
-    records = [["chr2", 113_129_630, "rs419598", "T", ".", "3121.6", "PASS", "DP=40", "GT:AD:DP:GQ:PL",
-                "0/0:40:40:99:0,120,1800"],
-               ["chr2", 113_132_786, ".", "T", ".", "812.3", "PASS", "DP=31", "GT:AD:DP:GQ:PL",
-                "0/0:31:31:93:0,93,1395"]]
+    header = [*HC_VCF_HEADER, "##bcftools_viewCommand=view -s HC_REF -a joint.vcf.gz; Date=Mon Jan  1 00:00:00 2024"]
+    records = [
+        [
+            "chr2",
+            113_129_630,
+            "rs419598",
+            "T",
+            ".",
+            "3121.6",
+            "PASS",
+            "DP=40",
+            "GT:AD:DP:GQ:PL",
+            "0/0:40:40:99:0,120,1800",
+        ],
+        ["chr2", 113_132_786, ".", "T", ".", "812.3", "PASS", "DP=31", "GT:AD:DP:GQ:PL", "0/0:31:31:93:0,93,1395"],
+    ]
     path = write_vcf(tmp_path / "extract.vcf", build, header, ["HC_REF"], records)
     sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
     assert sample["coverage"]["input_kind"] == "variant_only"
@@ -503,17 +695,42 @@ def test_carrier_whose_gvcf_covers_none_of_the_cds_is_not_told_part_was_uncovere
     called' with all four coding exons listed. None of it was: the sentence says so and that small
     variants were not assessed."""
     from il1rn_annot.cohort.summary import build_cohort
+
     out = tmp_path / "ann"
-    manta = [["chr2", 113_100_000, "MantaDEL:1", "G", "<DEL>", "300", "PASS", "SVTYPE=DEL;END=113140000",
-              "GT:FT:GQ:PL:PR:SR", "0/1:PASS:99:300,0,500:20,15:18,12"]]
+    manta = [
+        [
+            "chr2",
+            113_100_000,
+            "MantaDEL:1",
+            "G",
+            "<DEL>",
+            "300",
+            "PASS",
+            "SVTYPE=DEL;END=113140000",
+            "GT:FT:GQ:PL:PR:SR",
+            "0/1:PASS:99:300,0,500:20,15:18,12",
+        ]
+    ]
     results = [
         annotate_file(write_vcf(tmp_path / "manta.vcf", build, MANTA_HEADER, ["S3"], manta), out, kb, date=DATE),
-        annotate_file(write_vcf(tmp_path / "s3.g.vcf", build, GATK35_HEADER, ["S3"],
-                                [block(113_090_940, 113_193_547, "0/0:0:0:0:0,0,0")]), out, kb, date=DATE),
+        annotate_file(
+            write_vcf(
+                tmp_path / "s3.g.vcf",
+                build,
+                GATK35_HEADER,
+                ["S3"],
+                [block(113_090_940, 113_193_547, "0/0:0:0:0:0,0,0")],
+            ),
+            out,
+            kb,
+            date=DATE,
+        ),
     ]
     cohort = build_cohort([str(_manifest(tmp_path, results, "m.json"))], None, tmp_path / "cohort", "", kb, date=DATE)
     [row] = cohort.rows
     assert row["dira_status"] == "carrier"
     assert "Part of the CDS" not in row["status_sentence"]
-    assert ("None of the IL1RN coding sequence was confidently called (0 of 534 bp in the gVCF): small variants "
-            "were not assessed, so a second allele would not be seen.") in row["status_sentence"]
+    assert (
+        "None of the IL1RN coding sequence was confidently called (0 of 534 bp in the gVCF): small variants "
+        "were not assessed, so a second allele would not be seen."
+    ) in row["status_sentence"]

@@ -83,7 +83,7 @@ def test_deletion_beyond_the_view_is_marked(kb):
 
 
 def test_labels_are_xml_escaped(kb):
-    nasty = '<script>alert("x")</script> & \'q\''
+    nasty = "<script>alert(\"x\")</script> & 'q'"
     svg = cluster_svg(kb, "GRCh38", [{**DEL_EX23, "label": nasty}], [{**E77X, "label": nasty}])
     svg2 = exon_svg(kb, "GRCh38", [{**E77X, "label": nasty}], [{**DEL_EX23, "label": nasty}])
     for s in (svg, svg2):
@@ -99,8 +99,9 @@ def test_figures_are_deterministic(kb):
     assert cluster_svg(*args) == cluster_svg(*args)
     assert exon_svg(kb, "GRCh38", [E77X], [DEL_EX23]) == exon_svg(kb, "GRCh38", [E77X], [DEL_EX23])
     # input order does not matter
-    assert exon_svg(kb, "GRCh38", [E77X, {**E77X, "pos": 113129619, "label": "c.160C>T"}]) == \
-        exon_svg(kb, "GRCh38", [{**E77X, "pos": 113129619, "label": "c.160C>T"}, E77X])
+    assert exon_svg(kb, "GRCh38", [E77X, {**E77X, "pos": 113129619, "label": "c.160C>T"}]) == exon_svg(
+        kb, "GRCh38", [{**E77X, "pos": 113129619, "label": "c.160C>T"}, E77X]
+    )
 
 
 def test_exon_diagram_has_four_exons_cds_and_utr(kb):
@@ -108,8 +109,10 @@ def test_exon_diagram_has_four_exons_cds_and_utr(kb):
     root = tree(svg)
     labels = texts(svg)
     assert [t for t in labels if t.startswith("exon ")] == ["exon 1", "exon 2", "exon 3", "exon 4"]
-    cds = sorted((r for r in root.iter(f"{NS}rect") if r.get("fill") == CDS_FILL and r.get("height") == "24.0"),
-                 key=lambda r: float(r.get("x")))
+    cds = sorted(
+        (r for r in root.iter(f"{NS}rect") if r.get("fill") == CDS_FILL and r.get("height") == "24.0"),
+        key=lambda r: float(r.get("x")),
+    )
     utr = [r for r in root.iter(f"{NS}rect") if r.get("fill") == UTR_FILL and r.get("height") == "12.0"]
     assert len(cds) == 4  # the coding part of each exon
     assert len(utr) == 2  # 5' UTR in exon 1, 3' UTR in exon 4
@@ -126,8 +129,10 @@ def test_exon_diagram_marks_deletion_over_exons_2_and_3(kb):
     root = tree(svg)
     band = next(r for r in root.iter(f"{NS}rect") if (r.findtext(f"{NS}title") or "").startswith("deleted"))
     b0, b1 = float(band.get("x")), float(band.get("x")) + float(band.get("width"))
-    cds = sorted((r for r in root.iter(f"{NS}rect") if r.get("fill") == CDS_FILL and r.get("height") == "24.0"),
-                 key=lambda r: float(r.get("x")))
+    cds = sorted(
+        (r for r in root.iter(f"{NS}rect") if r.get("fill") == CDS_FILL and r.get("height") == "24.0"),
+        key=lambda r: float(r.get("x")),
+    )
     covered = [b0 <= float(r.get("x")) and float(r.get("x")) + float(r.get("width")) <= b1 + 0.05 for r in cds]
     assert covered == [False, True, True, False]
 
@@ -146,6 +151,7 @@ def test_grch37_draws_the_same_picture(kb, fn):
 
     def geometry(svg: str) -> list[str]:
         return re.findall(r'<(?:rect|polygon|circle|path)\b[^>]*?(?:x|points|cx|d)="[^"]*"', svg)
+
     assert len(geometry(a)) > 10
     assert geometry(a) == geometry(b)
 

@@ -31,8 +31,13 @@ from il1rn_annot.annotate_vcf.run import annotate_file
 from il1rn_annot.errors import Il1rnAnnotError
 
 EXAMPLES = int(os.environ.get("IL1RN_FUZZ_EXAMPLES", "150"))
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("IL1RN_FUZZ_RANDOM"),
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], database=None)
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not os.environ.get("IL1RN_FUZZ_RANDOM"),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    database=None,
+)
 
 CONTIG_HEADERS = {
     "grch38": ["##contig=<ID=chr1,length=248956422>", "##contig=<ID=chr2,length=242193529>"],
@@ -59,23 +64,71 @@ META = [
 ]
 GRCH37_OFFSET = 757577  # GRCh37 = GRCh38 + 757,577 across the IL-1 cluster
 #: how each header kind names chromosome 2 and shifts GRCh38 positions
-HEADER_KINDS = {"grch38": ("chr2", 0), "grch37": ("2", GRCH37_OFFSET), "grch38_named": ("chr2", 0),
-                "hg19_reference": ("chr2", GRCH37_OFFSET), "contradiction": ("chr2", 0),
-                "wrong_length": ("chr2", 0), "no_length": ("chr2", 0), "chr1_only": ("chr2", 0), "none": ("chr2", 0)}
-header_kinds = st.one_of(st.sampled_from(["grch38", "grch37", "grch38_named", "none"]),
-                         st.sampled_from(sorted(HEADER_KINDS)))
+HEADER_KINDS = {
+    "grch38": ("chr2", 0),
+    "grch37": ("2", GRCH37_OFFSET),
+    "grch38_named": ("chr2", 0),
+    "hg19_reference": ("chr2", GRCH37_OFFSET),
+    "contradiction": ("chr2", 0),
+    "wrong_length": ("chr2", 0),
+    "no_length": ("chr2", 0),
+    "chr1_only": ("chr2", 0),
+    "none": ("chr2", 0),
+}
+header_kinds = st.one_of(
+    st.sampled_from(["grch38", "grch37", "grch38_named", "none"]), st.sampled_from(sorted(HEADER_KINDS))
+)
 
 bases = st.text(alphabet="ACGTN", min_size=1, max_size=5)
-symbolic = st.sampled_from(["<DEL>", "<DUP>", "<CN0>", "<CNV>", "<INV>", "<INS>", "<DEL:ME:ALU>", "<*>",
-                            "<NON_REF>", "*", "G]chr2:113200000]", "]chr2:1]A", "."])
+symbolic = st.sampled_from(
+    [
+        "<DEL>",
+        "<DUP>",
+        "<CN0>",
+        "<CNV>",
+        "<INV>",
+        "<INS>",
+        "<DEL:ME:ALU>",
+        "<*>",
+        "<NON_REF>",
+        "*",
+        "G]chr2:113200000]",
+        "]chr2:1]A",
+        ".",
+    ]
+)
 alt_allele = st.one_of(bases, bases, symbolic)
 #: GRCh38 positions: mostly in and around IL1RN (exons, E77X, rs419598), some far away
-positions38 = st.one_of(st.integers(113127590, 113134020), st.integers(113100000, 113160000),
-                        st.sampled_from([113131068, 113129630, 113127625, 113132871]),
-                        st.integers(113127590, 113134020), st.sampled_from([1, 242193529]),
-                        st.integers(100_000_000, 130_000_000))
-gt_values = st.sampled_from([".", "./.", ".|.", "0/0", "0/1", "1/1", "1|0", "0|1", "1", "0", "0/1/1", "1/1/1",
-                             "1/2", "2/2", "./1", "1/.", "0/3", "2"])
+positions38 = st.one_of(
+    st.integers(113127590, 113134020),
+    st.integers(113100000, 113160000),
+    st.sampled_from([113131068, 113129630, 113127625, 113132871]),
+    st.integers(113127590, 113134020),
+    st.sampled_from([1, 242193529]),
+    st.integers(100_000_000, 130_000_000),
+)
+gt_values = st.sampled_from(
+    [
+        ".",
+        "./.",
+        ".|.",
+        "0/0",
+        "0/1",
+        "1/1",
+        "1|0",
+        "0|1",
+        "1",
+        "0",
+        "0/1/1",
+        "1/1/1",
+        "1/2",
+        "2/2",
+        "./1",
+        "1/.",
+        "0/3",
+        "2",
+    ]
+)
 cn_values = st.sampled_from([".", "0", "1", "2", "3", "-1"])
 name_pool = ["S1", "S2", "S3", "Zoë", "<b>x</b>", "a/b", "../x", "NA"]
 
@@ -90,18 +143,30 @@ def records(draw: st.DrawFn, n_samples: int, fmt: list[str], chrom2: str, offset
     if draw(st.booleans()):
         info.append(f"END={draw(st.one_of(st.integers(pos - 100, pos + 200_000), st.sampled_from([0, 1, 2**31])))}")
     if draw(st.booleans()):
-        info.append(f"SVLEN={draw(st.sampled_from([-5000, -200_000, 0, 300, -10**9, 10**12, -1]))}")
+        info.append(f"SVLEN={draw(st.sampled_from([-5000, -200_000, 0, 300, -(10**9), 10**12, -1]))}")
     if draw(st.booleans()):
         info.append("SVTYPE=" + draw(st.sampled_from(["DEL", "DUP", "BND", "CNV"])))
     if draw(st.booleans()):
         info.append("IMPRECISE;CIPOS=-50,50")
-    columns = [chrom, str(pos), draw(st.sampled_from([".", "rs1", "id;x"])), ref, ",".join(alts), "50",
-               draw(st.sampled_from(["PASS", ".", "LowQual"])), ";".join(info) or "."]
+    columns = [
+        chrom,
+        str(pos),
+        draw(st.sampled_from([".", "rs1", "id;x"])),
+        ref,
+        ",".join(alts),
+        "50",
+        draw(st.sampled_from(["PASS", ".", "LowQual"])),
+        ";".join(info) or ".",
+    ]
     if n_samples:
         columns.append(":".join(fmt))
         for _ in range(n_samples):
-            values = {"GT": draw(gt_values), "CN": draw(cn_values), "DP": str(draw(st.integers(0, 99))),
-                      "PS": draw(st.sampled_from([".", "113131068"]))}
+            values = {
+                "GT": draw(gt_values),
+                "CN": draw(cn_values),
+                "DP": str(draw(st.integers(0, 99))),
+                "PS": draw(st.sampled_from([".", "113131068"])),
+            }
             columns.append(":".join(values[key] for key in fmt))
     return "\t".join(columns)
 
@@ -115,8 +180,9 @@ def vcf_files(draw: st.DrawFn) -> dict[str, object]:
         samples.append(samples[0])  # now and then a duplicate name
     sites_only = not samples
     fmt = draw(st.sampled_from([["GT"], ["GT"], ["GT", "CN"], ["CN"], ["GT", "DP", "PS"], ["CN", "GT"]]))
-    body = draw(st.lists(records(len(samples), fmt, chrom2, offset), min_size=draw(st.sampled_from([0, 1, 1, 2])),
-                         max_size=6))
+    body = draw(
+        st.lists(records(len(samples), fmt, chrom2, offset), min_size=draw(st.sampled_from([0, 1, 1, 2])), max_size=6)
+    )
     if draw(st.integers(0, 3)):
         body.sort(key=lambda line: (line.split("\t")[0], int(line.split("\t")[1])))
     lines = [f"##fileformat=VCFv4.{draw(st.integers(1, 5))}", *CONTIG_HEADERS[kind], *META]
@@ -128,8 +194,12 @@ def vcf_files(draw: st.DrawFn) -> dict[str, object]:
     build = draw(st.sampled_from(["auto", "auto", natural, natural, "GRCh38", "GRCh37"]))
     text = "\n".join(lines + body) + "\n"
     # now and then damage the file the way files get damaged
-    damage = draw(st.sampled_from([None] * 8 + ["cut", "drop_columns", "bad_field", "blank_line", "crlf",
-                                                 "undeclared_tags", "latin1", "odd_contig"]))
+    damage = draw(
+        st.sampled_from(
+            [None] * 8
+            + ["cut", "drop_columns", "bad_field", "blank_line", "crlf", "undeclared_tags", "latin1", "odd_contig"]
+        )
+    )
     if damage == "cut":
         text = text[: draw(st.integers(0, len(text)))]
     elif damage and body:
@@ -153,8 +223,12 @@ def vcf_files(draw: st.DrawFn) -> dict[str, object]:
             text = text.replace("\n", "\r\n")
         elif damage == "latin1":
             text = text.replace(body[k], body[k].replace("\t.\t", "\t\udce9\t", 1))  # a lone 0xE9 byte
-    return {"text": text, "packing": draw(st.sampled_from(["vcf", "bgzip", "bgzip+index", "gzip"])),
-            "build": build, "samples": samples}
+    return {
+        "text": text,
+        "packing": draw(st.sampled_from(["vcf", "bgzip", "bgzip+index", "gzip"])),
+        "build": build,
+        "samples": samples,
+    }
 
 
 def _write(folder: Path, case: dict[str, object]) -> Path:
@@ -191,8 +265,14 @@ def _check_outputs(result, samples: list[object]) -> None:
     assert written == payload["locus"]["records_read"]
     assert Path(result.outputs["vcf"] + ".tbi").exists()
     for sample in payload["samples"]:
-        assert sample["dira_status"] in ("consistent_with_DIRA", "possible_DIRA", "carrier", "uncertain_significance",
-                                         "no_pathogenic_variant_detected", "not_assessable")
+        assert sample["dira_status"] in (
+            "consistent_with_DIRA",
+            "possible_DIRA",
+            "carrier",
+            "uncertain_significance",
+            "no_pathogenic_variant_detected",
+            "not_assessable",
+        )
 
 
 @SETTINGS
@@ -203,14 +283,18 @@ def test_random_vcf_never_crashes(case, kb):
         folder = Path(tmp)
         path = _write(folder, case)
         if os.environ.get("IL1RN_FUZZ_LAST"):  # keep the current case: a native crash kills the runner
-            Path(os.environ["IL1RN_FUZZ_LAST"]).write_bytes(str(case["text"]).encode("utf-8", "surrogateescape")
-                                                              + b"\n#packing="
-                                                              + str(case["packing"]).encode() + b" build="
-                                                              + str(case["build"]).encode())
+            Path(os.environ["IL1RN_FUZZ_LAST"]).write_bytes(
+                str(case["text"]).encode("utf-8", "surrogateescape")
+                + b"\n#packing="
+                + str(case["packing"]).encode()
+                + b" build="
+                + str(case["build"]).encode()
+            )
         out = folder / "out"
         try:
-            result = annotate_file(path, out, kb, build=str(case["build"]), date="2024-01-01T00:00:00Z",
-                                   command_line="fuzz")
+            result = annotate_file(
+                path, out, kb, build=str(case["build"]), date="2024-01-01T00:00:00Z", command_line="fuzz"
+            )
         except Il1rnAnnotError as exc:
             event(f"refused: {exc.message.split('(')[0][:40] if hasattr(exc, 'message') else type(exc).__name__}")
             if out.exists():
@@ -222,20 +306,32 @@ def test_random_vcf_never_crashes(case, kb):
 
 
 forbidden = {"\t", "\n", "\x00"}
-hostile_text = st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters=list(forbidden)),
-                       min_size=1, max_size=12)
+hostile_text = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters=list(forbidden)), min_size=1, max_size=12
+)
 
 
-@settings(max_examples=max(40, EXAMPLES // 3), deadline=None, derandomize=not os.environ.get("IL1RN_FUZZ_RANDOM"),
-          suppress_health_check=[HealthCheck.too_slow], database=None)
-@given(names=st.lists(hostile_text, min_size=1, max_size=4), vcf_id=hostile_text.filter(lambda s: ";" not in s),
-       filt=hostile_text.filter(lambda s: ";" not in s and s.strip() == s and s not in (".", "PASS")))
+@settings(
+    max_examples=max(40, EXAMPLES // 3),
+    deadline=None,
+    derandomize=not os.environ.get("IL1RN_FUZZ_RANDOM"),
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
+)
+@given(
+    names=st.lists(hostile_text, min_size=1, max_size=4),
+    vcf_id=hostile_text.filter(lambda s: ";" not in s),
+    filt=hostile_text.filter(lambda s: ";" not in s and s.strip() == s and s not in (".", "PASS")),
+)
 def test_hostile_strings_read_back_unchanged(names, vcf_id, filt, kb):
     """Hostile sample names, IDs and FILTER values never break the TSV or JSON: pandas reads
     back the same cell, JSON parses. (A name ending in CR makes a CRLF header: refused.)"""
-    header = ["##fileformat=VCFv4.2", "##contig=<ID=chr2,length=242193529>",
-              '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-              "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *names])]
+    header = [
+        "##fileformat=VCFv4.2",
+        "##contig=<ID=chr2,length=242193529>",
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *names]),
+    ]
     record = "\t".join(["chr2", "113131068", vcf_id, "G", "T", "50", filt, ".", "GT", *(["1/1"] * len(names))])
     with tempfile.TemporaryDirectory(prefix="il1rn-hostile-") as tmp:
         path = Path(tmp) / "hostile.vcf"
@@ -247,8 +343,9 @@ def test_hostile_strings_read_back_unchanged(names, vcf_id, filt, kb):
             assert str(exc)  # noqa: PT017 - a refusal is one of two accepted outcomes, not the expected one
             return
         assert result.input.samples == names
-        samples = pd.read_csv(result.outputs["sample_status"], sep="\t", dtype=str, keep_default_na=False,
-                              na_filter=False)
+        samples = pd.read_csv(
+            result.outputs["sample_status"], sep="\t", dtype=str, keep_default_na=False, na_filter=False
+        )
         assert list(samples["sample"]) == names
         assert list(samples["status_sentence"]) == [s.status_sentence for s in result.samples]
         alleles = pd.read_csv(result.outputs["tsv"], sep="\t", dtype=str, keep_default_na=False, na_filter=False)

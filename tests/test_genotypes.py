@@ -14,11 +14,13 @@ GTS = ["0/0", "0/1", "1/1", "./1", "1/.", "./.", "1", "0", ".", "2/2", "1|2", "2
 
 def _records(tmp_path):
     path = tmp_path / "shapes.vcf"
-    rows = ["{chrom}\t113131068\t.\tG\tT,A\t50\tPASS\t.\tGT\t" + "\t".join(GTS),
-            "{chrom}\t113131100\t.\tC\tG\t50\tPASS\t.\tGT\t" + "\t".join(g.replace("2", "1") for g in GTS),
-            "{chrom}\t113131200\t.\tA\tC\t50\tPASS\t.\tGT\t" + "\t".join(["1"] * 7 + ["0"] * 6 + ["."]),
-            # allele indexes beyond the ALTs (a malformed record htslib still reads)
-            "{chrom}\t113131300\t.\tA\tC\t50\tPASS\t.\tGT\t" + "\t".join(["3/3", "1/3", "0/1", "4/1"] + ["0/0"] * 10)]
+    rows = [
+        "{chrom}\t113131068\t.\tG\tT,A\t50\tPASS\t.\tGT\t" + "\t".join(GTS),
+        "{chrom}\t113131100\t.\tC\tG\t50\tPASS\t.\tGT\t" + "\t".join(g.replace("2", "1") for g in GTS),
+        "{chrom}\t113131200\t.\tA\tC\t50\tPASS\t.\tGT\t" + "\t".join(["1"] * 7 + ["0"] * 6 + ["."]),
+        # allele indexes beyond the ALTs (a malformed record htslib still reads)
+        "{chrom}\t113131300\t.\tA\tC\t50\tPASS\t.\tGT\t" + "\t".join(["3/3", "1/3", "0/1", "4/1"] + ["0/0"] * 10),
+    ]
     path.write_text(vcf_text(rows, [f"s{i}" for i in range(len(GTS))]))
     return list(cyvcf2.VCF(str(path), gts012=False))
 

@@ -22,12 +22,12 @@ import pytest
 from allele_builders import allele_of, context_reference
 from conftest import GRCH37_SHIFT, annotate_at_grch38
 
+from il1rn_annot.core.alleles import Allele
 from il1rn_annot.core.consequence import predict, translate
 from il1rn_annot.core.hgvs import hgvs_c, shift_right
 from il1rn_annot.errors import InputError
 from il1rn_annot.kb.load import load_knowledge_base
 from il1rn_annot.kb.locus_model import CPosition
-from il1rn_annot.core.alleles import Allele
 from il1rn_annot.vcf.reference import (
     SEQUENCE_DIR_ENV,
     ReferenceGenome,
@@ -38,8 +38,10 @@ from il1rn_annot.vcf.reference import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-SYNTH = {"GRCh38": (REPO / "test_data/ref/GRCh38_chr2_113100001-113160000.synthetic.fa", "chr2", 113100001),
-         "GRCh37": (REPO / "test_data/ref/GRCh37_2_113857578-113917577.synthetic.fa", "2", 113857578)}
+SYNTH = {
+    "GRCh38": (REPO / "test_data/ref/GRCh38_chr2_113100001-113160000.synthetic.fa", "chr2", 113100001),
+    "GRCh37": (REPO / "test_data/ref/GRCh37_2_113857578-113917577.synthetic.fa", "2", 113857578),
+}
 SHIPPED = REPO / "resources" / "sequence"
 OFFSET37 = GRCH37_SHIFT
 GOLDEN = REPO / "tests" / "data" / "golden_hgvs.tsv"
@@ -62,8 +64,13 @@ def _golden_params() -> list:
     params = []
     for r in _golden_rows():
         gap = KNOWN_GAPS.get(r["hgvs_c"])
-        params.append(pytest.param(r, id=f"{r['build']}:{r['pos']}:{r['ref']}>{r['alt']}:{r['sequence']}",
-                                   marks=[pytest.mark.xfail(reason=gap, strict=True)] if gap else []))
+        params.append(
+            pytest.param(
+                r,
+                id=f"{r['build']}:{r['pos']}:{r['ref']}>{r['alt']}:{r['sequence']}",
+                marks=[pytest.mark.xfail(reason=gap, strict=True)] if gap else [],
+            )
+        )
     return params
 
 
@@ -72,8 +79,9 @@ def test_golden_hgvs_row(row, kb, tmp_path):
     """hgvs_c names the allele as the table says; predict gives its p. and SO terms without a reference."""
     build = row["build"]
     tx = kb.transcript(build)
-    allele = allele_of(row["chrom"], int(row["pos"]), row["ref"], row["alt"],
-                       None if row["end"] == "." else int(row["end"]))
+    allele = allele_of(
+        row["chrom"], int(row["pos"]), row["ref"], row["alt"], None if row["end"] == "." else int(row["end"])
+    )
     reference = context_reference(kb, build, tmp_path) if row["sequence"] == "curated_context" else None
     name = hgvs_c(allele, tx, reference)
     assert name.c == row["hgvs_c"], row["source"]
@@ -102,8 +110,9 @@ def test_golden_grch37_rows_are_the_grch38_rows_moved_by_the_liftover_offset(kb)
     half = len(rows) // 2
     for r38, r37 in zip(rows[:half], rows[half:], strict=True):
         assert int(r37["pos"]) == int(r38["pos"]) + kb.liftover_offset == int(r38["pos"]) + OFFSET37
-        assert [r37[k] for k in ("ref", "alt", "sequence", "hgvs_c", "hgvs_p", "consequence")] == \
-               [r38[k] for k in ("ref", "alt", "sequence", "hgvs_c", "hgvs_p", "consequence")]
+        assert [r37[k] for k in ("ref", "alt", "sequence", "hgvs_c", "hgvs_p", "consequence")] == [
+            r38[k] for k in ("ref", "alt", "sequence", "hgvs_c", "hgvs_p", "consequence")
+        ]
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
@@ -155,11 +164,15 @@ def _read_fasta(path: Path) -> str:
 
 
 def _write_fasta(path: Path, name: str, seq: str) -> None:
-    path.write_text(f">{name}\n" + "\n".join(seq[i:i + 60] for i in range(0, len(seq), 60)) + "\n")
+    path.write_text(f">{name}\n" + "\n".join(seq[i : i + 60] for i in range(0, len(seq), 60)) + "\n")
 
 
-def make_sequence_dir(folder: Path, kb, edits: dict[str, dict[int, str]] | None = None,
-                      source: str | None = "SYNTHETIC test fixture (test_data/ref); never clinical") -> Path:
+def make_sequence_dir(
+    folder: Path,
+    kb,
+    edits: dict[str, dict[int, str]] | None = None,
+    source: str | None = "SYNTHETIC test fixture (test_data/ref); never clinical",
+) -> Path:
     """A shipped-sequence folder built from the synthetic locus, with the curated contexts written in.
 
     `edits`: {build: {genomic position: bases}} applied last (to make a check fail).
@@ -167,11 +180,12 @@ def make_sequence_dir(folder: Path, kb, edits: dict[str, dict[int, str]] | None 
     folder.mkdir(parents=True, exist_ok=True)
     for build, (fasta, chrom, first) in SYNTH.items():
         seq = list(_read_fasta(fasta))
-        patches = {start: bases for var in kb.variants.values() for b, (start, bases) in var.context.items()
-                   if b == build}
+        patches = {
+            start: bases for var in kb.variants.values() for b, (start, bases) in var.context.items() if b == build
+        }
         patches.update((edits or {}).get(build, {}))
         for start, bases in patches.items():
-            seq[start - first:start - first + len(bases)] = list(bases)
+            seq[start - first : start - first + len(bases)] = list(bases)
         _write_fasta(folder / f"{build}.fa", f"{chrom}:{first}-{first + len(seq) - 1}", "".join(seq))
     shutil.copy(SHIPPED / "NP_776214.1.expected.fa", folder / "NP_776214.1.expected.fa")
     if source is not None:
@@ -209,14 +223,16 @@ def test_no_real_sequence_is_shipped_and_outputs_say_none(tmp_path, make_vcf, mo
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
-def test_homozygous_novel_nonsense_without_reference_is_judged_by_its_protein_effect(tmp_path, make_vcf, shipped,
-                                                                                      build):
+def test_homozygous_novel_nonsense_without_reference_is_judged_by_its_protein_effect(
+    tmp_path, make_vcf, shipped, build
+):
     """The issue's case: c.181C>T p.(Gln61Ter), homozygous, no --reference."""
     tx = shipped.transcript("GRCh38")
     pos = tx.genomic_position(CPosition(181))
     assert pos == 113129640
-    alleles, result, payload = _annotate(tmp_path, make_vcf, shipped,
-                                         [f"{{chrom}}\t{pos}\t.\tC\tT\t50\tPASS\t.\tGT\t1/1"], build)
+    alleles, result, payload = _annotate(
+        tmp_path, make_vcf, shipped, [f"{{chrom}}\t{pos}\t.\tC\tT\t50\tPASS\t.\tGT\t1/1"], build
+    )
     ann = alleles[pos]
     assert ann["hgvs_c"] == "c.181C>T" and ann["hgvs_p"] == "p.(Gln61Ter)"
     assert "stop_gained" in ann["consequence"] and "coding_sequence_variant" not in ann["consequence"]
@@ -254,16 +270,18 @@ def test_golden_hgvs_table_with_the_shipped_sequence(tmp_path, make_vcf, shipped
 
 def test_a_given_fasta_still_wins_over_the_shipped_sequence(tmp_path, make_vcf, shipped):
     fasta = SYNTH["GRCh38"][0]
-    alleles, _, payload = _annotate(tmp_path, make_vcf, shipped,
-                                    ["{chrom}\t113129640\t.\tC\tT\t50\tPASS\t.\tGT\t1/1"], reference=fasta)
+    alleles, _, payload = _annotate(
+        tmp_path, make_vcf, shipped, ["{chrom}\t113129640\t.\tC\tT\t50\tPASS\t.\tGT\t1/1"], reference=fasta
+    )
     assert payload["provenance"]["reference_sequence"] == f"reference FASTA {fasta}"
     assert any(i["role"] == "reference" for i in payload["provenance"]["inputs"])
     assert alleles[113129640]["hgvs_p"] == "p.(Gln61Ter)"
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
-def test_a_vcf_ref_that_contradicts_the_shipped_sequence_stops_the_run_naming_the_record(tmp_path, make_vcf,
-                                                                                           shipped, build):
+def test_a_vcf_ref_that_contradicts_the_shipped_sequence_stops_the_run_naming_the_record(
+    tmp_path, make_vcf, shipped, build
+):
     shift = 0 if build == "GRCh38" else OFFSET37
     with pytest.raises(InputError) as err:
         _annotate(tmp_path, make_vcf, shipped, ["{chrom}\t113129640\t.\tG\tT\t50\tPASS\t.\tGT\t0/1"], build)
@@ -289,18 +307,21 @@ def test_the_fixture_passes_every_check_and_translates_to_the_protein(tmp_path, 
     tx = kb.transcript(build)
     exonic = "".join(ref.fetch(s, e) for s, e in tx.exons)
     c1 = tx.transcript_index(tx.cds_start) - 1
-    assert translate(exonic[c1:c1 + 534]) == expected_protein(folder) + "*"
+    assert translate(exonic[c1 : c1 + 534]) == expected_protein(folder) + "*"
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
-@pytest.mark.parametrize("c, bases, failure", [
-    (1, "C", "c.1-3 is CTG, not ATG"),                       # start codon broken
-    (533, "C", "not a stop codon"),                            # stop codon broken
-    (229, "A", "IL1RN_E77X: the curated bases G"),            # curated REF disagrees (and Glu77Lys)
-    (171, "C", "rs419598: c.171 is C, not T"),
-    (390, "C", "rs315952: c.390 is C, not T"),
-    (101, "C", "does not translate to the expected 177-aa protein"),  # Lys34Thr
-])
+@pytest.mark.parametrize(
+    "c, bases, failure",
+    [
+        (1, "C", "c.1-3 is CTG, not ATG"),  # start codon broken
+        (533, "C", "not a stop codon"),  # stop codon broken
+        (229, "A", "IL1RN_E77X: the curated bases G"),  # curated REF disagrees (and Glu77Lys)
+        (171, "C", "rs419598: c.171 is C, not T"),
+        (390, "C", "rs315952: c.390 is C, not T"),
+        (101, "C", "does not translate to the expected 177-aa protein"),  # Lys34Thr
+    ],
+)
 def test_a_sequence_that_fails_a_check_is_refused_with_the_check_named(tmp_path, build, c, bases, failure):
     kb = load_knowledge_base()
     pos = kb.transcript(build).genomic_position(CPosition(c))

@@ -59,8 +59,9 @@ def test_haploid_and_polyploid_calls(tmp_path, kb, build, chrom, offset):
     """A haploid 1 on chr2 is hemizygous (DIRA, with the copy-number caveat); a haploid 0 is a
     called reference; triploid 1/1/1 is homozygous, 0/0/1 heterozygous, ./1/1 half-called."""
     samples = ["HAPLOID_ALT", "HAPLOID_REF", "TRI_HOM", "TRI_HET", "TRI_HALF"]
-    record = E77X_PLAIN.format(chrom=chrom, pos=113_131_068 + offset,
-                               gts="\t".join(["1", "0", "1/1/1", "0/0/1", "./1/1"]))
+    record = E77X_PLAIN.format(
+        chrom=chrom, pos=113_131_068 + offset, gts="\t".join(["1", "0", "1/1/1", "0/0/1", "./1/1"])
+    )
     path = tmp_path / "ploidy.vcf"
     path.write_text(vcf_text([record], samples, build=build, chrom=chrom))
     by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
@@ -94,8 +95,10 @@ def test_homozygous_vus_is_a_predicted_loss_of_function_only_with_a_pvs1_branch(
     of the Jesus 2011 allele) read "a predicted loss of function" while its evidence says "PVS1 does
     not apply". Only an allele with a PVS1 strength is called a predicted loss of function; both
     sentences still say DIRA is not excluded."""
-    records = [f"{chrom}\t{113_131_055 + offset}\t.\tTGTGGTACCCATAGAG\tT\t50\tPASS\t.\tGT\t1/1\t0/0",
-               f"{chrom}\t{113_131_149 + offset}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t1/1"]  # c.310C>T
+    records = [
+        f"{chrom}\t{113_131_055 + offset}\t.\tTGTGGTACCCATAGAG\tT\t50\tPASS\t.\tGT\t1/1\t0/0",
+        f"{chrom}\t{113_131_149 + offset}\t.\tC\tT\t50\tPASS\t.\tGT\t0/0\t1/1",
+    ]  # c.310C>T
     path = tmp_path / "hom_vus.vcf"
     path.write_text(vcf_text(records, ["INFRAME_HOM", "Q104X_HOM"], build=build, chrom=chrom))
     by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
@@ -115,14 +118,17 @@ def test_a_positive_result_from_a_filtered_call_says_so_in_its_sentence(tmp_path
     """Review finding: c.181C>T p.(Gln61Ter) 1/1 with FORMAT/FT=LowGQ gave the sentence 'consistent
     with DIRA.' and named the failed filter only in the evidence. The sentence (the report's headline,
     the summary row) now says so; a FILTER-column failure the same; a passing call adds nothing."""
-    records = [f"{chrom}\t{113_129_640 + offset}\t.\tC\tT\t50\tPASS\t.\tGT:FT\t1/1:LowGQ\t1/1:PASS\t0/1:PASS",
-               f"{chrom}\t{113_131_068 + offset}\t.\tG\tT\t50\tLowQual\t.\tGT:FT\t0/0:PASS\t0/0:PASS\t0/1:PASS"]
+    records = [
+        f"{chrom}\t{113_129_640 + offset}\t.\tC\tT\t50\tPASS\t.\tGT:FT\t1/1:LowGQ\t1/1:PASS\t0/1:PASS",
+        f"{chrom}\t{113_131_068 + offset}\t.\tG\tT\t50\tLowQual\t.\tGT:FT\t0/0:PASS\t0/0:PASS\t0/1:PASS",
+    ]
     path = tmp_path / "ft.vcf"
     path.write_text(vcf_text(records, ["FT_FAIL", "FT_PASS", "TWO_ONE_FILTERED"], build=build, chrom=chrom))
     by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
     assert by["FT_FAIL"].dira_status == by["FT_PASS"].dira_status == "consistent_with_DIRA"
     assert by["FT_FAIL"].status_sentence.endswith(
-        "c.181C>T p.(Gln61Ter) did not pass the caller's filters (sample FT=LowGQ): confirm before reporting.")
+        "c.181C>T p.(Gln61Ter) did not pass the caller's filters (sample FT=LowGQ): confirm before reporting."
+    )
     assert "filters" not in by["FT_PASS"].status_sentence
     two = by["TWO_ONE_FILTERED"]
     assert two.dira_status == "possible_DIRA"

@@ -113,8 +113,15 @@ def test_conditions_carry_the_curated_facts(kb):
     assert dira.omim == "612852" and dira.inheritance == "autosomal_recessive" and dira.is_diagnostic
     assert "anakinra" in dira.treatment.lower()
     labels = " ".join(label.lower() for label, _ in dira.features)
-    for feature in ("pustul", "osteomyelitis", "periostitis", "rib", "erythrocyte sedimentation",
-                    "c-reactive protein", "osteolysis"):
+    for feature in (
+        "pustul",
+        "osteomyelitis",
+        "periostitis",
+        "rib",
+        "erythrocyte sedimentation",
+        "c-reactive protein",
+        "osteolysis",
+    ):
         assert feature in labels, feature
     assert "rilonacept" in dira.treatment.lower() and "garg2017" in dira.treatment_references
     assert kb.conditions["MVCD4"].omim == "612628" and not kb.conditions["MVCD4"].is_diagnostic
@@ -155,6 +162,7 @@ def test_validation_stamp_matches_the_shipped_files():
     import hashlib
 
     from il1rn_annot.kb.load import _validated_digests, default_kb_dir
+
     kb_dir = default_kb_dir()
     stamped = _validated_digests(kb_dir)
     manifest = yaml.safe_load((kb_dir / "manifest.yaml").read_text())
@@ -162,15 +170,19 @@ def test_validation_stamp_matches_the_shipped_files():
         current = hashlib.sha256((kb_dir / name).read_bytes()).hexdigest()
         assert stamped.get(name) == current, (
             f"{name} changed since the KB was last validated: run `python -c 'from il1rn_annot.kb.load "
-            "import write_validation_stamp as w; w()'` (it validates, then stamps)")
+            "import write_validation_stamp as w; w()'` (it validates, then stamps)"
+        )
     load_knowledge_base(kb_dir, trust_stamp=False)  # and they do pass the schema
 
 
 def test_a_stamped_kb_loads_without_jsonschema_and_an_edited_one_is_still_validated(tmp_path):
     import subprocess
     import sys
-    code = ("import sys; from il1rn_annot.kb.load import load_knowledge_base as load; load(sys.argv[1]); "
-            "print('jsonschema' in sys.modules)")
+
+    code = (
+        "import sys; from il1rn_annot.kb.load import load_knowledge_base as load; load(sys.argv[1]); "
+        "print('jsonschema' in sys.modules)"
+    )
     dest = _copy_kb(tmp_path)
     run = subprocess.run([sys.executable, "-c", code, str(dest)], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
@@ -191,17 +203,45 @@ def test_unknown_reference_is_refused(tmp_path):
 
 def test_lab_extra_variants_are_added_and_validated(tmp_path, kb):
     extra = tmp_path / "lab.yaml"
-    extra.write_text(yaml.safe_dump({"variants": {"LAB_0001": {
-        "hgvs_c": "c.100C>T", "hgvs_p": None, "type": "snv",
-        "vcf": {"GRCh38": {"pos": kb.transcript("GRCh38").genomic_position(CPosition(100)), "ref": "C", "alt": "T"}},
-        "consequence": "missense_variant", "classification": "likely_pathogenic",
-        "evidence": "Lab-curated: segregates with DIRA in family F12.", "conditions": ["DIRA"],
-        "references": ["aksentijevich2009"]}}}))
+    extra.write_text(
+        yaml.safe_dump(
+            {
+                "variants": {
+                    "LAB_0001": {
+                        "hgvs_c": "c.100C>T",
+                        "hgvs_p": None,
+                        "type": "snv",
+                        "vcf": {
+                            "GRCh38": {
+                                "pos": kb.transcript("GRCh38").genomic_position(CPosition(100)),
+                                "ref": "C",
+                                "alt": "T",
+                            }
+                        },
+                        "consequence": "missense_variant",
+                        "classification": "likely_pathogenic",
+                        "evidence": "Lab-curated: segregates with DIRA in family F12.",
+                        "conditions": ["DIRA"],
+                        "references": ["aksentijevich2009"],
+                    }
+                }
+            }
+        )
+    )
     extended = load_knowledge_base(None, extra)
     assert "LAB_0001" in extended.variants and extended.sha256 != kb.sha256
     dup = tmp_path / "dup.yaml"
-    dup.write_text(yaml.safe_dump({"variants": {"IL1RN_E77X": yaml.safe_load(
-        (REPO / "resources/knowledge_base/variants.yaml").read_text())["variants"]["IL1RN_E77X"]}}))
+    dup.write_text(
+        yaml.safe_dump(
+            {
+                "variants": {
+                    "IL1RN_E77X": yaml.safe_load((REPO / "resources/knowledge_base/variants.yaml").read_text())[
+                        "variants"
+                    ]["IL1RN_E77X"]
+                }
+            }
+        )
+    )
     with pytest.raises(KnowledgeBaseError, match="already in the shipped"):
         load_knowledge_base(None, dup)
 
@@ -219,6 +259,7 @@ def test_kb_command_prints_text_and_json(capsys):
 # --------------------------------------------------------------------------------------
 # issue 15 section 4: a curated allele matches only the same normalised allele
 
+
 def _annotate(make_vcf, records: list[str], build: str) -> tuple[dict[int, dict], str]:
     """Annotate records (GRCh38 positions; shifted by the liftover offset for GRCh37) with a freshly
     loaded KB; (alleles by GRCh38 position, the sample's DIRA status)."""
@@ -234,17 +275,22 @@ def test_a_different_15bp_deletion_near_the_jesus_allele_is_novel_not_published(
     ann = alleles[113131055]
     assert ann["known_variant"] == "" and "22127713" not in ann["pmids"]
     assert "Jesus" not in ann["classification_evidence"]
-    assert any("near the published allele 15-bp in-frame deletion (IL1RN_D72_I76del), not the same allele" in n
-               for n in ann["notes"])
+    assert any(
+        "near the published allele 15-bp in-frame deletion (IL1RN_D72_I76del), not the same allele" in n
+        for n in ann["notes"]
+    )
     assert ann["classification"] != "pathogenic"
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
-@pytest.mark.parametrize("record", [
-    "{chrom}\t113131049\t.\tAATAGATGTGGTACCC\tA\t50\tPASS\t.\tGT\t1/1",   # left-aligned (caller) form
-    "{chrom}\t113131051\t.\tTAGATGTGGTACCCAT\tT\t50\tPASS\t.\tGT\t1/1",   # as published: c.213_227del
-    "{chrom}\t113131050\t.\tATAGATGTGGTACCCA\tA\t50\tPASS\t.\tGT\t1/1",   # one base right of left-aligned
-])
+@pytest.mark.parametrize(
+    "record",
+    [
+        "{chrom}\t113131049\t.\tAATAGATGTGGTACCC\tA\t50\tPASS\t.\tGT\t1/1",  # left-aligned (caller) form
+        "{chrom}\t113131051\t.\tTAGATGTGGTACCCAT\tT\t50\tPASS\t.\tGT\t1/1",  # as published: c.213_227del
+        "{chrom}\t113131050\t.\tATAGATGTGGTACCCA\tA\t50\tPASS\t.\tGT\t1/1",  # one base right of left-aligned
+    ],
+)
 def test_the_jesus_allele_is_recognised_wherever_the_caller_puts_it_in_the_repeat(make_vcf, build, record):
     alleles, status = _annotate(make_vcf, [record], build)
     (ann,) = alleles.values()
@@ -254,11 +300,15 @@ def test_the_jesus_allele_is_recognised_wherever_the_caller_puts_it_in_the_repea
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
 def test_c141del_written_at_either_c_of_the_run_is_the_stenerson_allele_and_c142del_is_not(make_vcf, build):
-    alleles, _ = _annotate(make_vcf, [
-        "{chrom}\t113129598\t.\tAC\tA\t50\tPASS\t.\tGT\t0/1",   # left-aligned (c.140del)
-        "{chrom}\t113129599\t.\tCC\tC\t50\tPASS\t.\tGT\t0/1",   # 3'-most (c.141del)
-        "{chrom}\t113129600\t.\tCT\tC\t50\tPASS\t.\tGT\t0/1",   # c.142del: another allele
-    ], build)
+    alleles, _ = _annotate(
+        make_vcf,
+        [
+            "{chrom}\t113129598\t.\tAC\tA\t50\tPASS\t.\tGT\t0/1",  # left-aligned (c.140del)
+            "{chrom}\t113129599\t.\tCC\tC\t50\tPASS\t.\tGT\t0/1",  # 3'-most (c.141del)
+            "{chrom}\t113129600\t.\tCT\tC\t50\tPASS\t.\tGT\t0/1",  # c.142del: another allele
+        ],
+        build,
+    )
     assert alleles[113129598]["known_variant"] == alleles[113129599]["known_variant"] == "IL1RN_T47fs"
     assert alleles[113129598]["hgvs_c"] == "c.141del"  # HGVS 3' rule: named at the last C
     assert alleles[113129600]["known_variant"] == ""
@@ -288,6 +338,7 @@ def test_a_nearby_snv_is_not_the_published_snv_without_asking_for_a_fasta(make_v
 
 def test_substitutions_are_the_same_allele_only_when_identical():
     from il1rn_annot.core.annotate import _Edit, same_allele
+
     assert same_allele(_Edit(181, 181, "T"), _Edit(181, 181, "T"), {}) is True
     assert same_allele(_Edit(181, 181, "T"), _Edit(160, 160, "T"), {}) is False  # no bases needed
     assert same_allele(_Edit(181, 182, "TA"), _Edit(181, 181, "T"), {}) is False
@@ -295,6 +346,7 @@ def test_substitutions_are_the_same_allele_only_when_identical():
 
 def test_same_allele_compares_haplotypes_not_positions():
     from il1rn_annot.core.annotate import _Edit, _known_bases, same_allele
+
     known = _known_bases((100, "GACACAT"))  # 100 G, 101 A, 102 C, 103 A, 104 C, 105 A, 106 T
     assert same_allele(_Edit(101, 102, ""), _Edit(103, 104, ""), known)  # AC in an ACAC run
     assert same_allele(_Edit(101, 102, ""), _Edit(102, 103, ""), known)  # CA in the same run: also GACAT
@@ -314,8 +366,10 @@ def test_an_allele_whose_only_reference_is_unverified_is_refused(kb, tmp_path):
 
     refs = {**kb.references, "jesus2011": dataclasses.replace(kb.references["jesus2011"], status="unverified")}
     with pytest.raises(KnowledgeBaseError, match=r"IL1RN_D72_I76del.*unverified"):
-        _check_links(dataclasses.replace(kb, references=refs), {"variants": Path("variants.yaml"),
-                                                                  "conditions": Path("conditions.yaml")})
+        _check_links(
+            dataclasses.replace(kb, references=refs),
+            {"variants": Path("variants.yaml"), "conditions": Path("conditions.yaml")},
+        )
     assert "IL1RN_R26X" not in kb.variants and "IL1RN_Q45X" not in kb.variants
 
 
@@ -325,9 +379,11 @@ def test_curated_context_bases_agree_with_the_protein_and_the_vcf_forms(kb):
     from il1rn_annot.kb.locus_model import CPosition
 
     notes_fasta = Path("/work/shared/notes/data/IL1RN_secreted_precursor_177aa.fasta")
-    protein = "".join(line.strip() for line in (notes_fasta if notes_fasta.exists()
-                                                else Path(__file__)).read_text().splitlines()[1:]
-                      if line and not line.startswith(">"))
+    protein = "".join(
+        line.strip()
+        for line in (notes_fasta if notes_fasta.exists() else Path(__file__)).read_text().splitlines()[1:]
+        if line and not line.startswith(">")
+    )
     jesus = kb.variants["IL1RN_D72_I76del"]
     tx = kb.transcript("GRCh38")
     start, seq = jesus.context["GRCh38"]
@@ -367,7 +423,7 @@ def test_curated_deletion_names_follow_the_hgvs_3prime_rule_on_their_context_bas
             return self.start <= a and b < self.start + len(self.seq)
 
         def fetch(self, a: int, b: int) -> str:
-            return self.seq[a - self.start:b - self.start + 1]
+            return self.seq[a - self.start : b - self.start + 1]
 
     tx = kb.transcript(build)
     checked = 0
@@ -375,8 +431,20 @@ def test_curated_deletion_names_follow_the_hgvs_3prime_rule_on_their_context_bas
         if var.type != "deletion" or build not in var.vcf or build not in var.context:
             continue
         pos, ref, alt = var.vcf[build]
-        allele = Allele(chrom="chr2", pos=pos, ref=ref, alt=alt, alt_index=1, kind="deletion", start=pos + 1,
-                        end=pos + len(ref) - 1, ref_trim=ref[1:], alt_trim="", vcf_id=".", filter="PASS")
+        allele = Allele(
+            chrom="chr2",
+            pos=pos,
+            ref=ref,
+            alt=alt,
+            alt_index=1,
+            kind="deletion",
+            start=pos + 1,
+            end=pos + len(ref) - 1,
+            ref_trim=ref[1:],
+            alt_trim="",
+            vcf_id=".",
+            filter="PASS",
+        )
         name = hgvs_c(allele, tx, _Context(*var.context[build]))
         assert name.shifted and name.c == var.hgvs_c, (var.id, name.c)
         checked += 1
@@ -388,8 +456,13 @@ def test_evidence_naming_another_curated_allele_by_its_published_name_gives_its_
     that allele c.141del (HGVS 3' rule), so the report showed two names for one allele with nothing
     linking them. A published name quoted in any curated evidence comes with the current name."""
     kb = load_knowledge_base()
-    renamed = {name: v.hgvs_c for v in kb.variants.values() if v.hgvs_c
-               for name in v.published_names if name.startswith("c.") and name != v.hgvs_c}
+    renamed = {
+        name: v.hgvs_c
+        for v in kb.variants.values()
+        if v.hgvs_c
+        for name in v.published_names
+        if name.startswith("c.") and name != v.hgvs_c
+    }
     assert renamed.get("c.140delC") == "c.141del"
     for var in kb.variants.values():
         for old, new in renamed.items():

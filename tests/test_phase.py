@@ -41,8 +41,11 @@ def results(tmp_path_factory, kb):
     tmp = tmp_path_factory.mktemp("interpret")
     samples = list(CASES)
     columns = list(zip(*(gts for gts, _ in CASES.values()), strict=True))
-    records = [DEL_EX23.format("\t".join(columns[2])), Q54X.format("\t".join(columns[0])),
-               E77X.format("\t".join(columns[1]))]
+    records = [
+        DEL_EX23.format("\t".join(columns[2])),
+        Q54X.format("\t".join(columns[0])),
+        E77X.format("\t".join(columns[1])),
+    ]
     path = tmp / "phase.vcf"
     path.write_text(vcf_text(records, samples, build="GRCh38", chrom="chr2"))
     result = annotate_file(path, tmp / "out", kb, date=DATE)
@@ -106,27 +109,34 @@ def test_two_alt_alleles_of_one_genotype_call_are_in_trans(tmp_path, kb):
     split = ["chr2\t113129619\t.\tC\tT\t50\tPASS\t.\tGT\t1/0", "chr2\t113129619\t.\tCA\tC\t50\tPASS\t.\tGT\t0/1"]
     path = tmp_path / "bcftools.split.vcf"
     path.write_text(vcf_text(split, ["GT_1_2"], build="GRCh38", chrom="chr2"))
-    assert annotate_file(path, tmp_path / "out2", kb, date=DATE, reference_path=FASTA38).samples[0].dira_status \
+    assert (
+        annotate_file(path, tmp_path / "out2", kb, date=DATE, reference_path=FASTA38).samples[0].dira_status
         == "possible_DIRA"
+    )
 
 
 def test_carrier_with_a_vus_on_the_other_allele_says_dira_is_not_excluded(tmp_path, kb):
     """One P/LP allele plus a VUS that is, or may be, on the other allele: still 'carrier', but the
     sentence must say that DIRA is not excluded until the VUS is classified."""
-    records = ["chr2\t113131068\t.\tG\tT,A\t50\tPASS\t.\tGT\t1/2\t0|1\t0/1\t0/1",  # c.229G>T (P), c.229G>A (VUS)
-               "chr2\t113132786\t.\tT\tA\t50\tPASS\t.\tGT\t0/0\t0|1\t0/1\t0/0"]  # c.449T>A p.(Met150Lys) (VUS)
+    records = [
+        "chr2\t113131068\t.\tG\tT,A\t50\tPASS\t.\tGT\t1/2\t0|1\t0/1\t0/1",  # c.229G>T (P), c.229G>A (VUS)
+        "chr2\t113132786\t.\tT\tA\t50\tPASS\t.\tGT\t0/0\t0|1\t0/1\t0/0",
+    ]  # c.449T>A p.(Met150Lys) (VUS)
     path = tmp_path / "bcftools.vus.vcf"
-    path.write_text(vcf_text(records, ["VUS_TRANS", "VUS_CIS", "VUS_UNPHASED", "NO_VUS"], build="GRCh38",
-                             chrom="chr2"))
+    path.write_text(vcf_text(records, ["VUS_TRANS", "VUS_CIS", "VUS_UNPHASED", "NO_VUS"], build="GRCh38", chrom="chr2"))
     by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
     assert {s.dira_status for s in by.values()} == {"carrier"}
     # c.229G>A: Glu77 GAR -> AAR, Lys whatever R is: p.(Glu77Lys) deduced without a FASTA (issue 15 section 3)
-    assert ("The variant of uncertain significance c.229G>A p.(Glu77Lys) is on the other allele (in trans): DIRA "
-            "cannot be excluded if it proves pathogenic.") in by["VUS_TRANS"].status_sentence
+    assert (
+        "The variant of uncertain significance c.229G>A p.(Glu77Lys) is on the other allele (in trans): DIRA "
+        "cannot be excluded if it proves pathogenic."
+    ) in by["VUS_TRANS"].status_sentence
     assert "c.449T>A p.(Met150Lys) is on the same allele (in cis)." in by["VUS_CIS"].status_sentence  # ATG -> AAG
     assert "DIRA cannot be excluded" not in by["VUS_CIS"].status_sentence
-    assert ("c.449T>A p.(Met150Lys) is of unknown phase: DIRA cannot be excluded if it proves pathogenic and in trans."
-            in by["VUS_UNPHASED"].status_sentence)
+    assert (
+        "c.449T>A p.(Met150Lys) is of unknown phase: DIRA cannot be excluded if it proves pathogenic and in trans."
+        in by["VUS_UNPHASED"].status_sentence
+    )
     assert "uncertain significance" not in by["NO_VUS"].status_sentence
 
 
@@ -134,8 +144,10 @@ def test_carrier_with_a_vus_on_the_other_allele_says_dira_is_not_excluded(tmp_pa
 # phase from the parents' calls
 
 TRIO_SAMPLES = ["CHILD", "MOTHER_Q54X", "FATHER_E77X", "MOTHER_BOTH", "FATHER_NONE", "PARENT_NOCALL"]
-TRIO_RECORDS = [Q54X.format("\t".join(["0/1:.", "0/1:.", "0/0:.", "0/1:.", "0/0:.", "./.:."])),
-                E77X.format("\t".join(["0/1:.", "0/0:.", "0/1:.", "0/1:.", "0/0:.", "./.:."]))]
+TRIO_RECORDS = [
+    Q54X.format("\t".join(["0/1:.", "0/1:.", "0/0:.", "0/1:.", "0/0:.", "./.:."])),
+    E77X.format("\t".join(["0/1:.", "0/0:.", "0/1:.", "0/1:.", "0/0:.", "./.:."])),
+]
 
 
 @pytest.fixture(scope="module")
@@ -165,8 +177,10 @@ def test_one_allele_from_each_parent_is_in_trans(trio):
     result = _child_with(trio, "MOTHER_Q54X", "FATHER_E77X")
     assert result.dira_status == "consistent_with_DIRA"
     assert "in trans (phased by the parents' genotypes)" in result.status_sentence
-    assert ("c.160C>T p.(Gln54Ter) inherited from the mother (MOTHER_Q54X), c.229G>T p.(Glu77Ter) from the "
-            "father (FATHER_E77X)") in result.evidence
+    assert (
+        "c.160C>T p.(Gln54Ter) inherited from the mother (MOTHER_Q54X), c.229G>T p.(Glu77Ter) from the "
+        "father (FATHER_E77X)"
+    ) in result.evidence
 
 
 def test_both_alleles_from_one_parent_are_in_cis(trio):
@@ -176,12 +190,15 @@ def test_both_alleles_from_one_parent_are_in_cis(trio):
     assert "both inherited from the mother (MOTHER_BOTH); the father (FATHER_NONE) has neither" in result.evidence
 
 
-@pytest.mark.parametrize("mother,father", [
-    ("MOTHER_Q54X", None),  # one parent: the other allele may be de novo on either haplotype
-    ("MOTHER_Q54X", "FATHER_NONE"),  # E77X in neither parent: de novo or a missed call
-    ("MOTHER_BOTH", "FATHER_E77X"),  # E77X in both parents
-    ("PARENT_NOCALL", "FATHER_E77X"),  # a parent without calls cannot show what it lacks
-])
+@pytest.mark.parametrize(
+    "mother,father",
+    [
+        ("MOTHER_Q54X", None),  # one parent: the other allele may be de novo on either haplotype
+        ("MOTHER_Q54X", "FATHER_NONE"),  # E77X in neither parent: de novo or a missed call
+        ("MOTHER_BOTH", "FATHER_E77X"),  # E77X in both parents
+        ("PARENT_NOCALL", "FATHER_E77X"),  # a parent without calls cannot show what it lacks
+    ],
+)
 def test_parents_that_do_not_settle_the_phase_leave_it_unknown(trio, mother, father):
     result = _child_with(trio, mother, father)
     assert result.dira_status == "possible_DIRA"
@@ -193,26 +210,32 @@ def test_parents_that_contradict_the_childs_calls_are_named_for_confirmation(tmp
     """Both parents called: an allele in neither parent, or a homozygote a parent does not carry,
     is said in the evidence (de novo, missed call, UPD, deletion or sample mix-up); the status
     is what the child's own calls give."""
-    records = [E77X.format("\t".join(["1/1:.", "0/1:.", "0/0:.", "0/1:."])),
-               Q54X.format("\t".join(["0/0:.", "0/0:.", "0/0:.", "0/1:."]))]
+    records = [
+        E77X.format("\t".join(["1/1:.", "0/1:.", "0/0:.", "0/1:."])),
+        Q54X.format("\t".join(["0/0:.", "0/0:.", "0/0:.", "0/1:."])),
+    ]
     path = tmp_path / "trio.vcf"
-    path.write_text(vcf_text(records, ["HOM_CHILD", "MUM_E77X", "DAD_NONE", "HET_CHILD"], build="GRCh38",
-                             chrom="chr2"))
+    path.write_text(vcf_text(records, ["HOM_CHILD", "MUM_E77X", "DAD_NONE", "HET_CHILD"], build="GRCh38", chrom="chr2"))
     by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
 
     def parents(mother, father):
-        return [ParentCalls("mother", mother, by[mother].findings, by[mother].locus_called),
-                ParentCalls("father", father, by[father].findings, by[father].locus_called)]
+        return [
+            ParentCalls("mother", mother, by[mother].findings, by[mother].locus_called),
+            ParentCalls("father", father, by[father].findings, by[father].locus_called),
+        ]
 
     hom = by["HOM_CHILD"]
     again = interpret_sample(hom.sample, hom.findings, hom.locus_called, parents=parents("MUM_E77X", "DAD_NONE"))
     assert again.dira_status == "consistent_with_DIRA"
-    assert ("c.229G>T p.(Glu77Ter) is homozygous but the father (DAD_NONE) does not carry it: uniparental "
-            "disomy") in again.evidence
+    assert (
+        "c.229G>T p.(Glu77Ter) is homozygous but the father (DAD_NONE) does not carry it: uniparental disomy"
+    ) in again.evidence
     het = by["HET_CHILD"]  # Q54X in neither parent
     again = interpret_sample(het.sample, het.findings, het.locus_called, parents=parents("MUM_E77X", "DAD_NONE"))
-    assert ("c.160C>T p.(Gln54Ter) was found in neither parent (the mother (MUM_E77X) and the father "
-            "(DAD_NONE)): a de novo variant") in again.evidence
+    assert (
+        "c.160C>T p.(Gln54Ter) was found in neither parent (the mother (MUM_E77X) and the father "
+        "(DAD_NONE)): a de novo variant"
+    ) in again.evidence
     assert "c.229G>T p.(Glu77Ter) was found in neither" not in again.evidence  # the mother has it
     # without the parents nothing is said
     assert "parent" not in interpret_sample(het.sample, het.findings, het.locus_called).evidence
@@ -226,9 +249,12 @@ Q54X_PLAIN = "{chrom}\t{pos}\t.\tC\tT\t50\tPASS\t.\tGT:PS\t{gts}"
 def test_phased_with_and_without_phase_set(tmp_path, kb, build, chrom, offset):
     """Phased GTs without PS belong to one phase set (VCF 4.3): 1|0 + 0|1 is in trans; with
     different PS values the phase between them is unknown."""
-    records = [Q54X_PLAIN.format(chrom=chrom, pos=113_129_619 + offset, gts="\t".join(["1|0:.", "1|0:100", "1|0:."])),
-               Q54X_PLAIN.replace("C\tT", "G\tT").format(chrom=chrom, pos=113_131_068 + offset,
-                                                          gts="\t".join(["0|1:.", "0|1:200", "1|0:."]))]
+    records = [
+        Q54X_PLAIN.format(chrom=chrom, pos=113_129_619 + offset, gts="\t".join(["1|0:.", "1|0:100", "1|0:."])),
+        Q54X_PLAIN.replace("C\tT", "G\tT").format(
+            chrom=chrom, pos=113_131_068 + offset, gts="\t".join(["0|1:.", "0|1:200", "1|0:."])
+        ),
+    ]
     path = tmp_path / "phase_ps.vcf"
     path.write_text(vcf_text(records, ["NO_PS_TRANS", "OTHER_PS", "NO_PS_CIS"], build=build, chrom=chrom))
     by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
@@ -238,17 +264,20 @@ def test_phased_with_and_without_phase_set(tmp_path, kb, build, chrom, offset):
 
 
 @pytest.mark.parametrize("build,chrom,offset", [("GRCh38", "chr2", 0), ("GRCh37", "2", 757_577)])
-def test_heterozygous_call_inside_a_heterozygous_deletion_is_not_taken_to_be_in_trans(tmp_path, kb, build, chrom,
-                                                                                       offset):
+def test_heterozygous_call_inside_a_heterozygous_deletion_is_not_taken_to_be_in_trans(
+    tmp_path, kb, build, chrom, offset
+):
     """Review finding: an SvABA-style deletion pair G[2:113140000[ / ]2:113100000]A (0/1, removes
     IL1RN) with c.181C>T p.(Gln61Ter) called 0/1 inside it was 'in trans: consistent with DIRA'.
     Inside a heterozygous deletion one copy is left: a 0/1 call (a REF allele seen) contradicts the
     deletion, so the pair is possible DIRA with the discordance named; a 1/1 call there is the
     hemizygous case and stays in trans."""
     left, right, snv = 113_100_000 + offset, 113_140_000 + offset, 113_129_640 + offset
-    records = [f"{chrom}\t{left}\tbnd1\tG\tG[{chrom}:{right}[\t50\tPASS\tSVTYPE=BND\tGT\t0/1\t0/1",
-               f"{chrom}\t{snv}\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\t1/1",
-               f"{chrom}\t{right}\tbnd2\tA\t]{chrom}:{left}]A\t50\tPASS\tSVTYPE=BND\tGT\t0/1\t0/1"]
+    records = [
+        f"{chrom}\t{left}\tbnd1\tG\tG[{chrom}:{right}[\t50\tPASS\tSVTYPE=BND\tGT\t0/1\t0/1",
+        f"{chrom}\t{snv}\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\t1/1",
+        f"{chrom}\t{right}\tbnd2\tA\t]{chrom}:{left}]A\t50\tPASS\tSVTYPE=BND\tGT\t0/1\t0/1",
+    ]
     path = tmp_path / "bnd_and_snv.vcf"
     path.write_text(vcf_text(records, ["HET_IN_HET_DEL", "HOM_IN_HET_DEL"], build=build, chrom=chrom))
     by = {s.sample: s for s in annotate_file(path, tmp_path / "out", kb, date=DATE).samples}
@@ -265,10 +294,22 @@ def test_heterozygous_call_inside_a_heterozygous_deletion_is_not_taken_to_be_in_
 
 # --- the phase rules on their own: alleles as plain dicts, as the interpretation sees them
 
+
 def _call(allele_id, pos, **fields):
-    base = {"allele_id": allele_id, "chrom": "chr2", "pos": pos, "end": pos + 1, "ref": "C", "alt": "T",
-            "variant_type": "snv", "zygosity": "heterozygous", "source": "a.vcf", "genotype": "0/1",
-            "hgvs_c": f"c.{allele_id}", "vcf_id": "."}
+    base = {
+        "allele_id": allele_id,
+        "chrom": "chr2",
+        "pos": pos,
+        "end": pos + 1,
+        "ref": "C",
+        "alt": "T",
+        "variant_type": "snv",
+        "zygosity": "heterozygous",
+        "source": "a.vcf",
+        "genotype": "0/1",
+        "hgvs_c": f"c.{allele_id}",
+        "vcf_id": ".",
+    }
     return {**base, **fields}
 
 
@@ -282,8 +323,10 @@ def test_phase_relation_of_a_pair_from_the_samples_own_calls():
     assert phase_relation({**a, **phased, "haplotypes": [1]}, other_set) == "unknown"
     # two ALT alleles of one GT 1/2 call fill both slots: in trans, phased or not
     one_call = {"genotype": "1/2"}
-    assert phase_relation({**a, **one_call, "haplotypes": [0]}, {**a, "allele_id": "A2", **one_call,
-                                                                 "haplotypes": [1]}) == "trans"
+    assert (
+        phase_relation({**a, **one_call, "haplotypes": [0]}, {**a, "allele_id": "A2", **one_call, "haplotypes": [1]})
+        == "trans"
+    )
 
 
 def test_a_homozygous_small_variant_inside_a_heterozygous_deletion_is_on_the_other_haplotype():

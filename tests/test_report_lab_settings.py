@@ -24,23 +24,38 @@ def jsons(tmp_path_factory, kb) -> dict[str, Path]:
 
 def test_lab_config_is_used(jsons, kb, tmp_path):
     from PIL import Image
+
     Image.new("RGB", (40, 20), (20, 60, 120)).save(tmp_path / "logo.png")
-    config = write_file(tmp_path / "lab.yaml", (
-        "lab_name: North Genomics Laboratory\n"
-        "lab_address: |\n  1 Hospital Road\n  Newtown NT1 1AA\n"
-        "logo: logo.png\n"
-        "reviewers:\n  - {name: Dr A Smith, role: Clinical scientist}\n  - Dr B Jones\n"
-        "footer: Accredited laboratory 1234\n"
-        "report_title: IL1RN test report\n"))
-    out = write_report([jsons["e77x"]], "PAT_E77X", tmp_path / "out", kb, lab=load_lab_config(config),
-                       date=DATE, pdf=True)
+    config = write_file(
+        tmp_path / "lab.yaml",
+        (
+            "lab_name: North Genomics Laboratory\n"
+            "lab_address: |\n  1 Hospital Road\n  Newtown NT1 1AA\n"
+            "logo: logo.png\n"
+            "reviewers:\n  - {name: Dr A Smith, role: Clinical scientist}\n  - Dr B Jones\n"
+            "footer: Accredited laboratory 1234\n"
+            "report_title: IL1RN test report\n"
+        ),
+    )
+    out = write_report(
+        [jsons["e77x"]], "PAT_E77X", tmp_path / "out", kb, lab=load_lab_config(config), date=DATE, pdf=True
+    )
     html = out["html"].read_text()
     text = text_of(html)
-    for expected in ("North Genomics Laboratory", "1 Hospital Road", "Newtown NT1 1AA", "Dr A Smith",
-                     "Clinical scientist", "Dr B Jones", "Accredited laboratory 1234", "IL1RN test report"):
+    for expected in (
+        "North Genomics Laboratory",
+        "1 Hospital Road",
+        "Newtown NT1 1AA",
+        "Dr A Smith",
+        "Clinical scientist",
+        "Dr B Jones",
+        "Accredited laboratory 1234",
+        "IL1RN test report",
+    ):
         assert expected in text
     assert 'src="data:image/png;base64,' in html
     from pypdf import PdfReader
+
     reader = PdfReader(str(out["pdf"]))
     assert len(reader.pages[0].images) == 1  # the logo made it into the PDF
     pdf_text = " ".join(p.extract_text() for p in reader.pages)

@@ -69,8 +69,7 @@ def test_bad_date_is_an_input_error(jsons, kb, tmp_path):
 
 def test_files_on_different_builds_are_refused(jsons, kb, tmp_path):
     grch37 = tmp_path / "grch37.vcf"
-    grch37.write_text(vcf(["chr2\t113888645\t.\tG\tT\t50\tPASS\t.\tGT:DP\t0/1:30"], ["URB"],
-                          contig_length=243199373))
+    grch37.write_text(vcf(["chr2\t113888645\t.\tG\tT\t50\tPASS\t.\tGT:DP\t0/1:30"], ["URB"], contig_length=243199373))
     other = Path(annotate_file(grch37, tmp_path, kb, date=ANNOT_DATE).outputs["json"])
     with pytest.raises(InputError, match="different genome builds"):
         write_report([jsons["splice"], other], "URB", tmp_path / "out", kb, pdf=False)
@@ -84,8 +83,12 @@ def test_html_in_sample_id_and_vcf_fields_is_escaped(kb, tmp_path):
     sample = "<script>alert(1)</script>"
     record = E77X_HOM.replace("\t.\tG\tT", "\t<img/src=x/onerror=alert(2)>\tG\tT")
     path = annotate(tmp_path, "evil", [record], [sample], kb)
-    lab = load_lab_config(write_file(tmp_path / "lab.yaml", 'lab_name: "<b>Lab</b> & <script>x()</script>"\n'
-                                 'footer: "<i>f</i>"\nreviewers: ["<u>Dr Who</u>"]\n'))
+    lab = load_lab_config(
+        write_file(
+            tmp_path / "lab.yaml",
+            'lab_name: "<b>Lab</b> & <script>x()</script>"\nfooter: "<i>f</i>"\nreviewers: ["<u>Dr Who</u>"]\n',
+        )
+    )
     out = write_report([path], sample, tmp_path / "out", kb, lab=lab, date=DATE, pdf=True)
     html = out["html"].read_text()
     tags = {tag for tag, _ in parse(html).tags}
@@ -98,6 +101,7 @@ def test_html_in_sample_id_and_vcf_fields_is_escaped(kb, tmp_path):
     # the SVG labels built from the data are escaped too (well-formed, no raw '<' in text)
     for svg in re.findall(r"<svg.*?</svg>", html, flags=re.S):
         import xml.etree.ElementTree as ET
+
         ET.fromstring(svg)
 
 
@@ -152,6 +156,7 @@ def test_same_inputs_same_date_give_identical_bytes(e77x_report, jsons, kb, tmp_
 
 def test_pdf_has_pages_sample_and_status(e77x_report):
     from pypdf import PdfReader
+
     reader = PdfReader(str(e77x_report["pdf"]))
     assert len(reader.pages) >= 1
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
@@ -165,6 +170,7 @@ def test_pdf_has_pages_sample_and_status(e77x_report):
 def test_several_samples_weasyprint_and_fonts_set_up_once(jsons, kb, tmp_path, monkeypatch):
     from il1rn_annot.lab_report import writer
     from il1rn_annot.outputs import html
+
     made = []
     real = writer.font_configuration
     monkeypatch.setattr(writer, "font_configuration", lambda: made.append(1) or real())
@@ -185,11 +191,23 @@ def test_chromium_renders_the_report(e77x_report, tmp_path):
     if not chromium:
         pytest.skip("chromium is not on PATH (install Debian's chromium to run the browser render test)")
     from PIL import Image
+
     png = tmp_path / "shot.png"
-    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={png}", "--window-size=1200,2000",
-           e77x_report["html"].resolve().as_uri()]
+    cmd = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--screenshot={png}",
+        "--window-size=1200,2000",
+        e77x_report["html"].resolve().as_uri(),
+    ]
     subprocess.run(cmd, check=True, timeout=60, capture_output=True)
     image = Image.open(png).convert("RGB")
     assert image.size == (1200, 2000)

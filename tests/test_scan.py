@@ -34,8 +34,10 @@ def _joint_vcf(tmp_path: Path, n_samples: int = 160, bad_at: tuple[int, ...] = (
     del_gts = ["0/0"] * n_samples
     del_gts[1] = "0/1"
     del_gts[7] = "1/1"
-    rows.append("{chrom}\t113055000\tMantaDEL:1\tN\t<DEL>\t99\tPASS\tSVTYPE=DEL;END=113140000;SVLEN=-85000\tGT:DP\t"
-                + "\t".join(f"{g}:30" for g in del_gts))
+    rows.append(
+        "{chrom}\t113055000\tMantaDEL:1\tN\t<DEL>\t99\tPASS\tSVTYPE=DEL;END=113140000;SVLEN=-85000\tGT:DP\t"
+        + "\t".join(f"{g}:30" for g in del_gts)
+    )
     positions, pos = {E77X[0]}, WINDOW[0] + 3
     while pos < WINDOW[1]:
         if abs(pos - E77X[0]) > 1:
@@ -73,7 +75,8 @@ def _joint_vcf(tmp_path: Path, n_samples: int = 160, bad_at: tuple[int, ...] = (
 
 def _outputs(result) -> dict[str, bytes]:
     return {Path(p).name: Path(p).read_bytes() for p in result.outputs.values()} | {
-        "tbi": Path(result.outputs["vcf"] + ".tbi").read_bytes()}
+        "tbi": Path(result.outputs["vcf"] + ".tbi").read_bytes()
+    }
 
 
 @pytest.fixture
@@ -84,6 +87,7 @@ def ranges_used(monkeypatch):
     def check(built: scan.SitesOnlyScan) -> None:
         assert len(built._tally_tasks) == built.workers  # a tally per range,
         assert len(built._sites_tasks) == 1  # one sample-less read of the whole window
+
     return spy_scan_workers(monkeypatch, check)
 
 
@@ -142,6 +146,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path, kb, ranges_used, mo
     crash: a real SIGSEGV would also make pytest's faulthandler print a dump in the log.)"""
     import os
     import signal
+
     path = _joint_vcf(tmp_path)
     original = scan._tally_range
 
@@ -149,6 +154,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path, kb, ranges_used, mo
         if bounds[0] is not None:  # kill the worker reading the second range
             os.kill(os.getpid(), signal.SIGKILL)
         return original(plan, bounds, reader)
+
     monkeypatch.setattr(scan, "_tally_range", crashing)
     signal.alarm(120)  # a hang fails the test instead of stalling the suite
     try:
@@ -162,6 +168,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path, kb, ranges_used, mo
 def test_samples_sharing_calls_share_wording_but_not_findings(tmp_path, kb):
     """The memo in pipeline._interpret_samples gives what interpreting each sample alone gives."""
     from il1rn_annot.core.interpret import interpret_sample
+
     path = _joint_vcf(tmp_path)
     result = annotate_file(path, tmp_path / "out", kb, date=DATE, findings="all")
     records = result.payload["locus"]["records_read"]
@@ -169,8 +176,17 @@ def test_samples_sharing_calls_share_wording_but_not_findings(tmp_path, kb):
         window = list(vcf.fetch("chr2", WINDOW[0] - 1, WINDOW[1]))
         uncalled = {s: sum(all(a is None for a in r.samples[s]["GT"]) for r in window) for s in vcf.header.samples}
     assert len(window) == records and any(uncalled.values())
-    alone = [interpret_sample(r.sample, r.findings, r.locus_called, records=records,
-                              uncalled_records=uncalled[r.sample], coverage=r.coverage) for r in result.samples]
+    alone = [
+        interpret_sample(
+            r.sample,
+            r.findings,
+            r.locus_called,
+            records=records,
+            uncalled_records=uncalled[r.sample],
+            coverage=r.coverage,
+        )
+        for r in result.samples
+    ]
     assert [r.to_dict() for r in result.samples] == [a.to_dict() for a in alone]
     depths = {tuple(f["depth"] for f in r.findings) for r in result.samples if r.findings}
     assert len(depths) > 1  # each sample kept its own calls
@@ -192,11 +208,19 @@ def test_position_ranges_cover_the_window_without_overlap():
 
 
 def test_small_or_unindexed_files_are_read_in_one_process(tmp_path, kb):
-    plan_args = {"kb": kb, "build": "GRCh38", "reference": None, "window": WINDOW, "contig_length": 242193529,
-                 "all_findings": False, "samples": None}
+    plan_args = {
+        "kb": kb,
+        "build": "GRCh38",
+        "reference": None,
+        "window": WINDOW,
+        "contig_length": 242193529,
+        "all_findings": False,
+        "samples": None,
+    }
 
     class Info:
         samples = ["s"] * 600
+
     big_indexed = tally.ScanPlan(info=Info(), index="x.tbi", **plan_args)  # type: ignore[arg-type]
     assert scan.worker_count(big_indexed, 4) == 4
     assert scan.worker_count(big_indexed, 64) == scan.MAX_WORKERS
@@ -217,8 +241,11 @@ def test_annotations_remembered_across_files_are_not_changed_by_them(tmp_path, k
     for other in ("bcftools.joint_cohort.vcf.gz", "gatk_hc.URBANEJA_LIKE.vcf.gz", "manta.DEL175_HOM.vcf.gz"):
         annotate_file(data / other, tmp_path / "b", kb, date=DATE)
     again = annotate_file(first, tmp_path / "c", kb, date=DATE)
-    for name in ("gatk_hc.PATIENT_HOM_E77X.il1rn.json", "gatk_hc.PATIENT_HOM_E77X.il1rn.tsv",
-                 "gatk_hc.PATIENT_HOM_E77X.sample_status.tsv"):
+    for name in (
+        "gatk_hc.PATIENT_HOM_E77X.il1rn.json",
+        "gatk_hc.PATIENT_HOM_E77X.il1rn.tsv",
+        "gatk_hc.PATIENT_HOM_E77X.sample_status.tsv",
+    ):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "c" / name).read_bytes(), name
     assert again.payload["alleles"] == before.payload["alleles"]
     e77x = next(v for (build, allele), v in kb.annotation_memo.items() if (allele.pos, allele.ref, allele.alt) == E77X)

@@ -42,16 +42,23 @@ def test_demo_sheet_reads(monkeypatch):
     assert len(rows) == 24
     assert rows[0].sample == "PATIENT_HOM_E77X" and rows[0].row == 1 and rows[0].line == 2
     assert [r.vcf for r in rows if r.sample == "URBANEJA_LIKE"] == [
-        "test_data/gatk_hc.URBANEJA_LIKE.vcf.gz", "test_data/delly_like.URBANEJA_LIKE.sv.vcf.gz"]
+        "test_data/gatk_hc.URBANEJA_LIKE.vcf.gz",
+        "test_data/delly_like.URBANEJA_LIKE.sv.vcf.gz",
+    ]
 
 
 def test_comments_blank_lines_extra_columns_bom_crlf(workdir):
-    sheet = write(workdir / "s.tsv", "\ufeff# cohort 42\r\nsample\tvcf\tfamily\r\n\r\n"
-                  "P1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\tF1\r\n# a note\r\n"
-                  "P2\t./data/../data/delly.cohort.bcf\t\r\n")
+    sheet = write(
+        workdir / "s.tsv",
+        "\ufeff# cohort 42\r\nsample\tvcf\tfamily\r\n\r\n"
+        "P1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\tF1\r\n# a note\r\n"
+        "P2\t./data/../data/delly.cohort.bcf\t\r\n",
+    )
     rows = read_sample_sheet(sheet, schema=SCHEMA)
     assert [(r.sample, r.vcf, r.row, r.line) for r in rows] == [
-        ("P1", "data/gatk_hc.PATIENT_HOM_E77X.vcf.gz", 1, 4), ("P2", "data/delly.cohort.bcf", 2, 6)]
+        ("P1", "data/gatk_hc.PATIENT_HOM_E77X.vcf.gz", 1, 4),
+        ("P2", "data/delly.cohort.bcf", 2, 6),
+    ]
     assert rows[0].extra == (("family", "F1"),)
 
 
@@ -66,14 +73,17 @@ def test_comma_separated_sheet_gets_a_hint(workdir):
 
 
 def test_every_problem_is_listed_with_row_and_column(workdir):
-    sheet = write(workdir / "s.tsv", "sample\tvcf\n"
-                  "P1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n"   # row 1 fine
-                  "\tdata/delly.cohort.bcf\n"                    # row 2 empty sample
-                  "P3\tdata/missing.vcf.gz\n"                    # row 3 no such file
-                  "P1\t./data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n"  # row 4 duplicate of row 1
-                  "P5 \tdata/delly.cohort.bcf\n"                 # row 5 trailing space
-                  "P6\t\n"                                       # row 6 empty vcf
-                  "P7\tdata\n")                                  # row 7 a directory
+    sheet = write(
+        workdir / "s.tsv",
+        "sample\tvcf\n"
+        "P1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n"  # row 1 fine
+        "\tdata/delly.cohort.bcf\n"  # row 2 empty sample
+        "P3\tdata/missing.vcf.gz\n"  # row 3 no such file
+        "P1\t./data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n"  # row 4 duplicate of row 1
+        "P5 \tdata/delly.cohort.bcf\n"  # row 5 trailing space
+        "P6\t\n"  # row 6 empty vcf
+        "P7\tdata\n",
+    )  # row 7 a directory
     message = refused(sheet)
     assert "row 2 (line 3), column 'sample': empty" in message
     assert "row 3 (line 4), column 'vcf': file not found: data/missing.vcf.gz" in message
@@ -102,23 +112,32 @@ def test_schema_rules_are_reported_per_row(workdir):
 
 def test_parent_columns_are_checked_and_kept_in_the_resolved_sheet(workdir):
     joint = "data/bcftools.joint_cohort.vcf.gz"
-    sheet = write(workdir / "trio.tsv", "sample\tvcf\tmother\tfather\n"
-                  f"FAM1_PROBAND\t{joint}\tFAM1_MOTHER\tFAM1_FATHER\n"
-                  f"FAM1_MOTHER\t{joint}\t0\t.\n"
-                  f"FAM1_FATHER\t{joint}\t\t\n")
+    sheet = write(
+        workdir / "trio.tsv",
+        "sample\tvcf\tmother\tfather\n"
+        f"FAM1_PROBAND\t{joint}\tFAM1_MOTHER\tFAM1_FATHER\n"
+        f"FAM1_MOTHER\t{joint}\t0\t.\n"
+        f"FAM1_FATHER\t{joint}\t\t\n",
+    )
     rows = read_sample_sheet(sheet, schema=SCHEMA)
     assert parents_of(rows[0]) == {"mother": "FAM1_MOTHER", "father": "FAM1_FATHER"}
     assert parents_of(rows[1]) == {}  # '0' and '.' mean no parent, as in PED files
     out = workdir / "resolved.tsv"
     write_resolved_sheet(make_plan(str(sheet), schema=SCHEMA), out)
-    assert out.read_text().splitlines() == ["sample\tvcf\tmother\tfather",
-                                            f"FAM1_PROBAND\t{joint}\tFAM1_MOTHER\tFAM1_FATHER",
-                                            f"FAM1_MOTHER\t{joint}\t\t", f"FAM1_FATHER\t{joint}\t\t"]
-    bad = write(workdir / "bad.tsv", "sample\tvcf\tmother\tfather\n"
-                f"FAM1_PROBAND\t{joint}\tFAM1_MOTHER\tNOT_LISTED\n"
-                f"FAM1_MOTHER\t{joint}\tFAM1_MOTHER\t\n"
-                f"FAM1_PROBAND\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\tFAM1_FATHER\t\n"
-                f"FAM1_FATHER\t{joint}\t\t\n")
+    assert out.read_text().splitlines() == [
+        "sample\tvcf\tmother\tfather",
+        f"FAM1_PROBAND\t{joint}\tFAM1_MOTHER\tFAM1_FATHER",
+        f"FAM1_MOTHER\t{joint}\t\t",
+        f"FAM1_FATHER\t{joint}\t\t",
+    ]
+    bad = write(
+        workdir / "bad.tsv",
+        "sample\tvcf\tmother\tfather\n"
+        f"FAM1_PROBAND\t{joint}\tFAM1_MOTHER\tNOT_LISTED\n"
+        f"FAM1_MOTHER\t{joint}\tFAM1_MOTHER\t\n"
+        f"FAM1_PROBAND\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\tFAM1_FATHER\t\n"
+        f"FAM1_FATHER\t{joint}\t\t\n",
+    )
     message = refused(bad, schema=SCHEMA)
     assert "row 1 (line 2), column 'father': 'NOT_LISTED' is not a sample of this sheet" in message
     assert "row 2 (line 3), column 'mother': a sample cannot be its own mother" in message

@@ -27,24 +27,45 @@ from il1rn_annot.outputs.naming import safe_name
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-WORKFLOW_FILES = ["Snakefile", "rules", "config", "schemas", "resources", "snakemake_report", "envs",
-                  "profiles/default", "test_data"]
+WORKFLOW_FILES = [
+    "Snakefile",
+    "rules",
+    "config",
+    "schemas",
+    "resources",
+    "snakemake_report",
+    "envs",
+    "profiles/default",
+    "test_data",
+]
 FLAGGED = {"consistent_with_DIRA", "possible_DIRA", "carrier"}
 
 # test_data/README.md, "Samples and expected interpretation" (GRCh38 files = config/samples.tsv)
 DEMO_EXPECTED = {
-    "PATIENT_HOM_E77X": "consistent_with_DIRA", "CARRIER_Q54X": "carrier",
-    "FAM1_PROBAND": "consistent_with_DIRA", "FAM1_MOTHER": "carrier", "FAM1_FATHER": "carrier",
+    "PATIENT_HOM_E77X": "consistent_with_DIRA",
+    "CARRIER_Q54X": "carrier",
+    "FAM1_PROBAND": "consistent_with_DIRA",
+    "FAM1_MOTHER": "carrier",
+    "FAM1_FATHER": "carrier",
     # c.76C>T/c.133C>T are no longer published alleles (issue 15): by the rules, c.133C>T is p.(Gln45Ter)
     # deduced from the protein (Gln45 CAR -> TAR), likely pathogenic; c.76C>T (Arg26: Ter, Trp or Cys) a VUS
-    "UNPHASED_COMPHET": "carrier", "CIS_PAIR": "carrier",
+    "UNPHASED_COMPHET": "carrier",
+    "CIS_PAIR": "carrier",
     "HOM_DEL2": "consistent_with_DIRA",
-    "SPLICE_HOM": "consistent_with_DIRA", "MULTI_12": "carrier", "PARTIAL": "carrier",
-    "ASSOC_ONLY": "no_pathogenic_variant_detected", "NOCALL": "not_assessable",
-    "MISSENSE_VUS": "uncertain_significance", "DEL175_HOM": "consistent_with_DIRA",
-    "DELLY_HET_EXON2_3": "uncertain_significance", "DELLY_REF": "not_assessable",
-    "GCNV_CN0": "consistent_with_DIRA", "EXOME_CN1": "carrier", "EXOME_CN0": "consistent_with_DIRA",
-    "EXPLICIT_DEL": "uncertain_significance", "SYMBOLIC_DEL": "uncertain_significance",
+    "SPLICE_HOM": "consistent_with_DIRA",
+    "MULTI_12": "carrier",
+    "PARTIAL": "carrier",
+    "ASSOC_ONLY": "no_pathogenic_variant_detected",
+    "NOCALL": "not_assessable",
+    "MISSENSE_VUS": "uncertain_significance",
+    "DEL175_HOM": "consistent_with_DIRA",
+    "DELLY_HET_EXON2_3": "uncertain_significance",
+    "DELLY_REF": "not_assessable",
+    "GCNV_CN0": "consistent_with_DIRA",
+    "EXOME_CN1": "carrier",
+    "EXOME_CN0": "consistent_with_DIRA",
+    "EXPLICIT_DEL": "uncertain_significance",
+    "SYMBOLIC_DEL": "uncertain_significance",
     "URBANEJA_LIKE": "carrier",
 }
 
@@ -67,8 +88,15 @@ def snakemake(workdir: Path, *args: str, timeout: int = 600) -> subprocess.Compl
     """Run Snakemake from this interpreter's environment (il1rn-annot on PATH)."""
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("IL1RN_ANNOT_DATE", None)
-    return subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=workdir, env=env, text=True,
-                          capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", *args],
+        cwd=workdir,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def check(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
@@ -89,7 +117,7 @@ def statuses(workdir: Path) -> dict[str, str]:
 
 
 def job_counts(output: str) -> dict[str, int]:
-    table = output[output.index("Job stats:"):]
+    table = output[output.index("Job stats:") :]
     return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M)}
 
 
@@ -109,7 +137,8 @@ def assert_reports(workdir: Path, expected_flagged: set[str]) -> None:
     overview = workdir / "results" / "cohort" / "summary.html"
     links = set(re.findall(r'href="([^"#]*\.report\.(?:html|pdf))"', overview.read_text(encoding="utf-8")))
     assert {html.unescape(link).rsplit("/", 1)[-1] for link in links} >= {
-        f"{safe_name(s)}.report.html" for s in expected_flagged}
+        f"{safe_name(s)}.report.html" for s in expected_flagged
+    }
     for link in links:
         assert (overview.parent / html.unescape(link)).resolve().is_file(), link
     # the report parts were gathered and removed
@@ -149,18 +178,31 @@ def test_demo_annotations_logs_and_benchmarks(demo_run):
     out = result.stdout + result.stderr
     # 11 files on 2 cores: two annotate jobs (not one); 16 lab reports: two report jobs (one
     # process each, not one per sample), gathered into results/reports by a local job
-    assert job_counts(out[:out.index("checkpoint")]) == {
-        "annotate": 2, "resolve_samples": 1, "cohort": 1, "all": 1, "total": 5}
+    assert job_counts(out[: out.index("checkpoint")]) == {
+        "annotate": 2,
+        "resolve_samples": 1,
+        "cohort": 1,
+        "all": 1,
+        "total": 5,
+    }
     batches = workdir / "results" / "annotations"
     assert sorted(p.name for p in batches.iterdir()) == ["batch_1", "batch_2"]
     manifests = [(batches / b / "manifest.json").read_text() for b in ("batch_1", "batch_2")]
     assert [m.count('"status": "ok"') for m in manifests] == [6, 5]
     assert len(list(batches.glob("*/bcftools.joint_cohort.il1rn.json"))) == 1
     assert len(list(batches.glob("*/delly.cohort.il1rn.vcf.gz"))) == 1
-    for log in ("logs/resolve_samples.log", "logs/annotate/batch_1.log", "logs/annotate/batch_2.log",
-                "logs/cohort.log", "logs/report/part_1_of_2.log", "logs/report/part_2_of_2.log",
-                "logs/collect_reports.log", "logs/benchmarks/annotate/batch_1.tsv", "logs/benchmarks/cohort.tsv",
-                "logs/benchmarks/report/part_2_of_2.tsv"):
+    for log in (
+        "logs/resolve_samples.log",
+        "logs/annotate/batch_1.log",
+        "logs/annotate/batch_2.log",
+        "logs/cohort.log",
+        "logs/report/part_1_of_2.log",
+        "logs/report/part_2_of_2.log",
+        "logs/collect_reports.log",
+        "logs/benchmarks/annotate/batch_1.tsv",
+        "logs/benchmarks/cohort.tsv",
+        "logs/benchmarks/report/part_2_of_2.tsv",
+    ):
         assert (workdir / log).is_file(), log
     assert not (workdir / "logs" / "report" / "PATIENT_HOM_E77X.log").exists()
     report_log = (workdir / "logs" / "report" / "part_1_of_2.log").read_text()
@@ -191,7 +233,8 @@ def test_snakemake_report_zip(demo_run):
     assert any(n.endswith("PATIENT_HOM_E77X.report.pdf") for n in names)
     flagged = {s for s, status in DEMO_EXPECTED.items() if status in FLAGGED}
     assert {n.rsplit("/", 1)[-1] for n in names if ".report." in n} == {
-        f"{safe_name(s)}.report.{ext}" for s in flagged for ext in ("html", "pdf")}
+        f"{safe_name(s)}.report.{ext}" for s in flagged for ext in ("html", "pdf")
+    }
     assert "screened the cohort" in page and "2. Lab reports" in page and "consistent_with_DIRA" in page
 
 
@@ -232,8 +275,7 @@ def test_corrupt_vcf_screened_vcf_clashing_names_unsafe_id(tmp_path):
     # a second file named like the patient's, holding the carrier (another run's folder)
     (data / "run2").mkdir()
     shutil.copy(data / "deepvariant.CARRIER_Q54X.g.vcf.gz", data / "run2" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz")
-    shutil.copy(data / "deepvariant.CARRIER_Q54X.g.vcf.gz.tbi",
-                data / "run2" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz.tbi")
+    shutil.copy(data / "deepvariant.CARRIER_Q54X.g.vcf.gz.tbi", data / "run2" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz.tbi")
     # a truncated bgzipped VCF
     (data / "broken.vcf.gz").write_bytes((data / "manta.DEL175_HOM.vcf.gz").read_bytes()[:700])
     # a sample ID with a space, a slash and a non-ASCII letter, in a file name with a space
@@ -247,18 +289,35 @@ def test_corrupt_vcf_screened_vcf_clashing_names_unsafe_id(tmp_path):
         "CARRIER_Q54X\ttest_data/run2/gatk_hc.PATIENT_HOM_E77X.vcf.gz\tsame file name\n"
         f"{weird}\ttest_data/weird name.vcf\t\n"
         "BROKEN_SAMPLE\ttest_data/broken.vcf.gz\ttruncated\n"
-        "EXOME_CN1\ttest_data/cnv_symbolic_mix.vcf\tthe file also holds EXOME_CN0\n", encoding="utf-8")
+        "EXOME_CN1\ttest_data/cnv_symbolic_mix.vcf\tthe file also holds EXOME_CN0\n",
+        encoding="utf-8",
+    )
 
-    check(snakemake(workdir, "--cores", "2", "--config", "samples=cohort.tsv", "batch_size=2",
-                    'screen_vcfs=["test_data/delly.cohort.bcf"]', "report_date=2026-01-02"))
+    check(
+        snakemake(
+            workdir,
+            "--cores",
+            "2",
+            "--config",
+            "samples=cohort.tsv",
+            "batch_size=2",
+            'screen_vcfs=["test_data/delly.cohort.bcf"]',
+            "report_date=2026-01-02",
+        )
+    )
 
     found = statuses(workdir)
     # EXOME_CN0 is not in the sheet; the cohort step may list it as another sample of a listed file
     assert found.pop("EXOME_CN0", "consistent_with_DIRA") == "consistent_with_DIRA"
     assert found == {
-        "PATIENT_HOM_E77X": "consistent_with_DIRA", "CARRIER_Q54X": "carrier", weird: "consistent_with_DIRA",
-        "BROKEN_SAMPLE": "input_error", "EXOME_CN1": "carrier", "DELLY_HET_EXON2_3": "uncertain_significance",
-        "DELLY_REF": "not_assessable"}
+        "PATIENT_HOM_E77X": "consistent_with_DIRA",
+        "CARRIER_Q54X": "carrier",
+        weird: "consistent_with_DIRA",
+        "BROKEN_SAMPLE": "input_error",
+        "EXOME_CN1": "carrier",
+        "DELLY_HET_EXON2_3": "uncertain_significance",
+        "DELLY_REF": "not_assessable",
+    }
     broken = next(r for r in read_tsv(workdir / "results/cohort/summary.tsv") if r["sample"] == "BROKEN_SAMPLE")
     assert "truncated" in broken["status_sentence"] + broken.get("error", "") + broken["evidence"]
     # every flagged sample of the summary has its report (no dangling link in summary.html)
@@ -276,8 +335,13 @@ def test_corrupt_vcf_screened_vcf_clashing_names_unsafe_id(tmp_path):
     assert sorted(p.name for p in annotations.iterdir()) == ["batch_1", "batch_2", "batch_3", "batch_4"]
     holders = sorted(p.parent.name for p in annotations.glob("*/gatk_hc.PATIENT_HOM_E77X.il1rn.json"))
     assert holders == ["batch_1", "batch_2"]
-    held = {b: [x["sample"] for x in json.loads((annotations / b / "gatk_hc.PATIENT_HOM_E77X.il1rn.json")
-                                             .read_text())["samples"]] for b in holders}
+    held = {
+        b: [
+            x["sample"]
+            for x in json.loads((annotations / b / "gatk_hc.PATIENT_HOM_E77X.il1rn.json").read_text())["samples"]
+        ]
+        for b in holders
+    }
     assert held == {"batch_1": ["PATIENT_HOM_E77X"], "batch_2": ["CARRIER_Q54X"]}
     resolved = read_tsv(workdir / "results" / "samplesheet" / "resolved_sheet.tsv")
     assert [r["sample"] for r in resolved][-2:] == ["DELLY_HET_EXON2_3", "DELLY_REF"]
@@ -313,8 +377,10 @@ def test_reports_none_warns_that_an_earlier_reports_folder_is_not_updated(tmp_pa
     (workdir / "results" / "reports").mkdir(parents=True)
     (workdir / "results" / "reports" / "PATIENT_HOM_E77X.report.html").write_text("<html>earlier</html>")
     none = check(snakemake(workdir, "-n", "--cores", "1", "--config", "reports=none"))
-    assert "reports: none: results/reports/ holds lab reports of an earlier run, which this run does not update" \
+    assert (
+        "reports: none: results/reports/ holds lab reports of an earlier run, which this run does not update"
         in " ".join((none.stdout + none.stderr).split())
+    )
     flagged = check(snakemake(workdir, "-n", "--cores", "1"))
     assert "does not update" not in flagged.stdout + flagged.stderr
 
@@ -334,7 +400,12 @@ def test_dry_run_1000_files_is_a_handful_of_jobs_filling_the_cores(tmp_path):
     for cores, annotate in (("2", 6), ("4", 8), ("5", 5)):
         result = check(snakemake(workdir, "-n", "--cores", cores, "--config", "samples=big.tsv"))
         assert job_counts(result.stdout + result.stderr) == {
-            "annotate": annotate, "resolve_samples": 1, "cohort": 1, "all": 1, "total": annotate + 3}, cores
+            "annotate": annotate,
+            "resolve_samples": 1,
+            "cohort": 1,
+            "all": 1,
+            "total": annotate + 3,
+        }, cores
 
 
 def test_a_big_joint_vcf_gets_an_annotate_job_with_threads(tmp_path):
@@ -343,6 +414,7 @@ def test_a_big_joint_vcf_gets_an_annotate_job_with_threads(tmp_path):
 
     sys.path.insert(0, str(REPO / "tests"))
     from conftest import vcf_text
+
     workdir = copy_workflow(tmp_path / "wf")
     samples = [f"P{i:04d}" for i in range(600)]
     record = "{chrom}\t113131068\t.\tG\tT\t50\tPASS\t.\tGT\t" + "\t".join(["0/0"] * 599 + ["0/1"])
@@ -394,7 +466,8 @@ def refused(workdir: Path, *config: str) -> str:
 
 def test_sheet_without_vcf_column_is_refused(bare_workflow):
     (bare_workflow / "novcf.tsv").write_text(
-        "sample\tfile\nPATIENT_HOM_E77X\ttest_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n")
+        "sample\tfile\nPATIENT_HOM_E77X\ttest_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n"
+    )
     stderr = refused(bare_workflow, "samples=novcf.tsv")
     assert "novcf.tsv: header (line 1): missing column(s) 'vcf'" in stderr, stderr
 
@@ -406,12 +479,15 @@ def test_sheet_problems_are_all_listed_by_row_and_column(bare_workflow):
         "PATIENT_HOM_E77X\ttest_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n"
         "\ttest_data/delly.cohort.bcf\n"
         "GHOST\ttest_data/ghost.vcf.gz\n"
-        "PATIENT_HOM_E77X\t./test_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n")
+        "PATIENT_HOM_E77X\t./test_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n"
+    )
     stderr = refused(bare_workflow, "samples=bad.tsv")
     assert "bad.tsv: row 2 (line 3), column 'sample': empty" in stderr, stderr
     assert "bad.tsv: row 3 (line 4), column 'vcf': file not found: test_data/ghost.vcf.gz" in stderr
-    assert ("bad.tsv: row 4 (line 5), columns 'sample' and 'vcf': duplicate row: sample 'PATIENT_HOM_E77X' "
-            "with file './test_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz' is already listed in row 1") in stderr
+    assert (
+        "bad.tsv: row 4 (line 5), columns 'sample' and 'vcf': duplicate row: sample 'PATIENT_HOM_E77X' "
+        "with file './test_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz' is already listed in row 1"
+    ) in stderr
 
 
 def test_unknown_config_key_is_refused(bare_workflow):
@@ -423,15 +499,19 @@ def test_missing_screen_vcf_is_refused(bare_workflow):
     assert "screen_vcfs[0]: file not found: test_data/nowhere.vcf.gz" in stderr, stderr
 
 
-@pytest.mark.parametrize("override, expected", [
-    ({"reports": "some"}, "'some' is not one of"),
-    ({"batch_size": 0}, "less than the minimum"),
-    ({"build": "hg19"}, "is not one of"),
-    ({"screen_vcfs": "joint.vcf.gz"}, "is not of type 'array'"),
-])
+@pytest.mark.parametrize(
+    "override, expected",
+    [
+        ({"reports": "some"}, "'some' is not one of"),
+        ({"batch_size": 0}, "less than the minimum"),
+        ({"build": "hg19"}, "is not one of"),
+        ({"screen_vcfs": "joint.vcf.gz"}, "is not of type 'array'"),
+    ],
+)
 def test_config_schema(override, expected):
     import jsonschema
     import yaml
+
     schema = yaml.safe_load((REPO / "schemas" / "config.schema.yaml").read_text())
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     jsonschema.validate(config, schema)
@@ -442,6 +522,7 @@ def test_config_schema(override, expected):
 
 def test_every_config_key_and_sheet_column_is_documented():
     import yaml
+
     readme = (REPO / "config" / "README.md").read_text()
     for schema in ("config.schema.yaml", "samples.schema.yaml"):
         for key in yaml.safe_load((REPO / "schemas" / schema).read_text())["properties"]:
@@ -450,6 +531,7 @@ def test_every_config_key_and_sheet_column_is_documented():
 
 def test_schema_defaults_are_the_shipped_config():
     import yaml
+
     schema = yaml.safe_load((REPO / "schemas" / "config.schema.yaml").read_text())
     shipped = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     assert {key: spec["default"] for key, spec in schema["properties"].items()} == shipped
@@ -463,12 +545,19 @@ def run_and_kill(workdir: Path, started: Path, after: float, *args: str) -> None
     `started` appears; the run must not have finished by then."""
     import signal
     import time
+
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("IL1RN_ANNOT_DATE", None)
     with open(workdir / "killed_run.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=workdir, env=env,
-                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "snakemake", "--cores", "2", *args],
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             deadline = time.monotonic() + 300
             while not started.exists():
@@ -512,13 +601,16 @@ def test_collect_reports_refuses_an_incomplete_part_and_a_missing_linked_report(
     """The check the workflow's collect_reports job makes: it fails (exit 2) instead of
     publishing a reports folder that the summary's links do not match."""
     from il1rn_annot.workflow.cli import main as samplesheet_main
+
     part = tmp_path / "part_1_of_1"
     part.mkdir()
     (part / "A.report.html").write_text("<html>A</html>")
     (part / "A.report.pdf").write_bytes(b"%PDF-1.7 A")
     summary = tmp_path / "summary.tsv"
-    summary.write_text("sample\tdira_status\treport\nA\tcarrier\t../reports/A.report.html\n"
-                       "B\tconsistent_with_DIRA\t../reports/B.report.html\nC\tno_pathogenic_variant_detected\t\n")
+    summary.write_text(
+        "sample\tdira_status\treport\nA\tcarrier\t../reports/A.report.html\n"
+        "B\tconsistent_with_DIRA\t../reports/B.report.html\nC\tno_pathogenic_variant_detected\t\n"
+    )
     out = tmp_path / "reports"
     # a part without its record: a job killed half-way (or a folder from an older version)
     assert samplesheet_main(["collect-reports", str(part), "--summary", str(summary), "-o", str(out)]) == 2
@@ -538,6 +630,7 @@ def test_collect_reports_refuses_an_incomplete_part_and_a_missing_linked_report(
 
 def test_collect_reports_names_each_missing_report(tmp_path, capsys):
     from il1rn_annot.workflow.cli import main as samplesheet_main
+
     part = tmp_path / "p"
     part.mkdir()
     (part / ".part.json").write_text(json.dumps({"samples": [], "files": []}))
@@ -545,14 +638,18 @@ def test_collect_reports_names_each_missing_report(tmp_path, capsys):
     summary.write_text("sample\tdira_status\treport\nPAT 1\tconsistent_with_DIRA\t../reports/PAT_1-x.report.html\n")
     assert samplesheet_main(["collect-reports", str(part), "--summary", str(summary), "-o", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
-    assert ("links a report that is missing: sample 'PAT 1' (consistent_with_DIRA): PAT_1-x.report.html, "
-            "PAT_1-x.report.pdf not written") in err
+    assert (
+        "links a report that is missing: sample 'PAT 1' (consistent_with_DIRA): PAT_1-x.report.html, "
+        "PAT_1-x.report.pdf not written"
+    ) in err
 
 
 def small_sheet(workdir: Path) -> str:
-    (workdir / "two.tsv").write_text("sample\tvcf\n"
-                                     "PATIENT_HOM_E77X\ttest_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n"
-                                     "CARRIER_Q54X\ttest_data/deepvariant.CARRIER_Q54X.g.vcf.gz\n")
+    (workdir / "two.tsv").write_text(
+        "sample\tvcf\n"
+        "PATIENT_HOM_E77X\ttest_data/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n"
+        "CARRIER_Q54X\ttest_data/deepvariant.CARRIER_Q54X.g.vcf.gz\n"
+    )
     return "samples=two.tsv"
 
 
@@ -592,11 +689,15 @@ def test_an_input_replaced_with_an_older_mtime_is_noticed(tmp_path):
     manifest = json.loads((workdir / "results/annotations/batch_1/manifest.json").read_text())
     entry = next(e for e in manifest["inputs"] if "PATIENT" in e["input"])
     target = workdir / "test_data" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz"
-    assert entry["identity"] == {"size": target.stat().st_size, "mtime_ns": target.stat().st_mtime_ns,
-                                 "sha256": entry["identity"]["sha256"]}
+    assert entry["identity"] == {
+        "size": target.stat().st_size,
+        "mtime_ns": target.stat().st_mtime_ns,
+        "sha256": entry["identity"]["sha256"],
+    }
     assert _dry_reasons(workdir, sheet)[0] == {}
     # the patient's file replaced by a corrected call (1/1 -> 0/1), dated a year earlier
     import pysam
+
     with gzip.open(target, "rt") as handle:
         text = handle.read().replace("GT:AD:DP:GQ:PL\t1/1:0,28:28", "GT:AD:DP:GQ:PL\t0/1:14,14:28")
     staged = tmp_path / "corrected.vcf"

@@ -21,21 +21,25 @@ def workdir(tmp_path, monkeypatch):
 def test_cli_resolve_and_plan(workdir, capsys):
     sheet = write(workdir / "s.tsv", "sample\tvcf\nP1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\n")
     out = workdir / "out" / "resolved.tsv"
-    assert main(["resolve", "--samples", str(sheet), "--screen-vcf", "data/delly.cohort.bcf",
-                             "-o", str(out)]) == 0
+    assert main(["resolve", "--samples", str(sheet), "--screen-vcf", "data/delly.cohort.bcf", "-o", str(out)]) == 0
     assert out.read_text().splitlines() == [
-        "sample\tvcf", "P1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz",
-        "DELLY_HET_EXON2_3\tdata/delly.cohort.bcf", "DELLY_REF\tdata/delly.cohort.bcf"]
+        "sample\tvcf",
+        "P1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz",
+        "DELLY_HET_EXON2_3\tdata/delly.cohort.bcf",
+        "DELLY_REF\tdata/delly.cohort.bcf",
+    ]
     capsys.readouterr()
-    assert main(["plan", "--samples", str(sheet), "--batch-size", "1",
-                             "--screen-vcf", "data/delly.cohort.bcf"]) == 0
+    assert main(["plan", "--samples", str(sheet), "--batch-size", "1", "--screen-vcf", "data/delly.cohort.bcf"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "batch\tinput\toutput_name", "1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\tgatk_hc.PATIENT_HOM_E77X",
-        "2\tdata/delly.cohort.bcf\tdelly.cohort"]
-    assert main(["plan", "--samples", str(sheet), "--cores", "2",
-                             "--screen-vcf", "data/delly.cohort.bcf"]) == 0
+        "batch\tinput\toutput_name",
+        "1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\tgatk_hc.PATIENT_HOM_E77X",
+        "2\tdata/delly.cohort.bcf\tdelly.cohort",
+    ]
+    assert main(["plan", "--samples", str(sheet), "--cores", "2", "--screen-vcf", "data/delly.cohort.bcf"]) == 0
     assert capsys.readouterr().out.splitlines()[1:] == [
-        "1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\tgatk_hc.PATIENT_HOM_E77X", "2\tdata/delly.cohort.bcf\tdelly.cohort"]
+        "1\tdata/gatk_hc.PATIENT_HOM_E77X.vcf.gz\tgatk_hc.PATIENT_HOM_E77X",
+        "2\tdata/delly.cohort.bcf\tdelly.cohort",
+    ]
     bad = write(workdir / "bad.tsv", "sample\tvcf\nP1\tnope.vcf\n")
     assert main(["plan", "--samples", str(bad)]) == 2
     assert "row 1 (line 2), column 'vcf': file not found" in capsys.readouterr().err

@@ -24,9 +24,12 @@ from il1rn_annot.workflow.sheet import SampleSheetError
 
 
 def test_flagged_samples(tmp_path):
-    summary = write(tmp_path / "summary.tsv", "sample\tdira_status\tstatus_sentence\n"
-                    "A\tconsistent_with_DIRA\tx\nB\tcarrier\tx\nC\tno_pathogenic_variant_detected\tx\n"
-                    "D\tinput_error\tx\nE\tpossible_DIRA\tx\nF\tnot_assessable\tx\nB\tcarrier\ty\n")
+    summary = write(
+        tmp_path / "summary.tsv",
+        "sample\tdira_status\tstatus_sentence\n"
+        "A\tconsistent_with_DIRA\tx\nB\tcarrier\tx\nC\tno_pathogenic_variant_detected\tx\n"
+        "D\tinput_error\tx\nE\tpossible_DIRA\tx\nF\tnot_assessable\tx\nB\tcarrier\ty\n",
+    )
     assert flagged_samples(summary, "flagged") == ["A", "B", "E"]
     assert flagged_samples(summary, "all") == ["A", "B", "C", "E", "F"]
     assert flagged_samples(summary, "none") == []
@@ -38,17 +41,28 @@ def test_flagged_samples(tmp_path):
 
 
 def test_report_statuses_and_selection(tmp_path):
-    summary = write(tmp_path / "summary.tsv", "sample\tdira_status\nA\tcarrier\nB\tinput_error\n"
-                    "C\tuncertain_significance\n")
+    summary = write(
+        tmp_path / "summary.tsv", "sample\tdira_status\nA\tcarrier\nB\tinput_error\nC\tuncertain_significance\n"
+    )
     assert report_statuses("flagged") == ["consistent_with_DIRA", "possible_DIRA", "carrier"]
     assert "input_error" not in report_statuses("all")
     assert report_statuses("none") == []
     assert select_samples(summary, ["carrier", "uncertain_significance"]) == ["A", "C"]
 
 
-@pytest.mark.parametrize("n, batch_size, cores, parts", [
-    (22, 50, 2, 2), (22, 50, 1, 1), (22, 5, 1, 5), (22, 5, 2, 6), (1000, 50, 4, 20), (3, 50, 8, 3), (0, 50, 2, 0),
-    (101, 50, 1, 3)])
+@pytest.mark.parametrize(
+    "n, batch_size, cores, parts",
+    [
+        (22, 50, 2, 2),
+        (22, 50, 1, 1),
+        (22, 5, 1, 5),
+        (22, 5, 2, 6),
+        (1000, 50, 4, 20),
+        (3, 50, 8, 3),
+        (0, 50, 2, 0),
+        (101, 50, 1, 3),
+    ],
+)
 def test_report_part_count(n, batch_size, cores, parts):
     assert report_part_count(n, batch_size, cores) == parts
     if n:
@@ -90,11 +104,17 @@ def test_collect_reports_links_parts_and_remembers_their_number(tmp_path):
 
 def test_annotation_jsons_skips_failed_inputs(tmp_path):
     manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({"inputs": [
-        {"input": "a.vcf", "status": "ok", "outputs": {"json": "b1/a.il1rn.json"}, "samples": ["S1", "S2"]},
-        {"input": "b.vcf", "status": "input_error", "error": "broken", "samples": ["S2"]},
-        {"input": "c.vcf", "status": "ok", "outputs": {"json": "b1/c.il1rn.json"}, "samples": ["S2"]}]}))
-    assert annotation_jsons([manifest], ["c.vcf", "b.vcf", "a.vcf"]) == [
-        "b1/c.il1rn.json", "b1/a.il1rn.json"]
+    manifest.write_text(
+        json.dumps(
+            {
+                "inputs": [
+                    {"input": "a.vcf", "status": "ok", "outputs": {"json": "b1/a.il1rn.json"}, "samples": ["S1", "S2"]},
+                    {"input": "b.vcf", "status": "input_error", "error": "broken", "samples": ["S2"]},
+                    {"input": "c.vcf", "status": "ok", "outputs": {"json": "b1/c.il1rn.json"}, "samples": ["S2"]},
+                ]
+            }
+        )
+    )
+    assert annotation_jsons([manifest], ["c.vcf", "b.vcf", "a.vcf"]) == ["b1/c.il1rn.json", "b1/a.il1rn.json"]
     assert annotation_jsons([manifest], sample="S2") == ["b1/a.il1rn.json", "b1/c.il1rn.json"]
     assert annotation_jsons([manifest], sample="S9") == []

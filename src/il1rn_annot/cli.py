@@ -31,8 +31,9 @@ def _kb_from(args: argparse.Namespace) -> KnowledgeBase:
 
 def _add_kb_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kb", metavar="DIR", help="knowledge-base directory (default: the shipped one)")
-    parser.add_argument("--extra-variants", metavar="YAML",
-                        help="a lab's own curated variants file, added to the knowledge base")
+    parser.add_argument(
+        "--extra-variants", metavar="YAML", help="a lab's own curated variants file, added to the knowledge base"
+    )
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
@@ -52,6 +53,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     progress = None
     if len(inputs) > 1 and (args.progress or sys.stderr.isatty()):
         from tqdm import tqdm
+
         progress = tqdm(total=len(inputs), unit="file", desc="il1rn-annot", file=sys.stderr)
     clean_temps = len(inputs) == 1
     if not clean_temps:  # one sweep of the output folder, not one per input
@@ -60,15 +62,29 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         entry: dict[str, Any] = {"input": path, "name": input_stem(path)}
         identity = _identity(path)  # before reading: the file as it was when read
         try:
-            result = annotate_file(path, args.outdir, kb, build=args.build, reference_path=args.reference,
-                                   samples=samples, date=args.date, command_line=command,
-                                   findings=args.findings, vcf_genotypes=args.vcf_genotypes,
-                                   threads=args.threads, clean_temps=clean_temps,
-                                   thresholds=CoverageThresholds(args.min_gq, args.min_depth, args.min_cds_fraction))
+            result = annotate_file(
+                path,
+                args.outdir,
+                kb,
+                build=args.build,
+                reference_path=args.reference,
+                samples=samples,
+                date=args.date,
+                command_line=command,
+                findings=args.findings,
+                vcf_genotypes=args.vcf_genotypes,
+                threads=args.threads,
+                clean_temps=clean_temps,
+                thresholds=CoverageThresholds(args.min_gq, args.min_depth, args.min_cds_fraction),
+            )
             if identity is not None:  # the workflow re-runs the batch when size or mtime change
                 entry["identity"] = {**identity, "sha256": result.input.sha256}
-            entry.update(status="ok", outputs=result.outputs, samples=[s.sample for s in result.samples],
-                         warnings=result.payload["provenance"]["warnings"])
+            entry.update(
+                status="ok",
+                outputs=result.outputs,
+                samples=[s.sample for s in result.samples],
+                warnings=result.payload["provenance"]["warnings"],
+            )
             for warning in result.payload["provenance"]["warnings"]:
                 print(f"{TOOL_NAME}: warning: {path}: {warning}", file=sys.stderr)
         except OutputError:
@@ -90,8 +106,11 @@ def cmd_annotate(args: argparse.Namespace) -> int:
             if not args.keep_going or (isinstance(exc, OSError) and exc.errno in _WRITE_ONLY_ERRNOS):
                 raise  # a full or read-only disk is never the input's fault (main() says so plainly)
             failures += 1
-            entry.update(status="input_error", samples=_samples_if_readable(path),
-                         error=f"internal error ({type(exc).__name__}: {exc}); this is a bug, please report it")
+            entry.update(
+                status="input_error",
+                samples=_samples_if_readable(path),
+                error=f"internal error ({type(exc).__name__}: {exc}); this is a bug, please report it",
+            )
             print(f"{TOOL_NAME}: error: {path}: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
         manifest.append(entry)
         if progress:
@@ -123,6 +142,7 @@ def _refuse_clashing_names(inputs: list[str], outdir: str) -> None:
     different batches (folders); on the command line, use one -o folder per run.
     """
     from il1rn_annot.outputs.naming import input_stem
+
     first: dict[str, str] = {}
     clashes: list[str] = []
     for path in inputs:
@@ -134,15 +154,18 @@ def _refuse_clashing_names(inputs: list[str], outdir: str) -> None:
         else:
             clashes.append(f"{first[key]} and {path} would both write {input_stem(path)}.il1rn.*")
     if clashes:
-        raise InputError("inputs share an output name: " + "; ".join(dict.fromkeys(clashes)), where=f"-o {outdir}",
-                         hint="annotate them into different output folders (one -o per run), or rename one; "
-                              "nothing was written")
+        raise InputError(
+            "inputs share an output name: " + "; ".join(dict.fromkeys(clashes)),
+            where=f"-o {outdir}",
+            hint="annotate them into different output folders (one -o per run), or rename one; nothing was written",
+        )
 
 
 def _samples_if_readable(path: str) -> list[str]:
     """Sample names of a file that failed later than its header, so no sample goes missing."""
     try:
         import cyvcf2
+
         return list(cyvcf2.VCF(path).samples)
     except Exception:
         return []
@@ -154,28 +177,33 @@ def cmd_kb(args: argparse.Namespace) -> int:
         print(json.dumps(kb.summary(), indent=2, ensure_ascii=False))
         return 0
     from il1rn_annot.kb.describe import describe
+
     print(describe(kb))
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from il1rn_annot.lab_report.command import report_main
+
     return report_main(args, _kb_from(args))
 
 
 def cmd_cohort(args: argparse.Namespace) -> int:
     from il1rn_annot.cohort.write import cohort_main
+
     return cohort_main(args, _kb_from(args))
 
 
 def cmd_samplesheet(args: argparse.Namespace) -> int:
     from il1rn_annot.workflow.cli import main as samplesheet_main
+
     return samplesheet_main(args.rest)
 
 
 def _int_at_least(minimum: int) -> Callable[[str], int]:
     """An argparse `type` for a whole number >= `minimum`: text that is not one (or is smaller)
     gets the same specific usage error, naming the bound and what was given."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -184,6 +212,7 @@ def _int_at_least(minimum: int) -> Callable[[str], int]:
         if value < minimum:
             raise argparse.ArgumentTypeError(f"expected a whole number of at least {minimum}, got {text!r}")
         return value
+
     return parse
 
 
@@ -204,20 +233,37 @@ def _fraction(text: str) -> float:
 def _add_coverage_options(parser: argparse.ArgumentParser) -> None:
     """What makes a gVCF call or reference block confident, and how much of the CDS must be (coverage.py)."""
     from il1rn_annot.core.coverage import DEFAULT_MIN_CDS_FRACTION, DEFAULT_MIN_DP, DEFAULT_MIN_GQ
-    parser.add_argument("--min-gq", type=_whole_number, default=DEFAULT_MIN_GQ, metavar="N",
-                        help="gVCF: a call or reference block covers the CDS only with GQ >= N "
-                             f"(default {DEFAULT_MIN_GQ}, gnomAD's high-confidence genotype)")
-    parser.add_argument("--min-depth", type=_whole_number, default=DEFAULT_MIN_DP, metavar="N",
-                        help="gVCF: ... and depth >= N (FORMAT/MIN_DP for blocks that have it, else DP; "
-                             f"default {DEFAULT_MIN_DP})")
-    parser.add_argument("--min-cds-fraction", type=_fraction, default=DEFAULT_MIN_CDS_FRACTION, metavar="F",
-                        help="gVCF: below this fraction of the IL1RN CDS confidently called, a sample without "
-                             f"findings is not_assessable (default {DEFAULT_MIN_CDS_FRACTION})")
+
+    parser.add_argument(
+        "--min-gq",
+        type=_whole_number,
+        default=DEFAULT_MIN_GQ,
+        metavar="N",
+        help="gVCF: a call or reference block covers the CDS only with GQ >= N "
+        f"(default {DEFAULT_MIN_GQ}, gnomAD's high-confidence genotype)",
+    )
+    parser.add_argument(
+        "--min-depth",
+        type=_whole_number,
+        default=DEFAULT_MIN_DP,
+        metavar="N",
+        help=f"gVCF: ... and depth >= N (FORMAT/MIN_DP for blocks that have it, else DP; default {DEFAULT_MIN_DP})",
+    )
+    parser.add_argument(
+        "--min-cds-fraction",
+        type=_fraction,
+        default=DEFAULT_MIN_CDS_FRACTION,
+        metavar="F",
+        help="gVCF: below this fraction of the IL1RN CDS confidently called, a sample without "
+        f"findings is not_assessable (default {DEFAULT_MIN_CDS_FRACTION})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=TOOL_NAME, description=(
-        "Find, annotate and interpret IL1RN-locus variants and deletions (DIRA, 2q13) in VCF/BCF files."))
+    parser = argparse.ArgumentParser(
+        prog=TOOL_NAME,
+        description=("Find, annotate and interpret IL1RN-locus variants and deletions (DIRA, 2q13) in VCF/BCF files."),
+    )
     parser.add_argument("--version", action="version", version=f"{TOOL_NAME} {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -228,22 +274,39 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--reference", metavar="FASTA", help="reference FASTA (whole genome or a chr2 locus extract)")
     ann.add_argument("--samples", metavar="S1,S2", help="only these samples")
     ann.add_argument("--date", help="timestamp to record instead of now (reproducible outputs)")
-    ann.add_argument("--keep-going", action="store_true",
-                     help="with several inputs: record a bad input as input_error and go on")
+    ann.add_argument(
+        "--keep-going", action="store_true", help="with several inputs: record a bad input as input_error and go on"
+    )
     ann.add_argument("--manifest", metavar="JSON", help="write a manifest of every input's outcome")
     ann.add_argument("--progress", action="store_true", help="show a progress bar for several inputs")
-    ann.add_argument("--findings", choices=("auto", "all", "reportable"), default="auto",
-                     help="per-sample findings: every carried allele (all), or only alleles that bear on "
-                          "interpretation (reportable: P/LP, VUS, curated, association; likely-benign alleles are "
-                          "then counted per allele). auto = all up to 50 samples")
-    ann.add_argument("--vcf-genotypes", choices=("auto", "all", "none"), default="auto",
-                     help="keep the genotype columns in NAME.il1rn.vcf.gz (auto = up to 100 samples; "
-                          "larger joint VCFs get a sites-only annotated VCF)")
-    ann.add_argument("--threads", type=_positive_int, metavar="N",
-                     help="most processes to read a joint VCF of 500+ samples with (default: the cores this "
-                          "process may use; Snakemake passes the rule's threads)")
-    ann.add_argument("--no-record-command", dest="record_command", action="store_false",
-                     help="record the tool name instead of the full command line (for path-independent outputs)")
+    ann.add_argument(
+        "--findings",
+        choices=("auto", "all", "reportable"),
+        default="auto",
+        help="per-sample findings: every carried allele (all), or only alleles that bear on "
+        "interpretation (reportable: P/LP, VUS, curated, association; likely-benign alleles are "
+        "then counted per allele). auto = all up to 50 samples",
+    )
+    ann.add_argument(
+        "--vcf-genotypes",
+        choices=("auto", "all", "none"),
+        default="auto",
+        help="keep the genotype columns in NAME.il1rn.vcf.gz (auto = up to 100 samples; "
+        "larger joint VCFs get a sites-only annotated VCF)",
+    )
+    ann.add_argument(
+        "--threads",
+        type=_positive_int,
+        metavar="N",
+        help="most processes to read a joint VCF of 500+ samples with (default: the cores this "
+        "process may use; Snakemake passes the rule's threads)",
+    )
+    ann.add_argument(
+        "--no-record-command",
+        dest="record_command",
+        action="store_false",
+        help="record the tool name instead of the full command line (for path-independent outputs)",
+    )
     _add_coverage_options(ann)
     _add_kb_options(ann)
     ann.set_defaults(func=cmd_annotate)
@@ -256,41 +319,64 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="write lab reports (HTML and PDF) of one or more samples, in one process")
     rep.add_argument("annotations", nargs="*", metavar="JSON", help="annotation JSON file(s) holding the sample(s)")
     rep.add_argument("--sample", action="append", default=[], help="sample ID (repeatable)")
-    rep.add_argument("--samples-from", metavar="SUMMARY_TSV",
-                     help="also report the samples of a cohort summary.tsv that have one of --statuses")
-    rep.add_argument("--statuses", metavar="S1,S2", help="dira_status values chosen from --samples-from "
-                     "(default: consistent_with_DIRA,possible_DIRA,carrier)")
-    rep.add_argument("--manifest", nargs="+", action="extend", default=[], metavar="JSON",
-                     help="annotate manifest(s): find each sample's JSONs (with --samples-from: its summary inputs)")
+    rep.add_argument(
+        "--samples-from",
+        metavar="SUMMARY_TSV",
+        help="also report the samples of a cohort summary.tsv that have one of --statuses",
+    )
+    rep.add_argument(
+        "--statuses",
+        metavar="S1,S2",
+        help="dira_status values chosen from --samples-from (default: consistent_with_DIRA,possible_DIRA,carrier)",
+    )
+    rep.add_argument(
+        "--manifest",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="JSON",
+        help="annotate manifest(s): find each sample's JSONs (with --samples-from: its summary inputs)",
+    )
     rep.add_argument("--part", metavar="K/N", help="only the K-th of N equal parts of the chosen samples")
-    rep.add_argument("--mother", metavar="SAMPLE", help="the sample's mother (in the given JSONs): her calls phase "
-                                                        "the sample's variants")
+    rep.add_argument(
+        "--mother",
+        metavar="SAMPLE",
+        help="the sample's mother (in the given JSONs): her calls phase the sample's variants",
+    )
     rep.add_argument("--father", metavar="SAMPLE", help="the sample's father (in the given JSONs), as --mother")
     rep.add_argument("-o", "--outdir", required=True)
     rep.add_argument("--lab-config", metavar="YAML", help="lab name, address, logo, reviewers, footer")
     rep.add_argument("--date", help="report date to print instead of today")
     rep.add_argument("--no-pdf", action="store_true", help="HTML only")
-    rep.add_argument("--all-or-nothing", action="store_true",
-                     help="write every report into a hidden folder beside OUTDIR and put it in place as OUTDIR "
-                          "(replacing it) only when all are written, with .part.json listing them (the workflow's "
-                          "report parts: a job killed half-way leaves no OUTDIR)")
+    rep.add_argument(
+        "--all-or-nothing",
+        action="store_true",
+        help="write every report into a hidden folder beside OUTDIR and put it in place as OUTDIR "
+        "(replacing it) only when all are written, with .part.json listing them (the workflow's "
+        "report parts: a job killed half-way leaves no OUTDIR)",
+    )
     _add_kb_options(rep)
     rep.set_defaults(func=cmd_report)
 
     coh = sub.add_parser("cohort", help="summarise a cohort: every sample, allele frequencies, flagged samples")
-    coh.add_argument("--manifest", nargs="+", required=True, metavar="JSON",
-                     help="annotate manifest(s) listing each input's outcome")
-    coh.add_argument("--sample-sheet", metavar="TSV",
-                     help="sample sheet (sample, vcf; optional mother, father): every row "
-                     "is accounted for, and named parents phase their child's variants")
+    coh.add_argument(
+        "--manifest", nargs="+", required=True, metavar="JSON", help="annotate manifest(s) listing each input's outcome"
+    )
+    coh.add_argument(
+        "--sample-sheet",
+        metavar="TSV",
+        help="sample sheet (sample, vcf; optional mother, father): every row "
+        "is accounted for, and named parents phase their child's variants",
+    )
     coh.add_argument("-o", "--outdir", required=True)
     coh.add_argument("--reports-dir", default="", help="where per-sample reports are (for links)")
     coh.add_argument("--date", help="timestamp to record instead of now")
     _add_kb_options(coh)
     coh.set_defaults(func=cmd_cohort)
 
-    ssp = sub.add_parser("samplesheet", help="check a sample sheet, resolve screened VCFs, show batches",
-                         add_help=False)
+    ssp = sub.add_parser(
+        "samplesheet", help="check a sample sheet, resolve screened VCFs, show batches", add_help=False
+    )
     ssp.add_argument("rest", nargs=argparse.REMAINDER)
     ssp.set_defaults(func=cmd_samplesheet)
     return parser
@@ -317,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
             return _bug(exc)
         # a write that did not go through outputs.atomic: still a full/read-only disk, not a bug
         from il1rn_annot.outputs.atomic import output_error
+
         print(f"{TOOL_NAME}: error: {output_error(exc, exc.filename or 'an output')}", file=sys.stderr)
         return 2
     except Exception as exc:
@@ -329,8 +416,11 @@ _WRITE_ONLY_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 
 def _bug(exc: BaseException) -> int:
     """A bug: say so plainly, keep the trace for the bug report (exit 3)."""
-    print(f"{TOOL_NAME}: internal error ({type(exc).__name__}: {exc}); this is a bug, please report it "
-          "with the command line (set IL1RN_ANNOT_DEBUG=1 for the traceback)", file=sys.stderr)
+    print(
+        f"{TOOL_NAME}: internal error ({type(exc).__name__}: {exc}); this is a bug, please report it "
+        "with the command line (set IL1RN_ANNOT_DEBUG=1 for the traceback)",
+        file=sys.stderr,
+    )
     if os.environ.get("IL1RN_ANNOT_DEBUG"):
         traceback.print_exception(exc)
     return 3

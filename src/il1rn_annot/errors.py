@@ -19,8 +19,9 @@ class InputError(Il1rnAnnotError):
     `path` names the file, `where` the line, record or field, `hint` what to do.
     """
 
-    def __init__(self, message: str, *, path: str | None = None, where: str | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, path: str | None = None, where: str | None = None, hint: str | None = None
+    ) -> None:
         self.message = message
         self.path = path
         self.where = where
@@ -44,8 +45,9 @@ class InputError(Il1rnAnnotError):
         return text
 
 
-def _rebuild_input_error(cls: type[InputError], message: str, path: str | None, where: str | None,
-                         hint: str | None) -> InputError:
+def _rebuild_input_error(
+    cls: type[InputError], message: str, path: str | None, where: str | None, hint: str | None
+) -> InputError:
     return cls(message, path=path, where=where, hint=hint)
 
 

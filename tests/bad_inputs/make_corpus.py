@@ -49,12 +49,20 @@ RS315952 = "chr2\t113132727\trs315952\tT\tC\t50\tPASS\tDP=44"
 CHR1 = "chr1\t10000000\t.\tA\tC\t50\tPASS\tDP=29"
 
 
-def header(samples: list[str], *, contigs: list[tuple[str, int]] | None = None, fileformat: str = "VCFv4.2",
-           extra: list[str] | None = None, reference: str | None = None, sites_only: bool = False) -> list[str]:
+def header(
+    samples: list[str],
+    *,
+    contigs: list[tuple[str, int]] | None = None,
+    fileformat: str = "VCFv4.2",
+    extra: list[str] | None = None,
+    reference: str | None = None,
+    sites_only: bool = False,
+) -> list[str]:
     """Header lines (without newlines); `contigs=[]` writes no ##contig line."""
     lines = [f"##fileformat={fileformat}"]
-    lines += [f"##contig=<ID={name},length={length}>" for name, length in
-              (GRCH38_CONTIGS if contigs is None else contigs)]
+    lines += [
+        f"##contig=<ID={name},length={length}>" for name, length in (GRCH38_CONTIGS if contigs is None else contigs)
+    ]
     if reference:
         lines.append(f"##reference={reference}")
     lines += META + (extra or [])
@@ -115,6 +123,7 @@ def case(name: str, description: str) -> Callable[[Builder], Builder]:
     def register(builder: Builder) -> Builder:
         CORPUS[name] = (description, builder)
         return builder
+
     return register
 
 
@@ -123,8 +132,10 @@ def _empty() -> dict[str, bytes]:
     return {"empty.vcf": b""}
 
 
-@case("header_only.vcf", "legal: header, no records -> both samples reported, locus_called unknown, "
-                         "warning 'no records at the IL1RN locus'")
+@case(
+    "header_only.vcf",
+    "legal: header, no records -> both samples reported, locus_called unknown, warning 'no records at the IL1RN locus'",
+)
 def _header_only() -> dict[str, bytes]:
     return {"header_only.vcf": vcf(["S1", "S2"], [])}
 
@@ -152,9 +163,12 @@ def _truncated_gzip() -> dict[str, bytes]:
     return {"truncated_gzip.vcf.gz": data[:-6]}
 
 
-@case("truncated_plain.vcf", "plain VCF cut inside the last record (GT 1/1 -> 1, no final newline) -> "
-                             "InputError 'does not end with a newline and its last record is cut off' "
-                             "(htslib would read a hemizygous call)")
+@case(
+    "truncated_plain.vcf",
+    "plain VCF cut inside the last record (GT 1/1 -> 1, no final newline) -> "
+    "InputError 'does not end with a newline and its last record is cut off' "
+    "(htslib would read a hemizygous call)",
+)
 def _truncated_plain() -> dict[str, bytes]:
     data = vcf(["S1"], [gt(RS419598, "0/1"), gt(E77X, "1/1")])
     return {"truncated_plain.vcf": data[:-3]}
@@ -178,31 +192,44 @@ def _bcf() -> dict[str, bytes]:
 UNSORTED = [gt(E77X, "0/1"), gt(RS419598, "1/1"), gt(CHR1, "0/1")]
 
 
-@case("unsorted.vcf", "legal: plain VCF, records out of order -> streamed, warning 'unsorted', E77X 0/1 -> carrier; "
-                      "the output VCF is sorted and indexed")
+@case(
+    "unsorted.vcf",
+    "legal: plain VCF, records out of order -> streamed, warning 'unsorted', E77X 0/1 -> carrier; "
+    "the output VCF is sorted and indexed",
+)
 def _unsorted() -> dict[str, bytes]:
     return {"unsorted.vcf": vcf(["S1"], UNSORTED)}
 
 
-@case("unsorted_noindex.vcf.gz", "legal: bgzipped unsorted VCF, no index -> temporary index fails, falls back to "
-                                 "streaming with both warnings, E77X 0/1 -> carrier")
+@case(
+    "unsorted_noindex.vcf.gz",
+    "legal: bgzipped unsorted VCF, no index -> temporary index fails, falls back to "
+    "streaming with both warnings, E77X 0/1 -> carrier",
+)
 def _unsorted_gz() -> dict[str, bytes]:
     return {"unsorted_noindex.vcf.gz": bgzip(vcf(["S1"], UNSORTED))}
 
 
-@case("stale_index.vcf.gz", "legal: a correct .tbi whose mtime is older than the data (the test sets the times) -> "
-                            "index not trusted, warning, E77X 1/1 -> consistent_with_DIRA")
+@case(
+    "stale_index.vcf.gz",
+    "legal: a correct .tbi whose mtime is older than the data (the test sets the times) -> "
+    "index not trusted, warning, E77X 1/1 -> consistent_with_DIRA",
+)
 def _stale() -> dict[str, bytes]:
     data, tbi = bgzip_with_index(vcf(["S1"], [gt(RS419598, "0/1"), gt(E77X, "1/1")]))
     return {"stale_index.vcf.gz": data, "stale_index.vcf.gz.tbi": tbi}
 
 
-@case("mismatched_index.vcf.gz", "legal data with the .tbi of another, larger file: trusting it finds no locus record "
-                                 "(a silent 'no pathogenic variant'); "
-                                 "-> warning 'does not match the data file', read without it, E77X 1/1 found")
+@case(
+    "mismatched_index.vcf.gz",
+    "legal data with the .tbi of another, larger file: trusting it finds no locus record "
+    "(a silent 'no pathogenic variant'); "
+    "-> warning 'does not match the data file', read without it, E77X 1/1 found",
+)
 def _mismatched() -> dict[str, bytes]:
-    other = ([gt(f"chr1\t{p}\t.\tA\tG\t50\tPASS\tDP=30", "0/1") for p in range(1000001, 1040000, 9)]
-             + [gt(f"chr2\t{p}\t.\tA\tG\t50\tPASS\tDP=30", "0/1") for p in range(113100001, 113140000, 97)])
+    other = [gt(f"chr1\t{p}\t.\tA\tG\t50\tPASS\tDP=30", "0/1") for p in range(1000001, 1040000, 9)] + [
+        gt(f"chr2\t{p}\t.\tA\tG\t50\tPASS\tDP=30", "0/1") for p in range(113100001, 113140000, 97)
+    ]
     _, tbi = bgzip_with_index(vcf(["S1"], other))
     data, _ = bgzip_with_index(vcf(["S1"], [gt(RS419598, "0/1"), gt(E77X, "1/1")]))
     return {"mismatched_index.vcf.gz": data, "mismatched_index.vcf.gz.tbi": tbi}
@@ -213,8 +240,11 @@ def _duplicates() -> dict[str, bytes]:
     return {"duplicate_samples.vcf": vcf(["S1", "S2", "S1"], [gt(E77X, "1/1", "0/1", "0/0")])}
 
 
-@case("cr_in_sample_names.vcf", "sample S<CR>1 twice (a bare carriage return inside the #CHROM line) -> "
-                                "InputError 'duplicate sample names' (the header check used to stop reading at the CR)")
+@case(
+    "cr_in_sample_names.vcf",
+    "sample S<CR>1 twice (a bare carriage return inside the #CHROM line) -> "
+    "InputError 'duplicate sample names' (the header check used to stop reading at the CR)",
+)
 def _cr_names() -> dict[str, bytes]:
     return {"cr_in_sample_names.vcf": vcf(["S\r1", "T", "S\r1"], [gt(E77X, "1/1", "0/1", "0/0")])}
 
@@ -224,8 +254,11 @@ def _empty_sample() -> dict[str, bytes]:
     return {"empty_sample_name.vcf": vcf(["S1", ""], [gt(E77X, "1/1", "0/1")])}
 
 
-@case("sites_only.vcf", "legal: no FORMAT/sample columns -> alleles annotated (E77X pathogenic), "
-       "one allele-table row per site with no sample, a warning")
+@case(
+    "sites_only.vcf",
+    "legal: no FORMAT/sample columns -> alleles annotated (E77X pathogenic), "
+    "one allele-table row per site with no sample, a warning",
+)
 def _sites_only() -> dict[str, bytes]:
     return {"sites_only.vcf": vcf([], [RS419598, E77X], sites_only=True)}
 
@@ -241,21 +274,28 @@ def _no_chr2() -> dict[str, bytes]:
     return {"no_chr2_contig.vcf": vcf(["S1"], [gt(CHR1, "0/1")], contigs=contigs)}
 
 
-@case("grch37.vcf", "GRCh37 header (2, 243199373), E77X at 2:113888645 1/1: with --build GRCh38 -> "
-                    "BuildMismatchError naming both builds; auto -> consistent_with_DIRA on GRCh37")
+@case(
+    "grch37.vcf",
+    "GRCh37 header (2, 243199373), E77X at 2:113888645 1/1: with --build GRCh38 -> "
+    "BuildMismatchError naming both builds; auto -> consistent_with_DIRA on GRCh37",
+)
 def _grch37() -> dict[str, bytes]:
     record = gt("2\t113888645\t.\tG\tT\t50\tPASS\tDP=28", "1/1")
     return {"grch37.vcf": vcf(["S1"], [record], contigs=GRCH37_CONTIGS)}
 
 
-@case("build_contradiction.vcf", "GRCh38 chr2 length but ##reference=hg19.fa -> BuildMismatchError "
-                                 "'contradicts itself'")
+@case(
+    "build_contradiction.vcf", "GRCh38 chr2 length but ##reference=hg19.fa -> BuildMismatchError 'contradicts itself'"
+)
 def _contradiction() -> dict[str, bytes]:
     return {"build_contradiction.vcf": vcf(["S1"], [gt(E77X, "1/1")], reference="file:///ref/hg19.fa")}
 
 
-@case("no_contig_lines.vcf", "no ##contig / ##reference: auto -> InputError asking for --build; "
-                             "--build GRCh38 -> E77X 0/1 carrier with warning 'could not be confirmed'")
+@case(
+    "no_contig_lines.vcf",
+    "no ##contig / ##reference: auto -> InputError asking for --build; "
+    "--build GRCh38 -> E77X 0/1 carrier with warning 'could not be confirmed'",
+)
 def _no_contigs() -> dict[str, bytes]:
     return {"no_contig_lines.vcf": vcf(["S1"], [gt(E77X, "0/1")], contigs=[])}
 
@@ -298,8 +338,11 @@ def _latin1_record() -> dict[str, bytes]:
     return {"latin1_record.vcf": vcf(["S1"], [record]).replace(b"id_e", "idé".encode("latin-1"))}
 
 
-@case("latin1_info.vcf.gz", "INFO value in Latin-1 in a bgzipped, indexed file -> InputError 'not UTF-8' naming "
-                           "record chr2:113131068 (cyvcf2 raised UnicodeDecodeError: a crash)")
+@case(
+    "latin1_info.vcf.gz",
+    "INFO value in Latin-1 in a bgzipped, indexed file -> InputError 'not UTF-8' naming "
+    "record chr2:113131068 (cyvcf2 raised UnicodeDecodeError: a crash)",
+)
 def _latin1_info() -> dict[str, bytes]:
     extra = ['##INFO=<ID=NOTE,Number=1,Type=String,Description="free text">']
     data = vcf(["S1"], [gt(RS419598, "0/1"), gt("chr2\t113131068\t.\tG\tT\t50\tPASS\tNOTE=caf_", "1/1")], extra=extra)
@@ -313,19 +356,39 @@ def _nonascii() -> dict[str, bytes]:
     return {"nonascii_html_samples.vcf": vcf(names, [gt(E77X, "1/1", "0/1", "0/0", "./.")])}
 
 
-@case("pathlike_samples.vcf", "legal: sample IDs ../../escape, a/b, .., /etc/passwd -> outputs only in the "
-                              "output folder, named after the input file")
+@case(
+    "pathlike_samples.vcf",
+    "legal: sample IDs ../../escape, a/b, .., /etc/passwd -> outputs only in the "
+    "output folder, named after the input file",
+)
 def _pathlike() -> dict[str, bytes]:
     names = ["../../escape", "a/b", "..", "/etc/passwd"]
     return {"pathlike_samples.vcf": vcf(names, [gt(E77X, "1/1", "0/1", "0/0", "1/1")])}
 
 
-HOSTILE_SAMPLES = [" lead", "trail ", '"quoted"', "semi;colon", "comma,name", '=HYPERLINK("http://x")', "NA",
-                   "null", "back\\slash", "#hash", "it's", "cr\rinside", "{\"json\": 1}", "ünï\u2028cödé"]
+HOSTILE_SAMPLES = [
+    " lead",
+    "trail ",
+    '"quoted"',
+    "semi;colon",
+    "comma,name",
+    '=HYPERLINK("http://x")',
+    "NA",
+    "null",
+    "back\\slash",
+    "#hash",
+    "it's",
+    "cr\rinside",
+    '{"json": 1}',
+    "ünï\u2028cödé",
+]
 
 
-@case("hostile_strings.vcf", "legal: hostile sample names, IDs, FILTER and INFO values (quotes, ;, =, #, \\r, "
-                             "formula, NA) -> every TSV cell reads back unchanged, JSON parses")
+@case(
+    "hostile_strings.vcf",
+    "legal: hostile sample names, IDs, FILTER and INFO values (quotes, ;, =, #, \\r, "
+    "formula, NA) -> every TSV cell reads back unchanged, JSON parses",
+)
 def _hostile() -> dict[str, bytes]:
     extra = ['##INFO=<ID=NOTE,Number=1,Type=String,Description="free text">']
     calls = ["1/1"] * len(HOSTILE_SAMPLES)
@@ -336,8 +399,11 @@ def _hostile() -> dict[str, bytes]:
     return {"hostile_strings.vcf": vcf(HOSTILE_SAMPLES, records, extra=extra)}
 
 
-@case("unbalanced_quote_header.vcf", "a ##FILTER line with an unclosed quote (htslib would read the #CHROM "
-                                     "line as a record) -> InputError naming line 16")
+@case(
+    "unbalanced_quote_header.vcf",
+    "a ##FILTER line with an unclosed quote (htslib would read the #CHROM "
+    "line as a record) -> InputError naming line 16",
+)
 def _unbalanced_quote() -> dict[str, bytes]:
     extra = ['##FILTER=<ID=q10,Description="quality below 10>']
     return {"unbalanced_quote_header.vcf": vcf(["S1"], [gt(E77X, "1/1")], extra=extra)}
@@ -354,8 +420,10 @@ def _end_before() -> dict[str, bytes]:
     return {"end_before_pos.vcf": vcf(["S1"], [record])}
 
 
-@case("negative_svlen.vcf", "legal (VCF 4.2 DEL): SVLEN=-5000 and no END -> deletion 113130001-113135000, "
-                            "1/1 -> consistent_with_DIRA")
+@case(
+    "negative_svlen.vcf",
+    "legal (VCF 4.2 DEL): SVLEN=-5000 and no END -> deletion 113130001-113135000, 1/1 -> consistent_with_DIRA",
+)
 def _negative_svlen() -> dict[str, bytes]:
     record = gt("chr2\t113130000\tdel1\tN\t<DEL>\t50\tPASS\tSVTYPE=DEL;SVLEN=-5000", "1/1")
     return {"negative_svlen.vcf": vcf(["S1"], [record])}
@@ -367,8 +435,11 @@ def _absurd_svlen() -> dict[str, bytes]:
     return {"absurd_svlen.vcf": vcf(["S1"], [record])}
 
 
-@case("dup_svlen_beyond_contig.vcf", "<DUP> with END inside IL1RN but SVLEN=-1000000000 -> InputError naming the "
-                                    "record (its annotated VCF could not be indexed: the run crashed in tabix)")
+@case(
+    "dup_svlen_beyond_contig.vcf",
+    "<DUP> with END inside IL1RN but SVLEN=-1000000000 -> InputError naming the "
+    "record (its annotated VCF could not be indexed: the run crashed in tabix)",
+)
 def _dup_svlen() -> dict[str, bytes]:
     record = gt("chr2\t113120000\tdup1\tN\t<DUP>\t50\tPASS\tSVTYPE=DUP;END=113125000;SVLEN=-1000000000", "0/1")
     return {"dup_svlen_beyond_contig.vcf": vcf(["S1"], [record])}
@@ -379,8 +450,10 @@ def _star() -> dict[str, bytes]:
     return {"star_allele.vcf": vcf(["S1"], [gt("chr2\t113131068\t.\tG\tT,*\t50\tPASS\tDP=28", "1/2")])}
 
 
-@case("breakend.vcf", "legal: BND 1/1 inside IL1RN (t]p] form) -> named as an inversion junction, "
-       "uncertain_significance, never a loss")
+@case(
+    "breakend.vcf",
+    "legal: BND 1/1 inside IL1RN (t]p] form) -> named as an inversion junction, uncertain_significance, never a loss",
+)
 def _breakend() -> dict[str, bytes]:
     records = [gt("chr2\t113131068\tbnd_1\tG\tG]chr2:113200000]\t50\tPASS\tSVTYPE=BND;MATEID=bnd_2", "1/1")]
     return {"breakend.vcf": vcf(["S1"], records)}
@@ -391,8 +464,10 @@ def _ploidy() -> dict[str, bytes]:
     return {"ploidy.vcf": vcf(["HAP", "TRI_HET", "TRI_HOM", "TRI_REF"], [gt(E77X, "1", "0/1/1", "1/1/1", "0/0/0")])}
 
 
-@case("cn_without_gt.vcf", "legal: FORMAT CN only (no GT) on a <DEL> over IL1RN -> CN 0 DIRA, 1 carrier, 2 none, "
-                           ". not assessable")
+@case(
+    "cn_without_gt.vcf",
+    "legal: FORMAT CN only (no GT) on a <DEL> over IL1RN -> CN 0 DIRA, 1 carrier, 2 none, . not assessable",
+)
 def _cn_only() -> dict[str, bytes]:
     record = gt("chr2\t113110000\tcnv1\tN\t<DEL>\t50\tPASS\tSVTYPE=DEL;END=113150000", "0", "1", "2", ".", fmt="CN")
     return {"cn_without_gt.vcf": vcf(["CN0", "CN1", "CN2", "CN_MISSING"], [record])}
@@ -420,27 +495,37 @@ def _vcf44() -> dict[str, bytes]:
     return {"vcf44.vcf": vcf(["S1"], [gt(E77X, "1/1")], fileformat="VCFv4.4")}
 
 
-@case("undeclared_tags.vcf", "legal (htslib warns): INFO/FILTER/FORMAT tags not in the header -> E77X 1/1 found, "
-                             "output VCF declares them")
+@case(
+    "undeclared_tags.vcf",
+    "legal (htslib warns): INFO/FILTER/FORMAT tags not in the header -> E77X 1/1 found, output VCF declares them",
+)
 def _undeclared() -> dict[str, bytes]:
     record = "chr2\t113131068\t.\tG\tT\t50\tNoSuchFilter\tDP=28;NOSUCHINFO=1\tGT:NOSUCHFMT\t1/1:7"
     return {"undeclared_tags.vcf": vcf(["S1"], [gt(RS419598, "0/1"), record])}
 
 
-@case("record_without_genotypes.vcf", "legal: an 8-column E77X record in a file with a sample -> not called there, "
-                                      "warning 'has no genotype columns'")
+@case(
+    "record_without_genotypes.vcf",
+    "legal: an 8-column E77X record in a file with a sample -> not called there, warning 'has no genotype columns'",
+)
 def _no_gt_columns() -> dict[str, bytes]:
     return {"record_without_genotypes.vcf": vcf(["S1"], [gt(RS419598, "0/1"), E77X])}
 
 
-@case("blank_lines.vcf", "legal-ish: an empty line between records and one at the end -> skipped with a warning, "
-                        "E77X 1/1 -> consistent_with_DIRA")
+@case(
+    "blank_lines.vcf",
+    "legal-ish: an empty line between records and one at the end -> skipped with a warning, "
+    "E77X 1/1 -> consistent_with_DIRA",
+)
 def _blank_lines() -> dict[str, bytes]:
     return {"blank_lines.vcf": vcf(["S1"], [gt(RS419598, "0/1"), "", gt(E77X, "1/1"), ""])}
 
 
-@case("invalid_contig_name.vcf", "a record on contig 'chr Un' (space) on line 18, streamed -> InputError naming the "
-                                 "line (an undeclarable contig plus a malformed record crashed the process)")
+@case(
+    "invalid_contig_name.vcf",
+    "a record on contig 'chr Un' (space) on line 18, streamed -> InputError naming the "
+    "line (an undeclarable contig plus a malformed record crashed the process)",
+)
 def _invalid_contig() -> dict[str, bytes]:
     records = [gt(RS419598, "0/1"), gt("chr Un\t100\t.\tA\tG\t50\tPASS\tDP=1", "1/a"), gt(E77X, "1/1")]
     return {"invalid_contig_name.vcf": vcf(["S1"], records)}
@@ -458,36 +543,49 @@ def _few_columns() -> dict[str, bytes]:
     return {"too_few_columns.vcf": vcf(["S1"], records)}
 
 
-@case("short_record_undeclared_contig.vcf", "no ##contig lines and a record cut after ID on line 15 (with --build "
-                                           "GRCh38): htslib returns it without REF and reading it crashed the "
-                                           "process (segfault) -> InputError naming line 15")
+@case(
+    "short_record_undeclared_contig.vcf",
+    "no ##contig lines and a record cut after ID on line 15 (with --build "
+    "GRCh38): htslib returns it without REF and reading it crashed the "
+    "process (segfault) -> InputError naming line 15",
+)
 def _short_record() -> dict[str, bytes]:
     records = [gt(RS419598, "0/1"), "chr2\t113131068\t.", gt(RS315952, "1/1")]
     return {"short_record_undeclared_contig.vcf": vcf(["S1"], records, contigs=[])}
 
 
-@case("bad_gt_undeclared_contig.vcf", "GT 'abc' on line 18, on a contig the header does not declare: htslib "
-                                     "passed the broken record on and the process died (segfault) -> InputError "
-                                     "naming line 18")
+@case(
+    "bad_gt_undeclared_contig.vcf",
+    "GT 'abc' on line 18, on a contig the header does not declare: htslib "
+    "passed the broken record on and the process died (segfault) -> InputError "
+    "naming line 18",
+)
 def _bad_gt_undeclared() -> dict[str, bytes]:
-    records = [gt(RS419598, "0/1"), gt("chr2_KI270715v1_random\t100\t.\tA\tG\t50\tPASS\tDP=1", "abc"),
-               gt(E77X, "1/1")]
+    records = [gt(RS419598, "0/1"), gt("chr2_KI270715v1_random\t100\t.\tA\tG\t50\tPASS\tDP=1", "abc"), gt(E77X, "1/1")]
     return {"bad_gt_undeclared_contig.vcf": vcf(["S1"], records)}
 
 
-@case("bad_gt_midstream.vcf.gz", "GT '1/a' at chr2:113131068 in a bgzipped, indexed file -> InputError naming "
-                                 "record chr2:113131068 (index query, no line number)")
+@case(
+    "bad_gt_midstream.vcf.gz",
+    "GT '1/a' at chr2:113131068 in a bgzipped, indexed file -> InputError naming "
+    "record chr2:113131068 (index query, no line number)",
+)
 def _bad_gt() -> dict[str, bytes]:
     records = [gt(RS419598, "0/1"), gt(E77X, "1/a"), gt(RS315952, "1/1")]
     data, tbi = bgzip_with_index(vcf(["S1"], records))
     return {"bad_gt_midstream.vcf.gz": data, "bad_gt_midstream.vcf.gz.tbi": tbi}
 
 
-@case("samplesheet_missing_file.tsv", "sample sheet whose second row names a VCF that does not exist "
-                                      "(paths relative to the repository root) -> SampleSheetError naming row 2")
+@case(
+    "samplesheet_missing_file.tsv",
+    "sample sheet whose second row names a VCF that does not exist "
+    "(paths relative to the repository root) -> SampleSheetError naming row 2",
+)
 def _sheet_missing() -> dict[str, bytes]:
-    return {"samplesheet_missing_file.tsv": b"sample\tvcf\nS1\ttests/bad_inputs/vcf44.vcf\n"
-                                            b"S2\ttests/bad_inputs/does_not_exist.vcf.gz\n"}
+    return {
+        "samplesheet_missing_file.tsv": b"sample\tvcf\nS1\ttests/bad_inputs/vcf44.vcf\n"
+        b"S2\ttests/bad_inputs/does_not_exist.vcf.gz\n"
+    }
 
 
 @case("samplesheet_malformed.tsv", "comma-separated sample sheet -> SampleSheetError 'must be tab-separated'")
@@ -512,10 +610,17 @@ def build(outdir: Path) -> dict[str, Path]:
 
 
 def write_readme(outdir: Path) -> None:
-    lines = ["# Bad-input corpus", "",
-             ("_Generated by `make_corpus.py` - edit the script, not this file._ "
-             "`tests/test_bad_inputs.py` asserts the behaviour below for every file."), "",
-             "| file | input and expected behaviour |", "|---|---|"]
+    lines = [
+        "# Bad-input corpus",
+        "",
+        (
+            "_Generated by `make_corpus.py` - edit the script, not this file._ "
+            "`tests/test_bad_inputs.py` asserts the behaviour below for every file."
+        ),
+        "",
+        "| file | input and expected behaviour |",
+        "|---|---|",
+    ]
     for name, (description, _builder) in CORPUS.items():
         lines.append(f"| `{name}` | {description.replace('|', '/')} |")
     (outdir / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -112,9 +112,7 @@ class SlurmCluster:
         kw.setdefault("text", True)
         return subprocess.run(list(cmd), env=self.env, timeout=timeout, **kw)
 
-    def snakemake(
-        self, *args: str, cwd: str | os.PathLike, timeout: float = 600
-    ) -> subprocess.CompletedProcess:
+    def snakemake(self, *args: str, cwd: str | os.PathLike, timeout: float = 600) -> subprocess.CompletedProcess:
         """Run ``python -m snakemake <args> <snakemake_args>`` in ``cwd``.
 
         stdout+stderr are merged into ``.stdout``.
@@ -132,9 +130,7 @@ class SlurmCluster:
 
     def jobs(self) -> list[dict[str, str]]:
         """All jobs slurmctld still knows (incl. finished ones < MinJobAge)."""
-        out = self.run(
-            ["squeue", "--states=all", "--noheader", "--format=%i|%j|%T|%k"]
-        ).stdout
+        out = self.run(["squeue", "--states=all", "--noheader", "--format=%i|%j|%T|%k"]).stdout
         rows = []
         for line in out.splitlines():
             parts = line.strip().split("|", 3)
@@ -156,9 +152,7 @@ def _which(name: str) -> str | None:
 
 def _short_hostname() -> str:
     try:
-        out = subprocess.run(
-            ["hostname", "-s"], capture_output=True, text=True, timeout=5
-        ).stdout.strip()
+        out = subprocess.run(["hostname", "-s"], capture_output=True, text=True, timeout=5).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         out = ""
     return out or socket.gethostname().split(".")[0]
@@ -293,10 +287,8 @@ def _write_conf(root: Path, host: str, ports: list[int], partition: str) -> Path
         "KillWait=5",
         "Waittime=0",
         "UnkillableStepTimeout=30",
-        (f"NodeName={host} NodeAddr=127.0.0.1 CPUs={_ncpus()} "
-        f"RealMemory={_real_memory_mb()} State=UNKNOWN"),
-        (f"PartitionName={partition} Nodes={host} Default=YES "
-        "MaxTime=INFINITE State=UP"),
+        (f"NodeName={host} NodeAddr=127.0.0.1 CPUs={_ncpus()} RealMemory={_real_memory_mb()} State=UNKNOWN"),
+        (f"PartitionName={partition} Nodes={host} Default=YES MaxTime=INFINITE State=UP"),
     ]
     conf.write_text("\n".join(lines) + "\n")
     return conf
@@ -350,24 +342,17 @@ class _Runner:
         # job, so srun would look for /etc/slurm/slurm.conf. The shim (first
         # on PATH, inherited by jobs via sbatch --export=ALL) puts it back.
         shim = root / "bin" / "srun"
-        shim.write_text(
-            "#!/bin/sh\n"
-            f"SLURM_CONF='{conf}'\nexport SLURM_CONF\n"
-            f"exec '{bins['srun']}' \"$@\"\n"
-        )
+        shim.write_text(f"#!/bin/sh\nSLURM_CONF='{conf}'\nexport SLURM_CONF\nexec '{bins['srun']}' \"$@\"\n")
         shim.chmod(0o755)
 
         self.marker = f"{MARKER_VAR}={root}".encode()
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("SLURM_", "SBATCH_", "SRUN_", "SALLOC_", "SQUEUE_"))
-            and k != "SNAKEMAKE_PROFILE"
+            if not k.startswith(("SLURM_", "SBATCH_", "SRUN_", "SALLOC_", "SQUEUE_")) and k != "SNAKEMAKE_PROFILE"
         }
         env["SLURM_CONF"] = str(conf)
-        env["PATH"] = os.pathsep.join(
-            [str(root / "bin"), env.get("PATH", os.defpath), *_SBIN_DIRS]
-        )
+        env["PATH"] = os.pathsep.join([str(root / "bin"), env.get("PATH", os.defpath), *_SBIN_DIRS])
         env[MARKER_VAR] = str(root)
         self.env = env
 
@@ -438,8 +423,7 @@ class _Runner:
             for name, p in self.procs.items():
                 if p.poll() is not None:
                     raise SlurmUnavailable(
-                        f"{name} exited with code {p.returncode} during startup\n"
-                        + _log_tail(self.root)
+                        f"{name} exited with code {p.returncode} during startup\n" + _log_tail(self.root)
                     )
             try:
                 if ready():
@@ -480,9 +464,7 @@ class _Runner:
 
     def _cancel_jobs(self) -> None:
         def client(*cmd: str) -> subprocess.CompletedProcess:
-            return subprocess.run(
-                list(cmd), env=self.env, capture_output=True, text=True, timeout=15
-            )
+            return subprocess.run(list(cmd), env=self.env, capture_output=True, text=True, timeout=15)
 
         with contextlib.suppress(Exception):
             ids = client("squeue", "--noheader", "--format=%A").stdout.split()
@@ -521,9 +503,7 @@ class _Runner:
 
 
 @contextlib.contextmanager
-def live_slurm_cluster(
-    partition: str = PARTITION, startup_timeout: float = 60
-) -> Iterator[SlurmCluster]:
+def live_slurm_cluster(partition: str = PARTITION, startup_timeout: float = 60) -> Iterator[SlurmCluster]:
     """Start a private single-node SLURM; see module docstring."""
     runner = _Runner(partition, startup_timeout)
     try:

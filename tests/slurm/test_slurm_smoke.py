@@ -35,8 +35,7 @@ SNAKEFILE = textwrap.dedent(
 
 def _check_run(cluster, wd: Path, result) -> None:
     assert result.returncode == 0, (
-        f"snakemake failed (rc={result.returncode}):\n{result.stdout[-6000:]}\n"
-        f"{cluster.log_tail(20)}"
+        f"snakemake failed (rc={result.returncode}):\n{result.stdout[-6000:]}\n{cluster.log_tail(20)}"
     )
     assert (wd / "a.txt").read_text() == "hello from slurm\n"
     assert (wd / "b.txt").read_text() == "HELLO FROM SLURM\n"

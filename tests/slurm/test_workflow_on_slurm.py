@@ -49,13 +49,9 @@ REPORT_DATE = "2026-01-01"  # config key `report_date`: pins dates in every outp
 # rules/cohort.smk, and the target rule `all` (no shell/run: handled by the main process).
 LOCAL_RULES = {"resolve_samples", "collect_reports", "all"}
 # "Job 7 has been submitted with SLURM jobid 21 (log: .../slurm_logs/rule_report/P1/21.log)."
-SUBMITTED_RE = re.compile(
-    r"Job \d+ has been submitted with SLURM jobid (\d+) \(log: .*?/slurm_logs/rule_([^/]+)/"
-)
+SUBMITTED_RE = re.compile(r"Job \d+ has been submitted with SLURM jobid (\d+) \(log: .*?/slurm_logs/rule_([^/]+)/")
 
-pytestmark = pytest.mark.skipif(
-    not (REPO / "Snakefile").is_file(), reason="workflow Snakefile not present"
-)
+pytestmark = pytest.mark.skipif(not (REPO / "Snakefile").is_file(), reason="workflow Snakefile not present")
 
 
 # --------------------------------------------------------------------------- #
@@ -195,8 +191,7 @@ def _compare_results(local: Path, cluster: Path) -> list[str]:
     files_a, files_b = set(paths_a), set(paths_b)
     assert files_a, "no annotation tables written"
     assert files_a == files_b, (
-        f"annotation files differ: only local {sorted(files_a - files_b)}, "
-        f"only SLURM {sorted(files_b - files_a)}"
+        f"annotation files differ: only local {sorted(files_a - files_b)}, only SLURM {sorted(files_b - files_a)}"
     )
     volatile: list[str] = []
     for rel in sorted(files_a):
@@ -217,8 +212,7 @@ def _compare_results(local: Path, cluster: Path) -> list[str]:
     reports_a, reports_b = _rel_files(ra / "reports"), _rel_files(rb / "reports")
     assert reports_a, "no lab reports written for the demo cohort"
     assert reports_a == reports_b, (
-        f"reports differ: only local {sorted(reports_a - reports_b)}, "
-        f"only SLURM {sorted(reports_b - reports_a)}"
+        f"reports differ: only local {sorted(reports_a - reports_b)}, only SLURM {sorted(reports_b - reports_a)}"
     )
     return volatile
 
@@ -282,8 +276,7 @@ def test_demo_cohort_same_results_locally_and_on_slurm(slurm_cluster, tmp_path):
     total_wall = time.monotonic() - t0
 
     assert result.returncode == 0, (
-        f"snakemake on SLURM failed (rc={result.returncode}):\n{result.stdout[-8000:]}\n"
-        f"{slurm_cluster.log_tail(20)}"
+        f"snakemake on SLURM failed (rc={result.returncode}):\n{result.stdout[-8000:]}\n{slurm_cluster.log_tail(20)}"
     )
     assert "(100%) done" in result.stdout
     assert "(100%) done" in local_out
@@ -362,9 +355,7 @@ def test_workflow_runs_from_read_only_checkout(tmp_path):
     finally:
         _chmod_tree(checkout, writable=True)
 
-    changed = sorted(
-        p for p in set(read_only) | set(after) if read_only.get(p) != after.get(p)
-    )
+    changed = sorted(p for p in set(read_only) | set(after) if read_only.get(p) != after.get(p))
     assert not changed, "the run wrote inside the read-only checkout:\n" + "\n".join(
         f"  {p}: {read_only.get(p)} -> {after.get(p)}" for p in changed[:30]
     )
@@ -415,9 +406,7 @@ def test_dry_run_1000_files_through_slurm_profile(tmp_path):
 
     stats = re.search(r"Job stats:\n.*?\n-+\s+-+\n(.*?)\ntotal\s+(\d+)", r.stdout, re.S)
     assert stats, r.stdout[-4000:]
-    counts = {
-        rule: int(n) for rule, n in (ln.split() for ln in stats.group(1).splitlines() if ln.strip())
-    }
+    counts = {rule: int(n) for rule, n in (ln.split() for ln in stats.group(1).splitlines() if ln.strip())}
     total = int(stats.group(2))
     assert sum(counts.values()) == total
     cluster_jobs = sum(n for rule, n in counts.items() if rule not in LOCAL_RULES)

@@ -75,8 +75,14 @@ class SitesOnlyScan:
     here; `while_waiting` runs while workers read (the input's checksum).
     """
 
-    def __init__(self, plan: ScanPlan, reader: cyvcf2.VCF, writer: AnnotatedVcfWriter, workers: int = 1,
-                 while_waiting: Callable[[], object] | None = None) -> None:
+    def __init__(
+        self,
+        plan: ScanPlan,
+        reader: cyvcf2.VCF,
+        writer: AnnotatedVcfWriter,
+        workers: int = 1,
+        while_waiting: Callable[[], object] | None = None,
+    ) -> None:
         self.plan, self.writer, self.workers = plan, writer, max(1, workers)
         self._reader, self._while_waiting = reader, while_waiting
         ranges = position_ranges(plan.window, self.workers)
@@ -131,17 +137,19 @@ class SitesOnlyScan:
             written += len(lines)
             self.writer.adopt_header(header)
         if written != self.tally.records_read:
-            raise RuntimeError(f"{self.plan.info.path}: {self.tally.records_read} records tallied but {written} "
-                               "formatted")
+            raise RuntimeError(
+                f"{self.plan.info.path}: {self.tally.records_read} records tallied but {written} formatted"
+            )
 
     def _collect(self, futures: list[Future[tuple[str, Any]]]) -> list[tuple[str, Any]]:
         try:
             return [future.result() for future in futures]
         except BrokenProcessPool:
-            raise InputError("a worker process reading the file died (htslib crashed, e.g. on a malformed "
-                             "record)", path=str(self.plan.info.path),
-                             hint="run with --threads 1 to have the record named, or check the file with "
-                                  "`bcftools view`") from None
+            raise InputError(
+                "a worker process reading the file died (htslib crashed, e.g. on a malformed record)",
+                path=str(self.plan.info.path),
+                hint="run with --threads 1 to have the record named, or check the file with `bcftools view`",
+            ) from None
 
     def __exit__(self, *exc: object) -> None:
         global _PLAN
@@ -193,8 +201,9 @@ INDEX_WINDOW = 1 << 14  # tabix's linear index: the first record of each 16 kb w
 SKIP_COST = 0.2  # cost of a record an index query reads past, per record tallied (measured at 10,000 samples)
 
 
-def position_ranges(window: tuple[int, int], k: int, skip_cost: float = SKIP_COST
-                    ) -> list[tuple[int | None, int | None]]:
+def position_ranges(
+    window: tuple[int, int], k: int, skip_cost: float = SKIP_COST
+) -> list[tuple[int | None, int | None]]:
     """Cut `window` into `k` ranges of record start positions covering every record that overlaps it.
 
     The first range is open to the left (deletions that start upstream and reach in), the
@@ -240,16 +249,16 @@ def position_ranges(window: tuple[int, int], k: int, skip_cost: float = SKIP_COS
     return list(zip(lows, highs, strict=True))  # k - 1 cuts: one more low and high each
 
 
-def _tally_range(plan: ScanPlan, bounds: tuple[int | None, int | None], reader: cyvcf2.VCF | None = None
-                 ) -> LocusTally:
+def _tally_range(plan: ScanPlan, bounds: tuple[int | None, int | None], reader: cyvcf2.VCF | None = None) -> LocusTally:
     """Parse the genotypes of the records starting in `bounds` and tally them."""
     info = plan.info
     if reader is None:
         reader = reopen(info, plan.samples)
     tally = LocusTally(len(info.samples))
     tally.short = ShortRecords(header_sample_count(info))
-    for record in locus_records(info, reader, plan.window, plan.index, None if bounds == (None, None) else bounds,
-                                short=tally.short):
+    for record in locus_records(
+        info, reader, plan.window, plan.index, None if bounds == (None, None) else bounds, short=tally.short
+    ):
         tally.add(plan, record)
     return tally
 
@@ -279,5 +288,9 @@ def _formatted(record: cyvcf2.Variant, per_alt: list[AlleleAnnotation | None], p
     try:
         return annotated_line(record, per_alt)
     except UnicodeDecodeError:
-        raise InputError("the record is not UTF-8 text", path=str(plan.info.path), where=record_label(record),
-                         hint="VCF text is UTF-8: convert the file, e.g. `iconv -f latin1 -t utf-8`") from None
+        raise InputError(
+            "the record is not UTF-8 text",
+            path=str(plan.info.path),
+            where=record_label(record),
+            hint="VCF text is UTF-8: convert the file, e.g. `iconv -f latin1 -t utf-8`",
+        ) from None

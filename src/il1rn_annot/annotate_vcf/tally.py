@@ -120,8 +120,9 @@ class LocusTally:
                 if allele.event in self.events:
                     continue  # the other end of a junction already counted (a breakend pair is one event)
                 self.events[allele.event] = ann.allele_id
-            entry = self.alleles.setdefault(ann.allele_id, {**ann_dict, "carriers": 0, "homozygotes": 0,
-                                                            "allele_count": 0, "called_samples": 0})
+            entry = self.alleles.setdefault(
+                ann.allele_id, {**ann_dict, "carriers": 0, "homozygotes": 0, "allele_count": 0, "called_samples": 0}
+            )
             if genotypes is None:
                 continue
             entry["called_samples"] = max(entry["called_samples"], int(np.count_nonzero(genotypes.called)))
@@ -219,13 +220,17 @@ class LocusTally:
         if not found.count and not self.short_at_locus.count:
             return
         scope = "in the file" if streamed or whole is not None else "among the records read around the locus"
-        text = (f"{max(found.count, self.short_at_locus.count)} record(s) {scope} have fewer columns than the "
-                f"header: no genotype columns, although it names {n} sample(s) (first at {found.first})")
+        text = (
+            f"{max(found.count, self.short_at_locus.count)} record(s) {scope} have fewer columns than the "
+            f"header: no genotype columns, although it names {n} sample(s) (first at {found.first})"
+        )
         if self.short_at_locus.count:
             more = self.short_at_locus.count - 1
-            text += (f"; at the IL1RN locus, {self.short_at_locus.first} has no genotype columns"
-                     + (f" (and {more} more)" if more else "")
-                     + ": no sample is genotyped there, so a variant in it is attributed to no sample")
+            text += (
+                f"; at the IL1RN locus, {self.short_at_locus.first} has no genotype columns"
+                + (f" (and {more} more)" if more else "")
+                + ": no sample is genotyped there, so a variant in it is attributed to no sample"
+            )
         else:
             text += "; none at the IL1RN locus"
         self.warnings.append(text + " (check the caller's output: every record should carry every sample's column)")
@@ -237,10 +242,13 @@ def check_record(plan: ScanPlan, record: cyvcf2.Variant) -> None:
     if span_end > plan.contig_length:
         # e.g. SVLEN=-1000000000 on a <DUP>: impossible, and the annotated VCF of such a
         # record cannot be indexed (tabix refuses spans beyond 2^29), which crashed the run
-        raise InputError(f"the record reaches position {span_end:,} (END/SVLEN), beyond the end of "
-                         f"chromosome 2 ({plan.contig_length:,} bp)", path=str(plan.info.path),
-                         where=record_label(record),
-                         hint="check END/SVLEN: the value is impossible")
+        raise InputError(
+            f"the record reaches position {span_end:,} (END/SVLEN), beyond the end of "
+            f"chromosome 2 ({plan.contig_length:,} bp)",
+            path=str(plan.info.path),
+            where=record_label(record),
+            hint="check END/SVLEN: the value is impossible",
+        )
     if plan.reference is not None:
         _check_ref(record, plan.reference, str(plan.info.path))
 
@@ -290,18 +298,32 @@ def _check_ref(record: cyvcf2.Variant, reference: ReferenceGenome, path: str) ->
     if any(a != b and a != "N" and b != "N" for a, b in zip(ref, expected, strict=False)):
         raise InputError(
             f"REF {record.REF} does not match {reference.label} ({expected}) at {record.CHROM}:{record.POS}",
-            path=path, where=record_where(record),
-            hint=("the VCF's REF is not the reference base here (another build or reference?); pass --reference "
-                  "with the FASTA the calls were made on" if reference.shipped else
-                  "the VCF and the FASTA come from different references or builds: use the FASTA the calls were "
-                  "made on"))
+            path=path,
+            where=record_where(record),
+            hint=(
+                "the VCF's REF is not the reference base here (another build or reference?); pass --reference "
+                "with the FASTA the calls were made on"
+                if reference.shipped
+                else "the VCF and the FASTA come from different references or builds: use the FASTA the calls were "
+                "made on"
+            ),
+        )
 
 
 def _finding(ann: dict[str, Any], call: Call, source: str) -> dict[str, Any]:
     """The allele's annotation dict (made once per allele; shared, read-only) plus one sample's call."""
     finding = dict(ann)
-    finding.update({"zygosity": call.zygosity, "genotype": call.genotype, "phased": call.phased,
-                    "haplotypes": list(call.haplotypes), "phase_set": call.phase_set,
-                    "copy_number": call.copy_number, "depth": call.depth, "source": source,
-                    "sample_filter": call.sample_filter})
+    finding.update(
+        {
+            "zygosity": call.zygosity,
+            "genotype": call.genotype,
+            "phased": call.phased,
+            "haplotypes": list(call.haplotypes),
+            "phase_set": call.phase_set,
+            "copy_number": call.copy_number,
+            "depth": call.depth,
+            "source": source,
+            "sample_filter": call.sample_filter,
+        }
+    )
     return finding

@@ -105,17 +105,24 @@ def select_cohort_samples(
             found.inputs.append(item)
             item.used = True
     if ignored:
-        warnings.append(f"{len(ignored)} sample(s) of the sample sheet are also in inputs the sheet does not list "
-                        "for them; those calls were not used (the sheet decides which files hold a sample): "
-                        + "; ".join(ignored[:10]) + (" ..." if len(ignored) > 10 else ""))
+        warnings.append(
+            f"{len(ignored)} sample(s) of the sample sheet are also in inputs the sheet does not list "
+            "for them; those calls were not used (the sheet decides which files hold a sample): "
+            + "; ".join(ignored[:10])
+            + (" ..." if len(ignored) > 10 else "")
+        )
     if unlisted:
-        warnings.append(f"{unlisted} sample(s) of files named in the sample sheet are not listed in it and were not "
-                        "summarised (the sheet decides which samples are screened; list them, or screen the whole "
-                        "file with screen_vcfs)")
+        warnings.append(
+            f"{unlisted} sample(s) of files named in the sample sheet are not listed in it and were not "
+            "summarised (the sheet decides which samples are screened; list them, or screen the whole "
+            "file with screen_vcfs)"
+        )
     orphans = [i for i in inputs if not i.ok and not i.samples and not i.used]
     for item in orphans:
-        warnings.append(f"{item.input} could not be read and its sample names are unknown, so none of its "
-                        f"samples can be listed: {item.error}")
+        warnings.append(
+            f"{item.input} could not be read and its sample names are unknown, so none of its "
+            f"samples can be listed: {item.error}"
+        )
 
     # counted independently of `sources`, so that the row-count check can catch a sample lost on the way
     expected = set(sheet_samples) | {s for item in inputs if id(item) not in named_by_sheet for s in item.samples}

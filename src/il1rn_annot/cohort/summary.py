@@ -64,8 +64,6 @@ _RANK = {status: i for i, status in enumerate(SORT_ORDER)}
 # one sample
 
 
-
-
 @dataclass(kw_only=True)
 class PooledCalls(Pooled):
     """A sample's calls from all of its inputs (`core.pool.Pooled`), before interpretation, with
@@ -101,44 +99,68 @@ def pool_sample(src: SampleSources) -> PooledCalls:
         if calls is None:
             errors.append(f"{item.input}: sample not in VCF header")
             continue
-        sources.append(SourceCalls(item.input, calls.findings, calls.locus_called, item.all_called,
-                                   calls.coverage, calls.partial_records))
+        sources.append(
+            SourceCalls(
+                item.input, calls.findings, calls.locus_called, item.all_called, calls.coverage, calls.partial_records
+            )
+        )
         for f in calls.findings:
             build_of[id(f)] = item.build
         stored = calls.stored_status
         if item.build and item.build not in builds:
             builds.append(item.build)
     if len(builds) > 1:
-        errors.append(f"the annotation files of this sample are on different genome builds ({', '.join(builds)}): "
-                      "annotate every VCF of a sample on the same build")
+        errors.append(
+            f"the annotation files of this sample are on different genome builds ({', '.join(builds)}): "
+            "annotate every VCF of a sample on the same build"
+        )
     pooled = pool_sources(sources, compare=len(builds) <= 1)
-    return PooledCalls(findings=pooled.findings, locus_called=pooled.locus_called, coverage=pooled.coverage,
-                       partial_records=pooled.partial_records, discordant=pooled.discordant, errors=errors,
-                       builds=builds, build_of=build_of, stored=stored, sources=len(sources))
+    return PooledCalls(
+        findings=pooled.findings,
+        locus_called=pooled.locus_called,
+        coverage=pooled.coverage,
+        partial_records=pooled.partial_records,
+        discordant=pooled.discordant,
+        errors=errors,
+        builds=builds,
+        build_of=build_of,
+        stored=stored,
+        sources=len(sources),
+    )
 
 
-def parent_calls(sample: str, parents: dict[str, str], pooled: dict[str, PooledCalls],
-                 warnings: list[str]) -> list[ParentCalls]:
+def parent_calls(
+    sample: str, parents: dict[str, str], pooled: dict[str, PooledCalls], warnings: list[str]
+) -> list[ParentCalls]:
     """The calls of a sample's parents that can phase it: readable, and on the child's build."""
     child = pooled[sample]
     out = []
     for role, parent in parents.items():
         calls = pooled.get(parent)
         if calls is None or not calls.usable:
-            warnings.append(f"{sample}: the {role} {parent} could not be assessed, so those calls were not used "
-                            "to phase the sample's alleles")
+            warnings.append(
+                f"{sample}: the {role} {parent} could not be assessed, so those calls were not used "
+                "to phase the sample's alleles"
+            )
             continue
         if child.builds and calls.builds and calls.builds != child.builds:
-            warnings.append(f"{sample}: the {role} {parent} was annotated on {calls.builds[0]}, the sample on "
-                            f"{child.builds[0]}: not used to phase")
+            warnings.append(
+                f"{sample}: the {role} {parent} was annotated on {calls.builds[0]}, the sample on "
+                f"{child.builds[0]}: not used to phase"
+            )
             continue
         out.append(ParentCalls(role, parent, calls.findings, calls.locus_called))
     return out
 
 
-def summarise_sample(src: SampleSources, reports_dir: str, outdir: Path, pooled: PooledCalls | None = None,
-                     parents: dict[str, str] | None = None, parent_phase: list[ParentCalls] | None = None
-                     ) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], bool]:
+def summarise_sample(
+    src: SampleSources,
+    reports_dir: str,
+    outdir: Path,
+    pooled: PooledCalls | None = None,
+    parents: dict[str, str] | None = None,
+    parent_phase: list[ParentCalls] | None = None,
+) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], bool]:
     """The summary row, the (build, finding) pairs counted for allele frequencies, and whether the
     status differs from the one stored in a single annotation JSON (version drift).
 
@@ -154,8 +176,14 @@ def summarise_sample(src: SampleSources, reports_dir: str, outdir: Path, pooled:
         result = interpret_pooled(src.sample, pooled, parent_phase or ())
     # a single JSON's stored status is what this interpretation gives, unless the tool changed
     # (or the parents phased the sample, which the per-file annotation could not)
-    drift = bool(result is not None and pooled.sources == 1 and not errors and stored and not parent_phase
-                 and stored != result.dira_status)
+    drift = bool(
+        result is not None
+        and pooled.sources == 1
+        and not errors
+        and stored
+        and not parent_phase
+        and stored != result.dira_status
+    )
     if errors:
         status = "input_error"
         sentence = "Input error: the sample could not be assessed from all of its inputs."
@@ -189,8 +217,11 @@ def summarise_sample(src: SampleSources, reports_dir: str, outdir: Path, pooled:
     if status in FLAGGED and reports_dir:
         target = Path(reports_dir) / report_file_name(src.sample)
         row["report"] = Path(os.path.relpath(os.path.abspath(target), os.path.abspath(outdir))).as_posix()
-    counted = [(build_of[id(f)], f) for f in findings] \
-        if (status != "input_error" and row["locus_called"] is not False) else []
+    counted = (
+        [(build_of[id(f)], f) for f in findings]
+        if (status != "input_error" and row["locus_called"] is not False)
+        else []
+    )
     return row, counted, drift
 
 
@@ -213,8 +244,14 @@ class Cohort:
     counts_by_evidence: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, reports_dir: str,
-                 kb: KnowledgeBase, date: str | None = None) -> Cohort:
+def build_cohort(
+    manifests: list[str],
+    sample_sheet: str | None,
+    outdir: Path,
+    reports_dir: str,
+    kb: KnowledgeBase,
+    date: str | None = None,
+) -> Cohort:
     """Read the manifests (and the sheet), summarise every sample, count the alleles; nothing is
     written here (`write.write_cohort`). Raises RuntimeError when a sample went missing (a bug)."""
     inputs, manifest_records, warnings = load_manifests(manifests)
@@ -229,8 +266,10 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
         phase = parent_calls(sample, parents, pooled, warnings) if parents and pooled[sample].usable else []
         row, counted, changed = summarise_sample(sources[sample], reports_dir, outdir, pooled[sample], parents, phase)
         if row["discordant_calls"]:
-            warnings.append(f"{sample}: the files of this sample disagree (possible sample swap; confirm the "
-                            "identity of each file before reporting): " + " | ".join(row["discordant_calls"]))
+            warnings.append(
+                f"{sample}: the files of this sample disagree (possible sample swap; confirm the "
+                "identity of each file before reporting): " + " | ".join(row["discordant_calls"])
+            )
         drift += changed
         rows.append(row)
         allele_counts.add(row, counted)
@@ -238,11 +277,15 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
     expected = selection.expected
     if len(rows) != len(expected) or {r["sample"] for r in rows} != expected:
         missing = sorted(expected - {r["sample"] for r in rows})[:10]
-        raise RuntimeError(f"cohort summary has {len(rows)} rows for {len(expected)} samples: a sample went "
-                           f"missing ({', '.join(missing) or 'duplicate rows'}); this is a bug")
+        raise RuntimeError(
+            f"cohort summary has {len(rows)} rows for {len(expected)} samples: a sample went "
+            f"missing ({', '.join(missing) or 'duplicate rows'}); this is a bug"
+        )
     if drift:
-        warnings.append(f"{drift} sample(s) now interpret differently from their annotation JSON (annotated with "
-                        "another tool version?): re-run `annotate` for consistent per-sample reports")
+        warnings.append(
+            f"{drift} sample(s) now interpret differently from their annotation JSON (annotated with "
+            "another tool version?): re-run `annotate` for consistent per-sample reports"
+        )
     rows.sort(key=lambda r: (_RANK[r["dira_status"]], r["sample"]))
     builds = allele_counts.builds
     alleles = allele_counts.allele_rows()
@@ -250,15 +293,23 @@ def build_cohort(manifests: list[str], sample_sheet: str | None, outdir: Path, r
     by_evidence = counts_by_evidence(rows)
     kb_versions = sorted({i.kb_version for i in inputs if i.kb_version})
     if any(v != kb.version for v in kb_versions):
-        warnings.append(f"the annotations were classified with knowledge base {', '.join(kb_versions)}; "
-                        f"this summary was made with {kb.version} (classifications are taken from the annotations)")
+        warnings.append(
+            f"the annotations were classified with knowledge base {', '.join(kb_versions)}; "
+            f"this summary was made with {kb.version} (classifications are taken from the annotations)"
+        )
     if len(builds) > 1:
         warnings.append(f"the cohort mixes genome builds ({', '.join(builds)}): allele counts are per build")
     unique_warnings = list(dict.fromkeys(warnings))
     provenance = {
-        "tool": TOOL_NAME, "tool_version": __version__, "knowledge_base_version": kb.version,
-        "knowledge_base_sha256": kb.sha256, "annotation_knowledge_base_versions": kb_versions,
-        "generated_at": generated_at(date), "builds": builds, "manifests": manifest_records,
-        "sample_sheet": selection.sheet_record, "warnings": unique_warnings,
+        "tool": TOOL_NAME,
+        "tool_version": __version__,
+        "knowledge_base_version": kb.version,
+        "knowledge_base_sha256": kb.sha256,
+        "annotation_knowledge_base_versions": kb_versions,
+        "generated_at": generated_at(date),
+        "builds": builds,
+        "manifests": manifest_records,
+        "sample_sheet": selection.sheet_record,
+        "warnings": unique_warnings,
     }
     return Cohort(rows, alleles, inputs, counts, provenance, unique_warnings, builds, by_evidence)

@@ -17,10 +17,13 @@ from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES, DELETION_TYPES
 
 def allele_label(f: dict[str, Any]) -> str:
     """How a clinician reads the allele: HGVS c. + p., or the deletion and the genes it removes."""
-    small_symbolic = f["variant_type"] in DELETION_TYPES and not f.get("deleted_genes") and \
-        f.get("il1rn_overlap") is None and f.get("hgvs_c")
-    if (f["variant_type"] in DELETION_TYPES and not small_symbolic) or (
-            f.get("deleted_genes") and not f.get("hgvs_c")):
+    small_symbolic = (
+        f["variant_type"] in DELETION_TYPES
+        and not f.get("deleted_genes")
+        and f.get("il1rn_overlap") is None
+        and f.get("hgvs_c")
+    )
+    if (f["variant_type"] in DELETION_TYPES and not small_symbolic) or (f.get("deleted_genes") and not f.get("hgvs_c")):
         core = f"deletion {f['chrom']}:{f['pos'] + 1}-{f['end']} ({deletion_effect(f)})"
         if f.get("hgvs_c"):
             core = f"{f['hgvs_c']} {core}"
@@ -35,8 +38,14 @@ def allele_label(f: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
-SV_WORDS = {"DUP": "duplication", "INV": "inversion", "INS": "insertion", "CPX": "complex rearrangement",
-            "TRA": "translocation", "BND": "breakend"}
+SV_WORDS = {
+    "DUP": "duplication",
+    "INV": "inversion",
+    "INS": "insertion",
+    "CPX": "complex rearrangement",
+    "TRA": "translocation",
+    "BND": "breakend",
+}
 
 
 def _structural_label(f: dict[str, Any]) -> str:
@@ -120,8 +129,10 @@ def removed_genes_with_conditions(findings: list[dict[str, Any]]) -> list[str]:
                 continue
             part = "" if g["fraction"] >= 0.999 else "part of "
             copies = "both copies" if both else "one copy"
-            text = (f"{part}{g['gene']} ({copies} deleted; {g['condition']}, OMIM {g['omim']}, "
-                    f"{inheritance.replace('_', ' ')})")
+            text = (
+                f"{part}{g['gene']} ({copies} deleted; {g['condition']}, OMIM {g['omim']}, "
+                f"{inheritance.replace('_', ' ')})"
+            )
             if text not in out:
                 out.append(text)
     return out

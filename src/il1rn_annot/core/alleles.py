@@ -99,8 +99,9 @@ def breakend_words(chrom: str, pos: int, alt: str) -> str:
         return f"breakend {chrom}:{pos} ({alt})"
     reading, low, high = junction_reading(chrom, pos, junction)
     if reading == "translocation":
-        return (f"translocation breakpoint {chrom}:{pos}, partner {junction.partner_chrom}:{junction.partner_pos} "
-                f"({alt})")
+        return (
+            f"translocation breakpoint {chrom}:{pos}, partner {junction.partner_chrom}:{junction.partner_pos} ({alt})"
+        )
     if reading in ("inversion", "duplication"):
         return f"{reading} junction {chrom}:{low}-{high} (breakend {alt})"
     return f"breakend {chrom}:{pos} ({alt})"
@@ -122,32 +123,94 @@ def _breakend_allele(record: cyvcf2.Variant, index: int, alt: str, filt: str, vc
     ci = (pair_info(record, "CIPOS"), pair_info(record, "CIEND"))
     imprecise = info_flag(record, "IMPRECISE")
     if junction is None:
-        return Allele(chrom, pos, record.REF, alt, index, "breakend", pos, pos, "", "", vcf_id, filt,
-                      imprecise=imprecise, notes=("single breakend: its partner is not named",)
-                      if alt.startswith(".") or alt.endswith(".") else ())
+        return Allele(
+            chrom,
+            pos,
+            record.REF,
+            alt,
+            index,
+            "breakend",
+            pos,
+            pos,
+            "",
+            "",
+            vcf_id,
+            filt,
+            imprecise=imprecise,
+            notes=("single breakend: its partner is not named",) if alt.startswith(".") or alt.endswith(".") else (),
+        )
     reading, low, high = junction_reading(chrom, pos, junction)
     mate = _mate_name(record)
     said = f"breakend {alt} at {chrom}:{pos}" + (f" ({mate})" if mate else "")
     if reading == "deletion" and high - low >= 2:
         # POS-style padding base at the left end: the deleted bases are low+1..high-1, as for
         # <DEL> with POS=low and END=high-1; both mates give this allele (counted once)
-        return Allele(chrom, low, record.REF, alt, index, "sv_deletion", low + 1, high - 1, "", "", vcf_id, filt,
-                      symbolic=True, imprecise=imprecise, ci_start=ci[0], ci_end=ci[1],
-                      event=("deletion", chrom, low, high),
-                      notes=((f"{said} read as a deletion of {chrom}:{low + 1}-{high - 1} (deletion orientation, "
-                              "VCF 4.3 section 5.4)"),))
+        return Allele(
+            chrom,
+            low,
+            record.REF,
+            alt,
+            index,
+            "sv_deletion",
+            low + 1,
+            high - 1,
+            "",
+            "",
+            vcf_id,
+            filt,
+            symbolic=True,
+            imprecise=imprecise,
+            ci_start=ci[0],
+            ci_end=ci[1],
+            event=("deletion", chrom, low, high),
+            notes=(
+                (
+                    f"{said} read as a deletion of {chrom}:{low + 1}-{high - 1} (deletion orientation, "
+                    "VCF 4.3 section 5.4)"
+                ),
+            ),
+        )
     if reading in ("deletion", "breakend"):
-        return Allele(chrom, pos, record.REF, alt, index, "breakend", pos, pos, "", "", vcf_id, filt,
-                      imprecise=imprecise, notes=(f"{said}: the junction removes no base",) if reading == "deletion"
-                      else ())
+        return Allele(
+            chrom,
+            pos,
+            record.REF,
+            alt,
+            index,
+            "breakend",
+            pos,
+            pos,
+            "",
+            "",
+            vcf_id,
+            filt,
+            imprecise=imprecise,
+            notes=(f"{said}: the junction removes no base",) if reading == "deletion" else (),
+        )
     start, end = (pos, pos) if reading == "translocation" else (low, high)
-    note = (f"{said}: translocation breakpoint, partner {junction.partner_chrom}:{junction.partner_pos}"
-            if reading == "translocation" else
-            f"{said} read as {'a' if reading == 'duplication' else 'an'} {reading} junction of {chrom}:{low}-{high} "
-            "(VCF 4.3 section 5.4)")
-    return Allele(chrom, pos, record.REF, alt, index, "breakend", start, end, "", "", vcf_id, filt,
-                  imprecise=imprecise, event=(reading, chrom, low, high) if reading != "translocation" else None,
-                  notes=(note,))
+    note = (
+        f"{said}: translocation breakpoint, partner {junction.partner_chrom}:{junction.partner_pos}"
+        if reading == "translocation"
+        else f"{said} read as {'a' if reading == 'duplication' else 'an'} {reading} junction of {chrom}:{low}-{high} "
+        "(VCF 4.3 section 5.4)"
+    )
+    return Allele(
+        chrom,
+        pos,
+        record.REF,
+        alt,
+        index,
+        "breakend",
+        start,
+        end,
+        "",
+        "",
+        vcf_id,
+        filt,
+        imprecise=imprecise,
+        event=(reading, chrom, low, high) if reading != "translocation" else None,
+        notes=(note,),
+    )
 
 
 def alleles_of(record: cyvcf2.Variant, path: str, contig_length: int | None) -> list[Allele]:
@@ -168,8 +231,12 @@ def alleles_of(record: cyvcf2.Variant, path: str, contig_length: int | None) -> 
             out.append(_breakend_allele(record, index, alt_raw, filt, vcf_id))
             continue
         if not set(alt) <= set("ACGTN") or not set(ref) <= set("ACGTN"):
-            raise InputError(f"ALT '{alt_raw}' or REF '{record.REF}' is not a DNA sequence or symbolic allele",
-                             path=path, where=where, hint="fix the record or remove it")
+            raise InputError(
+                f"ALT '{alt_raw}' or REF '{record.REF}' is not a DNA sequence or symbolic allele",
+                path=path,
+                where=where,
+                hint="fix the record or remove it",
+            )
         pos, r, a = _trim(record.POS, ref, alt)
         if len(r) == 1 and len(a) == 1:
             kind, start, end = "snv", pos, pos
@@ -185,17 +252,43 @@ def alleles_of(record: cyvcf2.Variant, path: str, contig_length: int | None) -> 
     return out
 
 
-def _symbolic_allele(record: cyvcf2.Variant, path: str, where: str, index: int, alt: str,
-                     filt: str, vcf_id: str, contig_length: int | None) -> Allele:
+def _symbolic_allele(
+    record: cyvcf2.Variant,
+    path: str,
+    where: str,
+    index: int,
+    alt: str,
+    filt: str,
+    vcf_id: str,
+    contig_length: int | None,
+) -> Allele:
     upper = alt.upper()
     partner = translocation_partner(record)
     if partner is not None:
         # END is the partner's position on CHR2, not an end on this chromosome
-        return Allele(record.CHROM, record.POS, record.REF, alt, index, "other_sv", record.POS, record.POS, "", "",
-                      vcf_id, filt, symbolic=True, imprecise=info_flag(record, "IMPRECISE"),
-                      ci_start=pair_info(record, "CIPOS"),
-                      notes=((f"translocation breakpoint at {record.CHROM}:{record.POS}, partner {partner} "
-                              "(CHR2/END name the partner, not an end on this chromosome)"),))
+        return Allele(
+            record.CHROM,
+            record.POS,
+            record.REF,
+            alt,
+            index,
+            "other_sv",
+            record.POS,
+            record.POS,
+            "",
+            "",
+            vcf_id,
+            filt,
+            symbolic=True,
+            imprecise=info_flag(record, "IMPRECISE"),
+            ci_start=pair_info(record, "CIPOS"),
+            notes=(
+                (
+                    f"translocation breakpoint at {record.CHROM}:{record.POS}, partner {partner} "
+                    "(CHR2/END name the partner, not an end on this chromosome)"
+                ),
+            ),
+        )
     end = int_info(record, "END")
     svlen = int_info(record, "SVLEN")
     try:
@@ -213,8 +306,12 @@ def _symbolic_allele(record: cyvcf2.Variant, path: str, where: str, index: int, 
     else:
         kind = "other_sv"
     if end is None and svlen is None and kind != "other_sv":
-        raise InputError(f"symbolic allele {alt} has neither INFO/END nor INFO/SVLEN, so its span is unknown",
-                         path=path, where=where, hint="add INFO/END (last deleted base) to the record")
+        raise InputError(
+            f"symbolic allele {alt} has neither INFO/END nor INFO/SVLEN, so its span is unknown",
+            path=path,
+            where=where,
+            hint="add INFO/END (last deleted base) to the record",
+        )
     if end is None and upper.startswith("<INS"):
         # SVLEN of an insertion is the inserted length, not reference bases: the event sits
         # between POS and POS+1 (VCF 4.3: END = POS for an insertion)
@@ -222,19 +319,47 @@ def _symbolic_allele(record: cyvcf2.Variant, path: str, where: str, index: int, 
     if end is None:
         end = record.POS + abs(svlen or 0)
     if end < record.POS:
-        raise InputError(f"END={end} lies before POS={record.POS}", path=path, where=where,
-                         hint="END must be the last reference base of the event")
+        raise InputError(
+            f"END={end} lies before POS={record.POS}",
+            path=path,
+            where=where,
+            hint="END must be the last reference base of the event",
+        )
     if contig_length and end > contig_length:
-        raise InputError(f"END={end} (or POS+|SVLEN|) lies beyond the end of the contig ({contig_length:,} bp)",
-                         path=path, where=where, hint="check SVLEN/END: the value is impossible")
+        raise InputError(
+            f"END={end} (or POS+|SVLEN|) lies beyond the end of the contig ({contig_length:,} bp)",
+            path=path,
+            where=where,
+            hint="check SVLEN/END: the value is impossible",
+        )
     if svlen is not None and kind != "other_sv":
         span = end - record.POS
         if abs(svlen) > 10 * max(span, 1) + 1000:
-            raise InputError(f"SVLEN={svlen} disagrees with END={end} (span {span:,} bp)", path=path, where=where,
-                             hint="one of them is wrong; fix the caller output")
+            raise InputError(
+                f"SVLEN={svlen} disagrees with END={end} (span {span:,} bp)",
+                path=path,
+                where=where,
+                hint="one of them is wrong; fix the caller output",
+            )
     imprecise = info_flag(record, "IMPRECISE")
     # VCF: POS is the padding base before a symbolic deletion; the deleted span is POS+1..END.
     start = record.POS + 1 if kind in DELETION_TYPES else record.POS
-    return Allele(record.CHROM, record.POS, record.REF, alt, index, kind, start, max(start, end), "", "",
-                  vcf_id, filt, symbolic=True, imprecise=imprecise,
-                  ci_start=pair_info(record, "CIPOS"), ci_end=pair_info(record, "CIEND"), svlen=svlen)
+    return Allele(
+        record.CHROM,
+        record.POS,
+        record.REF,
+        alt,
+        index,
+        kind,
+        start,
+        max(start, end),
+        "",
+        "",
+        vcf_id,
+        filt,
+        symbolic=True,
+        imprecise=imprecise,
+        ci_start=pair_info(record, "CIPOS"),
+        ci_end=pair_info(record, "CIEND"),
+        svlen=svlen,
+    )

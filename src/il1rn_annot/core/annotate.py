@@ -158,10 +158,18 @@ def _curated_edit(var: KnownVariant, build: str) -> _Edit | None:
     return None
 
 
-def _match_known(allele: Allele, annotation_c: str, hgvs_p: str, build: str, kb: KnowledgeBase,
-                 index: dict[tuple[int, str, str], KnownVariant], tx_c_start: int | None,
-                 tx_c_end: int | None, reference: ReferenceGenome | None = None,
-                 notes: list[str] | None = None) -> KnownVariant | None:
+def _match_known(
+    allele: Allele,
+    annotation_c: str,
+    hgvs_p: str,
+    build: str,
+    kb: KnowledgeBase,
+    index: dict[tuple[int, str, str], KnownVariant],
+    tx_c_start: int | None,
+    tx_c_end: int | None,
+    reference: ReferenceGenome | None = None,
+    notes: list[str] | None = None,
+) -> KnownVariant | None:
     """The curated variant that is the same allele as `allele`, else None (the rules then apply).
 
     Same allele means the same normalised change: identical trimmed VCF form, or an indel that
@@ -180,8 +188,15 @@ def _match_known(allele: Allele, annotation_c: str, hgvs_p: str, build: str, kb:
     near: list[tuple[KnownVariant, bool | None]] = []
     for var in kb.variants.values():
         vcf = var.vcf.get(build)
-        if (var.is_association and vcf and allele.kind == "snv" and vcf[0] == allele.start
-                and len(vcf[1]) == 1 and len(vcf[2]) == 1 and {vcf[1], vcf[2]} == {allele.ref_trim, allele.alt_trim}):
+        if (
+            var.is_association
+            and vcf
+            and allele.kind == "snv"
+            and vcf[0] == allele.start
+            and len(vcf[1]) == 1
+            and len(vcf[2]) == 1
+            and {vcf[1], vcf[2]} == {allele.ref_trim, allele.alt_trim}
+        ):
             return var  # association SNPs: either orientation of the allele pair
         curated = _curated_edit(var, build)
         if curated is None:
@@ -203,15 +218,21 @@ def _match_known(allele: Allele, annotation_c: str, hgvs_p: str, build: str, kb:
             return var
         net = len(call.inserted) - (call.end - call.start + 1)
         similar = (var.type == "snv") == (allele.kind == "snv") and abs(
-            net - (len(curated.inserted) - (curated.end - curated.start + 1))) <= NEAR_MISS_LENGTH
+            net - (len(curated.inserted) - (curated.end - curated.start + 1))
+        ) <= NEAR_MISS_LENGTH
         if not var.is_association and similar:
             near.append((var, verdict))
     if notes is not None:
         for var, verdict in near:
-            why = ("the bases known here cannot show it is the same allele; give the reference FASTA to "
-                   "compare base by base" if verdict is None else "not the same allele")
-            notes.append(f"near the published allele {var.label} ({var.id}), {why}: classified by the rules "
-                         "as a novel variant")
+            why = (
+                "the bases known here cannot show it is the same allele; give the reference FASTA to "
+                "compare base by base"
+                if verdict is None
+                else "not the same allele"
+            )
+            notes.append(
+                f"near the published allele {var.label} ({var.id}), {why}: classified by the rules as a novel variant"
+            )
     return None
 
 
@@ -253,8 +274,13 @@ def _deletion_fields(allele: Allele, build: str, kb: KnowledgeBase, ann: AlleleA
     return best
 
 
-def _apply_known(ann: AlleleAnnotation, known: KnownVariant, kb: KnowledgeBase, reference: ReferenceGenome | None,
-                 extra_evidence: str = "") -> None:
+def _apply_known(
+    ann: AlleleAnnotation,
+    known: KnownVariant,
+    kb: KnowledgeBase,
+    reference: ReferenceGenome | None,
+    extra_evidence: str = "",
+) -> None:
     """Take a curated entry's classification, conditions and references."""
     ann.known_variant = known.id
     ann.classification = known.classification
@@ -269,15 +295,20 @@ def _apply_known(ann: AlleleAnnotation, known: KnownVariant, kb: KnowledgeBase, 
         # is kept (a frameshift's short form p.(Asn52fs) is the same change as p.(Asn52LysfsTer25));
         # a real disagreement is shown, never hidden
         if not _same_protein_change(ann.hgvs_p, known.hgvs_p):
-            ann.notes.append(f"the protein change deduced without a reference sequence ({ann.hgvs_p}) differs from "
-                             f"the curated name {known.hgvs_p}: check the record and the curated entry")
+            ann.notes.append(
+                f"the protein change deduced without a reference sequence ({ann.hgvs_p}) differs from "
+                f"the curated name {known.hgvs_p}: check the record and the curated entry"
+            )
         ann.hgvs_p = known.hgvs_p
     if known.hgvs_p and not reference:  # the curated name stands: no "not determined" note beside it
         ann.notes = [n for n in ann.notes if not n.startswith("protein change not determined")]
     if known.hgvs_p and not ann.hgvs_p:
         ann.hgvs_p = known.hgvs_p
-    if known.consequence and known.consequence not in ann.consequence and (
-            "coding_sequence_variant" in ann.consequence or not ann.consequence):
+    if (
+        known.consequence
+        and known.consequence not in ann.consequence
+        and ("coding_sequence_variant" in ann.consequence or not ann.consequence)
+    ):
         # without the codon sequence the curated consequence is the better statement
         ann.consequence = [known.consequence] + [t for t in ann.consequence if t != "coding_sequence_variant"]
 
@@ -288,42 +319,71 @@ def _same_protein_change(short: str, curated: str) -> bool:
     return short.endswith("fs)") and curated.startswith(stem) and "fs" in curated
 
 
-def _region_match(ann: AlleleAnnotation, region: KnownVariant, kb: KnowledgeBase,
-                  reference: ReferenceGenome | None) -> None:
+def _region_match(
+    ann: AlleleAnnotation, region: KnownVariant, kb: KnowledgeBase, reference: ReferenceGenome | None
+) -> None:
     """The published 2q13 deletion matched by reciprocal overlap: supporting evidence only.
 
     It becomes the curated (pathogenic) entry only when the rules already find that the
     deletion removes IL1RN at PVS1 strength; otherwise the overlap is named in the evidence
     and the rule's class stands (an upstream deletion that spares IL1RN is no DIRA allele).
     """
-    overlap = (f" Supporting: reciprocal overlap {ann.reciprocal_overlap_2q13:.2f} with the published ~175 kb 2q13 "
-               f"deletion ({region.id}; approximate span).")
+    overlap = (
+        f" Supporting: reciprocal overlap {ann.reciprocal_overlap_2q13:.2f} with the published ~175 kb 2q13 "
+        f"deletion ({region.id}; approximate span)."
+    )
     if ann.is_pathogenic:
         rule = f" By what it removes: {ann.classification_evidence.rstrip('.')}."
         _apply_known(ann, region, kb, reference, rule + overlap)
         return
-    ann.classification_evidence = (ann.classification_evidence.rstrip(".") + "." + overlap
-                                   + " It does not remove IL1RN coding sequence at PVS1 strength, so the overlap "
-                                   "does not make it that DIRA allele.")
+    ann.classification_evidence = (
+        ann.classification_evidence.rstrip(".")
+        + "."
+        + overlap
+        + " It does not remove IL1RN coding sequence at PVS1 strength, so the overlap "
+        "does not make it that DIRA allele."
+    )
 
 
-def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
-                    reference: ReferenceGenome | None = None) -> AlleleAnnotation:
+def annotate_allele(
+    allele: Allele, build: str, kb: KnowledgeBase, reference: ReferenceGenome | None = None
+) -> AlleleAnnotation:
     """Annotate one allele of a locus record on `build`."""
     tx = kb.transcript(build)
     name = hgvs_c(allele, tx, reference)
     pred = predict(allele, tx, kb, reference)
     in_il1rn = allele.start <= tx.end + kb.upstream_distance and allele.end >= tx.start - kb.upstream_distance
-    gene = "IL1RN" if in_il1rn else next(
-        (g.symbol for g in kb.cluster_genes(build) if g.start <= allele.start <= g.end), "intergenic")
+    gene = (
+        "IL1RN"
+        if in_il1rn
+        else next((g.symbol for g in kb.cluster_genes(build) if g.start <= allele.start <= g.end), "intergenic")
+    )
     ann = AlleleAnnotation(
-        allele_id=allele.allele_id, chrom=allele.chrom, pos=allele.pos, end=allele.end, ref=allele.ref,
-        alt=allele.alt, vcf_id=allele.vcf_id, filter=allele.filter, variant_type=allele.kind, gene=gene,
-        transcript=tx.refseq, hgvs_c=name.c, hgvs_p=pred.hgvs_p, consequence=list(pred.consequences),
-        classification="", classification_evidence="", known_variant="", conditions=[], pmids=[],
-        references=[], exons_affected=list(pred.exons_affected), exons_removed=list(pred.exons_removed),
+        allele_id=allele.allele_id,
+        chrom=allele.chrom,
+        pos=allele.pos,
+        end=allele.end,
+        ref=allele.ref,
+        alt=allele.alt,
+        vcf_id=allele.vcf_id,
+        filter=allele.filter,
+        variant_type=allele.kind,
+        gene=gene,
+        transcript=tx.refseq,
+        hgvs_c=name.c,
+        hgvs_p=pred.hgvs_p,
+        consequence=list(pred.consequences),
+        classification="",
+        classification_evidence="",
+        known_variant="",
+        conditions=[],
+        pmids=[],
+        references=[],
+        exons_affected=list(pred.exons_affected),
+        exons_removed=list(pred.exons_removed),
         imprecise=allele.imprecise,
-        hgvs_shifted=name.shifted, notes=list(pred.notes),
+        hgvs_shifted=name.shifted,
+        notes=list(pred.notes),
     )
     if not name.shifted and allele.kind in ("deletion", "insertion"):
         ann.notes.append("HGVS c. not 3'-shifted (no reference FASTA): the caller's left-aligned position is used")
@@ -338,17 +398,27 @@ def annotate_allele(allele: Allele, build: str, kb: KnowledgeBase,
         cs, ce = tx.c_position(allele.start), tx.c_position(allele.end)
         if not cs.offset and not ce.offset:
             c_start, c_end = cs.base, ce.base
-    known = _match_known(allele, name.c, pred.hgvs_p, build, kb, kb.small_variant_index(build),
-                         c_start, c_end, reference=reference, notes=ann.notes)
+    known = _match_known(
+        allele,
+        name.c,
+        pred.hgvs_p,
+        build,
+        kb,
+        kb.small_variant_index(build),
+        c_start,
+        c_end,
+        reference=reference,
+        notes=ann.notes,
+    )
     if known is not None:
         _apply_known(ann, known, kb, reference)
     else:
         ann.classification, ann.classification_evidence, ann.pvs1 = classify(
-            allele, pred, ann.variant_type, tx, kb, reference)
+            allele, pred, ann.variant_type, tx, kb, reference
+        )
         if pred.hgvs_p and any(n.startswith(METHOD_NOTE) for n in pred.notes):
             # the rule read a p. deduced without sequence (codon_sets): the evidence says so
-            ann.classification_evidence = (ann.classification_evidence.rstrip(".")
-                                           + f". {pred.hgvs_p}: {METHOD_NOTE}.")
+            ann.classification_evidence = ann.classification_evidence.rstrip(".") + f". {pred.hgvs_p}: {METHOD_NOTE}."
         if region is not None:
             _region_match(ann, region, kb, reference)
         if ann.is_pathogenic and not ann.known_variant:

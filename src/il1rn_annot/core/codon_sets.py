@@ -35,19 +35,24 @@ from typing import Any
 
 _BASES = "TCAG"
 _AMINO = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
-CODON_TABLE: dict[str, str] = {a + b + c: _AMINO[16 * i + 4 * j + k]
-                               for i, a in enumerate(_BASES) for j, b in enumerate(_BASES)
-                               for k, c in enumerate(_BASES)}
+CODON_TABLE: dict[str, str] = {
+    a + b + c: _AMINO[16 * i + 4 * j + k]
+    for i, a in enumerate(_BASES)
+    for j, b in enumerate(_BASES)
+    for k, c in enumerate(_BASES)
+}
 #: every codon of each residue ('*' = stop), standard genetic code
 CODONS_OF: dict[str, tuple[str, ...]] = {
-    aa: tuple(sorted(c for c, a in CODON_TABLE.items() if a == aa)) for aa in set(_AMINO)}
+    aa: tuple(sorted(c for c, a in CODON_TABLE.items() if a == aa)) for aa in set(_AMINO)
+}
 #: codons after the changed ones that a frameshift window reads to find the first changed residue
 FRAMESHIFT_LOOKAHEAD = 3
 #: at most this many candidate reference sequences are enumerated for one allele
 MAX_CANDIDATES = 50_000
 
-METHOD_NOTE = ("protein change deduced from the protein sequence NP_776214.1 and the VCF REF base(s); "
-               "no nucleotide reference used")
+METHOD_NOTE = (
+    "protein change deduced from the protein sequence NP_776214.1 and the VCF REF base(s); no nucleotide reference used"
+)
 
 #: `protein_change(ref_protein, alt_protein, first_codon, frameshift)` -> (SO term, HGVS p.)
 Namer = Callable[[str, str, int, bool], tuple[str, str]]
@@ -80,7 +85,7 @@ class Deduction:
 
 def translate_codons(seq: str) -> str:
     """Translate every complete codon (stops included as '*', not stopping at them)."""
-    return "".join(CODON_TABLE[seq[i:i + 3]] for i in range(0, len(seq) - 2, 3))
+    return "".join(CODON_TABLE[seq[i : i + 3]] for i in range(0, len(seq) - 2, 3))
 
 
 def codon_candidates(residue: str, known: Mapping[int, str]) -> tuple[str, ...]:
@@ -121,40 +126,62 @@ def deduce(protein: str, t0: int, t1: int, alt: str, known: Mapping[int, str], n
         return Deduction("not_deduced", reason="an indel at the start or stop codon needs the reference sequence")
     if frameshift:
         w1 = min(w1 + FRAMESHIFT_LOOKAHEAD, n_codons - 2)
-    residues = full[w0:w1 + 1]
+    residues = full[w0 : w1 + 1]
     base = 3 * w0
     window_known = {i - base: b.upper() for i, b in known.items() if base <= i < 3 * (w1 + 1)}
     per_codon = reference_candidates(residues, window_known)
     if per_codon is None:
-        return Deduction("not_deduced", first_codon=w0 + 1, last_codon=w1 + 1, residues=residues,
-                         reason="too many possible reference sequences to enumerate")
+        return Deduction(
+            "not_deduced",
+            first_codon=w0 + 1,
+            last_codon=w1 + 1,
+            residues=residues,
+            reason="too many possible reference sequences to enumerate",
+        )
     if any(not c for c in per_codon):
-        return Deduction("contradiction", first_codon=w0 + 1, last_codon=w1 + 1, residues=residues,
-                         ref_candidates=tuple("/".join(CODONS_OF[aa]) for aa in residues))
+        return Deduction(
+            "contradiction",
+            first_codon=w0 + 1,
+            last_codon=w1 + 1,
+            residues=residues,
+            ref_candidates=tuple("/".join(CODONS_OF[aa]) for aa in residues),
+        )
     outcomes: dict[str, str] = {}
     shown = tuple("/".join(c) for c in per_codon)
     for combo in itertools.product(*per_codon):
         ref_seq = "".join(combo)
-        alt_seq = ref_seq[:t0 - base] + alt.upper() + ref_seq[t1 - base:]
-        term, name = (_frameshift_outcome(full, w0, residues, alt_seq) if frameshift
-                      else _inframe_outcome(full, w0, w1, alt_seq, namer))
+        alt_seq = ref_seq[: t0 - base] + alt.upper() + ref_seq[t1 - base :]
+        term, name = (
+            _frameshift_outcome(full, w0, residues, alt_seq)
+            if frameshift
+            else _inframe_outcome(full, w0, w1, alt_seq, namer)
+        )
         outcomes[name] = term
-    common: dict[str, Any] = {"first_codon": w0 + 1, "last_codon": w1 + 1, "residues": residues,
-                              "ref_candidates": shown}
+    common: dict[str, Any] = {
+        "first_codon": w0 + 1,
+        "last_codon": w1 + 1,
+        "residues": residues,
+        "ref_candidates": shown,
+    }
     if len(outcomes) == 1 and "" not in outcomes:
-        (name, term), = outcomes.items()
+        ((name, term),) = outcomes.items()
         return Deduction("determined", term=term, hgvs_p=name, outcomes=outcomes, **common)
     if "" in outcomes:
-        return Deduction("not_deduced", outcomes=outcomes, reason="the first changed residue lies beyond the "
-                         f"{FRAMESHIFT_LOOKAHEAD} codons read after the change in some possible sequences", **common)
+        return Deduction(
+            "not_deduced",
+            outcomes=outcomes,
+            reason="the first changed residue lies beyond the "
+            f"{FRAMESHIFT_LOOKAHEAD} codons read after the change in some possible sequences",
+            **common,
+        )
     return Deduction("ambiguous", outcomes=outcomes, **common)
 
 
 def _inframe_outcome(full: str, w0: int, w1: int, alt_seq: str, namer: Namer) -> tuple[str, str]:
     """Name an in-frame change on the full protein (so the HGVS 3' rule sees the neighbouring residues)."""
-    alt_full = full[:w0] + translate_codons(alt_seq) + full[w1 + 1:]
+    alt_full = full[:w0] + translate_codons(alt_seq) + full[w1 + 1 :]
     if "*" in alt_full:
-        alt_full = alt_full[:alt_full.index("*") + 1]
+        alt_full = alt_full[: alt_full.index("*") + 1]
     term, name = namer(full, alt_full, w0 + 1, False)
     if term == "synonymous_variant" and full[w0] == "*":
         term = "stop_retained_variant"
@@ -174,9 +201,28 @@ def _frameshift_outcome(full: str, w0: int, residues: str, alt_seq: str) -> tupl
 
 
 THREE_LETTER = {
-    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu", "G": "Gly",
-    "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser",
-    "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter", "X": "Xaa",
+    "A": "Ala",
+    "R": "Arg",
+    "N": "Asn",
+    "D": "Asp",
+    "C": "Cys",
+    "Q": "Gln",
+    "E": "Glu",
+    "G": "Gly",
+    "H": "His",
+    "I": "Ile",
+    "L": "Leu",
+    "K": "Lys",
+    "M": "Met",
+    "F": "Phe",
+    "P": "Pro",
+    "S": "Ser",
+    "T": "Thr",
+    "W": "Trp",
+    "Y": "Tyr",
+    "V": "Val",
+    "*": "Ter",
+    "X": "Xaa",
 }
 
 
@@ -189,16 +235,20 @@ def protein_change_method(sequence_label: str | None, protein: str) -> str:
     if sequence_label:
         return f"translated from the NM_173842.3 CDS in {sequence_label}"
     if protein:
-        return ("deduced without a nucleotide reference: from the protein sequence NP_776214.1 (knowledge base) and "
-                "the VCF REF/ALT bases, named only where every codon sequence agreeing with both gives the same "
-                "change; otherwise the possible changes are listed in the allele notes and none is claimed")
+        return (
+            "deduced without a nucleotide reference: from the protein sequence NP_776214.1 (knowledge base) and "
+            "the VCF REF/ALT bases, named only where every codon sequence agreeing with both gives the same "
+            "change; otherwise the possible changes are listed in the allele notes and none is claimed"
+        )
     return "not predicted: no reference FASTA and no protein sequence in the knowledge base"
 
 
 def codon_text(ded: Deduction) -> str:
     """'Gln61 CAA/CAG' (one item per codon of the window): the reference codons that remained possible."""
-    return ", ".join(f"{THREE_LETTER[aa]}{ded.first_codon + k} {codons}"
-                     for k, (aa, codons) in enumerate(zip(ded.residues, ded.ref_candidates, strict=False)))
+    return ", ".join(
+        f"{THREE_LETTER[aa]}{ded.first_codon + k} {codons}"
+        for k, (aa, codons) in enumerate(zip(ded.residues, ded.ref_candidates, strict=False))
+    )
 
 
 def outcome_text(ded: Deduction) -> str:

@@ -28,24 +28,53 @@ from il1rn_annot.vcf.reference import ReferenceGenome
 
 #: SO terms from most to least severe (Ensembl VEP order), used to sort and to pick the worst.
 SEVERITY = [
-    "transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
-    "frameshift_variant", "stop_lost", "start_lost", "exon_loss_variant", "feature_truncation",
-    "inframe_insertion", "inframe_deletion", "missense_variant", "protein_altering_variant",
-    "splice_donor_5th_base_variant", "splice_region_variant", "splice_donor_region_variant",
-    "splice_polypyrimidine_tract_variant", "incomplete_terminal_codon_variant", "start_retained_variant",
-    "stop_retained_variant", "synonymous_variant", "coding_sequence_variant", "5_prime_UTR_variant",
-    "3_prime_UTR_variant", "intron_variant", "upstream_gene_variant", "downstream_gene_variant",
-    "copy_number_increase", "structural_variant", "intergenic_variant",
+    "transcript_ablation",
+    "splice_acceptor_variant",
+    "splice_donor_variant",
+    "stop_gained",
+    "frameshift_variant",
+    "stop_lost",
+    "start_lost",
+    "exon_loss_variant",
+    "feature_truncation",
+    "inframe_insertion",
+    "inframe_deletion",
+    "missense_variant",
+    "protein_altering_variant",
+    "splice_donor_5th_base_variant",
+    "splice_region_variant",
+    "splice_donor_region_variant",
+    "splice_polypyrimidine_tract_variant",
+    "incomplete_terminal_codon_variant",
+    "start_retained_variant",
+    "stop_retained_variant",
+    "synonymous_variant",
+    "coding_sequence_variant",
+    "5_prime_UTR_variant",
+    "3_prime_UTR_variant",
+    "intron_variant",
+    "upstream_gene_variant",
+    "downstream_gene_variant",
+    "copy_number_increase",
+    "structural_variant",
+    "intergenic_variant",
 ]
-LOSS_OF_FUNCTION = {"transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
-                    "frameshift_variant", "start_lost", "exon_loss_variant"}
+LOSS_OF_FUNCTION = {
+    "transcript_ablation",
+    "splice_acceptor_variant",
+    "splice_donor_variant",
+    "stop_gained",
+    "frameshift_variant",
+    "start_lost",
+    "exon_loss_variant",
+}
 
 
 def translate(seq: str) -> str:
     """Translate until the first stop (included as '*'); incomplete trailing codon dropped."""
     protein = []
     for i in range(0, len(seq) - 2, 3):
-        aa = CODON_TABLE.get(seq[i:i + 3], "X")
+        aa = CODON_TABLE.get(seq[i : i + 3], "X")
         protein.append(aa)
         if aa == "*":
             break
@@ -116,9 +145,12 @@ def _position_consequences(allele: Allele, tx: TranscriptModel, kb: KnowledgeBas
                 pred.add("splice_acceptor_variant")
             intron_touched = _overlaps(s, e, donor_last + 1, acceptor_first - 1)
         ex, intr = kb.splice_region_exonic, kb.splice_region_intronic
-        if (_overlaps(s, e, donor_last - ex + 1, donor_last) or _overlaps(s, e, donor_last + 3, donor_last + intr)
-                or _overlaps(s, e, acceptor_first - intr, acceptor_first - 3)
-                or _overlaps(s, e, acceptor_first, acceptor_first + ex - 1)):
+        if (
+            _overlaps(s, e, donor_last - ex + 1, donor_last)
+            or _overlaps(s, e, donor_last + 3, donor_last + intr)
+            or _overlaps(s, e, acceptor_first - intr, acceptor_first - 3)
+            or _overlaps(s, e, acceptor_first, acceptor_first + ex - 1)
+        ):
             pred.add("splice_region_variant")
         if intron_touched:
             pred.add("intron_variant")
@@ -151,8 +183,12 @@ def _cds_effect_without_sequence(allele: Allele, tx: TranscriptModel, pred: Pred
     """What the protein, the REF/ALT bases, indel length and position say about the CDS without sequence."""
     if "coding_sequence_variant" not in pred.consequences:
         return
-    inside_cds = (tx.cds_start <= allele.start and allele.end <= tx.cds_end and len(pred.exons_affected) == 1
-                  and _within_one_exon(allele, tx))
+    inside_cds = (
+        tx.cds_start <= allele.start
+        and allele.end <= tx.cds_end
+        and len(pred.exons_affected) == 1
+        and _within_one_exon(allele, tx)
+    )
     if allele.kind in ("snv", "mnv") and inside_cds:
         if _deduced(allele, tx, pred, protein, frameshift=False):
             return
@@ -160,8 +196,7 @@ def _cds_effect_without_sequence(allele: Allele, tx: TranscriptModel, pred: Pred
         if c_first <= 3:
             pred.add("start_lost")
         return
-    if allele.kind in (*ANY_DELETION_TYPES, "insertion", "delins") and inside_cds \
-            and allele.length <= SMALL_INDEL_MAX:
+    if allele.kind in (*ANY_DELETION_TYPES, "insertion", "delins") and inside_cds and allele.length <= SMALL_INDEL_MAX:
         delta = -allele.length if allele.symbolic else len(allele.alt_trim) - len(allele.ref_trim)
         if _deduced(allele, tx, pred, protein, frameshift=bool(delta % 3)):
             return
@@ -171,6 +206,7 @@ def _cds_effect_without_sequence(allele: Allele, tx: TranscriptModel, pred: Pred
 def _cds_edit(allele: Allele, tx: TranscriptModel) -> tuple[int, int, str, dict[int, str]]:
     """The allele as a CDS edit: 0-based [t0, t1) replaced by ALT bases, and the REF bases the record states
     {0-based CDS offset: base} (padding and context bases of REF included: each one constrains a codon)."""
+
     def offset(pos: int) -> int:
         return tx.c_position(pos).base - 1
 
@@ -204,18 +240,23 @@ def _deduced(allele: Allele, tx: TranscriptModel, pred: Prediction, protein: str
         pred.add(ded.term)
         if frameshift:
             pred.add("frameshift_variant")
-        pred.notes.append(f"{METHOD_NOTE}: reference codons agreeing with the protein and REF: {codon_text(ded)}; "
-                          f"with the ALT every one gives {ded.hgvs_p}")
+        pred.notes.append(
+            f"{METHOD_NOTE}: reference codons agreeing with the protein and REF: {codon_text(ded)}; "
+            f"with the ALT every one gives {ded.hgvs_p}"
+        )
         return True
     if ded.status == "contradiction":
         pred.notes.append(
             f"WARNING: record {record}: the REF base(s) agree with no codon of NP_776214.1 at {codon_text(ded)}: "
             "wrong genome build or transcript, or a bad record; check the VCF against its reference. No protein "
-            "change deduced")
+            "change deduced"
+        )
     elif ded.status == "ambiguous":
-        pred.notes.append(f"protein change not determined without the reference sequence: reference codons agreeing "
-                          f"with the protein and REF: {codon_text(ded)}; with the ALT they could give "
-                          f"{outcome_text(ded)}: needs the reference sequence (--reference FASTA)")
+        pred.notes.append(
+            f"protein change not determined without the reference sequence: reference codons agreeing "
+            f"with the protein and REF: {codon_text(ded)}; with the ALT they could give "
+            f"{outcome_text(ded)}: needs the reference sequence (--reference FASTA)"
+        )
     return False
 
 
@@ -252,9 +293,9 @@ def _protein_change(ref_p: str, alt_p: str, first_changed_codon: int, frameshift
         return "stop_gained", f"p.({_aa(ref_p[i])}{i + 1}Ter)"
     # common suffix, not overlapping the common prefix
     s = 0
-    while (s < len(ref_p) - i and s < len(alt_p) - i and ref_p[len(ref_p) - 1 - s] == alt_p[len(alt_p) - 1 - s]):
+    while s < len(ref_p) - i and s < len(alt_p) - i and ref_p[len(ref_p) - 1 - s] == alt_p[len(alt_p) - 1 - s]:
         s += 1
-    ref_mid, alt_mid = ref_p[i:len(ref_p) - s], alt_p[i:len(alt_p) - s]
+    ref_mid, alt_mid = ref_p[i : len(ref_p) - s], alt_p[i : len(alt_p) - s]
     if len(ref_mid) == 1 and len(alt_mid) == 1:
         return "missense_variant", f"p.({_aa(ref_mid)}{i + 1}{_aa(alt_mid)})"
     first = f"{_aa(ref_p[i])}{i + 1}" if ref_mid else ""
@@ -264,7 +305,7 @@ def _protein_change(ref_p: str, alt_p: str, first_changed_codon: int, frameshift
         return "inframe_deletion", f"p.({span}del)"
     if alt_mid and not ref_mid:
         n = len(alt_mid)
-        if i >= n and ref_p[i - n:i] == alt_mid:
+        if i >= n and ref_p[i - n : i] == alt_mid:
             a, b = i - n + 1, i
             span = f"{_aa(ref_p[a - 1])}{a}" + ("" if a == b else f"_{_aa(ref_p[b - 1])}{b}")
             return "inframe_insertion", f"p.({span}dup)"
@@ -276,12 +317,14 @@ def _protein_change(ref_p: str, alt_p: str, first_changed_codon: int, frameshift
     return "protein_altering_variant", f"p.({span}delins{ins})"
 
 
-def _cds_effect_with_sequence(allele: Allele, tx: TranscriptModel, reference: ReferenceGenome,
-                              pred: Prediction) -> None:
+def _cds_effect_with_sequence(
+    allele: Allele, tx: TranscriptModel, reference: ReferenceGenome, pred: Prediction
+) -> None:
     """Apply the allele to the spliced CDS (+ 3' UTR for read-through) and compare proteins."""
     small_symbolic = allele.kind in DELETION_TYPES and allele.length <= SMALL_INDEL_MAX
     if "coding_sequence_variant" not in pred.consequences or (
-            allele.kind not in ("snv", "mnv", "deletion", "insertion", "delins") and not small_symbolic):
+        allele.kind not in ("snv", "mnv", "deletion", "insertion", "delins") and not small_symbolic
+    ):
         return
     if len(pred.exons_affected) != 1 or allele.length > 300 or not _within_one_exon(allele, tx):
         return  # crosses a splice junction: the splice terms already say it; p. is not predictable
@@ -293,8 +336,9 @@ def _cds_effect_with_sequence(allele: Allele, tx: TranscriptModel, reference: Re
     ref_tail = exonic[cds_t0:]
     ref_p = translate(ref_tail)
     if not ref_p.startswith("M") or len(ref_p) != tx.cds_length // 3:
-        pred.notes.append("the reference FASTA's IL1RN CDS does not translate to the expected protein: "
-                          "is it the right build?")
+        pred.notes.append(
+            "the reference FASTA's IL1RN CDS does not translate to the expected protein: is it the right build?"
+        )
         return
     if allele.kind == "insertion":
         t_after = tx.transcript_index(allele.start) - cds_t0
@@ -331,15 +375,31 @@ def predict(allele: Allele, tx: TranscriptModel, kb: KnowledgeBase, reference: R
         _cds_effect_with_sequence(allele, tx, reference, pred)
     if not pred.hgvs_p:
         _cds_effect_without_sequence(allele, tx, pred, "" if reference is not None else kb.protein)
-    if len(pred.consequences) > 1 and "coding_sequence_variant" in pred.consequences and any(
-            t in pred.consequences for t in ("stop_gained", "frameshift_variant", "missense_variant",
-                                             "synonymous_variant", "stop_retained_variant", "inframe_deletion",
-                                             "inframe_insertion",
-                                             "start_lost", "stop_lost", "protein_altering_variant",
-                                             "exon_loss_variant", "transcript_ablation")):
+    if (
+        len(pred.consequences) > 1
+        and "coding_sequence_variant" in pred.consequences
+        and any(
+            t in pred.consequences
+            for t in (
+                "stop_gained",
+                "frameshift_variant",
+                "missense_variant",
+                "synonymous_variant",
+                "stop_retained_variant",
+                "inframe_deletion",
+                "inframe_insertion",
+                "start_lost",
+                "stop_lost",
+                "protein_altering_variant",
+                "exon_loss_variant",
+                "transcript_ablation",
+            )
+        )
+    ):
         pred.consequences.remove("coding_sequence_variant")
-    if ("splice_donor_variant" in pred.consequences or "splice_acceptor_variant" in pred.consequences) \
-            and not pred.hgvs_p:
+    if (
+        "splice_donor_variant" in pred.consequences or "splice_acceptor_variant" in pred.consequences
+    ) and not pred.hgvs_p:
         pred.hgvs_p = "p.?"
     pred.sort()
     return pred

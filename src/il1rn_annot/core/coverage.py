@@ -53,20 +53,27 @@ DEFAULT_MIN_CDS_FRACTION = 0.95
 BLOCK_ALTS = {"<NON_REF>", "<*>"}
 
 INPUT_KINDS = ("gvcf", "variant_only", "structural")
-KIND_TEXT = {"gvcf": "gVCF (reference blocks)", "variant_only": "variant-only VCF",
-             "structural": "structural-variant / CNV calls only"}
+KIND_TEXT = {
+    "gvcf": "gVCF (reference blocks)",
+    "variant_only": "variant-only VCF",
+    "structural": "structural-variant / CNV calls only",
+}
 
 #: callers whose output holds structural variants or copy-number segments only, as their
 #: `##source=` / `##...CommandLine` / `##..._version` header lines name them
 _SV_CALLERS = re.compile(
     r"manta|GenerateSVCandidates|delly|gridss|svaba|novobreak|sniffles|lumpy|smoove|purple|longranger|cnvkit|"
     r"GermlineCNVCaller|PostprocessGermlineCNVCalls|gcnv|exomedepth|canvas|cutesv|svim|pbsv|tiddit|melt|cnvnator|"
-    r"dysgu|wham|gatk-?sv|clinsv|conifer|xhmm|codex|savvycnv|decon|clincnv|panelcn", re.IGNORECASE)
+    r"dysgu|wham|gatk-?sv|clinsv|conifer|xhmm|codex|savvycnv|decon|clincnv|panelcn",
+    re.IGNORECASE,
+)
 #: callers of small variants (SNVs and indels): a file they wrote assessed small variants even
 #: when its only record at the locus is a long explicit deletion
 _SMALL_CALLERS = re.compile(
     r"HaplotypeCaller|UnifiedGenotyper|GenotypeGVCFs|DeepVariant|bcftools_call|bcftools call|freebayes|strelka|"
-    r"varscan|octopus|platypus|clair3|mutect|GLnexus|dragen|sentieon|elprep|gatk_version", re.IGNORECASE)
+    r"varscan|octopus|platypus|clair3|mutect|GLnexus|dragen|sentieon|elprep|gatk_version",
+    re.IGNORECASE,
+)
 #: FORMAT tags only SV callers write: Manta's PR/SR read pairs and split reads, DELLY's DV/RV/DR/RR
 _SV_FORMAT_TAGS = {"PR", "SR", "DV", "RV", "DR", "RR"}
 
@@ -103,8 +110,10 @@ class CdsCoverage:
 
     def columns(self, first: int, last: int) -> tuple[int, int]:
         """[lo, hi) columns of the CDS bases within first..last (1-based inclusive)."""
-        return (int(np.searchsorted(self.positions, first, "left")),
-                int(np.searchsorted(self.positions, last, "right")))
+        return (
+            int(np.searchsorted(self.positions, first, "left")),
+            int(np.searchsorted(self.positions, last, "right")),
+        )
 
     def add(self, first: int, last: int, confident: np.ndarray) -> None:
         lo, hi = self.columns(first, last)
@@ -162,14 +171,14 @@ def is_structural(record: cyvcf2.Variant) -> bool:
     return True
 
 
-def confident_calls(record: cyvcf2.Variant, genotypes: RecordGenotypes, thresholds: CoverageThresholds
-                    ) -> np.ndarray:
+def confident_calls(record: cyvcf2.Variant, genotypes: RecordGenotypes, thresholds: CoverageThresholds) -> np.ndarray:
     """Per sample: a called GT with GQ >= min_gq and depth (MIN_DP, else DP) >= min_dp.
 
     A missing GQ or depth is not confident: nothing shows the call was made on reads.
     """
     # imported here, not at the top: the rules above run without htslib
     from il1rn_annot.core.genotypes import MISSING_INT, int_format
+
     n = len(genotypes.called)
     fmt = record.FORMAT or ()
     gq = int_format(record, "GQ") if "GQ" in fmt else None
@@ -183,9 +192,12 @@ def confident_calls(record: cyvcf2.Variant, genotypes: RecordGenotypes, threshol
 
 def _caller_lines(header_lines: list[str]) -> list[str]:
     """`##source=`, `##...CommandLine...=` and `##..._version=` lines: where callers name themselves."""
-    return [line for line in header_lines
-            if line.startswith(("##source=", "##commandline", "##cmdline"))
-            or re.match(r"##\w*(version|Version|CommandLine)[\w.]*=", line)]
+    return [
+        line
+        for line in header_lines
+        if line.startswith(("##source=", "##commandline", "##cmdline"))
+        or re.match(r"##\w*(version|Version|CommandLine)[\w.]*=", line)
+    ]
 
 
 def small_caller_header(header_lines: list[str]) -> bool:
@@ -202,8 +214,9 @@ def sv_caller_header(header_lines: list[str]) -> bool:
     return svtype and bool(tags & _SV_FORMAT_TAGS)
 
 
-def input_kind(is_gvcf: bool, reference_blocks: int, small_records: int, structural_records: int,
-               header_lines: list[str]) -> str:
+def input_kind(
+    is_gvcf: bool, reference_blocks: int, small_records: int, structural_records: int, header_lines: list[str]
+) -> str:
     """gvcf, variant_only or structural (see the module docstring).
 
     A file with small-variant records at the locus, or written by a small-variant caller
@@ -219,18 +232,27 @@ def input_kind(is_gvcf: bool, reference_blocks: int, small_records: int, structu
     return "variant_only"
 
 
-def sample_coverage(kind: str, thresholds: CoverageThresholds, segments: list[tuple[int, int]],
-                    uncovered: list[tuple[int, int]] | None) -> dict[str, Any]:
+def sample_coverage(
+    kind: str, thresholds: CoverageThresholds, segments: list[tuple[int, int]], uncovered: list[tuple[int, int]] | None
+) -> dict[str, Any]:
     """A sample's `coverage` entry in the annotation JSON (see annotation.schema.json)."""
     total = sum(e - s + 1 for s, e in segments)
-    entry: dict[str, Any] = {"input_kind": kind, "small_variants_assessed": kind != "structural",
-                             "cds_bases": total, "cds_bases_confident": None, "cds_fraction": None,
-                             "uncovered": None, **thresholds.to_dict()}
+    entry: dict[str, Any] = {
+        "input_kind": kind,
+        "small_variants_assessed": kind != "structural",
+        "cds_bases": total,
+        "cds_bases_confident": None,
+        "cds_fraction": None,
+        "uncovered": None,
+        **thresholds.to_dict(),
+    }
     if kind == "gvcf" and uncovered is not None:
         missing = sum(e - s + 1 for s, e in uncovered)
-        entry.update(cds_bases_confident=total - missing,
-                     cds_fraction=round((total - missing) / total, 4) if total else 0.0,
-                     uncovered=[[s, e] for s, e in uncovered])
+        entry.update(
+            cds_bases_confident=total - missing,
+            cds_fraction=round((total - missing) / total, 4) if total else 0.0,
+            uncovered=[[s, e] for s, e in uncovered],
+        )
     return entry
 
 
@@ -260,12 +282,17 @@ def of_sample(locus: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any] | 
         return None
     thresholds = locus.get("coverage_thresholds") or {}
     full: dict[str, Any] = {
-        "input_kind": kind, "small_variants_assessed": kind != "structural",
+        "input_kind": kind,
+        "small_variants_assessed": kind != "structural",
         "cds_bases": sum(e - s + 1 for s, e in locus.get("cds") or []),
-        "cds_bases_confident": None, "cds_fraction": None, "uncovered": None,
-        "min_gq": thresholds.get("min_gq", DEFAULT_MIN_GQ), "min_dp": thresholds.get("min_dp", DEFAULT_MIN_DP),
+        "cds_bases_confident": None,
+        "cds_fraction": None,
+        "uncovered": None,
+        "min_gq": thresholds.get("min_gq", DEFAULT_MIN_GQ),
+        "min_dp": thresholds.get("min_dp", DEFAULT_MIN_DP),
         "min_cds_fraction": thresholds.get("min_cds_fraction", DEFAULT_MIN_CDS_FRACTION),
-        "chr2_records": locus.get("chr2_records")}
+        "chr2_records": locus.get("chr2_records"),
+    }
     full.update({key: value for key, value in (entry.get("coverage") or {}).items() if key in SAMPLE_KEYS})
     return full
 
@@ -295,8 +322,9 @@ def pool(entries: list[dict[str, Any] | None]) -> dict[str, Any] | None:
     pooled["structural_assessed"] = "structural" in kinds
     # whether the small-variant calls reach chromosome 2: an SV file's chr2 records do not say
     chr2 = [e.get("chr2_records") for e in present if e.get("input_kind") == kind]
-    pooled["chr2_records"] = True if any(c is True for c in chr2) else (False if chr2 and all(
-        c is False for c in chr2) else None)
+    pooled["chr2_records"] = (
+        True if any(c is True for c in chr2) else (False if chr2 and all(c is False for c in chr2) else None)
+    )
     for key in ("min_gq", "min_dp", "min_cds_fraction"):
         values = [e[key] for e in present if e.get(key) is not None]
         if values:
@@ -326,9 +354,11 @@ def evidence_text(coverage: dict[str, Any] | None) -> str:
         return ""
     kind = coverage.get("input_kind")
     if kind == "gvcf" and coverage.get("cds_fraction") is not None:
-        return (f"gVCF: {coverage['cds_fraction']:.0%} of the CDS confidently called "
-                f"({coverage['cds_bases_confident']}/{coverage['cds_bases']} bp; GQ>={coverage['min_gq']}, "
-                f"depth>={coverage['min_dp']})")
+        return (
+            f"gVCF: {coverage['cds_fraction']:.0%} of the CDS confidently called "
+            f"({coverage['cds_bases_confident']}/{coverage['cds_bases']} bp; GQ>={coverage['min_gq']}, "
+            f"depth>={coverage['min_dp']})"
+        )
     if coverage.get("chr2_records") is False and kind == "variant_only":
         return "no calls on chromosome 2 in the input: the locus was not in the called region"
     if kind == "structural" and not coverage.get("small_variants_assessed"):

@@ -14,13 +14,17 @@ from il1rn_annot.core.coverage import adequately_covered, stretches_text
 
 
 def _cds_percent(coverage: dict[str, Any]) -> str:
-    return (f"{coverage['cds_fraction']:.0%} of the IL1RN coding sequence ({coverage['cds_bases_confident']} of "
-            f"{coverage['cds_bases']} bp)")
+    return (
+        f"{coverage['cds_fraction']:.0%} of the IL1RN coding sequence ({coverage['cds_bases_confident']} of "
+        f"{coverage['cds_bases']} bp)"
+    )
 
 
 def _thresholds_text(coverage: dict[str, Any]) -> str:
-    return (f"a called genotype with GQ >= {coverage['min_gq']} and depth >= {coverage['min_dp']} "
-            f"(MIN_DP for reference blocks); at least {coverage['min_cds_fraction']:.0%} of the CDS is required")
+    return (
+        f"a called genotype with GQ >= {coverage['min_gq']} and depth >= {coverage['min_dp']} "
+        f"(MIN_DP for reference blocks); at least {coverage['min_cds_fraction']:.0%} of the CDS is required"
+    )
 
 
 def locus_not_assessed(coverage: dict[str, Any] | None, assoc_text: str, found: bool) -> tuple[str, str] | None:
@@ -31,25 +35,41 @@ def locus_not_assessed(coverage: dict[str, Any] | None, assoc_text: str, found: 
     """
     if not coverage:
         return None
-    if coverage.get("input_kind") == "gvcf" and coverage.get("cds_fraction") is not None \
-            and not adequately_covered(coverage):
-        return ("IL1RN locus not adequately covered: only " + _cds_percent(coverage) + " has confident calls; "
-                "no result can be given (a variant there would not be seen).",
-                "gVCF coverage: " + _cds_percent(coverage) + " covered by confident calls or reference blocks ("
-                + _thresholds_text(coverage) + "). Not covered: " + stretches_text(coverage.get("uncovered")) + "."
-                + assoc_text)
+    if (
+        coverage.get("input_kind") == "gvcf"
+        and coverage.get("cds_fraction") is not None
+        and not adequately_covered(coverage)
+    ):
+        return (
+            "IL1RN locus not adequately covered: only " + _cds_percent(coverage) + " has confident calls; "
+            "no result can be given (a variant there would not be seen).",
+            "gVCF coverage: "
+            + _cds_percent(coverage)
+            + " covered by confident calls or reference blocks ("
+            + _thresholds_text(coverage)
+            + "). Not covered: "
+            + stretches_text(coverage.get("uncovered"))
+            + "."
+            + assoc_text,
+        )
     # a small-variant file: a genome has variants on every chromosome (an SV caller may find none there)
     if coverage.get("chr2_records") is False and coverage.get("input_kind") == "variant_only":
-        return (("IL1RN locus not assessable: the input has no calls on chromosome 2 at all, so the locus was not "
-                 "in the called region (a file split by chromosome, or a panel without IL1RN?)."),
-                "no record on chromosome 2 in the whole file: the absence of an IL1RN record says nothing about "
-                "the locus; provide the sample's chromosome-2 (or whole-genome) calls." + assoc_text)
+        return (
+            (
+                "IL1RN locus not assessable: the input has no calls on chromosome 2 at all, so the locus was not "
+                "in the called region (a file split by chromosome, or a panel without IL1RN?)."
+            ),
+            "no record on chromosome 2 in the whole file: the absence of an IL1RN record says nothing about "
+            "the locus; provide the sample's chromosome-2 (or whole-genome) calls." + assoc_text,
+        )
     if not coverage.get("small_variants_assessed", True):
-        return (("No pathogenic deletion" if found else "No deletion") + " detected at IL1RN; small variants not "
-                "assessed (structural-variant / copy-number calls only): DIRA cannot be excluded from this input.",
-                "the input holds structural-variant or copy-number calls only (no small-variant calls, no "
-                "reference blocks): no deletion or copy-number loss of IL1RN was called, but sequence variants "
-                "(most DIRA alleles) were not assessed; provide the sample's SNV/indel calls." + assoc_text)
+        return (
+            ("No pathogenic deletion" if found else "No deletion") + " detected at IL1RN; small variants not "
+            "assessed (structural-variant / copy-number calls only): DIRA cannot be excluded from this input.",
+            "the input holds structural-variant or copy-number calls only (no small-variant calls, no "
+            "reference blocks): no deletion or copy-number loss of IL1RN was called, but sequence variants "
+            "(most DIRA alleles) were not assessed; provide the sample's SNV/indel calls." + assoc_text,
+        )
     return None
 
 
@@ -58,8 +78,10 @@ def negative_caveat(coverage: dict[str, Any] | None) -> str:
     if not coverage:
         return ""
     if coverage.get("input_kind") == "variant_only":
-        return (" Reference calls not recorded (variant-only VCF): coverage of IL1RN is not shown by the input; "
-                "confirm it before reporting a negative result.")
+        return (
+            " Reference calls not recorded (variant-only VCF): coverage of IL1RN is not shown by the input; "
+            "confirm it before reporting a negative result."
+        )
     if coverage.get("input_kind") == "gvcf" and coverage.get("uncovered"):
         return f" Not confidently called: {stretches_text(coverage['uncovered'])} of the CDS."
     return ""

@@ -236,8 +236,11 @@ class RecordGenotypes:
                 if key not in texts:
                     alleles = [x for x in row[:-1] if x != -2]
                     phased_row = row[-1] == 1 and len(alleles) > 1
-                    texts[key] = (("|" if phased_row else "/").join("." if x == -1 else str(x) for x in alleles),
-                                  tuple(j for j, x in enumerate(row[:-1]) if x == a), phased_row)
+                    texts[key] = (
+                        ("|" if phased_row else "/").join("." if x == -1 else str(x) for x in alleles),
+                        tuple(j for j, x in enumerate(row[:-1]) if x == a),
+                        phased_row,
+                    )
                 gt_text, haplotypes, phased = texts[key]
                 present = [x for x in row[:-1] if x != -2]
                 copies, ploidy, called = present.count(a), len(present), sum(1 for x in present if x >= 0)
@@ -252,9 +255,19 @@ class RecordGenotypes:
                 zygosity = "partial"
             else:
                 zygosity = "heterozygous"
-            out.append(Call(sample_index=i, zygosity=zygosity, genotype=gt_text, phased=phased,
-                            haplotypes=haplotypes, phase_set=phase_set[k], copy_number=cn_i, depth=depth[k],
-                            sample_filter=sample_filter[k]))
+            out.append(
+                Call(
+                    sample_index=i,
+                    zygosity=zygosity,
+                    genotype=gt_text,
+                    phased=phased,
+                    haplotypes=haplotypes,
+                    phase_set=phase_set[k],
+                    copy_number=cn_i,
+                    depth=depth[k],
+                    sample_filter=sample_filter[k],
+                )
+            )
         return out
 
 

@@ -60,8 +60,9 @@ def hgvs_c(allele: Allele, tx: TranscriptModel, reference: ReferenceGenome | Non
         c = f"c.{tx.c_position(allele.start)}{allele.ref_trim}>{allele.alt_trim}"
         return HgvsName(c, True, allele.start, allele.end, "sub")
     if kind in ("mnv", "delins"):
-        return HgvsName(f"c.{_range(tx, allele.start, allele.end)}delins{allele.alt_trim}", True,
-                        allele.start, allele.end, "delins")
+        return HgvsName(
+            f"c.{_range(tx, allele.start, allele.end)}delins{allele.alt_trim}", True, allele.start, allele.end, "delins"
+        )
     if kind == "deletion":
         start, end, shifted = allele.start, allele.end, False
         if reference is not None and reference.covers(start, end + 1):
@@ -76,8 +77,9 @@ def hgvs_c(allele: Allele, tx: TranscriptModel, reference: ReferenceGenome | Non
             n = len(inserted)
             if reference.covers(after - n + 1, after) and reference.fetch(after - n + 1, after) == inserted:
                 return HgvsName(f"c.{_range(tx, after - n + 1, after)}dup", True, after - n + 1, after, "dup")
-        return HgvsName(f"c.{tx.c_position(after)}_{tx.c_position(after + 1)}ins{inserted}", shifted,
-                        after, after + 1, "ins")
+        return HgvsName(
+            f"c.{tx.c_position(after)}_{tx.c_position(after + 1)}ins{inserted}", shifted, after, after + 1, "ins"
+        )
     if kind in DELETION_TYPES:
         if allele.start <= tx.start and allele.end >= tx.end:
             return HgvsName("", True, allele.start, allele.end, "range_del")

@@ -69,16 +69,30 @@ class SampleResult:
 
 
 def _filter_note(findings: list[dict[str, Any]]) -> str:
-    failing = [f for f in findings if f.get("filter") not in ("PASS", ".", None, "")
-               or f.get("sample_filter") not in ("PASS", ".", None, "")]
+    failing = [
+        f
+        for f in findings
+        if f.get("filter") not in ("PASS", ".", None, "") or f.get("sample_filter") not in ("PASS", ".", None, "")
+    ]
     if not failing:
         return ""
-    return " Note: " + "; ".join(
-        f"{allele_label(f)} did not pass the caller's filters ("
-        + ", ".join(x for x in (f["filter"] if f.get("filter") not in ("PASS", ".", None, "") else "",
-                                f"sample FT={f['sample_filter']}"
-                                if f.get("sample_filter") not in ("PASS", ".", None, "") else "") if x)
-        + ")" for f in failing) + " — confirm before reporting."
+    return (
+        " Note: "
+        + "; ".join(
+            f"{allele_label(f)} did not pass the caller's filters ("
+            + ", ".join(
+                x
+                for x in (
+                    f["filter"] if f.get("filter") not in ("PASS", ".", None, "") else "",
+                    f"sample FT={f['sample_filter']}" if f.get("sample_filter") not in ("PASS", ".", None, "") else "",
+                )
+                if x
+            )
+            + ")"
+            for f in failing
+        )
+        + " — confirm before reporting."
+    )
 
 
 def _name_filtered_calls_in_the_sentence(result: SampleResult, findings: list[dict[str, Any]]) -> None:
@@ -91,13 +105,22 @@ def _name_filtered_calls_in_the_sentence(result: SampleResult, findings: list[di
         return
     note = _filter_note([f for f in findings if f["classification"] in PATHOGENIC])
     if note:
-        result.status_sentence += " " + note.strip().removeprefix("Note: ").replace(" — confirm", ": confirm") \
-            .rstrip(".") + "."
+        result.status_sentence += (
+            " " + note.strip().removeprefix("Note: ").replace(" — confirm", ": confirm").rstrip(".") + "."
+        )
 
 
-def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
-                     uncalled_records: int = 0, records: int = 0, partial_records: int = 0,
-                     parents: Sequence[ParentCalls] = (), coverage: dict[str, Any] | None = None) -> SampleResult:
+def interpret_sample(
+    sample: str,
+    findings: list[dict[str, Any]],
+    locus_called: bool | None,
+    *,
+    uncalled_records: int = 0,
+    records: int = 0,
+    partial_records: int = 0,
+    parents: Sequence[ParentCalls] = (),
+    coverage: dict[str, Any] | None = None,
+) -> SampleResult:
     """Status, sentence and evidence for one sample from its findings.
 
     `parents`: the mother's and father's calls, when the sample sheet names them; they phase
@@ -111,8 +134,15 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
     DIRA is not excluded. Deletions that also remove another cluster gene with a condition of its
     own name it when the loss matters for the zygosity (recessive: both copies; dominant: one).
     """
-    result = _interpret_calls(sample, findings, locus_called, uncalled_records=uncalled_records,
-                              records=records, parents=parents, locus_evidence=coverage)
+    result = _interpret_calls(
+        sample,
+        findings,
+        locus_called,
+        uncalled_records=uncalled_records,
+        records=records,
+        parents=parents,
+        locus_evidence=coverage,
+    )
     result.coverage = coverage
     result = _with_coverage_notes(result, coverage)
     result.partial_records = partial_records
@@ -122,15 +152,20 @@ def interpret_sample(sample: str, findings: list[dict[str, Any]], locus_called: 
         result.removed_genes_with_conditions = genes
         said = "; ".join(genes)
         result.status_sentence += f" The deletion also removes another gene whose loss matters itself: {said}."
-        result.evidence += (f" Other cluster genes removed, with their own conditions (locus.yaml; see "
-                            f"VERIFICATION.md): {said}.")
+        result.evidence += (
+            f" Other cluster genes removed, with their own conditions (locus.yaml; see VERIFICATION.md): {said}."
+        )
     half = [f for f in findings if f.get("zygosity") == "partial"]
     if (partial_records or half) and result.dira_status not in ("consistent_with_DIRA", "not_assessable"):
         n = max(partial_records, len({f["allele_id"] for f in half}))
-        result.status_sentence += (f" At {n} locus record(s) only one allele of this sample was called (GT such as "
-                                   "./1, 1/. or 0/.): the other allele was not called, so DIRA is not excluded.")
-        result.evidence += (f" {n} locus record(s) with a half-called genotype (one allele missing): a variant on "
-                            "the uncalled allele would not be seen.")
+        result.status_sentence += (
+            f" At {n} locus record(s) only one allele of this sample was called (GT such as "
+            "./1, 1/. or 0/.): the other allele was not called, so DIRA is not excluded."
+        )
+        result.evidence += (
+            f" {n} locus record(s) with a half-called genotype (one allele missing): a variant on "
+            "the uncalled allele would not be seen."
+        )
     return result
 
 
@@ -144,24 +179,41 @@ def interpret_pooled(sample: str, pooled: Pooled, parents: Sequence[ParentCalls]
     each file on its own (`interpret_sample`, stored in NAME.il1rn.json); docs/outputs.md says
     which file holds which interpretation.
     """
-    return interpret_sample(sample, pooled.findings, pooled.locus_called, parents=parents,
-                            coverage=pooled.coverage, partial_records=pooled.partial_records)
+    return interpret_sample(
+        sample,
+        pooled.findings,
+        pooled.locus_called,
+        parents=parents,
+        coverage=pooled.coverage,
+        partial_records=pooled.partial_records,
+    )
 
 
 def _removes_il1rn_coding(f: dict[str, Any]) -> bool:
     """A call that takes IL1RN coding sequence (or a predicted loss of function by the PVS1 tree)."""
-    coding = {"transcript_ablation", "exon_loss_variant", "coding_sequence_variant", "start_lost", "stop_lost",
-              "frameshift_variant", "inframe_deletion", "stop_gained", "splice_donor_variant",
-              "splice_acceptor_variant"}
-    return bool(f.get("pvs1")) or (f.get("variant_type") in ANY_DELETION_TYPES
-                                   and bool(coding & set(f.get("consequence") or [])))
+    coding = {
+        "transcript_ablation",
+        "exon_loss_variant",
+        "coding_sequence_variant",
+        "start_lost",
+        "stop_lost",
+        "frameshift_variant",
+        "inframe_deletion",
+        "stop_gained",
+        "splice_donor_variant",
+        "splice_acceptor_variant",
+    }
+    return bool(f.get("pvs1")) or (
+        f.get("variant_type") in ANY_DELETION_TYPES and bool(coding & set(f.get("consequence") or []))
+    )
 
 
 def _protein_effect_undetermined(f: dict[str, Any]) -> bool:
     """A small change inside the CDS whose protein effect is unknown (no sequence, and the codon
     set of the protein did not fix it): it could be a stop, so a homozygous one leaves DIRA open."""
-    return (f.get("variant_type") not in DELETION_TYPES
-            and list(f.get("consequence") or []) == ["coding_sequence_variant"])
+    return f.get("variant_type") not in DELETION_TYPES and list(f.get("consequence") or []) == [
+        "coding_sequence_variant"
+    ]
 
 
 def _homozygous_vus_effect(f: dict[str, Any]) -> str:
@@ -176,24 +228,41 @@ def _homozygous_vus_effect(f: dict[str, Any]) -> str:
     return "a change that is not a predicted loss of function by the PVS1 tree and is of uncertain significance"
 
 
-def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: bool | None, *,
-                     uncalled_records: int, records: int, parents: Sequence[ParentCalls],
-                     locus_evidence: dict[str, Any] | None) -> SampleResult:
+def _interpret_calls(
+    sample: str,
+    findings: list[dict[str, Any]],
+    locus_called: bool | None,
+    *,
+    uncalled_records: int,
+    records: int,
+    parents: Sequence[ParentCalls],
+    locus_evidence: dict[str, Any] | None,
+) -> SampleResult:
     """`interpret_sample` without the coverage notes added to every status."""
     pl = [f for f in findings if f["classification"] in PATHOGENIC]
     vus = [f for f in findings if f["classification"] == "uncertain_significance"]
     assoc = [f for f in findings if f["classification"] == "association_polymorphism"]
-    result = SampleResult(sample=sample, dira_status="", status_sentence="", evidence="",
-                          locus_called=True if findings else locus_called,
-                          pathogenic_alleles=[f"{allele_label(f)} ({f['zygosity']})" for f in distinct_events(pl)],
-                          other_alleles=[f"{allele_label(f)} ({f['zygosity']}; {f['classification']})"
-                                         for f in findings if f["classification"] not in PATHOGENIC],
-                          association_alleles=[f"{allele_label(f)} ({f['zygosity']})" for f in assoc],
-                          findings=findings)
+    result = SampleResult(
+        sample=sample,
+        dira_status="",
+        status_sentence="",
+        evidence="",
+        locus_called=True if findings else locus_called,
+        pathogenic_alleles=[f"{allele_label(f)} ({f['zygosity']})" for f in distinct_events(pl)],
+        other_alleles=[
+            f"{allele_label(f)} ({f['zygosity']}; {f['classification']})"
+            for f in findings
+            if f["classification"] not in PATHOGENIC
+        ],
+        association_alleles=[f"{allele_label(f)} ({f['zygosity']})" for f in assoc],
+        findings=findings,
+    )
     assoc_text = ""
     if assoc:
-        assoc_text = (" Association polymorphism(s) present, reported for information only and not "
-                      "diagnostic: " + "; ".join(result.association_alleles) + ".")
+        assoc_text = (
+            " Association polymorphism(s) present, reported for information only and not "
+            "diagnostic: " + "; ".join(result.association_alleles) + "."
+        )
     # a small variant called homozygous inside a heterozygous deletion is hemizygous: the
     # deletion removed the other allele, so it is one allele of a compound heterozygote (if
     # the deletion is P/LP: the pair logic below finds them in trans), not two copies
@@ -201,7 +270,9 @@ def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: 
     hemizygous_note = "".join(
         f" {allele_label(f)} was called {f['zygosity']} inside the heterozygous {allele_label(d)}: it is "
         "hemizygous (the deletion removes the other allele), so it counts as one allele."
-        for f in pl if (d := within.get(f["allele_id"])) is not None)
+        for f in pl
+        if (d := within.get(f["allele_id"])) is not None
+    )
     discordant = discordant_inside_note(pl, findings)
     # appended to every P/LP status's evidence
     tail = hemizygous_note + discordant + inheritance_note(pl, parents) + assoc_text
@@ -217,19 +288,27 @@ def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: 
         f = alleles[0]
         partial = " (the second allele at this position was not called)" if f["zygosity"] == "partial" else ""
         if f["allele_id"] in within:
-            partial = (f" (hemizygous: called {f['zygosity']} inside the heterozygous "
-                       f"{allele_label(within[f['allele_id']])}, which is not P/LP)")
-        return _done(result, "carrier",
-                     f"Heterozygous carrier of IL1RN {allele_label(f)}{partial}: carrier of DIRA (autosomal "
-                     "recessive); no second pathogenic allele detected." + second_allele_vus(f, vus),
-                     f"one P/LP allele: {f['classification_evidence'].rstrip('.')}." + _filter_note(pl) + tail)
+            partial = (
+                f" (hemizygous: called {f['zygosity']} inside the heterozygous "
+                f"{allele_label(within[f['allele_id']])}, which is not P/LP)"
+            )
+        return _done(
+            result,
+            "carrier",
+            f"Heterozygous carrier of IL1RN {allele_label(f)}{partial}: carrier of DIRA (autosomal "
+            "recessive); no second pathogenic allele detected." + second_allele_vus(f, vus),
+            f"one P/LP allele: {f['classification_evidence'].rstrip('.')}." + _filter_note(pl) + tail,
+        )
     not_assessed = None if vus else locus_not_assessed(locus_evidence, assoc_text, bool(findings))
     if not_assessed is not None:
         return _done(result, "not_assessable", *not_assessed)
     if result.locus_called is False:
-        return _done(result, "not_assessable",
-                     "IL1RN locus not assessable: no genotype was called at the locus for this sample.",
-                     "no called genotype (or gVCF reference block) at the IL1RN locus records of the input.")
+        return _done(
+            result,
+            "not_assessable",
+            "IL1RN locus not assessable: no genotype was called at the locus for this sample.",
+            "no called genotype (or gVCF reference block) at the IL1RN locus records of the input.",
+        )
     if vus:
         names = "; ".join(allele_label(f) for f in vus)
         evidence = "; ".join(f"{allele_label(f)}: {f['classification_evidence']}" for f in vus) + assoc_text
@@ -238,32 +317,52 @@ def _interpret_calls(sample: str, findings: list[dict[str, Any]], locus_called: 
         undetermined = [f for f in both if _protein_effect_undetermined(f)]
         if undetermined and not lof:
             f = undetermined[0]
-            return _done(result, "uncertain_significance",
-                         f"{f['zygosity'].capitalize()} IL1RN {allele_label(f)}: a coding change whose effect on the "
-                         "protein could not be determined without the transcript sequence (the possible changes are "
-                         "listed in the allele notes), so it is of uncertain significance; DIRA is not excluded: "
-                         "determine the protein change with a reference FASTA (--reference) or by sequencing the "
-                         "codon.", evidence)
+            return _done(
+                result,
+                "uncertain_significance",
+                f"{f['zygosity'].capitalize()} IL1RN {allele_label(f)}: a coding change whose effect on the "
+                "protein could not be determined without the transcript sequence (the possible changes are "
+                "listed in the allele notes), so it is of uncertain significance; DIRA is not excluded: "
+                "determine the protein change with a reference FASTA (--reference) or by sequencing the "
+                "codon.",
+                evidence,
+            )
         if lof:
             f = lof[0]
-            return _done(result, "uncertain_significance",
-                         f"{f['zygosity'].capitalize()} IL1RN {allele_label(f)}: it changes IL1RN coding sequence on "
-                         f"both alleles, {_homozygous_vus_effect(f)} by the classification rules alone; DIRA is not "
-                         "excluded (clinical correlation and expert review of the variant are needed).", evidence)
-        return _done(result, "uncertain_significance",
-                     f"IL1RN variant(s) of uncertain significance ({names}); no IL1RN variant is classified pathogenic "
-                     "or likely pathogenic.", evidence)
+            return _done(
+                result,
+                "uncertain_significance",
+                f"{f['zygosity'].capitalize()} IL1RN {allele_label(f)}: it changes IL1RN coding sequence on "
+                f"both alleles, {_homozygous_vus_effect(f)} by the classification rules alone; DIRA is not "
+                "excluded (clinical correlation and expert review of the variant are needed).",
+                evidence,
+            )
+        return _done(
+            result,
+            "uncertain_significance",
+            f"IL1RN variant(s) of uncertain significance ({names}); no IL1RN variant is classified pathogenic "
+            "or likely pathogenic.",
+            evidence,
+        )
     coverage = ""
     if uncalled_records:
-        coverage = (f" {uncalled_records} of {records} locus record(s) have no genotype for this sample: a "
-                    "variant there would not be seen.")
+        coverage = (
+            f" {uncalled_records} of {records} locus record(s) have no genotype for this sample: a "
+            "variant there would not be seen."
+        )
     if result.locus_called is None:
-        coverage = (" The input has no record at the IL1RN locus; a variant-only VCF cannot show that the locus "
-                    "was covered (a gVCF or the caller's coverage would).")
-    return _done(result, "no_pathogenic_variant_detected",
-                 "No pathogenic IL1RN variant detected." + (" Association polymorphisms only (not diagnostic)."
-                                                            if assoc else "") + negative_caveat(locus_evidence),
-                 "no P/LP or uncertain IL1RN allele among the locus calls." + assoc_text + coverage)
+        coverage = (
+            " The input has no record at the IL1RN locus; a variant-only VCF cannot show that the locus "
+            "was covered (a gVCF or the caller's coverage would)."
+        )
+    return _done(
+        result,
+        "no_pathogenic_variant_detected",
+        "No pathogenic IL1RN variant detected."
+        + (" Association polymorphisms only (not diagnostic)." if assoc else "")
+        + negative_caveat(locus_evidence),
+        "no P/LP or uncertain IL1RN allele among the locus calls." + assoc_text + coverage,
+    )
 
 
 def _biallelic_result(result: SampleResult, biallelic: list[dict[str, Any]], notes: str) -> SampleResult:
@@ -274,18 +373,25 @@ def _biallelic_result(result: SampleResult, biallelic: list[dict[str, Any]], not
         sentence = f"Homozygous {allele_label(f)}: consistent with DIRA."
     elif f["zygosity"] == "hemizygous":
         # a haploid GT on chromosome 2 with no deletion called: the caller saw one allele only
-        sentence = (f"Hemizygous {cls} IL1RN variant {allele_label(f)} (a haploid call on chromosome 2: the "
-                    "other allele is presumably deleted; confirm by copy-number analysis): consistent with DIRA.")
+        sentence = (
+            f"Hemizygous {cls} IL1RN variant {allele_label(f)} (a haploid call on chromosome 2: the "
+            "other allele is presumably deleted; confirm by copy-number analysis): consistent with DIRA."
+        )
     else:
         sentence = f"Homozygous {cls} IL1RN variant {allele_label(f)}: consistent with DIRA."
-    return _done(result, "consistent_with_DIRA", sentence,
-                 f"{allele_label(f)} is {f['zygosity']} ({f['genotype'] or 'CN=' + str(f.get('copy_number'))}); "
-                 f"classification {f['classification']}: {f['classification_evidence'].rstrip('.')}. DIRA is autosomal "
-                 "recessive: biallelic loss of IL1RN." + notes)
+    return _done(
+        result,
+        "consistent_with_DIRA",
+        sentence,
+        f"{allele_label(f)} is {f['zygosity']} ({f['genotype'] or 'CN=' + str(f.get('copy_number'))}); "
+        f"classification {f['classification']}: {f['classification_evidence'].rstrip('.')}. DIRA is autosomal "
+        "recessive: biallelic loss of IL1RN." + notes,
+    )
 
 
-def _two_allele_result(result: SampleResult, alleles: list[dict[str, Any]], parents: Sequence[ParentCalls],
-                       notes: str) -> SampleResult:
+def _two_allele_result(
+    result: SampleResult, alleles: list[dict[str, Any]], parents: Sequence[ParentCalls], notes: str
+) -> SampleResult:
     """Two or more distinct heterozygous P/LP alleles: in trans (DIRA), in cis (carrier) or unknown (possible)."""
     distinct = {f["allele_id"]: f for f in alleles}
     relations, by_parents = phase_relations(alleles, parents)
@@ -294,29 +400,51 @@ def _two_allele_result(result: SampleResult, alleles: list[dict[str, Any]], pare
         (a_id, b_id) = next(k for k, v in relations.items() if v == "trans")
         pair = f"{allele_label(distinct[a_id])} and {allele_label(distinct[b_id])}"
         how = by_parents.get((a_id, b_id))
-        return _done(result, "consistent_with_DIRA",
-                     f"Compound heterozygous IL1RN variants {pair}, in trans"
-                     + (" (phased by the parents' genotypes)" if how else "") + ": consistent with DIRA.",
-                     f"two P/LP alleles on different haplotypes ({pair}"
-                     + (f": both in one genotype call, GT {distinct[a_id]['genotype']}"
-                        if one_genotype_call(distinct[a_id], distinct[b_id]) else "")
-                     + (f": {how}" if how else "")
-                     + "); biallelic loss of IL1RN." + notes)
+        return _done(
+            result,
+            "consistent_with_DIRA",
+            f"Compound heterozygous IL1RN variants {pair}, in trans"
+            + (" (phased by the parents' genotypes)" if how else "")
+            + ": consistent with DIRA.",
+            f"two P/LP alleles on different haplotypes ({pair}"
+            + (
+                f": both in one genotype call, GT {distinct[a_id]['genotype']}"
+                if one_genotype_call(distinct[a_id], distinct[b_id])
+                else ""
+            )
+            + (f": {how}" if how else "")
+            + "); biallelic loss of IL1RN."
+            + notes,
+        )
     if all(v == "cis" for v in relations.values()):
         how = "; ".join(by_parents.values())
-        return _done(result, "carrier",
-                     f"Heterozygous carrier: IL1RN variants {names} lie on the same haplotype (in cis"
-                     + (", phased by the parents' genotypes" if how else "") + "); "
-                     "no pathogenic variant on the other allele was detected.",
-                     "the P/LP alleles are phased in cis" + (f" ({how})" if how else "")
-                     + ": one haplotype is affected." + notes)
-    return _done(result, "possible_DIRA",
-                 f"Two IL1RN variants {names} of unknown phase: possible DIRA (compound heterozygous if "
-                 "in trans); testing of the parents or phasing is recommended.",
-                 "two different P/LP alleles, both heterozygous, phase not established"
-                 + (f" (the calls of {parents_named(parents)} do not establish it: an allele found in neither or "
-                    "both parents, or a parent without calls at the locus)" if parents else "")
-                 + "." + notes)
+        return _done(
+            result,
+            "carrier",
+            f"Heterozygous carrier: IL1RN variants {names} lie on the same haplotype (in cis"
+            + (", phased by the parents' genotypes" if how else "")
+            + "); "
+            "no pathogenic variant on the other allele was detected.",
+            "the P/LP alleles are phased in cis"
+            + (f" ({how})" if how else "")
+            + ": one haplotype is affected."
+            + notes,
+        )
+    return _done(
+        result,
+        "possible_DIRA",
+        f"Two IL1RN variants {names} of unknown phase: possible DIRA (compound heterozygous if "
+        "in trans); testing of the parents or phasing is recommended.",
+        "two different P/LP alleles, both heterozygous, phase not established"
+        + (
+            f" (the calls of {parents_named(parents)} do not establish it: an allele found in neither or "
+            "both parents, or a parent without calls at the locus)"
+            if parents
+            else ""
+        )
+        + "."
+        + notes,
+    )
 
 
 def _done(result: SampleResult, status: str, sentence: str, evidence: str) -> SampleResult:
@@ -341,24 +469,31 @@ def _with_coverage_notes(result: SampleResult, coverage: dict[str, Any] | None) 
     note = evidence_text(coverage) if coverage.get("input_kind") != "variant_only" else ""
     if note and note not in result.evidence:
         text = result.evidence.rstrip()
-        result.evidence = (text + ("" if not text or text.endswith(".") else ".") + " Locus evidence: " + note
-                           + ".").strip()
-    if result.dira_status in ("carrier", "uncertain_significance") and coverage.get("input_kind") == "gvcf" \
-            and coverage.get("uncovered"):
+        result.evidence = (
+            text + ("" if not text or text.endswith(".") else ".") + " Locus evidence: " + note + "."
+        ).strip()
+    if (
+        result.dira_status in ("carrier", "uncertain_significance")
+        and coverage.get("input_kind") == "gvcf"
+        and coverage.get("uncovered")
+    ):
         gaps = stretches_text(coverage["uncovered"])
         if coverage.get("cds_bases_confident") == 0:
             # none of it (e.g. a GATK 3.5 DP=0 block over the gene): "part of" would understate it
-            result.status_sentence += (" None of the IL1RN coding sequence was confidently called (0 of "
-                                       f"{coverage.get('cds_bases')} bp in the gVCF): small variants were not assessed"
-                                       + (", so a second allele would not be seen." if result.dira_status == "carrier"
-                                          else "."))
+            result.status_sentence += (
+                " None of the IL1RN coding sequence was confidently called (0 of "
+                f"{coverage.get('cds_bases')} bp in the gVCF): small variants were not assessed"
+                + (", so a second allele would not be seen." if result.dira_status == "carrier" else ".")
+            )
         else:
-            result.status_sentence += (f" Part of the CDS was not confidently called ({gaps})"
-                                       + (": a second allele there would not be seen."
-                                          if result.dira_status == "carrier" else "."))
+            result.status_sentence += f" Part of the CDS was not confidently called ({gaps})" + (
+                ": a second allele there would not be seen." if result.dira_status == "carrier" else "."
+            )
         if not adequately_covered(coverage):
             result.evidence += " Coverage below the required fraction of the CDS."
     if result.dira_status == "carrier" and not coverage.get("small_variants_assessed", True):
-        result.status_sentence += (" Small variants were not assessed (structural-variant / copy-number calls "
-                                   "only): a second, sequence-level allele would not be seen.")
+        result.status_sentence += (
+            " Small variants were not assessed (structural-variant / copy-number calls "
+            "only): a second, sequence-level allele would not be seen."
+        )
     return result

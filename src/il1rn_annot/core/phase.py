@@ -30,8 +30,12 @@ class ParentCalls(NamedTuple):
 
 def inside_deletion(small: dict[str, Any], deletion: dict[str, Any]) -> bool:
     """Whether `small` lies wholly inside `deletion` (any deletion kind, not the call itself)."""
-    return deletion["variant_type"] in ANY_DELETION_TYPES and small is not deletion and \
-        deletion["pos"] < small["pos"] and small["end"] <= deletion["end"]
+    return (
+        deletion["variant_type"] in ANY_DELETION_TYPES
+        and small is not deletion
+        and deletion["pos"] < small["pos"]
+        and small["end"] <= deletion["end"]
+    )
 
 
 def enclosing_deletion(small: dict[str, Any], findings: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -77,9 +81,14 @@ def distinct_events(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def one_genotype_call(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Two ALT alleles of one record in one genotype call (GT 1/2): each fills its own GT slot,
     i.e. its own chromosome, so they are in trans whether or not the call is phased."""
-    return (a.get("source") == b.get("source") and (a["chrom"], a["pos"], a["ref"]) == (b["chrom"], b["pos"], b["ref"])
-            and a.get("genotype") == b.get("genotype") and bool(a.get("haplotypes")) and bool(b.get("haplotypes"))
-            and not set(a["haplotypes"]) & set(b["haplotypes"]))
+    return (
+        a.get("source") == b.get("source")
+        and (a["chrom"], a["pos"], a["ref"]) == (b["chrom"], b["pos"], b["ref"])
+        and a.get("genotype") == b.get("genotype")
+        and bool(a.get("haplotypes"))
+        and bool(b.get("haplotypes"))
+        and not set(a["haplotypes"]) & set(b["haplotypes"])
+    )
 
 
 def phase_relation(a: dict[str, Any], b: dict[str, Any]) -> str:
@@ -111,10 +120,12 @@ def discordant_inside_note(pl: list[dict[str, Any]], findings: list[dict[str, An
             continue
         d = next((d for d in findings if d.get("zygosity") == "heterozygous" and inside_deletion(f, d)), None)
         if d is not None:
-            notes.append(f" {allele_label(f)} was called heterozygous (GT {f.get('genotype', '')}) inside the "
-                         f"heterozygous {allele_label(d)}, where one copy is left: the two calls disagree, so they "
-                         "are not taken to be in trans; confirm the deletion's extent (MLPA or quantitative PCR) "
-                         "and the variant, and test the parents.")
+            notes.append(
+                f" {allele_label(f)} was called heterozygous (GT {f.get('genotype', '')}) inside the "
+                f"heterozygous {allele_label(d)}, where one copy is left: the two calls disagree, so they "
+                "are not taken to be in trans; confirm the deletion's extent (MLPA or quantitative PCR) "
+                "and the variant, and test the parents."
+            )
     return "".join(notes)
 
 
@@ -131,8 +142,10 @@ def second_allele_vus(carried: dict[str, Any], vus: list[dict[str, Any]]) -> str
             notes.append(f" The variant of uncertain significance {allele_label(v)} is on the same allele (in cis).")
             continue
         where = "on the other allele (in trans)" if relation == "trans" else "of unknown phase"
-        notes.append(f" The variant of uncertain significance {allele_label(v)} is {where}: DIRA cannot be "
-                     "excluded if it proves pathogenic" + (" and in trans" if relation == "unknown" else "") + ".")
+        notes.append(
+            f" The variant of uncertain significance {allele_label(v)} is {where}: DIRA cannot be "
+            "excluded if it proves pathogenic" + (" and in trans" if relation == "unknown" else "") + "."
+        )
     return "".join(notes)
 
 
@@ -157,11 +170,13 @@ def phase_by_parents(a: dict[str, Any], b: dict[str, Any], parents: Sequence[Par
     m_a, m_b, f_a, f_b = carries(mother, a), carries(mother, b), carries(father, a), carries(father, b)
     label_a, label_b = allele_label(a), allele_label(b)
     if m_a and f_b and not m_b and not f_a:
-        return "trans", (f"{label_a} inherited from the mother ({mother.sample}), "
-                         f"{label_b} from the father ({father.sample})")
+        return "trans", (
+            f"{label_a} inherited from the mother ({mother.sample}), {label_b} from the father ({father.sample})"
+        )
     if f_a and m_b and not f_b and not m_a:
-        return "trans", (f"{label_a} inherited from the father ({father.sample}), "
-                         f"{label_b} from the mother ({mother.sample})")
+        return "trans", (
+            f"{label_a} inherited from the father ({father.sample}), {label_b} from the mother ({mother.sample})"
+        )
     if m_a and m_b and not f_a and not f_b:
         return "cis", f"both inherited from the mother ({mother.sample}); the father ({father.sample}) has neither"
     if f_a and f_b and not m_a and not m_b:
@@ -169,8 +184,9 @@ def phase_by_parents(a: dict[str, Any], b: dict[str, Any], parents: Sequence[Par
     return "unknown", ""
 
 
-def phase_relations(alleles: list[dict[str, Any]], parents: Sequence[ParentCalls]
-                     ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+def phase_relations(
+    alleles: list[dict[str, Any]], parents: Sequence[ParentCalls]
+) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
     """Per pair of distinct P/LP alleles: 'trans', 'cis' or 'unknown' from the sample's own calls,
     then from the parents' calls where those left it unknown; and how the parents phased a pair."""
     distinct = {f["allele_id"]: f for f in alleles}
@@ -198,12 +214,16 @@ def inheritance_note(pl: list[dict[str, Any]], parents: Sequence[ParentCalls]) -
     for f in distinct_events(pl):
         lacking = [p for p in called.values() if not carries(p, f)]
         if len(lacking) == 2:
-            notes.append(f" {allele_label(f)} was found in neither parent ({parents_named(lacking)}): a de novo "
-                         "variant, a call missed in a parent, or a sample mix-up; confirm before reporting.")
+            notes.append(
+                f" {allele_label(f)} was found in neither parent ({parents_named(lacking)}): a de novo "
+                "variant, a call missed in a parent, or a sample mix-up; confirm before reporting."
+            )
         elif lacking and f["zygosity"] == "homozygous":
-            notes.append(f" {allele_label(f)} is homozygous but {parents_named(lacking)} does not carry it: "
-                         "uniparental disomy, a deletion on that parent's allele, or a sample mix-up; confirm "
-                         "before reporting.")
+            notes.append(
+                f" {allele_label(f)} is homozygous but {parents_named(lacking)} does not carry it: "
+                "uniparental disomy, a deletion on that parent's allele, or a sample mix-up; confirm "
+                "before reporting."
+            )
     return "".join(notes)
 
 

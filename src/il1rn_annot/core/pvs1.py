@@ -63,12 +63,16 @@ class Pvs1:
         cls = self.classification
         head = f"{self.strength} ({SOURCE}: {self.branch}): {cls}"
         if cls == "likely_pathogenic":
-            return (head + ". PVS1 at very strong (8 points) reaches likely pathogenic on its own (ACMG/AMP 2015 "
-                    "combining rules as modelled by Tavtigian 2018); biallelic loss of function of IL1RN causes "
-                    "DIRA. No population frequency data were used: check rarity (PM2/BS1) before reporting")
-        return (head + f". {self.strength} alone ({POINTS[self.strength]} points) does not reach likely pathogenic "
-                "(6 points; ACMG/AMP 2015 as modelled by Tavtigian 2018): rarity (PM2), an allele in trans (PM3) or "
-                "segregation would be needed, and none of them is assessed by this tool")
+            return (
+                head + ". PVS1 at very strong (8 points) reaches likely pathogenic on its own (ACMG/AMP 2015 "
+                "combining rules as modelled by Tavtigian 2018); biallelic loss of function of IL1RN causes "
+                "DIRA. No population frequency data were used: check rarity (PM2/BS1) before reporting"
+            )
+        return (
+            head + f". {self.strength} alone ({POINTS[self.strength]} points) does not reach likely pathogenic "
+            "(6 points; ACMG/AMP 2015 as modelled by Tavtigian 2018): rarity (PM2), an allele in trans (PM3) or "
+            "segregation would be needed, and none of them is assessed by this tool"
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -117,21 +121,26 @@ def _strength_by_fraction(fraction: float) -> str:
 def _graded(tx: TranscriptModel, fraction: float, what: str) -> Pvs1:
     """The tree's NMD-escaping branch: the role of the region is not curated here, so the
     fraction of the protein removed decides (> 10 %: strong, otherwise moderate)."""
-    return Pvs1(_strength_by_fraction(fraction),
-                f"{what}; role of the region not curated; removes {_pct(fraction)} of the "
-                f"{protein_length(tx)}-residue protein ({'>' if fraction > 0.10 else '<='}10%)")
+    return Pvs1(
+        _strength_by_fraction(fraction),
+        f"{what}; role of the region not curated; removes {_pct(fraction)} of the "
+        f"{protein_length(tx)}-residue protein ({'>' if fraction > 0.10 else '<='}10%)",
+    )
 
 
 def _at_least(fraction: float, why: str, note: str = "") -> Pvs1:
     """NMD could not be judged (`why` says why): the strength the NMD-escaping branch would give
     is a floor, and the evidence says so; `note` adds what would raise it."""
-    return Pvs1(_strength_by_fraction(fraction),
-                f"{why}; the altered region is {_pct(fraction)} of the protein, so at least this strength{note}")
+    return Pvs1(
+        _strength_by_fraction(fraction),
+        f"{why}; the altered region is {_pct(fraction)} of the protein, so at least this strength{note}",
+    )
 
 
 #: why a frame change without the transcript sequence is only a floor, and what would raise it
-_STOP_NEEDS_SEQUENCE = ("where the new stop codon falls (and so NMD) needs the transcript sequence, which was not "
-                        "available")
+_STOP_NEEDS_SEQUENCE = (
+    "where the new stop codon falls (and so NMD) needs the transcript sequence, which was not available"
+)
 _FULL_IF_NMD = " (full PVS1 if NMD is shown)"
 
 
@@ -142,8 +151,11 @@ def _nmd_predicted(tx: TranscriptModel, ptc_c: int, delta: int = 0) -> bool:
 
 
 def _where_escapes(tx: TranscriptModel, ptc_c: int, delta: int = 0) -> str:
-    return ("in the last exon" if ptc_c > _last_junction_c(tx) + delta
-            else f"in the 3'-most {NMD_DISTANCE} nt of the penultimate exon")
+    return (
+        "in the last exon"
+        if ptc_c > _last_junction_c(tx) + delta
+        else f"in the 3'-most {NMD_DISTANCE} nt of the penultimate exon"
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -158,10 +170,16 @@ def truncating(allele: Allele, hgvs_p: str, terms: set[str], tx: TranscriptModel
         residue = int(stop.group(2))
         ptc_c = 3 * (residue - 1) + 1
         if _nmd_predicted(tx, ptc_c):
-            return Pvs1("PVS1", f"nonsense, new stop codon at c.{ptc_c} more than {NMD_DISTANCE} nt before the last "
-                                f"exon-exon junction (after c.{_last_junction_c(tx)}): NMD predicted")
-        return _graded(tx, _fraction_from(tx, residue),
-                       f"nonsense, new stop codon at c.{ptc_c} {_where_escapes(tx, ptc_c)}: NMD not predicted")
+            return Pvs1(
+                "PVS1",
+                f"nonsense, new stop codon at c.{ptc_c} more than {NMD_DISTANCE} nt before the last "
+                f"exon-exon junction (after c.{_last_junction_c(tx)}): NMD predicted",
+            )
+        return _graded(
+            tx,
+            _fraction_from(tx, residue),
+            f"nonsense, new stop codon at c.{ptc_c} {_where_escapes(tx, ptc_c)}: NMD not predicted",
+        )
     first_c = _first_coding_c(allele, tx)
     if shift or stop:
         m = shift or stop
@@ -171,20 +189,31 @@ def truncating(allele: Allele, hgvs_p: str, terms: set[str], tx: TranscriptModel
         if ter and ter != "?":
             ptc_c = 3 * (first + int(ter) - 2) + 1
             if _nmd_predicted(tx, ptc_c, delta):
-                return Pvs1("PVS1", f"frameshift from residue {first}, new stop codon at c.{ptc_c} of the "
-                                    f"changed transcript, more than {NMD_DISTANCE} nt before the last exon-exon "
-                                    "junction: NMD predicted")
-            return _graded(tx, _fraction_from(tx, first), f"frameshift from residue {first}, new stop codon "
-                                                           f"{_where_escapes(tx, ptc_c, delta)}: NMD not predicted")
+                return Pvs1(
+                    "PVS1",
+                    f"frameshift from residue {first}, new stop codon at c.{ptc_c} of the "
+                    f"changed transcript, more than {NMD_DISTANCE} nt before the last exon-exon "
+                    "junction: NMD predicted",
+                )
+            return _graded(
+                tx,
+                _fraction_from(tx, first),
+                f"frameshift from residue {first}, new stop codon "
+                f"{_where_escapes(tx, ptc_c, delta)}: NMD not predicted",
+            )
         if ter == "?" or (ter is None and first_c is not None and first_c > _last_junction_c(tx)):
-            return _graded(tx, _fraction_from(tx, first), f"frameshift from residue {first} with no new stop "
-                                                           "codon in the transcript: NMD not predicted")
+            return _graded(
+                tx,
+                _fraction_from(tx, first),
+                f"frameshift from residue {first} with no new stop codon in the transcript: NMD not predicted",
+            )
     if first_c is None:
         return None
     residue = _residue(first_c)
     if first_c > _last_junction_c(tx):
-        return _graded(tx, _fraction_from(tx, residue), f"frameshift from c.{first_c} in the last exon: NMD not "
-                                                        "predicted")
+        return _graded(
+            tx, _fraction_from(tx, residue), f"frameshift from c.{first_c} in the last exon: NMD not predicted"
+        )
     return _at_least(_fraction_from(tx, residue), f"frameshift from c.{first_c}: {_STOP_NEEDS_SEQUENCE}", _FULL_IF_NMD)
 
 
@@ -201,14 +230,21 @@ def _first_coding_c(allele: Allele, tx: TranscriptModel) -> int | None:
 def start_loss(tx: TranscriptModel, kb: KnowledgeBase, reference: Any = None) -> Pvs1:
     """Initiation codon: moderate if a pathogenic variant lies before the next in-frame Met, else supporting."""
     met = next_inframe_met(tx, kb, reference)
-    upstream = sorted(v.label for v in kb.variants.values()
-                      if v.classification == "pathogenic" and (r := _curated_residue(v)) is not None and 1 < r < met)
+    upstream = sorted(
+        v.label
+        for v in kb.variants.values()
+        if v.classification == "pathogenic" and (r := _curated_residue(v)) is not None and 1 < r < met
+    )
     where = f"the next in-frame Met is Met{met} (c.{3 * met - 2})"
     if upstream:
-        return Pvs1("PVS1_Moderate", f"initiation codon; {where}, and curated pathogenic variant(s) lie upstream "
-                                     f"of it ({', '.join(upstream)})")
-    return Pvs1("PVS1_Supporting", f"initiation codon; {where}, and no curated pathogenic variant lies between "
-                                   "the start codon and it")
+        return Pvs1(
+            "PVS1_Moderate",
+            f"initiation codon; {where}, and curated pathogenic variant(s) lie upstream of it ({', '.join(upstream)})",
+        )
+    return Pvs1(
+        "PVS1_Supporting",
+        f"initiation codon; {where}, and no curated pathogenic variant lies between the start codon and it",
+    )
 
 
 def _curated_residue(var: Any) -> int | None:
@@ -222,7 +258,7 @@ def next_inframe_met(tx: TranscriptModel, kb: KnowledgeBase, reference: Any = No
     seq = _spliced_cds(tx, reference, removed=())
     if seq:
         for i in range(3, len(seq) - 2, 3):
-            if seq[i:i + 3] == "ATG":
+            if seq[i : i + 3] == "ATG":
                 return i // 3 + 1
     return int(kb.transcript_info.get("next_inframe_met") or 35)
 
@@ -253,8 +289,11 @@ def exon_loss(removed: list[int], tx: TranscriptModel, reference: Any, how: str)
     nt = sum(c1 - c0 + 1 for c0, c1 in coding)
     residue = _residue(first_c)
     if 1 in removed:
-        return _graded(tx, min(1.0, nt / 3 / protein_length(tx)),
-                       f"{how}: {names} with the start codon: no NMD prediction is possible")
+        return _graded(
+            tx,
+            min(1.0, nt / 3 / protein_length(tx)),
+            f"{how}: {names} with the start codon: no NMD prediction is possible",
+        )
     if n_exons in removed:
         return _graded(tx, _fraction_from(tx, residue), f"{how}: {names} with the stop codon: NMD not predicted")
     if nt % 3 == 0:
@@ -265,16 +304,21 @@ def exon_loss(removed: list[int], tx: TranscriptModel, reference: Any, how: str)
         return _exon_loss_with_sequence(seq, removed, tx, how, names, residue)
     after = min(k for k in range(1, n_exons + 1) if k > max(removed) and k not in removed)
     if after == kept_last:
-        return _graded(tx, _fraction_from(tx, residue), f"{how}: out-of-frame loss of {names}; the reading frame "
-                                                         "changes in the last exon: NMD not predicted")
-    return _at_least(_fraction_from(tx, residue), f"{how}: out-of-frame loss of {names}; {_STOP_NEEDS_SEQUENCE}",
-                     _FULL_IF_NMD)
+        return _graded(
+            tx,
+            _fraction_from(tx, residue),
+            f"{how}: out-of-frame loss of {names}; the reading frame changes in the last exon: NMD not predicted",
+        )
+    return _at_least(
+        _fraction_from(tx, residue), f"{how}: out-of-frame loss of {names}; {_STOP_NEEDS_SEQUENCE}", _FULL_IF_NMD
+    )
 
 
-def _exon_loss_with_sequence(seq: str, removed: list[int], tx: TranscriptModel, how: str, names: str,
-                             residue: int) -> Pvs1:
+def _exon_loss_with_sequence(
+    seq: str, removed: list[int], tx: TranscriptModel, how: str, names: str, residue: int
+) -> Pvs1:
     """Translate the transcript without the removed exons; NMD if its stop lies > 50 nt before its last junction."""
-    stop_at = next((i for i in range(0, len(seq) - 2, 3) if seq[i:i + 3] in ("TAA", "TAG", "TGA")), None)
+    stop_at = next((i for i in range(0, len(seq) - 2, 3) if seq[i : i + 3] in ("TAA", "TAG", "TGA")), None)
     kept = [k for k in range(1, len(tx.exons) + 1) if k not in removed]
     # the changed transcript's last junction, counted from c.1 of it
     before_last = 0
@@ -282,11 +326,18 @@ def _exon_loss_with_sequence(seq: str, removed: list[int], tx: TranscriptModel, 
         x0, x1 = tx.exons[k - 1]
         before_last += max(0, x1 - max(x0, tx.cds_start) + 1)
     if stop_at is not None and stop_at + 1 <= before_last - NMD_DISTANCE:
-        return Pvs1("PVS1", f"{how}: out-of-frame loss of {names}; the new stop codon lies {before_last - stop_at} "
-                            "nt before the last exon-exon junction of the changed transcript: NMD predicted")
-    return _graded(tx, _fraction_from(tx, residue), f"{how}: out-of-frame loss of {names}; the new stop codon "
-                                                     "escapes NMD (last exon or the 3'-most 50 nt of the "
-                                                     "penultimate exon)")
+        return Pvs1(
+            "PVS1",
+            f"{how}: out-of-frame loss of {names}; the new stop codon lies {before_last - stop_at} "
+            "nt before the last exon-exon junction of the changed transcript: NMD predicted",
+        )
+    return _graded(
+        tx,
+        _fraction_from(tx, residue),
+        f"{how}: out-of-frame loss of {names}; the new stop codon "
+        "escapes NMD (last exon or the 3'-most 50 nt of the "
+        "penultimate exon)",
+    )
 
 
 def splice_site(allele: Allele, tx: TranscriptModel, reference: Any) -> Pvs1 | None:
@@ -295,24 +346,39 @@ def splice_site(allele: Allele, tx: TranscriptModel, reference: Any) -> Pvs1 | N
     for k in range(len(tx.exons) - 1):
         donor, acceptor = tx.exons[k][1], tx.exons[k + 1][0]
         if s <= donor + 2 and e >= donor + 1:
-            return exon_loss([k + 1], tx, reference, f"canonical splice donor of intron {k + 1}, skipping of exon "
-                                                     f"{k + 1} predicted")
+            return exon_loss(
+                [k + 1], tx, reference, f"canonical splice donor of intron {k + 1}, skipping of exon {k + 1} predicted"
+            )
         if s <= acceptor - 1 and e >= acceptor - 2:
-            return exon_loss([k + 2], tx, reference, f"canonical splice acceptor of intron {k + 1}, skipping of "
-                                                     f"exon {k + 2} predicted")
+            return exon_loss(
+                [k + 2],
+                tx,
+                reference,
+                f"canonical splice acceptor of intron {k + 1}, skipping of exon {k + 2} predicted",
+            )
     return None
 
 
-def deletion(allele: Allele, hgvs_p: str, terms: set[str], exons_removed: list[int], tx: TranscriptModel,
-             kb: KnowledgeBase, reference: Any) -> Pvs1 | None:
+def deletion(
+    allele: Allele,
+    hgvs_p: str,
+    terms: set[str],
+    exons_removed: list[int],
+    tx: TranscriptModel,
+    kb: KnowledgeBase,
+    reference: Any,
+) -> Pvs1 | None:
     """What a deletion removes from the transcript decides; None when it removes no coding base or splice site."""
     s, e = allele.start, allele.end
     if s <= tx.start and e >= tx.end:
         return Pvs1("PVS1", "full gene deletion: the whole IL1RN transcript is removed")
     if s <= tx.start and e >= tx.cds_start:
-        return Pvs1("PVS1", "the transcription start and the start codon of the MANE transcript (exon 1 from its "
-                            "first base to c.1) are removed, so no IL1RN transcript is expected from this allele; "
-                            "taken as the full-gene-deletion branch")
+        return Pvs1(
+            "PVS1",
+            "the transcription start and the start codon of the MANE transcript (exon 1 from its "
+            "first base to c.1) are removed, so no IL1RN transcript is expected from this allele; "
+            "taken as the full-gene-deletion branch",
+        )
     lo, hi = max(s, tx.cds_start), min(e, tx.cds_end)
     coding_c = [tx.c_position(p).base for p in range(lo, hi + 1) if tx.exon_index(p) is not None]
     crosses = any(s <= x1 < e or s < x0 <= e for x0, x1 in tx.exons)  # an exon-intron boundary inside
@@ -320,19 +386,25 @@ def deletion(allele: Allele, hgvs_p: str, terms: set[str], exons_removed: list[i
     if exons_removed and set(touched) == set(exons_removed):
         return exon_loss(list(exons_removed), tx, reference, "deletion")
     if not coding_c:
-        return splice_site(allele, tx, reference) if crosses or "splice_donor_variant" in terms or \
-            "splice_acceptor_variant" in terms else None
+        return (
+            splice_site(allele, tx, reference)
+            if crosses or "splice_donor_variant" in terms or "splice_acceptor_variant" in terms
+            else None
+        )
     if coding_c[0] <= 3:
         return start_loss(tx, kb, reference)
     first_residue = _residue(coding_c[0])
     if coding_c[-1] >= tx.cds_length - 2:
         if first_residue > protein_length(tx):
             return None  # the stop codon alone: stop-loss (PM4 territory), not a PVS1 class
-        return _graded(tx, _fraction_from(tx, first_residue),
-                       f"deletion of c.{coding_c[0]} to the stop codon: NMD not predicted")
+        return _graded(
+            tx, _fraction_from(tx, first_residue), f"deletion of c.{coding_c[0]} to the stop codon: NMD not predicted"
+        )
     if crosses:
-        what = (f"deletion of coding sequence from c.{coding_c[0]} across an exon-intron boundary (splicing "
-                "outcome not predictable, p.?)")
+        what = (
+            f"deletion of coding sequence from c.{coding_c[0]} across an exon-intron boundary (splicing "
+            "outcome not predictable, p.?)"
+        )
         if tx.exon_index(max(s, tx.cds_start)) == len(tx.exons) or coding_c[0] > _last_junction_c(tx):
             return _graded(tx, _fraction_from(tx, first_residue), what + " in the last exon: NMD not predicted")
         return _at_least(_fraction_from(tx, first_residue), what + "; NMD cannot be predicted")

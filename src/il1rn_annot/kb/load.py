@@ -38,10 +38,7 @@ def default_kb_dir() -> Path:
         candidate = parent / "resources" / "knowledge_base" / "manifest.yaml"
         if candidate.exists():
             return candidate.parent
-    raise KnowledgeBaseError(
-        "cannot find resources/knowledge_base/manifest.yaml; set IL1RN_ANNOT_KB or pass --kb DIR"
-    )
-
+    raise KnowledgeBaseError("cannot find resources/knowledge_base/manifest.yaml; set IL1RN_ANNOT_KB or pass --kb DIR")
 
 
 # ----------------------------------------------------------------------------------------
@@ -97,10 +94,12 @@ def write_validation_stamp(kb_dir: str | os.PathLike[str] | None = None) -> Path
     load_knowledge_base(kb_dir, trust_stamp=False)  # raises on any problem
     manifest = _read_yaml(kb_dir / "manifest.yaml")
     names = ["manifest.yaml", *manifest["files"].values()]
-    stamp = {"about": "sha256 of the files that passed schemas/knowledge_base.schema.json "
-                      "(il1rn_annot.kb.load.write_validation_stamp); a file that differs is validated at load",
-             "schema_sha256": _schema_digest(),
-             "files": {name: sha256_file(kb_dir / name) for name in names}}
+    stamp = {
+        "about": "sha256 of the files that passed schemas/knowledge_base.schema.json "
+        "(il1rn_annot.kb.load.write_validation_stamp); a file that differs is validated at load",
+        "schema_sha256": _schema_digest(),
+        "files": {name: sha256_file(kb_dir / name) for name in names},
+    }
     path = kb_dir / VALIDATION_STAMP
     path.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
     return path
@@ -176,11 +175,13 @@ def _check_links(kb: KnowledgeBase, files: dict[str, Path]) -> None:
         for ref in cond.references:
             if ref not in kb.references:
                 raise KnowledgeBaseError(
-                    f"{files['conditions']}: entry {cond.id}: field references: unknown reference '{ref}'")
+                    f"{files['conditions']}: entry {cond.id}: field references: unknown reference '{ref}'"
+                )
         for ref in cond.treatment_references:
             if ref not in kb.references:
                 raise KnowledgeBaseError(
-                    f"{files['conditions']}: entry {cond.id}: field treatment_references: unknown reference '{ref}'")
+                    f"{files['conditions']}: entry {cond.id}: field treatment_references: unknown reference '{ref}'"
+                )
     symbols = {g.symbol for g in kb.genes["GRCh38"]}
     for var in kb.variants.values():
         where = f"{files['variants']}: entry {var.id}"
@@ -195,7 +196,8 @@ def _check_links(kb: KnowledgeBase, files: dict[str, Path]) -> None:
         if not var.is_association and not any(kb.references[r].printable for r in var.references):
             raise KnowledgeBaseError(
                 f"{where}: field references: every reference of this allele is unverified; an allele is "
-                "published only through a source that was read (remove it, or cite a verified reference)")
+                "published only through a source that was read (remove it, or cite a verified reference)"
+            )
         for build, (_start, seq) in var.context.items():
             if build not in kb.builds or not seq or set(seq) - set("ACGT"):
                 raise KnowledgeBaseError(f"{where}: field context.{build}: give a known build and bases A/C/G/T")
@@ -210,8 +212,7 @@ def _check_links(kb: KnowledgeBase, files: dict[str, Path]) -> None:
             if build not in kb.builds:
                 raise KnowledgeBaseError(f"{where}: field vcf: unknown build '{build}'")
             if ref[0] != alt[0] and len(ref) != len(alt):
-                raise KnowledgeBaseError(
-                    f"{where}: field vcf.{build}: indel REF/ALT must share the VCF anchor base")
+                raise KnowledgeBaseError(f"{where}: field vcf.{build}: indel REF/ALT must share the VCF anchor base")
         if var.type == "region_deletion" and set(var.region) != set(kb.builds):
             raise KnowledgeBaseError(f"{where}: field region: give the span in every build ({', '.join(kb.builds)})")
 
@@ -234,9 +235,11 @@ def _kb_digest(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def load_knowledge_base(path: str | os.PathLike[str] | None = None,
-                        extra_variants: str | os.PathLike[str] | None = None,
-                        trust_stamp: bool = True) -> KnowledgeBase:
+def load_knowledge_base(
+    path: str | os.PathLike[str] | None = None,
+    extra_variants: str | os.PathLike[str] | None = None,
+    trust_stamp: bool = True,
+) -> KnowledgeBase:
     """Load and validate a knowledge base directory (the shipped one by default).
 
     `extra_variants` is a lab's own YAML file with a `variants:` mapping in the same format;
@@ -281,9 +284,11 @@ def load_knowledge_base(path: str | os.PathLike[str] | None = None,
     transcripts = {}
     for build, model in locus["transcript"]["builds"].items():
         transcripts[build] = TranscriptModel(
-            refseq=locus["transcript"]["refseq"], build=build,
+            refseq=locus["transcript"]["refseq"],
+            build=build,
             exons=tuple(_span(e) for e in model["exons"]),
-            cds_start=int(model["cds_start"]), cds_end=int(model["cds_end"]),
+            cds_start=int(model["cds_start"]),
+            cds_end=int(model["cds_end"]),
             strand=locus["gene"]["strand"],
         )
     genes = {
@@ -294,38 +299,66 @@ def load_knowledge_base(path: str | os.PathLike[str] | None = None,
         for build in builds
     }
     refs = {
-        rid: Reference(rid, r["citation"], r.get("pmid"), r.get("doi"), r["status"], r.get("seed_index"),
-                       r.get("first_author"), r.get("year"))
+        rid: Reference(
+            rid,
+            r["citation"],
+            r.get("pmid"),
+            r.get("doi"),
+            r["status"],
+            r.get("seed_index"),
+            r.get("first_author"),
+            r.get("year"),
+        )
         for rid, r in docs["references"]["references"].items()
     }
     conditions = {
         cid: Condition(
-            id=cid, name=c["name"], kind=c["kind"], summary=c["summary"], references=tuple(c["references"]),
-            omim=c.get("omim"), inheritance=c.get("inheritance"),
+            id=cid,
+            name=c["name"],
+            kind=c["kind"],
+            summary=c["summary"],
+            references=tuple(c["references"]),
+            omim=c.get("omim"),
+            inheritance=c.get("inheritance"),
             features=tuple((f["label"], f.get("hpo")) for f in c.get("features") or ()),
-            treatment=c.get("treatment"), similar_to=c.get("similar_to"), synonyms=tuple(c.get("synonyms") or ()),
+            treatment=c.get("treatment"),
+            similar_to=c.get("similar_to"),
+            synonyms=tuple(c.get("synonyms") or ()),
             treatment_references=tuple(c.get("treatment_references") or ()),
         )
         for cid, c in docs["conditions"]["conditions"].items()
     }
     kb = KnowledgeBase(
-        path=kb_dir, version=str(manifest["version"]), curation_date=str(manifest["curation_date"]),
-        name=manifest["name"], sha256=_kb_digest(digest_paths), sources=manifest["sources"],
-        references=refs, conditions=conditions, variants=variants, builds=builds,
-        transcripts=transcripts, genes=genes,
+        path=kb_dir,
+        version=str(manifest["version"]),
+        curation_date=str(manifest["curation_date"]),
+        name=manifest["name"],
+        sha256=_kb_digest(digest_paths),
+        sources=manifest["sources"],
+        references=refs,
+        conditions=conditions,
+        variants=variants,
+        builds=builds,
+        transcripts=transcripts,
+        genes=genes,
         screen_window={b: _span(w) for b, w in locus["screen_window"].items()},
         splice_region_exonic=int(locus["splice_region"]["exonic"]),
         splice_region_intronic=int(locus["splice_region"]["intronic"]),
         upstream_distance=int(locus["upstream_distance"]),
         liftover_offset=int(locus["liftover_offset_grch37_minus_grch38"]),
-        gene_info=locus["gene"], transcript_info=locus["transcript"], raw=docs, protein=protein,
+        gene_info=locus["gene"],
+        transcript_info=locus["transcript"],
+        raw=docs,
+        protein=protein,
     )
     _check_links(kb, files)
     for build, tx in transcripts.items():
         if protein and 3 * (len(protein) + 1) != tx.cds_length:
-            raise KnowledgeBaseError(f"{files['protein']}: {len(protein)} residues, but the {build} CDS model in "
-                                     f"{files['locus']} is {tx.cds_length} nt ({tx.cds_length // 3 - 1} residues "
-                                     "+ stop)")
+            raise KnowledgeBaseError(
+                f"{files['protein']}: {len(protein)} residues, but the {build} CDS model in "
+                f"{files['locus']} is {tx.cds_length} nt ({tx.cds_length // 3 - 1} residues "
+                "+ stop)"
+            )
     return kb
 
 
@@ -339,6 +372,8 @@ def _read_protein(path: Path) -> str:
         raise KnowledgeBaseError(f"{path}: not a one-record FASTA (a '>' header, then the residues)")
     bad = sorted(set(seq) - set("ACDEFGHIKLMNPQRSTVWY"))
     if not seq.startswith("M") or bad:
-        raise KnowledgeBaseError(f"{path}: the protein must start with M and use the 20 one-letter residues "
-                                 f"(found {''.join(bad) or seq[:1]!r})")
+        raise KnowledgeBaseError(
+            f"{path}: the protein must start with M and use the 20 one-letter residues "
+            f"(found {''.join(bad) or seq[:1]!r})"
+        )
     return seq

@@ -177,19 +177,40 @@ class KnowledgeBase:
                 for b, info in self.builds.items()
             },
             "cluster_genes": [
-                {"symbol": g.symbol, "alias": g.alias, "hgnc": g.hgnc, "strand": g.strand,
-                 **{b: [gg.start, gg.end] for b in self.genes for gg in self.genes[b] if gg.symbol == g.symbol}}
+                {
+                    "symbol": g.symbol,
+                    "alias": g.alias,
+                    "hgnc": g.hgnc,
+                    "strand": g.strand,
+                    **{b: [gg.start, gg.end] for b in self.genes for gg in self.genes[b] if gg.symbol == g.symbol},
+                }
                 for g in self.genes["GRCh38"]
             ],
-            "conditions": {c.id: {"name": c.name, "kind": c.kind, "omim": c.omim,
-                                  "inheritance": c.inheritance, "references": list(c.references)}
-                           for c in self.conditions.values()},
-            "variants": {v.id: {"label": v.label, "hgvs_c": v.hgvs_c, "hgvs_p": v.hgvs_p,
-                                "classification": v.classification, "conditions": list(v.conditions),
-                                "references": list(v.references),
-                                "vcf": {b: list(x) for b, x in v.vcf.items()},
-                                "region": {b: list(x) for b, x in v.region.items()}}
-                         for v in self.variants.values()},
-            "references": {r.id: {"citation": r.citation, "pmid": r.pmid, "doi": r.doi, "status": r.status}
-                           for r in self.references.values()},
+            "conditions": {
+                c.id: {
+                    "name": c.name,
+                    "kind": c.kind,
+                    "omim": c.omim,
+                    "inheritance": c.inheritance,
+                    "references": list(c.references),
+                }
+                for c in self.conditions.values()
+            },
+            "variants": {
+                v.id: {
+                    "label": v.label,
+                    "hgvs_c": v.hgvs_c,
+                    "hgvs_p": v.hgvs_p,
+                    "classification": v.classification,
+                    "conditions": list(v.conditions),
+                    "references": list(v.references),
+                    "vcf": {b: list(x) for b, x in v.vcf.items()},
+                    "region": {b: list(x) for b, x in v.region.items()},
+                }
+                for v in self.variants.values()
+            },
+            "references": {
+                r.id: {"citation": r.citation, "pmid": r.pmid, "doi": r.doi, "status": r.status}
+                for r in self.references.values()
+            },
         }

@@ -33,22 +33,40 @@ def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     manifests = list(getattr(args, "manifest", None) or [])
     annotations = list(getattr(args, "annotations", None) or [])
     if not samples and not samples_from:
-        raise InputError("no sample given", hint="name samples with --sample S (repeatable) or choose them from a "
-                                                 "cohort summary with --samples-from summary.tsv")
+        raise InputError(
+            "no sample given",
+            hint="name samples with --sample S (repeatable) or choose them from a "
+            "cohort summary with --samples-from summary.tsv",
+        )
     if not annotations and not manifests:
-        raise InputError("no annotation JSON given", hint="give the NAME.il1rn.json files, or the annotate "
-                                                          "manifests with --manifest")
+        raise InputError(
+            "no annotation JSON given", hint="give the NAME.il1rn.json files, or the annotate manifests with --manifest"
+        )
     statuses = parse_statuses(getattr(args, "statuses", None))
     part = parse_part(getattr(args, "part", None))
-    writer = ReportWriter(kb, lab=load_lab_config(getattr(args, "lab_config", None)),
-                          date=getattr(args, "date", None), pdf=not getattr(args, "no_pdf", False))
+    writer = ReportWriter(
+        kb,
+        lab=load_lab_config(getattr(args, "lab_config", None)),
+        date=getattr(args, "date", None),
+        pdf=not getattr(args, "no_pdf", False),
+    )
     parents = {role: value for role in ("mother", "father") if (value := getattr(args, role, None))}
     if parents and (len(samples) != 1 or samples_from):
-        raise InputError("--mother/--father name the parents of one sample", where="--mother/--father",
-                         hint="give exactly one --sample; with --samples-from the summary's mother and father "
-                              "columns are used")
-    tasks = plan_reports(annotations, samples, samples_from=samples_from, statuses=statuses, manifests=manifests,
-                         part=part, load=writer.annotations.load, parents=parents)
+        raise InputError(
+            "--mother/--father name the parents of one sample",
+            where="--mother/--father",
+            hint="give exactly one --sample; with --samples-from the summary's mother and father columns are used",
+        )
+    tasks = plan_reports(
+        annotations,
+        samples,
+        samples_from=samples_from,
+        statuses=statuses,
+        manifests=manifests,
+        part=part,
+        load=writer.annotations.load,
+        parents=parents,
+    )
     final_dir = Path(args.outdir)
     refuse_shared_file_names([task.sample for task in tasks], final_dir)
     whole = bool(getattr(args, "all_or_nothing", False))
@@ -59,13 +77,18 @@ def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         with writing(final_dir):
             final_dir.mkdir(parents=True, exist_ok=True)
     if not tasks:
-        print(f"{TOOL_NAME}: no sample of {samples_from} has status {', '.join(statuses)}: no report written",
-              file=sys.stderr)
+        print(
+            f"{TOOL_NAME}: no sample of {samples_from} has status {', '.join(statuses)}: no report written",
+            file=sys.stderr,
+        )
     try:
         written = _write_tasks(writer, tasks, outdir, final_dir, single=len(tasks) == 1 and not samples_from)
         if whole:
-            record = {"part": getattr(args, "part", None) or "", "samples": [task.sample for task in tasks],
-                      "files": sorted(path.name for path in written)}
+            record = {
+                "part": getattr(args, "part", None) or "",
+                "samples": [task.sample for task in tasks],
+                "files": sorted(path.name for path in written),
+            }
             atomic_write(outdir / PART_RECORD, (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode())
             replace_dir(outdir, final_dir)
     except BaseException:
@@ -78,8 +101,9 @@ def report_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 #: in a folder written with --all-or-nothing: which samples and files it holds (collect_reports checks it)
 
 
-def _write_tasks(writer: ReportWriter, tasks: list[ReportTask], outdir: Path, shown_dir: Path,
-                 single: bool) -> list[Path]:
+def _write_tasks(
+    writer: ReportWriter, tasks: list[ReportTask], outdir: Path, shown_dir: Path, single: bool
+) -> list[Path]:
     """Write every task's report into `outdir`; return the files written (their final
     paths in `shown_dir` are printed).
 
@@ -106,6 +130,8 @@ def _write_tasks(writer: ReportWriter, tasks: list[ReportTask], outdir: Path, sh
         sys.stdout.flush()
     if failed:
         shown = ", ".join(repr(s) for s in failed[:10]) + (" ..." if len(failed) > 10 else "")
-        raise InputError(f"{len(failed)} of {len(tasks)} report(s) not written: {shown}",
-                         hint="the reasons are printed above; the other reports were written")
+        raise InputError(
+            f"{len(failed)} of {len(tasks)} report(s) not written: {shown}",
+            hint="the reasons are printed above; the other reports were written",
+        )
     return written

@@ -53,9 +53,11 @@ def _build_evidence(text: str) -> dict[str, Any]:
     return {"shown": shown, "more": len(parts) - len(shown)}
 
 
-NO_POPULATION_DATA = ("No population frequency data were used (no gnomAD or other allele frequencies): the "
-                      "rarity of a novel variant was not assessed, and ACMG/AMP rules that need it (PM2, BA1, BS1) "
-                      "were not applied.")
+NO_POPULATION_DATA = (
+    "No population frequency data were used (no gnomAD or other allele frequencies): the "
+    "rarity of a novel variant was not assessed, and ACMG/AMP rules that need it (PM2, BA1, BS1) "
+    "were not applied."
+)
 
 
 def reference_sequence_text(items: list[SampleInFile]) -> str:
@@ -69,10 +71,13 @@ def reference_sequence_text(items: list[SampleInFile]) -> str:
         text = prov.get("reference_sequence")
         if not text:
             fasta = next((i for i in prov.get("inputs") or [] if i.get("role") == "reference"), None)
-            text = (f"reference FASTA {fasta.get('path')} (SHA-256 {fasta.get('sha256')})" if fasta else
-                    "none (no reference FASTA was given and no verified transcript sequence is shipped): HGVS "
-                    "names of indels are at the caller's left-aligned position and protein changes of novel "
-                    "coding variants were not predicted")
+            text = (
+                f"reference FASTA {fasta.get('path')} (SHA-256 {fasta.get('sha256')})"
+                if fasta
+                else "none (no reference FASTA was given and no verified transcript sequence is shipped): HGVS "
+                "names of indels are at the caller's left-aligned position and protein changes of novel "
+                "coding variants were not predicted"
+            )
         texts.append(str(text))
     return "; ".join(dict.fromkeys(texts)) or "none"
 
@@ -82,25 +87,35 @@ def recommendations(findings: list[dict[str, Any]], status: str) -> list[str]:
     relevant = [f for f in findings if f.get("classification") in (*PATHOGENIC, "uncertain_significance")]
     out: list[str] = []
     if relevant:
-        out.append("Confirm the reported variant(s) by an orthogonal method before clinical use: Sanger sequencing "
-                   "for a small variant; MLPA, quantitative PCR or a chromosomal microarray for a deletion.")
+        out.append(
+            "Confirm the reported variant(s) by an orthogonal method before clinical use: Sanger sequencing "
+            "for a small variant; MLPA, quantitative PCR or a chromosomal microarray for a deletion."
+        )
     if any(f.get("zygosity") == "homozygous" for f in relevant):
-        out.append("Test both parents. A homozygous call may be hemizygous: one copy carries the variant and the "
-                   "other a deletion this test did not see. Each parent should carry the variant; a parent who "
-                   "does not points to such a deletion (or a de novo event) and needs copy-number testing.")
+        out.append(
+            "Test both parents. A homozygous call may be hemizygous: one copy carries the variant and the "
+            "other a deletion this test did not see. Each parent should carry the variant; a parent who "
+            "does not points to such a deletion (or a de novo event) and needs copy-number testing."
+        )
     if status == "possible_DIRA" or sum(1 for f in relevant if f.get("zygosity") == "heterozygous") > 1:
-        out.append("Test both parents (segregation) to establish whether the two variants are on different copies "
-                   "of IL1RN (in trans), as autosomal recessive disease requires.")
+        out.append(
+            "Test both parents (segregation) to establish whether the two variants are on different copies "
+            "of IL1RN (in trans), as autosomal recessive disease requires."
+        )
     elif status == "carrier":
-        out.append("One allele was found. Where the clinical picture suggests DIRA, look for a second allele this "
-                   "test cannot see (a deletion or an intronic variant), and offer carrier testing to relatives.")
+        out.append(
+            "One allele was found. Where the clinical picture suggests DIRA, look for a second allele this "
+            "test cannot see (a deletion or an intronic variant), and offer carrier testing to relatives."
+        )
     # a deletion that also takes a gene whose own loss matters (PAX8, one copy; IL36RN, both) is a
     # finding for the patient beyond DIRA: the next step must not stop at the IL1RN result
     genes = removed_genes_with_conditions(findings)
     if genes:
-        out.append("The deletion also removes " + "; ".join(genes) + ". This is outside the DIRA interpretation: "
-                   "assess its clinical relevance for the patient and the family (the conditions are named from "
-                   "the knowledge base; the genes were not otherwise analysed).")
+        out.append(
+            "The deletion also removes " + "; ".join(genes) + ". This is outside the DIRA interpretation: "
+            "assess its clinical relevance for the patient and the family (the conditions are named from "
+            "the knowledge base; the genes were not otherwise analysed)."
+        )
     return out
 
 
@@ -114,17 +129,25 @@ def coverage_view(coverage: dict[str, Any] | None, kb: KnowledgeBase, build: str
         return None
     tx = kb.transcript(build)
     exon_of = lambda pos: next((n for n, (s, e) in enumerate(tx.exons, start=1) if s <= pos <= e), None)  # noqa: E731
-    stretches = [{"region": f"{chrom}:{fmt_int(s)}-{fmt_int(e)}", "length": e - s + 1, "exon": exon_of(s)}
-                 for s, e in coverage.get("uncovered") or []]
-    return {"kind": KIND_TEXT.get(str(coverage.get("input_kind")), str(coverage.get("input_kind"))),
-            "measured": coverage.get("cds_fraction") is not None,
-            "fraction": coverage.get("cds_fraction"), "confident": coverage.get("cds_bases_confident"),
-            "total": coverage.get("cds_bases"), "min_gq": coverage.get("min_gq"), "min_dp": coverage.get("min_dp"),
-            "min_fraction": coverage.get("min_cds_fraction"),
-            "adequate": adequately_covered(coverage) if coverage.get("cds_fraction") is not None else None,
-            "small_variants_assessed": coverage.get("small_variants_assessed", True),
-            "structural_assessed": coverage.get("structural_assessed", coverage.get("input_kind") == "structural"),
-            "uncovered": stretches, "summary": coverage_evidence_text(coverage)}
+    stretches = [
+        {"region": f"{chrom}:{fmt_int(s)}-{fmt_int(e)}", "length": e - s + 1, "exon": exon_of(s)}
+        for s, e in coverage.get("uncovered") or []
+    ]
+    return {
+        "kind": KIND_TEXT.get(str(coverage.get("input_kind")), str(coverage.get("input_kind"))),
+        "measured": coverage.get("cds_fraction") is not None,
+        "fraction": coverage.get("cds_fraction"),
+        "confident": coverage.get("cds_bases_confident"),
+        "total": coverage.get("cds_bases"),
+        "min_gq": coverage.get("min_gq"),
+        "min_dp": coverage.get("min_dp"),
+        "min_fraction": coverage.get("min_cds_fraction"),
+        "adequate": adequately_covered(coverage) if coverage.get("cds_fraction") is not None else None,
+        "small_variants_assessed": coverage.get("small_variants_assessed", True),
+        "structural_assessed": coverage.get("structural_assessed", coverage.get("input_kind") == "structural"),
+        "uncovered": stretches,
+        "summary": coverage_evidence_text(coverage),
+    }
 
 
 def pool_files(items: list[SampleInFile]) -> Pooled:
@@ -138,9 +161,17 @@ def parent_calls_from(items: list[SampleInFile], role: str, sample: str) -> Pare
     return ParentCalls(role, sample, pooled.findings, pooled.locus_called)
 
 
-def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab: dict[str, Any],
-                  report_date: str, report_stamp: str, parents: list[ParentCalls] | None = None,
-                  parent_notes: list[str] | None = None, stored: StoredResult | None = None) -> dict[str, Any]:
+def build_context(
+    items: list[SampleInFile],
+    sample: str,
+    kb: KnowledgeBase,
+    lab: dict[str, Any],
+    report_date: str,
+    report_stamp: str,
+    parents: list[ParentCalls] | None = None,
+    parent_notes: list[str] | None = None,
+    stored: StoredResult | None = None,
+) -> dict[str, Any]:
     """Everything the template shows, as plain data (no markup apart from the figures).
 
     `parents`: the calls of the parents the cohort's sample sheet names (they phase the
@@ -169,37 +200,49 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
             if key in seen_inputs:
                 continue
             seen_inputs.add(key)
-            inputs.append({"role": inp.get("role", ""), "path": inp.get("path", ""), "sha256": inp.get("sha256", ""),
-                           "json": item.json_path})
+            inputs.append(
+                {
+                    "role": inp.get("role", ""),
+                    "path": inp.get("path", ""),
+                    "sha256": inp.get("sha256", ""),
+                    "json": item.json_path,
+                }
+            )
 
     files = []
     warnings: list[str] = []
     for item in present:
         p, locus, entry = item.doc["provenance"], item.doc.get("locus") or {}, item.entry or {}
         called = entry.get("locus_called")
-        files.append({
-            "json": item.json_path,
-            "vcf": next((i.get("path") for i in p.get("inputs") or [] if i.get("role") == "vcf"), ""),
-            "records": locus.get("records_read"),
-            "gvcf": bool(locus.get("gvcf") or locus.get("input_kind") == "gvcf"),  # blocks seen, whatever the header
-            "format": locus.get("format", ""),
-            "locus_called": LOCUS_CALLED_TEXT.get(called, "unknown"),
-            "evidence": coverage_evidence_text(coverage_of_sample(locus, entry)),
-            "status": entry.get("dira_status", ""),
-            "generated_at": p.get("generated_at", ""),
-            "tool_version": p.get("tool_version", ""),
-            "kb_version": p.get("knowledge_base_version", ""),
-            "build": p.get("build", ""),
-            "build_evidence": _build_evidence(p.get("build_evidence", "")),
-        })
+        files.append(
+            {
+                "json": item.json_path,
+                "vcf": next((i.get("path") for i in p.get("inputs") or [] if i.get("role") == "vcf"), ""),
+                "records": locus.get("records_read"),
+                "gvcf": bool(
+                    locus.get("gvcf") or locus.get("input_kind") == "gvcf"
+                ),  # blocks seen, whatever the header
+                "format": locus.get("format", ""),
+                "locus_called": LOCUS_CALLED_TEXT.get(called, "unknown"),
+                "evidence": coverage_evidence_text(coverage_of_sample(locus, entry)),
+                "status": entry.get("dira_status", ""),
+                "generated_at": p.get("generated_at", ""),
+                "tool_version": p.get("tool_version", ""),
+                "kb_version": p.get("knowledge_base_version", ""),
+                "build": p.get("build", ""),
+                "build_evidence": _build_evidence(p.get("build_evidence", "")),
+            }
+        )
         for w in p.get("warnings") or []:
             warnings.append(f"{Path(item.json_path).name}: {w}" if len(present) > 1 else str(w))
     warnings.extend(parent_notes or [])
     kb_versions = sorted({str(f["kb_version"]) for f in files})
     if kb_versions != [kb.version]:
-        warnings.append(f"The annotation file(s) were made with knowledge base {', '.join(kb_versions)}; this "
-                        f"report uses knowledge base {kb.version} for clinical text. Classifications are those of "
-                        f"the annotation files: re-annotate with the current knowledge base before sign-off.")
+        warnings.append(
+            f"The annotation file(s) were made with knowledge base {', '.join(kb_versions)}; this "
+            f"report uses knowledge base {kb.version} for clinical text. Classifications are those of "
+            f"the annotation files: re-annotate with the current knowledge base before sign-off."
+        )
     tool_versions = sorted({str(f["tool_version"]) for f in files})
     absent = [i.json_path for i in items if i.entry is None]
 
@@ -224,23 +267,38 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
             continue
         known = kb.variants.get(f.get("known_variant") or "")
         conds = [kb.conditions[c] for c in f.get("conditions") or [] if c in kb.conditions]
-        assoc_found.append({
-            "name": known.name if known and known.name else (f.get("vcf_id") or ""),
-            "rsid": f.get("known_variant") if str(f.get("known_variant", "")).startswith("rs") else (
-                f.get("vcf_id") if str(f.get("vcf_id", "")).startswith("rs") else ""),
-            "hgvs": " ".join(x for x in (f.get("hgvs_c"), f.get("hgvs_p")) if x) or variant_cell(f)["genomic"],
-            "zygosity": f.get("zygosity", ""),
-            "note": f.get("classification_evidence") or "",
-            "conditions": [c.name for c in conds],
-            "refs": refs.cite(f.get("references") or []),
-        })
+        assoc_found.append(
+            {
+                "name": known.name if known and known.name else (f.get("vcf_id") or ""),
+                "rsid": f.get("known_variant")
+                if str(f.get("known_variant", "")).startswith("rs")
+                else (f.get("vcf_id") if str(f.get("vcf_id", "")).startswith("rs") else ""),
+                "hgvs": " ".join(x for x in (f.get("hgvs_c"), f.get("hgvs_p")) if x) or variant_cell(f)["genomic"],
+                "zygosity": f.get("zygosity", ""),
+                "note": f.get("classification_evidence") or "",
+                "conditions": [c.name for c in conds],
+                "refs": refs.cite(f.get("references") or []),
+            }
+        )
     # association conditions only where an allele typed in this sample bears on them
-    typed_conditions = list(dict.fromkeys(c for f in findings if f.get("classification") == "association_polymorphism"
-                                          for c in f.get("conditions") or []))
-    assoc_conditions = [condition_view(kb.conditions[c], refs) for c in typed_conditions
-                        if c in kb.conditions and not kb.conditions[c].is_diagnostic]
-    untyped = [{"id": v.id, "name": v.name or v.label, "note": v.note or "", "conditions": []}
-               for v in kb.variants.values() if v.is_association and not v.typed_from_vcf]
+    typed_conditions = list(
+        dict.fromkeys(
+            c
+            for f in findings
+            if f.get("classification") == "association_polymorphism"
+            for c in f.get("conditions") or []
+        )
+    )
+    assoc_conditions = [
+        condition_view(kb.conditions[c], refs)
+        for c in typed_conditions
+        if c in kb.conditions and not kb.conditions[c].is_diagnostic
+    ]
+    untyped = [
+        {"id": v.id, "name": v.name or v.label, "note": v.note or "", "conditions": []}
+        for v in kb.variants.values()
+        if v.is_association and not v.typed_from_vcf
+    ]
     reference_used = reference_sequence_text(present)
 
     region = next((v for v in kb.variants.values() if v.type == "region_deletion"), None)
@@ -256,10 +314,12 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
     for v in untyped:
         limits.append(f"{v['name']} ({v['id']}): {v['note']}")
     if region is not None:
-        limits.append("The published ~175 kb 2q13 deletion has approximate breakpoints. "
-                      + (region.note or "They are not given in the curated sources.")
-                      + " A called deletion is matched to it by reciprocal overlap of at least "
-                      + f"{RECIPROCAL_OVERLAP_MATCH}.")
+        limits.append(
+            "The published ~175 kb 2q13 deletion has approximate breakpoints. "
+            + (region.note or "They are not given in the curated sources.")
+            + " A called deletion is matched to it by reciprocal overlap of at least "
+            + f"{RECIPROCAL_OVERLAP_MATCH}."
+        )
     limits += [
         (
             "Variants absent from the knowledge base are classified by rules (docs/classification.md): loss of "
@@ -279,15 +339,18 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         ),
     ]
     if not gvcf_any and (coverage is None or coverage.get("small_variants_assessed", True)):
-        limits.append("The input is a variant-only VCF: reference (no-variant) genotypes are not recorded, so the "
-                      "absence of a variant is evidence of absence only where the locus was covered; depth at "
-                      "the locus is not shown.")
+        limits.append(
+            "The input is a variant-only VCF: reference (no-variant) genotypes are not recorded, so the "
+            "absence of a variant is evidence of absence only where the locus was covered; depth at "
+            "the locus is not shown."
+        )
 
     evidence = re.sub(r"\.\.(?=\s|$)", ".", result.evidence)  # "...2011.." from nested sentences
     report_id_src = json.dumps([sample, sorted(i["sha256"] for i in inputs), kb.sha256, report_stamp])
     tx = kb.transcript(build)
-    region_text = (f"{first.get('locus', {}).get('contig', '')}:{fmt_int(window[0])}-{fmt_int(window[1])}"
-                   if window else "")
+    region_text = (
+        f"{first.get('locus', {}).get('contig', '')}:{fmt_int(window[0])}-{fmt_int(window[1])}" if window else ""
+    )
     return {
         "title": lab["report_title"],
         "lab": lab,
@@ -296,17 +359,28 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "report_stamp": report_stamp,
         "report_id": hashlib.sha256(report_id_src.encode()).hexdigest()[:12].upper(),
         "tool": {"name": TOOL_NAME, "version": __version__, "annotation_versions": tool_versions},
-        "kb": {"name": kb.name, "version": kb.version, "curation_date": kb.curation_date, "sha256": kb.sha256,
-               "annotation_versions": kb_versions},
+        "kb": {
+            "name": kb.name,
+            "version": kb.version,
+            "curation_date": kb.curation_date,
+            "sha256": kb.sha256,
+            "annotation_versions": kb_versions,
+        },
         "build": build,
         "build_evidence": _build_evidence(prov.get("build_evidence", "")),
         "inputs": inputs,
         "files": files,
-        "parents": [{"role": p.role, "sample": p.sample,
-                     "called": LOCUS_CALLED_TEXT[p.locus_called]} for p in parents or []],
+        "parents": [
+            {"role": p.role, "sample": p.sample, "called": LOCUS_CALLED_TEXT[p.locus_called]} for p in parents or []
+        ],
         "absent_from": absent,
-        "status": {"code": status, "label": STATUS_LABELS.get(status, _words(status)),
-                   "sentence": result.status_sentence, "evidence": evidence, "flagged": flagged},
+        "status": {
+            "code": status,
+            "label": STATUS_LABELS.get(status, _words(status)),
+            "sentence": result.status_sentence,
+            "evidence": evidence,
+            "flagged": flagged,
+        },
         "per_file_status_differs": len(present) > 1,
         # the main table holds what bears on the result; benign and likely benign variants
         # (most of a genome's calls at the locus) follow in a compact table, as labs report them
@@ -329,8 +403,11 @@ def build_context(items: list[SampleInFile], sample: str, kb: KnowledgeBase, lab
         "reference_sequence": reference_used,
         "population_data": NO_POPULATION_DATA,
         "recommendations": recommendations(findings, status),
-        "transcript": {"refseq": tx.refseq, "ensembl": kb.transcript_info.get("ensembl", ""),
-                       "protein": kb.transcript_info.get("protein_refseq", "")},
+        "transcript": {
+            "refseq": tx.refseq,
+            "ensembl": kb.transcript_info.get("ensembl", ""),
+            "protein": kb.transcript_info.get("protein_refseq", ""),
+        },
         "region": region_text,
         "pathogenic_count": sum(1 for f in findings if f.get("classification") in PATHOGENIC),
         "overlap_match": RECIPROCAL_OVERLAP_MATCH,

@@ -26,8 +26,14 @@ LOGO_MAX_BYTES = 2_000_000
 
 def load_lab_config(path: str | os.PathLike[str] | None) -> dict[str, Any]:
     """Lab settings from YAML (keys LAB_KEYS), with defaults; the logo becomes a data: URI."""
-    lab: dict[str, Any] = {"lab_name": "", "lab_address": "", "logo": None, "reviewers": [], "footer": "",
-                           "report_title": DEFAULT_TITLE}
+    lab: dict[str, Any] = {
+        "lab_name": "",
+        "lab_address": "",
+        "logo": None,
+        "reviewers": [],
+        "footer": "",
+        "report_title": DEFAULT_TITLE,
+    }
     if path is None:
         return normalise_lab(lab, None)
     path = Path(path)
@@ -41,12 +47,18 @@ def load_lab_config(path: str | os.PathLike[str] | None) -> dict[str, Any]:
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):
-        raise InputError("the lab configuration must be a mapping of keys to values", path=str(path),
-                         hint="keys: " + ", ".join(LAB_KEYS))
+        raise InputError(
+            "the lab configuration must be a mapping of keys to values",
+            path=str(path),
+            hint="keys: " + ", ".join(LAB_KEYS),
+        )
     unknown = sorted(set(doc) - set(LAB_KEYS))
     if unknown:
-        raise InputError(f"unknown key(s) {', '.join(map(str, unknown))}", path=str(path),
-                         hint="allowed keys: " + ", ".join(LAB_KEYS))
+        raise InputError(
+            f"unknown key(s) {', '.join(map(str, unknown))}",
+            path=str(path),
+            hint="allowed keys: " + ", ".join(LAB_KEYS),
+        )
     lab.update({k: v for k, v in doc.items() if v is not None})
     return normalise_lab(lab, path.parent, source=str(path))
 
@@ -87,6 +99,7 @@ def _read_logo(path: Path, source: str) -> bytes:
     step waiting for a writer. Devices, FIFOs, sockets and folders are refused by name.
     """
     import stat
+
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -94,21 +107,41 @@ def _read_logo(path: Path, source: str) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode)
-                    else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
-                    else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
-            raise InputError(f"the logo {path} is {kind}, not an image file", path=source, where="logo",
-                             hint="give the path of a PNG, JPEG or SVG file")
+            kind = (
+                "a folder"
+                if stat.S_ISDIR(info.st_mode)
+                else "a FIFO (named pipe)"
+                if stat.S_ISFIFO(info.st_mode)
+                else "a device"
+                if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                else "a socket"
+                if stat.S_ISSOCK(info.st_mode)
+                else "not a regular file"
+            )
+            raise InputError(
+                f"the logo {path} is {kind}, not an image file",
+                path=source,
+                where="logo",
+                hint="give the path of a PNG, JPEG or SVG file",
+            )
         if info.st_size > LOGO_MAX_BYTES:
-            raise InputError(f"the logo {path} is {info.st_size:,} bytes (limit {LOGO_MAX_BYTES:,})", path=source,
-                             where="logo", hint=f"use an image under {LOGO_MAX_BYTES // 1_000_000} MB")
+            raise InputError(
+                f"the logo {path} is {info.st_size:,} bytes (limit {LOGO_MAX_BYTES:,})",
+                path=source,
+                where="logo",
+                hint=f"use an image under {LOGO_MAX_BYTES // 1_000_000} MB",
+            )
         with os.fdopen(os.dup(fd), "rb") as handle:
             data = handle.read(LOGO_MAX_BYTES + 1)
     finally:
         os.close(fd)
     if len(data) > LOGO_MAX_BYTES:  # grew since fstat
-        raise InputError(f"the logo {path} is over {LOGO_MAX_BYTES:,} bytes", path=source, where="logo",
-                         hint=f"use an image under {LOGO_MAX_BYTES // 1_000_000} MB")
+        raise InputError(
+            f"the logo {path} is over {LOGO_MAX_BYTES:,} bytes",
+            path=source,
+            where="logo",
+            hint=f"use an image under {LOGO_MAX_BYTES // 1_000_000} MB",
+        )
     return data
 
 

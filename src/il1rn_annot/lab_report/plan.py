@@ -39,8 +39,11 @@ def parse_part(text: str | None) -> tuple[int, int] | None:
         return None
     match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
     if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
-        raise InputError(f"--part {text!r} is not K/N with 1 <= K <= N", where="--part",
-                         hint="e.g. --part 2/4 writes the second of four equal parts of the chosen samples")
+        raise InputError(
+            f"--part {text!r} is not K/N with 1 <= K <= N",
+            where="--part",
+            hint="e.g. --part 2/4 writes the second of four equal parts of the chosen samples",
+        )
     return int(match.group(1)), int(match.group(2))
 
 
@@ -51,7 +54,7 @@ def part_of(items: list[Any], part: tuple[int, int] | None) -> list[Any]:
     k, n = part
     base, extra = divmod(len(items), n)
     start = (k - 1) * base + min(k - 1, extra)
-    return list(items[start:start + base + (1 if k <= extra else 0)])
+    return list(items[start : start + base + (1 if k <= extra else 0)])
 
 
 def parse_statuses(text: str | None) -> list[str]:
@@ -61,15 +64,25 @@ def parse_statuses(text: str | None) -> list[str]:
     values = [v.strip() for v in text.split(",") if v.strip()]
     unknown = [v for v in values if v not in STATUSES]
     if unknown or not values:
-        raise InputError(f"unknown status(es) {', '.join(unknown) or '(none given)'}", where="--statuses",
-                         hint="choose from " + ", ".join(STATUSES))
+        raise InputError(
+            f"unknown status(es) {', '.join(unknown) or '(none given)'}",
+            where="--statuses",
+            hint="choose from " + ", ".join(STATUSES),
+        )
     return values
 
 
-def plan_reports(annotations: list[str], samples: list[str], *, samples_from: str | None = None,
-                 statuses: list[str] | None = None, manifests: list[str] | None = None,
-                 part: tuple[int, int] | None = None, load: Any = load_annotation,
-                 parents: dict[str, str] | None = None) -> list[ReportTask]:
+def plan_reports(
+    annotations: list[str],
+    samples: list[str],
+    *,
+    samples_from: str | None = None,
+    statuses: list[str] | None = None,
+    manifests: list[str] | None = None,
+    part: tuple[int, int] | None = None,
+    load: Any = load_annotation,
+    parents: dict[str, str] | None = None,
+) -> list[ReportTask]:
     """Which samples get a report, and from which annotation JSONs.
 
     Samples: those named (`--sample`), then with `samples_from` (a cohort summary.tsv) every
@@ -120,15 +133,19 @@ def plan_reports(annotations: list[str], samples: list[str], *, samples_from: st
         entry = summary.get(sample)
         if entry is not None and entry.inputs and by_input:
             found = jsons_of(sample)
-            problem = "" if found else (f"no manifest lists an annotated input of sample '{sample}' "
-                                        f"({'; '.join(entry.inputs)})")
+            problem = (
+                ""
+                if found
+                else (f"no manifest lists an annotated input of sample '{sample}' ({'; '.join(entry.inputs)})")
+            )
             task = ReportTask(sample, found, problem, result=entry.result)  # the files the cohort interpreted
         elif len(chosen) == 1 and given and not samples_from:
             task = ReportTask(sample, given)
         else:
             found = holding(sample)
-            task = ReportTask(sample, found, "" if found else
-                              f"sample '{sample}' is not in any of the given annotation JSON files")
+            task = ReportTask(
+                sample, found, "" if found else f"sample '{sample}' is not in any of the given annotation JSON files"
+            )
         named = entry.parents if entry is not None and entry.parents else (parents or {})
         task.parents = [(role, parent, jsons_of(parent)) for role, parent in named.items()]
         tasks.append(task)
@@ -149,17 +166,21 @@ def refuse_shared_file_names(samples: list[str], outdir: Path) -> None:
         name = safe_name(sample)
         other = first.setdefault(name.lower() if fold else name, sample)
         if other != sample:
-            clashes.append(f"{other!r} and {sample!r} would both be written to {name}.report.html"
-                           + (" (this file system ignores case)" if fold else ""))
+            clashes.append(
+                f"{other!r} and {sample!r} would both be written to {name}.report.html"
+                + (" (this file system ignores case)" if fold else "")
+            )
     if clashes:
-        raise InputError("two samples map to one report file name: " + "; ".join(clashes),
-                         hint="rename one of the samples (or write their reports to different folders); "
-                              "no report was written")
+        raise InputError(
+            "two samples map to one report file name: " + "; ".join(clashes),
+            hint="rename one of the samples (or write their reports to different folders); no report was written",
+        )
 
 
 def _case_insensitive(folder: Path) -> bool:
     """Whether `folder` (or its nearest existing parent) is on a case-insensitive file system."""
     import tempfile
+
     probe_dir = folder
     while not probe_dir.is_dir() and probe_dir != probe_dir.parent:
         probe_dir = probe_dir.parent

@@ -36,28 +36,48 @@ class RefBook:
 
     def _short(self, ref: Reference) -> dict[str, Any]:
         who = " ".join(str(x) for x in (ref.first_author, ref.year) if x) or (
-            f"PMID {ref.pmid}" if ref.pmid else ref.id)
-        return {"number": self.order.index(ref.id) + 1, "who": who, "pmid": ref.pmid, "pmid_url": ref.pubmed_url,
-                "doi": ref.doi, "doi_url": ref.doi_url}
+            f"PMID {ref.pmid}" if ref.pmid else ref.id
+        )
+        return {
+            "number": self.order.index(ref.id) + 1,
+            "who": who,
+            "pmid": ref.pmid,
+            "pmid_url": ref.pubmed_url,
+            "doi": ref.doi,
+            "doi_url": ref.doi_url,
+        }
 
     def listing(self) -> list[dict[str, Any]]:
         out = []
         for n, rid in enumerate(self.order, start=1):
             ref = self.kb.references[rid]
-            out.append({"number": n, "citation": ref.citation, "pmid": ref.pmid, "pmid_url": ref.pubmed_url,
-                        "doi": ref.doi, "doi_url": ref.doi_url,
-                        "unverified": ref.status != "verified",
-                        "status": {"citation_only": "no PMID or DOI could be confirmed"}.get(ref.status,
-                                                                                           ref.status)})
+            out.append(
+                {
+                    "number": n,
+                    "citation": ref.citation,
+                    "pmid": ref.pmid,
+                    "pmid_url": ref.pubmed_url,
+                    "doi": ref.doi,
+                    "doi_url": ref.doi_url,
+                    "unverified": ref.status != "verified",
+                    "status": {"citation_only": "no PMID or DOI could be confirmed"}.get(ref.status, ref.status),
+                }
+            )
         return out
 
 
 def condition_view(cond: Any, refs: RefBook) -> dict[str, Any]:
     return {
-        "id": cond.id, "name": cond.name, "summary": cond.summary, "omim": cond.omim,
+        "id": cond.id,
+        "name": cond.name,
+        "summary": cond.summary,
+        "omim": cond.omim,
         "omim_url": f"https://omim.org/entry/{cond.omim}" if cond.omim else None,
         "inheritance": INHERITANCE.get(cond.inheritance or "", _words(cond.inheritance or "")),
         "features": [{"label": label, "hpo": hpo} for label, hpo in cond.features],
-        "treatment": cond.treatment, "similar_to": cond.similar_to, "synonyms": list(cond.synonyms),
-        "refs": refs.cite(cond.references), "treatment_refs": refs.cite(cond.treatment_references),
+        "treatment": cond.treatment,
+        "similar_to": cond.similar_to,
+        "synonyms": list(cond.synonyms),
+        "refs": refs.cite(cond.references),
+        "treatment_refs": refs.cite(cond.treatment_references),
     }

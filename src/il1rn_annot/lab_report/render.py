@@ -30,6 +30,7 @@ def _data_only_fetcher() -> Any:
             if url.startswith("data:"):
                 return default_url_fetcher(url, *args, **kwargs)
             raise ValueError(f"external resource refused in a self-contained report: {url[:80]}")
+
         return fetch
     return URLFetcher(allowed_protocols=("data",))
 
@@ -48,6 +49,7 @@ def pdf_bytes(html: str, font_config: Any = None) -> bytes:
     import logging
 
     from weasyprint import HTML
+
     logger = logging.getLogger("weasyprint")
     previous = logger.level
     logger.setLevel(logging.ERROR)

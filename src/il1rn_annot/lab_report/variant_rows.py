@@ -49,8 +49,9 @@ def _gene_condition_note(gene: dict[str, Any], zygosity: str) -> str:
     inheritance = str(gene.get("inheritance", ""))
     both = zygosity in ("homozygous", "hemizygous")
     matters = both or inheritance == "autosomal_dominant"
-    return (f"{gene['condition']}, OMIM {gene.get('omim', '')}, {inheritance.replace('_', ' ')}: "
-            + ("loss relevant for this zygosity" if matters else "one copy lost (carrier)"))
+    return f"{gene['condition']}, OMIM {gene.get('omim', '')}, {inheritance.replace('_', ' ')}: " + (
+        "loss relevant for this zygosity" if matters else "one copy lost (carrier)"
+    )
 
 
 def _percent(fraction: float | None) -> str:
@@ -97,12 +98,17 @@ def variant_cell(f: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def finding_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, refs: RefBook,
-                  several_sources: bool) -> list[dict[str, Any]]:
+def finding_rows(
+    findings: list[dict[str, Any]], kb: KnowledgeBase, refs: RefBook, several_sources: bool
+) -> list[dict[str, Any]]:
     def order(f: dict[str, Any]) -> tuple[Any, ...]:
         cls = f.get("classification", "")
-        return (CLASSIFICATIONS.index(cls) if cls in CLASSIFICATIONS else len(CLASSIFICATIONS), int(f["pos"]),
-                str(f.get("allele_id")), str(f.get("source")))
+        return (
+            CLASSIFICATIONS.index(cls) if cls in CLASSIFICATIONS else len(CLASSIFICATIONS),
+            int(f["pos"]),
+            str(f.get("allele_id")),
+            str(f.get("source")),
+        )
 
     rows = []
     for f in sorted(findings, key=order):
@@ -119,26 +125,30 @@ def finding_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, refs: RefBoo
         if f.get("phased") and f.get("phase_set") is not None:
             call.append(f"phase set {f['phase_set']}")
         cls = f.get("classification", "")
-        rows.append({
-            "variant": variant_cell(f),
-            "zygosity": zyg,
-            "zygosity_note": ZYGOSITY_NOTES.get(zyg, ""),
-            "call": ", ".join(call),
-            "consequence": [_words(c) for c in f.get("consequence") or []],
-            "classification": cls,
-            "classification_label": CLASS_NAMES.get(cls, _words(cls)),
-            "basis": (f"curated allele ({known.id})" if known else
-                      "rule-based, not in the knowledge base" + (": review before reporting"
-                                                                  if cls in (*PATHOGENIC, "uncertain_significance")
-                                                                  else "")),
-            "basis_short": "curated" if known else "rule-based",
-            "evidence": f.get("classification_evidence") or "",
-            "refs": cited,
-            "extra_pmids": [{"pmid": p, "url": f"https://pubmed.ncbi.nlm.nih.gov/{p}/"} for p in extra_pmids],
-            "notes": list(dict.fromkeys(f.get("notes") or [])),
-            "filter": f.get("filter") if f.get("filter") not in ("PASS", ".", None, "") else "",
-            "source": Path(str(f.get("source", ""))).name if several_sources else "",
-        })
+        rows.append(
+            {
+                "variant": variant_cell(f),
+                "zygosity": zyg,
+                "zygosity_note": ZYGOSITY_NOTES.get(zyg, ""),
+                "call": ", ".join(call),
+                "consequence": [_words(c) for c in f.get("consequence") or []],
+                "classification": cls,
+                "classification_label": CLASS_NAMES.get(cls, _words(cls)),
+                "basis": (
+                    f"curated allele ({known.id})"
+                    if known
+                    else "rule-based, not in the knowledge base"
+                    + (": review before reporting" if cls in (*PATHOGENIC, "uncertain_significance") else "")
+                ),
+                "basis_short": "curated" if known else "rule-based",
+                "evidence": f.get("classification_evidence") or "",
+                "refs": cited,
+                "extra_pmids": [{"pmid": p, "url": f"https://pubmed.ncbi.nlm.nih.gov/{p}/"} for p in extra_pmids],
+                "notes": list(dict.fromkeys(f.get("notes") or [])),
+                "filter": f.get("filter") if f.get("filter") not in ("PASS", ".", None, "") else "",
+                "source": Path(str(f.get("source", ""))).name if several_sources else "",
+            }
+        )
     return rows
 
 
@@ -148,29 +158,38 @@ def deletion_rows(findings: list[dict[str, Any]], kb: KnowledgeBase, build: str)
     for f in sorted((f for f in findings if _is_deletion(f)), key=lambda f: (int(f["pos"]), str(f["allele_id"]))):
         start, end = int(f["pos"]) + 1, int(f["end"])
         whole, part = exon_parts(f)
-        exons = ([", ".join(map(str, whole)) + f" of {len(tx.exons)}"] if whole else []) + \
-            ([f"part of {', '.join(map(str, part))}"] if part else [])
+        exons = ([", ".join(map(str, whole)) + f" of {len(tx.exons)}"] if whole else []) + (
+            [f"part of {', '.join(map(str, part))}"] if part else []
+        )
         ro = f.get("reciprocal_overlap_2q13")
-        rows.append({
-            "label": f.get("hgvs_c") or "",
-            "span": f"{f['chrom']}:{fmt_int(start)}-{fmt_int(end)}",
-            "start": start, "end": end,
-            "size": fmt_int(end - start + 1),
-            "zygosity": f.get("zygosity", ""),
-            "copy_number": f.get("copy_number"),
-            "genes": [{"gene": g["gene"], "percent": _percent(g.get("fraction")),
-                       "condition": _gene_condition_note(g, f.get("zygosity", ""))}
-                      for g in f.get("deleted_genes") or []],
-            "il1rn_percent": _percent(f.get("il1rn_overlap")),
-            "exons": "; ".join(exons) if exons else "none (no exon removed)",
-            "reciprocal": "" if ro is None else f"{float(ro):.3f}",
-            "matches_2q13": ro is not None and float(ro) >= RECIPROCAL_OVERLAP_MATCH,
-            # overlap alone is supporting evidence: the curated entry is taken only when IL1RN is removed
-            "is_2q13": bool(f.get("known_variant")) and f.get("known_variant") == _region_id(f),
-            "imprecise": bool(f.get("imprecise")),
-            "classification_label": CLASS_NAMES.get(f.get("classification", ""), f.get("classification", "")),
-            "classification": f.get("classification", ""),
-        })
+        rows.append(
+            {
+                "label": f.get("hgvs_c") or "",
+                "span": f"{f['chrom']}:{fmt_int(start)}-{fmt_int(end)}",
+                "start": start,
+                "end": end,
+                "size": fmt_int(end - start + 1),
+                "zygosity": f.get("zygosity", ""),
+                "copy_number": f.get("copy_number"),
+                "genes": [
+                    {
+                        "gene": g["gene"],
+                        "percent": _percent(g.get("fraction")),
+                        "condition": _gene_condition_note(g, f.get("zygosity", "")),
+                    }
+                    for g in f.get("deleted_genes") or []
+                ],
+                "il1rn_percent": _percent(f.get("il1rn_overlap")),
+                "exons": "; ".join(exons) if exons else "none (no exon removed)",
+                "reciprocal": "" if ro is None else f"{float(ro):.3f}",
+                "matches_2q13": ro is not None and float(ro) >= RECIPROCAL_OVERLAP_MATCH,
+                # overlap alone is supporting evidence: the curated entry is taken only when IL1RN is removed
+                "is_2q13": bool(f.get("known_variant")) and f.get("known_variant") == _region_id(f),
+                "imprecise": bool(f.get("imprecise")),
+                "classification_label": CLASS_NAMES.get(f.get("classification", ""), f.get("classification", "")),
+                "classification": f.get("classification", ""),
+            }
+        )
     return rows
 
 
@@ -183,12 +202,18 @@ def figure_inputs(findings: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
         seen.add(f["allele_id"])
         if _is_deletion(f):
             span = f"{f['chrom']}:{int(f['pos']) + 1:,}-{int(f['end']):,}"
-            deletions.append({"start": int(f["pos"]) + 1, "end": int(f["end"]),
-                              "label": f.get("hgvs_c") or f"deletion {span}",
-                              "zygosity": f.get("zygosity", "")})
+            deletions.append(
+                {
+                    "start": int(f["pos"]) + 1,
+                    "end": int(f["end"]),
+                    "label": f.get("hgvs_c") or f"deletion {span}",
+                    "zygosity": f.get("zygosity", ""),
+                }
+            )
         else:
-            label = f.get("hgvs_c") or (f"{f['chrom']}:{f['pos']} {_short_allele(str(f['ref']), 4)}>"
-                                        f"{_short_allele(str(f['alt']), 4)}")
+            label = f.get("hgvs_c") or (
+                f"{f['chrom']}:{f['pos']} {_short_allele(str(f['ref']), 4)}>{_short_allele(str(f['alt']), 4)}"
+            )
             if f.get("hgvs_p") and f["hgvs_p"] != "p.?":
                 label += f" {f['hgvs_p']}"
             variants.append({"pos": int(f["pos"]), "label": label, "classification": f.get("classification", "")})

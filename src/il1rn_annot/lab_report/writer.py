@@ -41,8 +41,11 @@ def _parse_date(text: str | None) -> tuple[str, str]:
                 stamp = stamp.replace(tzinfo=_dt.UTC)
             stamp = stamp.astimezone(_dt.UTC)
     except ValueError:
-        raise InputError(f"report date '{raw}' is not a date", where="--date",
-                         hint="give YYYY-MM-DD or an ISO 8601 timestamp such as 2026-01-31T09:00:00Z") from None
+        raise InputError(
+            f"report date '{raw}' is not a date",
+            where="--date",
+            hint="give YYYY-MM-DD or an ISO 8601 timestamp such as 2026-01-31T09:00:00Z",
+        ) from None
     return stamp.strftime("%Y-%m-%d"), stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -73,8 +76,9 @@ class ReportWriter:
     relative logo path is read relative to the working directory).
     """
 
-    def __init__(self, kb: KnowledgeBase, lab: dict[str, Any] | None = None, date: str | None = None,
-                 pdf: bool = True) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, lab: dict[str, Any] | None = None, date: str | None = None, pdf: bool = True
+    ) -> None:
         self.kb = kb
         self.lab = lab if (lab is not None and "logo_uri" in lab) else normalise_lab(lab, None)
         self.report_date, self.stamp = _parse_date(date)
@@ -82,10 +86,14 @@ class ReportWriter:
         self._fonts: Any = None
         self.annotations = AnnotationCache()  # each JSON read once, shared with the plan (`command`)
 
-    def write(self, annotation_jsons: Iterable[str | os.PathLike[str]], sample: str,
-              outdir: str | os.PathLike[str],
-              parents: Iterable[tuple[str, str, list[Path]]] = (), result: StoredResult | None = None
-              ) -> dict[str, Path]:
+    def write(
+        self,
+        annotation_jsons: Iterable[str | os.PathLike[str]],
+        sample: str,
+        outdir: str | os.PathLike[str],
+        parents: Iterable[tuple[str, str, list[Path]]] = (),
+        result: StoredResult | None = None,
+    ) -> dict[str, Path]:
         """Write `SAFE_SAMPLE.report.html` (and `.pdf`) into `outdir`; return {'html': path, 'pdf': path}.
 
         `parents`: (role, sample, annotation JSONs) of the sample's mother and father, whose
@@ -116,17 +124,18 @@ class ReportWriter:
             write_pdf(html, out["pdf"], self._fonts)
         return out
 
-
-    def _parents(self, items: list[SampleInFile], sample: str, parents: Iterable[tuple[str, str, list[Path]]]
-                 ) -> tuple[list[ParentCalls], list[str]]:
+    def _parents(
+        self, items: list[SampleInFile], sample: str, parents: Iterable[tuple[str, str, list[Path]]]
+    ) -> tuple[list[ParentCalls], list[str]]:
         """The parents' calls usable for phasing (readable, same build), and why any other was not used."""
         builds = {str(i.doc["provenance"].get("build")) for i in items if i.entry is not None}
         calls: list[ParentCalls] = []
         notes: list[str] = []
         for role, parent, jsons in parents:
             try:
-                parent_items = (gather_sample([Path(p) for p in jsons], parent, load=self.annotations.load)
-                                if jsons else [])
+                parent_items = (
+                    gather_sample([Path(p) for p in jsons], parent, load=self.annotations.load) if jsons else []
+                )
             except InputError as exc:
                 parent_items, reason = [], str(exc)
             else:
@@ -136,15 +145,24 @@ class ReportWriter:
             if not present:
                 notes.append(f"The {role} ({parent}) was not used to phase the variants: {reason}.")
             elif parent_builds != builds:
-                notes.append(f"The {role} ({parent}) was annotated on {', '.join(sorted(parent_builds))}, this "
-                             f"sample on {', '.join(sorted(builds))}: not used to phase the variants.")
+                notes.append(
+                    f"The {role} ({parent}) was annotated on {', '.join(sorted(parent_builds))}, this "
+                    f"sample on {', '.join(sorted(builds))}: not used to phase the variants."
+                )
             else:
                 calls.append(parent_calls_from(parent_items, role, parent))
         return calls, notes
 
 
-def write_report(annotation_jsons: list[Path], sample: str, outdir: Path, kb: KnowledgeBase,
-                 lab: dict[str, Any] | None = None, date: str | None = None, pdf: bool = True) -> dict[str, Path]:
+def write_report(
+    annotation_jsons: list[Path],
+    sample: str,
+    outdir: Path,
+    kb: KnowledgeBase,
+    lab: dict[str, Any] | None = None,
+    date: str | None = None,
+    pdf: bool = True,
+) -> dict[str, Path]:
     """Write `SAFE_SAMPLE.report.html` (and `.pdf`) into `outdir`; return {'html': path, 'pdf': path}.
 
     `lab` is either the output of `load_lab_config` or a raw mapping with the same keys

@@ -23,7 +23,7 @@ INFO_FIELDS = {
     "IL1RN_HGVSP": "HGVS p. on NP_776214.1 (il1rn-annot)",
     "IL1RN_CSQ": "Sequence Ontology consequences, most severe first, &-joined (il1rn-annot)",
     "IL1RN_CLASS": "Classification: pathogenic, likely_pathogenic, uncertain_significance, likely_benign, "
-                   "association_polymorphism, no_predicted_effect (il1rn-annot)",
+    "association_polymorphism, no_predicted_effect (il1rn-annot)",
     "IL1RN_KNOWN": "Knowledge-base ID of the matching curated variant (il1rn-annot)",
     "IL1RN_GENES_DEL": "IL-1 cluster genes overlapped by a deletion, as GENE:fraction, &-joined (il1rn-annot)",
     "IL1RN_OVERLAP": "Fraction of the IL1RN MANE transcript removed by a deletion (il1rn-annot)",
@@ -51,8 +51,9 @@ def info_values(annotations: list[AlleleAnnotation | None]) -> dict[str, str]:
         per_field["IL1RN_CSQ"].append(_info_value("&".join(ann.consequence)))
         per_field["IL1RN_CLASS"].append(_info_value(ann.classification))
         per_field["IL1RN_KNOWN"].append(_info_value(ann.known_variant))
-        per_field["IL1RN_GENES_DEL"].append(_info_value("&".join(f"{g['gene']}:{g['fraction']}"
-                                                                  for g in ann.deleted_genes)))
+        per_field["IL1RN_GENES_DEL"].append(
+            _info_value("&".join(f"{g['gene']}:{g['fraction']}" for g in ann.deleted_genes))
+        )
         per_field["IL1RN_OVERLAP"].append("." if ann.il1rn_overlap is None else f"{ann.il1rn_overlap}")
     return {key: ",".join(values) for key, values in per_field.items()}
 
@@ -95,8 +96,9 @@ class AnnotatedVcfWriter:
       is re-ordered by position at close; only (position, offset) pairs are kept in memory.
     """
 
-    def __init__(self, path: Path, reader: cyvcf2.VCF, unused_contigs: list[str] | None = None,
-                 outputs: OutputSet | None = None) -> None:
+    def __init__(
+        self, path: Path, reader: cyvcf2.VCF, unused_contigs: list[str] | None = None, outputs: OutputSet | None = None
+    ) -> None:
         """`unused_contigs`: contig declarations added to the reader's header (not the file's),
         dropped from the output header unless a written record is on that contig.
         `outputs`: the input's output set; the VCF and its index are staged there and put in
@@ -112,7 +114,8 @@ class AnnotatedVcfWriter:
         # window records only (tens for one genome, a few thousand for a joint VCF): kept in memory
         # unless big (genotypes of many samples), so a batch of 1,000 files makes no extra file each
         self._body: Any = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - open until close()/abort()
-            max_size=BODY_IN_MEMORY_MAX, mode="w+b")
+            max_size=BODY_IN_MEMORY_MAX, mode="w+b"
+        )
         self._chroms: dict[str, int] = {}
         self._keys: list[tuple[int, int, int, int]] = []  # (chrom rank, pos, offset, length)
         self._offset = 0
@@ -161,8 +164,7 @@ class AnnotatedVcfWriter:
                     body.seek(offset)
                     out.write(body.read(length))
         body.close()
-        pysam.tabix_index(str(self._tmp), preset="vcf", force=True, keep_original=True,
-                          index=str(self._tmp) + ".tbi")
+        pysam.tabix_index(str(self._tmp), preset="vcf", force=True, keep_original=True, index=str(self._tmp) + ".tbi")
 
     def _header(self) -> str:
         drop = {f"##contig=<ID={name}>" for name in set(self._added_contigs) - set(self._chroms)}

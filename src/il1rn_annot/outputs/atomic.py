@@ -270,6 +270,7 @@ def staging_dir(final: Path) -> Path:
 def clean_stale_dirs(final: Path) -> list[Path]:
     """Remove staging folders of `final` left by killed processes on this host."""
     import shutil
+
     pattern = re.compile(rf"\.{re.escape(final.name)}\.{re.escape(_host_tag())}-(\d+)\.[^.]+\.tmp(\.old)?")
     removed = []
     with contextlib.suppress(OSError):
@@ -288,6 +289,7 @@ def replace_dir(staged: Path, final: Path) -> None:
     killed half-way leaves no `final` (only a hidden staging folder), so the rerun runs it again.
     """
     import shutil
+
     with writing(final):
         os.chmod(staged, _dir_mode())  # mkdtemp makes 0700: what a plain mkdir would give
         old = None
@@ -325,4 +327,3 @@ def output_target(path: Path, outputs: OutputSet | None) -> Iterator[Path]:
 def write_text(path: Path, text: str) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
-

@@ -9,8 +9,9 @@ from typing import Any
 from il1rn_annot.outputs.atomic import OutputSet, output_target
 
 
-def write_json(path: Path, payload: Any, one_line_lists: tuple[str, ...] = (),
-               outputs: OutputSet | None = None) -> None:
+def write_json(
+    path: Path, payload: Any, one_line_lists: tuple[str, ...] = (), outputs: OutputSet | None = None
+) -> None:
     """Indented JSON; the items of the top-level lists named in `one_line_lists` one per line.
 
     `json.dumps(indent=...)` runs the pure-Python encoder (~10x slower than the C one) and

@@ -47,10 +47,12 @@ class Provenance:
     protein_changes: str = ""
 
     @classmethod
-    def new(cls, kb: KnowledgeBase, build: str, build_evidence: str, command_line: str,
-            date: str | None = None) -> Provenance:
-        return cls(TOOL_NAME, __version__, kb.version, kb.sha256, generated_at(date), command_line,
-                   build, build_evidence)
+    def new(
+        cls, kb: KnowledgeBase, build: str, build_evidence: str, command_line: str, date: str | None = None
+    ) -> Provenance:
+        return cls(
+            TOOL_NAME, __version__, kb.version, kb.sha256, generated_at(date), command_line, build, build_evidence
+        )
 
     def add_input(self, role: str, path: str, sha256: str) -> None:
         self.inputs.append({"role": role, "path": path, "sha256": sha256})

@@ -16,14 +16,48 @@ from typing import Any, Literal
 from il1rn_annot.outputs.atomic import OutputSet, output_target
 
 ALLELE_TSV_COLUMNS = [
-    "sample", "chrom", "pos", "end", "ref", "alt", "allele_id", "variant_type", "gene", "transcript", "hgvs_c",
-    "hgvs_p", "consequence", "zygosity", "genotype", "copy_number", "filter", "classification",
-    "classification_evidence", "known_variant", "conditions", "pmids", "deleted_genes", "il1rn_overlap",
-    "exons_affected", "exons_removed", "reciprocal_overlap_2q13",
+    "sample",
+    "chrom",
+    "pos",
+    "end",
+    "ref",
+    "alt",
+    "allele_id",
+    "variant_type",
+    "gene",
+    "transcript",
+    "hgvs_c",
+    "hgvs_p",
+    "consequence",
+    "zygosity",
+    "genotype",
+    "copy_number",
+    "filter",
+    "classification",
+    "classification_evidence",
+    "known_variant",
+    "conditions",
+    "pmids",
+    "deleted_genes",
+    "il1rn_overlap",
+    "exons_affected",
+    "exons_removed",
+    "reciprocal_overlap_2q13",
 ]
-SAMPLE_TSV_COLUMNS = ["sample", "dira_status", "status_sentence", "pathogenic_alleles", "other_alleles",
-                      "evidence", "locus_records", "locus_called", "input_kind", "cds_coverage", "locus_evidence",
-                      "removed_genes_with_conditions"]
+SAMPLE_TSV_COLUMNS = [
+    "sample",
+    "dira_status",
+    "status_sentence",
+    "pathogenic_alleles",
+    "other_alleles",
+    "evidence",
+    "locus_records",
+    "locus_called",
+    "input_kind",
+    "cds_coverage",
+    "locus_evidence",
+    "removed_genes_with_conditions",
+]
 
 
 def write_table(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> None:
@@ -71,8 +105,12 @@ def _tsv_joined(columns: list[str], cells: list[list[Any]]) -> str | None:
     lines = ["\t".join(columns)]
     lines += ["\t".join([v if v.__class__ is str else _cell_text(v) for v in line]) for line in cells]
     text = "\n".join(lines) + "\n"
-    if ('"' in text or "\r" in text or text.count("\n") != len(lines)
-            or text.count("\t") != len(lines) * (len(columns) - 1)):
+    if (
+        '"' in text
+        or "\r" in text
+        or text.count("\n") != len(lines)
+        or text.count("\t") != len(lines) * (len(columns) - 1)
+    ):
         return None
     return text
 

@@ -34,8 +34,7 @@ def raw_line(info: VcfInput, number: int) -> tuple[str | None, str | None]:
     opener = gzip.open if info.format.startswith("vcf.gz") else open
     found = None
     try:
-        with opener(info.path, "rt", encoding="utf-8", errors="replace",
-                    newline="\n") as handle:
+        with opener(info.path, "rt", encoding="utf-8", errors="replace", newline="\n") as handle:
             for n, line in enumerate(handle, start=1):
                 if n == number:
                     found = line.rstrip("\r\n")
@@ -81,7 +80,8 @@ def htslib_reason(replay: Callable[[], object]) -> str | None:
         text = captured.read(1 << 16).decode("utf-8", "replace")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     chosen = next((line for line in lines if line.startswith("[E::")), None) or next(
-        (line for line in lines if line.startswith("[W::")), None)
+        (line for line in lines if line.startswith("[W::")), None
+    )
     if chosen is None:
         return None
     chosen = re.sub(r"^\[[EW]::[^\]]*\]\s*", "", chosen)
@@ -104,20 +104,41 @@ def _diagnose(line: str, n_samples: int, reason: str | None = None) -> str:
     return f"htslib rejected a value in it ({reason or 'htslib gave no reason'})"
 
 
-def parse_failure(info: VcfInput, where: str, line: str | None, problem: str | None,
-                   exc: BaseException | None = None, replay: Callable[[], object] | None = None) -> InputError:
+def parse_failure(
+    info: VcfInput,
+    where: str,
+    line: str | None,
+    problem: str | None,
+    exc: BaseException | None = None,
+    replay: Callable[[], object] | None = None,
+) -> InputError:
     if isinstance(exc, UnicodeDecodeError):
-        return InputError("the record is not UTF-8 text", path=str(info.path), where=where,
-                          hint="VCF text is UTF-8: convert the file, e.g. `iconv -f latin1 -t utf-8`")
+        return InputError(
+            "the record is not UTF-8 text",
+            path=str(info.path),
+            where=where,
+            hint="VCF text is UTF-8: convert the file, e.g. `iconv -f latin1 -t utf-8`",
+        )
     if problem:
-        return InputError(problem, path=str(info.path), where=where,
-                          hint="copy or re-create the file (interrupted copy or caller run?)")
+        return InputError(
+            problem,
+            path=str(info.path),
+            where=where,
+            hint="copy or re-create the file (interrupted copy or caller run?)",
+        )
     reason = htslib_reason(replay) if replay is not None else None
     if line is not None:
         shown = line if len(line) <= 120 else line[:117] + "..."
-        return InputError(f"htslib cannot parse this record: {_diagnose(line, len(info.samples), reason)}: {shown!r}",
-                          path=str(info.path), where=where,
-                          hint="fix or remove the record; `bcftools view` on the file names the faulty field")
+        return InputError(
+            f"htslib cannot parse this record: {_diagnose(line, len(info.samples), reason)}: {shown!r}",
+            path=str(info.path),
+            where=where,
+            hint="fix or remove the record; `bcftools view` on the file names the faulty field",
+        )
     said = f": {reason}" if reason else f" ({exc})" if exc is not None and str(exc) else " (htslib gave no reason)"
-    return InputError(f"htslib cannot parse a record{said}", path=str(info.path),
-                      where=where, hint="fix or remove the record; `bcftools view` on the file names the faulty field")
+    return InputError(
+        f"htslib cannot parse a record{said}",
+        path=str(info.path),
+        where=where,
+        hint="fix or remove the record; `bcftools view` on the file names the faulty field",
+    )

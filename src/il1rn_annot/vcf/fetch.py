@@ -59,8 +59,14 @@ def _temporary_index(info: VcfInput, workdir: str) -> str | None:
     try:
         if info.format == "bcf":
             # pysam accepts preset "bcf"; its type stub lists only the tabix text presets
-            pysam.tabix_index(link, preset="bcf", csi=True, force=True, keep_original=True,  # type: ignore[arg-type]
-                              index=link + ".csi")
+            pysam.tabix_index(
+                link,
+                preset="bcf",  # type: ignore[arg-type]
+                csi=True,
+                force=True,
+                keep_original=True,
+                index=link + ".csi",
+            )
             return link + ".csi"
         pysam.tabix_index(link, preset="vcf", force=True, keep_original=True, index=link + ".tbi")
         return link + ".tbi"
@@ -70,21 +76,25 @@ def _temporary_index(info: VcfInput, workdir: str) -> str | None:
 
 def _replay_query(info: VcfInput, index: str, region: str) -> Callable[[], object]:
     """Read an index query again to its failing record (for `htslib_reason`)."""
+
     def replay() -> None:
         reader = reopen(info)
         reader.set_index(index)
         for _ in reader(region):
             pass
+
     return replay
 
 
 def _replay_stream(info: VcfInput) -> Callable[[], object]:
     """Stream the file again to its failing record (for `htslib_reason`)."""
+
     def replay() -> None:
         reader = reopen(info)
         _declare_stream_contigs(info, reader)
         for _ in reader:
             pass
+
     return replay
 
 
@@ -106,9 +116,11 @@ def _contigs_in_text(info: VcfInput) -> set[str]:
                 names.update(_FIRST_FIELD.findall(chunk, 0, cut))
                 rest = chunk[cut:]
     except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(f"the compressed data cannot be read to the end ({exc}): the file is truncated or corrupt",
-                         path=str(info.path),
-                         hint="copy or re-create the file (interrupted copy or caller run?)") from None
+        raise InputError(
+            f"the compressed data cannot be read to the end ({exc}): the file is truncated or corrupt",
+            path=str(info.path),
+            hint="copy or re-create the file (interrupted copy or caller run?)",
+        ) from None
     names.update(_FIRST_FIELD.findall(rest + b"\t"))
     return {n.decode("utf-8", "replace") for n in names}
 
@@ -130,10 +142,13 @@ def _declare_stream_contigs(info: VcfInput, reader: cyvcf2.VCF) -> None:
         if not _CONTIG_NAME.fullmatch(name):
             # cannot be declared, so a malformed record on it would crash the process
             number = _first_line_with_contig(info, name)
-            raise InputError(f"the contig name {name!r} is not valid in VCF (spaces, '<', '>', ',' or a leading "
-                             "'*' or '=' are not allowed)", path=str(info.path),
-                             where=f"line {number}" if number else f"records on contig {name!r}",
-                             hint="fix the CHROM column (and the ##contig line) of those records")
+            raise InputError(
+                f"the contig name {name!r} is not valid in VCF (spaces, '<', '>', ',' or a leading "
+                "'*' or '=' are not allowed)",
+                path=str(info.path),
+                where=f"line {number}" if number else f"records on contig {name!r}",
+                hint="fix the CHROM column (and the ##contig line) of those records",
+            )
         reader.add_to_header(f"##contig=<ID={name}>")
         if name not in info.declared_contigs:
             info.declared_contigs.append(name)
@@ -145,8 +160,11 @@ def _declared_on(reader: cyvcf2.VCF) -> list[str]:
     Checked per reader: a second reader of the same file (sites-only pass) needs the same
     declarations as the first, whichever of them streamed first.
     """
-    return [line[13:].split(",", 1)[0].rstrip(">") for line in reader.raw_header.splitlines()
-            if line.startswith("##contig=<ID=")]
+    return [
+        line[13:].split(",", 1)[0].rstrip(">")
+        for line in reader.raw_header.splitlines()
+        if line.startswith("##contig=<ID=")
+    ]
 
 
 def _first_line_with_contig(info: VcfInput, name: str) -> int | None:
@@ -196,11 +214,15 @@ def locus_index(info: VcfInput) -> Iterator[str | None]:
             workdir = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="il1rn-index-"))
             index = _temporary_index(info, workdir)
             if index is None:
-                info.warnings.append("no index and a temporary index could not be built (unsorted records?); "
-                                     "the whole file was streamed: sort and index it for speed")
+                info.warnings.append(
+                    "no index and a temporary index could not be built (unsorted records?); "
+                    "the whole file was streamed: sort and index it for speed"
+                )
             else:
-                info.warnings.append("no index: a temporary index was built; indexing the input "
-                                     "(`tabix -p vcf` / `bcftools index`) makes repeated runs faster")
+                info.warnings.append(
+                    "no index: a temporary index was built; indexing the input "
+                    "(`tabix -p vcf` / `bcftools index`) makes repeated runs faster"
+                )
         yield index
 
 
@@ -234,9 +256,18 @@ def _take(record: cyvcf2.Variant, wanted: bool, short: ShortRecords | None, coun
         _check_text(record)
 
 
-def _query(info: VcfInput, reader: cyvcf2.VCF, index: str, name: str, region: str, ahead: bool,
-           window: tuple[int, int], first: int | None, final: int | None,
-           short: ShortRecords | None) -> Iterator[cyvcf2.Variant | None]:
+def _query(
+    info: VcfInput,
+    reader: cyvcf2.VCF,
+    index: str,
+    name: str,
+    region: str,
+    ahead: bool,
+    window: tuple[int, int],
+    first: int | None,
+    final: int | None,
+    short: ShortRecords | None,
+) -> Iterator[cyvcf2.Variant | None]:
     """The records of one index query: each wanted record, None for one read past (so the
     caller knows the contig name answered). `ahead`: the look-ahead region past the window,
     where only breakends joined back into it are wanted."""
@@ -262,8 +293,13 @@ def _query(info: VcfInput, reader: cyvcf2.VCF, index: str, name: str, region: st
             break
         except Exception as exc:
             raw = raw_region_line(info, index, region, k)
-            where = (f"record {name}:{raw.split(chr(9))[1]}" if raw and raw.count("\t") >= 1 else
-                     f"the record after {last}" if last else f"the first record in {region}")
+            where = (
+                f"record {name}:{raw.split(chr(9))[1]}"
+                if raw and raw.count("\t") >= 1
+                else f"the record after {last}"
+                if last
+                else f"the first record in {region}"
+            )
             raise parse_failure(info, where, raw, None, exc, _replay_query(info, index, region)) from None
         k += 1
         last = f"{record.CHROM}:{record.POS}"
@@ -309,9 +345,14 @@ def short_records_in_file(info: VcfInput) -> ShortRecords | None:
 _FIND_INDEX = object()
 
 
-def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int], index: Any = _FIND_INDEX,
-                  positions: tuple[int | None, int | None] | None = None,
-                  short: ShortRecords | None = None) -> Iterator[cyvcf2.Variant]:
+def locus_records(
+    info: VcfInput,
+    reader: cyvcf2.VCF,
+    window: tuple[int, int],
+    index: Any = _FIND_INDEX,
+    positions: tuple[int | None, int | None] | None = None,
+    short: ShortRecords | None = None,
+) -> Iterator[cyvcf2.Variant]:
     """Yield every record on chromosome 2 that overlaps `window` (1-based inclusive).
 
     `index`: from `locus_index` (None: stream the file); found here when not given.
@@ -342,8 +383,11 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int], i
         try:
             reader.set_index(index)
         except Exception as exc:
-            raise InputError(f"the index {index} cannot be read ({exc})", path=str(info.path),
-                             hint="re-create it with `tabix -p vcf` or `bcftools index`") from None
+            raise InputError(
+                f"the index {index} cannot be read ({exc})",
+                path=str(info.path),
+                hint="re-create it with `tabix -p vcf` or `bcftools index`",
+            ) from None
         seen_any = False
         for name in contigs:
             query_start = lookback if first is None else max(first, lookback)
@@ -375,8 +419,10 @@ def locus_records(info: VcfInput, reader: cyvcf2.VCF, window: tuple[int, int], i
             _check_parsed(record)
             on_chr2 = record.CHROM in contigs
             # record.POS is a field, not a constant (ruff's SIM300 takes upper case for one)
-            wanted = on_chr2 and ((record.POS <= end and record_span_end(record) >= start) or (  # noqa: SIM300
-                end < record.POS <= end + BND_LOOKAHEAD and info.has_breakend_header and reaches_back(record, end)))
+            wanted = on_chr2 and (
+                (end >= record.POS and record_span_end(record) >= start)
+                or (end < record.POS <= end + BND_LOOKAHEAD and info.has_breakend_header and reaches_back(record, end))
+            )
             _take(record, wanted, short, counts=True)
         except StopIteration:
             break

@@ -25,16 +25,20 @@ def sniff(path: Path) -> tuple[str, bytes]:
     if not head:
         raise InputError("file is empty", path=str(path), hint="check that the caller finished and wrote its output")
     if head.startswith(b"\xef\xbb\xbf"):
-        raise InputError("the file starts with a UTF-8 byte-order mark (BOM), which htslib does not accept",
-                         path=str(path), where="line 1",
-                         hint="remove it, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE` (saved by a Windows editor?)")
+        raise InputError(
+            "the file starts with a UTF-8 byte-order mark (BOM), which htslib does not accept",
+            path=str(path),
+            where="line 1",
+            hint="remove it, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE` (saved by a Windows editor?)",
+        )
     if head[:2] == b"\x1f\x8b":
         is_bgzf = len(head) >= 18 and head[3] & 4 and head[12:14] == b"BC"
         try:
             text = zlib.decompressobj(31).decompress(head, 4096)
         except zlib.error as exc:
-            raise InputError(f"gzip data is corrupt ({exc})", path=str(path),
-                             hint="re-create the file with bgzip") from None
+            raise InputError(
+                f"gzip data is corrupt ({exc})", path=str(path), hint="re-create the file with bgzip"
+            ) from None
         if is_bgzf:
             with open(path, "rb") as handle:
                 handle.seek(max(0, os.path.getsize(path) - 28))
@@ -43,13 +47,18 @@ def sniff(path: Path) -> tuple[str, bytes]:
                 raise InputError(
                     "the BGZF end-of-file marker is missing: the file is truncated (an interrupted copy or "
                     "caller run?)",
-                    path=str(path), hint="copy or re-create the file; htslib would otherwise stop early and silently")
+                    path=str(path),
+                    hint="copy or re-create the file; htslib would otherwise stop early and silently",
+                )
         if text.startswith(b"BCF\x02"):
             return "bcf", text
         return ("vcf.gz" if is_bgzf else "vcf.gzip"), text
     if path.name.endswith((".gz", ".bgz")):
-        raise InputError("the name ends in .gz but the content is not gzip-compressed", path=str(path),
-                         hint="rename it to .vcf, or compress it with `bgzip` and index it with `tabix -p vcf`")
+        raise InputError(
+            "the name ends in .gz but the content is not gzip-compressed",
+            path=str(path),
+            hint="rename it to .vcf, or compress it with `bgzip` and index it with `tabix -p vcf`",
+        )
     if head.startswith(b"BCF"):
         return "bcf", head
     return "vcf", head
@@ -164,12 +173,17 @@ def check_last_line(path: Path, fmt: str, header_text: str) -> str | None:
     record = f"record {cols[0]}:{cols[1]}" if len(cols) > 1 else "the last record"
     problem = _cut_record(last, previous, n_samples)
     if problem:
-        raise InputError(f"the file does not end with a newline and its last record is cut off: {problem}",
-                         path=str(path), where=f"last line ({record})",
-                         hint="copy or re-create the file (an interrupted copy or caller run?)")
-    return (f"the file does not end with a newline; its last line ({record}) is complete and was read "
-            "(a copy cut exactly at the end of a line cannot be told from a complete file: check that the "
-            "caller finished)")
+        raise InputError(
+            f"the file does not end with a newline and its last record is cut off: {problem}",
+            path=str(path),
+            where=f"last line ({record})",
+            hint="copy or re-create the file (an interrupted copy or caller run?)",
+        )
+    return (
+        f"the file does not end with a newline; its last line ({record}) is complete and was read "
+        "(a copy cut exactly at the end of a line cannot be told from a complete file: check that the "
+        "caller finished)"
+    )
 
 
 def gzip_truncated(path: Path) -> bool:
@@ -197,28 +211,43 @@ def read_header_text(path: Path, fmt: str, head: bytes) -> str:
             for number, line in enumerate(handle, start=1):
                 if number == 1 and not line.startswith("##fileformat=VCF"):
                     shown = line.rstrip("\r\n")[:60]
-                    raise InputError(f"not a VCF: the first line is {shown!r}, not '##fileformat=VCFv4.x'",
-                                     path=str(path), where="line 1",
-                                     hint="give a VCF/BCF file; if this is one, restore its ##fileformat line "
-                                          "(htslib needs it)")
+                    raise InputError(
+                        f"not a VCF: the first line is {shown!r}, not '##fileformat=VCFv4.x'",
+                        path=str(path),
+                        where="line 1",
+                        hint="give a VCF/BCF file; if this is one, restore its ##fileformat line (htslib needs it)",
+                    )
                 if "\ufffd" in line:
-                    raise InputError("the header is not UTF-8 text", path=str(path), where=f"line {number}",
-                                     hint="VCF text is UTF-8: convert it, e.g. `iconv -f latin1 -t utf-8`")
+                    raise InputError(
+                        "the header is not UTF-8 text",
+                        path=str(path),
+                        where=f"line {number}",
+                        hint="VCF text is UTF-8: convert it, e.g. `iconv -f latin1 -t utf-8`",
+                    )
                 if not line.startswith("#"):
-                    raise InputError("no '#CHROM' header line before the first record", path=str(path),
-                                     where=f"line {number}",
-                                     hint="every VCF needs the '#CHROM POS ID REF ALT ...' column header line")
+                    raise InputError(
+                        "no '#CHROM' header line before the first record",
+                        path=str(path),
+                        where=f"line {number}",
+                        hint="every VCF needs the '#CHROM POS ID REF ALT ...' column header line",
+                    )
                 lines.append(line)
                 if line.startswith("#CHROM"):
                     _check_after_chrom_line(path, handle, number)
                     break
             else:
                 if not any(line.startswith("#CHROM") for line in lines):
-                    raise InputError("no '#CHROM' header line", path=str(path),
-                                     hint="the file holds only meta-information lines; is it truncated?")
+                    raise InputError(
+                        "no '#CHROM' header line",
+                        path=str(path),
+                        hint="the file holds only meta-information lines; is it truncated?",
+                    )
     except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(f"cannot read the compressed data ({exc})", path=str(path),
-                         hint="the file is corrupt or truncated: re-create it") from None
+        raise InputError(
+            f"cannot read the compressed data ({exc})",
+            path=str(path),
+            hint="the file is corrupt or truncated: re-create it",
+        ) from None
     return "".join(lines)
 
 
@@ -231,9 +260,12 @@ def _check_after_chrom_line(path: Path, handle: Any, chrom_number: int) -> None:
     """
     for number, line in enumerate(handle, start=chrom_number + 1):
         if line.startswith("##"):
-            raise InputError("a '##' meta-information line follows the #CHROM line", path=str(path),
-                             where=f"line {number}",
-                             hint="move every '##' line above the '#CHROM' line (the #CHROM line ends the header)")
+            raise InputError(
+                "a '##' meta-information line follows the #CHROM line",
+                path=str(path),
+                where=f"line {number}",
+                hint="move every '##' line above the '#CHROM' line (the #CHROM line ends the header)",
+            )
         if not line.startswith("#"):
             return
 
@@ -242,33 +274,56 @@ def check_header_text(path: Path, text: str) -> None:
     if not text:
         return
     if "\r\n" in text:
-        raise InputError("Windows (CRLF) line endings", path=str(path), where="header",
-                         hint="convert with `dos2unix` or `sed -i 's/\\r$//'` and compress again")
+        raise InputError(
+            "Windows (CRLF) line endings",
+            path=str(path),
+            where="header",
+            hint="convert with `dos2unix` or `sed -i 's/\\r$//'` and compress again",
+        )
     for number, line in enumerate(text.split("\n"), start=1):
         if line.startswith("##") and "=<" in line and (line.count('"') - line.count('\\"')) % 2:
             # htslib then swallows the following lines into the quoted value, and reads the
             # #CHROM line as a record: its own error names the wrong line
-            raise InputError("unbalanced double quote in a header line", path=str(path), where=f"line {number}",
-                             hint="close the quoted value (or remove the quote character) in that line")
+            raise InputError(
+                "unbalanced double quote in a header line",
+                path=str(path),
+                where=f"line {number}",
+                hint="close the quoted value (or remove the quote character) in that line",
+            )
     chrom_line = text.rstrip("\n").split("\n")[-1]
     if not chrom_line.startswith("#CHROM"):
         return
     columns = chrom_line.split("\t")
     expected = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]
     if columns[: len(expected)] != expected[: len(columns[: len(expected)])] or len(columns) < 8:
-        raise InputError(f"the #CHROM line has columns {columns[:9]}, not the eight VCF columns",
-                         path=str(path), where="#CHROM line", hint="is the file tab-separated?")
+        raise InputError(
+            f"the #CHROM line has columns {columns[:9]}, not the eight VCF columns",
+            path=str(path),
+            where="#CHROM line",
+            hint="is the file tab-separated?",
+        )
     samples = columns[9:]
     if len(columns) == 9:
-        raise InputError("the #CHROM line has a FORMAT column but no sample columns", path=str(path),
-                         where="#CHROM line", hint="a sites-only VCF ends the #CHROM line at INFO: remove FORMAT, "
-                                                   "or add the sample columns")
+        raise InputError(
+            "the #CHROM line has a FORMAT column but no sample columns",
+            path=str(path),
+            where="#CHROM line",
+            hint="a sites-only VCF ends the #CHROM line at INFO: remove FORMAT, or add the sample columns",
+        )
     seen: set[str] = set()
     duplicates = sorted({s for s in samples if s in seen or seen.add(s)})  # type: ignore[func-returns-value]
     if duplicates:
-        raise InputError(f"duplicate sample names in the header: {', '.join(duplicates)}", path=str(path),
-                         where="#CHROM line", hint="give every sample a unique name (bcftools reheader -s)")
+        raise InputError(
+            f"duplicate sample names in the header: {', '.join(duplicates)}",
+            path=str(path),
+            where="#CHROM line",
+            hint="give every sample a unique name (bcftools reheader -s)",
+        )
     empty = [i for i, s in enumerate(samples, start=10) if not s.strip()]
     if empty:
-        raise InputError(f"empty sample name in column {empty[0]}", path=str(path), where="#CHROM line",
-                         hint="name every sample column")
+        raise InputError(
+            f"empty sample name in column {empty[0]}",
+            path=str(path),
+            where="#CHROM line",
+            hint="name every sample column",
+        )

@@ -37,8 +37,9 @@ def _alias_hits(text: str, kb: KnowledgeBase) -> set[str]:
     return hits
 
 
-def detect_build(contig_lengths: dict[str, int | None], header_lines: list[str],
-                 kb: KnowledgeBase, path: str) -> tuple[str | None, str]:
+def detect_build(
+    contig_lengths: dict[str, int | None], header_lines: list[str], kb: KnowledgeBase, path: str
+) -> tuple[str | None, str]:
     """Return (build or None, evidence text). Raises if the header contradicts itself."""
     evidence: list[str] = []
     by_length: set[str] = set()
@@ -81,35 +82,43 @@ def detect_build(contig_lengths: dict[str, int | None], header_lines: list[str],
         raise BuildMismatchError(
             f"the header contradicts itself: chromosome-2 length says {'/'.join(sorted(by_length))}, "
             f"the reference/assembly name says {'/'.join(sorted(by_name))}",
-            path=path, where="header",
-            hint="check which reference the calls were made on and fix the ##contig/##reference lines of the header")
+            path=path,
+            where="header",
+            hint="check which reference the calls were made on and fix the ##contig/##reference lines of the header",
+        )
     detected = by_length or by_name
     if len(detected) == 1:
         return next(iter(detected)), "; ".join(evidence)
     return None, "; ".join(evidence) or "no ##contig length for chromosome 2 and no ##reference in the header"
 
 
-def resolve_build(detected: str | None, evidence: str, requested: str, path: str,
-                  kb: KnowledgeBase) -> BuildCall:
+def resolve_build(detected: str | None, evidence: str, requested: str, path: str, kb: KnowledgeBase) -> BuildCall:
     """Combine what the header says with what the user asked for."""
     if requested not in ("auto", *kb.builds):
-        raise InputError(f"unknown build '{requested}'", path=path,
-                         hint=f"use one of: auto, {', '.join(kb.builds)}")
+        raise InputError(f"unknown build '{requested}'", path=path, hint=f"use one of: auto, {', '.join(kb.builds)}")
     if requested == "auto":
         if detected is None:
             raise InputError(
-                f"cannot detect the genome build from the header ({evidence})", path=path, where="header",
+                f"cannot detect the genome build from the header ({evidence})",
+                path=path,
+                where="header",
                 hint="rerun with --build GRCh38 or --build GRCh37 after checking which reference the calls were "
-                     "made on")
+                "made on",
+            )
         return BuildCall(detected, evidence, "header")
     if detected is None:
-        return BuildCall(requested, f"stated by the user; the header cannot confirm it ({evidence})", "user",
-                         [(f"genome build {requested} was stated by the user and could not be confirmed from the "
-                           "header")])
+        return BuildCall(
+            requested,
+            f"stated by the user; the header cannot confirm it ({evidence})",
+            "user",
+            [(f"genome build {requested} was stated by the user and could not be confirmed from the header")],
+        )
     if detected != requested:
         raise BuildMismatchError(
             f"--build {requested} contradicts the header, which says {detected} ({evidence})",
-            path=path, where="header",
+            path=path,
+            where="header",
             hint=f"rerun with --build {detected} (or --build auto) if the header is right; if the header is wrong, "
-                 "fix it: annotating against the wrong build puts every variant in the wrong place")
+            "fix it: annotating against the wrong build puts every variant in the wrong place",
+        )
     return BuildCall(detected, evidence + "; matches --build", "header+user")

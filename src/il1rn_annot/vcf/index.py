@@ -27,7 +27,7 @@ BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b00030000000000000000
 @dataclass(frozen=True)
 class _Bin:
     bin_id: int
-    loffset: int           # CSI only (0 for tabix)
+    loffset: int  # CSI only (0 for tabix)
     chunks: tuple[int, ...]  # flat (begin, end) virtual-offset pairs
 
 
@@ -38,8 +38,8 @@ class ParsedIndex:
     csi: bool
     min_shift: int
     depth: int
-    names: tuple[str, ...]                 # tabix names (or CSI's tabix-style aux); may be empty
-    bins: tuple[tuple[_Bin, ...], ...]     # per reference
+    names: tuple[str, ...]  # tabix names (or CSI's tabix-style aux); may be empty
+    bins: tuple[tuple[_Bin, ...], ...]  # per reference
     intervals: tuple[tuple[int, ...], ...]  # tabix linear index per reference (empty for CSI)
 
     @property
@@ -71,8 +71,9 @@ class ParsedIndex:
             return None
         overlapping = set(_reg2bins(beg, end, self.min_shift, self.depth))
         bins = self.bins[target]
-        chunks = [pair for b in bins if b.bin_id in overlapping
-                  for pair in zip(b.chunks[0::2], b.chunks[1::2], strict=True)]
+        chunks = [
+            pair for b in bins if b.bin_id in overlapping for pair in zip(b.chunks[0::2], b.chunks[1::2], strict=True)
+        ]
         min_off = 0
         if not self.csi:
             offsets = self.intervals[target]
@@ -133,12 +134,12 @@ def _read_index(index_path: str, size: int, mtime_ns: int) -> ParsedIndex:
         n_ref = take("<i")[0]
         take("<6i")
         l_nm = take("<i")[0]
-        names = _names(bytes(data[pos:pos + l_nm]))
+        names = _names(bytes(data[pos : pos + l_nm]))
         pos += l_nm
     elif magic == b"CSI\x01":
         csi = True
         min_shift, depth, l_aux = take("<3i")
-        aux = bytes(data[pos:pos + l_aux])
+        aux = bytes(data[pos : pos + l_aux])
         names = _names(aux[28:]) if l_aux >= 28 else ()
         pos += l_aux
         n_ref = take("<i")[0]
@@ -206,7 +207,7 @@ def last_block_starts(data_path: Path) -> list[int]:
     ends: dict[int, tuple[int, int]] = {}  # block end -> (block start, uncompressed size)
     at = tail.find(b"\x1f\x8b\x08\x04")
     while at != -1:
-        if at + 18 <= len(tail) and tail[at + 12:at + 16] == b"BC\x02\x00":
+        if at + 18 <= len(tail) and tail[at + 12 : at + 16] == b"BC\x02\x00":
             bsize = struct.unpack_from("<H", tail, at + 16)[0]
             block_end = at + bsize + 1
             if block_end <= len(tail):
@@ -244,8 +245,10 @@ def index_problem(index_path: str, data_path: Path) -> str | None:
         return f"it points to byte {compressed:,}, beyond the end of the data ({size:,} bytes)"
     starts = last_block_starts(data_path)
     if len(starts) > 1 and compressed not in starts:
-        return (f"its last record ends in the block at byte {compressed:,}, but the data's last block "
-                f"starts at byte {starts[0]:,}")
+        return (
+            f"its last record ends in the block at byte {compressed:,}, but the data's last block "
+            f"starts at byte {starts[0]:,}"
+        )
     return None
 
 

@@ -31,8 +31,10 @@ HEADER_MAX_BYTES = 64 << 20
 LINE_MAX_BYTES = 64 << 20
 INFO_MAX_BYTES = 8 << 20
 _CHUNK = 1 << 20
-_HINT = ("documented limits (docs/reruns.md, 'Bounded resources'): header {header} MiB, line {line} MiB, "
-         "INFO {info} MiB; is the file corrupt, or can the oversized annotation be removed (bcftools annotate -x)?")
+_HINT = (
+    "documented limits (docs/reruns.md, 'Bounded resources'): header {header} MiB, line {line} MiB, "
+    "INFO {info} MiB; is the file corrupt, or can the oversized annotation be removed (bcftools annotate -x)?"
+)
 
 
 def _hint() -> str:
@@ -68,15 +70,16 @@ def check_header_size(path: Path, fmt: str, head: bytes) -> None:
             for chunk in iter(lambda: handle.read(_CHUNK), b""):
                 start = 0
                 while start < len(chunk):
-                    if at_line_start and chunk[start:start + 1] not in (b"#", b""):
+                    if at_line_start and chunk[start : start + 1] not in (b"#", b""):
                         return  # the first record: the header ended
                     end = chunk.find(b"\n", start)
                     piece = (len(chunk) if end < 0 else end + 1) - start
                     line_length += piece
                     total += piece
                     if line_length > LINE_MAX_BYTES:
-                        raise _too_big(path, f"header line {line_number} is over {LINE_MAX_BYTES:,} bytes",
-                                       f"line {line_number}")
+                        raise _too_big(
+                            path, f"header line {line_number} is over {LINE_MAX_BYTES:,} bytes", f"line {line_number}"
+                        )
                     if total > HEADER_MAX_BYTES:
                         raise _too_big(path, f"the header is over {HEADER_MAX_BYTES:,} bytes", f"line {line_number}")
                     if end < 0:
@@ -88,8 +91,9 @@ def check_header_size(path: Path, fmt: str, head: bytes) -> None:
         return  # unreadable data: file_checks names the fault precisely
 
 
-def check_record_sizes(path: Path, fmt: str, index_path: str | None, contig: str | None,
-                       window: tuple[int, int], seqnames: list[str]) -> None:
+def check_record_sizes(
+    path: Path, fmt: str, index_path: str | None, contig: str | None, window: tuple[int, int], seqnames: list[str]
+) -> None:
     """Refuse a record (of those htslib will read) over LINE_MAX_BYTES, or whose INFO is over
     INFO_MAX_BYTES. `window`: 1-based (start, end) of the screened locus; `seqnames`: the
     header's contigs in order (a BCF record names its contig by that index)."""
@@ -115,6 +119,7 @@ def _bgzf_from(path: Path, offset: int | None) -> BinaryIO:
     if offset is None:
         return gzip.open(path, "rb")  # type: ignore[return-value]
     import pysam
+
     handle = pysam.BGZFile(str(path), "rb", index=None)
     handle.seek(offset)
     return handle  # type: ignore[return-value]
@@ -137,9 +142,12 @@ def _check_vcf_lines(path: Path, fmt: str, start: int | None, contig: str | None
                 info = fields[7] if len(fields) > 7 else b""
                 if len(info) > INFO_MAX_BYTES:
                     pos = fields[1].decode("ascii", "replace") if len(fields) > 1 else "?"
-                    raise _too_big(path, f"the INFO column of the record at {fields[0].decode('utf-8', 'replace')}:"
-                                         f"{pos} is {len(info):,} bytes (limit {INFO_MAX_BYTES:,})",
-                                   _where(number, start))
+                    raise _too_big(
+                        path,
+                        f"the INFO column of the record at {fields[0].decode('utf-8', 'replace')}:"
+                        f"{pos} is {len(info):,} bytes (limit {INFO_MAX_BYTES:,})",
+                        _where(number, start),
+                    )
 
 
 def _where(number: int, start: int | None) -> str:
@@ -197,8 +205,9 @@ def _lines(handle: BinaryIO, every: bool) -> Iterator[tuple[int, bytes | None]]:
         yield number + 1, b"".join(parts)
 
 
-def _check_bcf_records(path: Path, start: int | None, contig: str | None, window: tuple[int, int],
-                       seqnames: list[str]) -> None:
+def _check_bcf_records(
+    path: Path, start: int | None, contig: str | None, window: tuple[int, int], seqnames: list[str]
+) -> None:
     """BCF records are `l_shared, l_indiv` (uint32) then the data: sizes read, data skipped."""
     rid = seqnames.index(contig) if contig in seqnames else None
     with _bgzf_from(path, start) as handle:
@@ -217,8 +226,11 @@ def _check_bcf_records(path: Path, start: int | None, contig: str | None, window
             if start is not None and rid is not None and (chrom != rid or pos + 1 > window[1]):
                 return
             if 8 + l_shared + l_indiv > LINE_MAX_BYTES:
-                raise _too_big(path, f"a BCF record is {8 + l_shared + l_indiv:,} bytes (limit {LINE_MAX_BYTES:,})",
-                               f"record {number}" if start is None else "a record at the IL1RN locus")
+                raise _too_big(
+                    path,
+                    f"a BCF record is {8 + l_shared + l_indiv:,} bytes (limit {LINE_MAX_BYTES:,})",
+                    f"record {number}" if start is None else "a record at the IL1RN locus",
+                )
             _skip(handle, l_shared + l_indiv - 8)
 
 

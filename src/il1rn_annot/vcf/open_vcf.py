@@ -27,15 +27,17 @@ from il1rn_annot.vcf.limits import check_header_size, check_record_sizes
 from il1rn_annot.vcf.vcf_input import VcfInput
 
 #: primary-assembly contig names of both naming styles, declared on the reader when the file does not
-STANDARD_CONTIGS = tuple([f"chr{c}" for c in [*range(1, 23), "X", "Y", "M"]]
-                         + [str(c) for c in [*range(1, 23), "X", "Y", "MT"]])
+STANDARD_CONTIGS = tuple(
+    [f"chr{c}" for c in [*range(1, 23), "X", "Y", "M"]] + [str(c) for c in [*range(1, 23), "X", "Y", "MT"]]
+)
 CHR2_NAMES = ("chr2", "2")
 #: header lines of files that hold breakend records (Manta, SvABA, DELLY: MATEID; GRIDSS: PARID, EVENT)
 BREAKEND_HEADER = ("##INFO=<ID=MATEID,", "##INFO=<ID=PARID,", "##INFO=<ID=EVENT,", "##ALT=<ID=BND")
 
 
-def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase,
-             requested_build: str = "auto") -> tuple[VcfInput, cyvcf2.VCF]:
+def open_vcf(
+    path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: str = "auto"
+) -> tuple[VcfInput, cyvcf2.VCF]:
     """Open `path`, validate it and return its description plus an open cyvcf2 reader."""
     path = Path(path)
     if not path.exists():
@@ -51,11 +53,17 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase,
         reader = cyvcf2.VCF(str(path), gts012=False, lazy=False)
     except Exception as exc:  # htslib/cyvcf2 raise bare OSError/Exception types
         if fmt != "vcf" and gzip_truncated(path):
-            raise InputError("the compressed data ends early: the file is truncated (an interrupted copy or "
-                             "caller run?)", path=str(path), hint="copy or re-create the file") from None
+            raise InputError(
+                "the compressed data ends early: the file is truncated (an interrupted copy or caller run?)",
+                path=str(path),
+                hint="copy or re-create the file",
+            ) from None
         reason = htslib_reason(lambda: cyvcf2.VCF(str(path), gts012=False, lazy=False))
-        raise InputError(f"htslib cannot parse the file ({reason or exc})", path=str(path),
-                         hint="check it with `bcftools view -h`; is it a VCF/BCF?") from None
+        raise InputError(
+            f"htslib cannot parse the file ({reason or exc})",
+            path=str(path),
+            hint="check it with `bcftools view -h`; is it a VCF/BCF?",
+        ) from None
     raw_header = reader.raw_header
     header_lines = raw_header.splitlines()
     if not any(line.startswith("#CHROM") for line in header_lines):
@@ -72,51 +80,82 @@ def open_vcf(path: str | os.PathLike[str], kb: KnowledgeBase,
     if contig_lengths and contig is None:
         more = len(contig_lengths) - 6
         shown = ", ".join(list(contig_lengths)[:6]) + (f" and {more} more" if more > 0 else "")
-        raise InputError(f"no chromosome 2 contig in the header (contigs: {shown})", path=str(path), where="header",
-                         hint="this file cannot hold IL1RN calls: give the file that covers chromosome 2 (named "
-                              "chr2 or 2)")
+        raise InputError(
+            f"no chromosome 2 contig in the header (contigs: {shown})",
+            path=str(path),
+            where="header",
+            hint="this file cannot hold IL1RN calls: give the file that covers chromosome 2 (named chr2 or 2)",
+        )
     detected, evidence = detect_build(contig_lengths, header_lines, kb, str(path))
     build = resolve_build(detected, evidence, requested_build, str(path), kb)
     has_bnd = any(line.startswith(BREAKEND_HEADER) for line in header_lines)
-    has_sv = has_bnd or any(line.startswith(("##INFO=<ID=SVLEN,", "##INFO=<ID=SVTYPE,", "##ALT=<ID=DEL",
-                                             "##ALT=<ID=CN")) for line in header_lines)
+    has_sv = has_bnd or any(
+        line.startswith(("##INFO=<ID=SVLEN,", "##INFO=<ID=SVTYPE,", "##ALT=<ID=DEL", "##ALT=<ID=CN"))
+        for line in header_lines
+    )
     index_path = index_for(path, fmt)
     warnings = list(build.warnings) + ([last_line_warning] if last_line_warning else [])
     if index_path and os.path.getmtime(index_path) < os.path.getmtime(path):
-        warnings.append(f"index {Path(index_path).name} is older than the data file and was not trusted: "
-                        "the file was read without it (re-index with `tabix -p vcf` or `bcftools index`)")
+        warnings.append(
+            f"index {Path(index_path).name} is older than the data file and was not trusted: "
+            "the file was read without it (re-index with `tabix -p vcf` or `bcftools index`)"
+        )
         index_path = None
     if index_path:
         problem = index_problem(index_path, path)
         if problem:
-            warnings.append(f"index {Path(index_path).name} does not match the data file and was not trusted: "
-                            f"{problem}; the file was read without it (re-index with `tabix -p vcf` or "
-                            "`bcftools index`)")
+            warnings.append(
+                f"index {Path(index_path).name} does not match the data file and was not trusted: "
+                f"{problem}; the file was read without it (re-index with `tabix -p vcf` or "
+                "`bcftools index`)"
+            )
             index_path = None
     declared = _declare_contigs(reader, fmt, contig_lengths)
     try:
         samples = list(reader.samples)
     except UnicodeDecodeError as exc:
-        raise InputError(f"a sample name is not UTF-8 text ({exc.object[max(0, exc.start - 20):exc.end + 20]!r})",
-                         path=str(path), where="#CHROM line",
-                         hint="VCF text is UTF-8: convert it, e.g. `bcftools reheader` or "
-                              "`iconv -f latin1 -t utf-8`") from None
+        raise InputError(
+            f"a sample name is not UTF-8 text ({exc.object[max(0, exc.start - 20) : exc.end + 20]!r})",
+            path=str(path),
+            where="#CHROM line",
+            hint="VCF text is UTF-8: convert it, e.g. `bcftools reheader` or `iconv -f latin1 -t utf-8`",
+        ) from None
     _check_record_sizes(path, fmt, index_path, contig, kb.screen_window[build.build], has_sv, has_bnd, reader)
     if not samples:
-        warnings.append("the file has no sample columns (a sites-only VCF): its sites are annotated and listed one "
-                        "per row in the allele table, with empty sample and genotype columns, but no sample can be "
-                        "interpreted from it")
-    info = VcfInput(path=path, format=fmt, samples=samples, contig=contig,
-                    contig_lengths=contig_lengths, header_lines=header_lines, build=build,
-                    index_path=index_path, has_sv_header=has_sv, has_breakend_header=has_bnd,
-                    fileformat=fileformat, warnings=warnings,
-                    header_line_count=header_text.count("\n") if header_text else None,
-                    declared_contigs=declared)
+        warnings.append(
+            "the file has no sample columns (a sites-only VCF): its sites are annotated and listed one "
+            "per row in the allele table, with empty sample and genotype columns, but no sample can be "
+            "interpreted from it"
+        )
+    info = VcfInput(
+        path=path,
+        format=fmt,
+        samples=samples,
+        contig=contig,
+        contig_lengths=contig_lengths,
+        header_lines=header_lines,
+        build=build,
+        index_path=index_path,
+        has_sv_header=has_sv,
+        has_breakend_header=has_bnd,
+        fileformat=fileformat,
+        warnings=warnings,
+        header_line_count=header_text.count("\n") if header_text else None,
+        declared_contigs=declared,
+    )
     return info, reader
 
 
-def _check_record_sizes(path: Path, fmt: str, index_path: str | None, contig: str | None,
-                        window: tuple[int, int], has_sv: bool, has_bnd: bool, reader: cyvcf2.VCF) -> None:
+def _check_record_sizes(
+    path: Path,
+    fmt: str,
+    index_path: str | None,
+    contig: str | None,
+    window: tuple[int, int],
+    has_sv: bool,
+    has_bnd: bool,
+    reader: cyvcf2.VCF,
+) -> None:
     """limits.check_record_sizes over the records htslib will read (the index queries of
     fetch.locus_records start SV_LOOKBACK earlier when the header declares SVs, and end
     BND_LOOKAHEAD later when it declares breakends)."""

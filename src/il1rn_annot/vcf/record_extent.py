@@ -86,8 +86,10 @@ class Junction:
     form: str
 
 
-_BRACKETED = re.compile(r"^(?P<before>[A-Za-z*]*)(?P<b1>[\[\]])(?P<mate>.+):(?P<pos>[0-9]+)(?P<b2>[\[\]])"
-                        r"(?P<after>[A-Za-z*]*)$")
+_BRACKETED = re.compile(
+    r"^(?P<before>[A-Za-z*]*)(?P<b1>[\[\]])(?P<mate>.+):(?P<pos>[0-9]+)(?P<b2>[\[\]])"
+    r"(?P<after>[A-Za-z*]*)$"
+)
 
 
 def parse_breakend(alt: str) -> Junction | None:
@@ -109,8 +111,10 @@ def parse_breakend(alt: str) -> Junction | None:
 
 def same_chromosome(a: str, b: str) -> bool:
     """`chr2` and `2` name one chromosome (a file may mix the styles in ALT and CHR2)."""
+
     def bare(name: str) -> str:
         return name[3:] if name.lower().startswith("chr") else name
+
     return bare(a).upper() == bare(b).upper()
 
 
@@ -148,8 +152,9 @@ def translocation_partner(record: cyvcf2.Variant) -> str | None:
     chr2 = text_info(record, "CHR2")
     svtype = (text_info(record, "SVTYPE") or "").upper()
     other = chr2 is not None and not same_chromosome(chr2, record.CHROM)
-    if not (any(a.startswith("<TRA") for a in alts) or svtype == "TRA" or
-            (other and any(a.startswith("<") for a in alts))):
+    if not (
+        any(a.startswith("<TRA") for a in alts) or svtype == "TRA" or (other and any(a.startswith("<") for a in alts))
+    ):
         return None
     end = int_info(record, "END")
     partner = chr2 or "another chromosome"

@@ -33,8 +33,11 @@ class ReferenceGenome:
         try:
             self._fasta = pysam.FastaFile(str(self.path))
         except Exception as exc:
-            raise InputError(f"cannot open the reference FASTA ({exc})", path=str(self.path),
-                             hint="it must be plain or bgzip-compressed FASTA; `samtools faidx` it") from None
+            raise InputError(
+                f"cannot open the reference FASTA ({exc})",
+                path=str(self.path),
+                hint="it must be plain or bgzip-compressed FASTA; `samtools faidx` it",
+            ) from None
         self._pieces: list[tuple[str, int, int]] = []  # (fasta contig, first genomic pos, last)
         self.build_from_length: str | None = None
         for name, length in zip(self._fasta.references, self._fasta.lengths, strict=True):
@@ -48,8 +51,10 @@ class ReferenceGenome:
                     if chr2_length == length:
                         self.build_from_length = build
         if not self._pieces:
-            raise InputError("the reference FASTA has no chromosome 2 (contig chr2, 2, or a chr2:START-END extract)",
-                             path=str(self.path))
+            raise InputError(
+                "the reference FASTA has no chromosome 2 (contig chr2, 2, or a chr2:START-END extract)",
+                path=str(self.path),
+            )
 
     def covers(self, start: int, end: int) -> bool:
         return any(first <= start and end <= last for _, first, last in self._pieces)
@@ -59,8 +64,11 @@ class ReferenceGenome:
         for name, first, last in self._pieces:
             if first <= start and end <= last:
                 return self._fasta.fetch(name, start - first, end - first + 1).upper()
-        raise InputError(f"the reference FASTA does not cover chromosome 2:{start}-{end}", path=str(self.path),
-                         hint="give a FASTA (or locus extract) that covers the IL1RN region")
+        raise InputError(
+            f"the reference FASTA does not cover chromosome 2:{start}-{end}",
+            path=str(self.path),
+            hint="give a FASTA (or locus extract) that covers the IL1RN region",
+        )
 
     def base_or_none(self, start: int, end: int) -> str | None:
         return self.fetch(start, end) if self.covers(start, end) else None
@@ -114,8 +122,11 @@ def expected_protein(folder: Path) -> str:
     """The precursor protein the CDS must translate to (`NP_776214.1.expected.fa` beside the sequence)."""
     path = folder / "NP_776214.1.expected.fa"
     if not path.exists():
-        raise InputError("the shipped sequence has no expected protein to be checked against", path=str(path),
-                         hint="ship NP_776214.1.expected.fa (the 177-aa precursor) beside the sequence")
+        raise InputError(
+            "the shipped sequence has no expected protein to be checked against",
+            path=str(path),
+            hint="ship NP_776214.1.expected.fa (the 177-aa precursor) beside the sequence",
+        )
     return "".join(line.strip() for line in path.read_text().splitlines() if line and not line.startswith(">"))
 
 
@@ -135,7 +146,7 @@ def verify_sequence(ref: ReferenceGenome, kb: Any, build: str, protein: str) -> 
         return [f"does not cover every exon of {tx.refseq} with {FLANK_NEEDED} bp of flank ({build})"]
     exonic = "".join(ref.fetch(s, e) for s, e in tx.exons)
     c1 = tx.transcript_index(tx.cds_start) - 1
-    cds = exonic[c1:c1 + tx.cds_length]
+    cds = exonic[c1 : c1 + tx.cds_length]
     if cds[:3] != "ATG":
         failures.append(f"c.1-3 is {cds[:3]}, not ATG")
     if cds[-3:] not in ("TAA", "TAG", "TGA"):
@@ -143,8 +154,10 @@ def verify_sequence(ref: ReferenceGenome, kb: Any, build: str, protein: str) -> 
     if translate(cds) != protein + "*":
         failures.append("the CDS does not translate to the expected 177-aa protein")
     for k in range(len(tx.exons) - 1):
-        donor, acceptor = ref.fetch(tx.exons[k][1] + 1, tx.exons[k][1] + 2), ref.fetch(tx.exons[k + 1][0] - 2,
-                                                                                          tx.exons[k + 1][0] - 1)
+        donor, acceptor = (
+            ref.fetch(tx.exons[k][1] + 1, tx.exons[k][1] + 2),
+            ref.fetch(tx.exons[k + 1][0] - 2, tx.exons[k + 1][0] - 1),
+        )
         if donor != "GT" or acceptor != "AG":
             failures.append(f"intron {k + 1} is {donor}...{acceptor}, not GT...AG")
     for var in kb.variants.values():
@@ -156,8 +169,10 @@ def verify_sequence(ref: ReferenceGenome, kb: Any, build: str, protein: str) -> 
         for start, bases in pieces:
             last = start + len(bases) - 1
             if bases and ref.covers(start, last) and ref.fetch(start, last) != bases:
-                failures.append(f"{var.id}: the curated bases {bases} at {start} disagree "
-                                f"({ref.fetch(start, start + len(bases) - 1)})")
+                failures.append(
+                    f"{var.id}: the curated bases {bases} at {start} disagree "
+                    f"({ref.fetch(start, start + len(bases) - 1)})"
+                )
     for c, base, name in ((171, "T", "rs419598"), (390, "T", "rs315952")):
         got = ref.fetch(tx.genomic_position(CPosition(c)), tx.genomic_position(CPosition(c)))
         if got != base:
@@ -175,25 +190,32 @@ def load_shipped_sequence(kb: Any, build: str, folder: Path | None = None) -> Sh
         return None
     source_file = folder / "SOURCE.txt"
     if not source_file.exists():
-        raise InputError("the shipped sequence says nowhere where it was read", path=str(source_file),
-                         hint="a sequence is shipped only with its source (SOURCE.txt); remove it or add the source")
+        raise InputError(
+            "the shipped sequence says nowhere where it was read",
+            path=str(source_file),
+            hint="a sequence is shipped only with its source (SOURCE.txt); remove it or add the source",
+        )
     source = " ".join(source_file.read_text().split())[:300]
     seq = ShippedSequence(folder / f"{build}.fa", build, source, {b: i.chr2_length for b, i in kb.builds.items()})
     failures = verify_sequence(seq, kb, build, expected_protein(folder))
     if failures:
-        raise InputError("the shipped NM_173842.3 sequence failed verification: " + "; ".join(failures),
-                         path=str(folder / f"{build}.fa"),
-                         hint="fix or remove resources/sequence (see VERIFICATION.md), or pass --reference FASTA")
+        raise InputError(
+            "the shipped NM_173842.3 sequence failed verification: " + "; ".join(failures),
+            path=str(folder / f"{build}.fa"),
+            hint="fix or remove resources/sequence (see VERIFICATION.md), or pass --reference FASTA",
+        )
     return seq
 
 
 def describe(reference: ReferenceGenome | None, path: str | None = None) -> str:
     """The provenance sentence: which reference sequence named the alleles."""
     if reference is None:
-        return ("none (no reference FASTA was given and no verified transcript sequence is shipped): HGVS names "
-                "of indels are at the caller's left-aligned position; protein changes of novel coding variants are "
-                "deduced from the protein NP_776214.1 and the VCF REF/ALT bases where they are determined "
-                "(provenance protein_changes)")
+        return (
+            "none (no reference FASTA was given and no verified transcript sequence is shipped): HGVS names "
+            "of indels are at the caller's left-aligned position; protein changes of novel coding variants are "
+            "deduced from the protein NP_776214.1 and the VCF REF/ALT bases where they are determined "
+            "(provenance protein_changes)"
+        )
     if getattr(reference, "shipped", False):
         return f"shipped NM_173842.3 sequence (source: {reference.source})"  # type: ignore[attr-defined]
     return f"reference FASTA {path or reference.path}"

@@ -55,8 +55,9 @@ class VcfInput:
 
     @property
     def is_gvcf(self) -> bool:
-        return any(line.startswith("##GVCFBlock") or "<NON_REF>" in line
-                   for line in self.header_lines) or self.path.name.endswith((".g.vcf.gz", ".g.vcf", ".gvcf.gz"))
+        return any(
+            line.startswith("##GVCFBlock") or "<NON_REF>" in line for line in self.header_lines
+        ) or self.path.name.endswith((".g.vcf.gz", ".g.vcf", ".gvcf.gz"))
 
 
 def reopen(info: VcfInput, samples: list[str] | None = None) -> cyvcf2.VCF:
@@ -71,4 +72,3 @@ def reopen(info: VcfInput, samples: list[str] | None = None) -> cyvcf2.VCF:
     for name in info.declared_contigs:
         reader.add_to_header(f"##contig=<ID={name}>")
     return reader
-

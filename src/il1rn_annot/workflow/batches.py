@@ -96,8 +96,12 @@ def _fill_rounds(files: list[str], batch_size: int, parallel: int) -> list[list[
     return _fill(files, lambda j: sizes[j] if j < jobs else batch_size)
 
 
-def plan_batches(inputs: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE, parallel: int = 1,
-                 finished: Mapping[int, Sequence[str]] | None = None) -> list[Batch]:
+def plan_batches(
+    inputs: Iterable[str],
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    parallel: int = 1,
+    finished: Mapping[int, Sequence[str]] | None = None,
+) -> list[Batch]:
     """Split distinct input files into batches of at most `batch_size` files, in input order.
 
     Files are taken in the order given (sheet order, then screened VCFs), so appending rows
@@ -179,8 +183,12 @@ class Plan:
     screened_in_several: dict[str, list[str]] = field(default_factory=dict)  # shared_screen_ids
     inputs: list[str] = field(default_factory=list)  # distinct input files, in order
 
-    def rebatch(self, batch_size: int = DEFAULT_BATCH_SIZE, parallel: int = 1,
-                finished: Mapping[int, Sequence[str]] | None = None) -> None:
+    def rebatch(
+        self,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        parallel: int = 1,
+        finished: Mapping[int, Sequence[str]] | None = None,
+    ) -> None:
         """Batch the input files again (`plan_batches`), e.g. once the local cores are known."""
         self.batches = plan_batches(self.inputs, batch_size, parallel, finished)
         self.batch_of = {path: batch.index for batch in self.batches for path in batch.inputs}
@@ -202,15 +210,15 @@ class Plan:
         for batch in self.batches:
             if batch.index == i:
                 return batch
-        raise KeyError(f"no batch {index}: the plan has batches "
-                       f"{', '.join(str(b.index) for b in self.batches)}")
+        raise KeyError(f"no batch {index}: the plan has batches {', '.join(str(b.index) for b in self.batches)}")
 
     def sample_for(self, safe: str) -> str:
         try:
             return self.sample_of_safe[safe]
         except KeyError:
-            raise KeyError(f"unknown sample file name {safe!r}: not a sample of the sample sheet or a "
-                           "screened VCF") from None
+            raise KeyError(
+                f"unknown sample file name {safe!r}: not a sample of the sample sheet or a screened VCF"
+            ) from None
 
     def batches_of(self, sample: str) -> list[int]:
         return sorted({self.batch_of[v] for v in self.inputs_of[sample]})
@@ -220,10 +228,16 @@ class Plan:
         return resolved_table(self.rows)
 
 
-def make_plan(sample_sheet: str | None, screen_vcfs: Sequence[str] = (),
-              batch_size: int = DEFAULT_BATCH_SIZE, *, check_files: bool = True,
-              schema: str | os.PathLike[str] | dict[str, Any] | None = None, parallel: int = 1,
-              finished: Mapping[int, Sequence[str]] | None = None) -> Plan:
+def make_plan(
+    sample_sheet: str | None,
+    screen_vcfs: Sequence[str] = (),
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    *,
+    check_files: bool = True,
+    schema: str | os.PathLike[str] | dict[str, Any] | None = None,
+    parallel: int = 1,
+    finished: Mapping[int, Sequence[str]] | None = None,
+) -> Plan:
     """Read the sheet and the screened VCFs' headers, and batch the distinct files
     (`parallel` and `finished` as in `plan_batches`)."""
     sheet_rows = read_sample_sheet(sample_sheet, check_files=check_files, schema=schema) if sample_sheet else []
@@ -239,10 +253,17 @@ def make_plan(sample_sheet: str | None, screen_vcfs: Sequence[str] = (),
         if real not in canonical:
             canonical[real] = row.vcf
             inputs.append(row.vcf)
-    rows = [SheetRow(r.sample, canonical[real], r.source, r.row, r.line, r.extra)
-            for r, real in zip(rows, reals, strict=True)]
-    plan = Plan(rows, [], screened_but_in_sheet=skipped, inputs=inputs,
-                screened_in_several=shared_screen_ids(screen_rows, {r.sample for r in sheet_rows}))
+    rows = [
+        SheetRow(r.sample, canonical[real], r.source, r.row, r.line, r.extra)
+        for r, real in zip(rows, reals, strict=True)
+    ]
+    plan = Plan(
+        rows,
+        [],
+        screened_but_in_sheet=skipped,
+        inputs=inputs,
+        screened_in_several=shared_screen_ids(screen_rows, {r.sample for r in sheet_rows}),
+    )
     plan.rebatch(batch_size, parallel, finished)
     for row in rows:
         plan.inputs_of.setdefault(row.sample, [])
@@ -250,4 +271,3 @@ def make_plan(sample_sheet: str | None, screen_vcfs: Sequence[str] = (),
             plan.inputs_of[row.sample].append(row.vcf)
     plan.sample_of_safe = safe_name_map(plan.inputs_of)
     return plan
-

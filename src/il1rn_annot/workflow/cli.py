@@ -32,24 +32,36 @@ def _write_tsv(rows: list[dict[str, Any]], columns: list[str], handle: Any) -> N
 def main(argv: list[str] | None = None) -> int:
     """Run `il1rn-annot samplesheet ARGV`; 0 when done, 2 when the sheet, a screened VCF or a
     report part is refused (the reasons printed)."""
-    parser = argparse.ArgumentParser(prog="il1rn-annot samplesheet",
-                                     description="Check a sample sheet, resolve screened VCFs, show batches.")
+    parser = argparse.ArgumentParser(
+        prog="il1rn-annot samplesheet", description="Check a sample sheet, resolve screened VCFs, show batches."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (("resolve", "write the resolved sheet (sample, vcf) of every pair to screen"),
-                            ("plan", "print the batches (one annotate job each)")):
+    for name, help_text in (
+        ("resolve", "write the resolved sheet (sample, vcf) of every pair to screen"),
+        ("plan", "print the batches (one annotate job each)"),
+    ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--samples", default="", help="sample sheet (TSV with columns sample, vcf)")
-        p.add_argument("--screen-vcf", action="append", default=[], metavar="VCF",
-                       help="joint VCF whose every sample is screened (repeatable)")
+        p.add_argument(
+            "--screen-vcf",
+            action="append",
+            default=[],
+            metavar="VCF",
+            help="joint VCF whose every sample is screened (repeatable)",
+        )
         p.add_argument("--schema", help="JSON Schema (YAML) for one sheet row")
         p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
         if name == "resolve":
             p.add_argument("-o", "--output", required=True)
         else:
-            p.add_argument("--cores", type=int, default=1,
-                           help="annotate jobs run at once (the workflow's --cores on a local run)")
-            p.add_argument("--annotations", metavar="DIR",
-                           help="keep the finished batches of DIR (results/annotations), as the workflow does")
+            p.add_argument(
+                "--cores", type=int, default=1, help="annotate jobs run at once (the workflow's --cores on a local run)"
+            )
+            p.add_argument(
+                "--annotations",
+                metavar="DIR",
+                help="keep the finished batches of DIR (results/annotations), as the workflow does",
+            )
     col = sub.add_parser("collect-reports", help="gather report part folders into one folder (hard links)")
     col.add_argument("parts", nargs="+", metavar="DIR")
     col.add_argument("-o", "--output", required=True)
@@ -62,8 +74,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{len(written)} report file(s) from {len(args.parts)} part(s) -> {args.output}", file=sys.stderr)
             return 0
         finished = read_finished_batches(args.annotations) if getattr(args, "annotations", None) else None
-        plan = make_plan(args.samples or None, args.screen_vcf, args.batch_size, schema=args.schema,
-                         parallel=getattr(args, "cores", 1), finished=finished)
+        plan = make_plan(
+            args.samples or None,
+            args.screen_vcf,
+            args.batch_size,
+            schema=args.schema,
+            parallel=getattr(args, "cores", 1),
+            finished=finished,
+        )
     except Il1rnAnnotError as exc:
         print(f"il1rn-annot: error: {exc}", file=sys.stderr)
         return 2
@@ -71,11 +89,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"il1rn-annot: warning: {line}", file=sys.stderr)
     if args.command == "resolve":
         write_resolved_sheet(plan, args.output)
-        print(f"{len(plan.rows)} (sample, vcf) pairs, {len(plan.samples)} samples, "
-              f"{sum(len(b.inputs) for b in plan.batches)} files -> {args.output}", file=sys.stderr)
+        print(
+            f"{len(plan.rows)} (sample, vcf) pairs, {len(plan.samples)} samples, "
+            f"{sum(len(b.inputs) for b in plan.batches)} files -> {args.output}",
+            file=sys.stderr,
+        )
     else:
-        rows = [{"batch": b.index, "input": p, "output_name": n}
-                for b in plan.batches for p, n in zip(b.inputs, b.output_names(), strict=True)]
+        rows = [
+            {"batch": b.index, "input": p, "output_name": n}
+            for b in plan.batches
+            for p, n in zip(b.inputs, b.output_names(), strict=True)
+        ]
         _write_tsv(rows, ["batch", "input", "output_name"], sys.stdout)
     return 0
 

@@ -74,8 +74,12 @@ def flagged_samples(summary_tsv: str | os.PathLike[str], mode: str = "flagged") 
 PARTS_RECORD = ".parts.json"
 
 
-def report_part_count(n_samples: int, batch_size: int = DEFAULT_REPORT_BATCH_SIZE, parallel: int = 1,
-                      reports_dir: str | os.PathLike[str] | None = None) -> int:
+def report_part_count(
+    n_samples: int,
+    batch_size: int = DEFAULT_REPORT_BATCH_SIZE,
+    parallel: int = 1,
+    reports_dir: str | os.PathLike[str] | None = None,
+) -> int:
     """How many report jobs write the reports of `n_samples` samples: at most `batch_size`
     samples each, as many as `parallel` (local cores) when there are enough samples, and a
     multiple of `parallel` so that no round of jobs leaves cores idle.
@@ -91,8 +95,11 @@ def report_part_count(n_samples: int, batch_size: int = DEFAULT_REPORT_BATCH_SIZ
     if reports_dir is not None:
         try:
             record = json.loads((Path(reports_dir) / PARTS_RECORD).read_text(encoding="utf-8"))
-            if record["samples"] == n_samples and 1 <= int(record["parts"]) <= n_samples \
-                    and -(-n_samples // int(record["parts"])) <= batch_size:
+            if (
+                record["samples"] == n_samples
+                and 1 <= int(record["parts"]) <= n_samples
+                and -(-n_samples // int(record["parts"])) <= batch_size
+            ):
                 return int(record["parts"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -101,10 +108,12 @@ def report_part_count(n_samples: int, batch_size: int = DEFAULT_REPORT_BATCH_SIZ
     return min(n_samples, parts)
 
 
-
-
-def collect_reports(parts: Iterable[str | os.PathLike[str]], outdir: str | os.PathLike[str],
-                    summary: str | os.PathLike[str] | None = None, pdf: bool = True) -> list[Path]:
+def collect_reports(
+    parts: Iterable[str | os.PathLike[str]],
+    outdir: str | os.PathLike[str],
+    summary: str | os.PathLike[str] | None = None,
+    pdf: bool = True,
+) -> list[Path]:
     """Gather the files of report part folders into OUTDIR (hard links; copies across file
     systems), all or nothing. OUTDIR/.parts.json records how many samples' reports came from
     how many parts.
@@ -118,6 +127,7 @@ def collect_reports(parts: Iterable[str | os.PathLike[str]], outdir: str | os.Pa
     import shutil
 
     from il1rn_annot.outputs.atomic import replace_dir, staging_dir, write_text
+
     target_dir = Path(outdir)
     part_dirs = list(dict.fromkeys(str(p) for p in parts))
     staged = staging_dir(target_dir)
@@ -139,14 +149,18 @@ def _link_parts(parts: list[str], staged: Path) -> list[Path]:
     import shutil
 
     from il1rn_annot.outputs.atomic import writing
+
     origin: dict[str, str] = {}
     written = []
     for part in parts:
         files = _part_files(Path(part))
         for path in files:
             if path.name in origin:
-                raise SampleSheetError(part, [f"{path.name} is also written by {origin[path.name]}"],
-                                       hint="two samples map to one report file name: rename one")
+                raise SampleSheetError(
+                    part,
+                    [f"{path.name} is also written by {origin[path.name]}"],
+                    hint="two samples map to one report file name: rename one",
+                )
             origin[path.name] = part
             target = staged / path.name
             with writing(target):
@@ -160,8 +174,10 @@ def _link_parts(parts: list[str], staged: Path) -> list[Path]:
 
 def _part_files(part: Path) -> list[Path]:
     """The report files of a part folder, checked against its `.part.json` record."""
-    hint = ("the report job did not finish (killed?) or the folder was changed: delete the folder and run "
-            "the workflow again (Snakemake writes the part again)")
+    hint = (
+        "the report job did not finish (killed?) or the folder was changed: delete the folder and run "
+        "the workflow again (Snakemake writes the part again)"
+    )
     try:
         record = json.loads((part / PART_RECORD).read_text(encoding="utf-8"))
         listed = [str(name) for name in record["files"]]
@@ -183,8 +199,9 @@ def _part_files(part: Path) -> list[Path]:
     return [part / name for name in listed]
 
 
-def missing_collected_reports(summary: str | os.PathLike[str], reports_dir: str | os.PathLike[str],
-                              pdf: bool = True) -> list[str]:
+def missing_collected_reports(
+    summary: str | os.PathLike[str], reports_dir: str | os.PathLike[str], pdf: bool = True
+) -> list[str]:
     """What the cohort summary links but a collected reports folder lacks (or holds empty),
     one line per sample; [] when complete.
 
@@ -199,9 +216,12 @@ def _check_linked_reports(summary: str | os.PathLike[str], present: set[str], pd
     """Every report the cohort summary links (HTML, and its PDF) is among `present` file names."""
     missing = _missing_linked_reports(summary, present, pdf)
     if missing:
-        raise SampleSheetError(str(summary), [f"links a report that is missing: {m}" for m in missing],
-                               hint="a report job failed or was interrupted: run the workflow again "
-                                    "(with --rerun-incomplete if Snakemake asks for it)")
+        raise SampleSheetError(
+            str(summary),
+            [f"links a report that is missing: {m}" for m in missing],
+            hint="a report job failed or was interrupted: run the workflow again "
+            "(with --rerun-incomplete if Snakemake asks for it)",
+        )
 
 
 def _missing_linked_reports(summary: str | os.PathLike[str], present: set[str], pdf: bool) -> list[str]:
@@ -217,8 +237,11 @@ def _missing_linked_reports(summary: str | os.PathLike[str], present: set[str], 
             wanted = [html] + ([html[: -len(".html")] + ".pdf"] if pdf and html.endswith(".html") else [])
             absent = [name for name in wanted if name not in present]
             if absent:
-                missing.append(f"sample {row.get('sample', '')!r} ({row.get('dira_status', '')}): "
-                               + ", ".join(absent) + " not written")
+                missing.append(
+                    f"sample {row.get('sample', '')!r} ({row.get('dira_status', '')}): "
+                    + ", ".join(absent)
+                    + " not written"
+                )
     return missing
 
 
@@ -228,6 +251,7 @@ def lab_logo(lab_config: str | os.PathLike[str]) -> list[str]:
     import stat
 
     import yaml
+
     try:
         with open(lab_config, encoding="utf-8") as handle:
             doc = yaml.safe_load(handle)
@@ -240,8 +264,9 @@ def lab_logo(lab_config: str | os.PathLike[str]) -> list[str]:
         return []
 
 
-def annotation_jsons(manifests: Iterable[str | os.PathLike[str]], inputs: Iterable[str] | None = None,
-                     sample: str | None = None) -> list[str]:
+def annotation_jsons(
+    manifests: Iterable[str | os.PathLike[str]], inputs: Iterable[str] | None = None, sample: str | None = None
+) -> list[str]:
     """Annotation JSON files from annotate manifests (read by `outputs.read_back.read_manifest`);
     inputs that failed are left out.
 
@@ -251,16 +276,17 @@ def annotation_jsons(manifests: Iterable[str | os.PathLike[str]], inputs: Iterab
     """
     # imported here, not at the top: Snakemake imports this module, read_back pulls in numpy
     from il1rn_annot.outputs.read_back import read_manifest
+
     wanted = list(inputs) if inputs is not None else None
     found: dict[str, str] = {}
     for manifest in manifests:
         for entry in read_manifest(manifest)["inputs"]:
             if entry.get("status") != "ok":
                 continue
-            if (wanted is not None and entry.get("input") in wanted) or \
-                    (wanted is None and sample is not None and sample in entry.get("samples", [])):
+            if (wanted is not None and entry.get("input") in wanted) or (
+                wanted is None and sample is not None and sample in entry.get("samples", [])
+            ):
                 found[entry["input"]] = entry["outputs"]["json"]
     if wanted is None:
         return list(found.values())
     return [found[i] for i in wanted if i in found]
-

@@ -89,9 +89,11 @@ def _load_schema(schema: str | os.PathLike[str] | dict[str, Any] | None) -> Any:
         data = schema
     else:
         import yaml
+
         with open(schema, encoding="utf-8") as handle:
             data = yaml.safe_load(handle)
     from jsonschema import Draft202012Validator
+
     return Draft202012Validator(data)
 
 
@@ -106,8 +108,12 @@ def _file_problem(path: str) -> str | None:
     return None
 
 
-def read_sample_sheet(path: str | os.PathLike[str], *, check_files: bool = True,
-                      schema: str | os.PathLike[str] | dict[str, Any] | None = None) -> list[SheetRow]:
+def read_sample_sheet(
+    path: str | os.PathLike[str],
+    *,
+    check_files: bool = True,
+    schema: str | os.PathLike[str] | dict[str, Any] | None = None,
+) -> list[SheetRow]:
     """Read and check a tab-separated sample sheet; raise `SampleSheetError` listing every problem.
 
     Blank lines and lines starting with `#` are skipped. Required columns: `sample` and `vcf`
@@ -117,19 +123,24 @@ def read_sample_sheet(path: str | os.PathLike[str], *, check_files: bool = True,
     """
     source = str(path)
     if not os.path.isfile(path):
-        raise SampleSheetError(source, [f"sample sheet not found (relative to {os.getcwd()})"],
-                               hint="set `samples:` in config/config.yaml or pass --config samples=PATH")
+        raise SampleSheetError(
+            source,
+            [f"sample sheet not found (relative to {os.getcwd()})"],
+            hint="set `samples:` in config/config.yaml or pass --config samples=PATH",
+        )
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             lines = handle.read().splitlines()
     except UnicodeDecodeError as exc:
-        raise SampleSheetError(source, [f"not UTF-8 text ({exc})"],
-                               hint="save the sheet as UTF-8 tab-separated text") from None
+        raise SampleSheetError(
+            source, [f"not UTF-8 text ({exc})"], hint="save the sheet as UTF-8 tab-separated text"
+        ) from None
 
     numbered = [(i, text) for i, text in enumerate(lines, start=1) if text.strip() and not text.startswith("#")]
     if not numbered:
-        raise SampleSheetError(source, ["the sheet is empty (no header line)"],
-                               hint="the first line must be the header: sample<TAB>vcf")
+        raise SampleSheetError(
+            source, ["the sheet is empty (no header line)"], hint="the first line must be the header: sample<TAB>vcf"
+        )
     header_line, header_text = numbered[0]
     header = [h.strip() for h in header_text.split("\t")]
     problems: list[str] = []
@@ -138,9 +149,15 @@ def read_sample_sheet(path: str | os.PathLike[str], *, check_files: bool = True,
         hint = "the sheet must be tab-separated with a header line naming the columns sample and vcf"
         if "\t" not in header_text and ("," in header_text or ";" in header_text or " " in header_text.strip()):
             hint = "the header has no TAB: the sheet must be tab-separated (not comma/semicolon/space-separated)"
-        raise SampleSheetError(source, [f"header (line {header_line}): missing column(s) "
-                                        + ", ".join(f"'{c}'" for c in missing)
-                                        + f" (found: {', '.join(repr(h) for h in header)})"], hint=hint)
+        raise SampleSheetError(
+            source,
+            [
+                f"header (line {header_line}): missing column(s) "
+                + ", ".join(f"'{c}'" for c in missing)
+                + f" (found: {', '.join(repr(h) for h in header)})"
+            ],
+            hint=hint,
+        )
     for col in set(header):
         if header.count(col) > 1 and col:
             problems.append(f"header (line {header_line}): column '{col}' appears {header.count(col)} times")
@@ -153,9 +170,11 @@ def read_sample_sheet(path: str | os.PathLike[str], *, check_files: bool = True,
     seen: dict[tuple[str, str], int] = {}
     for row_number, (line_number, text) in enumerate(numbered[1:], start=1):
         cells = text.split("\t")
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            problems.append(f"{_where(row_number, line_number)}: {len(cells)} fields but the header has "
-                            f"{len(header)} columns (a TAB inside a value?)")
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            problems.append(
+                f"{_where(row_number, line_number)}: {len(cells)} fields but the header has "
+                f"{len(header)} columns (a TAB inside a value?)"
+            )
             continue
         cells = (cells + [""] * len(header))[: len(header)]
         record = dict(zip(header, cells, strict=True))  # cells padded/cut to the header
@@ -166,8 +185,9 @@ def read_sample_sheet(path: str | os.PathLike[str], *, check_files: bool = True,
             if not value.strip():
                 row_problems.append(f"{_where(row_number, line_number, column)}: empty")
             elif value != value.strip():
-                row_problems.append(f"{_where(row_number, line_number, column)}: leading or trailing spaces "
-                                    f"in {value!r}")
+                row_problems.append(
+                    f"{_where(row_number, line_number, column)}: leading or trailing spaces in {value!r}"
+                )
         if validator is not None and not row_problems:
             for error in sorted(validator.iter_errors(record), key=lambda e: list(e.path)):
                 named_column = str(error.path[0]) if error.path else None
@@ -183,9 +203,11 @@ def read_sample_sheet(path: str | os.PathLike[str], *, check_files: bool = True,
                 continue
         key = (record["sample"], os.path.realpath(vcf) if check_files else vcf)
         if key in seen:
-            problems.append(f"{_where(row_number, line_number)}, columns 'sample' and 'vcf': duplicate row: "
-                            f"sample {record['sample']!r} with file {record['vcf']!r} is already listed in "
-                            f"row {seen[key]}")
+            problems.append(
+                f"{_where(row_number, line_number)}, columns 'sample' and 'vcf': duplicate row: "
+                f"sample {record['sample']!r} with file {record['vcf']!r} is already listed in "
+                f"row {seen[key]}"
+            )
             continue
         seen[key] = row_number
         extra = tuple((k, v) for k, v in record.items() if k not in REQUIRED_COLUMNS)
@@ -215,12 +237,16 @@ def parent_problems(rows: Sequence[SheetRow], named: Iterable[str] = ()) -> list
             if parent == row.sample:
                 problems.append(f"{_where(row.row, row.line, role)}: a sample cannot be its own {role}")
             elif parent not in samples:
-                problems.append(f"{_where(row.row, row.line, role)}: {parent!r} is not a sample of this sheet "
-                                f"(list the {role}'s VCF in a row of its own, or leave the cell empty)")
+                problems.append(
+                    f"{_where(row.row, row.line, role)}: {parent!r} is not a sample of this sheet "
+                    f"(list the {role}'s VCF in a row of its own, or leave the cell empty)"
+                )
         if row.sample in first and first[row.sample][0] != parents:
             earlier = first[row.sample][1]
-            problems.append(f"{_where(row.row, row.line)}, columns 'mother'/'father': sample {row.sample!r} has "
-                            f"other parents in row {earlier.row}; give the same on every row of a sample")
+            problems.append(
+                f"{_where(row.row, row.line)}, columns 'mother'/'father': sample {row.sample!r} has "
+                f"other parents in row {earlier.row}; give the same on every row of a sample"
+            )
         first.setdefault(row.sample, (parents, row))
     return problems
 
@@ -228,6 +254,7 @@ def parent_problems(rows: Sequence[SheetRow], named: Iterable[str] = ()) -> list
 def vcf_header_samples(path: str) -> list[str]:
     """Sample names from a VCF/BCF header (cyvcf2); raises on an unreadable header."""
     import cyvcf2
+
     reader = cyvcf2.VCF(path, lazy=True)
     try:
         return list(reader.samples)
@@ -269,9 +296,12 @@ def screen_vcf_rows(paths: Iterable[str], *, key: str = "screen_vcfs") -> list[S
             continue
         rows.extend(SheetRow(s, vcf, where) for s in samples)
     if problems:
-        raise SampleSheetError("config", problems,
-                               hint="fix or remove the file from screen_vcfs; list its samples in the sample "
-                                    "sheet instead to have an unreadable file reported as input_error")
+        raise SampleSheetError(
+            "config",
+            problems,
+            hint="fix or remove the file from screen_vcfs; list its samples in the sample "
+            "sheet instead to have an unreadable file reported as input_error",
+        )
     return rows
 
 
@@ -347,9 +377,13 @@ def screened_in_several_text(shared: dict[str, list[str]], shown: int = 10) -> l
     """Warning lines naming samples found in more than one screened VCF (`shared_screen_ids`)."""
     if not shared:
         return []
-    lines = [(f"{len(shared)} sample ID(s) are in more than one screen_vcfs file; their calls are interpreted "
-              "together, and any site where the files disagree is flagged as a possible sample swap (list a "
-              "sample in the sample sheet to choose its files):")]
+    lines = [
+        (
+            f"{len(shared)} sample ID(s) are in more than one screen_vcfs file; their calls are interpreted "
+            "together, and any site where the files disagree is flagged as a possible sample swap (list a "
+            "sample in the sample sheet to choose its files):"
+        )
+    ]
     lines += [f"  {sample}: {', '.join(vcfs)}" for sample, vcfs in list(shared.items())[:shown]]
     if len(shared) > shown:
         lines.append(f"  ... and {len(shared) - shown} more")
