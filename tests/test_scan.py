@@ -166,7 +166,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path, kb, ranges_used, mo
 
 
 def test_samples_sharing_calls_share_wording_but_not_findings(tmp_path, kb):
-    """The memo in pipeline._interpret_samples gives what interpreting each sample alone gives."""
+    """The memo in annotate_vcf.interpret_samples gives what interpreting each sample alone gives."""
     from il1rn_annot.core.interpret import interpret_sample
 
     path = _joint_vcf(tmp_path)
