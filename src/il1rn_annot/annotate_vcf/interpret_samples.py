@@ -12,7 +12,8 @@ from typing import Any
 
 from il1rn_annot.annotate_vcf.tally import LocusTally, ScanPlan
 from il1rn_annot.core.coverage import adequately_covered, sample_coverage
-from il1rn_annot.core.interpret import SampleResult, interpret_sample
+from il1rn_annot.core.interpret import interpret_sample
+from il1rn_annot.core.sample_result import SampleResult
 from il1rn_annot.vcf.vcf_input import VcfInput
 
 

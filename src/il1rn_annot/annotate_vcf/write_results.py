@@ -17,7 +17,7 @@ from il1rn_annot.annotate_vcf.interpret_samples import interpret_samples
 from il1rn_annot.annotate_vcf.tally import LocusTally, ScanPlan
 from il1rn_annot.core.coverage import evidence_text as coverage_evidence_text
 from il1rn_annot.core.coverage import slim as slim_coverage
-from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, SampleResult
+from il1rn_annot.core.sample_result import LOCUS_CALLED_TEXT, SampleResult
 from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES
 from il1rn_annot.outputs.atomic import OutputSet
 from il1rn_annot.outputs.json_file import write_json

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from il1rn_annot.cohort.frequencies import EVIDENCE_KEY_TEXT
-from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT
+from il1rn_annot.core.sample_result import LOCUS_CALLED_TEXT
 from il1rn_annot.core.vocabulary import (
     BENIGN_OR_NO_EFFECT,
     CLASS_COLOURS,

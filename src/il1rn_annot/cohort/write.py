@@ -24,7 +24,7 @@ from il1rn_annot import TOOL_NAME
 from il1rn_annot.cohort.frequencies import EVIDENCE_KEY_TEXT
 from il1rn_annot.cohort.html import render_html
 from il1rn_annot.cohort.summary import Cohort, build_cohort
-from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT
+from il1rn_annot.core.sample_result import LOCUS_CALLED_TEXT
 from il1rn_annot.core.vocabulary import FLAGGED, SORT_ORDER
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.atomic import write_text

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from il1rn_annot.core.coverage import adequately_covered, stretches_text
+from il1rn_annot.core.coverage import adequately_covered, evidence_text, stretches_text
+from il1rn_annot.core.sample_result import SampleResult
 
 
 def _cds_percent(coverage: dict[str, Any]) -> str:
@@ -85,3 +86,46 @@ def negative_caveat(coverage: dict[str, Any] | None) -> str:
     if coverage.get("input_kind") == "gvcf" and coverage.get("uncovered"):
         return f" Not confidently called: {stretches_text(coverage['uncovered'])} of the CDS."
     return ""
+
+
+def with_coverage_notes(result: SampleResult, coverage: dict[str, Any] | None) -> SampleResult:
+    """Append the coverage evidence (gVCF, SV calls only) to every status's evidence; name a
+    carrier's uncovered CDS.
+
+    A carrier's "no second pathogenic allele detected" is only as good as the coverage of the
+    rest of the CDS: when a gVCF leaves part of it uncovered, the sentence says so.
+    """
+    if not coverage:
+        return result
+    # a variant-only VCF's caveat is in the sentence of a negative; on a finding it adds nothing
+    note = evidence_text(coverage) if coverage.get("input_kind") != "variant_only" else ""
+    if note and note not in result.evidence:
+        text = result.evidence.rstrip()
+        result.evidence = (
+            text + ("" if not text or text.endswith(".") else ".") + " Locus evidence: " + note + "."
+        ).strip()
+    if (
+        result.dira_status in ("carrier", "uncertain_significance")
+        and coverage.get("input_kind") == "gvcf"
+        and coverage.get("uncovered")
+    ):
+        gaps = stretches_text(coverage["uncovered"])
+        if coverage.get("cds_bases_confident") == 0:
+            # none of it (e.g. a GATK 3.5 DP=0 block over the gene): "part of" would understate it
+            result.status_sentence += (
+                " None of the IL1RN coding sequence was confidently called (0 of "
+                f"{coverage.get('cds_bases')} bp in the gVCF): small variants were not assessed"
+                + (", so a second allele would not be seen." if result.dira_status == "carrier" else ".")
+            )
+        else:
+            result.status_sentence += f" Part of the CDS was not confidently called ({gaps})" + (
+                ": a second allele there would not be seen." if result.dira_status == "carrier" else "."
+            )
+        if not adequately_covered(coverage):
+            result.evidence += " Coverage below the required fraction of the CDS."
+    if result.dira_status == "carrier" and not coverage.get("small_variants_assessed", True):
+        result.status_sentence += (
+            " Small variants were not assessed (structural-variant / copy-number calls "
+            "only): a second, sequence-level allele would not be seen."
+        )
+    return result

@@ -15,18 +15,25 @@ same function interprets one file, or a sample's findings gathered from several 
 
 This module decides the status. What it builds on lives next to it: how an allele reads in a
 sentence (`core.allele_words`), whether two alleles are in trans or in cis, by the sample's own
-calls or its parents' (`core.phase`), and what the called locus allows (`core.coverage_notes`).
+calls or its parents' (`core.phase`), what the called locus allows and adds to every status
+(`core.coverage_notes`), what single calls say beside the status (failed filters, loss of coding
+sequence: `core.call_notes`), and the result it fills in (`core.sample_result.SampleResult`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from il1rn_annot.core.allele_words import allele_label, removed_genes_with_conditions
-from il1rn_annot.core.coverage import adequately_covered, evidence_text, stretches_text
-from il1rn_annot.core.coverage_notes import locus_not_assessed, negative_caveat
+from il1rn_annot.core.call_notes import (
+    filter_note,
+    homozygous_vus_effect,
+    name_filtered_calls_in_the_sentence,
+    protein_effect_undetermined,
+    removes_il1rn_coding,
+)
+from il1rn_annot.core.coverage_notes import locus_not_assessed, negative_caveat, with_coverage_notes
 from il1rn_annot.core.phase import (
     ParentCalls,
     discordant_inside_note,
@@ -39,75 +46,8 @@ from il1rn_annot.core.phase import (
     second_allele_vus,
 )
 from il1rn_annot.core.pool import Pooled
-from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES, DELETION_TYPES, PATHOGENIC
-
-#: how `SampleResult.locus_called` reads in tables and reports
-LOCUS_CALLED_TEXT = {True: "yes", False: "no", None: "unknown"}
-
-
-@dataclass
-class SampleResult:
-    sample: str
-    dira_status: str
-    status_sentence: str
-    evidence: str
-    locus_called: bool | None
-    pathogenic_alleles: list[str] = field(default_factory=list)
-    other_alleles: list[str] = field(default_factory=list)
-    association_alleles: list[str] = field(default_factory=list)
-    findings: list[dict[str, Any]] = field(default_factory=list)
-    #: other cluster genes a deletion removes whose loss matters for this zygosity (their own condition)
-    removed_genes_with_conditions: list[str] = field(default_factory=list)
-    #: locus records with a half-called genotype for this sample (0/., ./1): stored so that the
-    #: cohort's pooled interpretation (`interpret_pooled`), read back from the JSON, says the same
-    partial_records: int = 0
-    #: what the input(s) show about the locus itself (`core.coverage`): kind, CDS fraction, thresholds
-    coverage: dict[str, Any] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _filter_note(findings: list[dict[str, Any]]) -> str:
-    failing = [
-        f
-        for f in findings
-        if f.get("filter") not in ("PASS", ".", None, "") or f.get("sample_filter") not in ("PASS", ".", None, "")
-    ]
-    if not failing:
-        return ""
-    return (
-        " Note: "
-        + "; ".join(
-            f"{allele_label(f)} did not pass the caller's filters ("
-            + ", ".join(
-                x
-                for x in (
-                    f["filter"] if f.get("filter") not in ("PASS", ".", None, "") else "",
-                    f"sample FT={f['sample_filter']}" if f.get("sample_filter") not in ("PASS", ".", None, "") else "",
-                )
-                if x
-            )
-            + ")"
-            for f in failing
-        )
-        + " — confirm before reporting."
-    )
-
-
-def _name_filtered_calls_in_the_sentence(result: SampleResult, findings: list[dict[str, Any]]) -> None:
-    """A positive result resting on a call that failed the caller's filters says so in its sentence.
-
-    The evidence already notes it (`_filter_note`), but the sentence is what heads the report and
-    the summary: "consistent with DIRA" from a FILTER/FT-failed call must not read as settled.
-    """
-    if result.dira_status not in ("consistent_with_DIRA", "possible_DIRA", "carrier"):
-        return
-    note = _filter_note([f for f in findings if f["classification"] in PATHOGENIC])
-    if note:
-        result.status_sentence += (
-            " " + note.strip().removeprefix("Note: ").replace(" — confirm", ": confirm").rstrip(".") + "."
-        )
+from il1rn_annot.core.sample_result import SampleResult
+from il1rn_annot.core.vocabulary import DELETION_TYPES, PATHOGENIC
 
 
 def interpret_sample(
@@ -144,9 +84,9 @@ def interpret_sample(
         locus_evidence=coverage,
     )
     result.coverage = coverage
-    result = _with_coverage_notes(result, coverage)
+    result = with_coverage_notes(result, coverage)
     result.partial_records = partial_records
-    _name_filtered_calls_in_the_sentence(result, findings)
+    name_filtered_calls_in_the_sentence(result, findings)
     genes = removed_genes_with_conditions(findings)
     if genes:
         result.removed_genes_with_conditions = genes
@@ -187,45 +127,6 @@ def interpret_pooled(sample: str, pooled: Pooled, parents: Sequence[ParentCalls]
         coverage=pooled.coverage,
         partial_records=pooled.partial_records,
     )
-
-
-def _removes_il1rn_coding(f: dict[str, Any]) -> bool:
-    """A call that takes IL1RN coding sequence (or a predicted loss of function by the PVS1 tree)."""
-    coding = {
-        "transcript_ablation",
-        "exon_loss_variant",
-        "coding_sequence_variant",
-        "start_lost",
-        "stop_lost",
-        "frameshift_variant",
-        "inframe_deletion",
-        "stop_gained",
-        "splice_donor_variant",
-        "splice_acceptor_variant",
-    }
-    return bool(f.get("pvs1")) or (
-        f.get("variant_type") in ANY_DELETION_TYPES and bool(coding & set(f.get("consequence") or []))
-    )
-
-
-def _protein_effect_undetermined(f: dict[str, Any]) -> bool:
-    """A small change inside the CDS whose protein effect is unknown (no sequence, and the codon
-    set of the protein did not fix it): it could be a stop, so a homozygous one leaves DIRA open."""
-    return f.get("variant_type") not in DELETION_TYPES and list(f.get("consequence") or []) == [
-        "coding_sequence_variant"
-    ]
-
-
-def _homozygous_vus_effect(f: dict[str, Any]) -> str:
-    """What a homozygous uncertain coding change is, in the words its evidence supports.
-
-    Only a PVS1 branch (ClinGen SVI tree) predicts a loss of function; an in-frame deletion, a
-    stop-loss or a change whose protein effect is not determined has none, and its evidence says
-    "PVS1 does not apply": the sentence must not call it a predicted loss of function.
-    """
-    if f.get("pvs1"):
-        return f"a predicted loss of function ({f['pvs1']}) that is of uncertain significance"
-    return "a change that is not a predicted loss of function by the PVS1 tree and is of uncertain significance"
 
 
 def _interpret_calls(
@@ -278,10 +179,10 @@ def _interpret_calls(
     tail = hemizygous_note + discordant + inheritance_note(pl, parents) + assoc_text
     biallelic = [f for f in pl if f["zygosity"] in ("homozygous", "hemizygous") and f["allele_id"] not in within]
     if biallelic:
-        return _biallelic_result(result, biallelic, _filter_note(pl) + tail)
+        return _biallelic_result(result, biallelic, filter_note(pl) + tail)
     alleles = distinct_events(pl)
     if len(alleles) >= 2:
-        paired = _two_allele_result(result, alleles, parents, _filter_note(pl) + tail)
+        paired = _two_allele_result(result, alleles, parents, filter_note(pl) + tail)
         paired.status_sentence += discordant
         return paired
     if alleles:
@@ -297,7 +198,7 @@ def _interpret_calls(
             "carrier",
             f"Heterozygous carrier of IL1RN {allele_label(f)}{partial}: carrier of DIRA (autosomal "
             "recessive); no second pathogenic allele detected." + second_allele_vus(f, vus),
-            f"one P/LP allele: {f['classification_evidence'].rstrip('.')}." + _filter_note(pl) + tail,
+            f"one P/LP allele: {f['classification_evidence'].rstrip('.')}." + filter_note(pl) + tail,
         )
     not_assessed = None if vus else locus_not_assessed(locus_evidence, assoc_text, bool(findings))
     if not_assessed is not None:
@@ -313,8 +214,8 @@ def _interpret_calls(
         names = "; ".join(allele_label(f) for f in vus)
         evidence = "; ".join(f"{allele_label(f)}: {f['classification_evidence']}" for f in vus) + assoc_text
         both = [f for f in vus if f["zygosity"] in ("homozygous", "hemizygous")]
-        lof = [f for f in both if _removes_il1rn_coding(f)]
-        undetermined = [f for f in both if _protein_effect_undetermined(f)]
+        lof = [f for f in both if removes_il1rn_coding(f)]
+        undetermined = [f for f in both if protein_effect_undetermined(f)]
         if undetermined and not lof:
             f = undetermined[0]
             return _done(
@@ -333,7 +234,7 @@ def _interpret_calls(
                 result,
                 "uncertain_significance",
                 f"{f['zygosity'].capitalize()} IL1RN {allele_label(f)}: it changes IL1RN coding sequence on "
-                f"both alleles, {_homozygous_vus_effect(f)} by the classification rules alone; DIRA is not "
+                f"both alleles, {homozygous_vus_effect(f)} by the classification rules alone; DIRA is not "
                 "excluded (clinical correlation and expert review of the variant are needed).",
                 evidence,
             )
@@ -449,51 +350,4 @@ def _two_allele_result(
 
 def _done(result: SampleResult, status: str, sentence: str, evidence: str) -> SampleResult:
     result.dira_status, result.status_sentence, result.evidence = status, sentence, evidence.strip()
-    return result
-
-
-# ----------------------------------------------------------------------------------------
-# the called locus: what `core.coverage_notes` says, added to every status
-
-
-def _with_coverage_notes(result: SampleResult, coverage: dict[str, Any] | None) -> SampleResult:
-    """Append the coverage evidence (gVCF, SV calls only) to every status's evidence; name a
-    carrier's uncovered CDS.
-
-    A carrier's "no second pathogenic allele detected" is only as good as the coverage of the
-    rest of the CDS: when a gVCF leaves part of it uncovered, the sentence says so.
-    """
-    if not coverage:
-        return result
-    # a variant-only VCF's caveat is in the sentence of a negative; on a finding it adds nothing
-    note = evidence_text(coverage) if coverage.get("input_kind") != "variant_only" else ""
-    if note and note not in result.evidence:
-        text = result.evidence.rstrip()
-        result.evidence = (
-            text + ("" if not text or text.endswith(".") else ".") + " Locus evidence: " + note + "."
-        ).strip()
-    if (
-        result.dira_status in ("carrier", "uncertain_significance")
-        and coverage.get("input_kind") == "gvcf"
-        and coverage.get("uncovered")
-    ):
-        gaps = stretches_text(coverage["uncovered"])
-        if coverage.get("cds_bases_confident") == 0:
-            # none of it (e.g. a GATK 3.5 DP=0 block over the gene): "part of" would understate it
-            result.status_sentence += (
-                " None of the IL1RN coding sequence was confidently called (0 of "
-                f"{coverage.get('cds_bases')} bp in the gVCF): small variants were not assessed"
-                + (", so a second allele would not be seen." if result.dira_status == "carrier" else ".")
-            )
-        else:
-            result.status_sentence += f" Part of the CDS was not confidently called ({gaps})" + (
-                ": a second allele there would not be seen." if result.dira_status == "carrier" else "."
-            )
-        if not adequately_covered(coverage):
-            result.evidence += " Coverage below the required fraction of the CDS."
-    if result.dira_status == "carrier" and not coverage.get("small_variants_assessed", True):
-        result.status_sentence += (
-            " Small variants were not assessed (structural-variant / copy-number calls "
-            "only): a second, sequence-level allele would not be seen."
-        )
     return result

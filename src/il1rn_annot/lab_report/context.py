@@ -30,9 +30,10 @@ from il1rn_annot.core.annotate import RECIPROCAL_OVERLAP_MATCH
 from il1rn_annot.core.coverage import KIND_TEXT, adequately_covered
 from il1rn_annot.core.coverage import evidence_text as coverage_evidence_text
 from il1rn_annot.core.coverage import of_sample as coverage_of_sample
-from il1rn_annot.core.interpret import LOCUS_CALLED_TEXT, SampleResult, interpret_pooled
+from il1rn_annot.core.interpret import interpret_pooled
 from il1rn_annot.core.phase import ParentCalls
 from il1rn_annot.core.pool import Pooled, pool_sources
+from il1rn_annot.core.sample_result import LOCUS_CALLED_TEXT, SampleResult
 from il1rn_annot.core.vocabulary import BENIGN_OR_NO_EFFECT, CLASS_BADGE_COLOURS, PATHOGENIC, STATUS_LABELS
 from il1rn_annot.core.vocabulary import FLAGGED as FLAGGED_STATUSES
 from il1rn_annot.kb.model import KnowledgeBase

@@ -29,7 +29,7 @@ class StoredResult:
     locus_called: bool | None
 
 
-_CALLED = {"yes": True, "no": False, "unknown": None}  # core.interpret.LOCUS_CALLED_TEXT, inverted
+_CALLED = {"yes": True, "no": False, "unknown": None}  # core.sample_result.LOCUS_CALLED_TEXT, inverted
 
 
 @dataclass
