@@ -8,21 +8,18 @@ printing a bare traceback at a clinician.
 from __future__ import annotations
 
 import argparse
-import errno
 import gc
 import json
 import os
-import shlex
 import sys
 import traceback
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from il1rn_annot import TOOL_NAME, __version__
-from il1rn_annot.errors import Il1rnAnnotError, InputError, OutputError
+from il1rn_annot.errors import Il1rnAnnotError
 from il1rn_annot.kb.load import load_knowledge_base
 from il1rn_annot.kb.model import KnowledgeBase
+from il1rn_annot.outputs.atomic import WRITE_ONLY_ERRNOS
 
 
 def _kb_from(args: argparse.Namespace) -> KnowledgeBase:
@@ -37,138 +34,9 @@ def _add_kb_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from il1rn_annot.annotate_vcf.run import annotate_file
-    from il1rn_annot.core.coverage import CoverageThresholds
-    from il1rn_annot.outputs.atomic import clean_stale_temps_in
-    from il1rn_annot.outputs.json_file import write_json
-    from il1rn_annot.outputs.naming import input_stem
+    from il1rn_annot.annotate_vcf.command import annotate_main
 
-    _refuse_clashing_names(args.inputs, args.outdir)
-    kb = _kb_from(args)
-    samples = [s for s in args.samples.split(",") if s] if args.samples else None
-    command = " ".join(shlex.quote(a) for a in [TOOL_NAME, *sys.argv[1:]]) if args.record_command else TOOL_NAME
-    manifest: list[dict[str, Any]] = []
-    failures = 0
-    inputs = args.inputs
-    progress = None
-    if len(inputs) > 1 and (args.progress or sys.stderr.isatty()):
-        from tqdm import tqdm
-
-        progress = tqdm(total=len(inputs), unit="file", desc="il1rn-annot", file=sys.stderr)
-    clean_temps = len(inputs) == 1
-    if not clean_temps:  # one sweep of the output folder, not one per input
-        clean_stale_temps_in(Path(args.outdir))
-    for path in inputs:
-        entry: dict[str, Any] = {"input": path, "name": input_stem(path)}
-        identity = _identity(path)  # before reading: the file as it was when read
-        try:
-            result = annotate_file(
-                path,
-                args.outdir,
-                kb,
-                build=args.build,
-                reference_path=args.reference,
-                samples=samples,
-                date=args.date,
-                command_line=command,
-                findings=args.findings,
-                vcf_genotypes=args.vcf_genotypes,
-                threads=args.threads,
-                clean_temps=clean_temps,
-                thresholds=CoverageThresholds(args.min_gq, args.min_depth, args.min_cds_fraction),
-            )
-            if identity is not None:  # the workflow re-runs the batch when size or mtime change
-                entry["identity"] = {**identity, "sha256": result.input.sha256}
-            entry.update(
-                status="ok",
-                outputs=result.outputs,
-                samples=[s.sample for s in result.samples],
-                warnings=result.payload["provenance"]["warnings"],
-            )
-            for warning in result.payload["provenance"]["warnings"]:
-                print(f"{TOOL_NAME}: warning: {path}: {warning}", file=sys.stderr)
-        except OutputError:
-            # the output side (full disk, read-only, permissions), not this input: stop, so that
-            # the caller (a workflow job) fails and is run again once it is fixed
-            if progress:
-                progress.close()
-            raise
-        except Il1rnAnnotError as exc:
-            failures += 1
-            entry.update(status="input_error", error=str(exc), samples=_samples_if_readable(path))
-            print(f"{TOOL_NAME}: error: {exc}", file=sys.stderr)
-            if not args.keep_going:
-                if args.manifest:
-                    manifest.append(entry)
-                    write_json(Path(args.manifest), {"tool_version": __version__, "inputs": manifest})
-                return 2
-        except Exception as exc:  # a bug triggered by this input: record it and keep the batch going
-            if not args.keep_going or (isinstance(exc, OSError) and exc.errno in _WRITE_ONLY_ERRNOS):
-                raise  # a full or read-only disk is never the input's fault (main() says so plainly)
-            failures += 1
-            entry.update(
-                status="input_error",
-                samples=_samples_if_readable(path),
-                error=f"internal error ({type(exc).__name__}: {exc}); this is a bug, please report it",
-            )
-            print(f"{TOOL_NAME}: error: {path}: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
-        manifest.append(entry)
-        if progress:
-            progress.update(1)
-    if progress:
-        progress.close()
-    if args.manifest:
-        write_json(Path(args.manifest), {"tool_version": __version__, "kb_version": kb.version, "inputs": manifest})
-    return 0 if not failures or args.keep_going else 2
-
-
-def _identity(path: str) -> dict[str, int] | None:
-    """Size and mtime (ns) of an input, recorded in the manifest: with the content's SHA-256
-    they say which version of the file the outputs were made from (docs/reruns.md)."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
-
-
-def _refuse_clashing_names(inputs: list[str], outdir: str) -> None:
-    """Refuse, before anything is written, inputs whose outputs would share a name in OUTDIR.
-
-    Outputs are named after the input file (`run1/P1.vcf.gz` -> `P1.il1rn.json`): two inputs
-    of one name (`run1/P1.vcf.gz`, `run2/P1.vcf.gz`) overwrote each other, and the patient of
-    the first was then reported as "sample not in VCF header". Names are compared without
-    case (one file on macOS and Windows file systems). The workflow puts such files in
-    different batches (folders); on the command line, use one -o folder per run.
-    """
-    from il1rn_annot.outputs.naming import input_stem
-
-    first: dict[str, str] = {}
-    clashes: list[str] = []
-    for path in inputs:
-        key = input_stem(path).lower()
-        if key not in first:
-            first[key] = path
-        elif first[key] == path:
-            clashes.append(f"{path} is listed twice")
-        else:
-            clashes.append(f"{first[key]} and {path} would both write {input_stem(path)}.il1rn.*")
-    if clashes:
-        raise InputError(
-            "inputs share an output name: " + "; ".join(dict.fromkeys(clashes)),
-            where=f"-o {outdir}",
-            hint="annotate them into different output folders (one -o per run), or rename one; nothing was written",
-        )
-
-
-def _samples_if_readable(path: str) -> list[str]:
-    """Sample names of a file that failed later than its header, so no sample goes missing."""
-    try:
-        import cyvcf2
-
-        return list(cyvcf2.VCF(path).samples)
-    except Exception:
-        return []
+    return annotate_main(args, _kb_from(args))
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
@@ -399,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{TOOL_NAME}: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
-        if exc.errno not in _WRITE_ONLY_ERRNOS:
+        if exc.errno not in WRITE_ONLY_ERRNOS:
             return _bug(exc)
         # a write that did not go through outputs.atomic: still a full/read-only disk, not a bug
         from il1rn_annot.outputs.atomic import output_error
@@ -408,10 +276,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception as exc:
         return _bug(exc)
-
-
-#: errnos only a write can raise: whatever wrote, the disk is full or read-only (user-fixable)
-_WRITE_ONLY_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 
 
 def _bug(exc: BaseException) -> int:

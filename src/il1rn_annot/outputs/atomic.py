@@ -96,6 +96,9 @@ OUTPUT_ERRNOS = {
     errno.EIO: "input/output error (a failing disk or network file system?)",
     errno.EFBIG: "file too large for the file system",
 }
+
+#: errnos only a write can raise: whatever wrote, the disk is full or read-only (user-fixable)
+WRITE_ONLY_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 _OUTPUT_HINTS = {
     errno.ENOSPC: "free space on the file system of {folder} (or write elsewhere) and run again",
     errno.EDQUOT: "free space within your quota on {folder} (or write elsewhere) and run again",
