@@ -178,7 +178,7 @@ def _declare_contigs(reader: cyvcf2.VCF, fmt: str, declared: dict[str, int | Non
     error (an `InputError` naming the line). Files without ##contig lines are common
     (VarScan, hand-made), so chromosome names of both styles are declared up front; the
     annotated VCF keeps only those its records use (htslib would have added those itself).
-    Other names are declared before a file is streamed (`fetch._declare_stream_contigs`);
+    Other names are declared before a file is streamed (`stream_contigs.declare_stream_contigs`);
     an index query only reads chromosome 2.
     """
     if fmt == "bcf":

@@ -36,7 +36,7 @@ class VcfInput:
     #: contigs declared on the reader's header by `open_vcf` (not in the file's header); see `_declare_contigs`
     declared_contigs: list[str] = field(default_factory=list)
     _sha256: str | None = field(default=None, repr=False)
-    #: CHROM values of a streamed text VCF, found once (`fetch._declare_stream_contigs`)
+    #: CHROM values of a streamed text VCF, found once (`stream_contigs.declare_stream_contigs`)
     text_contigs: set[str] | None = field(default=None, repr=False)
     #: the header declares breakend records (MATEID, PARID, EVENT or an ALT BND): see fetch.BND_LOOKAHEAD
     has_breakend_header: bool = False
