@@ -26,7 +26,7 @@ from il1rn_annot.digest import sha256_file
 from il1rn_annot.errors import InputError
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
-from il1rn_annot.outputs.atomic import OutputSet, clean_stale_temps
+from il1rn_annot.outputs.atomic import OutputSet, clean_stale_temps, remove_outputs
 from il1rn_annot.outputs.provenance import Provenance
 from il1rn_annot.runtime import cyclic_gc_paused
 from il1rn_annot.vcf.fetch import locus_index
@@ -53,6 +53,7 @@ def annotate_file(
     threads: int | None = None,
     clean_temps: bool = True,
     thresholds: CoverageThresholds | None = None,
+    per_input: str = "all",
 ) -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
 
@@ -61,7 +62,14 @@ def annotate_file(
     the folder once for a whole batch, `clean_stale_temps_in`).
     `thresholds`: what makes a gVCF call or block confident and how much of the CDS must be
     (coverage.py; None: the documented defaults).
+    `per_input`: "all" writes the four outputs; "notable" writes NAME.il1rn.json for every
+    input and the TSVs and annotated VCF only for an input with a sample that is not
+    no_pathogenic_variant_detected (`write_results.has_notable_sample`); its rows are on the
+    returned FileResult for the batch's tables. Files of an earlier run under those names are
+    removed, so that the folder never holds a table older than the JSON beside it.
     """
+    if per_input not in ("all", "notable"):
+        raise ValueError(f"per_input must be 'all' or 'notable', not {per_input!r}")
     thresholds = thresholds or CoverageThresholds()
     info, reader = open_vcf(path, kb, build)
     build_name = info.build.build
@@ -161,7 +169,11 @@ def annotate_file(
         # failure half-way (full disk) leaves the previous run's whole set, never a mix
         outputs = OutputSet()
         writer = AnnotatedVcfWriter(
-            out["vcf"], reader if keep_genotypes else reopen(info, samples=[]), info.declared_contigs, outputs=outputs
+            out["vcf"],
+            reader if keep_genotypes else reopen(info, samples=[]),
+            info.declared_contigs,
+            outputs=outputs,
+            stage_early=per_input == "all",
         )
         try:
             with contextlib.ExitStack() as running:
@@ -212,11 +224,17 @@ def annotate_file(
                         "cds": [list(s) for s in plan.cds],
                     },
                     plan,
+                    per_input,
                 )
                 if finish_vcf is not None:
                     finish_vcf()
-            writer.close(prov.vcf_header_lines() + note)
+            if "vcf" in result.outputs:
+                writer.close(prov.vcf_header_lines() + note)
+            else:
+                writer.abort()
             outputs.commit()
+            if "vcf" not in result.outputs:
+                remove_outputs([out["vcf"], Path(str(out["vcf"]) + ".tbi"), out["tsv"], out["sample_status"]])
         except BaseException:
             writer.abort()
             outputs.abort()
