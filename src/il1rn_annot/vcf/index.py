@@ -14,11 +14,12 @@ import gzip
 import os
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-_I32, _U32, _U32_I32 = struct.Struct("<i"), struct.Struct("<I"), struct.Struct("<Ii")
+_I32, _U64 = struct.Struct("<i"), struct.Struct("<Q")
+_U32_I32_ONLY, _U32_Q_I32 = struct.Struct("<Ii"), struct.Struct("<IQi")  # a bin's head: tabix, CSI
 TABIX_MIN_SHIFT, TABIX_DEPTH = 14, 5
 #: the empty block that ends every complete BGZF file (SAM specification, section 4.1.2)
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
@@ -33,31 +34,36 @@ class _Bin:
 
 @dataclass(frozen=True)
 class ParsedIndex:
-    """The parts of an index the two questions need: contig names, bins, linear offsets."""
+    """The parts of an index the two questions need: contig names, the largest chunk end, and
+    each reference's bins and linear offsets, parsed when first asked for (only chromosome
+    2's ever are: walking every bin of every contig into objects was ~1.5 ms of the ~10 ms a
+    small file costs in a 1,000-file batch, issue 19)."""
 
     csi: bool
     min_shift: int
     depth: int
     names: tuple[str, ...]  # tabix names (or CSI's tabix-style aux); may be empty
-    bins: tuple[tuple[_Bin, ...], ...]  # per reference
-    intervals: tuple[tuple[int, ...], ...]  # tabix linear index per reference (empty for CSI)
+    data: bytes = field(repr=False)  # the decompressed index
+    ref_starts: tuple[int, ...]  # offset of each reference's n_bin field in `data`
+    largest_end: int | None  # largest virtual offset a record's chunk ends at (None: no records)
+    _parsed: dict[int, tuple[tuple[_Bin, ...], tuple[int, ...]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def pseudo_bin(self) -> int:
         """The metadata bin htslib adds per reference (its chunk holds offsets, not records)."""
-        return ((1 << ((self.depth + 1) * 3)) - 1) // 7 + 1
+        return _pseudo_bin(self.depth)
 
     def max_offset(self) -> int | None:
         """Largest BGZF virtual offset a record's chunk ends at (None: no records indexed)."""
-        best: int | None = None
-        pseudo = self.pseudo_bin
-        for ref in self.bins:
-            for b in ref:
-                if not b.chunks:
-                    continue
-                value = b.chunks[1] if b.bin_id == pseudo else max(b.chunks[1::2])
-                best = value if best is None or value > best else best
-        return best
+        return self.largest_end
+
+    def reference(self, target: int) -> tuple[tuple[_Bin, ...], tuple[int, ...]]:
+        """Reference `target`'s bins and (tabix) linear offsets, parsed once."""
+        if target not in self._parsed:
+            self._parsed[target] = _parse_reference(self.data, self.ref_starts[target], self.csi)[0]
+        return self._parsed[target]
 
     def region_start(self, contig: str, beg: int, end: int, seqnames: list[str]) -> int | None:
         """The smallest virtual offset htslib reads for [beg, end) (0-based) on `contig`; None
@@ -67,26 +73,29 @@ class ParsedIndex:
         if contig not in order:
             return None
         target = order.index(contig)
-        if target >= len(self.bins):
+        if target >= len(self.ref_starts):
             return None
         overlapping = set(_reg2bins(beg, end, self.min_shift, self.depth))
-        bins = self.bins[target]
+        bins, offsets = self.reference(target)
         chunks = [
             pair for b in bins if b.bin_id in overlapping for pair in zip(b.chunks[0::2], b.chunks[1::2], strict=True)
         ]
         min_off = 0
         if not self.csi:
-            offsets = self.intervals[target]
             if offsets:
                 min_off = offsets[min(beg >> TABIX_MIN_SHIFT, len(offsets) - 1)]
         else:
             loffsets = {b.bin_id: b.loffset for b in bins}
-            leaf = ((1 << ((self.depth + 1) * 3)) - 1) // 7 + (beg >> self.min_shift)
+            leaf = _pseudo_bin(self.depth) - 1 + (beg >> self.min_shift)
             while leaf not in loffsets and leaf > 0:
                 leaf = (leaf - 1) >> 3
             min_off = loffsets.get(leaf, 0)
         kept = [b for b, e in chunks if e > min_off]
         return min(kept) if kept else None
+
+
+def _pseudo_bin(depth: int) -> int:
+    return ((1 << ((depth + 1) * 3)) - 1) // 7 + 1
 
 
 def _reg2bins(beg: int, end: int, min_shift: int, depth: int) -> list[int]:
@@ -113,78 +122,115 @@ def read_index(index_path: str | os.PathLike[str]) -> ParsedIndex:
 
 @lru_cache(maxsize=8)
 def _read_index(index_path: str, size: int, mtime_ns: int) -> ParsedIndex:
-    data = memoryview(gzip.decompress(Path(index_path).read_bytes()))
+    data = gzip.decompress(Path(index_path).read_bytes())
     length = len(data)
-    pos = 0
-
-    def take(fmt: str) -> tuple[int, ...]:
-        nonlocal pos
-        n = struct.calcsize(fmt)
-        if pos + n > length:
-            raise ValueError("index ends early")
-        values = struct.unpack_from(fmt, data, pos)
-        pos += n
-        return values
-
-    magic = bytes(data[:4])
-    pos = 4
+    if length < 8:
+        raise ValueError("index ends early")
+    magic = data[:4]
     names: tuple[str, ...] = ()
     if magic == b"TBI\x01":
         csi, min_shift, depth = False, TABIX_MIN_SHIFT, TABIX_DEPTH
-        n_ref = take("<i")[0]
-        take("<6i")
-        l_nm = take("<i")[0]
-        names = _names(bytes(data[pos : pos + l_nm]))
-        pos += l_nm
+        if length < 36:
+            raise ValueError("index ends early")
+        n_ref = _I32.unpack_from(data, 4)[0]
+        l_nm = _I32.unpack_from(data, 32)[0]
+        pos = 36 + l_nm
+        names = _names(data[36:pos])
     elif magic == b"CSI\x01":
         csi = True
-        min_shift, depth, l_aux = take("<3i")
-        aux = bytes(data[pos : pos + l_aux])
+        if length < 16:
+            raise ValueError("index ends early")
+        min_shift, depth, l_aux = struct.unpack_from("<3i", data, 4)
+        aux = data[16 : 16 + l_aux]
         names = _names(aux[28:]) if l_aux >= 28 else ()
-        pos += l_aux
-        n_ref = take("<i")[0]
+        pos = 16 + l_aux
+        if pos + 4 > length:
+            raise ValueError("index ends early")
+        n_ref = _I32.unpack_from(data, pos)[0]
+        pos += 4
     else:
         raise ValueError("not a tabix (.tbi) or CSI (.csi) index")
-    # the bin loop runs ~800 times for a small file and ~1,000 files make a batch: bound
-    # Struct methods and a local offset instead of a helper call per field
-    int32, uint32_int32, uint32 = _I32.unpack_from, _U32_I32.unpack_from, _U32.unpack_from
-    all_bins: list[tuple[_Bin, ...]] = []
-    all_intervals: list[tuple[int, ...]] = []
+    pseudo = _pseudo_bin(depth)
+    starts: list[int] = []
+    largest: int | None = None
     for _ in range(n_ref):
-        n_bin = take("<i")[0]
-        ref_bins: list[_Bin] = []
-        for _ in range(n_bin):
-            if pos + 8 > length:
+        starts.append(pos)
+        pos, end = _skip_reference(data, pos, csi, pseudo)
+        if end is not None and (largest is None or end > largest):
+            largest = end
+    return ParsedIndex(csi, min_shift, depth, names, data, tuple(starts), largest)
+
+
+def _skip_reference(data: bytes, pos: int, csi: bool, pseudo: int) -> tuple[int, int | None]:
+    """Walk one reference's bins without parsing their chunks: (offset after the reference,
+    the largest chunk end). htslib's metadata bin holds the reference's last record end;
+    a reference without one (old tabix) is parsed whole for it."""
+    length = len(data)
+    ref_start = pos
+    if pos + 4 > length:
+        raise ValueError("index ends early")
+    n_bin = _I32.unpack_from(data, pos)[0]
+    pos += 4
+    head, skip = (_U32_Q_I32, 16) if csi else (_U32_I32_ONLY, 8)
+    meta_end: int | None = None
+    has_chunks = False
+    for _ in range(n_bin):
+        if pos + skip > length:
+            raise ValueError("index ends early")
+        values = head.unpack_from(data, pos)
+        bin_id, n_chunk = values[0], values[-1]
+        pos += skip
+        if n_chunk > 0:
+            if pos + 16 * n_chunk > length:
                 raise ValueError("index ends early")
-            loffset = 0
-            if csi:
-                bin_id = uint32(data, pos)[0]
-                if pos + 16 > length:
-                    raise ValueError("index ends early")
-                loffset = struct.unpack_from("<Q", data, pos + 4)[0]
-                pos += 12
-                n_chunk = int32(data, pos)[0]
-                pos += 4
-            else:
-                bin_id, n_chunk = uint32_int32(data, pos)
-                pos += 8
-            if n_chunk <= 0:
-                if csi:  # an empty CSI bin still carries a linear offset (loffset)
-                    ref_bins.append(_Bin(bin_id, loffset, ()))
-                continue
-            stop = pos + 16 * n_chunk
-            if stop > length:
-                raise ValueError("index ends early")
-            ref_bins.append(_Bin(bin_id, loffset, struct.unpack_from(f"<{2 * n_chunk}Q", data, pos)))
-            pos = stop
-        all_bins.append(tuple(ref_bins))
-        if not csi:
-            n_intv = take("<i")[0]
-            if pos + 8 * n_intv > length:
-                raise ValueError("index ends early")
-            all_intervals.append(struct.unpack_from(f"<{n_intv}Q", data, pos) if n_intv > 0 else ())
+            if bin_id == pseudo:
+                meta_end = _U64.unpack_from(data, pos + 8)[0]
+            has_chunks = True
+            pos += 16 * n_chunk
+    if not csi:
+        if pos + 4 > length:
+            raise ValueError("index ends early")
+        n_intv = _I32.unpack_from(data, pos)[0]
+        pos += 4 + 8 * max(n_intv, 0)
+        if pos > length:
+            raise ValueError("index ends early")
+    if meta_end is None and has_chunks:
+        (bins, _), _ = _parse_reference(data, ref_start, csi)
+        meta_end = max(max(b.chunks[1::2]) for b in bins if b.chunks)
+    return pos, meta_end
+
+
+def _parse_reference(data: bytes, pos: int, csi: bool) -> tuple[tuple[tuple[_Bin, ...], tuple[int, ...]], int]:
+    """One reference's bins and (tabix) linear offsets from `pos`, and the offset after them."""
+    length = len(data)
+    n_bin = _I32.unpack_from(data, pos)[0]
+    pos += 4
+    ref_bins: list[_Bin] = []
+    for _ in range(n_bin):
+        loffset = 0
+        if csi:
+            bin_id, loffset, n_chunk = _U32_Q_I32.unpack_from(data, pos)
+            pos += 16
+        else:
+            bin_id, n_chunk = _U32_I32_ONLY.unpack_from(data, pos)
+            pos += 8
+        if n_chunk <= 0:
+            if csi:  # an empty CSI bin still carries a linear offset (loffset)
+                ref_bins.append(_Bin(bin_id, loffset, ()))
+            continue
+        stop = pos + 16 * n_chunk
+        if stop > length:
+            raise ValueError("index ends early")
+        ref_bins.append(_Bin(bin_id, loffset, struct.unpack_from(f"<{2 * n_chunk}Q", data, pos)))
+        pos = stop
+    intervals: tuple[int, ...] = ()
+    if not csi:
+        n_intv = _I32.unpack_from(data, pos)[0]
+        pos += 4
+        if n_intv > 0:
+            intervals = struct.unpack_from(f"<{n_intv}Q", data, pos)
             pos += 8 * n_intv
-    return ParsedIndex(csi, min_shift, depth, names, tuple(all_bins), tuple(all_intervals))
+    return (tuple(ref_bins), intervals), pos
 
 
 def _names(block: bytes) -> tuple[str, ...]:
