@@ -352,3 +352,20 @@ def report_file_labels(wildcards):
         "DIRA status": report_file_status(wildcards),
         "file": wildcards.ext.upper(),
     }
+
+
+def end_rate_limit_timers():
+    """Cancel the timers Snakemake's job-rate limiter left running (onsuccess / onerror).
+
+    Why: every scheduling round starts a `threading.Timer` of the limit's timespan
+    (`--max-jobs-per-timespan`, 1 s by default and at least 1 s, as "100ms" is read as 100
+    minutes) to look at the queue again; the timers are not daemon threads, so the process
+    waited up to 1 s after its last job before it exited: ~10 % of a 1,000-file run
+    (benchmarks/README.md, issue 19). When the workflow has ended there is no queue left
+    to look at; cancelling them ends the process at once. Nothing else is stopped.
+    """
+    import threading
+
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
