@@ -263,3 +263,20 @@ def test_a_reference_that_does_not_cover_the_exons_predicts_no_protein_and_says_
     pred = _predict(kb, allele_of("chr2", 113131068, "G", "T"), ref)
     assert pred.hgvs_p == "" and pred.consequences == ["coding_sequence_variant"]
     assert any("does not cover all IL1RN exons" in n for n in pred.notes)
+
+
+@pytest.mark.parametrize(
+    "pos, end, term",
+    [(113127620, 113127630, "start_lost"), (113132865, 113132880, "stop_lost")],
+    ids=["c.-4_6del", "c.529_*9del"],
+)
+@pytest.mark.parametrize("with_fasta", [False, True])
+def test_a_deletion_across_a_cds_boundary_is_p_unknown_with_or_without_a_fasta(kb, pos, end, term, with_fasta):
+    """Taking the start or stop codon with UTR bases: where translation starts or ends is not
+    predictable, so HGVS gives p.? -- never an empty protein column, never a protein made up
+    from the coding part alone."""
+    tx = kb.transcript("GRCh38")
+    ref = ReferenceGenome(SYNTHETIC38, {b: i.chr2_length for b, i in kb.builds.items()}) if with_fasta else None
+    pred = predict(allele_of("chr2", pos, "N", "<DEL>", end), tx, kb, ref)
+    assert pred.hgvs_p == "p.?"
+    assert term in pred.consequences
