@@ -747,3 +747,19 @@ def test_a_gvcf_known_only_by_its_non_ref_definition_and_silent_at_the_locus_is_
     sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
     assert sample["coverage"]["input_kind"] == "gvcf"
     assert sample["dira_status"] == "not_assessable" and sample["locus_called"] is False
+
+
+@pytest.mark.parametrize("build", BUILDS)
+@pytest.mark.parametrize("deleted, kind", [(50, "variant_only"), (51, "structural")])
+def test_an_explicit_deletion_is_structural_above_the_small_indel_bound_as_annotate_judges_it(
+    tmp_path, kb, build, deleted, kind
+):
+    """One boundary for the whole tool (vocabulary.SMALL_INDEL_MAX = 50): annotate judges a 50-bp
+    deletion as a small indel, so a file whose only locus record is one (and no caller header)
+    assessed small variants; a 51-bp one is what SV callers write. Deletions in IL1RN intron 1."""
+    header = ['##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">']
+    ref = "A" + "C" * deleted
+    records = [["chr2", 113_128_000, ".", ref, "A", "50", "PASS", ".", "GT:GQ", "0/1:40"]]
+    path = write_vcf(tmp_path / "one_deletion.vcf", build, header, ["S"], records)
+    sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
+    assert sample["coverage"]["input_kind"] == kind
