@@ -258,11 +258,15 @@ def test_a_reference_fasta_translates_the_cds(kb):
     assert not any(n.startswith(METHOD_NOTE) for n in pred.notes)  # read from the sequence, not deduced
 
 
-def test_a_reference_that_does_not_cover_the_exons_predicts_no_protein_and_says_so(kb, tmp_path):
+def test_a_reference_that_does_not_cover_the_exons_says_so_and_the_protein_still_shows_a_nonsense(kb, tmp_path):
+    """A partial FASTA (here only the curated context bases) cannot translate the CDS: the note says
+    so, and the protein + REF deduction used without any FASTA still names c.229G>T a stop
+    (it gave no p. and a bare coding_sequence_variant before: a nonsense missed)."""
     ref = context_reference(kb, "GRCh38", tmp_path)
     pred = _predict(kb, allele_of("chr2", 113131068, "G", "T"), ref)
-    assert pred.hgvs_p == "" and pred.consequences == ["coding_sequence_variant"]
     assert any("does not cover all IL1RN exons" in n for n in pred.notes)
+    assert pred.hgvs_p == "p.(Glu77Ter)" and pred.consequences == ["stop_gained"]
+    assert pred.hgvs_p == _predict(kb, allele_of("chr2", 113131068, "G", "T"), None).hgvs_p
 
 
 @pytest.mark.parametrize(

@@ -385,7 +385,10 @@ def predict(allele: Allele, tx: TranscriptModel, kb: KnowledgeBase, reference: R
     if reference is not None:
         _cds_effect_with_sequence(allele, tx, reference, pred)
     if not pred.hgvs_p:
-        _cds_effect_without_sequence(allele, tx, pred, "" if reference is not None else kb.protein)
+        # the protein + REF deduction whenever the sequence could not be used: no FASTA, or one that
+        # does not cover the exons (a partial extract must not lose a nonsense call the protein shows)
+        covered = reference is not None and all(reference.covers(x0, x1) for x0, x1 in tx.exons)
+        _cds_effect_without_sequence(allele, tx, pred, "" if covered else kb.protein)
     if (
         len(pred.consequences) > 1
         and "coding_sequence_variant" in pred.consequences
