@@ -11,6 +11,7 @@ not once per question. Format: the SAM/VCF index specifications (tabix, CSI v1).
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import struct
 import zlib
@@ -41,6 +42,8 @@ class ParsedIndex:
     names: tuple[str, ...]  # tabix names (or CSI's tabix-style aux); may be empty
     bins: tuple[tuple[_Bin, ...], ...]  # per reference
     intervals: tuple[tuple[int, ...], ...]  # tabix linear index per reference (empty for CSI)
+    #: SHA-256 of the index file's bytes as read (provenance: vcf.identity)
+    sha256: str = ""
 
     @property
     def pseudo_bin(self) -> int:
@@ -63,6 +66,13 @@ class ParsedIndex:
         """The smallest virtual offset htslib reads for [beg, end) (0-based) on `contig`; None
         when the index holds no record there. `seqnames`: the header's contigs, for a CSI
         index without names (a BCF's)."""
+        span = self.region_span(contig, beg, end, seqnames)
+        return span[0] if span else None
+
+    def region_span(self, contig: str, beg: int, end: int, seqnames: list[str]) -> tuple[int, int] | None:
+        """(smallest start, largest end) virtual offsets of the chunks htslib reads for [beg,
+        end) (0-based) on `contig`, as `hts_itr_query` chooses them (bins overlapping the
+        region, chunks ending after the linear-index offset); None when it reads none."""
         order = list(self.names) if self.names else list(seqnames)
         if contig not in order:
             return None
@@ -85,8 +95,10 @@ class ParsedIndex:
             while leaf not in loffsets and leaf > 0:
                 leaf = (leaf - 1) >> 3
             min_off = loffsets.get(leaf, 0)
-        kept = [b for b, e in chunks if e > min_off]
-        return min(kept) if kept else None
+        kept = [(b, e) for b, e in chunks if e > min_off]
+        if not kept:
+            return None
+        return min(b for b, _ in kept), max(e for _, e in kept)
 
 
 def _reg2bins(beg: int, end: int, min_shift: int, depth: int) -> list[int]:
@@ -113,7 +125,8 @@ def read_index(index_path: str | os.PathLike[str]) -> ParsedIndex:
 
 @lru_cache(maxsize=8)
 def _read_index(index_path: str, size: int, mtime_ns: int) -> ParsedIndex:
-    data = memoryview(gzip.decompress(Path(index_path).read_bytes()))
+    raw = Path(index_path).read_bytes()
+    data = memoryview(gzip.decompress(raw))
     length = len(data)
     pos = 0
 
@@ -184,7 +197,9 @@ def _read_index(index_path: str, size: int, mtime_ns: int) -> ParsedIndex:
                 raise ValueError("index ends early")
             all_intervals.append(struct.unpack_from(f"<{n_intv}Q", data, pos) if n_intv > 0 else ())
             pos += 8 * n_intv
-    return ParsedIndex(csi, min_shift, depth, names, tuple(all_bins), tuple(all_intervals))
+    return ParsedIndex(
+        csi, min_shift, depth, names, tuple(all_bins), tuple(all_intervals), hashlib.sha256(raw).hexdigest()
+    )
 
 
 def _names(block: bytes) -> tuple[str, ...]:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import cyvcf2
 
-from il1rn_annot.digest import sha256_file
 from il1rn_annot.outputs.naming import input_stem
 from il1rn_annot.vcf.genome_build import BuildCall
+from il1rn_annot.vcf.identity import InputIdentity, identify
 
 
 @dataclass
@@ -35,18 +35,41 @@ class VcfInput:
     header_line_count: int | None = None
     #: contigs declared on the reader's header by `open_vcf` (not in the file's header); see `_declare_contigs`
     declared_contigs: list[str] = field(default_factory=list)
-    _sha256: str | None = field(default=None, repr=False)
+    #: SHA-256 of the header text as in the file (BCF: as htslib reads it); see vcf.identity
+    header_sha256: str = ""
+    #: 1-based window the locus queries read (look-back/ahead included) and the header's contigs in order
+    query_region: tuple[int, int] = (0, 0)
+    seqnames: list[str] = field(default_factory=list)
+    #: "auto" or "full" (`--checksum`): whether an indexed input's every byte is hashed too
+    checksum: str = "auto"
+    _identity: InputIdentity | None = field(default=None, repr=False)
     #: CHROM values of a streamed text VCF, found once (`stream_contigs.declare_stream_contigs`)
     text_contigs: set[str] | None = field(default=None, repr=False)
     #: the header declares breakend records (MATEID, PARID, EVENT or an ALT BND): see fetch.BND_LOOKAHEAD
     has_breakend_header: bool = False
 
     @property
+    def identity(self) -> InputIdentity:
+        """What names the input in provenance (`vcf.identity`), computed when first asked for: a joint
+        VCF's workers parse while a full checksum is computed. Reads the header, the index and the
+        window's blocks of an indexed input; every byte only without an index or with `checksum="full"`."""
+        if self._identity is None:
+            contigs = [self.contig] if self.contig else ["chr2", "2"]
+            self._identity = identify(
+                self.path,
+                self.header_sha256,
+                self.index_path,
+                contigs,
+                self.query_region,
+                self.seqnames,
+                full=self.checksum == "full",
+            )
+        return self._identity
+
+    @property
     def sha256(self) -> str:
-        """Checksum of the input, read when first asked for: a joint VCF's workers parse while it is computed."""
-        if self._sha256 is None:
-            self._sha256 = sha256_file(self.path)
-        return self._sha256
+        """Whole-file SHA-256, or "" when it was not computed (indexed input, `--checksum auto`)."""
+        return self.identity.sha256
 
     @property
     def name(self) -> str:
