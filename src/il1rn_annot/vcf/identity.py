@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 from il1rn_annot.digest import sha256_file
-from il1rn_annot.vcf.index import read_index
+from il1rn_annot.vcf.index import block_range, read_index
 
 #: `--checksum` values: "auto" = whole-file SHA-256 only when the whole file is read anyway (no index)
 CHECKSUM_MODES = ("auto", "full")
@@ -82,22 +81,6 @@ class InputIdentity:
             "locus_bytes": list(self.locus_bytes) if self.locus_bytes else None,
             "locus_sha256": self.locus_sha256,
         }
-
-
-def block_range(data_path: str | os.PathLike[str], span: tuple[int, int]) -> tuple[int, int]:
-    """The compressed byte range [start, end) of the BGZF blocks holding virtual offsets
-    `span` = (first, last): from the first's block to the end of the last's block (a virtual
-    offset at a block's byte 0 ends before that block)."""
-    start, last = span[0] >> 16, span[1] >> 16
-    if span[1] & 0xFFFF == 0:
-        return start, max(start, last)
-    with open(data_path, "rb") as handle:
-        handle.seek(last)
-        head = handle.read(18)
-    if len(head) < 18 or head[:4] != b"\x1f\x8b\x08\x04" or head[12:14] != b"BC":
-        return start, last  # not a block header (corrupt data): htslib's own read will say so
-    bsize = struct.unpack_from("<H", head, 16)[0]
-    return start, last + bsize + 1
 
 
 def locus_span(

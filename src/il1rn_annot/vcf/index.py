@@ -276,6 +276,22 @@ def last_block_starts(data_path: Path) -> list[int]:
     return starts
 
 
+def block_range(data_path: str | os.PathLike[str], span: tuple[int, int]) -> tuple[int, int]:
+    """The compressed byte range [start, end) of the BGZF blocks holding virtual offsets
+    `span` = (first, last): from the first's block to the end of the last's block (a virtual
+    offset at a block's byte 0 ends before that block)."""
+    start, last = span[0] >> 16, span[1] >> 16
+    if span[1] & 0xFFFF == 0:
+        return start, max(start, last)
+    with open(data_path, "rb") as handle:
+        handle.seek(last)
+        head = handle.read(18)
+    if len(head) < 18 or head[:4] != b"\x1f\x8b\x08\x04" or head[12:14] != b"BC":
+        return start, last  # not a block header (corrupt data): htslib's own read will say so
+    bsize = struct.unpack_from("<H", head, 16)[0]
+    return start, last + bsize + 1
+
+
 def index_problem(index_path: str, data_path: Path) -> str | None:
     """Why the index does not belong to the data file, or None when it plausibly does.
 
