@@ -319,3 +319,43 @@ def test_the_index_walk_agrees_with_the_index_on_every_test_file():
         ]
         assert parsed.max_offset() == (max(decoded) if decoded else None), index.name
         assert parsed.sha256 == hashlib.sha256(index.read_bytes()).hexdigest()
+
+
+def test_a_staged_copy_of_an_indexed_input_is_matched_by_its_identity(genome_vcf, kb, tmp_path):
+    """The cohort matches a sample-sheet path to an annotated input of the same name by identity
+    (outputs.read_inputs.InputIndex.find): a copy with its index is the same input without a
+    whole-file read; another file of that name, or the copy without its index, is not."""
+    from il1rn_annot.outputs.read_inputs import AnnotatedInput, InputIndex
+    from il1rn_annot.vcf.identity import same_input
+
+    doc = _annotate(genome_vcf, tmp_path / "out", kb)
+    recorded = doc["provenance"]["inputs"][0]
+    staged = tmp_path / "staged" / genome_vcf.name
+    staged.parent.mkdir()
+    shutil.copyfile(genome_vcf, staged)
+    shutil.copyfile(str(genome_vcf) + ".tbi", str(staged) + ".tbi")
+    assert same_input(staged, recorded)
+    item = AnnotatedInput(
+        input=str(genome_vcf),
+        name="WGS_PATIENT",
+        key=str(genome_vcf),
+        manifest="m.json",
+        status="ok",
+        sha256=recorded["sha256"],
+        identity=recorded,
+    )
+    assert InputIndex([item]).find(str(staged), tmp_path, []) is item
+
+    other = tmp_path / "other" / genome_vcf.name  # same name, one base changed in the locus blocks
+    other.parent.mkdir()
+    data = bytearray(genome_vcf.read_bytes())
+    start, end = recorded["locus_bytes"]
+    text = zlib.decompressobj(31).decompress(bytes(data[start:end]))
+    assert text  # (the check below needs the locus bytes to differ, not to be valid)
+    data[start + 40] ^= 0xFF
+    other.write_bytes(bytes(data))
+    shutil.copyfile(str(genome_vcf) + ".tbi", str(other) + ".tbi")
+    assert not same_input(other, recorded)
+    assert InputIndex([item]).find(str(other), tmp_path, []) is None
+    Path(str(staged) + ".tbi").unlink()
+    assert not same_input(staged, recorded)  # without its index it cannot be told cheaply: not matched

@@ -99,3 +99,20 @@ def identity_text(entry: dict[str, Any]) -> str:
             value = f"{value[0]}-{value[1]}"
         parts.append(f"{key}={value}")
     return ";".join(parts)
+
+
+def identity_phrases(entry: dict[str, Any]) -> list[str]:
+    """How an input VCF was identified (vcf.identity), one phrase per field, for the lab
+    report's provenance block; empty for an entry without a fingerprint (older annotation
+    files, the reference FASTA: their whole-file SHA-256 is shown)."""
+    if not entry.get("fingerprint"):
+        return []
+    parts = [f"fingerprint {entry['fingerprint']}", f"{int(entry.get('size') or 0):,} bytes"]
+    if entry.get("header_sha256"):
+        parts.append(f"header SHA-256 {entry['header_sha256']}")
+    if entry.get("index_sha256"):
+        parts.append(f"index SHA-256 {entry['index_sha256']}")
+    locus = entry.get("locus_bytes")
+    if locus:
+        parts.append(f"locus blocks (bytes {locus[0]:,}-{locus[1]:,}) SHA-256 {entry.get('locus_sha256', '')}")
+    return parts

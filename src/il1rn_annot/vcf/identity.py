@@ -25,10 +25,13 @@ and locus fields. `--checksum full` computes the whole-file `sha256` of indexed 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from il1rn_annot.digest import sha256_file
 from il1rn_annot.vcf.index import block_range, read_index
@@ -138,3 +141,45 @@ def identify(
         locus_sha256=sha256_range(path, locus) if locus else hashlib.sha256(b"").hexdigest(),
         sha256=sha256_file(path) if full else "",
     )
+
+
+def header_sha256_of(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of the header text of a (bgzipped or plain) VCF as decompressed: every line up to
+    and including the #CHROM line (what `open_vcf` records). Reads the header only."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as raw:
+        magic = raw.read(2)
+    opener = gzip.open if magic == b"\x1f\x8b" else open
+    with opener(path, "rb") as handle:
+        for line in handle:
+            if not line.startswith(b"#"):
+                break
+            digest.update(line)
+            if line.startswith(b"#CHROM"):
+                break
+    return digest.hexdigest()
+
+
+def same_input(path: str | os.PathLike[str], recorded: dict[str, Any]) -> bool:
+    """Whether the file at `path` is the input a provenance entry (`InputIdentity.fields()`, or an
+    older entry with only `sha256`) names, read as cheaply as it was: the whole-file SHA-256 when
+    one was recorded, else size, header, index (beside the file) and the recorded locus blocks.
+    A staged or copied file (another folder, another mtime) is the same input."""
+    try:
+        if not recorded.get("fingerprint"):
+            return bool(recorded.get("sha256")) and sha256_file(path) == str(recorded["sha256"])
+        if os.path.getsize(path) != recorded.get("size"):
+            return False
+        if recorded.get("sha256") and not recorded.get("index_sha256"):
+            return sha256_file(path) == str(recorded["sha256"])  # read without an index: hashed whole
+        if header_sha256_of(path) != recorded.get("header_sha256"):
+            return False
+        index = next((f"{path}{s}" for s in (".tbi", ".csi") if os.path.exists(f"{path}{s}")), None)
+        if index is None or sha256_file(index) != recorded.get("index_sha256"):
+            return False
+        locus = recorded.get("locus_bytes")
+        if locus:
+            return sha256_range(path, (int(locus[0]), int(locus[1]))) == str(recorded.get("locus_sha256"))
+        return True
+    except (OSError, EOFError, ValueError, TypeError, zlib.error):
+        return False
