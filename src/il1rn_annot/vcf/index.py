@@ -17,9 +17,11 @@ import os
 import struct
 import sys
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 _I32 = struct.Struct("<i")
 TABIX_MIN_SHIFT, TABIX_DEPTH = 14, 5
@@ -43,24 +45,73 @@ class _Ref:
     intervals: tuple[int, int]  # (first word, count) of its tabix linear index (CSI: (0, 0))
 
 
-@dataclass(frozen=True)
 class ParsedIndex:
-    """An index walked once: contig names, where each reference's bins are, the largest offset.
+    """An index read once: contig names, the references' bins as uint32 words, walked lazily.
 
-    Only the bins of a reference a query names are decoded (`bins`): the index of a 1 GB
-    whole-genome VCF holds ~200,000 bins, and decoding them all into Python objects took
-    0.4 s per input, 100 times the locus query it served (issue 19).
+    A query decodes only the bins of the reference it names, after walking (skipping) the
+    references before it; the largest offset is found by the pseudo-bins. The index of a 1 GB
+    whole-genome VCF holds ~200,000 bins: decoding them all into Python objects took 0.4 s per
+    input, 100 times the locus query it served, and walking them all still 75 ms (issue 19).
     """
 
-    csi: bool
-    min_shift: int
-    depth: int
-    names: tuple[str, ...]  # tabix names (or CSI's tabix-style aux); may be empty
-    words: array.array[int] = field(repr=False)  # the references part of the index as little-endian uint32
-    refs: tuple[_Ref, ...] = ()
-    largest: int | None = None  # largest virtual offset a record's chunk ends at
-    #: SHA-256 of the index file's bytes as read (provenance: vcf.identity)
-    sha256: str = ""
+    def __init__(
+        self,
+        csi: bool,
+        min_shift: int,
+        depth: int,
+        names: tuple[str, ...],
+        words: array.array[int],
+        n_ref: int,
+        sha256: str = "",
+    ) -> None:
+        self.csi, self.min_shift, self.depth, self.names = csi, min_shift, depth, names
+        self.words = words  # the references part of the index as little-endian uint32
+        self.n_ref = n_ref
+        #: SHA-256 of the index file's bytes as read (provenance: vcf.identity)
+        self.sha256 = sha256
+        self._refs: list[_Ref] = []
+        self._at = 0  # word where the next reference to walk starts
+        self._largest: list[int | None] = []  # per walked reference: its largest chunk end
+        self._spans: dict[tuple[str, int, int], tuple[int, int] | None] = {}
+        self._bins: dict[int, tuple[_Bin, ...]] = {}
+
+    def ref(self, target: int) -> _Ref:
+        """Reference number `target`, walking the references before it once (ValueError: the
+        index ends early)."""
+        words, n_words = self.words, len(self.words)
+        head = 4 if self.csi else 2  # words before a bin's chunks; the last of them is the chunk count
+        last_head = head - 1
+        pseudo = self.pseudo_bin
+        try:
+            while len(self._refs) <= target:
+                at = self._at
+                n_bin = words[at]
+                first = at = at + 1
+                ref_largest = -1
+                # the hot loop: two word reads per bin. A bin's chunks are sorted and disjoint, so
+                # its last chunk ends last; the pseudo-bin's first pair is (first, last) offset
+                # of the reference's records
+                for _ in range(n_bin):
+                    n_chunk = words[at + last_head]
+                    if n_chunk:
+                        k = at + head + 2 if words[at] == pseudo else at + head + 4 * n_chunk - 2
+                        end = words[k] | words[k + 1] << 32
+                        if end > ref_largest:
+                            ref_largest = end
+                    at += head + 4 * n_chunk
+                intervals = (0, 0)
+                if not self.csi:
+                    n_intv = words[at]
+                    intervals = (at + 1, n_intv)
+                    at += 1 + 2 * n_intv
+                if at > n_words:
+                    raise IndexError
+                self._refs.append(_Ref(first, n_bin, intervals))
+                self._largest.append(ref_largest if ref_largest >= 0 else None)
+                self._at = at
+        except IndexError:
+            raise ValueError("index ends early") from None
+        return self._refs[target]
 
     @property
     def pseudo_bin(self) -> int:
@@ -68,13 +119,35 @@ class ParsedIndex:
         return ((1 << ((self.depth + 1) * 3)) - 1) // 7 + 1
 
     def max_offset(self) -> int | None:
-        """Largest BGZF virtual offset a record's chunk ends at (None: no records indexed)."""
-        return self.largest
+        """Largest BGZF virtual offset a record's chunk ends at (None: no records indexed).
+
+        htslib writes one pseudo-bin per reference with records, whose first pair is the
+        (first, last) offset of its records: found by a vectorised search of the words for the
+        pseudo-bin's id followed by its chunk count 2. Without them (tabix before 2013), or if
+        the search finds more candidates than references, every bin is walked.
+        """
+        words = np.frombuffer(self.words, dtype=np.uint32)
+        head = 4 if self.csi else 2
+        if len(words) > head + 4:
+            hits = np.flatnonzero((words[: -head - 4] == self.pseudo_bin) & (words[head - 1 : -5] == 2))
+            if 0 < len(hits) <= self.n_ref:
+                first = hits + head
+                begins = words[first].astype(np.uint64) | words[first + 1].astype(np.uint64) << np.uint64(32)
+                ends = words[first + 2].astype(np.uint64) | words[first + 3].astype(np.uint64) << np.uint64(32)
+                if bool(np.all(begins <= ends)):
+                    return int(ends.max())
+        if self.n_ref:
+            self.ref(self.n_ref - 1)
+        found = [value for value in self._largest if value is not None]
+        return max(found) if found else None
 
     def bins(self, target: int, wanted: set[int] | None = None) -> tuple[_Bin, ...]:
         """The bins of reference number `target`, decoded (only those in `wanted`, when given;
-        a CSI bin's linear offset is kept for every bin, its chunks only for the wanted)."""
-        w, ref = self.words, self.refs[target]
+        a CSI bin's linear offset is kept for every bin, its chunks only for the wanted).
+        All of a reference's bins are decoded once and kept."""
+        if wanted is None and target in self._bins:
+            return self._bins[target]
+        w, ref = self.words, self.ref(target)
         out: list[_Bin] = []
         at = ref.first
         for _ in range(ref.n_bin):
@@ -92,12 +165,14 @@ class ParsedIndex:
             elif self.csi:
                 out.append(_Bin(bin_id, loffset, ()))
             at += 4 * n_chunk
+        if wanted is None:
+            self._bins[target] = tuple(out)
         return tuple(out)
 
     def linear_offset(self, target: int, window: int) -> int:
         """Entry `window` (16 kb windows; the last one past the end) of reference `target`'s
         tabix linear index; 0 when it has none."""
-        first, count = self.refs[target].intervals
+        first, count = self.ref(target).intervals
         if not count:
             return 0
         k = first + 2 * min(window, count - 1)
@@ -111,33 +186,78 @@ class ParsedIndex:
         return span[0] if span else None
 
     def region_span(self, contig: str, beg: int, end: int, seqnames: list[str]) -> tuple[int, int] | None:
-        """(smallest start, largest end) virtual offsets of the chunks htslib reads for [beg,
-        end) (0-based) on `contig`, as `hts_itr_query` chooses them (bins overlapping the
-        region, chunks ending after the linear-index offset); None when it reads none."""
+        """(first, last) virtual offsets htslib reads for [beg, end) (0-based) on `contig`, as
+        `hts_itr_query` chooses them: the chunks of the bins overlapping the region, cut to
+        start no earlier than the linear-index offset of `beg` (min_off) and to end no later
+        than the first chunk of the next bin right of `end` (max_off, where htslib reads the
+        record that ends the query); None when it reads none. Remembered per region."""
+        key = (contig, beg, end)
+        if key not in self._spans:
+            self._spans[key] = self._region_span(contig, beg, end, seqnames)
+        return self._spans[key]
+
+    def _region_span(self, contig: str, beg: int, end: int, seqnames: list[str]) -> tuple[int, int] | None:
         order = list(self.names) if self.names else list(seqnames)
         if contig not in order:
             return None
         target = order.index(contig)
-        if target >= len(self.refs):
+        if target >= self.n_ref:
             return None
         overlapping = set(_reg2bins(beg, end, self.min_shift, self.depth))
-        bins = self.bins(target, overlapping)
-        chunks = [
-            pair for b in bins if b.bin_id in overlapping for pair in zip(b.chunks[0::2], b.chunks[1::2], strict=True)
-        ]
-        min_off = 0
-        if not self.csi:
+        # one pass over the reference's bins (~15,000 on a whole-genome chr2): the chunks of the
+        # overlapping bins, and each bin's first chunk start (for max_off) and CSI linear offset
+        w, ref = self.words, self.ref(target)
+        chunks: list[tuple[int, int]] = []
+        firsts: dict[int, int] = {}
+        loffsets: dict[int, int] = {}
+        at, csi = ref.first, self.csi
+        for _ in range(ref.n_bin):
+            bin_id = w[at]
+            if csi:
+                loffsets[bin_id] = w[at + 1] | w[at + 2] << 32
+                n_chunk = w[at + 3]
+                at += 4
+            else:
+                n_chunk = w[at + 1]
+                at += 2
+            if n_chunk:
+                firsts[bin_id] = w[at] | w[at + 1] << 32
+                if bin_id in overlapping:
+                    chunks += [
+                        (w[k] | w[k + 1] << 32, w[k + 2] | w[k + 3] << 32) for k in range(at, at + 4 * n_chunk, 4)
+                    ]
+            at += 4 * n_chunk
+        firsts.pop(self.pseudo_bin, None)
+        if not csi:
             min_off = self.linear_offset(target, beg >> TABIX_MIN_SHIFT)
         else:
-            loffsets = {b.bin_id: b.loffset for b in bins}
             leaf = ((1 << ((self.depth + 1) * 3)) - 1) // 7 + (beg >> self.min_shift)
             while leaf not in loffsets and leaf > 0:
                 leaf = (leaf - 1) >> 3
             min_off = loffsets.get(leaf, 0)
-        kept = [(b, e) for b, e in chunks if e > min_off]
+        max_off = self._max_off(firsts, end)
+        kept = [(max(b, min_off), min(e, max_off)) for b, e in chunks if e > min_off and b < max_off]
         if not kept:
             return None
         return min(b for b, _ in kept), max(e for _, e in kept)
+
+    def _max_off(self, firsts: dict[int, int], end: int) -> int:
+        """htslib's max_off for a query ending at `end` (0-based, exclusive): the first chunk
+        start of the nearest bin with records right of `end`, moving up a level at a first child
+        (hts.c, hts_itr_query); 2**64 - 1 when there is none. `firsts`: bin -> first chunk start."""
+        first_leaf = ((1 << (3 * self.depth)) - 1) // 7
+        n_bins = ((1 << (3 * (self.depth + 1))) - 1) // 7
+        bin_id = first_leaf + ((end - 1) >> self.min_shift) + 1
+        if bin_id >= n_bins:
+            bin_id = 0
+        while True:
+            while bin_id % 8 == 1:
+                bin_id = (bin_id - 1) >> 3
+            if bin_id == 0:
+                return (1 << 64) - 1
+            if bin_id in firsts:
+                return firsts[bin_id]
+            bin_id += 1
 
 
 def _reg2bins(beg: int, end: int, min_shift: int, depth: int) -> list[int]:
@@ -193,49 +313,13 @@ def _read_index(index_path: str, size: int, mtime_ns: int) -> ParsedIndex:
         raise ValueError("not a tabix (.tbi) or CSI (.csi) index")
     if pos > length:
         raise ValueError("index ends early")
-    # Every field after the names is a 4- or 8-byte integer: the rest of the index as one list
-    # of uint32 words (numpy converts it in C), walked by word index. Each bin is skipped by its
-    # chunk count; only the pseudo-bin's end offset (the reference's last record) is read.
+    # Every field after the names is a 4- or 8-byte integer: the rest of the index as one array
+    # of uint32 words (copied in C), walked by word index when a reference is asked for.
     words = array.array("I")
     words.frombytes(memoryview(data)[pos : length - (length - pos) % 4])
     if sys.byteorder != "little":
         words.byteswap()
-    n_words = len(words)
-    pseudo = ((1 << ((depth + 1) * 3)) - 1) // 7 + 1
-    head = 4 if csi else 2  # words before a bin's chunks; the last of them is the chunk count
-    last_head = head - 1
-    refs: list[_Ref] = []
-    largest: int | None = None
-    at = 0
-    try:
-        for _ in range(n_ref):
-            n_bin = words[at]
-            first = at = at + 1
-            ref_largest = -1
-            # the hot loop (~190,000 bins in a whole-genome index): two word reads per bin. A bin's
-            # chunks are sorted and disjoint, so its last chunk ends last; the pseudo-bin's first
-            # pair is (first, last) offset of the reference's records
-            for _ in range(n_bin):
-                n_chunk = words[at + last_head]
-                if n_chunk:
-                    k = at + head + 2 if words[at] == pseudo else at + head + 4 * n_chunk - 2
-                    end = words[k] | words[k + 1] << 32
-                    if end > ref_largest:
-                        ref_largest = end
-                at += head + 4 * n_chunk
-            intervals = (0, 0)
-            if not csi:
-                n_intv = words[at]
-                intervals = (at + 1, n_intv)
-                at += 1 + 2 * n_intv
-            if at > n_words:
-                raise IndexError
-            refs.append(_Ref(first, n_bin, intervals))
-            if ref_largest >= 0 and (largest is None or ref_largest > largest):
-                largest = ref_largest
-    except IndexError:
-        raise ValueError("index ends early") from None
-    return ParsedIndex(csi, min_shift, depth, names, words, tuple(refs), largest, hashlib.sha256(raw).hexdigest())
+    return ParsedIndex(csi, min_shift, depth, names, words, n_ref, hashlib.sha256(raw).hexdigest())
 
 
 def _names(block: bytes) -> tuple[str, ...]:
