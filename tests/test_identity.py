@@ -361,3 +361,31 @@ def test_a_staged_copy_of_an_indexed_input_is_matched_by_its_identity(genome_vcf
     assert InputIndex([item]).find(str(other), tmp_path, []) is None
     Path(str(staged) + ".tbi").unlink()
     assert not same_input(staged, recorded)  # without its index it cannot be told cheaply: not matched
+
+
+def test_a_last_line_without_newline_is_read_from_the_last_block(genome_vcf, kb, tmp_path):
+    """A bgzipped file whose last line lacks its newline: the line and the one before it are read
+    from the last block (they used to be found by reading the whole file), so the warning is
+    given even when the blocks before are garbage."""
+    with gzip.open(genome_vcf, "rb") as handle:
+        text = handle.read().rstrip(b"\n")
+    plain = tmp_path / "cut.vcf"
+    plain.write_bytes(text)
+    path = tmp_path / "cut.vcf.gz"
+    pysam.tabix_compress(str(plain), str(path), force=True)
+    pysam.tabix_index(str(path), preset="vcf", force=True)
+    intact = _annotate(path, tmp_path / "intact", kb)
+    assert any("does not end with a newline" in w for w in intact["provenance"]["warnings"])
+    blocks = _blocks(path)
+    data = bytearray(path.read_bytes())
+    locus = intact["provenance"]["inputs"][0]["locus_bytes"]
+    for start, end in blocks[5:-3]:
+        if end <= locus[0] or start >= locus[1]:
+            data[start + 18 : end - 8] = bytes(end - 8 - start - 18)  # zeros: not a deflate stream
+    path.write_bytes(bytes(data))
+    later = path.stat().st_mtime_ns + 10**9
+    os.utime(str(path) + ".tbi", ns=(later, later))  # the index stays newer than the data: trusted
+    read = _annotate(path, tmp_path / "corrupt", kb)
+    assert read["locus"]["indexed"] is True
+    assert read["provenance"]["warnings"] == intact["provenance"]["warnings"]
+    assert read["samples"] == intact["samples"]

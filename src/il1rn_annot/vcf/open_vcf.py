@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 import cyvcf2
@@ -26,7 +25,7 @@ from il1rn_annot.vcf.file_checks import check_header_text, check_last_line, gzip
 from il1rn_annot.vcf.genome_build import detect_build, resolve_build
 from il1rn_annot.vcf.index import index_for, index_problem
 from il1rn_annot.vcf.limits import check_header_size, check_record_sizes
-from il1rn_annot.vcf.vcf_input import VcfInput
+from il1rn_annot.vcf.vcf_input import VcfInput, header_reader
 
 #: primary-assembly contig names of both naming styles, declared on the reader when the file does not
 STANDARD_CONTIGS = tuple(
@@ -57,7 +56,7 @@ def open_vcf(
     last_line_warning = check_last_line(path, fmt, header_text)
     index_path = index_for(path, fmt)
     try:
-        reader = _header_reader(path, fmt, index_path)
+        reader = header_reader(path, fmt, index_path)
     except Exception as exc:  # htslib/cyvcf2 raise bare OSError/Exception types
         if fmt != "vcf" and gzip_truncated(path):
             raise InputError(
@@ -156,26 +155,6 @@ def open_vcf(
         checksum=checksum,
     )
     return info, reader
-
-
-def _header_reader(path: Path, fmt: str, index_path: str | None) -> cyvcf2.VCF:
-    """A cyvcf2 reader of `path` that has read the header only.
-
-    htslib's header read of a bgzipped VCF loads the whole tabix index beside it, to add the
-    contigs it names that the header lacks (vcf.c, vcf_hdr_read); the locus query then loads
-    it again: for a whole-genome index (2 MB, ~200,000 bins) ~50 ms each, a sixth of the time
-    of a small file (issue 19). So an indexed bgzipped VCF is opened through a symbolic link in
-    a temporary folder, where htslib finds no index; the query loads the index once
-    (`fetch.locus_records`: set_index). Only chromosome 2 is queried, and its names are
-    declared on the header (`_declare_contigs`). The link is removed at once: the reader keeps
-    the open file.
-    """
-    if fmt != "vcf.gz" or index_path is None:
-        return cyvcf2.VCF(str(path), gts012=False, lazy=False)
-    with tempfile.TemporaryDirectory(prefix="il1rn-open-") as folder:
-        link = os.path.join(folder, "input.vcf.gz")
-        os.symlink(os.path.abspath(path), link)
-        return cyvcf2.VCF(link, gts012=False, lazy=False)
 
 
 def _seqnames(reader: cyvcf2.VCF) -> list[str]:
