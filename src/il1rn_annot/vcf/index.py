@@ -17,6 +17,7 @@ import os
 import struct
 import sys
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -60,57 +61,79 @@ class ParsedIndex:
         min_shift: int,
         depth: int,
         names: tuple[str, ...],
-        words: array.array[int],
+        source: _Inflater,
+        pos: int,
         n_ref: int,
         sha256: str = "",
     ) -> None:
         self.csi, self.min_shift, self.depth, self.names = csi, min_shift, depth, names
-        self.words = words  # the references part of the index as little-endian uint32
+        self._source, self._pos = source, pos  # the decompressed index so far; where its references start
+        self.words = self._words()  # the references part decompressed so far, as uint32
         self.n_ref = n_ref
         #: SHA-256 of the index file's bytes as read (provenance: vcf.identity)
         self.sha256 = sha256
         self._refs: list[_Ref] = []
         self._at = 0  # word where the next reference to walk starts
         self._largest: list[int | None] = []  # per walked reference: its largest chunk end
-        self._spans: dict[tuple[str, int, int], tuple[int, int] | None] = {}
+        self._spans: dict[tuple[str, int, int, tuple[str, ...]], tuple[int, int] | None] = {}
         self._bins: dict[int, tuple[_Bin, ...]] = {}
+
+    def _words(self) -> array.array[int]:
+        data = self._source.data
+        words = array.array("I")
+        words.frombytes(memoryview(data)[self._pos : len(data) - (len(data) - self._pos) % 4])
+        if sys.byteorder != "little":
+            words.byteswap()
+        return words
+
+    def _grow(self) -> bool:
+        """Decompress more of the index (False: all of it is)."""
+        if not self._source.grow():
+            return False
+        self.words = self._words()
+        return True
 
     def ref(self, target: int) -> _Ref:
         """Reference number `target`, walking the references before it once (ValueError: the
         index ends early)."""
+        while True:
+            try:
+                return self._walk_to(target)
+            except IndexError:  # the walk ran past what is decompressed: more, or the index ends early
+                if not self._grow():
+                    raise ValueError("index ends early") from None
+
+    def _walk_to(self, target: int) -> _Ref:
         words, n_words = self.words, len(self.words)
         head = 4 if self.csi else 2  # words before a bin's chunks; the last of them is the chunk count
         last_head = head - 1
         pseudo = self.pseudo_bin
-        try:
-            while len(self._refs) <= target:
-                at = self._at
-                n_bin = words[at]
-                first = at = at + 1
-                ref_largest = -1
-                # the hot loop: two word reads per bin. A bin's chunks are sorted and disjoint, so
-                # its last chunk ends last; the pseudo-bin's first pair is (first, last) offset
-                # of the reference's records
-                for _ in range(n_bin):
-                    n_chunk = words[at + last_head]
-                    if n_chunk:
-                        k = at + head + 2 if words[at] == pseudo else at + head + 4 * n_chunk - 2
-                        end = words[k] | words[k + 1] << 32
-                        if end > ref_largest:
-                            ref_largest = end
-                    at += head + 4 * n_chunk
-                intervals = (0, 0)
-                if not self.csi:
-                    n_intv = words[at]
-                    intervals = (at + 1, n_intv)
-                    at += 1 + 2 * n_intv
-                if at > n_words:
-                    raise IndexError
-                self._refs.append(_Ref(first, n_bin, intervals))
-                self._largest.append(ref_largest if ref_largest >= 0 else None)
-                self._at = at
-        except IndexError:
-            raise ValueError("index ends early") from None
+        while len(self._refs) <= target:
+            at = self._at
+            n_bin = words[at]
+            first = at = at + 1
+            ref_largest = -1
+            # the hot loop: two word reads per bin. A bin's chunks are sorted and disjoint, so
+            # its last chunk ends last; the pseudo-bin's first pair is (first, last) offset
+            # of the reference's records
+            for _ in range(n_bin):
+                n_chunk = words[at + last_head]
+                if n_chunk:
+                    k = at + head + 2 if words[at] == pseudo else at + head + 4 * n_chunk - 2
+                    end = words[k] | words[k + 1] << 32
+                    if end > ref_largest:
+                        ref_largest = end
+                at += head + 4 * n_chunk
+            intervals = (0, 0)
+            if not self.csi:
+                n_intv = words[at]
+                intervals = (at + 1, n_intv)
+                at += 1 + 2 * n_intv
+            if at > n_words:
+                raise IndexError
+            self._refs.append(_Ref(first, n_bin, intervals))
+            self._largest.append(ref_largest if ref_largest >= 0 else None)
+            self._at = at
         return self._refs[target]
 
     @property
@@ -122,24 +145,42 @@ class ParsedIndex:
         """Largest BGZF virtual offset a record's chunk ends at (None: no records indexed).
 
         htslib writes one pseudo-bin per reference with records, whose first pair is the
-        (first, last) offset of its records: found by a vectorised search of the words for the
-        pseudo-bin's id followed by its chunk count 2. Without them (tabix before 2013), or if
-        the search finds more candidates than references, every bin is walked.
+        (first, last) offset of its records; the last reference with records holds the largest.
+        Its section ends the index (references without records take 8 bytes each), so the
+        pseudo-bins are searched (vectorised: the bin id followed by its chunk count 2) in the
+        last 4, 16, 64 decompressed blocks: any pseudo-bin found there is the last reference's
+        or an earlier one's, whose whole section precedes the last's. Without one (tabix before
+        2013), or with more candidates than references, every bin is walked.
         """
-        words = np.frombuffer(self.words, dtype=np.uint32)
-        head = 4 if self.csi else 2
-        if len(words) > head + 4:
-            hits = np.flatnonzero((words[: -head - 4] == self.pseudo_bin) & (words[head - 1 : -5] == 2))
-            if 0 < len(hits) <= self.n_ref:
-                first = hits + head
-                begins = words[first].astype(np.uint64) | words[first + 1].astype(np.uint64) << np.uint64(32)
-                ends = words[first + 2].astype(np.uint64) | words[first + 3].astype(np.uint64) << np.uint64(32)
-                if bool(np.all(begins <= ends)):
-                    return int(ends.max())
+        for tail in self._source.tails():
+            # the tail of the references part, word-aligned from its end (every field after the
+            # names is a 4- or 8-byte integer); the last reference with records ends the index
+            found = self._pseudo_bin_max(np.frombuffer(tail[len(tail) % 4 :], dtype=np.uint32))
+            if found is not None:
+                return found
+        while self._grow():
+            pass
+        found = self._pseudo_bin_max(np.frombuffer(self.words, dtype=np.uint32))
+        if found is not None:
+            return found
         if self.n_ref:
             self.ref(self.n_ref - 1)
-        found = [value for value in self._largest if value is not None]
-        return max(found) if found else None
+        walked = [value for value in self._largest if value is not None]
+        return max(walked) if walked else None
+
+    def _pseudo_bin_max(self, words: np.ndarray) -> int | None:
+        """The largest end offset of the pseudo-bins found in `words`; None when there are none,
+        more than references, or one that does not read as (first, last) offsets."""
+        head = 4 if self.csi else 2
+        if len(words) <= head + 4:
+            return None
+        hits = np.flatnonzero((words[: -head - 4] == self.pseudo_bin) & (words[head - 1 : -5] == 2))
+        if not 0 < len(hits) <= self.n_ref:
+            return None
+        first = hits + head
+        begins = words[first].astype(np.uint64) | words[first + 1].astype(np.uint64) << np.uint64(32)
+        ends = words[first + 2].astype(np.uint64) | words[first + 3].astype(np.uint64) << np.uint64(32)
+        return int(ends.max()) if bool(np.all(begins <= ends)) else None
 
     def bins(self, target: int, wanted: set[int] | None = None) -> tuple[_Bin, ...]:
         """The bins of reference number `target`, decoded (only those in `wanted`, when given;
@@ -147,7 +188,8 @@ class ParsedIndex:
         All of a reference's bins are decoded once and kept."""
         if wanted is None and target in self._bins:
             return self._bins[target]
-        w, ref = self.words, self.ref(target)
+        ref = self.ref(target)  # first: walking may decompress more of the index
+        w = self.words
         out: list[_Bin] = []
         at = ref.first
         for _ in range(ref.n_bin):
@@ -191,7 +233,7 @@ class ParsedIndex:
         start no earlier than the linear-index offset of `beg` (min_off) and to end no later
         than the first chunk of the next bin right of `end` (max_off, where htslib reads the
         record that ends the query); None when it reads none. Remembered per region."""
-        key = (contig, beg, end)
+        key = (contig, beg, end, () if self.names else tuple(seqnames))
         if key not in self._spans:
             self._spans[key] = self._region_span(contig, beg, end, seqnames)
         return self._spans[key]
@@ -206,7 +248,8 @@ class ParsedIndex:
         overlapping = set(_reg2bins(beg, end, self.min_shift, self.depth))
         # one pass over the reference's bins (~15,000 on a whole-genome chr2): the chunks of the
         # overlapping bins, and each bin's first chunk start (for max_off) and CSI linear offset
-        w, ref = self.words, self.ref(target)
+        ref = self.ref(target)  # first: walking may decompress more of the index
+        w = self.words
         chunks: list[tuple[int, int]] = []
         firsts: dict[int, int] = {}
         loffsets: dict[int, int] = {}
@@ -282,44 +325,102 @@ def read_index(index_path: str | os.PathLike[str]) -> ParsedIndex:
     return _read_index(os.fspath(index_path), st.st_size, st.st_mtime_ns)
 
 
+class _Inflater:
+    """An index file's bytes, decompressed block by block as far as a walk needs (a query names
+    chromosome 2, the second reference: a sixth of a whole-genome index)."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.blocks = _bgzf_blocks(raw)  # None: not BGZF, decompressed whole
+        self.data = b""
+        self._next = 0
+        self._batch = 8
+
+    def grow(self) -> bool:
+        """Decompress the next blocks (twice as many each time); False when all are done."""
+        if self.blocks is None:
+            if self._next:
+                return False
+            self.data, self._next = gzip.decompress(self.raw), 1
+            return True
+        if self._next >= len(self.blocks):
+            return False
+        chunk = self.blocks[self._next : self._next + self._batch]
+        self.data += b"".join(zlib.decompress(self.raw[b:e], 31) for b, e in chunk)
+        self._next += len(chunk)
+        self._batch *= 2
+        return True
+
+    def tails(self) -> Iterator[bytes]:
+        """The decompressed last 4, 16 and 64 blocks (fewer than all of them; none when not BGZF)."""
+        if self.blocks is None:
+            return
+        for k in (4, 16, 64):
+            if k >= len(self.blocks) - 1:
+                return
+            yield b"".join(zlib.decompress(self.raw[b:e], 31) for b, e in self.blocks[-k:])
+
+
+def _bgzf_blocks(raw: bytes) -> list[tuple[int, int]] | None:
+    """(start, end) of every BGZF block of `raw`; None when it is not BGZF (plain gzip)."""
+    blocks, at, size = [], 0, len(raw)
+    while at < size:
+        if at + 18 > size or raw[at : at + 4] != b"\x1f\x8b\x08\x04" or raw[at + 12 : at + 14] != b"BC":
+            return None
+        end = at + struct.unpack_from("<H", raw, at + 16)[0] + 1
+        blocks.append((at, end))
+        at = end
+    return blocks
+
+
 @lru_cache(maxsize=8)
 def _read_index(index_path: str, size: int, mtime_ns: int) -> ParsedIndex:
     raw = Path(index_path).read_bytes()
-    data = gzip.decompress(raw)
-    length = len(data)
+    source = _Inflater(raw)
+    try:
+        while len(source.data) < 1 << 16 and source.grow():
+            pass  # the header and the names: the first block(s)
+        while True:
+            data = source.data
+            length = len(data)
+            try:
+                header = _header(data)
+            except struct.error:
+                header = None
+            if header is not None and header[-1] <= length:
+                break
+            if not source.grow():
+                raise ValueError("index ends early")
+    except (zlib.error, EOFError, OSError) as exc:
+        raise ValueError(f"the index cannot be decompressed ({exc})") from None
+    csi, min_shift, depth, names, n_ref, pos = header
+    return ParsedIndex(csi, min_shift, depth, names, source, pos, n_ref, hashlib.sha256(raw).hexdigest())
+
+
+def _header(data: bytes) -> tuple[bool, int, int, tuple[str, ...], int, int] | None:
+    """(csi, min_shift, depth, names, n_ref, where the references start) from the decompressed
+    start of an index; None when more of it is needed (struct.error: likewise)."""
     magic = data[:4]
-    names: tuple[str, ...] = ()
     if magic == b"TBI\x01":
-        csi, min_shift, depth = False, TABIX_MIN_SHIFT, TABIX_DEPTH
-        if length < 36:
-            raise ValueError("index ends early")
+        if len(data) < 36:
+            return None
         n_ref = _I32.unpack_from(data, 4)[0]
         l_nm = _I32.unpack_from(data, 32)[0]
-        names = _names(data[36 : 36 + l_nm])
-        pos = 36 + l_nm
-    elif magic == b"CSI\x01":
-        csi = True
-        if length < 16:
-            raise ValueError("index ends early")
+        if len(data) < 36 + l_nm:
+            return None
+        return False, TABIX_MIN_SHIFT, TABIX_DEPTH, _names(data[36 : 36 + l_nm]), n_ref, 36 + l_nm
+    if magic == b"CSI\x01":
+        if len(data) < 16:
+            return None
         min_shift, depth, l_aux = struct.unpack_from("<3i", data, 4)
+        if len(data) < 16 + l_aux + 4:
+            return None
         aux = data[16 : 16 + l_aux]
         names = _names(aux[28:]) if l_aux >= 28 else ()
-        pos = 16 + l_aux
-        if pos + 4 > length:
-            raise ValueError("index ends early")
-        n_ref = _I32.unpack_from(data, pos)[0]
-        pos += 4
-    else:
-        raise ValueError("not a tabix (.tbi) or CSI (.csi) index")
-    if pos > length:
-        raise ValueError("index ends early")
-    # Every field after the names is a 4- or 8-byte integer: the rest of the index as one array
-    # of uint32 words (copied in C), walked by word index when a reference is asked for.
-    words = array.array("I")
-    words.frombytes(memoryview(data)[pos : length - (length - pos) % 4])
-    if sys.byteorder != "little":
-        words.byteswap()
-    return ParsedIndex(csi, min_shift, depth, names, words, n_ref, hashlib.sha256(raw).hexdigest())
+        return True, min_shift, depth, names, _I32.unpack_from(data, 16 + l_aux)[0], 20 + l_aux
+    if len(data) < 4:
+        return None
+    raise ValueError("not a tabix (.tbi) or CSI (.csi) index")
 
 
 def _names(block: bytes) -> tuple[str, ...]:
