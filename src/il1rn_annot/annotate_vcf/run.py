@@ -22,7 +22,7 @@ from il1rn_annot.annotate_vcf.tally import FINDINGS_ALL_MAX_SAMPLES, ScanPlan
 from il1rn_annot.annotate_vcf.write_results import FileResult, write_sample_outputs
 from il1rn_annot.core.codon_sets import protein_change_method
 from il1rn_annot.core.coverage import CoverageThresholds, cds_segments, input_kind
-from il1rn_annot.digest import sha256_file
+from il1rn_annot.digest import sha256_file_once
 from il1rn_annot.errors import InputError
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
@@ -53,6 +53,7 @@ def annotate_file(
     threads: int | None = None,
     clean_temps: bool = True,
     thresholds: CoverageThresholds | None = None,
+    checksum: str = "auto",
 ) -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
 
@@ -61,9 +62,11 @@ def annotate_file(
     the folder once for a whole batch, `clean_stale_temps_in`).
     `thresholds`: what makes a gVCF call or block confident and how much of the CDS must be
     (coverage.py; None: the documented defaults).
+    `checksum`: "auto" (an indexed input is named by its header, index and locus blocks, and read
+    nowhere else) or "full" (its whole-file SHA-256 too); see vcf.identity.
     """
     thresholds = thresholds or CoverageThresholds()
-    info, reader = open_vcf(path, kb, build)
+    info, reader = open_vcf(path, kb, build, checksum)
     build_name = info.build.build
     path_text = str(path)
     if samples:
@@ -171,13 +174,13 @@ def annotate_file(
                     # the per-sample outputs are written while workers still format the VCF lines
                     scan = running.enter_context(
                         SitesOnlyScan(
-                            plan, reader, writer, worker_count(plan, threads), while_waiting=lambda: info.sha256
+                            plan, reader, writer, worker_count(plan, threads), while_waiting=lambda: info.identity
                         )
                     )
                     tally, finish_vcf = scan.tally, scan.finish
-                prov.add_input("vcf", path_text, info.sha256)
+                prov.add_input("vcf", path_text, info.sha256, info.identity.fields())
                 if reference is not None and not reference.shipped and reference_path:
-                    prov.add_input("reference", str(reference_path), sha256_file(reference_path))
+                    prov.add_input("reference", str(reference_path), sha256_file_once(reference_path))
                 kind = input_kind(
                     info.is_gvcf,
                     tally.reference_blocks,
