@@ -24,6 +24,7 @@ from il1rn_annot.core.codon_sets import protein_change_method
 from il1rn_annot.core.coverage import CoverageThresholds, cds_segments, input_kind
 from il1rn_annot.digest import sha256_file
 from il1rn_annot.errors import InputError
+from il1rn_annot.evidence.load import load_evidence
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
 from il1rn_annot.outputs.atomic import OutputSet, clean_stale_temps
@@ -53,6 +54,8 @@ def annotate_file(
     threads: int | None = None,
     clean_temps: bool = True,
     thresholds: CoverageThresholds | None = None,
+    population_vcfs: list[str] | None = None,
+    clinvar_vcf: str | None = None,
 ) -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
 
@@ -61,6 +64,8 @@ def annotate_file(
     the folder once for a whole batch, `clean_stale_temps_in`).
     `thresholds`: what makes a gVCF call or block confident and how much of the CDS must be
     (coverage.py; None: the documented defaults).
+    `population_vcfs`, `clinvar_vcf`: the lab's indexed gnomAD-shaped and ClinVar VCFs (evidence/);
+    each is checked to be of the input's build and only its IL1RN window is read.
     """
     thresholds = thresholds or CoverageThresholds()
     info, reader = open_vcf(path, kb, build)
@@ -128,6 +133,11 @@ def annotate_file(
 
     n = len(info.samples)
     window = kb.screen_window[build_name]
+    evidence = load_evidence(list(population_vcfs or []), clinvar_vcf, kb, build_name, window)
+    if evidence is not None:
+        prov.population_data = evidence.summary()
+        prov.clinvar_data = evidence.clinvar_summary()
+        prov.evidence_resources = evidence.provenance()
     contig_length = info.contig_lengths.get(info.contig or "") or kb.builds[build_name].chr2_length
     all_findings = findings == "all" or (findings == "auto" and n <= FINDINGS_ALL_MAX_SAMPLES)
     keep_genotypes = vcf_genotypes == "all" or (vcf_genotypes == "auto" and n <= VCF_GENOTYPES_MAX_SAMPLES)
@@ -156,6 +166,7 @@ def annotate_file(
                 kb.transcript(build_name).exons, kb.transcript(build_name).cds_start, kb.transcript(build_name).cds_end
             ),
             thresholds=thresholds,
+            evidence=evidence,
         )
         # the five outputs are written under temp names and put in place together at the end: a
         # failure half-way (full disk) leaves the previous run's whole set, never a mix
