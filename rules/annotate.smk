@@ -4,6 +4,7 @@ rule annotate:
         vcfs=batch_inputs,
         reference=optional_file("reference"),
         extra_variants=optional_file("extra_variants"),
+        evidence=evidence_files(),
         kb=kb_files(),
     output:
         batch=directory("results/annotations/batch_{i}"),
@@ -31,6 +32,7 @@ rule annotate:
                 ("--date", "report_date"),
             ),
             kb_options(),
+            evidence_options(),
         ),
         # not used by the command: Snakemake re-runs the job when it changes (see docs/reruns.md)
         identity=annotate_identity,
