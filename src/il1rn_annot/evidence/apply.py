@@ -15,7 +15,7 @@ from typing import Any
 
 from il1rn_annot.core.alleles import Allele
 from il1rn_annot.core.annotate import AlleleAnnotation
-from il1rn_annot.core.frequency_rules import combined_class, frequency_criterion
+from il1rn_annot.core.frequency_rules import FrequencyCriterion, combined_class, frequency_criterion
 from il1rn_annot.evidence.clinvar import ClinVarAssertion
 from il1rn_annot.evidence.load import EvidenceSet
 from il1rn_annot.vcf.reference import ReferenceGenome
@@ -54,7 +54,7 @@ def apply_evidence(
                 "small-variant population VCFs"
             )
         return
-    found, clinvar, notes = evidence.lookup(allele.pos, allele.ref, allele.alt, reference)
+    found, clinvar, notes, undecided = evidence.lookup(allele.pos, allele.ref, allele.alt, reference)
     ann.notes.extend(notes)
     labels = [p.label for p in evidence.population]
     ann.population = [
@@ -62,7 +62,13 @@ def apply_evidence(
         for label, f in zip(labels, found, strict=True)
     ]
     if evidence.population:
-        criterion = frequency_criterion(list(zip(labels, found, strict=True)))
+        if undecided and all(f is None for f in found):
+            # absence is not shown: a nearby indel of the same length may be this allele
+            criterion = FrequencyCriterion(
+                "", "not determined: whether the population data list this indel needs the reference FASTA"
+            )
+        else:
+            criterion = frequency_criterion(list(zip(labels, found, strict=True)))
         ann.population_criterion = criterion.code
         _add_population(ann, criterion.code, criterion.text, where)
         homozygotes = [(f.source, f.nhomalt) for f in found if f is not None and f.nhomalt]

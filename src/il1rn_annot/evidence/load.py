@@ -46,21 +46,24 @@ class EvidenceSet:
 
     def lookup(
         self, pos: int, ref: str, alt: str, reference: ReferenceGenome | None
-    ) -> tuple[list[PopulationFrequency | None], ClinVarAssertion | None, list[str]]:
-        """Per population resource its entry (None: absent), the ClinVar assertion, and notes."""
+    ) -> tuple[list[PopulationFrequency | None], ClinVarAssertion | None, list[str], bool]:
+        """Per population resource its entry (None: absent), the ClinVar assertion, notes, and whether
+        absence from a population resource could not be told (an indel the bases known cannot compare)."""
         notes: list[str] = []
         found: list[PopulationFrequency | None] = []
+        undecided = False
         for pop in self.population:
             hit, note = pop.alleles.find(pos, ref, alt, reference)
             found.append(hit)
             if note:
                 notes.append(f"{pop.label}: {note}")
+                undecided = undecided or hit is None
         clinvar = None
         if self.clinvar is not None:
             clinvar, note = self.clinvar.alleles.find(pos, ref, alt, reference)
             if note:
                 notes.append(f"ClinVar: {note}")
-        return found, clinvar, notes
+        return found, clinvar, notes, undecided
 
     def provenance(self) -> list[dict[str, Any]]:
         """Each resource's identity for every output (name, size, header SHA-256, release, fields)."""
