@@ -294,3 +294,25 @@ def test_cli_options_reach_the_outputs(make_vcf, tmp_path):
     payload = json.loads((out / "p.il1rn.json").read_text())
     assert payload["provenance"]["population_data"].startswith("gnomAD v4.1 joint")
     assert payload["alleles"][0]["population_criterion"] == "PM2_Supporting"
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_lab_report_names_the_population_data_or_says_none_was_given(make_vcf, kb, tmp_path, build):
+    from report_cases import text_of
+
+    from il1rn_annot.lab_report.writer import write_report
+
+    _, with_data, _ = _annotate(make_vcf, [Q61X, M150], build, kb, tmp_path / "with", **_with_all(build))
+    html = write_report([Path(with_data.outputs["json"])], "S", tmp_path / "rep", kb, date="2026-01-02", pdf=False)
+    text = text_of(html["html"].read_text())
+    assert f"Population data: {LABEL[build]} ({POPULATION[build].name}), read 2026-01-01." in text
+    assert f"ClinVar: ClinVar ({CLINVAR[build].name}, release 2024-12-01)" in text
+    assert "PVS1 + PM2_Supporting = 9 points" in text  # the rule named beside the variant
+    assert "CONFLICT: ClinVar's submitters disagree" in text
+    assert "no population data given" not in text.lower()
+
+    _, without, _ = _annotate(make_vcf, [Q61X], build, kb, tmp_path / "without")
+    html = write_report([Path(without.outputs["json"])], "S", tmp_path / "rep2", kb, date="2026-01-02", pdf=False)
+    text = text_of(html["html"].read_text())
+    assert "Population data: No population data given." in text
+    assert "a predicted loss of function reads likely pathogenic even if it were common" in text
