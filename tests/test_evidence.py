@@ -316,3 +316,29 @@ def test_lab_report_names_the_population_data_or_says_none_was_given(make_vcf, k
     text = text_of(html["html"].read_text())
     assert "Population data: No population data given." in text
     assert "a predicted loss of function reads likely pathogenic even if it were common" in text
+
+
+def test_cohort_alleles_show_the_population_frequency_beside_the_cohort_frequency(tmp_path):
+    from cohort_helpers import read_tsv, run_cohort, write
+
+    from il1rn_annot.cli import main
+
+    # A 0/1, B 1/1, C 0/0 at both sites: 3 of 6 alleles in the cohort
+    records = [r.replace("{chrom}", "chr2").replace("GT\t0/1", "GT\t0/1\t1/1\t0/0") for r in (RS419598, Q61X)]
+    vcf = write(tmp_path / "joint.vcf", records, ["A", "B", "C"])
+    for name, extra in (("with", ["--population-vcf", str(POPULATION["GRCh38"])]), ("without", [])):
+        out = tmp_path / name
+        argv = ["annotate", str(vcf), "-o", str(out / "ann"), "--manifest", str(out / "m.json"), "--date", DATE]
+        assert main(argv + extra) == 0
+        assert run_cohort([str(out / "m.json")], str(out / "cohort")) == 0
+    rows = {r["hgvs_c"]: r for r in read_tsv(tmp_path / "with" / "cohort" / "alleles.tsv")}
+    rs = rows["c.171T>C"]
+    assert rs["allele_frequency"] == "0.500000"  # 3 of 6 alleles in the cohort
+    assert float(rs["population_allele_frequency"]) == pytest.approx(0.271429)
+    assert rs["population_source"] == "gnomAD v4.1 joint" and rs["population_criterion"] == "BA1"
+    assert rows["c.181C>T"]["population_criterion"] == "PM2_Supporting"
+    header = (tmp_path / "without" / "cohort" / "alleles.tsv").read_text().splitlines()[0]
+    assert "population" not in header
+
+
+DATE = "2026-01-01T00:00:00Z"
