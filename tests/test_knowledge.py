@@ -337,24 +337,24 @@ def test_a_nearby_snv_is_not_the_published_snv_without_asking_for_a_fasta(make_v
 
 
 def test_substitutions_are_the_same_allele_only_when_identical():
-    from il1rn_annot.core.annotate import _Edit, same_allele
+    from il1rn_annot.core.allele_match import Edit, same_allele
 
-    assert same_allele(_Edit(181, 181, "T"), _Edit(181, 181, "T"), {}) is True
-    assert same_allele(_Edit(181, 181, "T"), _Edit(160, 160, "T"), {}) is False  # no bases needed
-    assert same_allele(_Edit(181, 182, "TA"), _Edit(181, 181, "T"), {}) is False
+    assert same_allele(Edit(181, 181, "T"), Edit(181, 181, "T"), {}) is True
+    assert same_allele(Edit(181, 181, "T"), Edit(160, 160, "T"), {}) is False  # no bases needed
+    assert same_allele(Edit(181, 182, "TA"), Edit(181, 181, "T"), {}) is False
 
 
 def test_same_allele_compares_haplotypes_not_positions():
-    from il1rn_annot.core.annotate import _Edit, _known_bases, same_allele
+    from il1rn_annot.core.allele_match import Edit, known_bases, same_allele
 
-    known = _known_bases((100, "GACACAT"))  # 100 G, 101 A, 102 C, 103 A, 104 C, 105 A, 106 T
-    assert same_allele(_Edit(101, 102, ""), _Edit(103, 104, ""), known)  # AC in an ACAC run
-    assert same_allele(_Edit(101, 102, ""), _Edit(102, 103, ""), known)  # CA in the same run: also GACAT
-    plain = _known_bases((100, "GACGTA"))
-    assert same_allele(_Edit(101, 102, ""), _Edit(102, 103, ""), plain) is False  # GGTA vs GATA
-    assert same_allele(_Edit(101, 102, ""), _Edit(101, 103, ""), known) is False  # another length
-    assert same_allele(_Edit(101, 102, ""), _Edit(110, 111, ""), known) is None  # bases between unknown
-    assert _known_bases((100, "GA"), (101, "C")) is None  # REFs that contradict each other
+    known = known_bases((100, "GACACAT"))  # 100 G, 101 A, 102 C, 103 A, 104 C, 105 A, 106 T
+    assert same_allele(Edit(101, 102, ""), Edit(103, 104, ""), known)  # AC in an ACAC run
+    assert same_allele(Edit(101, 102, ""), Edit(102, 103, ""), known)  # CA in the same run: also GACAT
+    plain = known_bases((100, "GACGTA"))
+    assert same_allele(Edit(101, 102, ""), Edit(102, 103, ""), plain) is False  # GGTA vs GATA
+    assert same_allele(Edit(101, 102, ""), Edit(101, 103, ""), known) is False  # another length
+    assert same_allele(Edit(101, 102, ""), Edit(110, 111, ""), known) is None  # bases between unknown
+    assert known_bases((100, "GA"), (101, "C")) is None  # REFs that contradict each other
 
 
 def test_an_allele_whose_only_reference_is_unverified_is_refused(kb, tmp_path):

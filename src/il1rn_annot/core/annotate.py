@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from il1rn_annot.core.allele_match import curated_edit, edit_from_vcf, known_bases, same_allele
 from il1rn_annot.core.alleles import Allele
 from il1rn_annot.core.classify import classify
 from il1rn_annot.core.codon_sets import METHOD_NOTE
@@ -98,81 +99,6 @@ NEAR_MISS_DISTANCE = 25
 NEAR_MISS_LENGTH = 5
 
 
-@dataclass(frozen=True)
-class _Edit:
-    """An allele as an edit of the reference: bases start..end replaced by `inserted`.
-
-    A pure insertion after base p is (p + 1, p, ins); a pure deletion has inserted == "".
-    """
-
-    start: int
-    end: int
-    inserted: str
-
-
-def _edit_from_vcf(pos: int, ref: str, alt: str) -> _Edit:
-    """Minimal edit of a VCF (POS, REF, ALT): common suffix, then common prefix trimmed."""
-    ref, alt = ref.upper(), alt.upper()
-    while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
-        ref, alt = ref[:-1], alt[:-1]
-    k = 0
-    while k < min(len(ref), len(alt)) and ref[k] == alt[k]:
-        k += 1
-    return _Edit(pos + k, pos + len(ref) - 1, alt[k:])
-
-
-def _known_bases(*pieces: tuple[int, str]) -> dict[int, str] | None:
-    """Reference bases by position from several (start, bases) pieces; None if two disagree."""
-    known: dict[int, str] = {}
-    for start, seq in pieces:
-        for i, base in enumerate(seq.upper()):
-            if known.setdefault(start + i, base) != base:
-                return None
-    return known
-
-
-def _haplotype(edit: _Edit, lo: int, hi: int, known: dict[int, str]) -> str | None:
-    """The sequence lo..hi after `edit`, or None where a needed base is unknown."""
-    try:
-        left = "".join(known[p] for p in range(lo, edit.start))
-        right = "".join(known[p] for p in range(edit.end + 1, hi + 1))
-    except KeyError:
-        return None
-    return left + edit.inserted + right
-
-
-def same_allele(a: _Edit, b: _Edit, known: dict[int, str]) -> bool | None:
-    """Whether two edits give the same sequence (True/False), or None if the known bases cannot tell.
-
-    Two indels written at different places of a repeat are the same allele exactly when they
-    yield the same haplotype; comparing the haplotypes over the span both touch is the
-    normalisation (left-alignment or 3' shifting) without choosing a direction.
-    """
-    if a == b:
-        return True
-    if len(a.inserted) - (a.end - a.start + 1) != len(b.inserted) - (b.end - b.start + 1):
-        return False  # different net length: never the same allele
-    if len(a.inserted) == a.end - a.start + 1 and len(b.inserted) == b.end - b.start + 1:
-        # two substitutions (SNV/MNV, trimmed so that their first and last bases differ from REF)
-        # cannot shift: they give one haplotype only when they are the same edit, whatever the
-        # bases between them (c.181C>T is never c.160C>T, with or without a FASTA)
-        return False
-    lo, hi = min(a.start, b.start), max(a.end, b.end, a.start - 1, b.start - 1)
-    ha, hb = _haplotype(a, lo, hi, known), _haplotype(b, lo, hi, known)
-    if ha is None or hb is None:
-        return None
-    return ha == hb
-
-
-def _curated_edit(var: KnownVariant, build: str) -> _Edit | None:
-    if build in var.vcf:
-        return _edit_from_vcf(*var.vcf[build])
-    if build in var.deletion:
-        start, end = var.deletion[build]
-        return _Edit(start, end, "")
-    return None
-
-
 def _match_known(
     allele: Allele,
     annotation_c: str,
@@ -199,7 +125,7 @@ def _match_known(
     hit = index.get((allele.pos, allele.ref.upper(), allele.alt.upper()))
     if hit:
         return hit
-    call = _edit_from_vcf(allele.pos, allele.ref, allele.alt)
+    call = edit_from_vcf(allele.pos, allele.ref, allele.alt)
     near: list[tuple[KnownVariant, bool | None]] = []
     for var in kb.variants.values():
         vcf = var.vcf.get(build)
@@ -213,7 +139,7 @@ def _match_known(
             and {vcf[1], vcf[2]} == {allele.ref_trim, allele.alt_trim}
         ):
             return var  # association SNPs: either orientation of the allele pair
-        curated = _curated_edit(var, build)
+        curated = curated_edit(var, build)
         if curated is None:
             continue
         if call.start > curated.end + NEAR_MISS_DISTANCE or curated.start > call.end + NEAR_MISS_DISTANCE:
@@ -227,7 +153,7 @@ def _match_known(
             lo, hi = min(call.start, curated.start) - 1, max(call.end, curated.end) + 1
             if reference.covers(lo, hi):
                 pieces.insert(0, (lo, reference.fetch(lo, hi)))
-        known = _known_bases(*pieces)
+        known = known_bases(*pieces)
         verdict = same_allele(call, curated, known) if known is not None else False
         if verdict:
             return var

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from il1rn_annot.core.alleles import Allele
+from il1rn_annot.core.transcript_facts import exon_cds, fraction_from, last_junction_c, protein_length, residue_of
 from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES
 from il1rn_annot.kb.locus_model import TranscriptModel
 from il1rn_annot.kb.model import KnowledgeBase
@@ -75,39 +76,6 @@ class Pvs1:
         )
 
 
-# ---------------------------------------------------------------------------------------
-# transcript facts
-
-
-def protein_length(tx: TranscriptModel) -> int:
-    """Residues of the protein (the stop codon not counted): 177 for NP_776214.1."""
-    return tx.cds_length // 3 - 1
-
-
-def exon_cds(tx: TranscriptModel) -> list[tuple[int, int] | None]:
-    """Per exon (1-based order) the first and last c. position of its coding part, or None."""
-    out: list[tuple[int, int] | None] = []
-    for x0, x1 in tx.exons:
-        lo, hi = max(x0, tx.cds_start), min(x1, tx.cds_end)
-        out.append((tx.c_position(lo).base, tx.c_position(hi).base) if lo <= hi else None)
-    return out
-
-
-def _last_junction_c(tx: TranscriptModel) -> int:
-    """c. position of the last base before the last exon-exon junction (c.318 for IL1RN)."""
-    return tx.c_position(tx.exons[-2][1]).base
-
-
-def _residue(c: int) -> int:
-    return (c - 1) // 3 + 1
-
-
-def _fraction_from(tx: TranscriptModel, residue: int) -> float:
-    """Fraction of the protein from `residue` to its end (what a truncation there removes)."""
-    length = protein_length(tx)
-    return max(0.0, min(1.0, (length - residue + 1) / length))
-
-
 def _pct(fraction: float) -> str:
     return f"{round(100 * fraction)}%"
 
@@ -147,13 +115,13 @@ _FULL_IF_NMD = " (full PVS1 if NMD is shown)"
 def _nmd_predicted(tx: TranscriptModel, ptc_c: int, delta: int = 0) -> bool:
     """NMD: the new stop codon starts more than 50 nt before the last exon-exon junction.
     `delta` is the length change of an indel upstream of the junction (it moves the junction)."""
-    return ptc_c <= _last_junction_c(tx) + delta - NMD_DISTANCE
+    return ptc_c <= last_junction_c(tx) + delta - NMD_DISTANCE
 
 
 def _where_escapes(tx: TranscriptModel, ptc_c: int, delta: int = 0) -> str:
     return (
         "in the last exon"
-        if ptc_c > _last_junction_c(tx) + delta
+        if ptc_c > last_junction_c(tx) + delta
         else f"in the 3'-most {NMD_DISTANCE} nt of the penultimate exon"
     )
 
@@ -173,11 +141,11 @@ def truncating(allele: Allele, hgvs_p: str, terms: set[str], tx: TranscriptModel
             return Pvs1(
                 "PVS1",
                 f"nonsense, new stop codon at c.{ptc_c} more than {NMD_DISTANCE} nt before the last "
-                f"exon-exon junction (after c.{_last_junction_c(tx)}): NMD predicted",
+                f"exon-exon junction (after c.{last_junction_c(tx)}): NMD predicted",
             )
         return _graded(
             tx,
-            _fraction_from(tx, residue),
+            fraction_from(tx, residue),
             f"nonsense, new stop codon at c.{ptc_c} {_where_escapes(tx, ptc_c)}: NMD not predicted",
         )
     first_c = _first_coding_c(allele, tx)
@@ -197,24 +165,24 @@ def truncating(allele: Allele, hgvs_p: str, terms: set[str], tx: TranscriptModel
                 )
             return _graded(
                 tx,
-                _fraction_from(tx, first),
+                fraction_from(tx, first),
                 f"frameshift from residue {first}, new stop codon "
                 f"{_where_escapes(tx, ptc_c, delta)}: NMD not predicted",
             )
-        if ter == "?" or (ter is None and first_c is not None and first_c > _last_junction_c(tx)):
+        if ter == "?" or (ter is None and first_c is not None and first_c > last_junction_c(tx)):
             return _graded(
                 tx,
-                _fraction_from(tx, first),
+                fraction_from(tx, first),
                 f"frameshift from residue {first} with no new stop codon in the transcript: NMD not predicted",
             )
     if first_c is None:
         return None
-    residue = _residue(first_c)
-    if first_c > _last_junction_c(tx):
+    residue = residue_of(first_c)
+    if first_c > last_junction_c(tx):
         return _graded(
-            tx, _fraction_from(tx, residue), f"frameshift from c.{first_c} in the last exon: NMD not predicted"
+            tx, fraction_from(tx, residue), f"frameshift from c.{first_c} in the last exon: NMD not predicted"
         )
-    return _at_least(_fraction_from(tx, residue), f"frameshift from c.{first_c}: {_STOP_NEEDS_SEQUENCE}", _FULL_IF_NMD)
+    return _at_least(fraction_from(tx, residue), f"frameshift from c.{first_c}: {_STOP_NEEDS_SEQUENCE}", _FULL_IF_NMD)
 
 
 def _first_coding_c(allele: Allele, tx: TranscriptModel) -> int | None:
@@ -287,7 +255,7 @@ def exon_loss(removed: list[int], tx: TranscriptModel, reference: Any, how: str)
         return Pvs1("PVS1_Supporting", f"{how}: {names} carry no coding sequence")  # never for IL1RN's exons
     first_c = min(c0 for c0, _ in coding)
     nt = sum(c1 - c0 + 1 for c0, c1 in coding)
-    residue = _residue(first_c)
+    residue = residue_of(first_c)
     if 1 in removed:
         return _graded(
             tx,
@@ -295,7 +263,7 @@ def exon_loss(removed: list[int], tx: TranscriptModel, reference: Any, how: str)
             f"{how}: {names} with the start codon: no NMD prediction is possible",
         )
     if n_exons in removed:
-        return _graded(tx, _fraction_from(tx, residue), f"{how}: {names} with the stop codon: NMD not predicted")
+        return _graded(tx, fraction_from(tx, residue), f"{how}: {names} with the stop codon: NMD not predicted")
     if nt % 3 == 0:
         return _graded(tx, nt / 3 / protein_length(tx), f"{how}: in-frame loss of {names} ({nt} coding nt)")
     seq = _spliced_cds(tx, reference, tuple(removed))
@@ -306,11 +274,11 @@ def exon_loss(removed: list[int], tx: TranscriptModel, reference: Any, how: str)
     if after == kept_last:
         return _graded(
             tx,
-            _fraction_from(tx, residue),
+            fraction_from(tx, residue),
             f"{how}: out-of-frame loss of {names}; the reading frame changes in the last exon: NMD not predicted",
         )
     return _at_least(
-        _fraction_from(tx, residue), f"{how}: out-of-frame loss of {names}; {_STOP_NEEDS_SEQUENCE}", _FULL_IF_NMD
+        fraction_from(tx, residue), f"{how}: out-of-frame loss of {names}; {_STOP_NEEDS_SEQUENCE}", _FULL_IF_NMD
     )
 
 
@@ -333,7 +301,7 @@ def _exon_loss_with_sequence(
         )
     return _graded(
         tx,
-        _fraction_from(tx, residue),
+        fraction_from(tx, residue),
         f"{how}: out-of-frame loss of {names}; the new stop codon "
         "escapes NMD (last exon or the 3'-most 50 nt of the "
         "penultimate exon)",
@@ -393,21 +361,21 @@ def deletion(
         )
     if coding_c[0] <= 3:
         return start_loss(tx, kb, reference)
-    first_residue = _residue(coding_c[0])
+    first_residue = residue_of(coding_c[0])
     if coding_c[-1] >= tx.cds_length - 2:
         if first_residue > protein_length(tx):
             return None  # the stop codon alone: stop-loss (PM4 territory), not a PVS1 class
         return _graded(
-            tx, _fraction_from(tx, first_residue), f"deletion of c.{coding_c[0]} to the stop codon: NMD not predicted"
+            tx, fraction_from(tx, first_residue), f"deletion of c.{coding_c[0]} to the stop codon: NMD not predicted"
         )
     if crosses:
         what = (
             f"deletion of coding sequence from c.{coding_c[0]} across an exon-intron boundary (splicing "
             "outcome not predictable, p.?)"
         )
-        if tx.exon_index(max(s, tx.cds_start)) == len(tx.exons) or coding_c[0] > _last_junction_c(tx):
-            return _graded(tx, _fraction_from(tx, first_residue), what + " in the last exon: NMD not predicted")
-        return _at_least(_fraction_from(tx, first_residue), what + "; NMD cannot be predicted")
+        if tx.exon_index(max(s, tx.cds_start)) == len(tx.exons) or coding_c[0] > last_junction_c(tx):
+            return _graded(tx, fraction_from(tx, first_residue), what + " in the last exon: NMD not predicted")
+        return _at_least(fraction_from(tx, first_residue), what + "; NMD cannot be predicted")
     if len(coding_c) % 3 == 0:
         return None  # in-frame deletion inside one exon: PM4 territory, not PVS1
     return truncating(allele, hgvs_p, terms | {"frameshift_variant"}, tx)
