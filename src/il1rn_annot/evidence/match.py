@@ -2,10 +2,10 @@
 
 Each resource record is split into its ALT alleles (a multi-allelic gnomAD site is several
 entries, each with its own Number=A values) and each ALT is trimmed to its minimal edit (common
-suffix, then prefix: `core.annotate._edit_from_vcf`). A call matches an entry with the same
+suffix, then prefix: `core.annotate.edit_from_vcf`). A call matches an entry with the same
 minimal edit; an indel written elsewhere in a repeat (a caller that did not left-align, a
 resource that pads differently) matches when both give the same haplotype over the bases both
-REFs (and the reference FASTA, when given) show (`core.annotate.same_allele`): left-alignment
+REFs (and the reference FASTA, when given) show (`core.allele_match.same_allele`): left-alignment
 without choosing a direction. A C>T at a site where the resource has C>A is no match.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from il1rn_annot.core.annotate import _Edit, _edit_from_vcf, _known_bases, same_allele
+from il1rn_annot.core.allele_match import Edit, edit_from_vcf, known_bases, same_allele
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 T = TypeVar("T")
@@ -27,7 +27,7 @@ SHIFT_REACH = 100
 class _Entry(Generic[T]):
     pos: int
     ref: str
-    edit: _Edit
+    edit: Edit
     payload: T
 
 
@@ -43,14 +43,14 @@ class AlleleIndex(Generic[T]):
 
     def add(self, pos: int, ref: str, alt: str, payload: T) -> None:
         """One ALT of a record (symbolic and missing ALTs are skipped by the caller)."""
-        edit = _edit_from_vcf(pos, ref, alt)
+        edit = edit_from_vcf(pos, ref, alt)
         self._exact.setdefault((edit.start, edit.end, edit.inserted), payload)
         if len(edit.inserted) != edit.end - edit.start + 1:
             self._indels.append(_Entry(pos, ref.upper(), edit, payload))
 
     def find(self, pos: int, ref: str, alt: str, reference: ReferenceGenome | None = None) -> tuple[T | None, str]:
         """(the entry that is the same allele or None, a note when the bases known cannot tell)."""
-        call = _edit_from_vcf(pos, ref, alt)
+        call = edit_from_vcf(pos, ref, alt)
         hit = self._exact.get((call.start, call.end, call.inserted))
         if hit is not None:
             return hit, ""
@@ -69,7 +69,7 @@ class AlleleIndex(Generic[T]):
                 lo, hi = min(call.start, other.start) - 1, max(call.end, other.end) + 1
                 if reference.covers(lo, hi):
                     pieces.insert(0, (lo, reference.fetch(lo, hi)))
-            known = _known_bases(*pieces)
+            known = known_bases(*pieces)
             verdict = same_allele(call, other, known) if known is not None else False
             if verdict:
                 return entry.payload, ""
