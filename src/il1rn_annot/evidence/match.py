@@ -2,7 +2,7 @@
 
 Each resource record is split into its ALT alleles (a multi-allelic gnomAD site is several
 entries, each with its own Number=A values) and each ALT is trimmed to its minimal edit (common
-suffix, then prefix: `core.annotate.edit_from_vcf`). A call matches an entry with the same
+suffix, then prefix: `core.allele_match.edit_from_vcf`). A call matches an entry with the same
 minimal edit; an indel written elsewhere in a repeat (a caller that did not left-align, a
 resource that pads differently) matches when both give the same haplotype over the bases both
 REFs (and the reference FASTA, when given) show (`core.allele_match.same_allele`): left-alignment
