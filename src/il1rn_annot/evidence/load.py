@@ -112,6 +112,11 @@ class ClinVarResource:
     alleles: AlleleIndex[ClinVarAssertion]
 
 
+#: the sets read by this process, by what they were read from: a batch of 1,000 inputs of one build
+#: opens each resource (and its index, a few MB for a gnomAD chromosome) once, not 1,000 times
+_READ: dict[tuple[Any, ...], EvidenceSet] = {}
+
+
 def load_evidence(
     population_paths: list[str],
     clinvar_path: str | None,
@@ -119,9 +124,40 @@ def load_evidence(
     build: str,
     window: tuple[int, int],
 ) -> EvidenceSet | None:
-    """Open every resource (index and build checked), read its IL1RN window. None when none is given."""
+    """Open every resource (index and build checked), read its IL1RN window. None when none is given.
+
+    Remembered per process by the files' paths, sizes and modification times, the build, the
+    window and the knowledge base: a file replaced in between is read again.
+    """
     if not population_paths and not clinvar_path:
         return None
+    key = (
+        tuple(_stamp(p) for p in population_paths),
+        _stamp(clinvar_path) if clinvar_path else None,
+        build,
+        window,
+        kb.sha256,
+    )
+    found = _READ.get(key)
+    if found is None:
+        found = _read(population_paths, clinvar_path, kb, build, window)
+        if len(_READ) >= 8:
+            _READ.clear()
+        _READ[key] = found
+    return found
+
+
+def _stamp(path: str) -> tuple[str, int, int]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (path, -1, -1)  # open_resource names the missing file
+    return (path, info.st_size, info.st_mtime_ns)
+
+
+def _read(
+    population_paths: list[str], clinvar_path: str | None, kb: KnowledgeBase, build: str, window: tuple[int, int]
+) -> EvidenceSet:
     evidence = EvidenceSet(build)
     start, end = window
     for path in population_paths:
