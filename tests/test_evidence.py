@@ -168,6 +168,7 @@ def test_novel_and_curated_alleles_with_population_and_clinvar(make_vcf, kb, tmp
     pop = prov["evidence_resources"][0]
     assert pop["dataset"] == label and pop["size"] == POPULATION[build].stat().st_size
     assert len(pop["header_sha256"]) == 64 and "header" in pop["checksum_policy"]
+    assert len(pop["index_sha256"]) == 64 and "never hashed whole" in pop["checksum_policy"]
 
     import jsonschema
 

@@ -273,7 +273,7 @@ def annotated(plan: ScanPlan, allele: Allele) -> tuple[AlleleAnnotation, dict[st
         return ann, ann.to_dict()
     memo = plan.kb.annotation_memo
     # one shipped sequence per build: safe to share; the evidence (its resources) is part of the key
-    key = (plan.build, allele, plan.evidence.key if plan.evidence is not None else None)
+    key: tuple[Any, ...] = (plan.build, allele) if plan.evidence is None else (plan.build, allele, plan.evidence.key)
     found = memo.get(key)
     if found is None:
         if len(memo) >= ANNOTATION_MEMO_MAX:

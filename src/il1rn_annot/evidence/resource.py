@@ -3,7 +3,8 @@
 The files are tens of GB (a gnomAD v4.1 chromosome-2 VCF), so they are read through their
 tabix/CSI index and never scanned or hashed whole: their identity in the provenance is the file
 name, its size and the SHA-256 of its header (the header names the release: INFO definitions,
-`##fileDate`), the same policy as an indexed input's. The build is checked like the input's
+`##fileDate`) and of its index (a few MB for a gnomAD chromosome), the idea of an indexed input's
+identity (issue 19). The build is checked like the input's
 (`vcf.genome_build.detect_build`): a resource of the other build, or one whose header does not say,
 is refused, because matching GRCh37 positions against GRCh38 calls would silently attach another
 variant's frequency. Chromosome names are taken from the index (`2` in ClinVar, `chr2` in gnomAD).
@@ -19,12 +20,16 @@ from pathlib import Path
 
 import pysam
 
+from il1rn_annot.digest import sha256_file
 from il1rn_annot.errors import BuildMismatchError, InputError
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.vcf.genome_build import detect_build
 
 #: how a resource's identity is recorded (a whole-file SHA-256 of a 30 GB file costs minutes)
-CHECKSUM_POLICY = "file name, size and SHA-256 of the header (the file is read through its index only)"
+CHECKSUM_POLICY = (
+    "file name, size, SHA-256 of the header and of the index (the file is read through its index only, "
+    "never hashed whole)"
+)
 
 _CONTIG_LENGTH = re.compile(r"##contig=<ID=([^,>]+)(?:,[^>]*?)?,length=(\d+)")
 _CONTIG_LENGTH_FIRST = re.compile(r"##contig=<ID=([^,>]+),length=(\d+)")
@@ -66,6 +71,7 @@ class ResourceFile:
     header_lines: list[str]
     header_sha256: str
     size: int
+    index_sha256: str = ""
     info_ids: set[str] = field(default_factory=set)
 
     def header_value(self, key: str) -> str | None:
@@ -83,6 +89,7 @@ class ResourceFile:
             "name": Path(self.path).name,
             "size": self.size,
             "header_sha256": self.header_sha256,
+            "index_sha256": self.index_sha256,
             "checksum_policy": CHECKSUM_POLICY,
             "build": self.build,
         }
@@ -172,7 +179,19 @@ def open_resource(path: str | os.PathLike[str], role: str, kb: KnowledgeBase, bu
     contig = names[0] if names else ("chr2" if any(c.startswith("chr") for c in contigs) else "2")
     digest = hashlib.sha256("\n".join(header).encode()).hexdigest()
     info_ids = {m.group(1) for line in header if (m := re.match(r"##INFO=<ID=([^,>]+)", line))}
-    return ResourceFile(text, role, detected, evidence, contig, header, digest, os.stat(text).st_size, info_ids)
+    index = index_of(text)
+    return ResourceFile(
+        text,
+        role,
+        detected,
+        evidence,
+        contig,
+        header,
+        digest,
+        os.stat(text).st_size,
+        index_sha256=sha256_file(index) if index else "",
+        info_ids=info_ids,
+    )
 
 
 def _record(line: str, k: int, path: str) -> ResourceRecord:

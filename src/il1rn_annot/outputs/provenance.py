@@ -90,6 +90,6 @@ class Provenance:
             release = str(r.get("release_date") or r.get("dataset", "")).replace('"', "'")
             lines.append(
                 f"##il1rn_annot_resource=<Role={r['role']},File={name},Size={r['size']},"
-                f'HeaderSHA256={r["header_sha256"]},Release="{release}">'
+                f'HeaderSHA256={r["header_sha256"]},IndexSHA256={r.get("index_sha256", "")},Release="{release}">'
             )
         return lines
