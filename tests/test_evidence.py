@@ -176,6 +176,16 @@ def test_novel_and_curated_alleles_with_population_and_clinvar(make_vcf, kb, tmp
     errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(payload)]
     assert not errors, errors[:3]
 
+    import pysam
+
+    with pysam.VariantFile(result.outputs["vcf"]) as vcf:
+        assert "IL1RN_POP_CRITERION" in vcf.header.info
+        assert any(line.startswith("##il1rn_annot_resource=<Role=population") for line in str(vcf.header).splitlines())
+        by_pos = {(r.pos - (GRCH37_SHIFT if build == "GRCh37" else 0), r.alts): r for r in vcf}
+    assert by_pos[(113129630, ("C",))].info["IL1RN_POP_CRITERION"] == ("BA1",)
+    assert by_pos[(113132786, ("A", "C"))].info["IL1RN_POP_CRITERION"] == ("PM2_Supporting", "BS1")
+    assert by_pos[(113132786, ("A", "C"))].info["IL1RN_CLINVAR"][1] == "Likely_pathogenic|1"
+
     tsv = Path(result.outputs["tsv"]).read_text().splitlines()
     assert tsv[0].endswith("population_frequency\tpopulation_homozygotes\tpopulation_criterion\tclinvar")
 
@@ -188,6 +198,11 @@ def test_without_options_outputs_are_unchanged_but_for_the_provenance_line(make_
     a = alleles[113129640]
     assert "population" not in a and "clinvar" not in a and "population_criterion" not in a
     assert "population_frequency" not in Path(result.outputs["tsv"]).read_text().splitlines()[0]
+    import pysam
+
+    with pysam.VariantFile(result.outputs["vcf"]) as vcf:
+        assert "IL1RN_POP_AF" not in vcf.header.info
+        assert '##il1rn_annot_population_data="no population data given"' in str(vcf.header)
 
 
 @pytest.mark.parametrize("build", BUILDS)

@@ -172,7 +172,11 @@ def annotate_file(
         # failure half-way (full disk) leaves the previous run's whole set, never a mix
         outputs = OutputSet()
         writer = AnnotatedVcfWriter(
-            out["vcf"], reader if keep_genotypes else reopen(info, samples=[]), info.declared_contigs, outputs=outputs
+            out["vcf"],
+            reader if keep_genotypes else reopen(info, samples=[]),
+            info.declared_contigs,
+            outputs=outputs,
+            evidence=evidence is not None,
         )
         try:
             with contextlib.ExitStack() as running:
