@@ -358,3 +358,30 @@ def test_cohort_alleles_show_the_population_frequency_beside_the_cohort_frequenc
 
 
 DATE = "2026-01-01T00:00:00Z"
+
+
+def test_workflow_passes_the_resources_and_declares_them_as_inputs(tmp_path):
+    """config population_vcfs / clinvar_vcf reach `il1rn-annot annotate` and are inputs of the
+    annotate jobs (with their indexes), so a new release re-runs them (docs/reruns.md)."""
+    from test_workflow import check, copy_workflow, snakemake
+
+    workdir = copy_workflow(tmp_path / "wf")
+    pop, clinvar = POPULATION["GRCh38"], CLINVAR["GRCh38"]
+    result = check(
+        snakemake(
+            workdir,
+            "-n",
+            "-p",
+            "--cores",
+            "1",
+            "--config",
+            f"population_vcfs=['{pop}']",
+            f"clinvar_vcf={clinvar}",
+            "batch_size=100",
+        )
+    )
+    out = result.stdout + result.stderr
+    assert f"--population-vcf {pop}" in out and f"--clinvar-vcf {clinvar}" in out
+    assert f"{pop}.tbi" in out  # the index is an input of the job too
+    plain = check(snakemake(workdir, "-n", "-p", "--cores", "1", "--config", "batch_size=100"))
+    assert "--population-vcf" not in plain.stdout + plain.stderr
