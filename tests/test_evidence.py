@@ -326,6 +326,8 @@ def test_lab_report_names_the_population_data_or_says_none_was_given(make_vcf, k
     assert "PVS1 + PM2_Supporting = 9 points" in text  # the rule named beside the variant
     assert "CONFLICT: ClinVar's submitters disagree" in text
     assert "no population data given" not in text.lower()
+    # the variant's row: its frequency, counts and homozygotes beside the class
+    assert "Population: " + LABEL[build] + ": AF" in text and "homozygote" in text and "PM2_Supporting applied" in text
 
     _, without, _ = _annotate(make_vcf, [Q61X], build, kb, tmp_path / "without")
     html = write_report([Path(without.outputs["json"])], "S", tmp_path / "rep2", kb, date="2026-01-02", pdf=False)

@@ -58,3 +58,31 @@ def population_texts(docs: list[dict[str, Any]]) -> tuple[str, str]:
             + ", shown beside each allele with its review stars; it never changes a classification."
         )
     return methods[0].upper() + methods[1:], limits
+
+
+def population_line(f: dict[str, Any]) -> str:
+    """An allele's population data for its report row ('' when the annotation had none): per resource
+    the AF (as a percentage), AC/AN and homozygotes, or 'absent', then the criterion that fired."""
+    population = f.get("population")
+    if population is None:
+        return ""
+    parts = []
+    for p in population:
+        if not p.get("found"):
+            parts.append(f"{p['source']}: absent")
+            continue
+        text = f"{p['source']}: AF {p['af'] * 100:.4g} %" if p.get("af") is not None else f"{p['source']}: AF not given"
+        if p.get("ac") is not None and p.get("an"):
+            text += f" ({p['ac']:,}/{p['an']:,})"
+        if p.get("af_grpmax") is not None:
+            text += f", group maximum {p['af_grpmax'] * 100:.4g} % ({p.get('grpmax') or 'group not stated'})"
+        if p.get("nhomalt") is not None:
+            text += f", {p['nhomalt']:,} homozygote{'s' * (p['nhomalt'] != 1)}"
+        parts.append(text)
+    if not parts:
+        parts.append("not looked up (structural allele)")
+    criterion = f.get("population_criterion") or ""
+    if not criterion:
+        return "; ".join(parts)
+    how = "met; the curated classification stands" if f.get("known_variant") else "applied"
+    return "; ".join(parts) + f". {criterion} {how}"
