@@ -357,6 +357,9 @@ def test_cohort_alleles_show_the_population_frequency_beside_the_cohort_frequenc
     assert rows["c.181C>T"]["population_criterion"] == "PM2_Supporting"
     header = (tmp_path / "without" / "cohort" / "alleles.tsv").read_text().splitlines()[0]
     assert "population" not in header
+    page = (tmp_path / "with" / "cohort" / "summary.html").read_text()
+    assert "population AF" in page and "0.2714" in page and "gnomAD v4.1 joint; BA1" in page
+    assert "population AF" not in (tmp_path / "without" / "cohort" / "summary.html").read_text()
 
 
 DATE = "2026-01-01T00:00:00Z"
