@@ -390,3 +390,19 @@ def test_workflow_passes_the_resources_and_declares_them_as_inputs(tmp_path):
     assert f"{pop}.tbi" in out  # the index is an input of the job too
     plain = check(snakemake(workdir, "-n", "-p", "--cores", "1", "--config", "batch_size=100"))
     assert "--population-vcf" not in plain.stdout + plain.stderr
+
+
+def test_a_population_record_failing_its_filters_is_named(make_vcf, kb, tmp_path):
+    import pysam
+
+    text = tmp_path / "gnomad.joint.v4.1.sites.chr2.filtered.vcf"
+    with pysam.TabixFile(str(POPULATION["GRCh38"])) as tbx:
+        header = list(tbx.header)
+    text.write_text(
+        "\n".join([*header, "chr2\t113129640\t.\tC\tT\t.\tAC0;AS_VQSR\tAC_joint=0;AN_joint=1461894;AF_joint=0"]) + "\n"
+    )
+    pysam.tabix_compress(str(text), str(text) + ".bgz")
+    pysam.tabix_index(str(text) + ".bgz", preset="vcf")
+    alleles, _, _ = _annotate(make_vcf, [Q61X], "GRCh38", kb, tmp_path, population_vcfs=[str(text) + ".bgz"])
+    notes = alleles[113129640]["notes"]
+    assert any("did not pass the resource's filters (AC0;AS_VQSR)" in n for n in notes)

@@ -71,6 +71,12 @@ def apply_evidence(
             criterion = frequency_criterion(list(zip(labels, found, strict=True)))
         ann.population_criterion = criterion.code
         _add_population(ann, criterion.code, criterion.text, where)
+        for f in found:
+            if f is not None and f.filter not in ("PASS", ".", ""):
+                ann.notes.append(
+                    f"the {f.source} record ({f.record}) did not pass the resource's filters ({f.filter}): its "
+                    "frequency is used as given; check it before relying on the population criterion"
+                )
         homozygotes = [(f.source, f.nhomalt) for f in found if f is not None and f.nhomalt]
         if ann.is_pathogenic and homozygotes:
             seen = ", ".join(f"{n} in {source}" for source, n in homozygotes)
