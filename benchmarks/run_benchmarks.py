@@ -1827,7 +1827,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small inputs (CI smoke test, < 1 minute)")
     parser.add_argument(
-        "--scenarios", default="1,2,3", help="comma-separated subset of 1,2,3,4,5 (default: 1,2,3; 4 and 5 write a 1 GB file)"
+        "--scenarios",
+        default="1,2,3",
+        help="comma-separated subset of 1,2,3,4,5 (default: 1,2,3; 4 and 5 write a 1 GB file)",
     )
     parser.add_argument(
         "--data-dir",

@@ -12,7 +12,6 @@ variant's frequency. Chromosome names are taken from the index (`2` in ClinVar, 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from il1rn_annot.digest import sha256_file
 from il1rn_annot.errors import BuildMismatchError, InputError
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.vcf.genome_build import detect_build
+from il1rn_annot.vcf.identity import header_sha256_of
 
 #: how a resource's identity is recorded (a whole-file SHA-256 of a 30 GB file costs minutes)
 CHECKSUM_POLICY = (
@@ -177,7 +177,7 @@ def open_resource(path: str | os.PathLike[str], role: str, kb: KnowledgeBase, bu
         )
     names = [c for c in ("chr2", "2") if c in contigs]
     contig = names[0] if names else ("chr2" if any(c.startswith("chr") for c in contigs) else "2")
-    digest = hashlib.sha256("\n".join(header).encode()).hexdigest()
+    digest = header_sha256_of(text)  # as the input VCF's (vcf.identity): checkable with zcat | sed | sha256sum
     info_ids = {m.group(1) for line in header if (m := re.match(r"##INFO=<ID=([^,>]+)", line))}
     index = index_of(text)
     return ResourceFile(
