@@ -30,9 +30,14 @@ class BatchTables:
     def __init__(self) -> None:
         self.allele_cells: list[list[Any]] = []
         self.sample_cells: list[list[Any]] = []
+        #: NAME.il1rn.tsv's columns (with population/ClinVar evidence: more): the same for
+        #: every input of a run, taken from the first one annotated
+        self.allele_columns: list[str] | None = None
 
     def add(self, source: str, result: FileResult) -> None:
         """An annotated input's rows (its FileResult's cells, as in its own TSVs)."""
+        if self.allele_columns is None:
+            self.allele_columns = list(result.allele_columns)
         self.allele_cells += [[source, *cells] for cells in result.allele_cells]
         self.sample_cells += [[source, *cells] for cells in result.sample_cells]
 
@@ -48,7 +53,8 @@ class BatchTables:
         outputs = OutputSet()
         paths = [outdir / ALLELES_FILE, outdir / SAMPLE_STATUS_FILE]
         try:
-            write_cells(paths[0], self.allele_cells, [INPUT_COLUMN, *ALLELE_TSV_COLUMNS], outputs)
+            columns = self.allele_columns or ALLELE_TSV_COLUMNS
+            write_cells(paths[0], self.allele_cells, [INPUT_COLUMN, *columns], outputs)
             write_cells(paths[1], self.sample_cells, [INPUT_COLUMN, *SAMPLE_TSV_COLUMNS], outputs)
             outputs.commit()
         except BaseException:

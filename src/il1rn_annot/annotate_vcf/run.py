@@ -22,8 +22,9 @@ from il1rn_annot.annotate_vcf.tally import FINDINGS_ALL_MAX_SAMPLES, ScanPlan
 from il1rn_annot.annotate_vcf.write_results import FileResult, write_sample_outputs
 from il1rn_annot.core.codon_sets import protein_change_method
 from il1rn_annot.core.coverage import CoverageThresholds, cds_segments, input_kind
-from il1rn_annot.digest import sha256_file
+from il1rn_annot.digest import sha256_file_once
 from il1rn_annot.errors import InputError
+from il1rn_annot.evidence.load import load_evidence
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
 from il1rn_annot.outputs.atomic import OutputSet, clean_stale_temps, remove_outputs
@@ -53,6 +54,9 @@ def annotate_file(
     threads: int | None = None,
     clean_temps: bool = True,
     thresholds: CoverageThresholds | None = None,
+    checksum: str = "auto",
+    population_vcfs: list[str] | None = None,
+    clinvar_vcf: str | None = None,
     per_input: str = "all",
 ) -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
@@ -62,6 +66,10 @@ def annotate_file(
     the folder once for a whole batch, `clean_stale_temps_in`).
     `thresholds`: what makes a gVCF call or block confident and how much of the CDS must be
     (coverage.py; None: the documented defaults).
+    `checksum`: "auto" (an indexed input is named by its header, index and locus blocks, and read
+    nowhere else) or "full" (its whole-file SHA-256 too); see vcf.identity.
+    `population_vcfs`, `clinvar_vcf`: the lab's indexed gnomAD-shaped and ClinVar VCFs (evidence/);
+    each is checked to be of the input's build and only its IL1RN window is read.
     `per_input`: "all" writes the four outputs; "notable" writes NAME.il1rn.json for every
     input and the TSVs and annotated VCF only for an input with a sample that is not
     no_pathogenic_variant_detected (`write_results.has_notable_sample`); its rows are on the
@@ -71,7 +79,7 @@ def annotate_file(
     if per_input not in ("all", "notable"):
         raise ValueError(f"per_input must be 'all' or 'notable', not {per_input!r}")
     thresholds = thresholds or CoverageThresholds()
-    info, reader = open_vcf(path, kb, build)
+    info, reader = open_vcf(path, kb, build, checksum)
     build_name = info.build.build
     path_text = str(path)
     if samples:
@@ -136,6 +144,11 @@ def annotate_file(
 
     n = len(info.samples)
     window = kb.screen_window[build_name]
+    evidence = load_evidence(list(population_vcfs or []), clinvar_vcf, kb, build_name, window)
+    if evidence is not None:
+        prov.population_data = evidence.summary()
+        prov.clinvar_data = evidence.clinvar_summary()
+        prov.evidence_resources = evidence.provenance()
     contig_length = info.contig_lengths.get(info.contig or "") or kb.builds[build_name].chr2_length
     all_findings = findings == "all" or (findings == "auto" and n <= FINDINGS_ALL_MAX_SAMPLES)
     keep_genotypes = vcf_genotypes == "all" or (vcf_genotypes == "auto" and n <= VCF_GENOTYPES_MAX_SAMPLES)
@@ -164,6 +177,7 @@ def annotate_file(
                 kb.transcript(build_name).exons, kb.transcript(build_name).cds_start, kb.transcript(build_name).cds_end
             ),
             thresholds=thresholds,
+            evidence=evidence,
         )
         # the five outputs are written under temp names and put in place together at the end: a
         # failure half-way (full disk) leaves the previous run's whole set, never a mix
@@ -173,6 +187,7 @@ def annotate_file(
             reader if keep_genotypes else reopen(info, samples=[]),
             info.declared_contigs,
             outputs=outputs,
+            evidence=evidence is not None,
             stage_early=per_input == "all",
         )
         try:
@@ -183,13 +198,13 @@ def annotate_file(
                     # the per-sample outputs are written while workers still format the VCF lines
                     scan = running.enter_context(
                         SitesOnlyScan(
-                            plan, reader, writer, worker_count(plan, threads), while_waiting=lambda: info.sha256
+                            plan, reader, writer, worker_count(plan, threads), while_waiting=lambda: info.identity
                         )
                     )
                     tally, finish_vcf = scan.tally, scan.finish
-                prov.add_input("vcf", path_text, info.sha256)
+                prov.add_input("vcf", path_text, info.sha256, info.identity.fields())
                 if reference is not None and not reference.shipped and reference_path:
-                    prov.add_input("reference", str(reference_path), sha256_file(reference_path))
+                    prov.add_input("reference", str(reference_path), sha256_file_once(reference_path))
                 kind = input_kind(
                     info.is_gvcf,
                     tally.reference_blocks,
