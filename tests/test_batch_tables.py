@@ -116,3 +116,37 @@ def test_per_input_all_is_the_default_by_hand(tmp_path):
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == sorted(
         ["in.il1rn.json", *(f"in.{suffix}" for suffix in OWN_FILES)]
     )
+
+
+def test_batch_alleles_take_the_evidence_columns_of_the_run(make_vcf, tmp_path):
+    """With population/ClinVar resources NAME.il1rn.tsv has more columns: the batch table has them
+    too, with the same cells (a negative input's rows are there only)."""
+    from test_evidence import CLINVAR, POPULATION
+
+    negative = _negative(make_vcf)
+    out = tmp_path / "batch"
+    resources = ["--population-vcf", str(POPULATION["GRCh38"]), "--clinvar-vcf", str(CLINVAR["GRCh38"])]
+    inputs = [str(negative), str(DATA / "gatk_hc.PATIENT_HOM_E77X.vcf.gz")]
+    assert (
+        main(
+            [
+                "annotate",
+                *inputs,
+                "-o",
+                str(out),
+                "--date",
+                DATE,
+                "--per-input",
+                "notable",
+                "--batch-tables",
+                *resources,
+            ]
+        )
+        == 0
+    )
+    own = _rows(out / "gatk_hc.PATIENT_HOM_E77X.il1rn.tsv")
+    batch = _rows(out / "alleles.tsv")
+    assert list(batch[0]) == ["input", *own[0]]
+    assert len(own[0]) > len(ALLELE_TSV_COLUMNS)
+    assert [dict(r, input=inputs[1]) for r in own] == [r for r in batch if r["input"] == inputs[1]]
+    assert [r["sample"] for r in batch if r["input"] == inputs[0]] == ["NEG1"]
