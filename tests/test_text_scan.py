@@ -185,7 +185,7 @@ def test_a_bad_value_in_a_record_read_whole_is_reported_as_before(tmp_path, kb, 
     assert messages[0] == messages[1] and f"chr2:{E77X[0]}" in messages[0] and "deep" in messages[0]
 
 
-TEST_FILES = sorted(p.name for p in TEST_DATA.glob("*.vcf*") if not p.name.endswith((".tbi", ".csi")))
+TEST_FILES = sorted(p.name for p in TEST_DATA.glob("*.[vb]cf*") if not p.name.endswith((".tbi", ".csi")))
 
 
 @pytest.mark.parametrize("name", TEST_FILES)
