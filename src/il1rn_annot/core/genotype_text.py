@@ -25,7 +25,20 @@ import numpy as np
 from il1rn_annot.core.alleles import Allele
 
 _CODES = 12  # allele codes -2..9 shifted by 2 (RecordGenotypes' bincount layout)
-_TAB, _COLON, _SLASH, _BAR, _DOT, _ZERO = 9, 58, 47, 124, 46, 48
+_TAB = 9
+_BAD = 99
+#: byte -> allele index: '0'-'9' -> 0-9, '.' -> -1 (missing), anything else _BAD
+_ALLELE = np.full(256, _BAD, dtype=np.int8)
+_ALLELE[ord("0") : ord("9") + 1] = np.arange(10)
+_ALLELE[ord(".")] = -1
+_SEPARATOR = np.zeros(256, dtype=bool)  # '/' or '|' between the two alleles
+_SEPARATOR[[ord("/"), ord("|")]] = True
+_AFTER = np.zeros(256, dtype=bool)  # ':' after GT, or the tab that ends the column
+_AFTER[[ord(":"), _TAB]] = True
+_FIVE_BYTES = np.uint64((1 << 40) - 1)
+#: little-endian words of a column's tab and first four bytes: "\t0/0:" and "\t0/0\t"
+_HOM_REF_COLON = np.uint64(int.from_bytes(b"\t0/0:", "little"))
+_HOM_REF_END = np.uint64(int.from_bytes(b"\t0/0\t", "little"))
 
 
 @dataclass(frozen=True)
@@ -67,47 +80,64 @@ def count_gt_text(parts: list[bytes], n_samples: int, n_alts: list[int]) -> Chun
     called_any = np.zeros(n_samples, dtype=bool)
     uncalled = np.zeros(n_samples, dtype=np.int32)
     half = np.zeros(n_samples, dtype=np.int32)
-    rows = [k for k, part in enumerate(parts) if n_samples and part.count(b"\t") == n_samples - 1]
-    if not rows:
+    if not n_samples or not parts:
         return ChunkCounts(records, called_any, uncalled, half)
-    # one buffer: every column followed by a tab, then padding so that reading 4 bytes from
-    # any column start stays inside it
-    buf = b"\t".join(parts[k] for k in rows) + b"\t\0\0\0"
-    text = np.frombuffer(buf, dtype=np.uint8)
-    ends = np.flatnonzero(text == _TAB)
-    r = len(rows)
-    if len(ends) != r * n_samples:  # a tab inside a part's text cannot happen; be safe anyway
-        return ChunkCounts(records, called_any, uncalled, half)
-    flat = np.empty_like(ends)
-    flat[0] = 0
-    flat[1:] = ends[:-1] + 1
-    starts = flat.reshape(r, n_samples)
-    length = ends.reshape(r, n_samples) - starts
-    first, sep, second, after = (text[starts + i] for i in range(4))
-    a0 = first.astype(np.int16) - _ZERO
-    a1 = second.astype(np.int16) - _ZERO
-    plain = (length >= 3) & ((length == 3) | (after == _COLON)) & ((sep == _SLASH) | (sep == _BAR))
-    plain &= ((a0 >= 0) & (a0 <= 9)) | (first == _DOT)
-    plain &= ((a1 >= 0) & (a1 <= 9)) | (second == _DOT)
-    a0[first == _DOT] = -1
-    a1[second == _DOT] = -1
+    rows = list(range(len(parts)))
+    buf, tabs = _tabs(parts, n_samples)
+    if tabs is None:  # a record with too few or too many columns: find it, leave it to htslib
+        rows = [k for k, part in enumerate(parts) if part.count(b"\t") == n_samples - 1]
+        buf, tabs = _tabs([parts[k] for k in rows], n_samples)
+        if not rows or tabs is None:
+            return ChunkCounts(records, called_any, uncalled, half)
+    r, n = len(rows), n_samples
+    words = np.ndarray((len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))[tabs]
+    words &= _FIVE_BYTES
+    # "0/0:" or "0/0" ending the column: most columns of a joint VCF; the rest are decoded
+    others = np.flatnonzero((words != _HOM_REF_COLON) & (words != _HOM_REF_END))
+    row_of, col_of = np.divmod(others, n)
+    w = words[others]
+    a0 = _ALLELE[(w >> 8) & 0xFF]
+    a1 = _ALLELE[(w >> 24) & 0xFF]
+    plain = _SEPARATOR[(w >> 16) & 0xFF] & _AFTER[(w >> 32) & 0xFF] & (a0 != _BAD) & (a1 != _BAD)
     top = np.maximum(a0, a1)
-    ok = plain.all(axis=1) & (top.max(axis=1) <= np.asarray([n_alts[k] for k in rows]))
-    if not ok.any():
+    limit = np.asarray([n_alts[k] for k in rows])
+    bad = np.zeros(r, dtype=bool)
+    bad[row_of[~plain | (top > limit[row_of])]] = True
+    if bad.all():
         return ChunkCounts(records, called_any, uncalled, half)
-    a0, a1, top = a0[ok], a1[ok], top[ok]
-    called = top >= 0
-    halves = called & (np.minimum(a0, a1) < 0)
-    code = (a0.astype(np.intp) + 2) * _CODES + (a1 + 2)
-    kept = int(np.count_nonzero(ok))
-    code += (np.arange(kept, dtype=np.intp) * (_CODES * _CODES))[:, None]
-    table = np.bincount(code.ravel(), minlength=kept * _CODES * _CODES).reshape(kept, _CODES, _CODES)
+    if bad.any():
+        keep = ~bad[row_of]
+        row_of, col_of, a0, a1, top = row_of[keep], col_of[keep], a0[keep], a1[keep], top[keep]
+    kept = r - int(np.count_nonzero(bad))
+    missing = top < 0
+    halves = (~missing) & (np.minimum(a0, a1) < 0)
+    uncalled += np.bincount(col_of[missing], minlength=n).astype(np.int32)
+    half += np.bincount(col_of[halves], minlength=n).astype(np.int32)
+    called_any = uncalled < kept
+    uncalled_in_row = np.bincount(row_of[missing], minlength=r)
+    decoded_in_row = np.bincount(row_of, minlength=r)
+    code = row_of * (_CODES * _CODES) + (a0.astype(np.intp) + 2) * _CODES + (a1 + 2)
+    table = np.bincount(code, minlength=r * _CODES * _CODES).reshape(r, _CODES, _CODES)
+    table[:, 2, 2] += n - decoded_in_row  # the 0/0 columns
     copies = table.sum(axis=2) + table.sum(axis=1)
     homozygous = table.diagonal(axis1=1, axis2=2)
-    n_called = np.count_nonzero(called, axis=1).tolist()
-    for j, k in enumerate(np.asarray(rows)[ok].tolist()):
-        records[k] = CountedGenotypes(n_called[j], copies[j], homozygous[j])
-    called_any = called.any(axis=0)
-    uncalled += np.count_nonzero(~called, axis=0).astype(np.int32)
-    half += np.count_nonzero(halves, axis=0).astype(np.int32)
+    n_called = (n - uncalled_in_row).tolist()
+    for j, k in enumerate(rows):
+        if not bad[j]:
+            records[k] = CountedGenotypes(n_called[j], copies[j], homozygous[j])
     return ChunkCounts(records, called_any, uncalled, half)
+
+
+def _tabs(parts: list[bytes], n_samples: int) -> tuple[bytes, np.ndarray | None]:
+    """The parts in one buffer, a tab before every column and 8 bytes of padding (the 8 bytes
+    from any tab lie inside it), and the tabs' positions; None when a part has not exactly
+    `n_samples` columns (its first column's tab is then not where the lengths put it)."""
+    buf = b"\t" + b"\t".join(parts) + b"\t" + b"\0" * 8
+    tabs = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == _TAB)[:-1]
+    if len(tabs) != len(parts) * n_samples:
+        return buf, None
+    firsts = np.zeros(len(parts), dtype=np.intp)
+    np.cumsum([len(part) + 1 for part in parts[:-1]], out=firsts[1:])
+    if not np.array_equal(tabs[::n_samples], firsts):
+        return buf, None
+    return buf, tabs
