@@ -202,3 +202,23 @@ def test_every_test_file_read_sites_only_gives_the_same_outputs(tmp_path, kb, re
     assert _outputs(text) == _outputs(old)
     if name == "bcftools.joint_cohort.vcf.gz":
         assert reads[0] == ("text", None)
+
+
+def test_an_oversized_record_is_refused_as_before(tmp_path, kb, reads, monkeypatch):
+    """The text read checks the records' sizes as it decompresses them (open_vcf leaves that to
+    it); an oversized INFO is the same refusal, naming the record, either way."""
+    from il1rn_annot.vcf import limits
+
+    long_info = "\t".join(
+        ["chr2", "113124001", ".", "A", "G", "50", "PASS", "NOTE=" + "x" * 5000, "GT:DP"] + ["0/0:30"] * 160
+    )
+    path = joint_vcf(tmp_path, extra=[long_info])
+    monkeypatch.setattr(limits, "INFO_MAX_BYTES", 4096)
+    messages = []
+    for way in ("text", "old"):
+        if way == "old":
+            _old_way(monkeypatch)
+        with pytest.raises(InputError) as caught:
+            annotate_file(path, tmp_path / way, kb, date=DATE, threads=2)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and "chr2:113124001" in messages[0] and "INFO" in messages[0]

@@ -17,6 +17,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from il1rn_annot.annotate_vcf import text_scan
 from il1rn_annot.annotate_vcf.scan import VCF_GENOTYPES_MAX_SAMPLES, SitesOnlyScan, scan_keeping_genotypes, worker_count
 from il1rn_annot.annotate_vcf.tally import FINDINGS_ALL_MAX_SAMPLES, ScanPlan
 from il1rn_annot.annotate_vcf.write_results import FileResult, write_sample_outputs
@@ -30,7 +31,7 @@ from il1rn_annot.outputs.atomic import OutputSet, clean_stale_temps
 from il1rn_annot.outputs.provenance import Provenance
 from il1rn_annot.runtime import cyclic_gc_paused
 from il1rn_annot.vcf.fetch import locus_index
-from il1rn_annot.vcf.open_vcf import open_vcf
+from il1rn_annot.vcf.open_vcf import check_locus_record_sizes, open_vcf
 from il1rn_annot.vcf.reference import ReferenceGenome, load_shipped_sequence
 from il1rn_annot.vcf.reference import describe as describe_reference
 from il1rn_annot.vcf.vcf_input import VcfInput, reopen
@@ -63,7 +64,8 @@ def annotate_file(
     (coverage.py; None: the documented defaults).
     """
     thresholds = thresholds or CoverageThresholds()
-    info, reader = open_vcf(path, kb, build)
+    # the locus records' size check waits until it is known whether the text read does it (text_scan.py)
+    info, reader = open_vcf(path, kb, build, check_locus_records=False)
     build_name = info.build.build
     path_text = str(path)
     if samples:
@@ -141,6 +143,13 @@ def annotate_file(
             )
         ]
     )
+    window_checked = not keep_genotypes and text_scan.eligible_input(info, bool(samples), all_findings)
+
+    def check_record_sizes() -> None:  # before htslib reads the records (limits.py)
+        check_locus_record_sizes(info, window, reader)
+
+    if not window_checked:
+        check_record_sizes()
     with locus_index(info) as index:
         plan = ScanPlan(
             info=info,
@@ -171,7 +180,12 @@ def annotate_file(
                     # the per-sample outputs are written while workers still format the VCF lines
                     scan = running.enter_context(
                         SitesOnlyScan(
-                            plan, reader, writer, worker_count(plan, threads), while_waiting=lambda: info.sha256
+                            plan,
+                            reader,
+                            writer,
+                            worker_count(plan, threads),
+                            while_waiting=lambda: info.sha256,
+                            before_htslib=check_record_sizes if window_checked else None,
                         )
                     )
                     tally, finish_vcf = scan.tally, scan.finish

@@ -73,7 +73,9 @@ class SitesOnlyScan:
     a worker still formats the VCF lines, which `finish` then writes.
 
     `reader` (the caller's, possibly sample-subset) serves the tally when everything runs
-    here; `while_waiting` runs while workers read (the input's checksum).
+    here; `while_waiting` runs while workers read (the input's checksum); `before_htslib`
+    before the genotypes are read the old way after the text read gave way (the size check
+    of the records that the text read does as it reads).
     """
 
     def __init__(
@@ -83,9 +85,10 @@ class SitesOnlyScan:
         writer: AnnotatedVcfWriter,
         workers: int = 1,
         while_waiting: Callable[[], object] | None = None,
+        before_htslib: Callable[[], object] | None = None,
     ) -> None:
         self.plan, self.writer, self.workers = plan, writer, max(1, workers)
-        self._reader, self._while_waiting = reader, while_waiting
+        self._reader, self._while_waiting, self._before_htslib = reader, while_waiting, before_htslib
         ranges = position_ranges(plan.window, self.workers)
         self._tally_tasks: list[Task] = [("tally", bounds) for bounds in ranges]
         # one sites task for the whole window: a sample-less read is mostly decompression,
@@ -116,6 +119,8 @@ class SitesOnlyScan:
         try:
             results = self._text_pass() if self._text_tasks else None
             if results is None:
+                if self._before_htslib is not None:
+                    self._before_htslib()  # what the text read would have checked (the records' sizes)
                 results = self._tally_pass()
             for value in _values(self.plan, results):  # in file order: a single pass's first error
                 self.tally.merge(value)

@@ -2,9 +2,11 @@
 
 htslib's parse of every sample's every FORMAT field is what a big joint VCF costs
 (`scan.py`). Most records need no sample's call: intronic, UTR and synonymous alleles are
-counted, not listed. So each record of a range is read here as text (one decompression,
-the same index query as htslib's: `pysam.TabixFile`), its site columns parsed by htslib
-alone (a sites-only record: what the annotated VCF writes) and its alleles annotated.
+counted, not listed. So each record of a range is read here as text: the lines from where
+htslib's index query starts reading (`vcf.index`) to the range's end, size-checked as they
+are decompressed (`vcf.limits.locus_lines`: the one decompression of the window), kept when
+they overlap the query as htslib keeps them; its site columns are parsed by htslib alone
+(a sites-only record: what the annotated VCF writes) and its alleles annotated.
 Then:
 
 * a record with an allele that bears on interpretation (`tally.bears_on_interpretation`:
@@ -31,7 +33,6 @@ import tempfile
 from typing import Any
 
 import cyvcf2
-import pysam
 
 from il1rn_annot.annotate_vcf.tally import (
     LocusTally,
@@ -43,8 +44,10 @@ from il1rn_annot.core.alleles import alleles_of
 from il1rn_annot.core.genotype_text import CountedGenotypes, count_gt_text
 from il1rn_annot.outputs.annotated_vcf import annotated_line, declare_annotation_info
 from il1rn_annot.vcf.fetch import ShortRecords, check_parsed, check_text, header_sample_count
+from il1rn_annot.vcf.index import read_index
+from il1rn_annot.vcf.limits import locus_lines
 from il1rn_annot.vcf.record_extent import record_span_end
-from il1rn_annot.vcf.vcf_input import reopen
+from il1rn_annot.vcf.vcf_input import VcfInput, reopen
 
 #: records whose GTs are counted together (at 10,000 samples a chunk's text is ~4.5 MB)
 CHUNK_RECORDS = 64
@@ -60,21 +63,29 @@ class NotPlain(Exception):
 
 
 def eligible(plan: ScanPlan) -> bool:
-    """A bgzipped, indexed small-variant joint VCF, all of whose samples are read.
+    """Whether the scan of `plan` reads the file as text (`eligible_input`, with its own index)."""
+    return (
+        plan.index is not None
+        and plan.index == plan.info.index_path
+        and eligible_input(plan.info, plan.samples is not None, plan.all_findings)
+    )
+
+
+def eligible_input(info: VcfInput, subset: bool, all_findings: bool) -> bool:
+    """A bgzipped small-variant joint VCF with its own index, all of whose samples are read.
 
     Not: a gVCF (its coverage needs every record's GQ and depth), a file declaring SVs or
-    breakends (look-back and look-ahead queries, END/SVLEN spans), a sample subset, a BCF
-    or an unindexed file, or one whose every carried allele is listed (`all_findings`).
+    breakends (look-back and look-ahead queries, END/SVLEN spans), a sample subset, a BCF,
+    a file without an index of its own, or one whose every carried allele is listed.
     """
-    info = plan.info
     n = len(info.samples)
     return bool(
         n
-        and plan.index is not None
+        and info.index_path is not None
         and info.format == "vcf.gz"
         and info.contig is not None
-        and plan.samples is None
-        and not plan.all_findings
+        and not subset
+        and not all_findings
         and not info.is_gvcf
         and not info.has_sv_header
         and not info.has_breakend_header
@@ -104,12 +115,13 @@ class _TextRange:
         self.n = len(info.samples)
         sites = reopen(info, samples=[])
         self.sites = cyvcf2.Writer.from_string(os.devnull, sites.raw_header)
+        self.seqnames = list(sites.seqnames)
         sites.close()
         declare_annotation_info(self.sites)
         self._items: list[tuple[Any, CountedGenotypes | None]] = []
-        self._whole: list[str] = []  # lines of the records read whole, in file order
+        self._whole: list[bytes] = []  # lines of the records read whole, in file order
         self._whole_bytes = 0
-        self._pending: list[tuple[Any, bytes, str]] = []  # (sites record, sample columns, line)
+        self._pending: list[tuple[Any, bytes, bytes]] = []  # (sites record, sample columns, line)
         self.tally = LocusTally(self.n)
         self.tally.short = ShortRecords(header_sample_count(info))
 
@@ -119,9 +131,13 @@ class _TextRange:
         first, final = bounds
         query_start = start if first is None else max(first, start)
         query_end = end if final is None else min(final, end)
-        with pysam.TabixFile(str(info.path), index=plan.index, encoding="utf-8") as tbx:
-            for text in tbx.fetch(info.contig, max(1, query_start) - 1, query_end):
-                self._take(text, start, first, final)
+        query_start = max(1, query_start)
+        assert plan.index is not None and info.contig is not None  # eligible() says so
+        offset = read_index(plan.index).region_start(info.contig, query_start - 1, query_end, self.seqnames)
+        if offset is not None:  # else the index holds no record there
+            # the lines htslib's index query would read, size-checked (open_vcf left that to here)
+            for text in locus_lines(info.path, offset, info.contig, query_end):
+                self._take(text, start, query_start, first, final)
         self._flush()
         whole = iter(self._read_whole())
         lines: list[Line] = []
@@ -136,29 +152,31 @@ class _TextRange:
             lines.append((record.CHROM, record.POS, annotated_line(record, per_alt)))
         return self.tally, lines, self.sites.raw_header
 
-    def _take(self, text: str, start: int, first: int | None, final: int | None) -> None:
-        cols = text.split("\t", 9)
+    def _take(self, text: bytes, start: int, query_start: int, first: int | None, final: int | None) -> None:
+        cols = text.split(b"\t", 9)
         if len(cols) < 10:
             raise NotPlain("a record without sample columns")
+        alts, info = cols[4], cols[7]
+        if b"<" in alts or b"[" in alts or b"]" in alts or b"END=" in info:
+            raise NotPlain("a symbolic or breakend ALT, or an END")  # spans the index computes otherwise
+        if any(a != b"." and (a.startswith(b".") or a.endswith(b".")) for a in alts.split(b",")):
+            raise NotPlain("a single breakend")
         pos = int(cols[1])
+        if pos + len(cols[3]) - 1 < query_start:
+            return  # ends before the query: htslib's index query does not return it
         if (first is not None and pos < first) or (final is not None and pos > final):
             return  # another range's record (one that starts before this range and reaches into it)
-        alts = cols[4]
-        if "<" in alts or "[" in alts or "]" in alts or "END=" in cols[7]:
-            raise NotPlain("a symbolic or breakend ALT, or an END")
-        if any(a != "." and (a.startswith(".") or a.endswith(".")) for a in alts.split(",")):
-            raise NotPlain("a single breakend")
-        record = self.sites.variant_from_string("\t".join(cols[:8]))
+        record = self.sites.variant_from_string(b"\t".join(cols[:8]).decode("utf-8"))
         check_parsed(record)
         if pos < start and record_span_end(record) < start:
             return  # before the window, not reaching into it (as `fetch.locus_records` skips it)
         check_text(record)
-        keys = cols[8].split(":")
-        if keys[0] != "GT" or "CN" in keys or self._bears(record):
+        keys = cols[8].split(b":")
+        if keys[0] != b"GT" or b"CN" in keys or self._bears(record):
             self._flush()
             self._keep_whole(record, text)
             return
-        self._pending.append((record, cols[9].encode("utf-8"), text))
+        self._pending.append((record, cols[9], text))
         if len(self._pending) >= CHUNK_RECORDS:
             self._flush()
 
@@ -169,7 +187,7 @@ class _TextRange:
             for allele in alleles_of(record, str(plan.info.path), plan.contig_length)
         )
 
-    def _keep_whole(self, record: Any, text: str) -> None:
+    def _keep_whole(self, record: Any, text: bytes) -> None:
         self._whole_bytes += len(text)
         if self._whole_bytes > WHOLE_MAX_BYTES:
             raise NotPlain("too many records to read whole")
@@ -198,10 +216,10 @@ class _TextRange:
         whole.close()
         with tempfile.TemporaryDirectory(prefix="il1rn-whole-") as folder:
             path = os.path.join(folder, "whole.vcf")
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(header)
+            with open(path, "wb") as handle:
+                handle.write(header.encode("utf-8"))
                 for text in self._whole:
-                    handle.write(text if text.endswith("\n") else text + "\n")
+                    handle.write(text + b"\n")
             reader = cyvcf2.VCF(path, gts012=False, lazy=False)
             records = list(reader)
             reader.close()

@@ -128,26 +128,47 @@ def _bgzf_from(path: Path, offset: int | None) -> BinaryIO:
 def _check_vcf_lines(path: Path, fmt: str, start: int | None, contig: str | None, window: tuple[int, int]) -> None:
     """Stream the record lines (from `start`, else the whole file) and check their sizes;
     with `start` stop at the first line past the window."""
-    handle = _bgzf_from(path, start) if start is not None else _open_stream(path, fmt)
-    with handle:
-        for number, line in _lines(handle, every=start is not None):
+    if start is not None:
+        for _ in locus_lines(path, start, contig, window[1]):
+            pass
+        return
+    with _open_stream(path, fmt) as handle:
+        for number, line in _lines(handle, every=False):
+            if line is None:
+                raise _too_big(path, f"a record line is over {LINE_MAX_BYTES:,} bytes", _where(number, start))
+            if not line.startswith(b"#"):
+                _check_info(path, line, _where(number, start))
+
+
+def locus_lines(path: Path, start: int, contig: str | None, end: int) -> Iterator[bytes]:
+    """The lines from BGZF virtual offset `start` (where htslib starts reading the locus:
+    `index.ParsedIndex.region_start`) to the first past `end` on `contig`, checked as
+    `check_record_sizes` checks them, without their newline: one decompression serves the
+    check and a reader of the text (`annotate_vcf.text_scan`)."""
+    with _bgzf_from(path, start) as handle:
+        for number, line in _lines(handle, every=True):
             if line is None:
                 raise _too_big(path, f"a record line is over {LINE_MAX_BYTES:,} bytes", _where(number, start))
             if line.startswith(b"#"):
                 continue
-            if start is not None and _past(line, contig, window[1]):
+            if _past(line, contig, end):
                 return
-            if len(line) > INFO_MAX_BYTES:
-                fields = line.split(b"\t", 8)
-                info = fields[7] if len(fields) > 7 else b""
-                if len(info) > INFO_MAX_BYTES:
-                    pos = fields[1].decode("ascii", "replace") if len(fields) > 1 else "?"
-                    raise _too_big(
-                        path,
-                        f"the INFO column of the record at {fields[0].decode('utf-8', 'replace')}:"
-                        f"{pos} is {len(info):,} bytes (limit {INFO_MAX_BYTES:,})",
-                        _where(number, start),
-                    )
+            _check_info(path, line, _where(number, start))
+            yield line
+
+
+def _check_info(path: Path, line: bytes, where: str) -> None:
+    if len(line) > INFO_MAX_BYTES:
+        fields = line.split(b"\t", 8)
+        info = fields[7] if len(fields) > 7 else b""
+        if len(info) > INFO_MAX_BYTES:
+            pos = fields[1].decode("ascii", "replace") if len(fields) > 1 else "?"
+            raise _too_big(
+                path,
+                f"the INFO column of the record at {fields[0].decode('utf-8', 'replace')}:"
+                f"{pos} is {len(info):,} bytes (limit {INFO_MAX_BYTES:,})",
+                where,
+            )
 
 
 def _where(number: int, start: int | None) -> str:

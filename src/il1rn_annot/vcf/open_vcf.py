@@ -36,9 +36,14 @@ BREAKEND_HEADER = ("##INFO=<ID=MATEID,", "##INFO=<ID=PARID,", "##INFO=<ID=EVENT,
 
 
 def open_vcf(
-    path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: str = "auto"
+    path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: str = "auto", check_locus_records: bool = True
 ) -> tuple[VcfInput, cyvcf2.VCF]:
-    """Open `path`, validate it and return its description plus an open cyvcf2 reader."""
+    """Open `path`, validate it and return its description plus an open cyvcf2 reader.
+
+    `check_locus_records=False` leaves the size check of the locus records to the caller
+    (`check_locus_record_sizes`, before htslib reads them): a joint VCF read as text checks
+    them as it reads them (`vcf.limits.locus_lines`), in one decompression instead of two.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", path=str(path), hint="check the path in the sample sheet or command line")
@@ -120,7 +125,8 @@ def open_vcf(
             where="#CHROM line",
             hint="VCF text is UTF-8: convert it, e.g. `bcftools reheader` or `iconv -f latin1 -t utf-8`",
         ) from None
-    _check_record_sizes(path, fmt, index_path, contig, kb.screen_window[build.build], has_sv, has_bnd, reader)
+    if check_locus_records:
+        _check_record_sizes(path, fmt, index_path, contig, kb.screen_window[build.build], has_sv, has_bnd, reader)
     if not samples:
         warnings.append(
             "the file has no sample columns (a sites-only VCF): its sites are annotated and listed one "
@@ -144,6 +150,20 @@ def open_vcf(
         declared_contigs=declared,
     )
     return info, reader
+
+
+def check_locus_record_sizes(info: VcfInput, window: tuple[int, int], reader: cyvcf2.VCF) -> None:
+    """The size check `open_vcf(check_locus_records=False)` left out, for the same records."""
+    _check_record_sizes(
+        info.path,
+        info.format,
+        info.index_path,
+        info.contig,
+        window,
+        info.has_sv_header,
+        info.has_breakend_header,
+        reader,
+    )
 
 
 def _check_record_sizes(
