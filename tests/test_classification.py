@@ -501,3 +501,22 @@ def test_small_deletions_of_the_start_or_stop_codon_are_named_so(tmp_path, kb):
     assert "Met35" in alleles["c.1_3del"]["classification_evidence"]
     assert alleles["c.532_534del"]["consequence"][0] == "stop_lost"
     assert alleles["c.532_534del"]["classification"] == "uncertain_significance"
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_the_stored_reciprocal_overlap_decides_the_2q13_match_so_annotate_and_report_agree(
+    make_vcf, tmp_path, kb, build
+):
+    """A heterozygous deletion of 87,494 bp inside the ~175 kb region (175,001 bp): reciprocal overlap
+    0.499963, stored as 0.5. The annotation and the lab report, which reads the stored value, must
+    give the same answer: it counts as matching the 2q13 deletion (>= 0.5) in both."""
+    from il1rn_annot.lab_report.variant_rows import deletion_rows
+
+    start, end = 113_135_000 - 87_494 + 1, 113_135_000
+    result = _run(make_vcf, tmp_path, kb, build, [_del(build, start, end, "0/1")], ["HET"])
+    (allele,) = result.payload["alleles"]
+    assert allele["reciprocal_overlap_2q13"] == 0.5
+    assert "Supporting: reciprocal overlap 0.50" in allele["classification_evidence"]
+    finding = {**allele, **result.samples[0].findings[0]}
+    (row,) = deletion_rows([finding], kb, build)
+    assert row["matches_2q13"] is True

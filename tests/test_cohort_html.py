@@ -97,7 +97,7 @@ def test_large_cohort_collapses_the_sample_table(tmp_path: Path, monkeypatch: py
 
 def test_cluster_marks_deletions_per_zygosity_and_small_variants() -> None:
     """What the cluster drawing marks, from the allele rows: a deletion once per zygosity with its
-    carriers, an explicit deletion of >= 50 bp as a deletion, smaller changes as ticks."""
+    carriers, an explicit deletion of more than 50 bp as a deletion, smaller changes as ticks."""
     from il1rn_annot.cohort.html import cluster_marks
 
     base = {"chrom": "chr2", "ref": "N", "alt": "<DEL>", "hgvs_c": "", "hgvs_p": "", "classification": "pathogenic"}
@@ -160,3 +160,28 @@ def test_cluster_marks_deletions_per_zygosity_and_small_variants() -> None:
         "GRCh38": [{"pos": 7000, "label": "c.100_109del: 2 carriers", "classification": "pathogenic"}],
         "GRCh37": [{"pos": 8000, "label": "c.229G>T p.(Glu77Ter): 1 carrier", "classification": "pathogenic"}],
     }
+
+
+@pytest.mark.parametrize("deleted, drawn_as_deletion", [(50, False), (51, True)])
+def test_cluster_draws_an_explicit_deletion_as_a_deletion_above_the_small_indel_bound(deleted, drawn_as_deletion):
+    """The cohort page and the lab report use annotate's boundary (vocabulary.SMALL_INDEL_MAX = 50):
+    a 50-bp deletion is a small indel (a tick), a 51-bp one a deletion bar. POS is the padding base."""
+    from il1rn_annot.cohort.html import cluster_marks
+
+    allele = {
+        "build": "GRCh38",
+        "chrom": "chr2",
+        "pos": 113_128_000,
+        "end": 113_128_000 + deleted,
+        "ref": "A" + "C" * deleted,
+        "alt": "A",
+        "variant_type": "deletion",
+        "carriers": 1,
+        "homozygotes": 0,
+        "hgvs_c": "c.116+100_116+150del",
+        "hgvs_p": "",
+        "classification": "likely_benign",
+    }
+    deletions, variants = cluster_marks([allele])
+    assert bool(deletions.get("GRCh38")) is drawn_as_deletion
+    assert bool(variants.get("GRCh38")) is not drawn_as_deletion

@@ -258,8 +258,29 @@ def test_a_reference_fasta_translates_the_cds(kb):
     assert not any(n.startswith(METHOD_NOTE) for n in pred.notes)  # read from the sequence, not deduced
 
 
-def test_a_reference_that_does_not_cover_the_exons_predicts_no_protein_and_says_so(kb, tmp_path):
+def test_a_reference_that_does_not_cover_the_exons_says_so_and_the_protein_still_shows_a_nonsense(kb, tmp_path):
+    """A partial FASTA (here only the curated context bases) cannot translate the CDS: the note says
+    so, and the protein + REF deduction used without any FASTA still names c.229G>T a stop
+    (it gave no p. and a bare coding_sequence_variant before: a nonsense missed)."""
     ref = context_reference(kb, "GRCh38", tmp_path)
     pred = _predict(kb, allele_of("chr2", 113131068, "G", "T"), ref)
-    assert pred.hgvs_p == "" and pred.consequences == ["coding_sequence_variant"]
     assert any("does not cover all IL1RN exons" in n for n in pred.notes)
+    assert pred.hgvs_p == "p.(Glu77Ter)" and pred.consequences == ["stop_gained"]
+    assert pred.hgvs_p == _predict(kb, allele_of("chr2", 113131068, "G", "T"), None).hgvs_p
+
+
+@pytest.mark.parametrize(
+    "pos, end, term",
+    [(113127620, 113127630, "start_lost"), (113132865, 113132880, "stop_lost")],
+    ids=["c.-4_6del", "c.529_*9del"],
+)
+@pytest.mark.parametrize("with_fasta", [False, True])
+def test_a_deletion_across_a_cds_boundary_is_p_unknown_with_or_without_a_fasta(kb, pos, end, term, with_fasta):
+    """Taking the start or stop codon with UTR bases: where translation starts or ends is not
+    predictable, so HGVS gives p.? -- never an empty protein column, never a protein made up
+    from the coding part alone."""
+    tx = kb.transcript("GRCh38")
+    ref = ReferenceGenome(SYNTHETIC38, {b: i.chr2_length for b, i in kb.builds.items()}) if with_fasta else None
+    pred = predict(allele_of("chr2", pos, "N", "<DEL>", end), tx, kb, ref)
+    assert pred.hgvs_p == "p.?"
+    assert term in pred.consequences

@@ -734,3 +734,32 @@ def test_carrier_whose_gvcf_covers_none_of_the_cds_is_not_told_part_was_uncovere
         "None of the IL1RN coding sequence was confidently called (0 of 534 bp in the gVCF): small variants "
         "were not assessed, so a second allele would not be seen."
     ) in row["status_sentence"]
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_a_gvcf_known_only_by_its_non_ref_definition_and_silent_at_the_locus_is_not_assessable(tmp_path, kb, build):
+    """A gVCF whose header keeps only `##ALT=<ID=NON_REF>` (re-headered, or renamed without .g.vcf)
+    and that has no block over IL1RN: nothing was called there, so no negative may be given. Read as
+    a variant-only VCF it would have said "no pathogenic variant detected"."""
+    header = [line for line in GATK35_HEADER if not line.startswith(("##GATKCommandLine", "##GVCFBlock"))]
+    records = [block(113_000_000, 113_010_000, "0/0:35:60:28:0,60,900")]  # 117 kb upstream of IL1RN
+    path = write_vcf(tmp_path / "renamed.vcf", build, header, ["NO_LOCUS_BLOCK"], records)
+    sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
+    assert sample["coverage"]["input_kind"] == "gvcf"
+    assert sample["dira_status"] == "not_assessable" and sample["locus_called"] is False
+
+
+@pytest.mark.parametrize("build", BUILDS)
+@pytest.mark.parametrize("deleted, kind", [(50, "variant_only"), (51, "structural")])
+def test_an_explicit_deletion_is_structural_above_the_small_indel_bound_as_annotate_judges_it(
+    tmp_path, kb, build, deleted, kind
+):
+    """One boundary for the whole tool (vocabulary.SMALL_INDEL_MAX = 50): annotate judges a 50-bp
+    deletion as a small indel, so a file whose only locus record is one (and no caller header)
+    assessed small variants; a 51-bp one is what SV callers write. Deletions in IL1RN intron 1."""
+    header = ['##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">']
+    ref = "A" + "C" * deleted
+    records = [["chr2", 113_128_000, ".", ref, "A", "50", "PASS", ".", "GT:GQ", "0/1:40"]]
+    path = write_vcf(tmp_path / "one_deletion.vcf", build, header, ["S"], records)
+    sample = one_sample(annotate_file(path, tmp_path / "out", kb, date=DATE))
+    assert sample["coverage"]["input_kind"] == kind

@@ -95,6 +95,9 @@ def test_gvcf_is_recognised_by_its_header_or_its_name(tmp_path, kb):
     assert by_header.is_gvcf
     by_name, _ = open_vcf(bgzip(plain(tmp_path, "S.g.vcf")), kb)
     assert by_name.is_gvcf and by_name.name == "S"
+    alt_only, _ = open_vcf(plain(tmp_path, "alt_only.vcf", extra_header=gatk[:1]), kb)
+    assert alt_only.is_gvcf  # the <NON_REF> definition alone, without GATK's band lines
+    assert not open_vcf(plain(tmp_path, "calls2.vcf"), kb)[0].is_gvcf
 
 
 def test_sv_and_breakend_headers_are_noted(tmp_path, kb):

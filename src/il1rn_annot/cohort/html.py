@@ -43,10 +43,11 @@ CHART_ALLELES_MAX = 40  # bars in the carrier-frequency chart
 
 
 def _is_deletion(a: dict[str, Any]) -> bool:
-    """Drawn as a deletion: a structural deletion, or an explicit deletion of >= SMALL_INDEL_MAX bp."""
+    """Drawn as a deletion: a structural deletion, or an explicit deletion of more than SMALL_INDEL_MAX
+    bp (POS is the padding base, END the last deleted base), as annotate and the lab report judge it."""
     if a.get("variant_type") in DELETION_TYPES:
         return True
-    return a.get("variant_type") == "deletion" and int(a.get("end", 0)) - int(a.get("pos", 0)) >= SMALL_INDEL_MAX
+    return a.get("variant_type") == "deletion" and int(a.get("end", 0)) - int(a.get("pos", 0)) > SMALL_INDEL_MAX
 
 
 def cluster_marks(

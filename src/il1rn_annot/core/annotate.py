@@ -194,8 +194,9 @@ def _deletion_fields(allele: Allele, build: str, kb: KnowledgeBase, ann: AlleleA
         r0, r1 = var.region[build]
         ov = _overlap(s, e, r0, r1)
         reciprocal = min(ov / (e - s + 1), ov / (r1 - r0 + 1)) if ov else 0.0
+        # the stored (rounded) value decides, so that the report, which reads it back, agrees
         ann.reciprocal_overlap_2q13 = round(reciprocal, 4)
-        if reciprocal >= RECIPROCAL_OVERLAP_MATCH:
+        if ann.reciprocal_overlap_2q13 >= RECIPROCAL_OVERLAP_MATCH:
             best = var
     return best
 

@@ -270,6 +270,15 @@ def _within_one_exon(allele: Allele, tx: TranscriptModel) -> bool:
     return first is not None and first == tx.exon_index(allele.end)
 
 
+def _crosses_cds_boundary(allele: Allele, tx: TranscriptModel) -> bool:
+    """A deletion that takes the start or stop codon together with UTR bases (c.-4_6del,
+    c.529_*9del): HGVS gives such a change p.? -- whether and where translation starts or ends
+    is not predictable -- rather than leaving the protein column empty."""
+    if allele.kind in ("snv", "mnv", "insertion"):
+        return False
+    return allele.start < tx.cds_start <= allele.end or allele.start <= tx.cds_end < allele.end
+
+
 def _protein_change(ref_p: str, alt_p: str, first_changed_codon: int, frameshift: bool) -> tuple[str, str]:
     """(consequence, HGVS p.) from reference and alternate protein sequences (with '*')."""
     if alt_p == ref_p:
@@ -328,6 +337,8 @@ def _cds_effect_with_sequence(
         return
     if len(pred.exons_affected) != 1 or allele.length > 300 or not _within_one_exon(allele, tx):
         return  # crosses a splice junction: the splice terms already say it; p. is not predictable
+    if _crosses_cds_boundary(allele, tx):
+        return  # takes the start or stop codon with UTR bases: p.? (`predict`)
     if not all(reference.covers(x0, x1) for x0, x1 in tx.exons):
         pred.notes.append("reference FASTA does not cover all IL1RN exons: protein change not predicted")
         return
@@ -374,7 +385,10 @@ def predict(allele: Allele, tx: TranscriptModel, kb: KnowledgeBase, reference: R
     if reference is not None:
         _cds_effect_with_sequence(allele, tx, reference, pred)
     if not pred.hgvs_p:
-        _cds_effect_without_sequence(allele, tx, pred, "" if reference is not None else kb.protein)
+        # the protein + REF deduction whenever the sequence could not be used: no FASTA, or one that
+        # does not cover the exons (a partial extract must not lose a nonsense call the protein shows)
+        covered = reference is not None and all(reference.covers(x0, x1) for x0, x1 in tx.exons)
+        _cds_effect_without_sequence(allele, tx, pred, "" if covered else kb.protein)
     if (
         len(pred.consequences) > 1
         and "coding_sequence_variant" in pred.consequences
@@ -400,6 +414,12 @@ def predict(allele: Allele, tx: TranscriptModel, kb: KnowledgeBase, reference: R
     if (
         "splice_donor_variant" in pred.consequences or "splice_acceptor_variant" in pred.consequences
     ) and not pred.hgvs_p:
+        pred.hgvs_p = "p.?"
+    if (
+        not pred.hgvs_p
+        and _crosses_cds_boundary(allele, tx)
+        and ("start_lost" in pred.consequences or "stop_lost" in pred.consequences)
+    ):
         pred.hgvs_p = "p.?"
     pred.sort()
     return pred

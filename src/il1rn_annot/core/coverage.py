@@ -157,16 +157,16 @@ def is_reference_block(record: cyvcf2.Variant) -> bool:
 
 
 def is_structural(record: cyvcf2.Variant) -> bool:
-    """A symbolic, breakend or >= 50 bp explicit record: what SV and CNV callers write."""
+    """A symbolic, breakend or explicit record of more than SMALL_INDEL_MAX bp: what SV and CNV callers write."""
     alts = [a for a in record.ALT if a.upper() not in BLOCK_ALTS and a not in ("*", ".")]
     if not alts:
         return False
     for alt in alts:
         if alt.startswith(("<", ".")) or "[" in alt or "]" in alt or alt.endswith("."):
             continue
-        # an explicit allele of SMALL_INDEL_MAX bp or more counts as structural here (annotate calls
-        # one of exactly SMALL_INDEL_MAX bp small: the boundary differs by one base, kept as it was)
-        if max(len(record.REF), len(alt)) < SMALL_INDEL_MAX:
+        # the same boundary as annotate's: an indel of up to SMALL_INDEL_MAX bp (bases deleted or
+        # inserted, the shared padding base not counted) is small; longer, it is what SV callers write
+        if max(len(record.REF), len(alt)) - 1 <= SMALL_INDEL_MAX:
             return False
     return True
 

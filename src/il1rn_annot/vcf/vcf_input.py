@@ -55,8 +55,11 @@ class VcfInput:
 
     @property
     def is_gvcf(self) -> bool:
+        # GATK writes both ##GVCFBlock and ##ALT=<ID=NON_REF>; a gVCF re-headered by another tool
+        # (or a GATK-style caller without the band lines) may keep only the ALT definition
         return any(
-            line.startswith("##GVCFBlock") or "<NON_REF>" in line for line in self.header_lines
+            line.startswith(("##GVCFBlock", "##ALT=<ID=NON_REF,", "##ALT=<ID=NON_REF>")) or "<NON_REF>" in line
+            for line in self.header_lines
         ) or self.path.name.endswith((".g.vcf.gz", ".g.vcf", ".gvcf.gz"))
 
 
