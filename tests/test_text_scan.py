@@ -222,3 +222,15 @@ def test_an_oversized_record_is_refused_as_before(tmp_path, kb, reads, monkeypat
             annotate_file(path, tmp_path / way, kb, date=DATE, threads=2)
         messages.append(str(caught.value))
     assert messages[0] == messages[1] and "chr2:113124001" in messages[0] and "INFO" in messages[0]
+
+
+def test_full_parse_reads_every_record_with_htslib(tmp_path, kb, reads):
+    """`--full-parse`: the old read, by choice (every FORMAT value checked); the same bytes."""
+    from il1rn_annot.cli import main
+
+    path = joint_vcf(tmp_path)
+    assert main(["annotate", str(path), "-o", str(tmp_path / "full"), "--date", DATE, "--full-parse"]) == 0
+    assert main(["annotate", str(path), "-o", str(tmp_path / "text"), "--date", DATE]) == 0
+    assert [r[0] for r in reads] == ["htslib", "text"]
+    full, text = ({p.name: p.read_bytes() for p in (tmp_path / way).iterdir()} for way in ("full", "text"))
+    assert full == text and len(full) == 5

@@ -52,12 +52,15 @@ def annotate_file(
     findings: str = "auto",
     vcf_genotypes: str = "auto",
     threads: int | None = None,
+    full_parse: bool = False,
     clean_temps: bool = True,
     thresholds: CoverageThresholds | None = None,
 ) -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
 
     `threads`: most processes to read a big joint VCF with (None: the cores this process may use).
+    `full_parse`: htslib parses every record whole, never the text read of `text_scan` (the
+    same outputs; every FORMAT value then checked).
     `clean_temps`: remove temps of these outputs left by killed runs (False: the caller swept
     the folder once for a whole batch, `clean_stale_temps_in`).
     `thresholds`: what makes a gVCF call or block confident and how much of the CDS must be
@@ -143,7 +146,7 @@ def annotate_file(
             )
         ]
     )
-    window_checked = not keep_genotypes and text_scan.eligible_input(info, bool(samples), all_findings)
+    window_checked = not (keep_genotypes or full_parse) and text_scan.eligible_input(info, bool(samples), all_findings)
 
     def check_record_sizes() -> None:  # before htslib reads the records (limits.py)
         check_locus_record_sizes(info, window, reader)
@@ -165,6 +168,7 @@ def annotate_file(
                 kb.transcript(build_name).exons, kb.transcript(build_name).cds_start, kb.transcript(build_name).cds_end
             ),
             thresholds=thresholds,
+            text_read=not full_parse,
         )
         # the five outputs are written under temp names and put in place together at the end: a
         # failure half-way (full disk) leaves the previous run's whole set, never a mix

@@ -55,6 +55,8 @@ class ScanPlan:
     #: the IL1RN CDS segments whose coverage by confident calls is measured (coverage.py)
     cds: list[tuple[int, int]] = field(default_factory=list)
     thresholds: CoverageThresholds = field(default_factory=CoverageThresholds)
+    #: a big joint VCF may be read as text (annotate_vcf.text_scan); False: htslib parses every record
+    text_read: bool = True
 
 
 @dataclass

@@ -63,9 +63,10 @@ class NotPlain(Exception):
 
 
 def eligible(plan: ScanPlan) -> bool:
-    """Whether the scan of `plan` reads the file as text (`eligible_input`, with its own index)."""
+    """Whether the scan of `plan` reads the file as text (`eligible_input`, with its own index, not `--full-parse`)."""
     return (
-        plan.index is not None
+        plan.text_read
+        and plan.index is not None
         and plan.index == plan.info.index_path
         and eligible_input(plan.info, plan.samples is not None, plan.all_findings)
     )
