@@ -234,3 +234,15 @@ def test_full_parse_reads_every_record_with_htslib(tmp_path, kb, reads):
     assert [r[0] for r in reads] == ["htslib", "text"]
     full, text = ({p.name: p.read_bytes() for p in (tmp_path / way).iterdir()} for way in ("full", "text"))
     assert full == text and len(full) == 5
+
+
+@pytest.mark.parametrize("records,size", [(1, 16 << 20), (7, 16 << 20), (64, 50_000)])
+def test_how_records_are_chunked_does_not_change_the_outputs(tmp_path, kb, reads, monkeypatch, records, size):
+    monkeypatch.setattr(text_scan, "CHUNK_RECORDS", records)
+    monkeypatch.setattr(text_scan, "CHUNK_BYTES", size)
+    path = joint_vcf(tmp_path)
+    text = annotate_file(path, tmp_path / "text", kb, date=DATE, threads=2)
+    _old_way(monkeypatch)
+    old = annotate_file(path, tmp_path / "old", kb, date=DATE, threads=1)
+    assert [r[0] for r in reads] == ["text", "htslib"]
+    assert _outputs(text) == _outputs(old)

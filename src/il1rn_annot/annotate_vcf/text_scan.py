@@ -49,8 +49,10 @@ from il1rn_annot.vcf.limits import locus_lines
 from il1rn_annot.vcf.record_extent import record_span_end
 from il1rn_annot.vcf.vcf_input import VcfInput, reopen
 
-#: records whose GTs are counted together (at 10,000 samples a chunk's text is ~4.5 MB)
+#: records whose GTs are counted together (at 10,000 samples a chunk's text is ~4.5 MB) ...
 CHUNK_RECORDS = 64
+#: ... or fewer, when their sample columns reach this many bytes (memory stays bounded at 100,000 samples)
+CHUNK_BYTES = 16 << 20
 
 #: most text kept for records read whole by htslib (beyond: the old read, which streams them)
 WHOLE_MAX_BYTES = 64 << 20
@@ -123,6 +125,7 @@ class _TextRange:
         self._whole: list[bytes] = []  # lines of the records read whole, in file order
         self._whole_bytes = 0
         self._pending: list[tuple[Any, bytes, bytes]] = []  # (sites record, sample columns, line)
+        self._pending_bytes = 0
         self.tally = LocusTally(self.n)
         self.tally.short = ShortRecords(header_sample_count(info))
 
@@ -178,7 +181,8 @@ class _TextRange:
             self._keep_whole(record, text)
             return
         self._pending.append((record, cols[9], text))
-        if len(self._pending) >= CHUNK_RECORDS:
+        self._pending_bytes += len(cols[9])
+        if len(self._pending) >= CHUNK_RECORDS or self._pending_bytes >= CHUNK_BYTES:
             self._flush()
 
     def _bears(self, record: Any) -> bool:
@@ -196,7 +200,7 @@ class _TextRange:
         self._whole.append(text)
 
     def _flush(self) -> None:
-        pending, self._pending = self._pending, []
+        pending, self._pending, self._pending_bytes = self._pending, [], 0
         if not pending:
             return
         counts = count_gt_text([p[1] for p in pending], self.n, [len(p[0].ALT) for p in pending])
