@@ -246,3 +246,16 @@ def test_how_records_are_chunked_does_not_change_the_outputs(tmp_path, kb, reads
     old = annotate_file(path, tmp_path / "old", kb, date=DATE, threads=1)
     assert [r[0] for r in reads] == ["text", "htslib"]
     assert _outputs(text) == _outputs(old)
+
+
+def test_a_csi_index_is_read_as_text_too(tmp_path, kb, reads, monkeypatch):
+    """`bcftools index` writes a CSI index by default: the text read starts where it says."""
+    path = joint_vcf(tmp_path)
+    path.with_name(path.name + ".tbi").unlink()
+    pysam.tabix_index(str(path), preset="vcf", force=True, csi=True)
+    assert path.with_name(path.name + ".csi").exists()
+    text = annotate_file(path, tmp_path / "text", kb, date=DATE, threads=2)
+    _old_way(monkeypatch)
+    old = annotate_file(path, tmp_path / "old", kb, date=DATE, threads=2)
+    assert [r[0] for r in reads] == ["text", "htslib"]
+    assert _outputs(text) == _outputs(old)
