@@ -29,6 +29,8 @@ Scenarios (see benchmarks/README.md):
   2  1,000 single-sample indexed VCFs through the Snakemake workflow (cohort mode) vs a shell
      loop of `bcftools view -r WINDOW`; also one `il1rn-annot annotate f1..fN` process  target <= 3
   3  one unindexed bgzipped 4-million-record WGS VCF vs `bcftools view -t WINDOW`     target <= 1.5
+  4  one indexed >= 1 GB WGS VCF vs the same sample in a ~1 MB file (same window records):
+     annotate big / annotate small, beside `bcftools view -r`; --checksum full's cost   target <= 1.3
 """
 
 from __future__ import annotations
@@ -651,6 +653,58 @@ def write_wgs_vcf(path: Path, n_records: int, seed: int) -> dict[str, Any]:
         total += len(pos)
     out.close()
     return {"records": total, "records_in_window": in_window, "bytes": path.stat().st_size, "indexed": False}
+
+
+def write_indexed_pair(big: Path, small: Path, n_records: int, small_records: int, seed: int) -> dict[str, Any]:
+    """One sample twice: `big` (a WGS-sized indexed VCF, `n_records` over all 25 contigs in
+    proportion to length) and `small` (`small_records` on chr2 only, ~1 MB), both holding the
+    SAME records in the read window (the sample's realistic window records, c.229G>T
+    heterozygous) and the same header; tabix-indexed. What differs is only what lies outside
+    the window, so annotating the two should cost the same when nothing outside is read."""
+    rng = np.random.default_rng(seed)
+    tokens, starts = gatk_sample_tokens(rng)
+    names = [c for c, _ in GRCH38]
+    window = [line for _, line in sample_window_records(rng, cohort_window_sites(rng), "0/1")]
+    head = header(["WGS_SAMPLE"], GATK_FORMATS, INFO_GATK, GATK_SOURCE).encode()
+    chr2 = names.index(CHROM)
+
+    def chr2_lines(pos: np.ndarray) -> list[bytes]:
+        pos = pos[(pos < WSTART - 10) | (pos > WEND + 10)]  # the window holds `window` only
+        cut = int(np.searchsorted(pos, WSTART))
+        parts = [pos[:cut], pos[cut:]]
+        before, after = (gatk_lines(rng, names, np.full(len(p), chr2), p, tokens, starts) for p in parts)
+        return [before, b"".join(window), after]
+
+    lengths = np.array([length for _, length in GRCH38], dtype=np.float64)
+    counts = np.floor(n_records * lengths / lengths.sum()).astype(np.int64)
+    counts[0] += n_records - counts.sum()
+    out = Bgzip(big)
+    out.write(head)
+    for ci, (name, length) in enumerate(GRCH38):
+        margin = min(10_000, length // 10)
+        pos = sorted_positions(rng, margin, length - margin, int(counts[ci]))
+        if name == CHROM:
+            for text in chr2_lines(pos):
+                out.write(text)
+            continue
+        for s in range(0, len(pos), 500_000):
+            part = pos[s : s + 500_000]
+            out.write(gatk_lines(rng, names, np.full(len(part), ci), part, tokens, starts))
+    out.close()
+    tabix(big)
+    out = Bgzip(small)
+    out.write(head)
+    for text in chr2_lines(sorted_positions(rng, 10_000, 242_000_000, small_records)):
+        out.write(text)
+    out.close()
+    tabix(small)
+    return {
+        "records": n_records,
+        "window_records": len(window),
+        "big_bytes": big.stat().st_size,
+        "big_index_bytes": Path(str(big) + ".tbi").stat().st_size,
+        "small_bytes": small.stat().st_size,
+    }
 
 
 def small_variant(rng: np.random.Generator, indel_frac: float) -> tuple[str, str]:
@@ -1470,6 +1524,166 @@ def scenario_wgs(data: Path, quick: bool, timeout: float, no_extras: bool = Fals
     return rows
 
 
+IO_SNIPPET = """
+import json, sys
+from il1rn_annot.cli import main
+code = main(sys.argv[1:])
+io = dict(line.split(": ") for line in open("/proc/self/io").read().splitlines())
+keys = ("rchar", "read_bytes", "syscr")
+print(json.dumps({"rc": code, **{key: int(io[key]) for key in keys}}))
+"""
+
+
+def bytes_read(args: list[str]) -> dict[str, Any]:
+    """What one in-process `il1rn-annot ARGS` read: /proc/self/io `rchar` (bytes returned by
+    read calls, page cache included: what a network file system would serve), `read_bytes`
+    (from the block device) and `syscr` (read calls). Includes Python's own imports."""
+    done = subprocess.run([sys.executable, "-c", IO_SNIPPET, *args], capture_output=True, text=True, check=False)
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return {"error": done.stderr[-500:]}
+
+
+def scenario_indexed_big(data: Path, quick: bool, timeout: float, no_extras: bool = False) -> list[dict[str, Any]]:
+    """Scenario 4: the same sample in an indexed >= 1 GB whole-genome VCF and in a ~1 MB file."""
+    print("\n== scenario 4: indexed whole-genome VCF (>= 1 GB) vs the same sample in a small file")
+    n = 300_000 if quick else 30_000_000
+    big, small = data / f"wgs_indexed_{n}.vcf.gz", data / f"wgs_indexed_{n}.small.vcf.gz"
+    facts = generated(
+        data / f"wgs_indexed_{n}.stamp.json",
+        {"n": n, "small": 30_000, "v": 1},
+        lambda: write_indexed_pair(big, small, n, 30_000, seed=19),
+    )
+    print(
+        f"  inputs: {big.name}: {facts['records']:,} records, {facts['big_bytes'] / 1e9:.2f} GB "
+        f"(index {facts['big_index_bytes'] / 1e6:.1f} MB); {small.name}: {facts['small_bytes'] / 1e6:.2f} MB; "
+        f"{facts['window_records']} identical records in the window [generated in {facts.get('generation_s')} s]"
+    )
+    out_big, out_small = data / "out_indexed_big", data / "out_indexed_small"
+    big_run, small_run = measure_pair(
+        annotate_cmd([str(big)], out_big),
+        annotate_cmd([str(small)], out_small),
+        runs=3 if quick else 7,
+        timeout=timeout,
+        labels=("il1rn-annot annotate (big, indexed)", "il1rn-annot annotate (small)"),
+    )
+    bcf_big = measure(["bcftools", "view", "-r", REGION, str(big)], label="bcftools view -r (big)")
+    io_big = bytes_read(["annotate", str(big), "-o", str(out_big), "--date", "2024-01-01T00:00:00Z"])
+    io_small = bytes_read(["annotate", str(small), "-o", str(out_small), "--date", "2024-01-01T00:00:00Z"])
+    print(f"  bytes read (rchar) big {io_big.get('rchar', 0):,}, small {io_small.get('rchar', 0):,}")
+    rows = [
+        row(
+            "4 indexed WGS",
+            f"{facts['big_bytes'] / 1e9:.2f} GB vs {facts['small_bytes'] / 1e6:.1f} MB, same sample",
+            big_run,
+            small_run,
+            1.3,
+            "il1rn-annot annotate (big)",
+            "il1rn-annot annotate (small)",
+            input=facts,
+            io_big=io_big,
+            io_small=io_small,
+        ),
+        row(
+            "4 indexed WGS",
+            "  alt: big vs bcftools view -r (big)",
+            big_run,
+            bcf_big,
+            1.3,
+            "il1rn-annot annotate (big)",
+            "bcftools view -r",
+            informational=True,
+        ),
+    ]
+    if no_extras:
+        return rows
+    # the per-sample cost inside one annotate job (the cost model of benchmarks/README.md): a
+    # batch of links to the big file and its index, each a different name
+    n_batch = 5 if quick else 20
+    links = data / "indexed_batch"
+    shutil.rmtree(links, ignore_errors=True)
+    links.mkdir()
+    for k in range(n_batch):
+        (links / f"WGS_{k:03d}.vcf.gz").symlink_to(big)
+        (links / f"WGS_{k:03d}.vcf.gz.tbi").symlink_to(Path(str(big) + ".tbi"))
+    batch_inputs = [str(p) for p in sorted(links.glob("*.vcf.gz"))]
+    out_batch = data / "out_indexed_batch"
+    batch = measure(
+        annotate_cmd(batch_inputs, out_batch, "--keep-going", "--manifest", str(out_batch / "m.json")),
+        timeout=timeout,
+        label=f"  batch: {n_batch} big files in one process",
+        prepare=lambda: shutil.rmtree(out_batch, ignore_errors=True),
+    )
+    io_batch = bytes_read(["annotate", *batch_inputs, "-o", str(out_batch), "--date", "2024-01-01T00:00:00Z"])
+    bcf_loop = measure(
+        "for f in " + " ".join(shlex.quote(p) for p in batch_inputs) + f"; do bcftools view -r {REGION} $f; done",
+        timeout=timeout,
+        label=f"  bcftools view -r loop over the {n_batch}",
+    )
+    per_file = {
+        "files": n_batch,
+        "wall_s_per_file": round(batch["seconds"] / n_batch, 3),
+        "cpu_s_per_file": round(batch["cpu_seconds"] / n_batch, 3),
+        "rchar_per_file": (io_batch.get("rchar", 0) - io_small.get("rchar", 0)) // max(n_batch - 1, 1),
+        "syscr_per_file": (io_batch.get("syscr", 0) - io_small.get("syscr", 0)) // max(n_batch - 1, 1),
+    }
+    print(f"  per file in a batch: {per_file}")
+    rows.append(
+        row(
+            "4 indexed WGS",
+            f"  batch: {n_batch} x {facts['big_bytes'] / 1e9:.2f} GB in one process vs bcftools loop",
+            batch,
+            bcf_loop,
+            1.3,
+            "il1rn-annot annotate f1..fN",
+            "bcftools view -r loop",
+            informational=True,
+            per_file=per_file,
+            io_batch=io_batch,
+        )
+    )
+    # what a whole-file checksum costs: the opt-in --checksum full, and sha256sum alone
+    full = measure(
+        annotate_cmd([str(big)], out_big, "--checksum", "full"),
+        timeout=timeout,
+        label="  opt: annotate --checksum full (big)",
+    )
+    sha = measure(["sha256sum", str(big)], timeout=timeout, label="  part: sha256sum (big)")
+    mb = facts["big_bytes"] / 1e6
+    for name, result in (("--checksum full", full), ("sha256sum", sha)):
+        extra = result["seconds"] - (big_run["seconds"] if name != "sha256sum" else 0)
+        rate = f"{mb / extra:,.0f} MB/s" if extra > 0.05 else "too fast to tell on this size"
+        print(f"  {name}: {rate} (the whole file, beyond the default run's own time)")
+    rows += [
+        row(
+            "4 indexed WGS",
+            "  opt: --checksum full (big) vs default (big)",
+            full,
+            big_run,
+            1.3,
+            "il1rn-annot annotate --checksum full",
+            "il1rn-annot annotate",
+            informational=True,
+            checksum_mb_per_s=round(mb / (full["seconds"] - big_run["seconds"]))
+            if full["seconds"] - big_run["seconds"] > 0.05
+            else None,
+        ),
+        row(
+            "4 indexed WGS",
+            "  part: sha256sum (big) vs default annotate",
+            sha,
+            big_run,
+            1.3,
+            "sha256sum",
+            "il1rn-annot annotate",
+            informational=True,
+            sha256sum_mb_per_s=round(mb / max(sha["seconds"], 1e-6)),
+        ),
+    ]
+    return rows
+
+
 # ------------------------------------------------------------------------------------------
 # report
 
@@ -1555,7 +1769,9 @@ def table(rows: list[dict[str, Any]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small inputs (CI smoke test, < 1 minute)")
-    parser.add_argument("--scenarios", default="1,2,3", help="comma-separated subset of 1,2,3 (default: all)")
+    parser.add_argument(
+        "--scenarios", default="1,2,3", help="comma-separated subset of 1,2,3,4 (default: 1,2,3; 4 writes a 1 GB file)"
+    )
     parser.add_argument(
         "--data-dir",
         help="where inputs are generated (default: a temporary folder, removed afterwards unless --keep-data)",
@@ -1611,6 +1827,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += scenario_cohort(data, args.quick, args.timeout, args.wait_for_workflow, args.no_extras)
         if "3" in wanted:
             rows += scenario_wgs(data, args.quick, args.timeout, args.no_extras)
+        if "4" in wanted:
+            rows += scenario_indexed_big(data, args.quick, args.timeout, args.no_extras)
     finally:
         if not args.keep_data and not args.data_dir:
             shutil.rmtree(data, ignore_errors=True)

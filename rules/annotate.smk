@@ -30,6 +30,8 @@ rule annotate:
                 ("--reference", "reference"),
                 ("--date", "report_date"),
             ),
+            # only when set: the default adds nothing, so existing results are not re-run for it
+            "--checksum full" if config.get("checksum") == "full" else "",
             kb_options(),
         ),
         # not used by the command: Snakemake re-runs the job when it changes (see docs/reruns.md)

@@ -17,11 +17,11 @@ from il1rn_annot.workflow.report_parts import (
     report_part_count,
     report_statuses,
 )
+from il1rn_annot.workflow.screen_vcfs import screened_in_several_text
 from il1rn_annot.workflow.sheet import (
     SampleSheetError,
     case_clashes,
     safe_name_map,
-    screened_in_several_text,
 )
 
 SAMPLES_SCHEMA = os.path.join(workflow.basedir, "schemas", "samples.schema.yaml")

@@ -78,12 +78,16 @@ def test_outputs_record_versions_build_and_checksums(tmp_path, kb):
     prov = payload["provenance"]
     assert prov["build"] == "GRCh38" and "242,193,529" in prov["build_evidence"]
     assert prov["knowledge_base_version"] == kb.version and prov["tool_version"]
-    assert prov["inputs"][0]["sha256"] == result.input.sha256 and len(result.input.sha256) == 64
+    # an indexed input: identified by its header, index and locus blocks (issue 19), no whole-file hash
+    entry = prov["inputs"][0]
+    assert entry["sha256"] == result.input.sha256 == "" and entry["checksum"] == "locus"
+    assert entry["fingerprint"] == result.input.identity.fingerprint and len(entry["fingerprint"]) == 64
     import pysam
 
     with pysam.VariantFile(result.outputs["vcf"]) as vcf:
         header = str(vcf.header)
         assert "##il1rn_annot_kb_version=" + kb.version in header and "##il1rn_annot_build=GRCh38" in header
+        assert f"##il1rn_annot_input_identity=vcf:checksum=locus;fingerprint={entry['fingerprint']};" in header
         records = {r.pos: r for r in vcf}
     assert records[113131068].info["IL1RN_HGVSC"] == ("c.229G>T",)
     assert records[113131068].info["IL1RN_CLASS"] == ("pathogenic",)

@@ -4,7 +4,7 @@ The deduction must be sound: whenever it says "determined", every real CDS that 
 protein and carries the record's REF bases gives that same protein change. Checked two ways:
 by construction over every codon of every residue (all 534 positions x 4 REF x 3 ALT), and
 against random CDSs that back-translate the protein (SNVs, frameshifts, in-frame indels),
-each compared with the FASTA path's own naming (`consequence._protein_change` on the
+each compared with the FASTA path's own naming (`consequence.protein_change` on the
 translated sequence). The shipped protein is checked against the KB's CDS model.
 """
 
@@ -17,7 +17,8 @@ import pytest
 
 from il1rn_annot.core.alleles import Allele
 from il1rn_annot.core.codon_sets import CODON_TABLE, CODONS_OF, METHOD_NOTE, deduce, translate_codons
-from il1rn_annot.core.consequence import _protein_change, predict, translate
+from il1rn_annot.core.consequence import predict
+from il1rn_annot.core.protein_change import protein_change, translate
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,13 +27,13 @@ BASES = "ACGT"
 
 
 def _snv(protein: str, c: int, ref: str, alt: str):
-    return deduce(protein, c - 1, c, alt, {c - 1: ref}, _protein_change)
+    return deduce(protein, c - 1, c, alt, {c - 1: ref}, protein_change)
 
 
 def _truth_inframe(cds: str, t0: int, t1: int, alt: str, protein: str) -> tuple[str, str]:
     """What the FASTA path names: translate the edited CDS and compare whole proteins."""
     alt_cds = cds[:t0] + alt + cds[t1:]
-    return _protein_change(protein + "*", translate(alt_cds), t0 // 3 + 1, False)
+    return protein_change(protein + "*", translate(alt_cds), t0 // 3 + 1, False)
 
 
 def _truth_frameshift(cds: str, t0: int, t1: int, alt: str, protein: str) -> str:
@@ -111,7 +112,7 @@ def test_every_determined_snv_agrees_with_every_codon_of_the_residue(kb):
                     alt_codon = x[:k] + alt + x[k + 1 :]
                     alt_full = full[:codon] + CODON_TABLE[alt_codon] + full[codon + 1 :]
                     alt_full = alt_full[: alt_full.index("*") + 1] if "*" in alt_full else alt_full
-                    outcomes.add(_protein_change(full, alt_full, codon + 1, False)[1])
+                    outcomes.add(protein_change(full, alt_full, codon + 1, False)[1])
                 if ded.status == "determined":
                     determined += 1
                     assert outcomes == {ded.hgvs_p}, (c, ref, alt, outcomes, ded.hgvs_p)
@@ -130,7 +131,7 @@ def test_snvs_on_random_back_translations_never_contradict_the_deduction(kb):
         determined = 0
         for t in range(534):
             for alt in BASES.replace(cds[t], ""):
-                ded = deduce(kb.protein, t, t + 1, alt, {t: cds[t]}, _protein_change)
+                ded = deduce(kb.protein, t, t + 1, alt, {t: cds[t]}, protein_change)
                 assert ded.status in ("determined", "ambiguous"), (t, cds[t], alt)  # a real REF is never impossible
                 truth = _truth_inframe(cds, t, t + 1, alt, kb.protein)[1]
                 if ded.determined:
@@ -187,10 +188,10 @@ def test_impossible_ref_base_is_a_contradiction(kb):
 
 def test_mnv_inside_one_codon_and_ref_context(kb):
     # c.181_182delinsTA: CAR -> TAR: Gln61Ter whatever R is
-    ded = deduce(kb.protein, 180, 182, "TA", {180: "C", 181: "A"}, _protein_change)
+    ded = deduce(kb.protein, 180, 182, "TA", {180: "C", 181: "A"}, protein_change)
     assert ded.determined and ded.hgvs_p == "p.(Gln61Ter)"
     # Arg26 c.76C>T with c.78 A stated by REF context: CGA -> TGA: determined nonsense
-    ded = deduce(kb.protein, 75, 76, "T", {75: "C", 76: "G", 77: "A"}, _protein_change)
+    ded = deduce(kb.protein, 75, 76, "T", {75: "C", 76: "G", 77: "A"}, protein_change)
     assert ded.determined and ded.hgvs_p == "p.(Arg26Ter)"
 
 
@@ -200,19 +201,19 @@ def test_mnv_inside_one_codon_and_ref_context(kb):
 
 def test_frameshift_short_form_and_inframe_deletions(kb):
     # c.156_157del (curated p.(Asn52LysfsTer25) with sequence): short form p.(Asn52fs)
-    ded = deduce(kb.protein, 155, 157, "", {}, _protein_change)
+    ded = deduce(kb.protein, 155, 157, "", {}, protein_change)
     assert ded.determined and ded.hgvs_p == "p.(Asn52fs)" and ded.term == "frameshift_variant"
     # c.214_228del: the five codons Asp72..Ile76 removed whole: fixed by position alone
-    ded = deduce(kb.protein, 213, 228, "", {}, _protein_change)
+    ded = deduce(kb.protein, 213, 228, "", {}, protein_change)
     assert ded.determined and ded.hgvs_p == "p.(Asp72_Ile76del)" and ded.term == "inframe_deletion"
     # a whole-codon deletion in a run of identical residues is named at the 3'-most copy (HGVS 3' rule):
     # Leu15 Leu16 (LLLFLF at 14-19): deleting codon 14 names Leu16del
     assert kb.protein[13:16] == "LLL"
-    ded = deduce(kb.protein, 39, 42, "", {}, _protein_change)  # codon 14 = c.40_42
+    ded = deduce(kb.protein, 39, 42, "", {}, protein_change)  # codon 14 = c.40_42
     assert ded.determined and ded.hgvs_p == "p.(Leu16del)"
     # indels at the start or stop codon are not deduced
-    assert deduce(kb.protein, 1, 2, "", {}, _protein_change).status == "not_deduced"
-    assert deduce(kb.protein, 531, 532, "", {}, _protein_change).status == "not_deduced"
+    assert deduce(kb.protein, 1, 2, "", {}, protein_change).status == "not_deduced"
+    assert deduce(kb.protein, 531, 532, "", {}, protein_change).status == "not_deduced"
 
 
 def test_indels_on_random_back_translations_never_contradict_the_deduction(kb):
@@ -239,7 +240,7 @@ def test_indels_on_random_back_translations_never_contradict_the_deduction(kb):
                 known = {t0 - 1: cds[t0 - 1]}
             if t1 > 528:
                 continue
-            ded = deduce(kb.protein, t0, t1, alt, known, _protein_change)
+            ded = deduce(kb.protein, t0, t1, alt, known, protein_change)
             assert ded.status != "contradiction"
             if not ded.determined:
                 continue

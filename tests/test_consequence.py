@@ -20,10 +20,9 @@ from il1rn_annot.core.consequence import (
     LOSS_OF_FUNCTION,
     SEVERITY,
     Prediction,
-    _protein_change,
     predict,
-    translate,
 )
+from il1rn_annot.core.protein_change import protein_change, translate
 from il1rn_annot.core.vocabulary import SMALL_INDEL_MAX
 from il1rn_annot.vcf.reference import ReferenceGenome
 
@@ -141,7 +140,7 @@ def test_translate_stops_at_the_first_stop_and_drops_an_incomplete_codon():
     ],
 )
 def test_protein_change_names(ref, alt, first, frameshift, expected):
-    assert _protein_change(ref, alt, first, frameshift) == expected
+    assert protein_change(ref, alt, first, frameshift) == expected
 
 
 # -- no reference: the protein and the REF bases (codon_sets) ------------------------------------

@@ -10,13 +10,13 @@ from sheet_builders import JOINT_SAMPLES, REPO, SCHEMA, vcf_workdir, write
 
 from il1rn_annot.outputs.naming import report_file_name, safe_name
 from il1rn_annot.workflow.batches import make_plan
+from il1rn_annot.workflow.screen_vcfs import screen_vcf_rows
 from il1rn_annot.workflow.sheet import (
     SampleSheetError,
     case_clashes,
     parents_of,
     read_sample_sheet,
     safe_name_map,
-    screen_vcf_rows,
     write_resolved_sheet,
 )
 

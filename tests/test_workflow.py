@@ -692,7 +692,9 @@ def test_an_input_replaced_with_an_older_mtime_is_noticed(tmp_path):
     assert entry["identity"] == {
         "size": target.stat().st_size,
         "mtime_ns": target.stat().st_mtime_ns,
-        "sha256": entry["identity"]["sha256"],
+        "sha256": "",  # indexed: identified without a whole-file read (issue 19)
+        "checksum": "locus",
+        "fingerprint": entry["identity"]["fingerprint"],
     }
     assert _dry_reasons(workdir, sheet)[0] == {}
     # the patient's file replaced by a corrected call (1/1 -> 0/1), dated a year earlier

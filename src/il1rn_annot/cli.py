@@ -178,6 +178,15 @@ def build_parser() -> argparse.ArgumentParser:
         "process may use; Snakemake passes the rule's threads)",
     )
     ann.add_argument(
+        "--checksum",
+        choices=("auto", "full"),
+        default="auto",
+        help="how inputs are identified in provenance: auto = an indexed input by the SHA-256 of its "
+        "header, index and locus blocks (no whole-file read), an unindexed one by its whole-file "
+        "SHA-256 (read whole anyway); full = the whole-file SHA-256 of every input too (reads every "
+        "byte: docs/outputs.md, 'What identifies an input')",
+    )
+    ann.add_argument(
         "--no-record-command",
         dest="record_command",
         action="store_false",

@@ -65,9 +65,16 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
                 full_parse=args.full_parse,
                 clean_temps=clean_temps,
                 thresholds=CoverageThresholds(args.min_gq, args.min_depth, args.min_cds_fraction),
+                checksum=args.checksum,
             )
             if identity is not None:  # the workflow re-runs the batch when size or mtime change
-                entry["identity"] = {**identity, "sha256": result.input.sha256}
+                read = result.input.identity
+                entry["identity"] = {
+                    **identity,
+                    "sha256": read.sha256,
+                    "checksum": read.checksum,
+                    "fingerprint": read.fingerprint,
+                }
             entry.update(
                 status="ok",
                 outputs=result.outputs,
@@ -112,8 +119,10 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 
 
 def _identity(path: str) -> dict[str, int] | None:
-    """Size and mtime (ns) of an input, recorded in the manifest: with the content's SHA-256
-    they say which version of the file the outputs were made from (docs/reruns.md)."""
+    """Size and mtime (ns) of an input, recorded in the manifest: with the content's fingerprint
+    (and SHA-256 when computed) they say which version of the file the outputs were made from
+    (docs/reruns.md). The mtime is in the manifest only, never in the outputs: they stay
+    byte-identical for a copy of the file."""
     try:
         info = os.stat(path)
     except OSError:

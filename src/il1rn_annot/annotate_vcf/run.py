@@ -23,7 +23,7 @@ from il1rn_annot.annotate_vcf.tally import FINDINGS_ALL_MAX_SAMPLES, ScanPlan
 from il1rn_annot.annotate_vcf.write_results import FileResult, write_sample_outputs
 from il1rn_annot.core.codon_sets import protein_change_method
 from il1rn_annot.core.coverage import CoverageThresholds, cds_segments, input_kind
-from il1rn_annot.digest import sha256_file
+from il1rn_annot.digest import sha256_file_once
 from il1rn_annot.errors import InputError
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
@@ -55,6 +55,7 @@ def annotate_file(
     full_parse: bool = False,
     clean_temps: bool = True,
     thresholds: CoverageThresholds | None = None,
+    checksum: str = "auto",
 ) -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
 
@@ -65,10 +66,12 @@ def annotate_file(
     the folder once for a whole batch, `clean_stale_temps_in`).
     `thresholds`: what makes a gVCF call or block confident and how much of the CDS must be
     (coverage.py; None: the documented defaults).
+    `checksum`: "auto" (an indexed input is named by its header, index and locus blocks, and read
+    nowhere else) or "full" (its whole-file SHA-256 too); see vcf.identity.
     """
     thresholds = thresholds or CoverageThresholds()
     # the locus records' size check waits until it is known whether the text read does it (text_scan.py)
-    info, reader = open_vcf(path, kb, build, check_locus_records=False)
+    info, reader = open_vcf(path, kb, build, checksum, check_locus_records=False)
     build_name = info.build.build
     path_text = str(path)
     if samples:
@@ -149,7 +152,7 @@ def annotate_file(
     window_checked = not (keep_genotypes or full_parse) and text_scan.eligible_input(info, bool(samples), all_findings)
 
     def check_record_sizes() -> None:  # before htslib reads the records (limits.py)
-        check_locus_record_sizes(info, window, reader)
+        check_locus_record_sizes(info)
 
     if not window_checked:
         check_record_sizes()
@@ -188,14 +191,14 @@ def annotate_file(
                             reader,
                             writer,
                             worker_count(plan, threads),
-                            while_waiting=lambda: info.sha256,
+                            while_waiting=lambda: info.identity,
                             before_htslib=check_record_sizes if window_checked else None,
                         )
                     )
                     tally, finish_vcf = scan.tally, scan.finish
-                prov.add_input("vcf", path_text, info.sha256)
+                prov.add_input("vcf", path_text, info.sha256, info.identity.fields())
                 if reference is not None and not reference.shipped and reference_path:
-                    prov.add_input("reference", str(reference_path), sha256_file(reference_path))
+                    prov.add_input("reference", str(reference_path), sha256_file_once(reference_path))
                 kind = input_kind(
                     info.is_gvcf,
                     tally.reference_blocks,

@@ -3,7 +3,7 @@
 htslib's parse of every sample's every FORMAT field is what a big joint VCF costs
 (`scan.py`). Most records need no sample's call: intronic, UTR and synonymous alleles are
 counted, not listed. So each record of a range is read here as text: the lines from where
-htslib's index query starts reading (`vcf.index`) to the range's end, size-checked as they
+htslib's index query reads (`vcf.index` region_span: the same blocks) to the range's end, size-checked as they
 are decompressed (`vcf.limits.locus_lines`: the one decompression of the window), kept when
 they overlap the query as htslib keeps them; its site columns are parsed by htslib alone
 (a sites-only record: what the annotated VCF writes) and its alleles annotated.
@@ -137,10 +137,10 @@ class _TextRange:
         query_end = end if final is None else min(final, end)
         query_start = max(1, query_start)
         assert plan.index is not None and info.contig is not None  # eligible() says so
-        offset = read_index(plan.index).region_start(info.contig, query_start - 1, query_end, self.seqnames)
-        if offset is not None:  # else the index holds no record there
+        span = read_index(plan.index).region_span(info.contig, query_start - 1, query_end, self.seqnames)
+        if span is not None:  # else the index holds no record there
             # the lines htslib's index query would read, size-checked (open_vcf left that to here)
-            for text in locus_lines(info.path, offset, info.contig, query_end):
+            for text in locus_lines(info.path, span, info.contig, query_end):
                 self._take(text, start, query_start, first, final)
         self._flush()
         whole = iter(self._read_whole())

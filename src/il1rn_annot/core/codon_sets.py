@@ -110,7 +110,7 @@ def deduce(protein: str, t0: int, t1: int, alt: str, known: Mapping[int, str], n
     `protein` is the precursor without its stop; the CDS is 3 * (len(protein) + 1) bases with
     the stop codon. `known` maps 0-based CDS offsets to the REF bases the VCF record states.
     `namer` turns reference and alternate proteins into (SO term, HGVS p.) (consequence's
-    `_protein_change`, so that deduced and FASTA-derived names follow one rule).
+    `core.protein_change.protein_change`, so that deduced and FASTA-derived names follow one rule).
     """
     full = protein + "*"
     n_codons = len(full)

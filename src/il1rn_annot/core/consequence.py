@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from il1rn_annot.core.alleles import Allele
-from il1rn_annot.core.codon_sets import CODON_TABLE, METHOD_NOTE, THREE_LETTER, codon_text, deduce, outcome_text
+from il1rn_annot.core.codon_sets import METHOD_NOTE, codon_text, deduce, outcome_text
+from il1rn_annot.core.protein_change import protein_change, translate
 from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES, DELETION_TYPES, SMALL_INDEL_MAX
 from il1rn_annot.kb.locus_model import TranscriptModel
 from il1rn_annot.kb.model import KnowledgeBase
@@ -68,21 +69,6 @@ LOSS_OF_FUNCTION = {
     "start_lost",
     "exon_loss_variant",
 }
-
-
-def translate(seq: str) -> str:
-    """Translate until the first stop (included as '*'); incomplete trailing codon dropped."""
-    protein = []
-    for i in range(0, len(seq) - 2, 3):
-        aa = CODON_TABLE.get(seq[i : i + 3], "X")
-        protein.append(aa)
-        if aa == "*":
-            break
-    return "".join(protein)
-
-
-def _aa(residue: str) -> str:
-    return THREE_LETTER.get(residue, "Xaa")
 
 
 @dataclass
@@ -233,7 +219,7 @@ def _deduced(allele: Allele, tx: TranscriptModel, pred: Prediction, protein: str
     t0, t1, alt, known = _cds_edit(allele, tx)
     if set(alt) - set("ACGT"):
         return False
-    ded = deduce(protein, t0, t1, alt, known, _protein_change)
+    ded = deduce(protein, t0, t1, alt, known, protein_change)
     record = f"{allele.chrom}:{allele.pos} {allele.ref}>{allele.alt}"
     if ded.status == "determined":
         pred.hgvs_p = ded.hgvs_p
@@ -279,53 +265,6 @@ def _crosses_cds_boundary(allele: Allele, tx: TranscriptModel) -> bool:
     return allele.start < tx.cds_start <= allele.end or allele.start <= tx.cds_end < allele.end
 
 
-def _protein_change(ref_p: str, alt_p: str, first_changed_codon: int, frameshift: bool) -> tuple[str, str]:
-    """(consequence, HGVS p.) from reference and alternate protein sequences (with '*')."""
-    if alt_p == ref_p:
-        residue = ref_p[first_changed_codon - 1] if first_changed_codon <= len(ref_p) else ""
-        term = "stop_retained_variant" if residue == "*" else "synonymous_variant"  # SO: a stop codon kept
-        return term, f"p.({_aa(residue)}{first_changed_codon}=)"
-    if not alt_p or alt_p[0] != ref_p[0]:
-        return "start_lost", "p.(Met1?)"
-    i = 0
-    while i < min(len(ref_p), len(alt_p)) and ref_p[i] == alt_p[i]:
-        i += 1
-    if frameshift:
-        if alt_p[i] == "*":
-            return "stop_gained", f"p.({_aa(ref_p[i])}{i + 1}Ter)"
-        ter = f"Ter{len(alt_p) - i}" if alt_p.endswith("*") else "Ter?"
-        return "frameshift_variant", f"p.({_aa(ref_p[i])}{i + 1}{_aa(alt_p[i])}fs{ter})"
-    if i < len(ref_p) and ref_p[i] == "*":
-        ext = f"Ter{len(alt_p) - i - 1}" if alt_p.endswith("*") else "Ter?"
-        return "stop_lost", f"p.(Ter{i + 1}{_aa(alt_p[i])}ext{ext})"
-    if i < len(alt_p) and alt_p[i] == "*":
-        return "stop_gained", f"p.({_aa(ref_p[i])}{i + 1}Ter)"
-    # common suffix, not overlapping the common prefix
-    s = 0
-    while s < len(ref_p) - i and s < len(alt_p) - i and ref_p[len(ref_p) - 1 - s] == alt_p[len(alt_p) - 1 - s]:
-        s += 1
-    ref_mid, alt_mid = ref_p[i : len(ref_p) - s], alt_p[i : len(alt_p) - s]
-    if len(ref_mid) == 1 and len(alt_mid) == 1:
-        return "missense_variant", f"p.({_aa(ref_mid)}{i + 1}{_aa(alt_mid)})"
-    first = f"{_aa(ref_p[i])}{i + 1}" if ref_mid else ""
-    if ref_mid and not alt_mid:
-        last = f"{_aa(ref_p[i + len(ref_mid) - 1])}{i + len(ref_mid)}"
-        span = first if len(ref_mid) == 1 else f"{first}_{last}"
-        return "inframe_deletion", f"p.({span}del)"
-    if alt_mid and not ref_mid:
-        n = len(alt_mid)
-        if i >= n and ref_p[i - n : i] == alt_mid:
-            a, b = i - n + 1, i
-            span = f"{_aa(ref_p[a - 1])}{a}" + ("" if a == b else f"_{_aa(ref_p[b - 1])}{b}")
-            return "inframe_insertion", f"p.({span}dup)"
-        ins = "".join(_aa(x) for x in alt_mid)
-        return "inframe_insertion", f"p.({_aa(ref_p[i - 1])}{i}_{_aa(ref_p[i])}{i + 1}ins{ins})"
-    last = f"{_aa(ref_p[i + len(ref_mid) - 1])}{i + len(ref_mid)}"
-    span = first if len(ref_mid) == 1 else f"{first}_{last}"
-    ins = "".join(_aa(x) for x in alt_mid)
-    return "protein_altering_variant", f"p.({span}delins{ins})"
-
-
 def _cds_effect_with_sequence(
     allele: Allele, tx: TranscriptModel, reference: ReferenceGenome, pred: Prediction
 ) -> None:
@@ -365,7 +304,7 @@ def _cds_effect_with_sequence(
         first_codon = t0 // 3 + 1
         delta = len(allele.alt_trim) - (t1 - t0)
     alt_p = translate(alt_tail)
-    term, hgvs_p = _protein_change(ref_p, alt_p, first_codon, frameshift=bool(delta % 3))
+    term, hgvs_p = protein_change(ref_p, alt_p, first_codon, frameshift=bool(delta % 3))
     pred.hgvs_p = hgvs_p
     pred.add(term)
     if term == "stop_gained" and delta % 3:

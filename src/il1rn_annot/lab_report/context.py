@@ -42,6 +42,7 @@ from il1rn_annot.lab_report.figures.exons import exon_svg
 from il1rn_annot.lab_report.references import RefBook, condition_view
 from il1rn_annot.lab_report.variant_rows import deletion_rows, figure_inputs, finding_rows, fmt_int, variant_cell
 from il1rn_annot.outputs.html import words as _words
+from il1rn_annot.outputs.provenance import identity_phrases
 from il1rn_annot.outputs.read_back import SampleInFile, source_calls
 from il1rn_annot.outputs.read_summary import StoredResult
 
@@ -197,7 +198,7 @@ def build_context(
     for item in present:
         p = item.doc["provenance"]
         for inp in p.get("inputs") or []:
-            key = (str(inp.get("path")), str(inp.get("sha256")))
+            key = (str(inp.get("path")), str(inp.get("fingerprint") or inp.get("sha256")))
             if key in seen_inputs:
                 continue
             seen_inputs.add(key)
@@ -206,6 +207,10 @@ def build_context(
                     "role": inp.get("role", ""),
                     "path": inp.get("path", ""),
                     "sha256": inp.get("sha256", ""),
+                    # what names the input: its fingerprint (vcf.identity), else (older annotation
+                    # files, other roles) its whole-file SHA-256
+                    "identity": inp.get("fingerprint") or inp.get("sha256", ""),
+                    "identity_parts": identity_phrases(inp),
                     "json": item.json_path,
                 }
             )
@@ -347,7 +352,7 @@ def build_context(
         )
 
     evidence = re.sub(r"\.\.(?=\s|$)", ".", result.evidence)  # "...2011.." from nested sentences
-    report_id_src = json.dumps([sample, sorted(i["sha256"] for i in inputs), kb.sha256, report_stamp])
+    report_id_src = json.dumps([sample, sorted(i["identity"] for i in inputs), kb.sha256, report_stamp])
     tx = kb.transcript(build)
     region_text = (
         f"{first.get('locus', {}).get('contig', '')}:{fmt_int(window[0])}-{fmt_int(window[1])}" if window else ""

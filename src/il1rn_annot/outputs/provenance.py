@@ -1,5 +1,8 @@
 """What every output records about how it was made: versions, build, inputs and their checksums.
 
+An input VCF is named by its identity (`vcf.identity`: size, header, index and locus-block
+checksums and their `fingerprint`), and by its whole-file SHA-256 when that was computed.
+
 The only field allowed to differ between two runs on the same input is `generated_at`; it
 can be pinned with `--date` / `IL1RN_ANNOT_DATE` (or `SOURCE_DATE_EPOCH`) for byte-identical
 reruns and tests.
@@ -38,7 +41,7 @@ class Provenance:
     command_line: str
     build: str
     build_evidence: str
-    inputs: list[dict[str, str]] = field(default_factory=list)
+    inputs: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: which reference sequence named the alleles (reference.describe): a FASTA, the shipped one, or none
     reference_sequence: str = "none"
@@ -54,8 +57,13 @@ class Provenance:
             TOOL_NAME, __version__, kb.version, kb.sha256, generated_at(date), command_line, build, build_evidence
         )
 
-    def add_input(self, role: str, path: str, sha256: str) -> None:
-        self.inputs.append({"role": role, "path": path, "sha256": sha256})
+    def add_input(self, role: str, path: str, sha256: str, identity: dict[str, Any] | None = None) -> None:
+        """Record an input. `identity`: the VCF's `vcf.identity.InputIdentity.fields()` (its
+        `sha256` is "" when the whole file was not hashed); other inputs: the whole-file SHA-256."""
+        entry: dict[str, Any] = {"role": role, "path": path, "sha256": sha256}
+        if identity is not None:
+            entry.update(identity)
+        self.inputs.append(entry)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,5 +79,40 @@ class Provenance:
             f"##il1rn_annot_date={self.generated_at}",
             f'##il1rn_annot_command="{self.command_line.replace(chr(34), chr(39))}"',
         ]
-        lines += [f"##il1rn_annot_input_sha256={i['role']}:{i['sha256']}" for i in self.inputs]
+        lines += [f"##il1rn_annot_input_sha256={i['role']}:{i['sha256']}" for i in self.inputs if i["sha256"]]
+        lines += [
+            f"##il1rn_annot_input_identity={i['role']}:{identity_text(i)}" for i in self.inputs if "fingerprint" in i
+        ]
         return lines
+
+
+def identity_text(entry: dict[str, Any]) -> str:
+    """One line naming an input by its identity fields (`vcf.identity`), for the VCF header and
+    the lab report: `checksum=locus;fingerprint=..;size=..;header_sha256=..;index_sha256=..;
+    locus_bytes=START-END;locus_sha256=..`; empty fields are left out."""
+    parts = []
+    for key in ("checksum", "fingerprint", "size", "header_sha256", "index_sha256", "locus_bytes", "locus_sha256"):
+        value = entry.get(key)
+        if value in (None, "", []):
+            continue
+        if key == "locus_bytes":
+            value = f"{value[0]}-{value[1]}"
+        parts.append(f"{key}={value}")
+    return ";".join(parts)
+
+
+def identity_phrases(entry: dict[str, Any]) -> list[str]:
+    """How an input VCF was identified (vcf.identity), one phrase per field, for the lab
+    report's provenance block; empty for an entry without a fingerprint (older annotation
+    files, the reference FASTA: their whole-file SHA-256 is shown)."""
+    if not entry.get("fingerprint"):
+        return []
+    parts = [f"fingerprint {entry['fingerprint']}", f"{int(entry.get('size') or 0):,} bytes"]
+    if entry.get("header_sha256"):
+        parts.append(f"header SHA-256 {entry['header_sha256']}")
+    if entry.get("index_sha256"):
+        parts.append(f"index SHA-256 {entry['index_sha256']}")
+    locus = entry.get("locus_bytes")
+    if locus:
+        parts.append(f"locus blocks (bytes {locus[0]:,}-{locus[1]:,}) SHA-256 {entry.get('locus_sha256', '')}")
+    return parts

@@ -19,6 +19,7 @@ from il1rn_annot.digest import sha256_file
 from il1rn_annot.errors import InputError
 from il1rn_annot.outputs.naming import input_stem
 from il1rn_annot.outputs.read_back import file_source, load_annotation, read_manifest, sample_findings
+from il1rn_annot.vcf.identity import same_input
 
 
 @dataclass
@@ -46,6 +47,8 @@ class AnnotatedInput:
     json_path: str = ""
     build: str = ""
     sha256: str = ""
+    #: the input VCF's provenance entry (vcf.identity fields: fingerprint, size, ...); {} when not read
+    identity: dict[str, Any] = field(default_factory=dict)
     kb_version: str = ""
     tool_version: str = ""
     calls: dict[str, SampleCalls] = field(default_factory=dict)
@@ -65,6 +68,7 @@ class AnnotatedInput:
             "error": self.error,
             "build": self.build,
             "sha256": self.sha256,
+            "fingerprint": str(self.identity.get("fingerprint", "")),
             "knowledge_base_version": self.kb_version,
             "tool_version": self.tool_version,
             "annotation_json": self.json_path,
@@ -144,7 +148,8 @@ def _read_input_annotation(item: AnnotatedInput, json_text: str | None, base: Pa
         item.build = str(prov.get("build", ""))
         item.kb_version = str(prov.get("knowledge_base_version", ""))
         item.tool_version = str(prov.get("tool_version", ""))
-        item.sha256 = next((i.get("sha256", "") for i in prov.get("inputs", []) if i.get("role") == "vcf"), "")
+        entry: dict[str, Any] = next((i for i in prov.get("inputs", []) if i.get("role") == "vcf"), {})
+        item.sha256, item.identity = str(entry.get("sha256", "")), dict(entry)
         alleles = {a["allele_id"]: a for a in payload.get("alleles", [])}
         source = file_source(payload, path)
         calls: dict[str, SampleCalls] = {}
@@ -183,8 +188,9 @@ class InputIndex:
         """The manifest input that is the sheet's file.
 
         1. the same path (from the working folder, or from the sheet's folder), symlinks resolved;
-        2. else an input with the same file name, when the sheet's file exists here with the same
-           SHA-256 as the annotated one (a staged or copied file);
+        2. else an input with the same file name, when the sheet's file exists here and is the
+           annotated one by its recorded identity (`vcf.identity.same_input`: the whole-file SHA-256
+           when one was recorded, else size, header, index and locus blocks; a staged or copied file);
         3. else, only when the sheet's file cannot be seen from here (annotated in another working
            folder), the one input with that file name, with a warning.
         A different file that merely shares the name is never taken for the annotated one.
@@ -203,8 +209,14 @@ class InputIndex:
             return None
         local = next((c for c in candidates if c.is_file()), None)
         if local is not None:
-            digest = sha256_file(local)
-            return next((i for i in same_name if i.sha256 and i.sha256 == digest), None)
+            return next(
+                (
+                    i
+                    for i in same_name
+                    if (i.identity or i.sha256) and same_input(local, i.identity or {"sha256": i.sha256})
+                ),
+                None,
+            )
         if len(same_name) == 1:
             warnings.append(
                 f"sample sheet file {vcf} is not visible from here; matched by file name to the "

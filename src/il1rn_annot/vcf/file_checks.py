@@ -71,23 +71,30 @@ def _ends_with_newline(path: Path, fmt: str) -> bool:
             handle.seek(-1, os.SEEK_END)
             return handle.read(1) == b"\n"
     if fmt == "vcf.gz":
-        starts = last_block_starts(path)
-        if len(starts) > 1:
-            with open(path, "rb") as handle:
-                handle.seek(starts[0])
-                block = handle.read(starts[1] - starts[0])
-            try:
-                text = zlib.decompressobj(31).decompress(block)
-            except zlib.error:
-                text = b""
-            if text:
-                return text.endswith(b"\n")
+        text = _last_block_text(path)
+        if text:
+            return text.endswith(b"\n")
     return _last_lines(path, fmt)[0]
+
+
+def _last_block_text(path: Path) -> bytes:
+    """The decompressed text of a BGZF file's last non-empty block (b"" when it cannot be found)."""
+    starts = last_block_starts(path)
+    if len(starts) < 2:
+        return b""
+    with open(path, "rb") as handle:
+        handle.seek(starts[0])
+        block = handle.read(starts[1] - starts[0])
+    try:
+        return zlib.decompressobj(31).decompress(block)
+    except zlib.error:
+        return b""
 
 
 def _last_lines(path: Path, fmt: str) -> tuple[bool, str, str | None]:
     """(ends with a newline, last line, the line before it or None). Reads the tail of a plain
-    file; a compressed one is read through (only when its end lacks the newline: rare)."""
+    file, the last block of a BGZF one; another compressed file (or a BGZF one whose last block
+    holds less than two lines) is read through: only when its end lacks the newline, which is rare."""
     if fmt == "vcf":
         size = os.path.getsize(path)
         chunk = 1 << 16
@@ -100,11 +107,15 @@ def _last_lines(path: Path, fmt: str) -> tuple[bool, str, str | None]:
             chunk *= 4
         text = tail.decode("utf-8", "replace")
     else:
-        lines: list[bytes] = [b"", b""]
-        with gzip.open(path, "rb") as handle:
-            for line in handle:
-                lines = [lines[-1], line]
-        text = b"".join(lines).decode("utf-8", "replace")
+        block = _last_block_text(path) if fmt == "vcf.gz" else b""
+        if block.count(b"\n") >= 2:  # the last line and the whole line before it: in the last block
+            text = block.decode("utf-8", "replace")
+        else:
+            lines: list[bytes] = [b"", b""]
+            with gzip.open(path, "rb") as handle:
+                for line in handle:
+                    lines = [lines[-1], line]
+            text = b"".join(lines).decode("utf-8", "replace")
     ends = text.endswith("\n")
     parts = text.rstrip("\n").split("\n") if ends else text.split("\n")
     last = parts[-1]

@@ -10,15 +10,21 @@ not once per question. Format: the SAM/VCF index specifications (tabix, CSI v1).
 
 from __future__ import annotations
 
+import array
 import gzip
+import hashlib
 import os
 import struct
+import sys
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-_I32, _U32, _U32_I32 = struct.Struct("<i"), struct.Struct("<I"), struct.Struct("<Ii")
+import numpy as np
+
+_I32 = struct.Struct("<i")
 TABIX_MIN_SHIFT, TABIX_DEPTH = 14, 5
 #: the empty block that ends every complete BGZF file (SAM specification, section 4.1.2)
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
@@ -32,15 +38,103 @@ class _Bin:
 
 
 @dataclass(frozen=True)
-class ParsedIndex:
-    """The parts of an index the two questions need: contig names, bins, linear offsets."""
+class _Ref:
+    """Where one reference's bins and linear index lie in the index's words (see `_read_index`)."""
 
-    csi: bool
-    min_shift: int
-    depth: int
-    names: tuple[str, ...]  # tabix names (or CSI's tabix-style aux); may be empty
-    bins: tuple[tuple[_Bin, ...], ...]  # per reference
-    intervals: tuple[tuple[int, ...], ...]  # tabix linear index per reference (empty for CSI)
+    first: int  # word of its first bin
+    n_bin: int
+    intervals: tuple[int, int]  # (first word, count) of its tabix linear index (CSI: (0, 0))
+
+
+class ParsedIndex:
+    """An index read once: contig names, the references' bins as uint32 words, walked lazily.
+
+    A query decodes only the bins of the reference it names, after walking (skipping) the
+    references before it; the largest offset is found by the pseudo-bins. The index of a 1 GB
+    whole-genome VCF holds ~200,000 bins: decoding them all into Python objects took 0.4 s per
+    input, 100 times the locus query it served, and walking them all still 75 ms (issue 19).
+    """
+
+    def __init__(
+        self,
+        csi: bool,
+        min_shift: int,
+        depth: int,
+        names: tuple[str, ...],
+        source: _Inflater,
+        pos: int,
+        n_ref: int,
+        sha256: str = "",
+    ) -> None:
+        self.csi, self.min_shift, self.depth, self.names = csi, min_shift, depth, names
+        self._source, self._pos = source, pos  # the decompressed index so far; where its references start
+        self.words = self._words()  # the references part decompressed so far, as uint32
+        self.n_ref = n_ref
+        #: SHA-256 of the index file's bytes as read (provenance: vcf.identity)
+        self.sha256 = sha256
+        self._refs: list[_Ref] = []
+        self._at = 0  # word where the next reference to walk starts
+        self._largest: list[int | None] = []  # per walked reference: its largest chunk end
+        self._spans: dict[tuple[str, int, int, tuple[str, ...]], tuple[int, int] | None] = {}
+        self._bins: dict[int, tuple[_Bin, ...]] = {}
+
+    def _words(self) -> array.array[int]:
+        data = self._source.data
+        words = array.array("I")
+        words.frombytes(memoryview(data)[self._pos : len(data) - (len(data) - self._pos) % 4])
+        if sys.byteorder != "little":
+            words.byteswap()
+        return words
+
+    def _grow(self) -> bool:
+        """Decompress more of the index (False: all of it is)."""
+        if not self._source.grow():
+            return False
+        self.words = self._words()
+        return True
+
+    def ref(self, target: int) -> _Ref:
+        """Reference number `target`, walking the references before it once (ValueError: the
+        index ends early)."""
+        while True:
+            try:
+                return self._walk_to(target)
+            except IndexError:  # the walk ran past what is decompressed: more, or the index ends early
+                if not self._grow():
+                    raise ValueError("index ends early") from None
+
+    def _walk_to(self, target: int) -> _Ref:
+        words, n_words = self.words, len(self.words)
+        head = 4 if self.csi else 2  # words before a bin's chunks; the last of them is the chunk count
+        last_head = head - 1
+        pseudo = self.pseudo_bin
+        while len(self._refs) <= target:
+            at = self._at
+            n_bin = words[at]
+            first = at = at + 1
+            ref_largest = -1
+            # the hot loop: two word reads per bin. A bin's chunks are sorted and disjoint, so
+            # its last chunk ends last; the pseudo-bin's first pair is (first, last) offset
+            # of the reference's records
+            for _ in range(n_bin):
+                n_chunk = words[at + last_head]
+                if n_chunk:
+                    k = at + head + 2 if words[at] == pseudo else at + head + 4 * n_chunk - 2
+                    end = words[k] | words[k + 1] << 32
+                    if end > ref_largest:
+                        ref_largest = end
+                at += head + 4 * n_chunk
+            intervals = (0, 0)
+            if not self.csi:
+                n_intv = words[at]
+                intervals = (at + 1, n_intv)
+                at += 1 + 2 * n_intv
+            if at > n_words:
+                raise IndexError
+            self._refs.append(_Ref(first, n_bin, intervals))
+            self._largest.append(ref_largest if ref_largest >= 0 else None)
+            self._at = at
+        return self._refs[target]
 
     @property
     def pseudo_bin(self) -> int:
@@ -48,45 +142,165 @@ class ParsedIndex:
         return ((1 << ((self.depth + 1) * 3)) - 1) // 7 + 1
 
     def max_offset(self) -> int | None:
-        """Largest BGZF virtual offset a record's chunk ends at (None: no records indexed)."""
-        best: int | None = None
-        pseudo = self.pseudo_bin
-        for ref in self.bins:
-            for b in ref:
-                if not b.chunks:
-                    continue
-                value = b.chunks[1] if b.bin_id == pseudo else max(b.chunks[1::2])
-                best = value if best is None or value > best else best
-        return best
+        """Largest BGZF virtual offset a record's chunk ends at (None: no records indexed).
+
+        htslib writes one pseudo-bin per reference with records, whose first pair is the
+        (first, last) offset of its records; the last reference with records holds the largest.
+        Its section ends the index (references without records take 8 bytes each), so the
+        pseudo-bins are searched (vectorised: the bin id followed by its chunk count 2) in the
+        last 4, 16, 64 decompressed blocks: any pseudo-bin found there is the last reference's
+        or an earlier one's, whose whole section precedes the last's. Without one (tabix before
+        2013), or with more candidates than references, every bin is walked.
+        """
+        for tail in self._source.tails():
+            # the tail of the references part, word-aligned from its end (every field after the
+            # names is a 4- or 8-byte integer); the last reference with records ends the index
+            found = self._pseudo_bin_max(np.frombuffer(tail[len(tail) % 4 :], dtype=np.uint32))
+            if found is not None:
+                return found
+        while self._grow():
+            pass
+        found = self._pseudo_bin_max(np.frombuffer(self.words, dtype=np.uint32))
+        if found is not None:
+            return found
+        if self.n_ref:
+            self.ref(self.n_ref - 1)
+        walked = [value for value in self._largest if value is not None]
+        return max(walked) if walked else None
+
+    def _pseudo_bin_max(self, words: np.ndarray) -> int | None:
+        """The largest end offset of the pseudo-bins found in `words`; None when there are none,
+        more than references, or one that does not read as (first, last) offsets."""
+        head = 4 if self.csi else 2
+        if len(words) <= head + 4:
+            return None
+        hits = np.flatnonzero((words[: -head - 4] == self.pseudo_bin) & (words[head - 1 : -5] == 2))
+        if not 0 < len(hits) <= self.n_ref:
+            return None
+        first = hits + head
+        begins = words[first].astype(np.uint64) | words[first + 1].astype(np.uint64) << np.uint64(32)
+        ends = words[first + 2].astype(np.uint64) | words[first + 3].astype(np.uint64) << np.uint64(32)
+        return int(ends.max()) if bool(np.all(begins <= ends)) else None
+
+    def bins(self, target: int, wanted: set[int] | None = None) -> tuple[_Bin, ...]:
+        """The bins of reference number `target`, decoded (only those in `wanted`, when given;
+        a CSI bin's linear offset is kept for every bin, its chunks only for the wanted).
+        All of a reference's bins are decoded once and kept."""
+        if wanted is None and target in self._bins:
+            return self._bins[target]
+        ref = self.ref(target)  # first: walking may decompress more of the index
+        w = self.words
+        out: list[_Bin] = []
+        at = ref.first
+        for _ in range(ref.n_bin):
+            bin_id = w[at]
+            if self.csi:
+                loffset, n_chunk = w[at + 1] | w[at + 2] << 32, w[at + 3]
+                at += 4
+            else:
+                loffset, n_chunk = 0, w[at + 1]
+                at += 2
+            if wanted is None or bin_id in wanted:
+                chunks = tuple(w[k] | w[k + 1] << 32 for k in range(at, at + 4 * n_chunk, 2))
+                if chunks or self.csi:  # an empty CSI bin still carries a linear offset (loffset)
+                    out.append(_Bin(bin_id, loffset, chunks))
+            elif self.csi:
+                out.append(_Bin(bin_id, loffset, ()))
+            at += 4 * n_chunk
+        if wanted is None:
+            self._bins[target] = tuple(out)
+        return tuple(out)
+
+    def linear_offset(self, target: int, window: int) -> int:
+        """Entry `window` (16 kb windows; the last one past the end) of reference `target`'s
+        tabix linear index; 0 when it has none."""
+        first, count = self.ref(target).intervals
+        if not count:
+            return 0
+        k = first + 2 * min(window, count - 1)
+        return self.words[k] | self.words[k + 1] << 32
 
     def region_start(self, contig: str, beg: int, end: int, seqnames: list[str]) -> int | None:
         """The smallest virtual offset htslib reads for [beg, end) (0-based) on `contig`; None
         when the index holds no record there. `seqnames`: the header's contigs, for a CSI
         index without names (a BCF's)."""
+        span = self.region_span(contig, beg, end, seqnames)
+        return span[0] if span else None
+
+    def region_span(self, contig: str, beg: int, end: int, seqnames: list[str]) -> tuple[int, int] | None:
+        """(first, last) virtual offsets htslib reads for [beg, end) (0-based) on `contig`, as
+        `hts_itr_query` chooses them: the chunks of the bins overlapping the region, cut to
+        start no earlier than the linear-index offset of `beg` (min_off) and to end no later
+        than the first chunk of the next bin right of `end` (max_off, where htslib reads the
+        record that ends the query); None when it reads none. Remembered per region."""
+        key = (contig, beg, end, () if self.names else tuple(seqnames))
+        if key not in self._spans:
+            self._spans[key] = self._region_span(contig, beg, end, seqnames)
+        return self._spans[key]
+
+    def _region_span(self, contig: str, beg: int, end: int, seqnames: list[str]) -> tuple[int, int] | None:
         order = list(self.names) if self.names else list(seqnames)
         if contig not in order:
             return None
         target = order.index(contig)
-        if target >= len(self.bins):
+        if target >= self.n_ref:
             return None
         overlapping = set(_reg2bins(beg, end, self.min_shift, self.depth))
-        bins = self.bins[target]
-        chunks = [
-            pair for b in bins if b.bin_id in overlapping for pair in zip(b.chunks[0::2], b.chunks[1::2], strict=True)
-        ]
-        min_off = 0
-        if not self.csi:
-            offsets = self.intervals[target]
-            if offsets:
-                min_off = offsets[min(beg >> TABIX_MIN_SHIFT, len(offsets) - 1)]
+        # one pass over the reference's bins (~15,000 on a whole-genome chr2): the chunks of the
+        # overlapping bins, and each bin's first chunk start (for max_off) and CSI linear offset
+        ref = self.ref(target)  # first: walking may decompress more of the index
+        w = self.words
+        chunks: list[tuple[int, int]] = []
+        firsts: dict[int, int] = {}
+        loffsets: dict[int, int] = {}
+        at, csi = ref.first, self.csi
+        for _ in range(ref.n_bin):
+            bin_id = w[at]
+            if csi:
+                loffsets[bin_id] = w[at + 1] | w[at + 2] << 32
+                n_chunk = w[at + 3]
+                at += 4
+            else:
+                n_chunk = w[at + 1]
+                at += 2
+            if n_chunk:
+                firsts[bin_id] = w[at] | w[at + 1] << 32
+                if bin_id in overlapping:
+                    chunks += [
+                        (w[k] | w[k + 1] << 32, w[k + 2] | w[k + 3] << 32) for k in range(at, at + 4 * n_chunk, 4)
+                    ]
+            at += 4 * n_chunk
+        firsts.pop(self.pseudo_bin, None)
+        if not csi:
+            min_off = self.linear_offset(target, beg >> TABIX_MIN_SHIFT)
         else:
-            loffsets = {b.bin_id: b.loffset for b in bins}
             leaf = ((1 << ((self.depth + 1) * 3)) - 1) // 7 + (beg >> self.min_shift)
             while leaf not in loffsets and leaf > 0:
                 leaf = (leaf - 1) >> 3
             min_off = loffsets.get(leaf, 0)
-        kept = [b for b, e in chunks if e > min_off]
-        return min(kept) if kept else None
+        max_off = self._max_off(firsts, end)
+        kept = [(max(b, min_off), min(e, max_off)) for b, e in chunks if e > min_off and b < max_off]
+        if not kept:
+            return None
+        return min(b for b, _ in kept), max(e for _, e in kept)
+
+    def _max_off(self, firsts: dict[int, int], end: int) -> int:
+        """htslib's max_off for a query ending at `end` (0-based, exclusive): the first chunk
+        start of the nearest bin with records right of `end`, moving up a level at a first child
+        (hts.c, hts_itr_query); 2**64 - 1 when there is none. `firsts`: bin -> first chunk start."""
+        first_leaf = ((1 << (3 * self.depth)) - 1) // 7
+        n_bins = ((1 << (3 * (self.depth + 1))) - 1) // 7
+        bin_id = first_leaf + ((end - 1) >> self.min_shift) + 1
+        if bin_id >= n_bins:
+            bin_id = 0
+        while True:
+            while bin_id % 8 == 1:
+                bin_id = (bin_id - 1) >> 3
+            if bin_id == 0:
+                return (1 << 64) - 1
+            if bin_id in firsts:
+                return firsts[bin_id]
+            bin_id += 1
 
 
 def _reg2bins(beg: int, end: int, min_shift: int, depth: int) -> list[int]:
@@ -111,80 +325,102 @@ def read_index(index_path: str | os.PathLike[str]) -> ParsedIndex:
     return _read_index(os.fspath(index_path), st.st_size, st.st_mtime_ns)
 
 
+class _Inflater:
+    """An index file's bytes, decompressed block by block as far as a walk needs (a query names
+    chromosome 2, the second reference: a sixth of a whole-genome index)."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.blocks = _bgzf_blocks(raw)  # None: not BGZF, decompressed whole
+        self.data = b""
+        self._next = 0
+        self._batch = 8
+
+    def grow(self) -> bool:
+        """Decompress the next blocks (twice as many each time); False when all are done."""
+        if self.blocks is None:
+            if self._next:
+                return False
+            self.data, self._next = gzip.decompress(self.raw), 1
+            return True
+        if self._next >= len(self.blocks):
+            return False
+        chunk = self.blocks[self._next : self._next + self._batch]
+        self.data += b"".join(zlib.decompress(self.raw[b:e], 31) for b, e in chunk)
+        self._next += len(chunk)
+        self._batch *= 2
+        return True
+
+    def tails(self) -> Iterator[bytes]:
+        """The decompressed last 4, 16 and 64 blocks (fewer than all of them; none when not BGZF)."""
+        if self.blocks is None:
+            return
+        for k in (4, 16, 64):
+            if k >= len(self.blocks) - 1:
+                return
+            yield b"".join(zlib.decompress(self.raw[b:e], 31) for b, e in self.blocks[-k:])
+
+
+def _bgzf_blocks(raw: bytes) -> list[tuple[int, int]] | None:
+    """(start, end) of every BGZF block of `raw`; None when it is not BGZF (plain gzip)."""
+    blocks, at, size = [], 0, len(raw)
+    while at < size:
+        if at + 18 > size or raw[at : at + 4] != b"\x1f\x8b\x08\x04" or raw[at + 12 : at + 14] != b"BC":
+            return None
+        end = at + struct.unpack_from("<H", raw, at + 16)[0] + 1
+        blocks.append((at, end))
+        at = end
+    return blocks
+
+
 @lru_cache(maxsize=8)
 def _read_index(index_path: str, size: int, mtime_ns: int) -> ParsedIndex:
-    data = memoryview(gzip.decompress(Path(index_path).read_bytes()))
-    length = len(data)
-    pos = 0
+    raw = Path(index_path).read_bytes()
+    source = _Inflater(raw)
+    try:
+        while len(source.data) < 1 << 16 and source.grow():
+            pass  # the header and the names: the first block(s)
+        while True:
+            data = source.data
+            length = len(data)
+            try:
+                header = _header(data)
+            except struct.error:
+                header = None
+            if header is not None and header[-1] <= length:
+                break
+            if not source.grow():
+                raise ValueError("index ends early")
+    except (zlib.error, EOFError, OSError) as exc:
+        raise ValueError(f"the index cannot be decompressed ({exc})") from None
+    csi, min_shift, depth, names, n_ref, pos = header
+    return ParsedIndex(csi, min_shift, depth, names, source, pos, n_ref, hashlib.sha256(raw).hexdigest())
 
-    def take(fmt: str) -> tuple[int, ...]:
-        nonlocal pos
-        n = struct.calcsize(fmt)
-        if pos + n > length:
-            raise ValueError("index ends early")
-        values = struct.unpack_from(fmt, data, pos)
-        pos += n
-        return values
 
-    magic = bytes(data[:4])
-    pos = 4
-    names: tuple[str, ...] = ()
+def _header(data: bytes) -> tuple[bool, int, int, tuple[str, ...], int, int] | None:
+    """(csi, min_shift, depth, names, n_ref, where the references start) from the decompressed
+    start of an index; None when more of it is needed (struct.error: likewise)."""
+    magic = data[:4]
     if magic == b"TBI\x01":
-        csi, min_shift, depth = False, TABIX_MIN_SHIFT, TABIX_DEPTH
-        n_ref = take("<i")[0]
-        take("<6i")
-        l_nm = take("<i")[0]
-        names = _names(bytes(data[pos : pos + l_nm]))
-        pos += l_nm
-    elif magic == b"CSI\x01":
-        csi = True
-        min_shift, depth, l_aux = take("<3i")
-        aux = bytes(data[pos : pos + l_aux])
+        if len(data) < 36:
+            return None
+        n_ref = _I32.unpack_from(data, 4)[0]
+        l_nm = _I32.unpack_from(data, 32)[0]
+        if len(data) < 36 + l_nm:
+            return None
+        return False, TABIX_MIN_SHIFT, TABIX_DEPTH, _names(data[36 : 36 + l_nm]), n_ref, 36 + l_nm
+    if magic == b"CSI\x01":
+        if len(data) < 16:
+            return None
+        min_shift, depth, l_aux = struct.unpack_from("<3i", data, 4)
+        if len(data) < 16 + l_aux + 4:
+            return None
+        aux = data[16 : 16 + l_aux]
         names = _names(aux[28:]) if l_aux >= 28 else ()
-        pos += l_aux
-        n_ref = take("<i")[0]
-    else:
-        raise ValueError("not a tabix (.tbi) or CSI (.csi) index")
-    # the bin loop runs ~800 times for a small file and ~1,000 files make a batch: bound
-    # Struct methods and a local offset instead of a helper call per field
-    int32, uint32_int32, uint32 = _I32.unpack_from, _U32_I32.unpack_from, _U32.unpack_from
-    all_bins: list[tuple[_Bin, ...]] = []
-    all_intervals: list[tuple[int, ...]] = []
-    for _ in range(n_ref):
-        n_bin = take("<i")[0]
-        ref_bins: list[_Bin] = []
-        for _ in range(n_bin):
-            if pos + 8 > length:
-                raise ValueError("index ends early")
-            loffset = 0
-            if csi:
-                bin_id = uint32(data, pos)[0]
-                if pos + 16 > length:
-                    raise ValueError("index ends early")
-                loffset = struct.unpack_from("<Q", data, pos + 4)[0]
-                pos += 12
-                n_chunk = int32(data, pos)[0]
-                pos += 4
-            else:
-                bin_id, n_chunk = uint32_int32(data, pos)
-                pos += 8
-            if n_chunk <= 0:
-                if csi:  # an empty CSI bin still carries a linear offset (loffset)
-                    ref_bins.append(_Bin(bin_id, loffset, ()))
-                continue
-            stop = pos + 16 * n_chunk
-            if stop > length:
-                raise ValueError("index ends early")
-            ref_bins.append(_Bin(bin_id, loffset, struct.unpack_from(f"<{2 * n_chunk}Q", data, pos)))
-            pos = stop
-        all_bins.append(tuple(ref_bins))
-        if not csi:
-            n_intv = take("<i")[0]
-            if pos + 8 * n_intv > length:
-                raise ValueError("index ends early")
-            all_intervals.append(struct.unpack_from(f"<{n_intv}Q", data, pos) if n_intv > 0 else ())
-            pos += 8 * n_intv
-    return ParsedIndex(csi, min_shift, depth, names, tuple(all_bins), tuple(all_intervals))
+        return True, min_shift, depth, names, _I32.unpack_from(data, 16 + l_aux)[0], 20 + l_aux
+    if len(data) < 4:
+        return None
+    raise ValueError("not a tabix (.tbi) or CSI (.csi) index")
 
 
 def _names(block: bytes) -> tuple[str, ...]:
@@ -223,6 +459,22 @@ def last_block_starts(data_path: Path) -> list[int]:
             break
         cursor = begin
     return starts
+
+
+def block_range(data_path: str | os.PathLike[str], span: tuple[int, int]) -> tuple[int, int]:
+    """The compressed byte range [start, end) of the BGZF blocks holding virtual offsets
+    `span` = (first, last): from the first's block to the end of the last's block (a virtual
+    offset at a block's byte 0 ends before that block)."""
+    start, last = span[0] >> 16, span[1] >> 16
+    if span[1] & 0xFFFF == 0:
+        return start, max(start, last)
+    with open(data_path, "rb") as handle:
+        handle.seek(last)
+        head = handle.read(18)
+    if len(head) < 18 or head[:4] != b"\x1f\x8b\x08\x04" or head[12:14] != b"BC":
+        return start, last  # not a block header (corrupt data): htslib's own read will say so
+    bsize = struct.unpack_from("<H", head, 16)[0]
+    return start, last + bsize + 1
 
 
 def index_problem(index_path: str, data_path: Path) -> str | None:

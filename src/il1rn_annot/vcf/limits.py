@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from il1rn_annot.errors import InputError
-from il1rn_annot.vcf.index import read_index
+from il1rn_annot.vcf.index import block_range, read_index
 
 HEADER_MAX_BYTES = 64 << 20
 LINE_MAX_BYTES = 64 << 20
 INFO_MAX_BYTES = 8 << 20
 _CHUNK = 1 << 20
+_BLOCK = 1 << 16  # a BGZF block holds at most 64 KiB of text
 _HINT = (
     "documented limits (docs/reruns.md, 'Bounded resources'): header {header} MiB, line {line} MiB, "
     "INFO {info} MiB; is the file corrupt, or can the oversized annotation be removed (bcftools annotate -x)?"
@@ -67,7 +68,9 @@ def check_header_size(path: Path, fmt: str, head: bytes) -> None:
     at_line_start = True
     try:
         with _open_stream(path, fmt) as handle:
-            for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            # 64 KiB at a time: the read stops at the first record, and a 1 MiB read went on ~15 BGZF
+            # blocks into the records of an indexed file that the annotation never reads (issue 19)
+            for chunk in iter(lambda: handle.read(_BLOCK), b""):
                 start = 0
                 while start < len(chunk):
                     if at_line_start and chunk[start : start + 1] not in (b"#", b""):
@@ -97,55 +100,97 @@ def check_record_sizes(
     """Refuse a record (of those htslib will read) over LINE_MAX_BYTES, or whose INFO is over
     INFO_MAX_BYTES. `window`: 1-based (start, end) of the screened locus; `seqnames`: the
     header's contigs in order (a BCF record names its contig by that index)."""
-    start = None
+    span = None
     if index_path and contig:
         try:
-            start = read_index(index_path).region_start(contig, window[0] - 1, window[1], seqnames)
+            span = read_index(index_path).region_span(contig, window[0] - 1, window[1], seqnames)
         except (OSError, ValueError, struct.error, zlib.error, EOFError):
-            start = None  # an index open_vcf accepted but this cannot parse: scan the file
-        if start is None and index_path:
+            span = None  # an index open_vcf accepted but this cannot parse: scan the file
+        if span is None and index_path:
             return  # the index holds nothing at the window: htslib reads no record
     try:
         if fmt == "bcf":
-            _check_bcf_records(path, start, contig, window, seqnames)
+            _check_bcf_records(path, span, contig, window, seqnames)
         else:
-            _check_vcf_lines(path, fmt, start, contig, window)
+            _check_vcf_lines(path, fmt, span, contig, window)
     except (OSError, EOFError, zlib.error, struct.error):
         return  # unreadable data: file_checks / htslib name the fault
 
 
-def _bgzf_from(path: Path, offset: int | None) -> BinaryIO:
-    """Decompressed bytes from a BGZF virtual offset (None: from the start, any compression)."""
-    if offset is None:
+class _BlockRange:
+    """The decompressed text of the BGZF blocks holding the virtual offsets `span` = (first,
+    last), from `first`: what htslib's index query reads, and not a block more (a reader that
+    reads ahead, like a 1 MiB `BGZFile.read`, ran ~15 blocks past the window into data the
+    annotation never reads; issue 19)."""
+
+    def __init__(self, path: Path, span: tuple[int, int]) -> None:
+        self._file = open(path, "rb")  # noqa: SIM115 - closed by __exit__
+        self._at, self._end = block_range(path, span)
+        self._skip = span[0] & 0xFFFF
+        self._buffer = b""
+
+    def _next_block(self) -> bytes:
+        if self._at >= self._end:
+            return b""
+        self._file.seek(self._at)
+        head = self._file.read(18)
+        if len(head) < 18 or head[12:14] != b"BC":
+            raise zlib.error(f"no BGZF block at byte {self._at}")
+        size = struct.unpack_from("<H", head, 16)[0] + 1
+        block = head + self._file.read(size - 18)
+        self._at += size
+        text = zlib.decompress(block, 31)
+        text, self._skip = text[self._skip :], 0
+        return text
+
+    def read(self, n: int) -> bytes:
+        while len(self._buffer) < n:
+            more = self._next_block()
+            if not more and self._at >= self._end:
+                break
+            self._buffer += more
+        data, self._buffer = self._buffer[:n], self._buffer[n:]
+        return data
+
+    def __enter__(self) -> _BlockRange:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
+
+
+def _bgzf_from(path: Path, span: tuple[int, int] | None) -> BinaryIO | _BlockRange:
+    """Decompressed bytes of the blocks of `span` (virtual offsets from the index; None: the
+    whole file from the start, any compression)."""
+    if span is None:
         return gzip.open(path, "rb")  # type: ignore[return-value]
-    import pysam
-
-    handle = pysam.BGZFile(str(path), "rb", index=None)
-    handle.seek(offset)
-    return handle  # type: ignore[return-value]
+    return _BlockRange(path, span)
 
 
-def _check_vcf_lines(path: Path, fmt: str, start: int | None, contig: str | None, window: tuple[int, int]) -> None:
-    """Stream the record lines (from `start`, else the whole file) and check their sizes;
-    with `start` stop at the first line past the window."""
-    if start is not None:
-        for _ in locus_lines(path, start, contig, window[1]):
+def _check_vcf_lines(
+    path: Path, fmt: str, span: tuple[int, int] | None, contig: str | None, window: tuple[int, int]
+) -> None:
+    """Stream the record lines (of the index `span`'s blocks, else the whole file) and check
+    their sizes; with a span stop at the first line past the window."""
+    if span is not None:
+        for _ in locus_lines(path, span, contig, window[1]):
             pass
         return
     with _open_stream(path, fmt) as handle:
         for number, line in _lines(handle, every=False):
             if line is None:
-                raise _too_big(path, f"a record line is over {LINE_MAX_BYTES:,} bytes", _where(number, start))
+                raise _too_big(path, f"a record line is over {LINE_MAX_BYTES:,} bytes", _where(number, None))
             if not line.startswith(b"#"):
-                _check_info(path, line, _where(number, start))
+                _check_info(path, line, _where(number, None))
 
 
-def locus_lines(path: Path, start: int, contig: str | None, end: int) -> Iterator[bytes]:
-    """The lines from BGZF virtual offset `start` (where htslib starts reading the locus:
-    `index.ParsedIndex.region_start`) to the first past `end` on `contig`, checked as
+def locus_lines(path: Path, span: tuple[int, int], contig: str | None, end: int) -> Iterator[bytes]:
+    """The lines of the BGZF blocks of `span` (the virtual offsets htslib's index query reads:
+    `index.ParsedIndex.region_span`) up to the first past `end` on `contig`, checked as
     `check_record_sizes` checks them, without their newline: one decompression serves the
     check and a reader of the text (`annotate_vcf.text_scan`)."""
-    with _bgzf_from(path, start) as handle:
+    start = span[0]
+    with _bgzf_from(path, span) as handle:
         for number, line in _lines(handle, every=True):
             if line is None:
                 raise _too_big(path, f"a record line is over {LINE_MAX_BYTES:,} bytes", _where(number, start))
@@ -188,15 +233,15 @@ def _past(line: bytes, contig: str | None, end: int) -> bool:
         return False
 
 
-def _lines(handle: BinaryIO, every: bool) -> Iterator[tuple[int, bytes | None]]:
+def _lines(handle: BinaryIO | _BlockRange, every: bool) -> Iterator[tuple[int, bytes | None]]:
     """(line number, line) of every line (`every`), else only of lines longer than
     INFO_MAX_BYTES (a whole file is checked chunk by chunk at C speed); (number, None), and
     the end, for a line over LINE_MAX_BYTES. Holds at most one line of LINE_MAX_BYTES."""
     number = 0
     parts: list[bytes] = []  # the unfinished line at the end of the last chunk
     length = 0
-    for chunk in iter(lambda: handle.read(_CHUNK), b""):
-        pieces = chunk.split(b"\n")
+    for data in iter(lambda: handle.read(_CHUNK), b""):
+        pieces = data.split(b"\n")
         tail = pieces.pop()
         if parts and pieces:  # the unfinished line ends in this chunk
             length += len(pieces[0])
@@ -227,11 +272,12 @@ def _lines(handle: BinaryIO, every: bool) -> Iterator[tuple[int, bytes | None]]:
 
 
 def _check_bcf_records(
-    path: Path, start: int | None, contig: str | None, window: tuple[int, int], seqnames: list[str]
+    path: Path, span: tuple[int, int] | None, contig: str | None, window: tuple[int, int], seqnames: list[str]
 ) -> None:
     """BCF records are `l_shared, l_indiv` (uint32) then the data: sizes read, data skipped."""
     rid = seqnames.index(contig) if contig in seqnames else None
-    with _bgzf_from(path, start) as handle:
+    start = span[0] if span else None
+    with _bgzf_from(path, span) as handle:
         if start is None:
             magic = handle.read(9)
             if len(magic) < 9:
@@ -255,7 +301,7 @@ def _check_bcf_records(
             _skip(handle, l_shared + l_indiv - 8)
 
 
-def _skip(handle: BinaryIO, n: int) -> None:
+def _skip(handle: BinaryIO | _BlockRange, n: int) -> None:
     while n > 0:
         got = len(handle.read(min(n, _CHUNK)))
         if not got:

@@ -11,6 +11,7 @@ stream).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from il1rn_annot.vcf.file_checks import check_header_text, check_last_line, gzip
 from il1rn_annot.vcf.genome_build import detect_build, resolve_build
 from il1rn_annot.vcf.index import index_for, index_problem
 from il1rn_annot.vcf.limits import check_header_size, check_record_sizes
-from il1rn_annot.vcf.vcf_input import VcfInput
+from il1rn_annot.vcf.vcf_input import VcfInput, header_reader
 
 #: primary-assembly contig names of both naming styles, declared on the reader when the file does not
 STANDARD_CONTIGS = tuple(
@@ -36,10 +37,17 @@ BREAKEND_HEADER = ("##INFO=<ID=MATEID,", "##INFO=<ID=PARID,", "##INFO=<ID=EVENT,
 
 
 def open_vcf(
-    path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: str = "auto", check_locus_records: bool = True
+    path: str | os.PathLike[str],
+    kb: KnowledgeBase,
+    requested_build: str = "auto",
+    checksum: str = "auto",
+    check_locus_records: bool = True,
 ) -> tuple[VcfInput, cyvcf2.VCF]:
     """Open `path`, validate it and return its description plus an open cyvcf2 reader.
 
+    Reads the header, the index and the BGZF blocks of the window (and the file's last block,
+    for its end-of-file marker and last line) of an indexed input, nothing else; `checksum`
+    ("auto"/"full") says whether `VcfInput.identity` hashes every byte too (vcf.identity).
     `check_locus_records=False` leaves the size check of the locus records to the caller
     (`check_locus_record_sizes`, before htslib reads them): a joint VCF read as text checks
     them as it reads them (`vcf.limits.locus_lines`), in one decompression instead of two.
@@ -54,8 +62,9 @@ def open_vcf(
     header_text = read_header_text(path, fmt, head)
     check_header_text(path, header_text)
     last_line_warning = check_last_line(path, fmt, header_text)
+    index_path = index_for(path, fmt)
     try:
-        reader = cyvcf2.VCF(str(path), gts012=False, lazy=False)
+        reader = header_reader(path, fmt, index_path)
     except Exception as exc:  # htslib/cyvcf2 raise bare OSError/Exception types
         if fmt != "vcf" and gzip_truncated(path):
             raise InputError(
@@ -98,7 +107,6 @@ def open_vcf(
         line.startswith(("##INFO=<ID=SVLEN,", "##INFO=<ID=SVTYPE,", "##ALT=<ID=DEL", "##ALT=<ID=CN"))
         for line in header_lines
     )
-    index_path = index_for(path, fmt)
     warnings = list(build.warnings) + ([last_line_warning] if last_line_warning else [])
     if index_path and os.path.getmtime(index_path) < os.path.getmtime(path):
         warnings.append(
@@ -125,8 +133,10 @@ def open_vcf(
             where="#CHROM line",
             hint="VCF text is UTF-8: convert it, e.g. `bcftools reheader` or `iconv -f latin1 -t utf-8`",
         ) from None
+    seqnames = _seqnames(reader)
+    region = _query_region(kb.screen_window[build.build], has_sv, has_bnd)
     if check_locus_records:
-        _check_record_sizes(path, fmt, index_path, contig, kb.screen_window[build.build], has_sv, has_bnd, reader)
+        check_record_sizes(path, fmt, index_path, contig, region, seqnames)
     if not samples:
         warnings.append(
             "the file has no sample columns (a sites-only VCF): its sites are annotated and listed one "
@@ -148,44 +158,34 @@ def open_vcf(
         warnings=warnings,
         header_line_count=header_text.count("\n") if header_text else None,
         declared_contigs=declared,
+        header_sha256=hashlib.sha256((header_text or raw_header).encode("utf-8", "surrogateescape")).hexdigest(),
+        query_region=region,
+        seqnames=seqnames,
+        checksum=checksum,
     )
     return info, reader
 
 
-def check_locus_record_sizes(info: VcfInput, window: tuple[int, int], reader: cyvcf2.VCF) -> None:
+def check_locus_record_sizes(info: VcfInput) -> None:
     """The size check `open_vcf(check_locus_records=False)` left out, for the same records."""
-    _check_record_sizes(
-        info.path,
-        info.format,
-        info.index_path,
-        info.contig,
-        window,
-        info.has_sv_header,
-        info.has_breakend_header,
-        reader,
-    )
+    check_record_sizes(info.path, info.format, info.index_path, info.contig, info.query_region, info.seqnames)
 
 
-def _check_record_sizes(
-    path: Path,
-    fmt: str,
-    index_path: str | None,
-    contig: str | None,
-    window: tuple[int, int],
-    has_sv: bool,
-    has_bnd: bool,
-    reader: cyvcf2.VCF,
-) -> None:
-    """limits.check_record_sizes over the records htslib will read (the index queries of
-    fetch.locus_records start SV_LOOKBACK earlier when the header declares SVs, and end
-    BND_LOOKAHEAD later when it declares breakends)."""
+def _seqnames(reader: cyvcf2.VCF) -> list[str]:
+    """The header's contigs in order (a BCF record, and a CSI index without names, count by them)."""
     try:
-        seqnames = list(reader.seqnames)
+        return list(reader.seqnames)
     except Exception:  # no contig dictionary: htslib names contigs as it meets them
-        seqnames = []
+        return []
+
+
+def _query_region(window: tuple[int, int], has_sv: bool, has_bnd: bool) -> tuple[int, int]:
+    """The 1-based range the index queries of fetch.locus_records read: SV_LOOKBACK before the
+    window when the header declares SVs, BND_LOOKAHEAD after it when it declares breakends.
+    Record sizes are checked (limits) and the identity's locus blocks hashed over it."""
     start = max(1, window[0] - SV_LOOKBACK) if has_sv else window[0]
     end = window[1] + BND_LOOKAHEAD if has_bnd else window[1]
-    check_record_sizes(path, fmt, index_path, contig, (start, end), seqnames)
+    return start, end
 
 
 def _declare_contigs(reader: cyvcf2.VCF, fmt: str, declared: dict[str, int | None]) -> list[str]:

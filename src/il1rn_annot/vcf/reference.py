@@ -137,7 +137,7 @@ def verify_sequence(ref: ReferenceGenome, kb: Any, build: str, protein: str) -> 
     every intron starts GT and ends AG; every curated allele's REF and context bases agree;
     rs419598 is T at c.171 and rs315952 T at c.390; the flanks cover splice sites.
     """
-    from il1rn_annot.core.consequence import translate
+    from il1rn_annot.core.protein_change import translate
     from il1rn_annot.kb.locus_model import CPosition
 
     tx = kb.transcript(build)

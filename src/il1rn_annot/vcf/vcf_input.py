@@ -6,14 +6,16 @@ Kept apart from the opening so that the modules that read an opened input (`vcf.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import cyvcf2
 
-from il1rn_annot.digest import sha256_file
 from il1rn_annot.outputs.naming import input_stem
 from il1rn_annot.vcf.genome_build import BuildCall
+from il1rn_annot.vcf.identity import InputIdentity, identify
 
 
 @dataclass
@@ -35,18 +37,41 @@ class VcfInput:
     header_line_count: int | None = None
     #: contigs declared on the reader's header by `open_vcf` (not in the file's header); see `_declare_contigs`
     declared_contigs: list[str] = field(default_factory=list)
-    _sha256: str | None = field(default=None, repr=False)
+    #: SHA-256 of the header text as in the file (BCF: as htslib reads it); see vcf.identity
+    header_sha256: str = ""
+    #: 1-based window the locus queries read (look-back/ahead included) and the header's contigs in order
+    query_region: tuple[int, int] = (0, 0)
+    seqnames: list[str] = field(default_factory=list)
+    #: "auto" or "full" (`--checksum`): whether an indexed input's every byte is hashed too
+    checksum: str = "auto"
+    _identity: InputIdentity | None = field(default=None, repr=False)
     #: CHROM values of a streamed text VCF, found once (`stream_contigs.declare_stream_contigs`)
     text_contigs: set[str] | None = field(default=None, repr=False)
     #: the header declares breakend records (MATEID, PARID, EVENT or an ALT BND): see fetch.BND_LOOKAHEAD
     has_breakend_header: bool = False
 
     @property
+    def identity(self) -> InputIdentity:
+        """What names the input in provenance (`vcf.identity`), computed when first asked for: a joint
+        VCF's workers parse while a full checksum is computed. Reads the header, the index and the
+        window's blocks of an indexed input; every byte only without an index or with `checksum="full"`."""
+        if self._identity is None:
+            contigs = [self.contig] if self.contig else ["chr2", "2"]
+            self._identity = identify(
+                self.path,
+                self.header_sha256,
+                self.index_path,
+                contigs,
+                self.query_region,
+                self.seqnames,
+                full=self.checksum == "full",
+            )
+        return self._identity
+
+    @property
     def sha256(self) -> str:
-        """Checksum of the input, read when first asked for: a joint VCF's workers parse while it is computed."""
-        if self._sha256 is None:
-            self._sha256 = sha256_file(self.path)
-        return self._sha256
+        """Whole-file SHA-256, or "" when it was not computed (indexed input, `--checksum auto`)."""
+        return self.identity.sha256
 
     @property
     def name(self) -> str:
@@ -69,9 +94,29 @@ def reopen(info: VcfInput, samples: list[str] | None = None) -> cyvcf2.VCF:
     `samples=[]` gives a sites-only reader: htslib then skips the genotype columns, which is
     most of the text of a joint VCF. A list selects those samples; None keeps all.
     """
-    reader = cyvcf2.VCF(str(info.path), gts012=False, lazy=False, samples=samples if samples == [] else None)
+    reader = header_reader(info.path, info.format, info.index_path, samples if samples == [] else None)
     if samples:
         reader.set_samples(samples)
     for name in info.declared_contigs:
         reader.add_to_header(f"##contig=<ID={name}>")
     return reader
+
+
+def header_reader(path: Path, fmt: str, index_path: str | None, samples: list[str] | None = None) -> cyvcf2.VCF:
+    """A cyvcf2 reader of `path` that has read the header only.
+
+    htslib's header read of a bgzipped VCF loads the whole tabix index beside it, to add the
+    contigs it names that the header lacks (vcf.c, vcf_hdr_read); the locus query then loads
+    it again: for a whole-genome index (2 MB, ~200,000 bins) ~50 ms each, a sixth of the time
+    of a small file (issue 19). So an indexed bgzipped VCF is opened through a symbolic link in
+    a temporary folder, where htslib finds no index; the query loads the index once
+    (`fetch.locus_records`: set_index). Only chromosome 2 is queried, and its names are
+    declared on the header (`open_vcf._declare_contigs`). The link is removed at once: the reader keeps
+    the open file.
+    """
+    if fmt != "vcf.gz" or index_path is None:
+        return cyvcf2.VCF(str(path), gts012=False, lazy=False, samples=samples)
+    with tempfile.TemporaryDirectory(prefix="il1rn-open-") as folder:
+        link = os.path.join(folder, "input.vcf.gz")
+        os.symlink(os.path.abspath(path), link)
+        return cyvcf2.VCF(link, gts012=False, lazy=False, samples=samples)

@@ -23,15 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from il1rn_annot.outputs import naming
+from il1rn_annot.workflow.screen_vcfs import combine_rows, screen_vcf_rows, shared_screen_ids
 from il1rn_annot.workflow.sheet import (
     SampleSheetError,
     SheetRow,
-    combine_rows,
     read_sample_sheet,
     resolved_table,
     safe_name_map,
-    screen_vcf_rows,
-    shared_screen_ids,
 )
 
 DEFAULT_BATCH_SIZE = 200

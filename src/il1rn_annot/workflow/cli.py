@@ -20,7 +20,8 @@ from typing import Any
 from il1rn_annot.errors import Il1rnAnnotError
 from il1rn_annot.workflow.batches import DEFAULT_BATCH_SIZE, make_plan, read_finished_batches
 from il1rn_annot.workflow.report_parts import collect_reports
-from il1rn_annot.workflow.sheet import screened_in_several_text, write_resolved_sheet
+from il1rn_annot.workflow.screen_vcfs import screened_in_several_text
+from il1rn_annot.workflow.sheet import write_resolved_sheet
 
 
 def _write_tsv(rows: list[dict[str, Any]], columns: list[str], handle: Any) -> None:
