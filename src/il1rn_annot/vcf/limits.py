@@ -144,13 +144,21 @@ class _BlockRange:
         return text
 
     def read(self, n: int) -> bytes:
-        while len(self._buffer) < n:
+        # blocks gathered in a list and joined once: appending each 64 KiB block to a growing
+        # buffer copied it ~8 times per 1 MiB read (a tenth of a second at 10,000 samples)
+        parts, have = [self._buffer], len(self._buffer)
+        while have < n:
             more = self._next_block()
             if not more and self._at >= self._end:
                 break
-            self._buffer += more
-        data, self._buffer = self._buffer[:n], self._buffer[n:]
-        return data
+            parts.append(more)
+            have += len(more)
+        data = b"".join(parts)
+        if len(data) <= n:
+            self._buffer = b""
+            return data
+        self._buffer = data[n:]
+        return data[:n]
 
     def __enter__(self) -> _BlockRange:
         return self
