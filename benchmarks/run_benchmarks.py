@@ -31,6 +31,8 @@ Scenarios (see benchmarks/README.md):
   3  one unindexed bgzipped 4-million-record WGS VCF vs `bcftools view -t WINDOW`     target <= 1.5
   4  one indexed >= 1 GB WGS VCF vs the same sample in a ~1 MB file (same window records):
      annotate big / annotate small, beside `bcftools view -r`; --checksum full's cost   target <= 1.3
+  5  `annotate --population-vcf` with a >= 1 GB indexed gnomAD-shaped VCF vs `annotate` without
+     it (not bcftools: the cost of the lookup; ratio printed)                        target <= 1.5
 """
 
 from __future__ import annotations
@@ -1688,6 +1690,97 @@ def scenario_indexed_big(data: Path, quick: bool, timeout: float, no_extras: boo
 # report
 
 
+# ------------------------------------------------------------------------------------------
+# scenario 5: a >= 1 GB population VCF (issue 20: --population-vcf reads the window only)
+
+#: gnomAD v4.1 joint INFO fields the tool reads, plus `vep`: gnomAD's per-record VEP string, the
+#: bulk of a real record (random text here, so the file compresses as little as a real one)
+POPULATION_INFO = [
+    '##INFO=<ID=AC_joint,Number=A,Type=Integer,Description="Joint allele count">',
+    '##INFO=<ID=AN_joint,Number=1,Type=Integer,Description="Joint total allele number">',
+    '##INFO=<ID=AF_joint,Number=A,Type=Float,Description="Joint allele frequency">',
+    '##INFO=<ID=nhomalt_joint,Number=A,Type=Integer,Description="Joint homozygote count">',
+    '##INFO=<ID=vep,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP">',
+]
+
+
+def write_population_vcf(path: Path, n_records: int, seed: int) -> dict[str, Any]:
+    """A gnomAD-v4.1-joint-shaped sites VCF of chr2 (GRCh38 contig lines), bgzipped and indexed."""
+    rng = np.random.default_rng(seed)
+    chr2 = dict(GRCH38)["chr2"]
+    positions = np.sort(rng.choice(np.arange(10_000, chr2 - 10_000), size=n_records, replace=False))
+    head = ["##fileformat=VCFv4.2", '##FILTER=<ID=PASS,Description="Passed all variant filters">', *POPULATION_INFO]
+    head += [f"##contig=<ID={name},length={length},assembly=GRCh38>" for name, length in GRCH38]
+    head.append("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO")
+    alphabet = np.frombuffer(b"ACGT|&-_0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
+    out = Bgzip(path)
+    out.write(("\n".join(head) + "\n").encode())
+    chunk = 100_000
+    in_window = 0
+    for lo in range(0, n_records, chunk):
+        pos = positions[lo : lo + chunk]
+        n = len(pos)
+        in_window += int(np.count_nonzero((pos >= WSTART) & (pos <= WEND)))
+        ref = rng.integers(0, 4, n)
+        alt = (ref + rng.integers(1, 4, n)) % 4
+        ac = rng.integers(1, 5000, n)
+        cols = [
+            const_col("chr2\t", n),
+            int_col(pos),
+            const_col("\t.\t", n),
+            (np.frombuffer(b"ACGT", dtype=np.uint8)[ref][:, None], None),
+            const_col("\t", n),
+            (np.frombuffer(b"ACGT", dtype=np.uint8)[alt][:, None], None),
+            const_col("\t.\tPASS\tAC_joint=", n),
+            int_col(ac),
+            const_col(";AN_joint=1461894;AF_joint=0.00", n),
+            int_col(rng.integers(1000, 9999, n)),
+            const_col(";nhomalt_joint=0;vep=", n),
+            (alphabet[rng.integers(0, len(alphabet), (n, 600))], None),
+            const_col("\n", n),
+        ]
+        out.write(join_cols(cols))
+    out.close()
+    tabix(path)
+    return {"records": n_records, "records_in_window": in_window, "bytes": path.stat().st_size}
+
+
+def scenario_population(data: Path, quick: bool, timeout: float, no_extras: bool = False) -> list[dict[str, Any]]:
+    """`annotate --population-vcf BIG` against `annotate` alone on the same input: what the lookup costs."""
+    print("\n== scenario 5: annotate with a >= 1 GB indexed population VCF vs without")
+    n = 60_000 if quick else 2_500_000
+    path = data / f"gnomad.joint.v4.1.sites.chr2.bench_{n}.vcf.bgz"
+    facts = generated(
+        data / f"population_{n}.stamp.json", {"n": n, "v": 1}, lambda: write_population_vcf(path, n, seed=20)
+    )
+    print(
+        f"  resource: {path.name}: {facts['records']:,} records ({facts['records_in_window']} in the window), "
+        f"{facts['bytes'] / 1e9:.2f} GB, tabix-indexed [generated in {facts.get('generation_s')} s]"
+    )
+    sample = REPO / "test_data" / "gatk_hc.PATIENT_HOM_E77X.vcf.gz"
+    with_dir, without_dir = data / "out_population_with", data / "out_population_without"
+    ours, theirs = measure_pair(
+        annotate_cmd([str(sample)], with_dir, "--population-vcf", str(path)),
+        annotate_cmd([str(sample)], without_dir),
+        runs=5,
+        timeout=timeout,
+        prepare=lambda: [shutil.rmtree(d, ignore_errors=True) for d in (with_dir, without_dir)],
+        labels=("annotate --population-vcf", "annotate (no population data)"),
+    )
+    result = row(
+        "5",
+        f"population VCF {facts['bytes'] / 1e9:.2f} GB",
+        ours,
+        theirs,
+        1.5,
+        "il1rn-annot annotate --population-vcf",
+        "il1rn-annot annotate (without; not bcftools)",
+        resource_bytes=facts["bytes"],
+    )
+    print(f"  ratio with/without population VCF: {result['ratio']}")
+    return [result]
+
+
 def machine() -> dict[str, Any]:
     cpu = ""
     with contextlib.suppress(OSError):
@@ -1770,7 +1863,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small inputs (CI smoke test, < 1 minute)")
     parser.add_argument(
-        "--scenarios", default="1,2,3", help="comma-separated subset of 1,2,3,4 (default: 1,2,3; 4 writes a 1 GB file)"
+        "--scenarios",
+        default="1,2,3",
+        help="comma-separated subset of 1,2,3,4,5 (default: 1,2,3; 4 and 5 write a 1 GB file)",
     )
     parser.add_argument(
         "--data-dir",
@@ -1829,6 +1924,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += scenario_wgs(data, args.quick, args.timeout, args.no_extras)
         if "4" in wanted:
             rows += scenario_indexed_big(data, args.quick, args.timeout, args.no_extras)
+        if "5" in wanted:
+            rows += scenario_population(data, args.quick, args.timeout, args.no_extras)
     finally:
         if not args.keep_data and not args.data_dir:
             shutil.rmtree(data, ignore_errors=True)

@@ -4,6 +4,7 @@ rule annotate:
         vcfs=batch_inputs,
         reference=optional_file("reference"),
         extra_variants=optional_file("extra_variants"),
+        evidence=evidence_files(),
         kb=kb_files(),
     output:
         batch=directory("results/annotations/batch_{i}"),
@@ -33,6 +34,7 @@ rule annotate:
             # only when set: the default adds nothing, so existing results are not re-run for it
             "--checksum full" if config.get("checksum") == "full" else "",
             kb_options(),
+            evidence_options(),
         ),
         # not used by the command: Snakemake re-runs the job when it changes (see docs/reruns.md)
         identity=annotate_identity,

@@ -186,12 +186,36 @@ def batch_inputs(wildcards):
         raise WorkflowError(str(exc)) from None
 
 
+def evidence_files():
+    """The population VCFs and the ClinVar VCF with their indexes: a replaced resource (a new
+    gnomAD or ClinVar release) re-runs the annotation."""
+    files = list(config["population_vcfs"] or []) + optional_file("clinvar_vcf")
+    indexes = [
+        f"{path}{suffix}"
+        for path in files
+        for suffix in (".tbi", ".csi")
+        if os.path.exists(f"{path}{suffix}")
+    ]
+    return files + indexes
+
+
+def evidence_options():
+    """--population-vcf for each population VCF, --clinvar-vcf for the ClinVar file."""
+    words = []
+    for path in config["population_vcfs"] or []:
+        words += ["--population-vcf", str(path)]
+    if config["clinvar_vcf"]:
+        words += ["--clinvar-vcf", str(config["clinvar_vcf"])]
+    return " ".join(shlex.quote(word) for word in words)
+
+
 def annotate_identity(wildcards):
     """file_identity of everything an annotate batch reads but no rule makes."""
     return file_identity(
         batch_inputs(wildcards)
         + optional_file("reference")
         + optional_file("extra_variants")
+        + evidence_files()
         + kb_files()
     )
 

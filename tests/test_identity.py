@@ -389,3 +389,43 @@ def test_a_last_line_without_newline_is_read_from_the_last_block(genome_vcf, kb,
     assert read["locus"]["indexed"] is True
     assert read["provenance"]["warnings"] == intact["provenance"]["warnings"]
     assert read["samples"] == intact["samples"]
+
+
+def test_a_bcf_is_identified_by_its_csi_index_and_a_copy_is_matched(kb, tmp_path):
+    """A CSI-indexed BCF (DELLY): header, index and locus blocks; a staged copy is the same input."""
+    from il1rn_annot.vcf.identity import same_input
+
+    source = DATA / "delly.cohort.bcf"
+    doc = _annotate_named(source, tmp_path / "out", kb)
+    entry = doc["provenance"]["inputs"][0]
+    assert entry["checksum"] == "locus" and entry["locus_bytes"] and entry["index_sha256"]
+    assert entry["index_sha256"] == hashlib.sha256(Path(str(source) + ".csi").read_bytes()).hexdigest()
+    copy = tmp_path / "staged" / source.name
+    copy.parent.mkdir()
+    shutil.copyfile(source, copy)
+    shutil.copyfile(str(source) + ".csi", str(copy) + ".csi")
+    assert same_input(copy, entry)
+
+
+def _annotate_named(path: Path, outdir: Path, kb) -> dict:
+    result = annotate_file(path, outdir, kb, date=DATE, command_line="il1rn-annot annotate")
+    return json.loads(Path(result.outputs["json"]).read_text())
+
+
+def test_the_reference_fasta_is_hashed_once_per_process(tmp_path, monkeypatch):
+    """A batch of 200 inputs against one FASTA hashed it 200 times; now once, and again only when
+    the file changes (size, mtime, inode)."""
+    from il1rn_annot import digest
+
+    fasta = tmp_path / "ref.fa"
+    fasta.write_text(">chr2\nACGT\n")
+    calls: list[str] = []
+    real = digest.sha256_file
+    monkeypatch.setattr(digest, "sha256_file", lambda p: calls.append(str(p)) or real(p))
+    digest._sha256_cached.cache_clear()
+    first = digest.sha256_file_once(fasta)
+    assert digest.sha256_file_once(fasta) == first == hashlib.sha256(fasta.read_bytes()).hexdigest()
+    assert len(calls) == 1
+    fasta.write_text(">chr2\nACGTACGT\n")
+    assert digest.sha256_file_once(fasta) == hashlib.sha256(fasta.read_bytes()).hexdigest() != first
+    assert len(calls) == 2

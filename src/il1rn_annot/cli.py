@@ -141,6 +141,21 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--build", default="auto", help="auto (default: from the header), GRCh38 or GRCh37")
     ann.add_argument("--reference", metavar="FASTA", help="reference FASTA (whole genome or a chr2 locus extract)")
     ann.add_argument("--samples", metavar="S1,S2", help="only these samples")
+    ann.add_argument(
+        "--population-vcf",
+        action="append",
+        default=[],
+        metavar="VCF",
+        help="a bgzipped, indexed population VCF of the input's build (gnomAD v2.1.1/v3/v4 exomes, genomes or "
+        "v4.1 joint); repeatable. Only the IL1RN window is read; BA1/BS1/PM2_Supporting use it "
+        "(docs/classification.md)",
+    )
+    ann.add_argument(
+        "--clinvar-vcf",
+        metavar="VCF",
+        help="the bgzipped, indexed ClinVar VCF of the input's build (vcf_GRCh38/ or vcf_GRCh37/): shown with "
+        "review stars and release date beside each allele; never changes a classification",
+    )
     ann.add_argument("--date", help="timestamp to record instead of now (reproducible outputs)")
     ann.add_argument(
         "--keep-going", action="store_true", help="with several inputs: record a bad input as input_error and go on"

@@ -66,6 +66,8 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
                 clean_temps=clean_temps,
                 thresholds=CoverageThresholds(args.min_gq, args.min_depth, args.min_cds_fraction),
                 checksum=args.checksum,
+                population_vcfs=args.population_vcf,
+                clinvar_vcf=args.clinvar_vcf,
             )
             if identity is not None:  # the workflow re-runs the batch when size or mtime change
                 read = result.input.identity

@@ -25,6 +25,7 @@ from il1rn_annot.core.codon_sets import protein_change_method
 from il1rn_annot.core.coverage import CoverageThresholds, cds_segments, input_kind
 from il1rn_annot.digest import sha256_file_once
 from il1rn_annot.errors import InputError
+from il1rn_annot.evidence.load import load_evidence
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
 from il1rn_annot.outputs.atomic import OutputSet, clean_stale_temps
@@ -56,6 +57,8 @@ def annotate_file(
     clean_temps: bool = True,
     thresholds: CoverageThresholds | None = None,
     checksum: str = "auto",
+    population_vcfs: list[str] | None = None,
+    clinvar_vcf: str | None = None,
 ) -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
 
@@ -68,6 +71,8 @@ def annotate_file(
     (coverage.py; None: the documented defaults).
     `checksum`: "auto" (an indexed input is named by its header, index and locus blocks, and read
     nowhere else) or "full" (its whole-file SHA-256 too); see vcf.identity.
+    `population_vcfs`, `clinvar_vcf`: the lab's indexed gnomAD-shaped and ClinVar VCFs (evidence/);
+    each is checked to be of the input's build and only its IL1RN window is read.
     """
     thresholds = thresholds or CoverageThresholds()
     # the locus records' size check waits until it is known whether the text read does it (text_scan.py)
@@ -136,6 +141,11 @@ def annotate_file(
 
     n = len(info.samples)
     window = kb.screen_window[build_name]
+    evidence = load_evidence(list(population_vcfs or []), clinvar_vcf, kb, build_name, window)
+    if evidence is not None:
+        prov.population_data = evidence.summary()
+        prov.clinvar_data = evidence.clinvar_summary()
+        prov.evidence_resources = evidence.provenance()
     contig_length = info.contig_lengths.get(info.contig or "") or kb.builds[build_name].chr2_length
     all_findings = findings == "all" or (findings == "auto" and n <= FINDINGS_ALL_MAX_SAMPLES)
     keep_genotypes = vcf_genotypes == "all" or (vcf_genotypes == "auto" and n <= VCF_GENOTYPES_MAX_SAMPLES)
@@ -172,12 +182,17 @@ def annotate_file(
             ),
             thresholds=thresholds,
             text_read=not full_parse,
+            evidence=evidence,
         )
         # the five outputs are written under temp names and put in place together at the end: a
         # failure half-way (full disk) leaves the previous run's whole set, never a mix
         outputs = OutputSet()
         writer = AnnotatedVcfWriter(
-            out["vcf"], reader if keep_genotypes else reopen(info, samples=[]), info.declared_contigs, outputs=outputs
+            out["vcf"],
+            reader if keep_genotypes else reopen(info, samples=[]),
+            info.declared_contigs,
+            outputs=outputs,
+            evidence=evidence is not None,
         )
         try:
             with contextlib.ExitStack() as running:

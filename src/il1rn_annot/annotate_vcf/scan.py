@@ -318,7 +318,7 @@ def _sites_range(plan: ScanPlan, bounds: tuple[int | None, int | None]) -> tuple
     """
     info = plan.info
     sites = reopen(info, samples=[])
-    declare_annotation_info(sites)
+    declare_annotation_info(sites, plan.evidence is not None)
     lines: list[tuple[str, int, bytes]] = []
     for record in locus_records(info, sites, plan.window, plan.index, None if bounds == (None, None) else bounds):
         check_record(plan, record)

@@ -28,6 +28,8 @@ from il1rn_annot.core.coverage import (
 from il1rn_annot.core.genotype_text import CountedGenotypes
 from il1rn_annot.core.genotypes import Call, RecordGenotypes
 from il1rn_annot.errors import InputError
+from il1rn_annot.evidence.apply import apply_evidence
+from il1rn_annot.evidence.load import EvidenceSet
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.vcf.fetch import ShortRecords, header_sample_count, short_records_in_file
 from il1rn_annot.vcf.record_extent import record_span_end, record_where
@@ -57,6 +59,8 @@ class ScanPlan:
     thresholds: CoverageThresholds = field(default_factory=CoverageThresholds)
     #: a big joint VCF may be read as text (annotate_vcf.text_scan); False: htslib parses every record
     text_read: bool = True
+    #: the run's population/ClinVar data (evidence.load); None: no resource given
+    evidence: EvidenceSet | None = None
 
 
 @dataclass
@@ -301,17 +305,26 @@ def annotated(plan: ScanPlan, allele: Allele) -> tuple[AlleleAnnotation, dict[st
     sequence, and a `ReferenceGenome` is opened per file.
     """
     if plan.reference is not None and not plan.reference.shipped:  # the shipped sequence never changes
-        ann = annotate_allele(allele, plan.build, plan.kb, plan.reference)
+        ann = _annotate(plan, allele)
         return ann, ann.to_dict()
     memo = plan.kb.annotation_memo
-    key = (plan.build, allele)  # one shipped sequence per build: safe to share
+    # one shipped sequence per build: safe to share; the evidence (its resources) is part of the key
+    key: tuple[Any, ...] = (plan.build, allele) if plan.evidence is None else (plan.build, allele, plan.evidence.key)
     found = memo.get(key)
     if found is None:
         if len(memo) >= ANNOTATION_MEMO_MAX:
             memo.clear()
-        ann = annotate_allele(allele, plan.build, plan.kb, plan.reference)
+        ann = _annotate(plan, allele)
         found = memo[key] = (ann, ann.to_dict())
     return found
+
+
+def _annotate(plan: ScanPlan, allele: Allele) -> AlleleAnnotation:
+    """`annotate_allele`, then the run's population/ClinVar evidence (evidence.apply) when given."""
+    ann = annotate_allele(allele, plan.build, plan.kb, plan.reference)
+    if plan.evidence is not None:
+        apply_evidence(ann, allele, plan.evidence, plan.reference)
+    return ann
 
 
 def bears_on_interpretation(ann: AlleleAnnotation) -> bool:

@@ -22,7 +22,13 @@ from il1rn_annot.core.vocabulary import ANY_DELETION_TYPES
 from il1rn_annot.outputs.atomic import OutputSet
 from il1rn_annot.outputs.json_file import write_json
 from il1rn_annot.outputs.provenance import Provenance
-from il1rn_annot.outputs.tables import ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS, write_cells
+from il1rn_annot.outputs.tables import (
+    ALLELE_TSV_COLUMNS,
+    EVIDENCE_TSV_COLUMNS,
+    SAMPLE_TSV_COLUMNS,
+    evidence_cells,
+    write_cells,
+)
 from il1rn_annot.vcf.vcf_input import VcfInput
 
 SCHEMA_VERSION = "1.0"
@@ -73,7 +79,8 @@ def write_sample_outputs(
         "alleles": list(tally.alleles.values()),
         "samples": [_sample_dict(r) for r in results],
     }
-    allele_rows = _AlleleRows(tally.annotations)
+    with_evidence = plan.evidence is not None
+    allele_rows = _AlleleRows(tally.annotations, with_evidence)
     sample_rows = []
     called_text = LOCUS_CALLED_TEXT
     for r in results:
@@ -97,7 +104,8 @@ def write_sample_outputs(
         )
     if not info.samples:
         allele_rows.add_sites(tally.alleles.values())  # a sites-only VCF: one row per site, no sample
-    write_cells(out["tsv"], allele_rows.cells, ALLELE_TSV_COLUMNS, outputs)
+    columns = ALLELE_TSV_COLUMNS + EVIDENCE_TSV_COLUMNS if with_evidence else ALLELE_TSV_COLUMNS
+    write_cells(out["tsv"], allele_rows.cells, columns, outputs)
     write_cells(out["sample_status"], sample_rows, SAMPLE_TSV_COLUMNS, outputs)
     write_json(out["json"], payload, one_line_lists=("alleles", "samples"), outputs=outputs)
     return FileResult(info, payload, results, {k: str(v) for k, v in out.items()})
@@ -144,15 +152,16 @@ class _AlleleRows:
     allele's own columns, which are formatted once per allele, not once per carrier (15,000
     rows for 10,000 samples)."""
 
-    def __init__(self, annotations: list[dict[str, Any]]) -> None:
+    def __init__(self, annotations: list[dict[str, Any]], with_evidence: bool = False) -> None:
         self._annotations = annotations
+        self._with_evidence = with_evidence
         self._parts: dict[int, tuple[list[Any], list[Any]]] = {}
         self.cells: list[list[Any]] = []
 
     def add(self, sample: str, k: int, call: Any) -> None:
         parts = self._parts.get(k)
         if parts is None:
-            parts = self._parts[k] = _allele_columns(self._annotations[k])
+            parts = self._parts[k] = _allele_columns(self._annotations[k], self._with_evidence)
         before, after = parts
         self.cells.append(
             [
@@ -169,12 +178,13 @@ class _AlleleRows:
         """One row per allele with the sample and call columns empty: the TSV of a file with no
         sample columns lists its sites (it used to be empty, leaving them in the VCF/JSON only)."""
         for allele in alleles:
-            before, after = _allele_columns(allele)
+            before, after = _allele_columns(allele, self._with_evidence)
             self.cells.append(["", *before, "", "", "", *after])
 
 
-def _allele_columns(f: dict[str, Any]) -> tuple[list[Any], list[Any]]:
-    """An allele's columns of NAME.il1rn.tsv: those before the call's (chrom ... consequence) and after."""
+def _allele_columns(f: dict[str, Any], with_evidence: bool = False) -> tuple[list[Any], list[Any]]:
+    """An allele's columns of NAME.il1rn.tsv: those before the call's (chrom ... consequence) and after
+    (with the EVIDENCE_TSV_COLUMNS when the run had population/ClinVar resources)."""
     before = [
         f["chrom"],
         f["pos"],
@@ -202,4 +212,6 @@ def _allele_columns(f: dict[str, Any]) -> tuple[list[Any], list[Any]]:
         ";".join(map(str, f["exons_removed"])) if f["variant_type"] in ANY_DELETION_TYPES else "",
         "" if f["reciprocal_overlap_2q13"] is None else f["reciprocal_overlap_2q13"],
     ]
+    if with_evidence:
+        after += evidence_cells(f)
     return before, after

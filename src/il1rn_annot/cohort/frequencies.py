@@ -127,9 +127,26 @@ class AlleleCounts:
                     "allele_frequency": _ratio(stats["allele_count"], an),
                     "carrier_frequency": _ratio(stats["carriers"], an // 2),
                     "call_rate": _ratio(self.called_per_build[build], total),
+                    **population_columns(f),
                 }
             )
         return alleles
+
+
+def population_columns(f: dict[str, Any]) -> dict[str, Any]:
+    """The population frequency beside the cohort's (POPULATION_COLUMNS of cohort.write), for an allele
+    annotated with --population-vcf: the highest AF among the resources that list it, which one, and the
+    criterion; {} when the annotation had no population resource (alleles.tsv keeps its columns)."""
+    population = f.get("population")
+    if population is None:
+        return {}
+    found = [p for p in population if p.get("found") and p.get("af") is not None]
+    top = max(found, key=lambda p: p["af"]) if found else None
+    return {
+        "population_allele_frequency": top["af"] if top else None,
+        "population_source": top["source"] if top else "absent from " + ", ".join(p["source"] for p in population),
+        "population_criterion": f.get("population_criterion") or "",
+    }
 
 
 def counts_by_status(rows: list[dict[str, Any]]) -> dict[str, int]:

@@ -217,9 +217,12 @@ def render_html(cohort: Cohort, kb: KnowledgeBase) -> str:
                 "cf": _fmt(a["carrier_frequency"]),
                 "cr": _fmt(a["call_rate"]),
                 "pathogenic": a["classification"] in PATHOGENIC,
+                # beside the cohort's AF when the annotations had population data (frequencies.population_columns)
+                "population_af": _fmt(a.get("population_allele_frequency")),
             }
             for a in cohort.alleles
         ],
+        with_population=any("population_source" in a for a in cohort.alleles),
         cf_chart=cf_chart,
         n_alleles=len(cohort.alleles),
         chart_alleles_max=CHART_ALLELES_MAX,

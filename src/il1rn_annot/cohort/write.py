@@ -78,6 +78,9 @@ ALLELE_COLUMNS = [
     "carrier_frequency",
     "call_rate",
 ]
+#: after ALLELE_COLUMNS when the annotations had population data (--population-vcf): the population's
+#: allele frequency beside the cohort's (frequencies.population_columns)
+POPULATION_COLUMNS = ["population_allele_frequency", "population_source", "population_criterion"]
 
 
 def _join(values: list[str] | str, sep: str = "; ") -> str:
@@ -123,7 +126,12 @@ def write_cohort(cohort: Cohort, kb: KnowledgeBase, outdir: Path) -> dict[str, P
     }
     html = render_html(cohort, kb)
     write_table(out["tsv"], tsv_rows(cohort.rows), SUMMARY_COLUMNS)
-    write_table(out["alleles"], allele_tsv_rows(cohort.alleles), ALLELE_COLUMNS)
+    with_population = any("population_source" in a for a in cohort.alleles)
+    write_table(
+        out["alleles"],
+        allele_tsv_rows(cohort.alleles),
+        ALLELE_COLUMNS + POPULATION_COLUMNS if with_population else ALLELE_COLUMNS,
+    )
     write_json(
         out["json"],
         {

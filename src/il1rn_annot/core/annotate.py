@@ -29,6 +29,10 @@ from il1rn_annot.vcf.reference import ReferenceGenome
 RECIPROCAL_OVERLAP_MATCH = 0.5
 
 
+#: AlleleAnnotation fields present only when population/ClinVar resources were given (evidence.apply)
+EVIDENCE_FIELDS = ("population", "population_criterion", "clinvar")
+
+
 @dataclass
 class AlleleAnnotation:
     """Everything the outputs say about one ALT allele (sample-independent)."""
@@ -63,11 +67,22 @@ class AlleleAnnotation:
     notes: list[str] = field(default_factory=list)
     #: ClinGen SVI PVS1 strength the rules gave ('' where the tree does not apply or a curated entry decided)
     pvs1: str = ""
+    #: population data per resource given (evidence.apply); None: the run had no population resource
+    population: list[dict[str, Any]] | None = None
+    #: the population criterion that fired (BA1, BS1, PM2_Supporting or ''); None: no population resource
+    population_criterion: str | None = None
+    #: the ClinVar record of the allele ({"found": False} when absent); None: the run had no ClinVar file
+    clinvar: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Shallow field dict (dataclasses.asdict deep-copies: 0.4 s per 2,000 alleles); callers
-        treat the lists inside as read-only."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        treat the lists inside as read-only. The evidence fields appear only when the run had the
+        resource, so a run without them writes the same outputs as before they existed."""
+        return {
+            f.name: value
+            for f in fields(self)
+            if (value := getattr(self, f.name)) is not None or f.name not in EVIDENCE_FIELDS
+        }
 
     @property
     def is_pathogenic(self) -> bool:

@@ -39,6 +39,7 @@ from il1rn_annot.core.vocabulary import FLAGGED as FLAGGED_STATUSES
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.lab_report.figures.cluster import cluster_svg
 from il1rn_annot.lab_report.figures.exons import exon_svg
+from il1rn_annot.lab_report.population import NO_POPULATION_DATA, population_texts
 from il1rn_annot.lab_report.references import RefBook, condition_view
 from il1rn_annot.lab_report.variant_rows import deletion_rows, figure_inputs, finding_rows, fmt_int, variant_cell
 from il1rn_annot.outputs.html import words as _words
@@ -53,13 +54,6 @@ def _build_evidence(text: str) -> dict[str, Any]:
     parts = [p.strip() for p in str(text or "").split(";") if p.strip()]
     shown = parts[:2]
     return {"shown": shown, "more": len(parts) - len(shown)}
-
-
-NO_POPULATION_DATA = (
-    "No population frequency data were used (no gnomAD or other allele frequencies): the "
-    "rarity of a novel variant was not assessed, and ACMG/AMP rules that need it (PM2, BA1, BS1) "
-    "were not applied."
-)
 
 
 def reference_sequence_text(items: list[SampleInFile]) -> str:
@@ -306,6 +300,7 @@ def build_context(
         if v.is_association and not v.typed_from_vcf
     ]
     reference_used = reference_sequence_text(present)
+    population_methods, population_limit = population_texts([item.doc for item in present])
 
     region = next((v for v in kb.variants.values() if v.type == "region_deletion"), None)
     window = kb.screen_window.get(build)
@@ -332,12 +327,13 @@ def build_context(
             "function is graded with the ClinGen SVI PVS1 decision tree (Abou Tayoun 2018) and only PVS1 at full "
             "strength makes a likely pathogenic allele; protein-altering changes are of uncertain significance; "
             "intronic, UTR and synonymous changes have no predicted effect (not a benign classification). No "
-            "population, segregation or functional data are used: this is not a full ACMG/AMP assessment and "
+            + ("population, segregation" if population_limit == NO_POPULATION_DATA else "segregation")
+            + " or functional data are used: this is not a full ACMG/AMP assessment and "
             "needs review by a clinical scientist."
         ),
         f"Reference sequence: {reference_used.rstrip('.')}.",  # its own sentence, before "Protein changes"
         "Protein changes: " + ((first.get("provenance") or {}).get("protein_changes") or "not recorded") + ".",
-        NO_POPULATION_DATA,
+        population_limit,
         (
             f"Only the IL1RN locus is analysed ({first.get('locus', {}).get('contig', '')}:"
             f"{fmt_int(window[0]) if window else ''}-{fmt_int(window[1]) if window else ''}, {build}); other "
@@ -407,7 +403,7 @@ def build_context(
         "limits": limits,
         "references": refs.listing(),
         "reference_sequence": reference_used,
-        "population_data": NO_POPULATION_DATA,
+        "population_data": population_methods,
         "recommendations": recommendations(findings, status),
         "transcript": {
             "refseq": tx.refseq,

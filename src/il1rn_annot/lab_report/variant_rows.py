@@ -15,6 +15,7 @@ from il1rn_annot.core.allele_words import allele_label, deletion_effect, exon_pa
 from il1rn_annot.core.annotate import RECIPROCAL_OVERLAP_MATCH
 from il1rn_annot.core.vocabulary import CLASS_NAMES, CLASSIFICATIONS, DELETION_TYPES, PATHOGENIC
 from il1rn_annot.kb.model import KnowledgeBase
+from il1rn_annot.lab_report.population import population_line
 from il1rn_annot.lab_report.references import RefBook
 from il1rn_annot.outputs.html import words as _words
 
@@ -145,6 +146,7 @@ def finding_rows(
                 "refs": cited,
                 "extra_pmids": [{"pmid": p, "url": f"https://pubmed.ncbi.nlm.nih.gov/{p}/"} for p in extra_pmids],
                 "notes": list(dict.fromkeys(f.get("notes") or [])),
+                "population": population_line(f),
                 "filter": f.get("filter") if f.get("filter") not in ("PASS", ".", None, "") else "",
                 "source": Path(str(f.get("source", ""))).name if several_sources else "",
             }

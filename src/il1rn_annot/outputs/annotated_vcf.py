@@ -30,6 +30,15 @@ INFO_FIELDS = {
 }
 
 
+#: declared, and set on records, only when population/ClinVar resources were given (evidence/): a run
+#: without them writes the header it always wrote
+EVIDENCE_INFO_FIELDS = {
+    "IL1RN_POP_AF": "Highest allele frequency among the population VCFs given that list the allele (il1rn-annot)",
+    "IL1RN_POP_CRITERION": "Population criterion applied: BA1, BS1 or PM2_Supporting (il1rn-annot)",
+    "IL1RN_CLINVAR": "ClinVar significance and review stars of the allele, as SIGNIFICANCE|STARS (il1rn-annot)",
+}
+
+
 def _info_value(value: str) -> str:
     """INFO values may not hold separators; HGVS and SO terms never do, user text might."""
     value = value or "."
@@ -55,12 +64,29 @@ def info_values(annotations: list[AlleleAnnotation | None]) -> dict[str, str]:
             _info_value("&".join(f"{g['gene']}:{g['fraction']}" for g in ann.deleted_genes))
         )
         per_field["IL1RN_OVERLAP"].append("." if ann.il1rn_overlap is None else f"{ann.il1rn_overlap}")
+    if any(a is not None and (a.population is not None or a.clinvar is not None) for a in annotations):
+        per_field.update(_evidence_values(annotations))
     return {key: ",".join(values) for key, values in per_field.items()}
 
 
-def declare_annotation_info(reader: cyvcf2.VCF) -> None:
-    """Declare the IL1RN_* INFO fields on a reader's header, so its records can carry them."""
-    for key, description in INFO_FIELDS.items():
+def _evidence_values(annotations: list[AlleleAnnotation | None]) -> dict[str, list[str]]:
+    """EVIDENCE_INFO_FIELDS values of one record, one per ALT ('.' where there is none)."""
+    out: dict[str, list[str]] = {key: [] for key in EVIDENCE_INFO_FIELDS}
+    for ann in annotations:
+        found = [p["af"] for p in (ann.population or []) if p.get("found") and p.get("af") is not None] if ann else []
+        out["IL1RN_POP_AF"].append(f"{max(found):.6g}" if found else ".")
+        out["IL1RN_POP_CRITERION"].append(_info_value(ann.population_criterion or "") if ann else ".")
+        clinvar = (ann.clinvar or {}) if ann else {}
+        text = f"{clinvar['significance']}|{clinvar['stars']}" if clinvar.get("significance") else ""
+        out["IL1RN_CLINVAR"].append(_info_value(text))
+    return out
+
+
+def declare_annotation_info(reader: cyvcf2.VCF, evidence: bool = False) -> None:
+    """Declare the IL1RN_* INFO fields on a reader's header, so its records can carry them
+    (`evidence`: also EVIDENCE_INFO_FIELDS, when population/ClinVar resources were given)."""
+    fields = {**INFO_FIELDS, **EVIDENCE_INFO_FIELDS} if evidence else INFO_FIELDS
+    for key, description in fields.items():
         reader.add_info_to_header({"ID": key, "Number": "A", "Type": "String", "Description": description})
 
 
@@ -97,16 +123,22 @@ class AnnotatedVcfWriter:
     """
 
     def __init__(
-        self, path: Path, reader: cyvcf2.VCF, unused_contigs: list[str] | None = None, outputs: OutputSet | None = None
+        self,
+        path: Path,
+        reader: cyvcf2.VCF,
+        unused_contigs: list[str] | None = None,
+        outputs: OutputSet | None = None,
+        evidence: bool = False,
     ) -> None:
         """`unused_contigs`: contig declarations added to the reader's header (not the file's),
         dropped from the output header unless a written record is on that contig.
         `outputs`: the input's output set; the VCF and its index are staged there and put in
-        place with the other outputs (without: in place when `close` ends)."""
+        place with the other outputs (without: in place when `close` ends).
+        `evidence`: population/ClinVar resources were given (their INFO fields are declared)."""
         self.path = path
         self._reader = reader
         self._added_contigs = unused_contigs if unused_contigs is not None else []  # may grow while reading
-        declare_annotation_info(reader)
+        declare_annotation_info(reader, evidence)
         self._own = outputs is None
         self._outputs = OutputSet() if outputs is None else outputs
         self._tmp = self._outputs.stage(path, suffix=".vcf.gz")

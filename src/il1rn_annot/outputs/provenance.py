@@ -48,6 +48,12 @@ class Provenance:
     #: how protein changes (HGVS p.) were obtained: from the reference FASTA, or deduced from the
     #: shipped protein and the VCF REF/ALT bases (codon_sets.protein_change_method)
     protein_changes: str = ""
+    #: the population data the classification used (evidence.load.EvidenceSet.summary), or that none was given
+    population_data: str = "no population data given"
+    #: the ClinVar file used; None: none given (the key is then left out of the outputs)
+    clinvar_data: str | None = None
+    #: each population/ClinVar file's identity: name, size, header SHA-256, release (None: none given)
+    evidence_resources: list[dict[str, Any]] | None = None
 
     @classmethod
     def new(
@@ -66,7 +72,11 @@ class Provenance:
         self.inputs.append(entry)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        for key in ("clinvar_data", "evidence_resources"):  # only when given: outputs without them are unchanged
+            if out[key] is None:
+                del out[key]
+        return out
 
     def vcf_header_lines(self) -> list[str]:
         lines = [
@@ -83,6 +93,16 @@ class Provenance:
         lines += [
             f"##il1rn_annot_input_identity={i['role']}:{identity_text(i)}" for i in self.inputs if "fingerprint" in i
         ]
+        lines.append(f'##il1rn_annot_population_data="{self.population_data.replace(chr(34), chr(39))}"')
+        if self.clinvar_data is not None:
+            lines.append(f'##il1rn_annot_clinvar_data="{self.clinvar_data.replace(chr(34), chr(39))}"')
+        for r in self.evidence_resources or []:
+            name = str(r["name"]).replace(",", "_").replace(">", "_").replace('"', "'")
+            release = str(r.get("release_date") or r.get("dataset", "")).replace('"', "'")
+            lines.append(
+                f"##il1rn_annot_resource=<Role={r['role']},File={name},Size={r['size']},"
+                f'HeaderSHA256={r["header_sha256"]},IndexSHA256={r.get("index_sha256", "")},Release="{release}">'
+            )
         return lines
 
 

@@ -44,6 +44,9 @@ ALLELE_TSV_COLUMNS = [
     "exons_removed",
     "reciprocal_overlap_2q13",
 ]
+#: appended to ALLELE_TSV_COLUMNS only when population/ClinVar resources were given (evidence/):
+#: a run without them writes the table it always wrote
+EVIDENCE_TSV_COLUMNS = ["population_frequency", "population_homozygotes", "population_criterion", "clinvar"]
 SAMPLE_TSV_COLUMNS = [
     "sample",
     "dira_status",
@@ -121,3 +124,31 @@ def _tsv(columns: list[str], cells: list[list[Any]], quoting: Literal[0, 1, 2, 3
     writer.writerow(columns)
     writer.writerows(cells)
     return buffer.getvalue()
+
+
+def evidence_cells(f: dict[str, Any]) -> list[Any]:
+    """The EVIDENCE_TSV_COLUMNS cells of an allele (its JSON dict): per resource 'SOURCE: AF x (group
+    max GROUP y)' or 'SOURCE: absent', homozygote counts, the criterion, ClinVar's line."""
+    freqs, homs = [], []
+    for p in f.get("population") or []:
+        if not p["found"]:
+            freqs.append(f"{p['source']}: absent")
+            continue
+        af = "AF ." if p["af"] is None else f"AF {p['af']:.6g}"
+        if p.get("af_grpmax") is not None:
+            af += f" (group max {p.get('grpmax') or '?'} {p['af_grpmax']:.6g})"
+        freqs.append(f"{p['source']}: {af}")
+        if p.get("nhomalt") is not None:
+            homs.append(f"{p['source']}: {p['nhomalt']}")
+    clinvar = f.get("clinvar") or {}
+    if clinvar.get("found") is False:
+        clinvar_text = "not in ClinVar"
+    elif clinvar:
+        stars = "review status not rated" if clinvar["stars"] is None else f"{clinvar['stars']} star(s)"
+        clinvar_text = (
+            f"{clinvar['significance']} ({stars}; release {clinvar['release_date']}; "
+            f"VariationID {clinvar['variation_id']})"
+        )
+    else:
+        clinvar_text = ""
+    return ["; ".join(freqs), "; ".join(homs), f.get("population_criterion") or "", clinvar_text]

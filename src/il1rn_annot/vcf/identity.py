@@ -145,12 +145,18 @@ def identify(
 
 def header_sha256_of(path: str | os.PathLike[str]) -> str:
     """SHA-256 of the header text of a (bgzipped or plain) VCF as decompressed: every line up to
-    and including the #CHROM line (what `open_vcf` records). Reads the header only."""
+    and including the #CHROM line (what `open_vcf` records; a BCF's header as htslib reads it).
+    Reads the header only."""
     digest = hashlib.sha256()
     with open(path, "rb") as raw:
         magic = raw.read(2)
     opener = gzip.open if magic == b"\x1f\x8b" else open
     with opener(path, "rb") as handle:
+        if handle.read(4) == b"BCF\x02":  # binary: the header text as htslib reads it, as open_vcf records
+            import cyvcf2
+
+            return hashlib.sha256(cyvcf2.VCF(os.fspath(path)).raw_header.encode("utf-8", "surrogateescape")).hexdigest()
+        handle.seek(0)
         for line in handle:
             if not line.startswith(b"#"):
                 break

@@ -116,7 +116,13 @@ def header_reader(path: Path, fmt: str, index_path: str | None, samples: list[st
     """
     if fmt != "vcf.gz" or index_path is None:
         return cyvcf2.VCF(str(path), gts012=False, lazy=False, samples=samples)
-    with tempfile.TemporaryDirectory(prefix="il1rn-open-") as folder:
-        link = os.path.join(folder, "input.vcf.gz")
-        os.symlink(os.path.abspath(path), link)
-        return cyvcf2.VCF(link, gts012=False, lazy=False, samples=samples)
+    try:
+        with tempfile.TemporaryDirectory(prefix="il1rn-open-") as folder:
+            link = os.path.join(folder, "input.vcf.gz")
+            os.symlink(os.path.abspath(path), link)
+            return cyvcf2.VCF(link, gts012=False, lazy=False, samples=samples)
+    except OSError as exc:
+        if exc.errno is None:  # cyvcf2's own "Error opening": the file, not the link
+            raise
+        # no writable temporary folder, or no symbolic links there: open the file itself
+        return cyvcf2.VCF(str(path), gts012=False, lazy=False, samples=samples)
