@@ -62,7 +62,11 @@ def _pct(value: float) -> str:
 
 def frequency_criterion(entries: Sequence[tuple[str, Frequency | None]]) -> FrequencyCriterion:
     """BA1, BS1, PM2_Supporting or none, from each resource's entry for the allele (None: absent)."""
-    present = [(label, e) for label, e in entries if e is not None]
+    present = [(label, e) for label, e in entries if e is not None and _has_frequency(e)]
+    # listed without a frequency (AN 0: no genotype called at the site; AF missing or '.'): rarity unknown
+    unknown = [label for label, e in entries if e is not None and not _has_frequency(e)]
+    if unknown and not present:
+        return FrequencyCriterion("", _not_determined(unknown))
     if not present:
         names = ", ".join(label for label, _ in entries)
         return FrequencyCriterion(
@@ -100,6 +104,8 @@ def frequency_criterion(entries: Sequence[tuple[str, Frequency | None]]) -> Freq
             f"BS1 (ACMG/AMP 2015; DIRA threshold {_pct(BS1_FAF)}, docs/classification.md): {best_what} "
             f"{_pct(best_value)} in {best_label} is above the maximum credible frequency of a DIRA allele",
         )
+    if unknown:  # PM2 needs every resource to show the allele rare; these cannot
+        return FrequencyCriterion("", _not_determined(unknown))
     rare = max((e.af_grpmax if e.af_grpmax is not None else e.af if e.af is not None else 0.0) for _, e in present)
     if rare <= PM2_AF:
         where = ", ".join(f"{label} AF {_pct(e.af or 0.0)}" for label, e in present)
@@ -112,6 +118,18 @@ def frequency_criterion(entries: Sequence[tuple[str, Frequency | None]]) -> Freq
         "",
         f"no population criterion: frequency {_pct(rare)} is between the PM2 ({_pct(PM2_AF)}) and BS1 "
         f"({_pct(BS1_FAF)}) thresholds",
+    )
+
+
+def _has_frequency(e: Frequency) -> bool:
+    """Whether the entry gives a frequency to compare: an AF or group-maximum AF, from genotypes (AN not 0)."""
+    return e.an != 0 and (e.af is not None or e.af_grpmax is not None)
+
+
+def _not_determined(labels: list[str]) -> str:
+    return (
+        f"no population criterion: {', '.join(labels)} list(s) the allele without an allele frequency (AN 0, or "
+        "AF missing), so its rarity is not known there (PM2 is not applied; absence is not assumed)"
     )
 
 
