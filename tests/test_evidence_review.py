@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pysam
 import pytest
-from test_evidence import POPULATION, Q61X, _annotate
+from test_evidence import CLINVAR, POPULATION, Q61X, _annotate, _with_all
 
 from il1rn_annot.errors import InputError
 
@@ -63,3 +63,53 @@ def test_a_resource_of_another_chromosome_is_refused_by_name(make_vcf, kb, tmp_p
     text = str(err.value)
     assert pop in text and "no chromosome-2 records (its index lists: chr1)" in text
     assert "chr2.vcf.bgz" in text and "re-index" not in text
+
+
+E77X_HOM = "{chrom}\t113131068\t.\tG\tT\t50\tPASS\t.\tGT\t1/1"  # curated pathogenic, 1 homozygote in the fixture
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_report_shows_evidence_alerts_under_the_result_and_the_resources_identity(make_vcf, kb, tmp_path, build):
+    from report_cases import text_of
+
+    from il1rn_annot.lab_report.writer import write_report
+
+    _, res, payload = _annotate(make_vcf, [E77X_HOM], build, kb, tmp_path, **_with_all(build))
+    html = write_report([Path(res.outputs["json"])], "S", tmp_path / "rep", kb, date="2026-01-02", pdf=False)
+    text = text_of(html["html"].read_text())
+    result = text[text.index("1. Result") : text.index("2. Variants found")]
+    assert "Consistent with DIRA" in result
+    assert "To resolve before signing" in result
+    assert "c.229G>T: WARNING:" in result and "seen homozygous in the population" in result
+    methods = text[text.index("Methods") :]
+    assert "Population data: Population data" not in text
+    for r in payload["provenance"]["evidence_resources"]:
+        assert r["header_sha256"] in methods and r["index_sha256"] in methods and r["name"] in methods
+    assert "never hashed whole" in methods
+
+
+def test_report_escapes_clinvar_text(make_vcf, kb, tmp_path):
+    from il1rn_annot.lab_report.writer import write_report
+
+    # ClinVar text is submitted by others: the report must show it, never run it
+    cv = _resource(
+        tmp_path,
+        CLINVAR["GRCh38"],
+        "clinvar_<b>odd&.vcf",
+        [
+            (
+                "2\t113129640\t95\tC\tT\t.\t.\tALLELEID=96;CLNSIG=Pathogenic;"
+                "CLNDN=<script>alert(1)</script>|A_&_B;CLNSIGCONF=<img_src=x>(1)"
+            )
+        ],
+    )
+    _, res, _ = _annotate(make_vcf, [Q61X], "GRCh38", kb, tmp_path, clinvar_vcf=cv)
+    raw = write_report([Path(res.outputs["json"])], "S", tmp_path / "rep", kb, date="2026-01-02", pdf=False)[
+        "html"
+    ].read_text()
+    assert "<script>alert" not in raw and "<img" not in raw and "<b>odd" not in raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw and "A &amp; B" in raw and "clinvar_&lt;b&gt;odd&amp;" in raw
+    # a record without CLNREVSTAT: shown, its review status said to be unrated (no stars invented)
+    assert "Pathogenic, review status not rated" in raw
+    # CLNSIGCONF given: ClinVar's own conflict is shown under the Result as well as in the row
+    assert raw.count("CONFLICT: ClinVar&#39;s submitters disagree") == 2 and "To resolve before signing" in raw
