@@ -113,3 +113,14 @@ def test_report_escapes_clinvar_text(make_vcf, kb, tmp_path):
     assert "Pathogenic, review status not rated" in raw
     # CLNSIGCONF given: ClinVar's own conflict is shown under the Result as well as in the row
     assert raw.count("CONFLICT: ClinVar&#39;s submitters disagree") == 2 and "To resolve before signing" in raw
+
+
+def test_cohort_population_source_of_a_structural_allele_and_of_one_without_af():
+    from il1rn_annot.cohort.frequencies import population_columns
+
+    structural = population_columns({"population": [], "population_criterion": ""})
+    assert structural["population_source"] == "not looked up (structural allele)"
+    no_af = population_columns({"population": [{"source": "gnomAD v4.1 joint", "found": True, "af": None}]})
+    assert no_af["population_source"] == "listed without an allele frequency in gnomAD v4.1 joint"
+    absent = population_columns({"population": [{"source": "gnomAD v4.1 joint", "found": False}]})
+    assert absent["population_source"] == "absent from gnomAD v4.1 joint"
