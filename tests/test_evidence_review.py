@@ -124,3 +124,26 @@ def test_cohort_population_source_of_a_structural_allele_and_of_one_without_af()
     assert no_af["population_source"] == "listed without an allele frequency in gnomAD v4.1 joint"
     absent = population_columns({"population": [{"source": "gnomAD v4.1 joint", "found": False}]})
     assert absent["population_source"] == "absent from gnomAD v4.1 joint"
+
+
+def test_a_frequency_from_few_alleles_does_not_make_a_loss_of_function_benign(make_vcf, kb, tmp_path):
+    # a poorly covered site: 1 of 2 alleles (AF 50 %) would read BA1 and turn a predicted LoF benign
+    pop = _resource(
+        tmp_path,
+        POPULATION["GRCh38"],
+        "gnomad.joint.v4.1.sites.chr2.lowan.vcf",
+        ["chr2\t113129640\t.\tC\tT\t.\tPASS\tAC_joint=1;AN_joint=2;AF_joint=0.5;nhomalt_joint=0"],
+    )
+    alleles, _, _ = _annotate(make_vcf, [Q61X], "GRCh38", kb, tmp_path, population_vcfs=[pop])
+    a = alleles[113129640]
+    assert a["population_criterion"] == "" and a["classification"] == "likely_pathogenic"
+    assert "gnomAD v4.1 joint AF 50 % from 2 alleles, fewer than 2,000 alleles (AN)" in a["classification_evidence"]
+
+
+@pytest.mark.parametrize("an, code", [(1999, ""), (2000, "BA1"), (None, "BA1")])
+def test_ba1_needs_2000_alleles_where_the_resource_gives_an(an, code):
+    from il1rn_annot.core.frequency_rules import frequency_criterion
+    from il1rn_annot.evidence.population import PopulationFrequency
+
+    e = PopulationFrequency("gnomAD test", 0.3, None, an, None, None, "", None, "PASS", "")
+    assert frequency_criterion([("gnomAD test", e)]).code == code

@@ -32,6 +32,9 @@ BA1_AF = 0.05
 BS1_FAF = 0.001
 #: PM2_Supporting: absent, or AF <= this (one tenth of BS1_FAF)
 PM2_AF = 0.0001
+#: BA1/BS1 only from an entry genotyped in at least this many alleles (AN): an AF of 1/2 at a poorly
+#: covered site must not make a loss of function benign (project choice, docs/classification.md)
+MIN_AN_BENIGN = 2000
 
 PVS1_POINTS = {"PVS1": 8, "PVS1_Strong": 4, "PVS1_Moderate": 2, "PVS1_Supporting": 1}
 CRITERION_POINTS = {"PM2_Supporting": 1, "BS1": -4}
@@ -74,9 +77,11 @@ def frequency_criterion(entries: Sequence[tuple[str, Frequency | None]]) -> Freq
             f"PM2_Supporting (ClinGen SVI: PM2 at supporting strength): absent from {names} (absence is taken "
             "at face value: coverage of the site in the resource is not checked)",
         )
+    # an entry from fewer than MIN_AN_BENIGN alleles is not used for BA1/BS1 (its AN is shown)
+    counted = [(label, e) for label, e in present if e.an is None or e.an >= MIN_AN_BENIGN]
     # BA1: highest of the overall and group-maximum AF of any resource
     top_label, top_value, top_what = "", -1.0, ""
-    for label, e in present:
+    for label, e in counted:
         for value, what in ((e.af, "AF"), (e.af_grpmax, f"group-maximum AF ({e.grpmax or 'group not stated'})")):
             if value is not None and value > top_value:
                 top_label, top_value, top_what = label, value, what
@@ -88,7 +93,7 @@ def frequency_criterion(entries: Sequence[tuple[str, Frequency | None]]) -> Freq
         )
     # BS1: filtering AF (faf95) where given, else group-maximum AF, else AF
     best_label, best_value, best_what = "", -1.0, ""
-    for label, e in present:
+    for label, e in counted:
         value, what = (
             (e.faf95, "filtering AF (faf95)")
             if e.faf95 is not None
@@ -103,6 +108,17 @@ def frequency_criterion(entries: Sequence[tuple[str, Frequency | None]]) -> Freq
             "BS1",
             f"BS1 (ACMG/AMP 2015; DIRA threshold {_pct(BS1_FAF)}, docs/classification.md): {best_what} "
             f"{_pct(best_value)} in {best_label} is above the maximum credible frequency of a DIRA allele",
+        )
+    few = [
+        f"{label} AF {_pct(max(v for v in (e.af, e.af_grpmax) if v is not None))} from {e.an:,} alleles"
+        for label, e in present
+        if e.an is not None and e.an < MIN_AN_BENIGN and max(v for v in (e.af, e.af_grpmax) if v is not None) > BS1_FAF
+    ]
+    if few:
+        return FrequencyCriterion(
+            "",
+            f"no population criterion: {'; '.join(few)}, fewer than {MIN_AN_BENIGN:,} alleles (AN), too few for "
+            "BA1/BS1 (project rule) and too common for PM2: check the site's coverage in the resource",
         )
     if unknown:  # PM2 needs every resource to show the allele rare; these cannot
         return FrequencyCriterion("", _not_determined(unknown))
