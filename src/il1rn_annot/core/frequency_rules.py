@@ -15,9 +15,10 @@ signs off; this module only applies them:
   resource given, or a group-maximum (else overall) AF at or below 0.0001, one tenth of the BS1
   threshold.
 
-Points are Tavtigian 2018's (PVS1 8, strong 4, moderate 2, supporting 1; strong benign -4):
-pathogenic >= 10, likely pathogenic 6-9, uncertain 0-5, likely benign -1 to -6, benign <= -7;
-BA1 is stand-alone benign.
+Points are Tavtigian 2018's (PVS1 8, strong 4, moderate 2, supporting 1) on the scale of Tavtigian
+2020 (Hum Mutat 41:1734, PMID 32720330), which adds benign points (strong benign -4) and the ranges of
+all five classes (Table 3): pathogenic >= 10, likely pathogenic 6-9, uncertain 0-5, likely benign -1
+to -6, benign <= -7; BA1 is stand-alone benign.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def _not_determined(labels: list[str]) -> str:
 
 
 def points_class(points: int) -> str:
-    """Tavtigian 2018 point ranges to an ACMG/AMP class."""
+    """Tavtigian 2020 point ranges (Table 3) to an ACMG/AMP class."""
     if points >= 10:
         return "pathogenic"
     if points >= 6:
@@ -176,4 +177,4 @@ def combined_class(classification: str, pvs1: str, code: str) -> tuple[str, str]
     points = PVS1_POINTS.get(pvs1, 0) + CRITERION_POINTS[code]
     named = " + ".join(c for c in (pvs1, code) if c)
     new = points_class(points)
-    return new, f"{named} = {points} points (Tavtigian 2018): {new}"
+    return new, f"{named} = {points} points (Tavtigian 2020 point scale): {new}"
