@@ -147,3 +147,14 @@ def test_ba1_needs_2000_alleles_where_the_resource_gives_an(an, code):
 
     e = PopulationFrequency("gnomAD test", 0.3, None, an, None, None, "", None, "PASS", "")
     assert frequency_criterion([("gnomAD test", e)]).code == code
+
+
+def test_annotated_vcf_header_names_each_resource_build_and_checksum_policy(make_vcf, kb, tmp_path):
+    from il1rn_annot.evidence.resource import CHECKSUM_POLICY
+
+    _, res, _ = _annotate(make_vcf, [Q61X], "GRCh37", kb, tmp_path, **_with_all("GRCh37"))
+    with pysam.VariantFile(res.outputs["vcf"]) as vcf:
+        lines = [line for line in str(vcf.header).splitlines() if line.startswith("##il1rn_annot_resource=")]
+    assert len(lines) == 2
+    for line in lines:
+        assert ",Build=GRCh37," in line and f'ChecksumPolicy="{CHECKSUM_POLICY}"' in line
