@@ -158,3 +158,22 @@ def test_annotated_vcf_header_names_each_resource_build_and_checksum_policy(make
     assert len(lines) == 2
     for line in lines:
         assert ",Build=GRCh37," in line and f'ChecksumPolicy="{CHECKSUM_POLICY}"' in line
+
+
+def test_clinvar_pathogenic_for_a_curated_polymorphism_is_a_conflict(make_vcf, kb, tmp_path):
+    # the knowledge base reports rs419598 as a non-diagnostic polymorphism: ClinVar calling it
+    # pathogenic is a disagreement the signer must see, and the curated class stands
+    cv = _resource(
+        tmp_path,
+        CLINVAR["GRCh38"],
+        "clinvar_p.vcf",
+        ["2\t113129630\t97\tT\tC\t.\t.\tALLELEID=98;CLNSIG=Pathogenic;CLNREVSTAT=criteria_provided,_single_submitter"],
+    )
+    rs = "{chrom}\t113129630\trs419598\tT\tC\t50\tPASS\t.\tGT\t0/1"
+    alleles, _, _ = _annotate(make_vcf, [rs], "GRCh38", kb, tmp_path, clinvar_vcf=cv)
+    a = alleles[113129630]
+    assert a["classification"] == "association_polymorphism"
+    assert any(
+        n.startswith("CONFLICT: ClinVar says Pathogenic (1 star(s)) but the curated knowledge base says association")
+        for n in a["notes"]
+    )
