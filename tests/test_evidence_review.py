@@ -177,3 +177,17 @@ def test_clinvar_pathogenic_for_a_curated_polymorphism_is_a_conflict(make_vcf, k
         n.startswith("CONFLICT: ClinVar says Pathogenic (1 star(s)) but the curated knowledge base says association")
         for n in a["notes"]
     )
+
+
+def test_a_clinvar_file_without_filedate_says_its_release_is_not_stated(make_vcf, kb, tmp_path):
+    with pysam.TabixFile(str(CLINVAR["GRCh38"])) as tbx:
+        header = [line for line in tbx.header if not line.startswith("##fileDate")]
+    text = tmp_path / "clinvar_nodate.vcf"
+    text.write_text("\n".join([*header, "2\t113129630\t90000001\tT\tC\t.\t.\tCLNSIG=Benign", ""]))
+    pysam.tabix_compress(str(text), str(text) + ".gz")
+    pysam.tabix_index(str(text) + ".gz", preset="vcf")
+    _, _, payload = _annotate(make_vcf, [Q61X], "GRCh38", kb, tmp_path, clinvar_vcf=str(text) + ".gz")
+    prov = payload["provenance"]
+    assert (
+        prov["clinvar_data"] == "ClinVar (clinvar_nodate.vcf.gz, release date not stated (no ##fileDate in its header))"
+    )

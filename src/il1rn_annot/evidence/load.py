@@ -101,7 +101,11 @@ class EvidenceSet:
     def clinvar_summary(self) -> str:
         if self.clinvar is None:
             return "no ClinVar file given"
-        date = f", release {self.clinvar.release_date}" if self.clinvar.release_date else ""
+        date = (
+            f", release {self.clinvar.release_date}"
+            if self.clinvar.release_date
+            else ", release date not stated (no ##fileDate in its header)"
+        )
         return f"ClinVar ({os.path.basename(self.clinvar.resource.path)}{date})"
 
 

@@ -183,7 +183,9 @@ def open_resource(path: str | os.PathLike[str], role: str, kb: KnowledgeBase, bu
             f"the {role} resource has no chromosome-2 records (its index lists: {listed}), so IL1RN cannot be "
             "looked up in it",
             path=text,
-            hint="give the chromosome-2 file of the release (e.g. gnomad.joint.v4.1.sites.chr2.vcf.bgz) or the "
+            hint="give the whole-genome ClinVar VCF (clinvar.vcf.gz of vcf_GRCh38/ or vcf_GRCh37/)"
+            if role == "clinvar"
+            else "give the chromosome-2 file of the release (e.g. gnomad.joint.v4.1.sites.chr2.vcf.bgz) or the "
             "whole-genome file",
         )
     contig = names[0]
