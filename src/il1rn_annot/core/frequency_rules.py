@@ -11,7 +11,8 @@ signs off; this module only applies them:
   1 in 1,000,000, one allele able to explain every case (founder alleles) and full penetrance:
   0.001. Compared with the filtering allele frequency (faf95, the lower bound of the 95 % CI of the
   group-maximum AF) where the resource has one, else the group-maximum AF, else the AF.
-* **PM2_Supporting** (ClinGen SVI: PM2 at supporting strength): absent from every population
+* **PM2_Supporting** (ACMG/AMP 2015 PM2 at supporting strength, as ClinGen SVI is reported to
+  advise: unconfirmed): absent from every population
   resource given, or a group-maximum (else overall) AF at or below 0.0001, one tenth of the BS1
   threshold.
 
@@ -33,6 +34,8 @@ BA1_AF = 0.05
 BS1_FAF = 0.001
 #: PM2_Supporting: absent, or AF <= this (one tenth of BS1_FAF)
 PM2_AF = 0.0001
+#: how the evidence names PM2_Supporting (the ClinGen SVI recommendation was not read: VERIFICATION section 11)
+PM2_NAME = "PM2_Supporting (ACMG/AMP 2015 PM2 at supporting strength, docs/classification.md)"
 #: BA1/BS1 only from an entry genotyped in at least this many alleles (AN): an AF of 1/2 at a poorly
 #: covered site must not make a loss of function benign (project choice, docs/classification.md)
 MIN_AN_BENIGN = 2000
@@ -75,7 +78,7 @@ def frequency_criterion(entries: Sequence[tuple[str, Frequency | None]]) -> Freq
         names = ", ".join(label for label, _ in entries)
         return FrequencyCriterion(
             "PM2_Supporting",
-            f"PM2_Supporting (ClinGen SVI: PM2 at supporting strength): absent from {names} (absence is taken "
+            f"{PM2_NAME}: absent from {names} (absence is taken "
             "at face value: coverage of the site in the resource is not checked)",
         )
     # an entry from fewer than MIN_AN_BENIGN alleles is not used for BA1/BS1 (its AN is shown)
@@ -128,8 +131,7 @@ def frequency_criterion(entries: Sequence[tuple[str, Frequency | None]]) -> Freq
         where = ", ".join(f"{label} AF {_pct(e.af or 0.0)}" for label, e in present)
         return FrequencyCriterion(
             "PM2_Supporting",
-            f"PM2_Supporting (ClinGen SVI: PM2 at supporting strength): extremely rare ({where}; at or below "
-            f"{_pct(PM2_AF)})",
+            f"{PM2_NAME}: extremely rare ({where}; at or below {_pct(PM2_AF)})",
         )
     return FrequencyCriterion(
         "",
