@@ -191,3 +191,34 @@ def test_a_clinvar_file_without_filedate_says_its_release_is_not_stated(make_vcf
     assert (
         prov["clinvar_data"] == "ClinVar (clinvar_nodate.vcf.gz, release date not stated (no ##fileDate in its header))"
     )
+
+
+def test_cohort_names_the_population_data_and_warns_when_annotations_used_different_ones(tmp_path):
+    import json
+
+    from cohort_helpers import run_cohort, write
+
+    from il1rn_annot.cli import main
+
+    date = "2026-01-01T00:00:00Z"
+    manifests = []
+    for name, extra in (("a", ["--population-vcf", str(POPULATION["GRCh38"])]), ("b", [])):
+        vcf = write(tmp_path / f"{name}.vcf", [Q61X.replace("{chrom}", "chr2")], [name.upper()])
+        out = tmp_path / name
+        argv = ["annotate", str(vcf), "-o", str(out), "--manifest", str(out / "m.json"), "--date", date]
+        assert main(argv + extra) == 0
+        manifests.append(str(out / "m.json"))
+    assert run_cohort(manifests, str(tmp_path / "cohort")) == 0
+    summary = json.loads((tmp_path / "cohort" / "summary.json").read_text())
+    prov = summary["provenance"]
+    assert prov["population_data"] == [
+        "gnomAD v4.1 joint (gnomad.joint.v4.1.sites.chr2.IL1RN.vcf.bgz)",
+        "no population data given",
+    ]
+    assert any("the annotations used different population data" in w for w in prov["warnings"])
+    page = (tmp_path / "cohort" / "summary.html").read_text()
+    assert "Population data of the annotations: gnomAD v4.1 joint" in page
+    # one set of annotations, one set of resources: no warning
+    assert run_cohort(manifests[:1], str(tmp_path / "one")) == 0
+    one = json.loads((tmp_path / "one" / "summary.json").read_text())["provenance"]
+    assert not any("different population data" in w for w in one["warnings"])
