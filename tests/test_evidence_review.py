@@ -222,3 +222,10 @@ def test_cohort_names_the_population_data_and_warns_when_annotations_used_differ
     assert run_cohort(manifests[:1], str(tmp_path / "one")) == 0
     one = json.loads((tmp_path / "one" / "summary.json").read_text())["provenance"]
     assert not any("different population data" in w for w in one["warnings"])
+
+
+def test_provenance_counts_the_records_read_not_the_split_alleles(make_vcf, kb, tmp_path):
+    # the v4.1 fixture has 5 records in the window, one of them multi-allelic (6 alleles); ClinVar 4
+    _, _, payload = _annotate(make_vcf, [Q61X], "GRCh38", kb, tmp_path, **_with_all("GRCh38"))
+    counts = [r["records_in_window"] for r in payload["provenance"]["evidence_resources"]]
+    assert counts == [5, 4]
