@@ -1128,6 +1128,7 @@ def scenario_joint(data: Path, quick: bool, timeout: float, no_extras: bool = Fa
                 informational=True,
             )
         )
+        rows.append(joint_full_parse_row(path, outdir, n, theirs, timeout))
         # the floor for a tool that writes the window back as bgzipped VCF (as NAME.il1rn.vcf.gz is)
         floor_out = data / f"floor_{n}.vcf.gz"
         floor = measure(
@@ -1163,6 +1164,41 @@ def scenario_joint(data: Path, quick: bool, timeout: float, no_extras: bool = Fa
             f"{a['ours_peak_mb']:.0f} -> {b['ours_peak_mb']:.0f} MB ({growth:.2f}x)"
         )
     return rows
+
+
+def joint_full_parse_row(path: Path, outdir: Path, n: int, theirs: dict[str, Any], timeout: float) -> dict[str, Any]:
+    """Scenario 1 reference: htslib parsing every record whole (`--full-parse`), i.e. without the
+    two-pass read of annotate_vcf/text_scan.py (issue 19): what that read gains."""
+    whole = measure(
+        annotate_cmd([str(path)], outdir, "--full-parse"),
+        timeout=timeout,
+        label=f"  ref: il1rn-annot annotate --full-parse ({n:,} samples)",
+        prepare=lambda outdir=outdir: shutil.rmtree(outdir, ignore_errors=True),
+    )
+    return row(
+        "1 joint VCF",
+        f"  ref: {n:,} samples, --full-parse (htslib parses every record whole)",
+        whole,
+        theirs,
+        1.5,
+        "il1rn-annot annotate --full-parse",
+        "bcftools query -r",
+        informational=True,
+    )
+
+
+def compile_bytecode(package_file: str) -> str:
+    """Compile the measured package's bytecode before timing it, as `pip install` does for a
+    wheel. With PYTHONDONTWRITEBYTECODE set (as on the machine of the records) an editable
+    install otherwise compiles every module from source at every start: ~0.1 s per process,
+    a third of `bcftools query` on the 2,504-sample joint VCF. Returns what was done."""
+    import compileall
+
+    if not package_file:
+        return "not compiled (package not found)"
+    folder = Path(package_file).parent
+    ok = compileall.compile_dir(str(folder), quiet=1)
+    return f"compiled before the run ({folder})" if ok else f"compiling {folder} failed"
 
 
 def find_workflow() -> Path | None:
@@ -1853,6 +1889,12 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="scenario 2: seconds to wait (polling) for a Snakefile to appear (default 0)",
     )
+    parser.add_argument(
+        "--no-compile",
+        action="store_true",
+        help="do not compile the package's bytecode first (each run then compiles it when "
+        "PYTHONDONTWRITEBYTECODE is set)",
+    )
     args = parser.parse_args(argv)
     if not shutil.which("bcftools"):
         print("bcftools is not on PATH", file=sys.stderr)
@@ -1866,9 +1908,10 @@ def main(argv: list[str] | None = None) -> int:
         data = Path(tempfile.mkdtemp(prefix="il1rn-bench-"))
     data.mkdir(parents=True, exist_ok=True)
     info = machine()
+    info["bytecode"] = "not compiled (--no-compile)" if args.no_compile else compile_bytecode(info["package"])
     print(
         f"il1rn-annot benchmarks ({'quick' if args.quick else 'full'}) on {info['cpus']} CPUs, {info['memory']}; "
-        f"{info['bcftools']}; read window {REGION}; data in {data}"
+        f"{info['bcftools']}; read window {REGION}; data in {data}; bytecode {info['bytecode']}"
     )
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []

@@ -144,8 +144,8 @@ def spy_scan_workers(monkeypatch, check: Callable[[Any], None] | None = None) ->
     used: list[int] = []
     original = scan.SitesOnlyScan.__init__
 
-    def spy(self, plan, reader, writer, workers=1, while_waiting=None):
-        original(self, plan, reader, writer, workers, while_waiting)
+    def spy(self, plan, reader, writer, workers=1, **options):
+        original(self, plan, reader, writer, workers, **options)
         used.append(self.workers)
         if check is not None:
             check(self)

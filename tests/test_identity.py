@@ -429,3 +429,24 @@ def test_the_reference_fasta_is_hashed_once_per_process(tmp_path, monkeypatch):
     fasta.write_text(">chr2\nACGTACGT\n")
     assert digest.sha256_file_once(fasta) == hashlib.sha256(fasta.read_bytes()).hexdigest() != first
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("name", ["gatk_hc.PATIENT_HOM_E77X.vcf.gz", "grch37.manta.DEL175_HOM.vcf.gz"])
+def test_a_bgzipped_vcf_with_only_a_csi_index_annotates_as_with_a_tbi(tmp_path, kb, name):
+    """`bcftools index` writes a CSI by default. Opening through a link without the index beside it
+    (the TBI speed-up) left htslib unable to find a CSI at query time: every such file failed,
+    blamed on its first record. The CSI input must give the TBI input's findings."""
+    csi_dir, tbi_dir = tmp_path / "csi", tmp_path / "tbi"
+    csi_dir.mkdir()
+    shutil.copy(DATA / name, csi_dir / name)
+    pysam.tabix_index(str(csi_dir / name), preset="vcf", csi=True, force=True, keep_original=True)
+    assert (csi_dir / (name + ".csi")).exists() and not (csi_dir / (name + ".tbi")).exists()
+    by_csi = annotate_file(csi_dir / name, tmp_path / "out_csi", kb, date=DATE)
+    by_tbi = annotate_file(DATA / name, tbi_dir, kb, date=DATE)
+
+    def findings(payload: dict) -> str:  # everything but provenance and the path the input was read from
+        text = json.dumps({k: v for k, v in payload.items() if k != "provenance"}, sort_keys=True)
+        return text.replace(str(csi_dir / name), "INPUT").replace(str(DATA / name), "INPUT")
+
+    assert findings(by_csi.payload) == findings(by_tbi.payload)
+    assert by_csi.payload["alleles"], "the locus records were read"

@@ -178,6 +178,14 @@ def build_parser() -> argparse.ArgumentParser:
         "larger joint VCFs get a sites-only annotated VCF)",
     )
     ann.add_argument(
+        "--full-parse",
+        action="store_true",
+        help="have htslib parse every locus record whole, every FORMAT value of every sample "
+        "(a big joint VCF is otherwise read sites first, genotypes parsed whole only where they bear "
+        "on interpretation and counted from the text elsewhere: same outputs, a malformed DP at a "
+        "counted record is not reported; docs/outputs.md, 'Big joint VCFs')",
+    )
+    ann.add_argument(
         "--threads",
         type=_positive_int,
         metavar="N",

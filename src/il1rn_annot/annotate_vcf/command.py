@@ -62,6 +62,7 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
                 findings=args.findings,
                 vcf_genotypes=args.vcf_genotypes,
                 threads=args.threads,
+                full_parse=args.full_parse,
                 clean_temps=clean_temps,
                 thresholds=CoverageThresholds(args.min_gq, args.min_depth, args.min_cds_fraction),
                 checksum=args.checksum,

@@ -17,6 +17,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from il1rn_annot.annotate_vcf import text_scan
 from il1rn_annot.annotate_vcf.scan import VCF_GENOTYPES_MAX_SAMPLES, SitesOnlyScan, scan_keeping_genotypes, worker_count
 from il1rn_annot.annotate_vcf.tally import FINDINGS_ALL_MAX_SAMPLES, ScanPlan
 from il1rn_annot.annotate_vcf.write_results import FileResult, write_sample_outputs
@@ -31,7 +32,7 @@ from il1rn_annot.outputs.atomic import OutputSet, clean_stale_temps
 from il1rn_annot.outputs.provenance import Provenance
 from il1rn_annot.runtime import cyclic_gc_paused
 from il1rn_annot.vcf.fetch import locus_index
-from il1rn_annot.vcf.open_vcf import open_vcf
+from il1rn_annot.vcf.open_vcf import check_locus_record_sizes, open_vcf
 from il1rn_annot.vcf.reference import ReferenceGenome, load_shipped_sequence
 from il1rn_annot.vcf.reference import describe as describe_reference
 from il1rn_annot.vcf.vcf_input import VcfInput, reopen
@@ -52,6 +53,7 @@ def annotate_file(
     findings: str = "auto",
     vcf_genotypes: str = "auto",
     threads: int | None = None,
+    full_parse: bool = False,
     clean_temps: bool = True,
     thresholds: CoverageThresholds | None = None,
     checksum: str = "auto",
@@ -61,6 +63,8 @@ def annotate_file(
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
 
     `threads`: most processes to read a big joint VCF with (None: the cores this process may use).
+    `full_parse`: htslib parses every record whole, never the text read of `text_scan` (the
+    same outputs; every FORMAT value then checked).
     `clean_temps`: remove temps of these outputs left by killed runs (False: the caller swept
     the folder once for a whole batch, `clean_stale_temps_in`).
     `thresholds`: what makes a gVCF call or block confident and how much of the CDS must be
@@ -71,7 +75,8 @@ def annotate_file(
     each is checked to be of the input's build and only its IL1RN window is read.
     """
     thresholds = thresholds or CoverageThresholds()
-    info, reader = open_vcf(path, kb, build, checksum)
+    # the locus records' size check waits until it is known whether the text read does it (text_scan.py)
+    info, reader = open_vcf(path, kb, build, checksum, check_locus_records=False)
     build_name = info.build.build
     path_text = str(path)
     if samples:
@@ -154,6 +159,13 @@ def annotate_file(
             )
         ]
     )
+    window_checked = not (keep_genotypes or full_parse) and text_scan.eligible_input(info, bool(samples), all_findings)
+
+    def check_record_sizes() -> None:  # before htslib reads the records (limits.py)
+        check_locus_record_sizes(info)
+
+    if not window_checked:
+        check_record_sizes()
     with locus_index(info) as index:
         plan = ScanPlan(
             info=info,
@@ -169,6 +181,7 @@ def annotate_file(
                 kb.transcript(build_name).exons, kb.transcript(build_name).cds_start, kb.transcript(build_name).cds_end
             ),
             thresholds=thresholds,
+            text_read=not full_parse,
             evidence=evidence,
         )
         # the five outputs are written under temp names and put in place together at the end: a
@@ -189,7 +202,12 @@ def annotate_file(
                     # the per-sample outputs are written while workers still format the VCF lines
                     scan = running.enter_context(
                         SitesOnlyScan(
-                            plan, reader, writer, worker_count(plan, threads), while_waiting=lambda: info.identity
+                            plan,
+                            reader,
+                            writer,
+                            worker_count(plan, threads),
+                            while_waiting=lambda: info.identity,
+                            before_htslib=check_record_sizes if window_checked else None,
                         )
                     )
                     tally, finish_vcf = scan.tally, scan.finish

@@ -23,6 +23,7 @@ from typing import Any
 
 import cyvcf2
 
+from il1rn_annot.annotate_vcf import text_scan
 from il1rn_annot.annotate_vcf.tally import LocusTally, ScanPlan, annotated, check_record, record_label
 from il1rn_annot.core.alleles import alleles_of
 from il1rn_annot.core.annotate import AlleleAnnotation
@@ -72,7 +73,9 @@ class SitesOnlyScan:
     a worker still formats the VCF lines, which `finish` then writes.
 
     `reader` (the caller's, possibly sample-subset) serves the tally when everything runs
-    here; `while_waiting` runs while workers read (the input's checksum).
+    here; `while_waiting` runs while workers read (the input's checksum); `before_htslib`
+    before the genotypes are read the old way after the text read gave way (the size check
+    of the records that the text read does as it reads).
     """
 
     def __init__(
@@ -82,40 +85,43 @@ class SitesOnlyScan:
         writer: AnnotatedVcfWriter,
         workers: int = 1,
         while_waiting: Callable[[], object] | None = None,
+        before_htslib: Callable[[], object] | None = None,
     ) -> None:
         self.plan, self.writer, self.workers = plan, writer, max(1, workers)
-        self._reader, self._while_waiting = reader, while_waiting
+        self._reader, self._while_waiting, self._before_htslib = reader, while_waiting, before_htslib
         ranges = position_ranges(plan.window, self.workers)
         self._tally_tasks: list[Task] = [("tally", bounds) for bounds in ranges]
         # one sites task for the whole window: a sample-less read is mostly decompression,
         # and a second range would decompress the first again (see `position_ranges`)
         self._sites_tasks: list[Task] = [("sites", (None, None))]
+        # a plain joint VCF: one text read per range gives the tally and the VCF lines (text_scan.py)
+        self._text_tasks: list[Task] = [("text", bounds) for bounds in ranges] if text_scan.eligible(plan) else []
+        #: why the text read gave way to the old one (None: it did not, or was not tried)
+        self.text_fallback: str | None = None
+        self._text_lines: list[tuple[list[tuple[str, int, bytes]], str]] | None = None
         self._pool: Any = None
         self._sites_pending: Any = None
         self.tally = LocusTally(len(plan.info.samples))
 
+    @property
+    def read_as(self) -> str:
+        """How the genotypes were read: "text" (text_scan.py) or "htslib"."""
+        return "text" if self._text_lines is not None else "htslib"
+
     def __enter__(self) -> SitesOnlyScan:
         global _PLAN
-        if self.workers == 1:
-            results = [_attempt(self.plan, task, self._reader) for task in self._tally_tasks]
-            if self._while_waiting is not None:
-                self._while_waiting()
-        else:
+        if self.workers > 1:
             _PLAN = self.plan
             # concurrent.futures, not multiprocessing.Pool: if htslib kills a worker (a
             # segmentation fault on a malformed record), the pending results fail with
             # BrokenProcessPool instead of being waited for forever
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-            tallies = [self._pool.submit(_worker, task) for task in self._tally_tasks]
-            self._sites_pending = [self._pool.submit(_worker, task) for task in self._sites_tasks]
-            if self._while_waiting is not None:
-                self._while_waiting()
-            try:
-                results = self._collect(tallies)
-            except BaseException:
-                self.__exit__(None, None, None)
-                raise
         try:
+            results = self._text_pass() if self._text_tasks else None
+            if results is None:
+                if self._before_htslib is not None:
+                    self._before_htslib()  # what the text read would have checked (the records' sizes)
+                results = self._tally_pass()
             for value in _values(self.plan, results):  # in file order: a single pass's first error
                 self.tally.merge(value)
             self.tally.close(self.plan.info, streamed=self.plan.index is None)
@@ -124,9 +130,43 @@ class SitesOnlyScan:
             raise
         return self
 
+    def _run(self, tasks: list[Task], reader: cyvcf2.VCF | None = None) -> list[tuple[str, Any]]:
+        """Run tasks here (one worker) or in the pool, the caller's `while_waiting` meanwhile."""
+        if self._pool is None:
+            results = [_attempt(self.plan, task, reader) for task in tasks]
+            if self._while_waiting is not None:
+                self._while_waiting()
+            return results
+        futures = [self._pool.submit(_worker, task) for task in tasks]
+        if self._while_waiting is not None:
+            self._while_waiting()
+        return self._collect(futures)
+
+    def _text_pass(self) -> list[tuple[str, Any]] | None:
+        """The text read of every range (text_scan.py); None when a range needs the old read."""
+        results = self._run(self._text_tasks)
+        gave_way = [value for status, value in results if status == "fallback"]
+        if gave_way:
+            self.text_fallback = gave_way[0]
+            return None
+        self._text_lines = [(lines, header) for _, (_, lines, header) in results]
+        return [("ok", tally) for _, (tally, _, _) in results]
+
+    def _tally_pass(self) -> list[tuple[str, Any]]:
+        """The genotype tallies of every range; the sites read starts in the pool beside them."""
+        if self._pool is None:
+            return self._run(self._tally_tasks, self._reader)
+        tallies = [self._pool.submit(_worker, task) for task in self._tally_tasks]
+        self._sites_pending = [self._pool.submit(_worker, task) for task in self._sites_tasks]
+        if self._while_waiting is not None:
+            self._while_waiting()
+        return self._collect(tallies)
+
     def finish(self) -> None:
         """Write the sites-only lines of every range to the writer (waiting for the workers)."""
-        if self._sites_pending is None:
+        if self._text_lines is not None:
+            results = [("ok", value) for value in self._text_lines]
+        elif self._sites_pending is None:
             results = [_attempt(self.plan, task) for task in self._sites_tasks]
         else:
             results = self._collect(self._sites_pending)
@@ -172,7 +212,7 @@ def _values(plan: ScanPlan, results: list[tuple[str, Any]]) -> list[Any]:
     return [value for _, value in results]
 
 
-Task = tuple[str, tuple[int | None, int | None]]  # ("tally" | "sites", (first, last) POS)
+Task = tuple[str, tuple[int | None, int | None]]  # ("tally" | "sites" | "text", (first, last) POS)
 _PLAN: ScanPlan | None = None  # set for the lifetime of a worker pool; forked workers inherit it
 
 
@@ -188,6 +228,11 @@ def _attempt(plan: ScanPlan, task: Task, reader: cyvcf2.VCF | None = None) -> tu
     try:
         if kind == "tally":
             return "ok", _tally_range(plan, bounds, reader)
+        if kind == "text":
+            try:
+                return "ok", text_scan.text_range(plan, bounds)
+            except text_scan.NotPlain as exc:
+                return "fallback", str(exc)
         return "ok", _sites_range(plan, bounds)
     except InputError as exc:
         return "error", exc

@@ -25,6 +25,7 @@ from il1rn_annot.core.coverage import (
     is_reference_block,
     is_structural,
 )
+from il1rn_annot.core.genotype_text import CountedGenotypes
 from il1rn_annot.core.genotypes import Call, RecordGenotypes
 from il1rn_annot.errors import InputError
 from il1rn_annot.evidence.apply import apply_evidence
@@ -56,6 +57,8 @@ class ScanPlan:
     #: the IL1RN CDS segments whose coverage by confident calls is measured (coverage.py)
     cds: list[tuple[int, int]] = field(default_factory=list)
     thresholds: CoverageThresholds = field(default_factory=CoverageThresholds)
+    #: a big joint VCF may be read as text (annotate_vcf.text_scan); False: htslib parses every record
+    text_read: bool = True
     #: the run's population/ClinVar data (evidence.load); None: no resource given
     evidence: EvidenceSet | None = None
 
@@ -100,7 +103,6 @@ class LocusTally:
 
     def add(self, plan: ScanPlan, record: cyvcf2.Variant) -> list[AlleleAnnotation | None]:
         """Check, annotate and count one record; return its annotation per ALT (None: not a variant)."""
-        path_text = str(plan.info.path)
         self.records_read += 1
         check_record(plan, record)
         n = self.n_samples
@@ -114,7 +116,39 @@ class LocusTally:
             self.partial_records += genotypes.half_called
             if plan.cds:
                 self._add_coverage(plan, record, genotypes)
+        return self._add_alleles(plan, record, genotypes)
+
+    def add_counted(
+        self, plan: ScanPlan, record: cyvcf2.Variant, counted: CountedGenotypes
+    ) -> list[AlleleAnnotation | None]:
+        """`add` for a record read sites-only whose genotypes were counted from its text
+        (`core.genotype_text`; `annotate_vcf.text_scan`): none of its alleles bears on
+        interpretation, so no call is kept. The per-sample counts of a chunk of such records
+        come in one `add_sample_counts`. The coverage of the CDS is not counted: such a
+        file is never a gVCF, the one kind whose coverage is read."""
+        self.records_read += 1
+        check_record(plan, record)
+        self._count_kind(record)
+        return self._add_alleles(plan, record, counted)
+
+    def add_sample_counts(self, called_any: np.ndarray, uncalled: np.ndarray, half_called: np.ndarray) -> None:
+        """Per sample, over records added by `add_counted`: called at one of them, records
+        with no call, records with a half call."""
+        self.locus_called |= called_any
+        self.uncalled_records += uncalled
+        self.partial_records += half_called
+
+    def _add_alleles(
+        self, plan: ScanPlan, record: cyvcf2.Variant, genotypes: RecordGenotypes | CountedGenotypes | None
+    ) -> list[AlleleAnnotation | None]:
+        """Annotate the record's ALTs and count them (and keep the calls of those that bear on interpretation)."""
+        path_text = str(plan.info.path)
         per_alt: list[AlleleAnnotation | None] = [None] * len(record.ALT)
+        n_called = 0
+        if isinstance(genotypes, RecordGenotypes):
+            n_called = int(np.count_nonzero(genotypes.called))
+        elif genotypes is not None:
+            n_called = genotypes.n_called
         for allele in alleles_of(record, path_text, plan.contig_length):
             ann, ann_dict = annotated(plan, allele)
             per_alt[allele.alt_index - 1] = ann
@@ -129,12 +163,14 @@ class LocusTally:
             )
             if genotypes is None:
                 continue
-            entry["called_samples"] = max(entry["called_samples"], int(np.count_nonzero(genotypes.called)))
+            entry["called_samples"] = max(entry["called_samples"], n_called)
             carriers, homozygotes, allele_count = genotypes.counts(allele)
             entry["carriers"] += carriers
             entry["homozygotes"] += homozygotes
             entry["allele_count"] += allele_count
             if plan.all_findings or bears_on_interpretation(ann):
+                if not isinstance(genotypes, RecordGenotypes):
+                    raise RuntimeError(f"{record_label(record)}: the calls of {ann.allele_id} were not read")
                 calls = genotypes.calls(allele)
                 if calls:
                     self.annotations.append(ann_dict)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from il1rn_annot.core.allele_match import curated_edit, edit_from_vcf, known_bases, same_allele
+from il1rn_annot.core.allele_match import Edit, curated_edit, edit_from_vcf, known_bases, same_allele
 from il1rn_annot.core.alleles import Allele
 from il1rn_annot.core.classify import classify
 from il1rn_annot.core.codon_sets import METHOD_NOTE
@@ -127,8 +127,7 @@ def _match_known(
         return hit
     call = edit_from_vcf(allele.pos, allele.ref, allele.alt)
     near: list[tuple[KnownVariant, bool | None]] = []
-    for var in kb.variants.values():
-        vcf = var.vcf.get(build)
+    for var, vcf, curated in _curated_edits(kb, build):
         if (
             var.is_association
             and vcf
@@ -139,7 +138,6 @@ def _match_known(
             and {vcf[1], vcf[2]} == {allele.ref_trim, allele.alt_trim}
         ):
             return var  # association SNPs: either orientation of the allele pair
-        curated = curated_edit(var, build)
         if curated is None:
             continue
         if call.start > curated.end + NEAR_MISS_DISTANCE or curated.start > call.end + NEAR_MISS_DISTANCE:
@@ -175,6 +173,19 @@ def _match_known(
                 f"near the published allele {var.label} ({var.id}), {why}: classified by the rules as a novel variant"
             )
     return None
+
+
+def _curated_edits(
+    kb: KnowledgeBase, build: str
+) -> list[tuple[KnownVariant, tuple[int, str, str] | None, Edit | None]]:
+    """Each curated variant with its VCF form and edit on `build`, in the knowledge base's order:
+    made once per KB and build (`_match_known` compares every allele of a joint VCF with them)."""
+    key = ("curated_edits", build)
+    memo = kb.annotation_memo.get(key)
+    if memo is None:
+        memo = [(var, var.vcf.get(build), curated_edit(var, build)) for var in kb.variants.values()]
+        kb.annotation_memo[key] = memo
+    return memo
 
 
 def gene_conditions(kb: KnowledgeBase) -> dict[str, dict[str, str]]:

@@ -98,7 +98,7 @@ def _replay_stream(info: VcfInput) -> Callable[[], object]:
     return replay
 
 
-def _check_parsed(record: cyvcf2.Variant) -> None:
+def check_parsed(record: cyvcf2.Variant) -> None:
     """Raise if htslib returned a record without REF: reading `.REF` would crash the process.
 
     htslib accepts a line cut after POS or ID (`chr2  113127625  .`) when its contig is not
@@ -110,7 +110,7 @@ def _check_parsed(record: cyvcf2.Variant) -> None:
         raise ValueError("record without REF allele")
 
 
-def _check_text(record: cyvcf2.Variant) -> None:
+def check_text(record: cyvcf2.Variant) -> None:
     """Decode the text fields the annotator reads (UnicodeDecodeError if not UTF-8)."""
     record.ID, record.REF, record.ALT, record.FILTER  # noqa: B018 - decoding is the check
     for _ in record.INFO:
@@ -170,7 +170,7 @@ def _take(record: cyvcf2.Variant, wanted: bool, short: ShortRecords | None, coun
     if short is not None and short.n_samples and counts and not record.FORMAT:
         short.add(record)
     if wanted:
-        _check_text(record)
+        check_text(record)
 
 
 def _query(
@@ -197,7 +197,7 @@ def _query(
     while True:
         try:
             record = next(iterator)
-            _check_parsed(record)
+            check_parsed(record)
             pos = record.POS
             in_range = (first is None or pos >= first) and (final is None or pos <= final)
             if ahead:
@@ -333,7 +333,7 @@ def locus_records(
                 count += 1  # an empty line (a trailing one is common in hand-edited files)
                 blank_lines += 1
                 continue
-            _check_parsed(record)
+            check_parsed(record)
             on_chr2 = record.CHROM in contigs
             # record.POS is a field, not a constant (ruff's SIM300 takes upper case for one)
             wanted = on_chr2 and (

@@ -37,13 +37,21 @@ BREAKEND_HEADER = ("##INFO=<ID=MATEID,", "##INFO=<ID=PARID,", "##INFO=<ID=EVENT,
 
 
 def open_vcf(
-    path: str | os.PathLike[str], kb: KnowledgeBase, requested_build: str = "auto", checksum: str = "auto"
+    path: str | os.PathLike[str],
+    kb: KnowledgeBase,
+    requested_build: str = "auto",
+    checksum: str = "auto",
+    check_locus_records: bool = True,
 ) -> tuple[VcfInput, cyvcf2.VCF]:
     """Open `path`, validate it and return its description plus an open cyvcf2 reader.
 
     Reads the header, the index and the BGZF blocks of the window (and the file's last block,
     for its end-of-file marker and last line) of an indexed input, nothing else; `checksum`
-    ("auto"/"full") says whether `VcfInput.identity` hashes every byte too (vcf.identity)."""
+    ("auto"/"full") says whether `VcfInput.identity` hashes every byte too (vcf.identity).
+    `check_locus_records=False` leaves the size check of the locus records to the caller
+    (`check_locus_record_sizes`, before htslib reads them): a joint VCF read as text checks
+    them as it reads them (`vcf.limits.locus_lines`), in one decompression instead of two.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", path=str(path), hint="check the path in the sample sheet or command line")
@@ -127,7 +135,8 @@ def open_vcf(
         ) from None
     seqnames = _seqnames(reader)
     region = _query_region(kb.screen_window[build.build], has_sv, has_bnd)
-    check_record_sizes(path, fmt, index_path, contig, region, seqnames)
+    if check_locus_records:
+        check_record_sizes(path, fmt, index_path, contig, region, seqnames)
     if not samples:
         warnings.append(
             "the file has no sample columns (a sites-only VCF): its sites are annotated and listed one "
@@ -155,6 +164,11 @@ def open_vcf(
         checksum=checksum,
     )
     return info, reader
+
+
+def check_locus_record_sizes(info: VcfInput) -> None:
+    """The size check `open_vcf(check_locus_records=False)` left out, for the same records."""
+    check_record_sizes(info.path, info.format, info.index_path, info.contig, info.query_region, info.seqnames)
 
 
 def _seqnames(reader: cyvcf2.VCF) -> list[str]:

@@ -114,7 +114,10 @@ def header_reader(path: Path, fmt: str, index_path: str | None, samples: list[st
     declared on the header (`open_vcf._declare_contigs`). The link is removed at once: the reader keeps
     the open file.
     """
-    if fmt != "vcf.gz" or index_path is None:
+    if fmt != "vcf.gz" or index_path is None or index_path.endswith(".csi"):
+        # a CSI index of a bgzipped VCF (what `bcftools index` writes by default) is found by
+        # htslib beside the file at query time (cyvcf2's set_index takes only a .tbi for a VCF):
+        # such a file is opened where it is
         return cyvcf2.VCF(str(path), gts012=False, lazy=False, samples=samples)
     try:
         with tempfile.TemporaryDirectory(prefix="il1rn-open-") as folder:
