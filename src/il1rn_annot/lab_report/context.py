@@ -39,7 +39,7 @@ from il1rn_annot.core.vocabulary import FLAGGED as FLAGGED_STATUSES
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.lab_report.figures.cluster import cluster_svg
 from il1rn_annot.lab_report.figures.exons import exon_svg
-from il1rn_annot.lab_report.population import NO_POPULATION_DATA, population_texts
+from il1rn_annot.lab_report.population import NO_POPULATION_DATA, evidence_alerts, population_texts
 from il1rn_annot.lab_report.references import RefBook, condition_view
 from il1rn_annot.lab_report.variant_rows import deletion_rows, figure_inputs, finding_rows, fmt_int, variant_cell
 from il1rn_annot.outputs.html import words as _words
@@ -301,7 +301,6 @@ def build_context(
     ]
     reference_used = reference_sequence_text(present)
     population_methods, population_limit = population_texts([item.doc for item in present])
-
     region = next((v for v in kb.variants.values() if v.type == "region_deletion"), None)
     window = kb.screen_window.get(build)
     gvcf_any = any(f["gvcf"] for f in files)
@@ -404,6 +403,7 @@ def build_context(
         "references": refs.listing(),
         "reference_sequence": reference_used,
         "population_data": population_methods,
+        "evidence_alerts": evidence_alerts(finding_table),
         "recommendations": recommendations(findings, status),
         "transcript": {
             "refseq": tx.refseq,
