@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pysam
 
-from il1rn_annot.vcf.index import index_problem, read_index
+from il1rn_annot.vcf.index import read_index
+from il1rn_annot.vcf.index_check import index_problem
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "test_data"

@@ -15,7 +15,7 @@ import pytest
 from conftest import GRCH37_CHR2, GRCH38_CHR2, vcf_text
 
 from il1rn_annot.errors import BuildMismatchError, InputError
-from il1rn_annot.vcf.index import BGZF_EOF
+from il1rn_annot.vcf.index_check import BGZF_EOF
 from il1rn_annot.vcf.open_vcf import open_vcf
 
 E77X = "{chrom}\t113131068\t.\tG\tT\t50\tPASS\t.\tGT\t0/1"
