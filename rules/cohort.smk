@@ -19,7 +19,9 @@ rule resolve_samples:
         "logs/benchmarks/resolve_samples.tsv"
     conda:
         "../envs/il1rn-annot.yaml"
-    threads: 1
+    # no core of its own: ~0.2 s, it runs beside the annotate jobs instead of waiting for a
+    # free core and then delaying the cohort step (issue 19)
+    threads: 0
     resources:
         mem_mb=1000,
         runtime=10,
