@@ -17,6 +17,7 @@ from il1rn_annot.workflow.report_parts import (
     report_part_count,
     report_statuses,
 )
+from il1rn_annot.workflow.config_files import missing_config_files
 from il1rn_annot.workflow.screen_vcfs import screened_in_several_text
 from il1rn_annot.workflow.sheet import (
     SampleSheetError,
@@ -70,6 +71,13 @@ def load_plan():
 
 
 PLAN = load_plan()
+_MISSING = missing_config_files(config)
+if _MISSING:
+    raise WorkflowError(
+        "configured file(s) not found (relative paths are read from the folder Snakemake runs in):\n  "
+        + "\n  ".join(_MISSING)
+        + "\nfix the path in the configuration (or on the command line) and run again"
+    )
 for first, second in case_clashes(PLAN.sample_of_safe):
     logger.warning(
         f"samples {first!r} and {second!r} differ only in upper/lower case: their report "

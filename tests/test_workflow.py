@@ -488,6 +488,20 @@ def test_sheet_without_vcf_column_is_refused(bare_workflow):
     assert "novcf.tsv: header (line 1): missing column(s) 'vcf'" in stderr, stderr
 
 
+def test_a_configured_file_that_does_not_exist_is_refused_by_key_and_path(bare_workflow):
+    """A misspelt population_vcfs / clinvar_vcf / reference path stops the run before anything runs:
+    Snakemake checks a rule's inputs only when the rule has to run, so after a finished run it said
+    "Nothing to be done" and the old results stood as if made with the file."""
+    stderr = refused(
+        bare_workflow,
+        "population_vcfs=['test_data/evidence/gnomad.missing.vcf.bgz']",
+        "clinvar_vcf=clinvar_typo.vcf.gz",
+    )
+    assert "configured file(s) not found" in stderr, stderr
+    assert "population_vcfs[0]: test_data/evidence/gnomad.missing.vcf.bgz" in stderr
+    assert "clinvar_vcf: clinvar_typo.vcf.gz" in stderr
+
+
 def test_sheet_problems_are_all_listed_by_row_and_column(bare_workflow):
     """Empty sample, missing file and duplicate (sample, vcf) row: one run names all three."""
     (bare_workflow / "bad.tsv").write_text(

@@ -2,8 +2,8 @@
 
 Two questions are asked of an input's index before htslib reads the locus:
 `open_vcf` asks whether the index belongs to the data (`vcf.index_check.index_problem`: its
-largest virtual offset must point into the data's last block), and `limits` asks where htslib starts reading the locus (so
-that record sizes are checked over those bytes only). Both are answered from one parse,
+largest virtual offset must point into the data's last block), and `limits` asks where htslib
+starts reading the locus (so that record sizes are checked over those bytes only). Both are answered from one parse,
 kept for the file's (path, size, mtime): an index is decompressed and walked once per input,
 not once per question. Format: the SAM/VCF index specifications (tabix, CSI v1).
 """
