@@ -217,3 +217,24 @@ def test_chromium_renders_the_report(e77x_report, tmp_path):
     assert any(low < 100 for low, _ in extrema)  # dark text, not a blank white page
     white = sum(count for count, rgb in colours if rgb == (255, 255, 255))
     assert white < 0.95 * image.size[0] * image.size[1]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils' pdftotext")
+def test_long_unbroken_input_path_stays_on_the_page(kb, tmp_path):
+    """The header's facts table has fixed column widths (a faster layout, issue 19): an input
+    path with no break opportunity wraps inside its cell; under the automatic layout it ran off
+    the page."""
+    folder = tmp_path / ("run" + "0123456789" * 15)
+    folder.mkdir()
+    out = write_report(
+        [annotate(folder, "LONGPATH", [E77X_HOM], ["LONGPATH"], kb)], "LONGPATH", tmp_path / "rep", kb, date=DATE
+    )
+    # page 1: the header's facts table (a data table further on is laid out automatically)
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(out["pdf"]), "-"], capture_output=True, text=True, check=True
+    )
+    page_width = float(re.search(r'<page width="([\d.]+)"', bbox.stdout).group(1))
+    words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', bbox.stdout)
+    assert any("0123456789" in word for _, word in words)  # the path is printed
+    off_page = [word for x_max, word in words if float(x_max) > page_width]
+    assert not off_page, off_page
