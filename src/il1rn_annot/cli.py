@@ -7,10 +7,17 @@ printing a bare traceback at a clinician.
 
 from __future__ import annotations
 
+import os
+
+# numpy's OpenBLAS starts a thread per core at import and sizes its buffers for them: ~35 ms
+# of CPU and up to ~0.1 s of wall time at every start on this machine, for matrix routines
+# the tool never calls. One thread unless the user chose otherwise; set before anything
+# imports numpy (issue 19).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import argparse
 import gc
 import json
-import os
 import sys
 import traceback
 from collections.abc import Callable
