@@ -27,6 +27,7 @@ from il1rn_annot.errors import Il1rnAnnotError
 from il1rn_annot.kb.load import load_knowledge_base
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.atomic import WRITE_ONLY_ERRNOS
+from il1rn_annot.runtime import keep_freed_memory
 
 
 def _kb_from(args: argparse.Namespace) -> KnowledgeBase:
@@ -335,8 +336,10 @@ def run() -> None:
     `gc.freeze()` first: the interpreter's last act is a full garbage collection over every
     object alive, most of them numpy's, htslib's and WeasyPrint's modules; frozen objects
     are skipped (20 of the ~30 ms an exit took). Nothing else changes: exit handlers run
-    and streams are flushed as usual. Not in `main`, which tests call in one long process.
+    and streams are flushed as usual. Not in `main`, which tests call in one long process;
+    nor is `runtime.keep_freed_memory`, a setting of the whole process.
     """
+    keep_freed_memory()
     code = main()
     gc.freeze()
     sys.exit(code)
