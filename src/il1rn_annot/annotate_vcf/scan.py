@@ -97,7 +97,9 @@ class SitesOnlyScan:
         # and a second range would decompress the first again (see `position_ranges`)
         self._sites_tasks: list[Task] = [("sites", (None, None))]
         # a plain joint VCF: one text read per range gives the tally and the VCF lines (text_scan.py)
-        self._text_tasks: list[Task] = [("text", bounds) for bounds in ranges] if text_scan.eligible(plan) else []
+        # (cut evenly: a later range starts reading near its first record, vcf.bgzf_seek)
+        text_ranges = position_ranges(plan.window, self.workers, skip_cost=0.0)
+        self._text_tasks: list[Task] = [("text", bounds) for bounds in text_ranges] if text_scan.eligible(plan) else []
         #: why the text read gave way to the old one (None: it did not, or was not tried)
         self.text_fallback: str | None = None
         self._text_lines: list[tuple[list[tuple[str, int, bytes]], str]] | None = None

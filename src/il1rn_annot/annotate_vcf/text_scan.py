@@ -3,7 +3,8 @@
 htslib's parse of every sample's every FORMAT field is what a big joint VCF costs
 (`scan.py`). Most records need no sample's call: intronic, UTR and synonymous alleles are
 counted, not listed. So each record of a range is read here as text: the lines from where
-htslib's index query reads (`vcf.index` region_span: the same blocks) to the range's end, size-checked as they
+htslib's index query reads (`vcf.index` region_span: the same blocks; a later range from a line
+start just before its first record, `vcf.bgzf_seek`) to the range's end, size-checked as they
 are decompressed (`vcf.limits.locus_lines`: the one decompression of the window), kept when
 they overlap the query as htslib keeps them; its site columns are parsed by htslib alone
 (a sites-only record: what the annotated VCF writes) and its alleles annotated.
@@ -43,6 +44,7 @@ from il1rn_annot.annotate_vcf.tally import (
 from il1rn_annot.core.alleles import alleles_of
 from il1rn_annot.core.genotype_text import CountedGenotypes, count_gt_text
 from il1rn_annot.outputs.annotated_vcf import annotated_line, declare_annotation_info
+from il1rn_annot.vcf.bgzf_seek import line_start_before
 from il1rn_annot.vcf.fetch import ShortRecords, check_parsed, check_text, header_sample_count
 from il1rn_annot.vcf.index import read_index
 from il1rn_annot.vcf.limits import locus_lines
@@ -138,6 +140,11 @@ class _TextRange:
         query_start = max(1, query_start)
         assert plan.index is not None and info.contig is not None  # eligible() says so
         span = read_index(plan.index).region_span(info.contig, query_start - 1, query_end, self.seqnames)
+        if span is not None and first is not None:
+            # a later range: from a line start close before its first record, not from the start
+            # of the 16 kb index window it begins in (the earlier range reads those lines)
+            later = line_start_before(info.path, span, info.contig, first)
+            span = (later if later <= span[1] else span[0], span[1])
         if span is not None:  # else the index holds no record there
             # the lines htslib's index query would read, size-checked (open_vcf left that to here)
             for text in locus_lines(info.path, span, info.contig, query_end):
