@@ -32,6 +32,14 @@ include: "rules/cohort.smk"
 include: "rules/report.smk"
 
 
+onsuccess:
+    end_rate_limit_timers()
+
+
+onerror:
+    end_rate_limit_timers()
+
+
 rule all:
     default_target: True
     input:

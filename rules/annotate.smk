@@ -25,6 +25,7 @@ rule annotate:
         min_gq=config["coverage_min_gq"],
         min_depth=config["coverage_min_depth"],
         min_cds_fraction=config["coverage_min_cds_fraction"],
+        per_input=config["per_input_files"],
         options=join_options(
             cli_options(
                 ("--build", "build"),
@@ -41,5 +42,6 @@ rule annotate:
     shell:
         "il1rn-annot annotate {input.vcfs:q} -o {output.batch:q}"
         " --keep-going --manifest {params.manifest:q} --threads {threads} {params.options}"
+        " --per-input {params.per_input} --batch-tables"
         " --min-gq {params.min_gq} --min-depth {params.min_depth} --min-cds-fraction {params.min_cds_fraction}"
         " > {log:q} 2>&1"

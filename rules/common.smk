@@ -17,6 +17,7 @@ from il1rn_annot.workflow.report_parts import (
     report_part_count,
     report_statuses,
 )
+from il1rn_annot.workflow.config_files import missing_config_files
 from il1rn_annot.workflow.screen_vcfs import screened_in_several_text
 from il1rn_annot.workflow.sheet import (
     SampleSheetError,
@@ -70,6 +71,13 @@ def load_plan():
 
 
 PLAN = load_plan()
+_MISSING = missing_config_files(config)
+if _MISSING:
+    raise WorkflowError(
+        "configured file(s) not found (relative paths are read from the folder Snakemake runs in):\n  "
+        + "\n  ".join(_MISSING)
+        + "\nfix the path in the configuration (or on the command line) and run again"
+    )
 for first, second in case_clashes(PLAN.sample_of_safe):
     logger.warning(
         f"samples {first!r} and {second!r} differ only in upper/lower case: their report "
@@ -376,3 +384,20 @@ def report_file_labels(wildcards):
         "DIRA status": report_file_status(wildcards),
         "file": wildcards.ext.upper(),
     }
+
+
+def end_rate_limit_timers():
+    """Cancel the timers Snakemake's job-rate limiter left running (onsuccess / onerror).
+
+    Why: every scheduling round starts a `threading.Timer` of the limit's timespan
+    (`--max-jobs-per-timespan`, 1 s by default and at least 1 s, as "100ms" is read as 100
+    minutes) to look at the queue again; the timers are not daemon threads, so the process
+    waited up to 1 s after its last job before it exited: ~10 % of a 1,000-file run
+    (benchmarks/README.md, issue 19). When the workflow has ended there is no queue left
+    to look at; cancelling them ends the process at once. Nothing else is stopped.
+    """
+    import threading
+
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()

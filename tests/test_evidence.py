@@ -130,7 +130,8 @@ def test_novel_and_curated_alleles_with_population_and_clinvar(make_vcf, kb, tmp
     assert "No population frequency data were used" in before[113129640]["classification_evidence"]
     assert lof["population_criterion"] == "PM2_Supporting"
     assert lof["classification"] == "likely_pathogenic"
-    assert "PVS1 + PM2_Supporting = 9 points (Tavtigian 2018): likely_pathogenic" in lof["classification_evidence"]
+    evidence = lof["classification_evidence"]
+    assert "PVS1 + PM2_Supporting = 9 points (Tavtigian 2020 point scale): likely_pathogenic" in evidence
     assert "No population frequency data were used" not in lof["classification_evidence"]
     assert lof["clinvar"] == {"found": False}
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import GRCH37_CHR2, GRCH38_CHR2, vcf_text
 
 from il1rn_annot.errors import BuildMismatchError, InputError
-from il1rn_annot.vcf.index import BGZF_EOF
+from il1rn_annot.vcf.index_check import BGZF_EOF
 from il1rn_annot.vcf.open_vcf import open_vcf
 
 E77X = "{chrom}\t113131068\t.\tG\tT\t50\tPASS\t.\tGT\t0/1"
@@ -268,3 +268,23 @@ def test_a_sites_only_file_is_read_and_says_no_sample_can_be_interpreted(tmp_pat
     path.write_text(text)
     info, _ = open_vcf(path, kb)
     assert info.samples == [] and any("no sample columns" in w for w in info.warnings)
+
+
+def test_an_index_htslib_cannot_load_is_named_as_the_index_not_blamed_on_a_record(tmp_path):
+    """htslib's "Could not retrieve index file" during a query used to read as "htslib cannot parse
+    this record" with the first record quoted: the lab would edit a good record. It names the index."""
+    import os
+    from types import SimpleNamespace
+
+    from il1rn_annot.vcf.diagnose import parse_failure
+
+    def replay() -> None:
+        os.write(2, b"[E::idx_find_and_load] Could not retrieve index file for 'calls.vcf.gz'\n")
+        raise OSError("index")
+
+    info = SimpleNamespace(path=tmp_path / "calls.vcf.gz", samples=["S"])
+    line = "chr2\t113128500\t.\tG\tA\t385.61\t.\tDP=29\tGT\t0/1"
+    error = parse_failure(info, "record chr2:113128500", line, None, Exception("x"), replay)
+    assert "could not load the index" in str(error) and "Could not retrieve index file" in str(error)
+    assert "cannot parse this record" not in str(error)
+    assert "tabix -p vcf" in str(error)

@@ -191,6 +191,21 @@ def test_demo_annotations_logs_and_benchmarks(demo_run):
     assert [m.count('"status": "ok"') for m in manifests] == [6, 5]
     assert len(list(batches.glob("*/bcftools.joint_cohort.il1rn.json"))) == 1
     assert len(list(batches.glob("*/delly.cohort.il1rn.vcf.gz"))) == 1
+    # every sample of every input has its row in its batch's sample_status.tsv (per_input_files:
+    # notable); an input whose samples are all negative has its JSON there and no tables of its own
+    rows = [row for b in ("batch_1", "batch_2") for row in _tsv_rows(batches / b / "sample_status.tsv")]
+    summary = _tsv_rows(workdir / "results" / "cohort" / "summary.tsv")
+    assert {r["sample"] for r in rows} == {r["sample"] for r in summary if r["dira_status"] != "input_error"}
+    negative_inputs = {r["input"] for r in rows} - {
+        r["input"] for r in rows if r["dira_status"] != "no_pathogenic_variant_detected"
+    }
+    # (every demo input has a flagged, uncertain or not-assessable sample: all keep their files;
+    # a negative input's JSON-only outputs are tested in tests/test_batch_tables.py)
+    for entry in (e for m in manifests for e in json.loads(m)["inputs"] if e["status"] == "ok"):
+        name, negative = entry["name"], entry["input"] in negative_inputs
+        assert len(list(batches.glob(f"*/{name}.il1rn.json"))) == 1, name
+        assert len(list(batches.glob(f"*/{name}.il1rn.vcf.gz"))) == (0 if negative else 1), name
+        assert set(entry["outputs"]) == ({"json"} if negative else {"vcf", "tsv", "sample_status", "json"})
     for log in (
         "logs/resolve_samples.log",
         "logs/annotate/batch_1.log",
@@ -395,10 +410,11 @@ def test_dry_run_1000_files_is_a_handful_of_jobs_filling_the_cores(tmp_path):
         shutil.copyfile(demo, data / f"S{i:04d}.vcf.gz")
         lines.append(f"S{i:04d}\tvcfs/S{i:04d}.vcf.gz")
     (workdir / "big.tsv").write_text("\n".join(lines) + "\n")
-    # batch_size 200: 5 batches of 200 would leave a job alone at the end; the files are cut into
-    # full rounds of equal jobs instead (2 cores: 6 x 167; 4: 8 x 125; 5: 5 x 200)
-    for cores, annotate in (("2", 6), ("4", 8), ("5", 5)):
-        result = check(snakemake(workdir, "-n", "--cores", cores, "--config", "samples=big.tsv"))
+    # batch_size 500 (the default): one round of equal jobs on every core (2 cores: 2 x 500; 4: 4 x
+    # 250; 5: 5 x 200); with batch_size 200, 5 batches of 200 would leave a job alone at the end,
+    # and the files are cut into full rounds of equal jobs instead (2 cores: 6 x 167)
+    for cores, annotate, size in (("2", 2, "500"), ("4", 4, "500"), ("5", 5, "500"), ("2", 6, "200")):
+        result = check(snakemake(workdir, "-n", "--cores", cores, "--config", "samples=big.tsv", f"batch_size={size}"))
         assert job_counts(result.stdout + result.stderr) == {
             "annotate": annotate,
             "resolve_samples": 1,
@@ -470,6 +486,20 @@ def test_sheet_without_vcf_column_is_refused(bare_workflow):
     )
     stderr = refused(bare_workflow, "samples=novcf.tsv")
     assert "novcf.tsv: header (line 1): missing column(s) 'vcf'" in stderr, stderr
+
+
+def test_a_configured_file_that_does_not_exist_is_refused_by_key_and_path(bare_workflow):
+    """A misspelt population_vcfs / clinvar_vcf / reference path stops the run before anything runs:
+    Snakemake checks a rule's inputs only when the rule has to run, so after a finished run it said
+    "Nothing to be done" and the old results stood as if made with the file."""
+    stderr = refused(
+        bare_workflow,
+        "population_vcfs=['test_data/evidence/gnomad.missing.vcf.bgz']",
+        "clinvar_vcf=clinvar_typo.vcf.gz",
+    )
+    assert "configured file(s) not found" in stderr, stderr
+    assert "population_vcfs[0]: test_data/evidence/gnomad.missing.vcf.bgz" in stderr
+    assert "clinvar_vcf: clinvar_typo.vcf.gz" in stderr
 
 
 def test_sheet_problems_are_all_listed_by_row_and_column(bare_workflow):
@@ -737,3 +767,8 @@ def test_editing_the_shipped_knowledge_base_reruns_the_steps(tmp_path):
     os.utime(variants, (old, old))
     counts, out = _dry_reasons(workdir, sheet)
     assert counts.get("annotate") == 1 and "Params have changed" in out, out
+
+
+def _tsv_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))

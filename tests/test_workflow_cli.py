@@ -55,3 +55,22 @@ def test_samplesheet_help_through_the_main_command(capsys: pytest.CaptureFixture
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("usage: il1rn-annot samplesheet") and "collect-reports" in out
+
+
+def test_missing_config_files_names_each_key_and_path(tmp_path):
+    from il1rn_annot.workflow.config_files import missing_config_files
+
+    there = tmp_path / "gnomad.vcf.bgz"
+    there.write_bytes(b"")
+    config = {
+        "reference": "",
+        "clinvar_vcf": str(tmp_path / "clinvar.vcf.gz"),
+        "lab_config": None,
+        "extra_variants": "",
+        "population_vcfs": [str(there), str(tmp_path / "gone.vcf.bgz")],
+    }
+    assert missing_config_files(config) == [
+        f"clinvar_vcf: {tmp_path / 'clinvar.vcf.gz'}",
+        f"population_vcfs[1]: {tmp_path / 'gone.vcf.bgz'}",
+    ]
+    assert missing_config_files({**config, "clinvar_vcf": "", "population_vcfs": [str(there)]}) == []

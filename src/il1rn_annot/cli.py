@@ -171,6 +171,20 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--manifest", metavar="JSON", help="write a manifest of every input's outcome")
     ann.add_argument("--progress", action="store_true", help="show a progress bar for several inputs")
     ann.add_argument(
+        "--per-input",
+        choices=("all", "notable"),
+        default="all",
+        help="which inputs get NAME.il1rn.tsv, NAME.sample_status.tsv and NAME.il1rn.vcf.gz: all (default), "
+        "or notable: those with a sample that is not no_pathogenic_variant_detected. NAME.il1rn.json is "
+        "written for every input; see --batch-tables",
+    )
+    ann.add_argument(
+        "--batch-tables",
+        action="store_true",
+        help="also write OUTDIR/alleles.tsv and OUTDIR/sample_status.tsv: every input's rows, after an "
+        "'input' column (every sample of every input, input_error included)",
+    )
+    ann.add_argument(
         "--findings",
         choices=("auto", "all", "reportable"),
         default="auto",

@@ -182,11 +182,24 @@ def _compare_results(local: Path, cluster: Path) -> list[str]:
         found = {}
         for rel in _rel_files(root):
             name = Path(rel).name
-            if name.endswith((".tsv", ".json")) and name != "manifest.json":
+            if name.endswith((".tsv", ".json")) and name not in BATCH_FILES:
                 assert name not in found, f"{name} written twice"
                 found[name] = root / rel
         return found
 
+    # a batch's alleles.tsv / sample_status.tsv (every input's rows after an `input` column):
+    # batches differ, so the rows of all batches are compared, in input order within a batch
+    for table in ("alleles.tsv", "sample_status.tsv"):
+        rows_a, rows_b = (
+            sorted(
+                line
+                for rel in _rel_files(root)
+                if Path(rel).name == table
+                for line in (root / rel).read_text().splitlines()[1:]
+            )
+            for root in (ann_a, ann_b)
+        )
+        assert rows_a and rows_a == rows_b, f"annotations/*/{table} differ"
     paths_a, paths_b = by_name(ann_a), by_name(ann_b)
     files_a, files_b = set(paths_a), set(paths_b)
     assert files_a, "no annotation tables written"
@@ -243,6 +256,9 @@ def _chmod_tree(root: Path, writable: bool) -> None:
 # --------------------------------------------------------------------------- #
 # 1. demo cohort: local vs live SLURM
 # --------------------------------------------------------------------------- #
+BATCH_FILES = ("manifest.json", "alleles.tsv", "sample_status.tsv")
+
+
 @pytest.mark.slurm
 def test_demo_cohort_same_results_locally_and_on_slurm(slurm_cluster, tmp_path):
     local = _copy_workflow(tmp_path / "local")

@@ -26,6 +26,7 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     An input that fails is recorded as input_error (with --keep-going the others go on); an
     error on the output side (full disk, permissions) stops the run, never blamed on an input.
     """
+    from il1rn_annot.annotate_vcf.batch_tables import BatchTables
     from il1rn_annot.annotate_vcf.run import annotate_file
     from il1rn_annot.core.coverage import CoverageThresholds
     from il1rn_annot.outputs.atomic import clean_stale_temps_in
@@ -44,6 +45,7 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 
         progress = tqdm(total=len(inputs), unit="file", desc="il1rn-annot", file=sys.stderr)
     clean_temps = len(inputs) == 1
+    tables = BatchTables() if args.batch_tables else None
     if not clean_temps:  # one sweep of the output folder, not one per input
         clean_stale_temps_in(Path(args.outdir))
     for path in inputs:
@@ -68,7 +70,10 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
                 checksum=args.checksum,
                 population_vcfs=args.population_vcf,
                 clinvar_vcf=args.clinvar_vcf,
+                per_input=args.per_input,
             )
+            if tables is not None:
+                tables.add(path, result)
             if identity is not None:  # the workflow re-runs the batch when size or mtime change
                 read = result.input.identity
                 entry["identity"] = {
@@ -95,6 +100,8 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
             failures += 1
             entry.update(status="input_error", error=str(exc), samples=_samples_if_readable(path))
             print(f"{TOOL_NAME}: error: {exc}", file=sys.stderr)
+            if tables is not None:
+                tables.add_error(path, entry["samples"], entry["error"])
             if not args.keep_going:
                 if args.manifest:
                     manifest.append(entry)
@@ -110,11 +117,15 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
                 error=f"internal error ({type(exc).__name__}: {exc}); this is a bug, please report it",
             )
             print(f"{TOOL_NAME}: error: {path}: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
+            if tables is not None:
+                tables.add_error(path, entry["samples"], entry["error"])
         manifest.append(entry)
         if progress:
             progress.update(1)
     if progress:
         progress.close()
+    if tables is not None:  # before the manifest: a job whose manifest exists has its tables
+        tables.write(Path(args.outdir))
     if args.manifest:
         write_json(Path(args.manifest), {"tool_version": __version__, "kb_version": kb.version, "inputs": manifest})
     return 0 if not failures or args.keep_going else 2

@@ -28,7 +28,7 @@ from il1rn_annot.errors import InputError
 from il1rn_annot.evidence.load import load_evidence
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
-from il1rn_annot.outputs.atomic import OutputSet, clean_stale_temps
+from il1rn_annot.outputs.atomic import OutputSet, clean_stale_temps, remove_outputs
 from il1rn_annot.outputs.provenance import Provenance
 from il1rn_annot.runtime import cyclic_gc_paused
 from il1rn_annot.vcf.fetch import locus_index
@@ -59,6 +59,7 @@ def annotate_file(
     checksum: str = "auto",
     population_vcfs: list[str] | None = None,
     clinvar_vcf: str | None = None,
+    per_input: str = "all",
 ) -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
 
@@ -73,7 +74,14 @@ def annotate_file(
     nowhere else) or "full" (its whole-file SHA-256 too); see vcf.identity.
     `population_vcfs`, `clinvar_vcf`: the lab's indexed gnomAD-shaped and ClinVar VCFs (evidence/);
     each is checked to be of the input's build and only its IL1RN window is read.
+    `per_input`: "all" writes the four outputs; "notable" writes NAME.il1rn.json for every
+    input and the TSVs and annotated VCF only for an input with a sample that is not
+    no_pathogenic_variant_detected (`write_results.has_notable_sample`); its rows are on the
+    returned FileResult for the batch's tables. Files of an earlier run under those names are
+    removed, so that the folder never holds a table older than the JSON beside it.
     """
+    if per_input not in ("all", "notable"):
+        raise ValueError(f"per_input must be 'all' or 'notable', not {per_input!r}")
     thresholds = thresholds or CoverageThresholds()
     # the locus records' size check waits until it is known whether the text read does it (text_scan.py)
     info, reader = open_vcf(path, kb, build, checksum, check_locus_records=False)
@@ -193,6 +201,7 @@ def annotate_file(
             info.declared_contigs,
             outputs=outputs,
             evidence=evidence is not None,
+            stage_early=per_input == "all",
         )
         try:
             with contextlib.ExitStack() as running:
@@ -248,11 +257,17 @@ def annotate_file(
                         "cds": [list(s) for s in plan.cds],
                     },
                     plan,
+                    per_input,
                 )
                 if finish_vcf is not None:
                     finish_vcf()
-            writer.close(prov.vcf_header_lines() + note)
+            if "vcf" in result.outputs:
+                writer.close(prov.vcf_header_lines() + note)
+            else:
+                writer.abort()
             outputs.commit()
+            if "vcf" not in result.outputs:
+                remove_outputs([out["vcf"], Path(str(out["vcf"]) + ".tbi"), out["tsv"], out["sample_status"]])
         except BaseException:
             writer.abort()
             outputs.abort()

@@ -32,6 +32,7 @@ from il1rn_annot.outputs.tables import (
 from il1rn_annot.vcf.vcf_input import VcfInput
 
 SCHEMA_VERSION = "1.0"
+NO_PATHOGENIC = "no_pathogenic_variant_detected"
 
 
 @dataclass
@@ -42,6 +43,11 @@ class FileResult:
     payload: dict[str, Any]
     samples: list[SampleResult] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
+    #: the rows of NAME.il1rn.tsv and NAME.sample_status.tsv (ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS),
+    #: kept for a batch's tables (`annotate_vcf.batch_tables`) whether or not they were written
+    allele_cells: list[list[Any]] = field(default_factory=list)
+    sample_cells: list[list[Any]] = field(default_factory=list)
+    allele_columns: list[str] = field(default_factory=lambda: list(ALLELE_TSV_COLUMNS))  # + evidence columns
 
 
 def write_sample_outputs(
@@ -54,9 +60,16 @@ def write_sample_outputs(
     source: str,
     locus: dict[str, Any],
     plan: ScanPlan,
+    per_input: str = "all",
 ) -> FileResult:
     """Interpret every sample and write NAME.il1rn.tsv, NAME.sample_status.tsv and NAME.il1rn.json
-    (staged in `outputs`: in place only when the caller commits the whole set)."""
+    (staged in `outputs`: in place only when the caller commits the whole set).
+
+    `per_input`: "all" writes both TSVs for every input; "notable" only for an input that
+    `has_notable_sample` (else the JSON only: its rows go to the batch's tables,
+    `annotate_vcf.batch_tables`). The rows are returned on the FileResult either way, and
+    `FileResult.outputs` names the files written (the caller writes the annotated VCF with
+    the TSVs, or drops it)."""
     info.warnings.extend(tally.warnings)
     records_read = tally.records_read
     if records_read == 0:
@@ -105,10 +118,28 @@ def write_sample_outputs(
     if not info.samples:
         allele_rows.add_sites(tally.alleles.values())  # a sites-only VCF: one row per site, no sample
     columns = ALLELE_TSV_COLUMNS + EVIDENCE_TSV_COLUMNS if with_evidence else ALLELE_TSV_COLUMNS
-    write_cells(out["tsv"], allele_rows.cells, columns, outputs)
-    write_cells(out["sample_status"], sample_rows, SAMPLE_TSV_COLUMNS, outputs)
+    written = {"json": out["json"]}
+    if per_input == "all" or has_notable_sample(results):
+        # write_cells changes NaN cells to None in place: the batch tables get the same cells
+        write_cells(out["tsv"], allele_rows.cells, columns, outputs)
+        write_cells(out["sample_status"], sample_rows, SAMPLE_TSV_COLUMNS, outputs)
+        written = {key: out[key] for key in ("vcf", "tsv", "sample_status", "json")}
     write_json(out["json"], payload, one_line_lists=("alleles", "samples"), outputs=outputs)
-    return FileResult(info, payload, results, {k: str(v) for k, v in out.items()})
+    return FileResult(
+        info, payload, results, {k: str(v) for k, v in written.items()}, allele_rows.cells, sample_rows, columns
+    )
+
+
+def has_notable_sample(results: list[SampleResult]) -> bool:
+    """Does the input get its own tables and annotated VCF under `per_input="notable"`?
+
+    Yes when any sample's status is other than no_pathogenic_variant_detected (flagged,
+    uncertain, not assessable: what a reviewer opens), or when the file has no sample (its
+    sites are its only result). A negative sample's full result is in NAME.il1rn.json and its
+    rows in the batch's alleles.tsv / sample_status.tsv; writing and indexing a VCF of it was
+    the largest per-file cost of a 1,000-file cohort (benchmarks/README.md, issue 19).
+    """
+    return not results or any(r.dira_status != NO_PATHOGENIC for r in results)
 
 
 def _sample_dict(result: SampleResult) -> dict[str, Any]:

@@ -142,9 +142,19 @@ def population_columns(f: dict[str, Any]) -> dict[str, Any]:
         return {}
     found = [p for p in population if p.get("found") and p.get("af") is not None]
     top = max(found, key=lambda p: p["af"]) if found else None
+    listed = [p["source"] for p in population if p.get("found") and p.get("af") is None]
+    source = (
+        top["source"]
+        if top
+        else f"listed without an allele frequency in {', '.join(listed)}"
+        if listed
+        else "absent from " + ", ".join(p["source"] for p in population)
+        if population
+        else "not looked up (structural allele)"  # evidence.apply: structural and symbolic alleles
+    )
     return {
         "population_allele_frequency": top["af"] if top else None,
-        "population_source": top["source"] if top else "absent from " + ", ".join(p["source"] for p in population),
+        "population_source": source,
         "population_criterion": f.get("population_criterion") or "",
     }
 

@@ -299,6 +299,15 @@ def build_cohort(
         )
     if len(builds) > 1:
         warnings.append(f"the cohort mixes genome builds ({', '.join(builds)}): allele counts are per build")
+    # the population AF beside the cohort's is only comparable across samples annotated with the same resources
+    population = sorted({i.population_data for i in inputs if i.ok and i.population_data})
+    clinvar = sorted({i.clinvar_data or "no ClinVar file given" for i in inputs if i.ok})
+    for what, used in (("population data", population), ("ClinVar files", clinvar)):
+        if len(used) > 1:
+            warnings.append(
+                f"the annotations used different {what} ({' | '.join(used)}): the population frequencies, criteria "
+                "and ClinVar lines of different samples are not comparable; annotate them again with the same files"
+            )
     unique_warnings = list(dict.fromkeys(warnings))
     provenance = {
         "tool": TOOL_NAME,
@@ -308,6 +317,8 @@ def build_cohort(
         "annotation_knowledge_base_versions": kb_versions,
         "generated_at": generated_at(date),
         "builds": builds,
+        "population_data": population,
+        "clinvar_data": clinvar,
         "manifests": manifest_records,
         "sample_sheet": selection.sheet_record,
         "warnings": unique_warnings,

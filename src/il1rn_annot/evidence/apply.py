@@ -124,9 +124,10 @@ def _add_clinvar(ann: AlleleAnnotation, clinvar: ClinVarAssertion) -> None:
             "CONFLICT: ClinVar's submitters disagree (conflicting classifications): shown as evidence only; "
             f"the classification here ({ours.replace('_', ' ')}, {source}) is not changed by ClinVar"
         )
-    elif (clinvar.direction == "pathogenic" and ours in (*BENIGN_SIDE, "uncertain_significance")) or (
-        clinvar.direction == "benign" and ours in ("pathogenic", "likely_pathogenic")
-    ):
+    elif (
+        clinvar.direction == "pathogenic"
+        and ours in (*BENIGN_SIDE, "uncertain_significance", "association_polymorphism")  # not diagnostic here
+    ) or (clinvar.direction == "benign" and ours in ("pathogenic", "likely_pathogenic")):
         ann.notes.append(
             f"CONFLICT: ClinVar says {clinvar.significance.replace('_', ' ')} "
             f"({clinvar.stars if clinvar.stars is not None else '?'} star(s)) but the {source} "

@@ -25,6 +25,7 @@ class PopulationResource:
     label: str
     fields: PopulationFields
     alleles: AlleleIndex[PopulationFrequency]
+    records: int = 0  # VCF records read in the window (a multi-allelic record is one)
 
 
 @dataclass
@@ -77,7 +78,7 @@ class EvidenceSet:
                     if pop.label.startswith("gnomAD")
                     else "none: named by its file name",
                     "fields": pop.fields.used(),
-                    "records_in_window": len(pop.alleles),
+                    "records_in_window": pop.records,
                 }
             )
         if self.clinvar is not None:
@@ -87,7 +88,7 @@ class EvidenceSet:
                     "dataset": "ClinVar",
                     "release_date": self.clinvar.release_date,
                     "version_source": "##fileDate of the header",
-                    "records_in_window": len(self.clinvar.alleles),
+                    "records_in_window": self.clinvar.records,
                 }
             )
         return out
@@ -101,7 +102,11 @@ class EvidenceSet:
     def clinvar_summary(self) -> str:
         if self.clinvar is None:
             return "no ClinVar file given"
-        date = f", release {self.clinvar.release_date}" if self.clinvar.release_date else ""
+        date = (
+            f", release {self.clinvar.release_date}"
+            if self.clinvar.release_date
+            else ", release date not stated (no ##fileDate in its header)"
+        )
         return f"ClinVar ({os.path.basename(self.clinvar.resource.path)}{date})"
 
 
@@ -110,6 +115,7 @@ class ClinVarResource:
     resource: ResourceFile
     release_date: str
     alleles: AlleleIndex[ClinVarAssertion]
+    records: int = 0
 
 
 #: the sets read by this process, by what they were read from: a batch of 1,000 inputs of one build
@@ -165,24 +171,26 @@ def _read(
         fields = PopulationFields.from_header(resource)
         label = dataset_label(resource)
         index: AlleleIndex[PopulationFrequency] = AlleleIndex()
-        for rec in resource.records(start, end):
+        records = resource.records(start, end)
+        for rec in records:
             info = rec.info()
             for k, alt in enumerate(rec.alts):
                 if alt.startswith("<") or alt == "*" or "[" in alt or "]" in alt:
                     continue
                 where = f"{rec.chrom}:{rec.pos} {rec.ref}>{alt}"
                 index.add(rec.pos, rec.ref, alt, frequency_of(resource, fields, label, info, k, where, rec.filter))
-        evidence.population.append(PopulationResource(resource, label, fields, index))
+        evidence.population.append(PopulationResource(resource, label, fields, index, len(records)))
     if clinvar_path:
         resource = open_resource(clinvar_path, "clinvar", kb, build)
         date = release_date(resource.header_value("fileDate"))
         cv_index: AlleleIndex[ClinVarAssertion] = AlleleIndex()
-        for rec in resource.records(start, end):
+        cv_records = resource.records(start, end)
+        for rec in cv_records:
             info = rec.info()
             for alt in rec.alts:
                 if alt.startswith("<") or alt == "*":
                     continue
                 where = f"{rec.chrom}:{rec.pos} {rec.ref}>{alt}"
                 cv_index.add(rec.pos, rec.ref, alt, assertion_of(info, rec.vcf_id, date, where))
-        evidence.clinvar = ClinVarResource(resource, date, cv_index)
+        evidence.clinvar = ClinVarResource(resource, date, cv_index, len(cv_records))
     return evidence

@@ -176,7 +176,19 @@ def open_resource(path: str | os.PathLike[str], role: str, kb: KnowledgeBase, bu
             hint=f"use the {build} release of this resource (ClinVar: vcf_{build}/; gnomAD v2 is GRCh37, v3/v4 GRCh38)",
         )
     names = [c for c in ("chr2", "2") if c in contigs]
-    contig = names[0] if names else ("chr2" if any(c.startswith("chr") for c in contigs) else "2")
+    if not names:
+        # e.g. gnomAD's chromosome-1 file given for chromosome 2: every allele would read "absent" (PM2)
+        listed = ", ".join(contigs[:5]) + (", …" if len(contigs) > 5 else "") if contigs else "none"
+        raise InputError(
+            f"the {role} resource has no chromosome-2 records (its index lists: {listed}), so IL1RN cannot be "
+            "looked up in it",
+            path=text,
+            hint="give the whole-genome ClinVar VCF (clinvar.vcf.gz of vcf_GRCh38/ or vcf_GRCh37/)"
+            if role == "clinvar"
+            else "give the chromosome-2 file of the release (e.g. gnomad.joint.v4.1.sites.chr2.vcf.bgz) or the "
+            "whole-genome file",
+        )
+    contig = names[0]
     digest = header_sha256_of(text)  # as the input VCF's (vcf.identity): checkable with zcat | sed | sha256sum
     info_ids = {m.group(1) for line in header if (m := re.match(r"##INFO=<ID=([^,>]+)", line))}
     index = index_of(text)

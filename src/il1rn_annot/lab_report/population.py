@@ -17,7 +17,7 @@ NO_POPULATION_DATA = (
 
 #: the Methods line when the annotation had no population resource: what that means for a novel variant
 NO_POPULATION_METHODS = (
-    "no population data given. "
+    "No population data given. "
     + NO_POPULATION_DATA
     + " A novel variant is classified by its predicted effect alone: a predicted loss of function reads likely "
     "pathogenic even if it were common in the population, so its frequency must be checked before reporting."
@@ -41,8 +41,7 @@ def population_texts(docs: list[dict[str, Any]]) -> tuple[str, str]:
         limits = NO_POPULATION_DATA
     else:
         methods = (
-            "population data: "
-            + "; ".join(dict.fromkeys(used))
+            "; ".join(dict.fromkeys(used))
             + ". BA1 (allele frequency above 5 %), BS1 (above the DIRA threshold of 0.1 %) and PM2_Supporting "
             "(absent or at most 0.01 %) were applied to novel variants (docs/classification.md, section 7); "
             "curated alleles keep their curated classification."
@@ -57,7 +56,36 @@ def population_texts(docs: list[dict[str, Any]]) -> tuple[str, str]:
             + "; ".join(dict.fromkeys(clinvar))
             + ", shown beside each allele with its review stars; it never changes a classification."
         )
-    return methods[0].upper() + methods[1:], limits
+    identities = dict.fromkeys(
+        _identity(r) for doc in docs for r in (doc.get("provenance") or {}).get("evidence_resources") or []
+    )
+    if identities:
+        methods += " Resource files: " + "; ".join(identities) + "."
+    return methods, limits  # after the report's "Population data:" label
+
+
+def _identity(r: dict[str, Any]) -> str:
+    """One resource's identity as the provenance records it (evidence.resource.CHECKSUM_POLICY)."""
+    release = r.get("dataset", "") + (f" release {r['release_date']}" if r.get("release_date") else "")
+    return (
+        f"{r.get('name', '')} ({release}, {r.get('build', '')}; {r.get('size', 0):,} bytes; header SHA-256 "
+        f"{r.get('header_sha256', '')}; index SHA-256 {r.get('index_sha256', '')}; identified by "
+        f"{r.get('checksum_policy', 'not recorded')})"
+    )
+
+
+def evidence_alerts(rows: list[dict[str, Any]]) -> list[str]:
+    """The warnings and conflicts of the sample's variant rows (homozygotes in the population for a P/LP
+    allele, a curated P/LP allele that is common, ClinVar disagreeing), each named by its variant: shown
+    under the Result, where the person signing reads first, not only in the variant table."""
+    return list(
+        dict.fromkeys(
+            f"{r['variant']['title']}: {n}"
+            for r in rows
+            for n in r.get("notes") or []
+            if n.startswith("CONFLICT:") or (n.startswith("WARNING:") and "population" in n)
+        )
+    )
 
 
 def population_line(f: dict[str, Any]) -> str:

@@ -129,20 +129,25 @@ class AnnotatedVcfWriter:
         unused_contigs: list[str] | None = None,
         outputs: OutputSet | None = None,
         evidence: bool = False,
+        stage_early: bool = True,
     ) -> None:
         """`unused_contigs`: contig declarations added to the reader's header (not the file's),
         dropped from the output header unless a written record is on that contig.
         `outputs`: the input's output set; the VCF and its index are staged there and put in
         place with the other outputs (without: in place when `close` ends).
-        `evidence`: population/ClinVar resources were given (their INFO fields are declared)."""
+        `evidence`: population/ClinVar resources were given (their INFO fields are declared).
+        `stage_early`: make the temp file now (an unwritable folder fails before the records
+        are read); False stages it in `close`, so that a VCF the caller drops (`abort`) makes
+        no temp file at all (run.annotate_file, per_input="notable")."""
         self.path = path
         self._reader = reader
         self._added_contigs = unused_contigs if unused_contigs is not None else []  # may grow while reading
         declare_annotation_info(reader, evidence)
         self._own = outputs is None
         self._outputs = OutputSet() if outputs is None else outputs
-        self._tmp = self._outputs.stage(path, suffix=".vcf.gz")
-        self._outputs.adopt(Path(str(path) + ".tbi"), Path(str(self._tmp) + ".tbi"))
+        self._tmp: Path | None = None
+        if stage_early:
+            self._stage()
         # window records only (tens for one genome, a few thousand for a joint VCF): kept in memory
         # unless big (genotypes of many samples), so a batch of 1,000 files makes no extra file each
         self._body: Any = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - open until close()/abort()
@@ -178,15 +183,21 @@ class AnnotatedVcfWriter:
         (into the staged temps; in place now only when no output set was given)."""
         for line in header_lines:
             self._reader.add_to_header(line)
+        tmp = self._tmp if self._tmp is not None else self._stage()
         with writing(self.path):
-            self._write_and_index()
+            self._write_and_index(tmp)
         if self._own:
             self._outputs.commit()
 
-    def _write_and_index(self) -> None:
+    def _stage(self) -> Path:
+        self._tmp = tmp = self._outputs.stage(self.path, suffix=".vcf.gz")
+        self._outputs.adopt(Path(str(self.path) + ".tbi"), Path(str(tmp) + ".tbi"))
+        return tmp
+
+    def _write_and_index(self, tmp: Path) -> None:
         body = self._body
         body.seek(0)
-        with pysam.BGZFile(str(self._tmp), "wb", index=None) as out:
+        with pysam.BGZFile(str(tmp), "wb", index=None) as out:
             out.write(self._header().encode("utf-8", "surrogateescape"))
             if self._sorted:
                 for chunk in iter(lambda: body.read(1 << 20), b""):
@@ -196,7 +207,7 @@ class AnnotatedVcfWriter:
                     body.seek(offset)
                     out.write(body.read(length))
         body.close()
-        pysam.tabix_index(str(self._tmp), preset="vcf", force=True, keep_original=True, index=str(self._tmp) + ".tbi")
+        pysam.tabix_index(str(tmp), preset="vcf", force=True, keep_original=True, index=str(tmp) + ".tbi")
 
     def _header(self) -> str:
         drop = {f"##contig=<ID={name}>" for name in set(self._added_contigs) - set(self._chroms)}
@@ -209,7 +220,7 @@ class AnnotatedVcfWriter:
             self._body.close()
         if self._own:
             self._outputs.abort()
-        else:
+        elif self._tmp is not None:
             for leftover in (Path(str(self._tmp) + ".tbi"), self._tmp):
                 with contextlib.suppress(OSError):
                     leftover.unlink()

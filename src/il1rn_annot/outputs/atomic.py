@@ -258,6 +258,18 @@ class OutputSet:
         self._staged.clear()
 
 
+def remove_outputs(paths: list[Path]) -> None:
+    """Remove outputs an earlier run wrote under these names and this run does not write
+    (a missing one is fine); a file that cannot be removed is an OutputError, as a write would be."""
+    for path in paths:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise output_error(exc, path) from exc
+
+
 def staging_dir(final: Path) -> Path:
     """A new hidden folder beside `final` to fill, then put in place with `replace_dir`.
 

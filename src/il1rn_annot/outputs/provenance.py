@@ -99,9 +99,11 @@ class Provenance:
         for r in self.evidence_resources or []:
             name = str(r["name"]).replace(",", "_").replace(">", "_").replace('"', "'")
             release = str(r.get("release_date") or r.get("dataset", "")).replace('"', "'")
+            policy = str(r.get("checksum_policy", "")).replace('"', "'")
             lines.append(
                 f"##il1rn_annot_resource=<Role={r['role']},File={name},Size={r['size']},"
-                f'HeaderSHA256={r["header_sha256"]},IndexSHA256={r.get("index_sha256", "")},Release="{release}">'
+                f'HeaderSHA256={r["header_sha256"]},IndexSHA256={r.get("index_sha256", "")},Release="{release}",'
+                f'Build={r.get("build", "")},ChecksumPolicy="{policy}">'
             )
         return lines
 

@@ -51,6 +51,9 @@ class AnnotatedInput:
     identity: dict[str, Any] = field(default_factory=dict)
     kb_version: str = ""
     tool_version: str = ""
+    #: the annotation's population/ClinVar resources (its provenance's population_data, clinvar_data)
+    population_data: str = ""
+    clinvar_data: str = ""
     calls: dict[str, SampleCalls] = field(default_factory=dict)
     used: bool = False
     all_called: frozenset[str] = frozenset()  # allele_ids at whose record every sample has a genotype
@@ -148,6 +151,8 @@ def _read_input_annotation(item: AnnotatedInput, json_text: str | None, base: Pa
         item.build = str(prov.get("build", ""))
         item.kb_version = str(prov.get("knowledge_base_version", ""))
         item.tool_version = str(prov.get("tool_version", ""))
+        item.population_data = str(prov.get("population_data") or "no population data given")
+        item.clinvar_data = str(prov.get("clinvar_data") or "")
         entry: dict[str, Any] = next((i for i in prov.get("inputs", []) if i.get("role") == "vcf"), {})
         item.sha256, item.identity = str(entry.get("sha256", "")), dict(entry)
         alleles = {a["allele_id"]: a for a in payload.get("alleles", [])}

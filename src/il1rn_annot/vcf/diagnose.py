@@ -127,6 +127,14 @@ def parse_failure(
             hint="copy or re-create the file (interrupted copy or caller run?)",
         )
     reason = htslib_reason(replay) if replay is not None else None
+    if reason and "retrieve index file" in reason:
+        # htslib failed to load the index, not to parse a record: do not blame the record
+        return InputError(
+            f"htslib could not load the index of the file ({reason})",
+            path=str(info.path),
+            where=where,
+            hint="re-create the index beside the file (`tabix -p vcf FILE` or `bcftools index FILE`) and run again",
+        )
     if line is not None:
         shown = line if len(line) <= 120 else line[:117] + "..."
         return InputError(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from il1rn_annot.errors import InputError
-from il1rn_annot.vcf.index import BGZF_EOF, last_block_starts
+from il1rn_annot.vcf.index_check import BGZF_EOF, last_block_starts
 
 
 def sniff(path: Path) -> tuple[str, bytes]:

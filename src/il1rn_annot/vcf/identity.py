@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from il1rn_annot.digest import sha256_file
-from il1rn_annot.vcf.index import block_range, read_index
+from il1rn_annot.vcf.index import read_index
+from il1rn_annot.vcf.index_check import block_range
 
 #: `--checksum` values: "auto" = whole-file SHA-256 only when the whole file is read anyway (no index)
 CHECKSUM_MODES = ("auto", "full")

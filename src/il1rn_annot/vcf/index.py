@@ -1,9 +1,9 @@
 """One reader of tabix (.tbi) and CSI (.csi) indexes, parsed once per file.
 
 Two questions are asked of an input's index before htslib reads the locus:
-`open_vcf` asks whether the index belongs to the data (`index_problem`: its largest virtual
-offset must point into the data's last block), and `limits` asks where htslib starts reading the locus (so
-that record sizes are checked over those bytes only). Both are answered from one parse,
+`open_vcf` asks whether the index belongs to the data (`vcf.index_check.index_problem`: its
+largest virtual offset must point into the data's last block), and `limits` asks where htslib
+starts reading the locus (so that record sizes are checked over those bytes only). Both are answered from one parse,
 kept for the file's (path, size, mtime): an index is decompressed and walked once per input,
 not once per question. Format: the SAM/VCF index specifications (tabix, CSI v1).
 """
@@ -11,23 +11,21 @@ not once per question. Format: the SAM/VCF index specifications (tabix, CSI v1).
 from __future__ import annotations
 
 import array
-import gzip
 import hashlib
 import os
 import struct
 import sys
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from il1rn_annot.vcf.bgzf_inflate import Inflater
+
 _I32 = struct.Struct("<i")
 TABIX_MIN_SHIFT, TABIX_DEPTH = 14, 5
-#: the empty block that ends every complete BGZF file (SAM specification, section 4.1.2)
-BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ class ParsedIndex:
         min_shift: int,
         depth: int,
         names: tuple[str, ...],
-        source: _Inflater,
+        source: Inflater,
         pos: int,
         n_ref: int,
         sha256: str = "",
@@ -325,58 +323,10 @@ def read_index(index_path: str | os.PathLike[str]) -> ParsedIndex:
     return _read_index(os.fspath(index_path), st.st_size, st.st_mtime_ns)
 
 
-class _Inflater:
-    """An index file's bytes, decompressed block by block as far as a walk needs (a query names
-    chromosome 2, the second reference: a sixth of a whole-genome index)."""
-
-    def __init__(self, raw: bytes) -> None:
-        self.raw = raw
-        self.blocks = _bgzf_blocks(raw)  # None: not BGZF, decompressed whole
-        self.data = b""
-        self._next = 0
-        self._batch = 8
-
-    def grow(self) -> bool:
-        """Decompress the next blocks (twice as many each time); False when all are done."""
-        if self.blocks is None:
-            if self._next:
-                return False
-            self.data, self._next = gzip.decompress(self.raw), 1
-            return True
-        if self._next >= len(self.blocks):
-            return False
-        chunk = self.blocks[self._next : self._next + self._batch]
-        self.data += b"".join(zlib.decompress(self.raw[b:e], 31) for b, e in chunk)
-        self._next += len(chunk)
-        self._batch *= 2
-        return True
-
-    def tails(self) -> Iterator[bytes]:
-        """The decompressed last 4, 16 and 64 blocks (fewer than all of them; none when not BGZF)."""
-        if self.blocks is None:
-            return
-        for k in (4, 16, 64):
-            if k >= len(self.blocks) - 1:
-                return
-            yield b"".join(zlib.decompress(self.raw[b:e], 31) for b, e in self.blocks[-k:])
-
-
-def _bgzf_blocks(raw: bytes) -> list[tuple[int, int]] | None:
-    """(start, end) of every BGZF block of `raw`; None when it is not BGZF (plain gzip)."""
-    blocks, at, size = [], 0, len(raw)
-    while at < size:
-        if at + 18 > size or raw[at : at + 4] != b"\x1f\x8b\x08\x04" or raw[at + 12 : at + 14] != b"BC":
-            return None
-        end = at + struct.unpack_from("<H", raw, at + 16)[0] + 1
-        blocks.append((at, end))
-        at = end
-    return blocks
-
-
 @lru_cache(maxsize=8)
 def _read_index(index_path: str, size: int, mtime_ns: int) -> ParsedIndex:
     raw = Path(index_path).read_bytes()
-    source = _Inflater(raw)
+    source = Inflater(raw)
     try:
         while len(source.data) < 1 << 16 and source.grow():
             pass  # the header and the names: the first block(s)
@@ -425,90 +375,3 @@ def _header(data: bytes) -> tuple[bool, int, int, tuple[str, ...], int, int] | N
 
 def _names(block: bytes) -> tuple[str, ...]:
     return tuple(n.decode("utf-8", "replace") for n in block.split(b"\0") if n)
-
-
-# ---------------------------------------------------------------------------------------
-# the input's index: found next to the data, and checked against it
-
-
-def last_block_starts(data_path: Path) -> list[int]:
-    """Offsets of the BGZF blocks at the end of the file, last data block first, then any
-    empty blocks after it, then the EOF block. Found by chaining block headers back from
-    the EOF marker within the last two maximal blocks (cheap for any file size)."""
-    size = os.path.getsize(data_path)
-    tail_start = max(0, size - 2 * 65536 - 2 * len(BGZF_EOF))
-    with open(data_path, "rb") as handle:
-        handle.seek(tail_start)
-        tail = handle.read()
-    ends: dict[int, tuple[int, int]] = {}  # block end -> (block start, uncompressed size)
-    at = tail.find(b"\x1f\x8b\x08\x04")
-    while at != -1:
-        if at + 18 <= len(tail) and tail[at + 12 : at + 16] == b"BC\x02\x00":
-            bsize = struct.unpack_from("<H", tail, at + 16)[0]
-            block_end = at + bsize + 1
-            if block_end <= len(tail):
-                isize = struct.unpack_from("<I", tail, block_end - 4)[0]
-                ends[tail_start + block_end] = (tail_start + at, isize)
-        at = tail.find(b"\x1f\x8b\x08\x04", at + 1)
-    starts = [size - len(BGZF_EOF)]
-    cursor = starts[0]
-    while cursor in ends:
-        begin, isize = ends[cursor]
-        starts.insert(0, begin)
-        if isize:
-            break
-        cursor = begin
-    return starts
-
-
-def block_range(data_path: str | os.PathLike[str], span: tuple[int, int]) -> tuple[int, int]:
-    """The compressed byte range [start, end) of the BGZF blocks holding virtual offsets
-    `span` = (first, last): from the first's block to the end of the last's block (a virtual
-    offset at a block's byte 0 ends before that block)."""
-    start, last = span[0] >> 16, span[1] >> 16
-    if span[1] & 0xFFFF == 0:
-        return start, max(start, last)
-    with open(data_path, "rb") as handle:
-        handle.seek(last)
-        head = handle.read(18)
-    if len(head) < 18 or head[:4] != b"\x1f\x8b\x08\x04" or head[12:14] != b"BC":
-        return start, last  # not a block header (corrupt data): htslib's own read will say so
-    bsize = struct.unpack_from("<H", head, 16)[0]
-    return start, last + bsize + 1
-
-
-def index_problem(index_path: str, data_path: Path) -> str | None:
-    """Why the index does not belong to the data file, or None when it plausibly does.
-
-    A correct index's last record ends in the file's last non-empty BGZF block (or at a
-    later block boundary), so its largest virtual offset points there. An index of another
-    file (renamed, re-compressed, or appended to after indexing) fails this almost always;
-    htslib itself would follow the offsets and silently return the wrong records or none.
-    """
-    try:
-        best = read_index(index_path).max_offset()
-    except (OSError, EOFError, zlib.error, ValueError, struct.error) as exc:
-        return f"it cannot be read as an index ({exc})"
-    if best is None:
-        return None
-    size = os.path.getsize(data_path)
-    compressed = best >> 16
-    if compressed > size - len(BGZF_EOF):
-        return f"it points to byte {compressed:,}, beyond the end of the data ({size:,} bytes)"
-    starts = last_block_starts(data_path)
-    if len(starts) > 1 and compressed not in starts:
-        return (
-            f"its last record ends in the block at byte {compressed:,}, but the data's last block "
-            f"starts at byte {starts[0]:,}"
-        )
-    return None
-
-
-def index_for(path: Path, fmt: str) -> str | None:
-    if fmt not in ("vcf.gz", "bcf"):
-        return None
-    for suffix in (".tbi", ".csi"):
-        candidate = Path(str(path) + suffix)
-        if candidate.exists():
-            return str(candidate)
-    return None

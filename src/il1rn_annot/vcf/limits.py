@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from il1rn_annot.errors import InputError
-from il1rn_annot.vcf.index import block_range, read_index
+from il1rn_annot.vcf.index import read_index
+from il1rn_annot.vcf.index_check import block_range
 
 HEADER_MAX_BYTES = 64 << 20
 LINE_MAX_BYTES = 64 << 20

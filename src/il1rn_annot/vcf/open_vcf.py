@@ -23,7 +23,7 @@ from il1rn_annot.vcf.diagnose import htslib_reason
 from il1rn_annot.vcf.fetch import BND_LOOKAHEAD, SV_LOOKBACK
 from il1rn_annot.vcf.file_checks import check_header_text, check_last_line, gzip_truncated, read_header_text, sniff
 from il1rn_annot.vcf.genome_build import detect_build, resolve_build
-from il1rn_annot.vcf.index import index_for, index_problem
+from il1rn_annot.vcf.index_check import index_for, index_problem
 from il1rn_annot.vcf.limits import check_header_size, check_record_sizes
 from il1rn_annot.vcf.vcf_input import VcfInput, header_reader
 

@@ -1,0 +1,152 @@
+"""A batch's tables and `--per-input notable`: every sample findable, own files only where needed.
+
+A cohort of mostly negative samples (the 1,000-file benchmark: 994 of them) wrote five files per
+input; with `--per-input notable` a negative input writes its JSON only, and its rows are in the
+batch's alleles.tsv / sample_status.tsv (issue 19). These tests pin what a lab relies on: which
+inputs keep their own tables and VCF, that the batch tables hold the same cells as the per-input
+tables plus the input, that an unreadable input's samples are there as input_error, and that a
+rerun never leaves an earlier run's table beside a newer JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+from il1rn_annot.annotate_vcf.run import annotate_file
+from il1rn_annot.cli import main
+from il1rn_annot.outputs.tables import ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "test_data"
+DATE = "2026-01-01T00:00:00Z"
+# rs4251961 (upstream of IL1RN, an association SNP in the knowledge base), GRCh38 position
+ASSOCIATION_ONLY = "{chrom}\t113116890\trs4251961\tT\tC\t50\tPASS\t.\tGT:DP\t0/1:30"
+OWN_FILES = ("il1rn.tsv", "sample_status.tsv", "il1rn.vcf.gz", "il1rn.vcf.gz.tbi")
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def _negative(make_vcf) -> Path:
+    return make_vcf("NEG1.vcf", [ASSOCIATION_ONLY], ["NEG1"])
+
+
+def test_a_negative_input_gets_its_json_only_and_a_flagged_one_every_file(make_vcf, tmp_path, kb):
+    negative = _negative(make_vcf)
+    out = tmp_path / "out"
+    result = annotate_file(negative, out, kb, date=DATE, per_input="notable")
+    assert result.samples[0].dira_status == "no_pathogenic_variant_detected"
+    assert sorted(p.name for p in out.iterdir()) == ["NEG1.il1rn.json"]
+    assert list(result.outputs) == ["json"]
+    # the rows are still made: the same cells the per-input tables would hold
+    assert [c[0] for c in result.sample_cells] == ["NEG1"]
+    assert [(c[0], c[2]) for c in result.allele_cells] == [("NEG1", 113116890)]
+
+    flagged = annotate_file(DATA / "gatk_hc.PATIENT_HOM_E77X.vcf.gz", out, kb, date=DATE, per_input="notable")
+    assert flagged.samples[0].dira_status == "consistent_with_DIRA"
+    assert {f"gatk_hc.PATIENT_HOM_E77X.{suffix}" for suffix in OWN_FILES} <= {p.name for p in out.iterdir()}
+    assert list(flagged.outputs) == ["vcf", "tsv", "sample_status", "json"]
+
+
+def test_notable_drops_an_earlier_runs_tables_of_a_now_negative_input(make_vcf, tmp_path, kb):
+    """A rerun in notable mode must not leave the tables and VCF of an earlier `all` run beside
+    the new JSON: they could disagree with it (another KB version) and a lab would read them."""
+    negative = _negative(make_vcf)
+    out = tmp_path / "out"
+    annotate_file(negative, out, kb, date=DATE)  # per_input="all": the four outputs
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["NEG1.il1rn.json", *(f"NEG1.{suffix}" for suffix in OWN_FILES)]
+    )
+    annotate_file(negative, out, kb, date=DATE, per_input="notable")
+    assert sorted(p.name for p in out.iterdir()) == ["NEG1.il1rn.json"]
+
+
+def test_batch_tables_hold_every_sample_and_the_per_input_cells(make_vcf, tmp_path, capsys):
+    negative = _negative(make_vcf)
+    broken = tmp_path / "BROKEN.vcf"
+    broken.write_text(negative.read_text().replace("\t113116890\t", "\t11311689x\t"))  # POS not a number
+    joint = DATA / "bcftools.joint_cohort.vcf.gz"
+    out = tmp_path / "batch"
+    inputs = [str(negative), str(broken), str(joint)]
+    code = main(
+        [
+            *("annotate", *inputs, "-o", str(out), "--date", DATE, "--keep-going"),
+            *("--per-input", "notable", "--batch-tables", "--manifest", str(out / "manifest.json")),
+        ]
+    )
+    assert code == 0
+    status = _rows(out / "sample_status.tsv")
+    assert list(status[0]) == ["input", *SAMPLE_TSV_COLUMNS]
+    joint_samples = json.loads((out / "bcftools.joint_cohort.il1rn.json").read_text())["samples"]
+    assert [(r["input"], r["sample"]) for r in status] == [
+        (str(negative), "NEG1"),
+        (str(broken), "NEG1"),
+        *[(str(joint), s["sample"]) for s in joint_samples],
+    ]
+    assert status[1]["dira_status"] == "input_error" and status[1]["status_sentence"]
+    # the joint VCF has flagged samples: its own tables too, with the same rows as the batch's
+    own_status = _rows(out / "bcftools.joint_cohort.sample_status.tsv")
+    assert [dict(r, input=str(joint)) for r in own_status] == [r for r in status if r["input"] == str(joint)]
+    alleles = _rows(out / "alleles.tsv")
+    assert list(alleles[0]) == ["input", *ALLELE_TSV_COLUMNS]
+    own_alleles = _rows(out / "bcftools.joint_cohort.il1rn.tsv")
+    assert [dict(r, input=str(joint)) for r in own_alleles] == [r for r in alleles if r["input"] == str(joint)]
+    negative_alleles = [r for r in alleles if r["input"] == str(negative)]
+    assert [(r["sample"], r["pos"], r["known_variant"] != "") for r in negative_alleles] == [
+        ("NEG1", "113116890", True)
+    ]
+    # the negative input: JSON only; the manifest names exactly the files written
+    assert not (out / "NEG1.il1rn.tsv").exists() and not (out / "NEG1.il1rn.vcf.gz").exists()
+    entries = json.loads((out / "manifest.json").read_text())["inputs"]
+    assert entries[0]["outputs"] == {"json": str(out / "NEG1.il1rn.json")}
+    assert set(entries[2]["outputs"]) == {"vcf", "tsv", "sample_status", "json"}
+
+
+def test_per_input_all_is_the_default_by_hand(tmp_path):
+    """By hand (`il1rn-annot annotate FILE -o DIR`) nothing changes: the four outputs."""
+    vcf = tmp_path / "in.vcf.gz"
+    shutil.copyfile(DATA / "gatk_hc.PATIENT_HOM_E77X.vcf.gz", vcf)
+    shutil.copyfile(str(DATA / "gatk_hc.PATIENT_HOM_E77X.vcf.gz") + ".tbi", str(vcf) + ".tbi")
+    assert main(["annotate", str(vcf), "-o", str(tmp_path / "o"), "--date", DATE]) == 0
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == sorted(
+        ["in.il1rn.json", *(f"in.{suffix}" for suffix in OWN_FILES)]
+    )
+
+
+def test_batch_alleles_take_the_evidence_columns_of_the_run(make_vcf, tmp_path):
+    """With population/ClinVar resources NAME.il1rn.tsv has more columns: the batch table has them
+    too, with the same cells (a negative input's rows are there only)."""
+    from test_evidence import CLINVAR, POPULATION
+
+    negative = _negative(make_vcf)
+    out = tmp_path / "batch"
+    resources = ["--population-vcf", str(POPULATION["GRCh38"]), "--clinvar-vcf", str(CLINVAR["GRCh38"])]
+    inputs = [str(negative), str(DATA / "gatk_hc.PATIENT_HOM_E77X.vcf.gz")]
+    assert (
+        main(
+            [
+                "annotate",
+                *inputs,
+                "-o",
+                str(out),
+                "--date",
+                DATE,
+                "--per-input",
+                "notable",
+                "--batch-tables",
+                *resources,
+            ]
+        )
+        == 0
+    )
+    own = _rows(out / "gatk_hc.PATIENT_HOM_E77X.il1rn.tsv")
+    batch = _rows(out / "alleles.tsv")
+    assert list(batch[0]) == ["input", *own[0]]
+    assert len(own[0]) > len(ALLELE_TSV_COLUMNS)
+    assert [dict(r, input=inputs[1]) for r in own] == [r for r in batch if r["input"] == inputs[1]]
+    assert [r["sample"] for r in batch if r["input"] == inputs[0]] == ["NEG1"]
