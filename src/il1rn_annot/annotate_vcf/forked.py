@@ -35,7 +35,12 @@ class Forked:
 
     def __init__(self, task: Callable[[Any], Any], argument: Any) -> None:
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had (EAGAIN, ENOMEM): the caller's error, no fds left open
+            os.close(read_end)
+            os.close(write_end)
+            raise
         if pid == 0:  # the child: never returns
             os.close(read_end)
             code = 0

@@ -135,7 +135,8 @@ class SitesOnlyScan:
         children: list[Forked] = []
         try:
             if self.workers > 1:
-                children = [Forked(lambda task: _attempt(plan, task), task) for task in tasks[1:]]
+                for task in tasks[1:]:  # one by one: a fork that fails leaves the earlier ones to cancel
+                    children.append(Forked(lambda task: _attempt(plan, task), task))
                 results = [_attempt(plan, tasks[0], reader)]
             else:
                 results = [_attempt(plan, task, reader) for task in tasks]
