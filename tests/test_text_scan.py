@@ -269,3 +269,39 @@ def test_a_csi_index_is_read_as_text_too(tmp_path, kb, reads, monkeypatch):
     assert text.payload["samples"] == old.payload["samples"]
     for name in ("joint.il1rn.tsv", "joint.sample_status.tsv"):
         assert (tmp_path / "text" / name).read_bytes() == (tmp_path / "old" / name).read_bytes()
+
+
+def test_a_forked_reader_that_dies_is_an_error_not_a_hang(tmp_path, kb, reads, monkeypatch):
+    """The text read forks a child per range beyond the first (annotate_vcf.forked): a child that
+    htslib kills (SIGKILL stands in for a segmentation fault) fails the run with a message and
+    leaves no outputs; a bug in a child comes back with its type, as from a pool worker."""
+    import os
+    import signal
+
+    path = joint_vcf(tmp_path)
+    original = text_scan.text_range
+    parent = os.getpid()
+
+    def dying(plan, bounds):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return original(plan, bounds)
+
+    monkeypatch.setattr(text_scan, "text_range", dying)
+    signal.alarm(120)  # a hang fails the test instead of stalling the suite
+    try:
+        with pytest.raises(InputError, match="worker process reading the file died"):
+            annotate_file(path, tmp_path / "out", kb, date=DATE, threads=2)
+    finally:
+        signal.alarm(0)
+    assert not list((tmp_path / "out").glob("*.il1rn.*"))
+
+    def buggy(plan, bounds):
+        if os.getpid() != parent:
+            raise KeyError("a bug in the child")
+        return original(plan, bounds)
+
+    monkeypatch.setattr(text_scan, "text_range", buggy)
+    with pytest.raises(RuntimeError, match="failed: KeyError: 'a bug in the child'"):
+        annotate_file(path, tmp_path / "out", kb, date=DATE, threads=2)
+    assert not list((tmp_path / "out").glob("*.il1rn.*"))

@@ -7,10 +7,17 @@ printing a bare traceback at a clinician.
 
 from __future__ import annotations
 
+import os
+
+# numpy's OpenBLAS starts a thread per core at import and sizes its buffers for them: ~35 ms
+# of CPU and up to ~0.1 s of wall time at every start on this machine, for matrix routines
+# the tool never calls. One thread unless the user chose otherwise; set before anything
+# imports numpy (issue 19).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import argparse
 import gc
 import json
-import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -20,6 +27,7 @@ from il1rn_annot.errors import Il1rnAnnotError
 from il1rn_annot.kb.load import load_knowledge_base
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.atomic import WRITE_ONLY_ERRNOS
+from il1rn_annot.runtime import keep_freed_memory
 
 
 def _kb_from(args: argparse.Namespace) -> KnowledgeBase:
@@ -342,8 +350,10 @@ def run() -> None:
     `gc.freeze()` first: the interpreter's last act is a full garbage collection over every
     object alive, most of them numpy's, htslib's and WeasyPrint's modules; frozen objects
     are skipped (20 of the ~30 ms an exit took). Nothing else changes: exit handlers run
-    and streams are flushed as usual. Not in `main`, which tests call in one long process.
+    and streams are flushed as usual. Not in `main`, which tests call in one long process;
+    nor is `runtime.keep_freed_memory`, a setting of the whole process.
     """
+    keep_freed_memory()
     code = main()
     gc.freeze()
     sys.exit(code)

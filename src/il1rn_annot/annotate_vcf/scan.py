@@ -17,13 +17,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cyvcf2
 
 from il1rn_annot.annotate_vcf import text_scan
+from il1rn_annot.annotate_vcf.forked import ChildDied, Forked
 from il1rn_annot.annotate_vcf.tally import LocusTally, ScanPlan, annotated, check_record, record_label
 from il1rn_annot.core.alleles import alleles_of
 from il1rn_annot.core.annotate import AlleleAnnotation
@@ -31,6 +30,9 @@ from il1rn_annot.errors import InputError
 from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter, annotated_line, declare_annotation_info
 from il1rn_annot.vcf.fetch import ShortRecords, header_sample_count, locus_records
 from il1rn_annot.vcf.vcf_input import reopen
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: up to this many samples the annotated VCF keeps the genotype columns; above, it is sites-only
 VCF_GENOTYPES_MAX_SAMPLES = 100
@@ -95,7 +97,9 @@ class SitesOnlyScan:
         # and a second range would decompress the first again (see `position_ranges`)
         self._sites_tasks: list[Task] = [("sites", (None, None))]
         # a plain joint VCF: one text read per range gives the tally and the VCF lines (text_scan.py)
-        self._text_tasks: list[Task] = [("text", bounds) for bounds in ranges] if text_scan.eligible(plan) else []
+        # (cut evenly: a later range starts reading near its first record, vcf.bgzf_seek)
+        text_ranges = position_ranges(plan.window, self.workers, skip_cost=0.0)
+        self._text_tasks: list[Task] = [("text", bounds) for bounds in text_ranges] if text_scan.eligible(plan) else []
         #: why the text read gave way to the old one (None: it did not, or was not tried)
         self.text_fallback: str | None = None
         self._text_lines: list[tuple[list[tuple[str, int, bytes]], str]] | None = None
@@ -109,13 +113,6 @@ class SitesOnlyScan:
         return "text" if self._text_lines is not None else "htslib"
 
     def __enter__(self) -> SitesOnlyScan:
-        global _PLAN
-        if self.workers > 1:
-            _PLAN = self.plan
-            # concurrent.futures, not multiprocessing.Pool: if htslib kills a worker (a
-            # segmentation fault on a malformed record), the pending results fail with
-            # BrokenProcessPool instead of being waited for forever
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         try:
             results = self._text_pass() if self._text_tasks else None
             if results is None:
@@ -131,20 +128,33 @@ class SitesOnlyScan:
         return self
 
     def _run(self, tasks: list[Task], reader: cyvcf2.VCF | None = None) -> list[tuple[str, Any]]:
-        """Run tasks here (one worker) or in the pool, the caller's `while_waiting` meanwhile."""
-        if self._pool is None:
-            results = [_attempt(self.plan, task, reader) for task in tasks]
+        """Run tasks here, the first always (this process would otherwise only wait), each
+        other in a forked child when there are workers (`forked.py`); then the caller's
+        `while_waiting`, and the children's results, in task order."""
+        plan = self.plan
+        children: list[Forked] = []
+        try:
+            if self.workers > 1:
+                for task in tasks[1:]:  # one by one: a fork that fails leaves the earlier ones to cancel
+                    children.append(Forked(lambda task: _attempt(plan, task), task))
+                results = [_attempt(plan, tasks[0], reader)]
+            else:
+                results = [_attempt(plan, task, reader) for task in tasks]
             if self._while_waiting is not None:
                 self._while_waiting()
-            return results
-        futures = [self._pool.submit(_worker, task) for task in tasks]
-        if self._while_waiting is not None:
-            self._while_waiting()
-        return self._collect(futures)
+            for child in children:
+                results.append(child.result())
+        except ChildDied:
+            raise _worker_died(plan) from None
+        finally:
+            for child in children:
+                child.cancel()  # only those not waited for: an error is on its way
+        return results
 
     def _text_pass(self) -> list[tuple[str, Any]] | None:
         """The text read of every range (text_scan.py); None when a range needs the old read."""
         results = self._run(self._text_tasks)
+        _values(self.plan, [r for r in results if r[0] != "fallback"])  # a worker's bug: raised here
         gave_way = [value for status, value in results if status == "fallback"]
         if gave_way:
             self.text_fallback = gave_way[0]
@@ -154,8 +164,9 @@ class SitesOnlyScan:
 
     def _tally_pass(self) -> list[tuple[str, Any]]:
         """The genotype tallies of every range; the sites read starts in the pool beside them."""
-        if self._pool is None:
+        if self.workers == 1:
             return self._run(self._tally_tasks, self._reader)
+        self._start_pool()
         tallies = [self._pool.submit(_worker, task) for task in self._tally_tasks]
         self._sites_pending = [self._pool.submit(_worker, task) for task in self._sites_tasks]
         if self._while_waiting is not None:
@@ -181,15 +192,24 @@ class SitesOnlyScan:
                 f"{self.plan.info.path}: {self.tally.records_read} records tallied but {written} formatted"
             )
 
+    def _start_pool(self) -> None:
+        """Worker processes for the htslib read (imported here: the text read needs none)."""
+        global _PLAN
+        from concurrent.futures import ProcessPoolExecutor
+
+        _PLAN = self.plan
+        # concurrent.futures, not multiprocessing.Pool: if htslib kills a worker (a
+        # segmentation fault on a malformed record), the pending results fail with
+        # BrokenProcessPool instead of being waited for forever
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+
     def _collect(self, futures: list[Future[tuple[str, Any]]]) -> list[tuple[str, Any]]:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return [future.result() for future in futures]
         except BrokenProcessPool:
-            raise InputError(
-                "a worker process reading the file died (htslib crashed, e.g. on a malformed record)",
-                path=str(self.plan.info.path),
-                hint="run with --threads 1 to have the record named, or check the file with `bcftools view`",
-            ) from None
+            raise _worker_died(self.plan) from None
 
     def __exit__(self, *exc: object) -> None:
         global _PLAN
@@ -200,6 +220,14 @@ class SitesOnlyScan:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         _PLAN = None
+
+
+def _worker_died(plan: ScanPlan) -> InputError:
+    return InputError(
+        "a worker process reading the file died (htslib crashed, e.g. on a malformed record)",
+        path=str(plan.info.path),
+        hint="run with --threads 1 to have the record named, or check the file with `bcftools view`",
+    )
 
 
 def _values(plan: ScanPlan, results: list[tuple[str, Any]]) -> list[Any]:

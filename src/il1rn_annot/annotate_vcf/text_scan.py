@@ -3,7 +3,8 @@
 htslib's parse of every sample's every FORMAT field is what a big joint VCF costs
 (`scan.py`). Most records need no sample's call: intronic, UTR and synonymous alleles are
 counted, not listed. So each record of a range is read here as text: the lines from where
-htslib's index query reads (`vcf.index` region_span: the same blocks) to the range's end, size-checked as they
+htslib's index query reads (`vcf.index` region_span: the same blocks; a later range from a line
+start just before its first record, `vcf.bgzf_seek`) to the range's end, size-checked as they
 are decompressed (`vcf.limits.locus_lines`: the one decompression of the window), kept when
 they overlap the query as htslib keeps them; its site columns are parsed by htslib alone
 (a sites-only record: what the annotated VCF writes) and its alleles annotated.
@@ -43,6 +44,7 @@ from il1rn_annot.annotate_vcf.tally import (
 from il1rn_annot.core.alleles import alleles_of
 from il1rn_annot.core.genotype_text import CountedGenotypes, count_gt_text
 from il1rn_annot.outputs.annotated_vcf import annotated_line, declare_annotation_info
+from il1rn_annot.vcf.bgzf_seek import line_start_before
 from il1rn_annot.vcf.fetch import ShortRecords, check_parsed, check_text, header_sample_count
 from il1rn_annot.vcf.index import read_index
 from il1rn_annot.vcf.limits import locus_lines
@@ -138,6 +140,11 @@ class _TextRange:
         query_start = max(1, query_start)
         assert plan.index is not None and info.contig is not None  # eligible() says so
         span = read_index(plan.index).region_span(info.contig, query_start - 1, query_end, self.seqnames)
+        if span is not None and first is not None:
+            # a later range: from a line start close before its first record, not from the start
+            # of the 16 kb index window it begins in (the earlier range reads those lines)
+            later = line_start_before(info.path, span, info.contig, first)
+            span = (later if later <= span[1] else span[0], span[1])
         if span is not None:  # else the index holds no record there
             # the lines htslib's index query would read, size-checked (open_vcf left that to here)
             for text in locus_lines(info.path, span, info.contig, query_end):
@@ -157,9 +164,17 @@ class _TextRange:
         return self.tally, lines, self.sites.raw_header
 
     def _take(self, text: bytes, start: int, query_start: int, first: int | None, final: int | None) -> None:
-        cols = text.split(b"\t", 9)
-        if len(cols) < 10:
+        # the tabs ending the first nine columns, found without splitting the line: a split
+        # copied the sample columns (~60 kB a record at 10,000 samples) of every record,
+        # those outside the range too
+        tabs = [text.find(b"\t")]
+        for _ in range(8):
+            if tabs[-1] < 0:
+                break
+            tabs.append(text.find(b"\t", tabs[-1] + 1))
+        if tabs[-1] < 0 or len(tabs) < 9:
             raise NotPlain("a record without sample columns")
+        cols = [text[a + 1 : b] for a, b in zip([-1, *tabs[:-1]], tabs, strict=True)]  # CHROM .. FORMAT
         alts, info = cols[4], cols[7]
         if b"<" in alts or b"[" in alts or b"]" in alts or b"END=" in info:
             raise NotPlain("a symbolic or breakend ALT, or an END")  # spans the index computes otherwise
@@ -170,7 +185,7 @@ class _TextRange:
             return  # ends before the query: htslib's index query does not return it
         if (first is not None and pos < first) or (final is not None and pos > final):
             return  # another range's record (one that starts before this range and reaches into it)
-        record = self.sites.variant_from_string(b"\t".join(cols[:8]).decode("utf-8"))
+        record = self.sites.variant_from_string(text[: tabs[7]].decode("utf-8"))
         check_parsed(record)
         if pos < start and record_span_end(record) < start:
             return  # before the window, not reaching into it (as `fetch.locus_records` skips it)
@@ -180,8 +195,9 @@ class _TextRange:
             self._flush()
             self._keep_whole(record, text)
             return
-        self._pending.append((record, cols[9], text))
-        self._pending_bytes += len(cols[9])
+        samples = text[tabs[8] + 1 :]
+        self._pending.append((record, samples, text))
+        self._pending_bytes += len(samples)
         if len(self._pending) >= CHUNK_RECORDS or self._pending_bytes >= CHUNK_BYTES:
             self._flush()
 
