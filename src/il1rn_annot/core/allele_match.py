@@ -10,6 +10,7 @@ cannot tell.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from il1rn_annot.kb.model import KnownVariant
 
@@ -87,3 +88,19 @@ def curated_edit(var: KnownVariant, build: str) -> Edit | None:
         start, end = var.deletion[build]
         return Edit(start, end, "")
     return None
+
+
+def same_allele_by_bases(a: Edit, b: Edit, pieces: list[tuple[int, str]], reference: Any = None) -> bool | None:
+    """`same_allele` with the reference bases the records state (`pieces`: (start, bases) of each
+    REF and curated context) and, where it covers the span both edits touch, the FASTA's.
+
+    Records whose REFs contradict each other are not the same allele (False). Used by the
+    knowledge-base match (`core.annotate`) and the population/ClinVar match (`evidence.match`).
+    """
+    pieces = list(pieces)
+    if reference is not None:
+        lo, hi = min(a.start, b.start) - 1, max(a.end, b.end) + 1
+        if reference.covers(lo, hi):
+            pieces.insert(0, (lo, reference.fetch(lo, hi)))
+    known = known_bases(*pieces)
+    return same_allele(a, b, known) if known is not None else False

@@ -14,7 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from il1rn_annot.core.allele_match import Edit, curated_edit, edit_from_vcf, known_bases, same_allele
+from il1rn_annot.core.allele_match import (
+    Edit,
+    curated_edit,
+    edit_from_vcf,
+    same_allele_by_bases,
+)
 from il1rn_annot.core.alleles import Allele
 from il1rn_annot.core.classify import classify
 from il1rn_annot.core.codon_sets import METHOD_NOTE
@@ -147,12 +152,7 @@ def _match_known(
             pieces.append(var.context[build])
         if vcf:
             pieces.append((vcf[0], vcf[1]))
-        if reference is not None:
-            lo, hi = min(call.start, curated.start) - 1, max(call.end, curated.end) + 1
-            if reference.covers(lo, hi):
-                pieces.insert(0, (lo, reference.fetch(lo, hi)))
-        known = known_bases(*pieces)
-        verdict = same_allele(call, curated, known) if known is not None else False
+        verdict = same_allele_by_bases(call, curated, pieces, reference)
         if verdict:
             return var
         net = len(call.inserted) - (call.end - call.start + 1)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from il1rn_annot.core.allele_match import Edit, edit_from_vcf, known_bases, same_allele
+from il1rn_annot.core.allele_match import Edit, edit_from_vcf, same_allele_by_bases
 from il1rn_annot.vcf.reference import ReferenceGenome
 
 T = TypeVar("T")
@@ -64,13 +64,7 @@ class AlleleIndex(Generic[T]):
                 continue
             if other.start > call.end + SHIFT_REACH or call.start > other.end + SHIFT_REACH:
                 continue
-            pieces = [(pos, ref), (entry.pos, entry.ref)]
-            if reference is not None:
-                lo, hi = min(call.start, other.start) - 1, max(call.end, other.end) + 1
-                if reference.covers(lo, hi):
-                    pieces.insert(0, (lo, reference.fetch(lo, hi)))
-            known = known_bases(*pieces)
-            verdict = same_allele(call, other, known) if known is not None else False
+            verdict = same_allele_by_bases(call, other, [(pos, ref), (entry.pos, entry.ref)], reference)
             if verdict:
                 return entry.payload, ""
             undecided = undecided or verdict is None
