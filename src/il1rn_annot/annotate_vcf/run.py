@@ -25,7 +25,6 @@ from il1rn_annot.core.codon_sets import protein_change_method
 from il1rn_annot.core.coverage import CoverageThresholds, cds_segments, input_kind
 from il1rn_annot.digest import sha256_file_once
 from il1rn_annot.errors import InputError
-from il1rn_annot.evidence.load import load_evidence
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter
 from il1rn_annot.outputs.atomic import OutputSet, clean_stale_temps, remove_outputs
@@ -149,7 +148,11 @@ def annotate_file(
 
     n = len(info.samples)
     window = kb.screen_window[build_name]
-    evidence = load_evidence(list(population_vcfs or []), clinvar_vcf, kb, build_name, window)
+    evidence = None
+    if population_vcfs or clinvar_vcf:  # the evidence package (pysam, resource readers) only when given
+        from il1rn_annot.evidence.load import load_evidence
+
+        evidence = load_evidence(list(population_vcfs or []), clinvar_vcf, kb, build_name, window)
     if evidence is not None:
         prov.population_data = evidence.summary()
         prov.clinvar_data = evidence.clinvar_summary()

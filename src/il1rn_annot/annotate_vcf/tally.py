@@ -11,7 +11,7 @@ adds the tally of the next range as if the records had been read in one pass
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cyvcf2
 import numpy as np
@@ -28,13 +28,14 @@ from il1rn_annot.core.coverage import (
 from il1rn_annot.core.genotype_text import CountedGenotypes
 from il1rn_annot.core.genotypes import Call, RecordGenotypes
 from il1rn_annot.errors import InputError
-from il1rn_annot.evidence.apply import apply_evidence
-from il1rn_annot.evidence.load import EvidenceSet
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.vcf.fetch import ShortRecords, header_sample_count, short_records_in_file
 from il1rn_annot.vcf.record_extent import record_span_end, record_where
 from il1rn_annot.vcf.reference import ReferenceGenome
 from il1rn_annot.vcf.vcf_input import VcfInput
+
+if TYPE_CHECKING:  # the evidence package is imported only when a run is given resources
+    from il1rn_annot.evidence.load import EvidenceSet
 
 #: up to this many samples every carried allele is listed per sample; above, only those that bear
 #: on interpretation (P/LP, VUS, curated, association) — likely-benign ones are counted per allele
@@ -323,6 +324,8 @@ def _annotate(plan: ScanPlan, allele: Allele) -> AlleleAnnotation:
     """`annotate_allele`, then the run's population/ClinVar evidence (evidence.apply) when given."""
     ann = annotate_allele(allele, plan.build, plan.kb, plan.reference)
     if plan.evidence is not None:
+        from il1rn_annot.evidence.apply import apply_evidence  # only runs with resources import it
+
         apply_evidence(ann, allele, plan.evidence, plan.reference)
     return ann
 
