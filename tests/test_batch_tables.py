@@ -150,3 +150,26 @@ def test_batch_alleles_take_the_evidence_columns_of_the_run(make_vcf, tmp_path):
     assert len(own[0]) > len(ALLELE_TSV_COLUMNS)
     assert [dict(r, input=inputs[1]) for r in own] == [r for r in batch if r["input"] == inputs[1]]
     assert [r["sample"] for r in batch if r["input"] == inputs[0]] == ["NEG1"]
+
+
+def test_each_input_records_the_command_with_itself_and_a_count_of_the_others(make_vcf, tmp_path):
+    """A batch's command line named all 500 inputs in every input's JSON (half of each file,
+    read back 1,000 times by the cohort step): each JSON names its own input and counts the
+    others; the options, also one whose value names an input file, are kept whole."""
+    first = make_vcf("A1.vcf", [ASSOCIATION_ONLY], ["A1"])
+    second = make_vcf("B1.vcf", [ASSOCIATION_ONLY], ["B1"])
+    out = tmp_path / "out"
+    code = main(["annotate", str(first), str(second), "-o", str(out), "--date", DATE, "--keep-going"])
+    assert code == 0
+    for this, other in ((first, second), (second, first)):
+        stem = this.name.removesuffix(".vcf")
+        recorded = json.loads((out / f"{stem}.il1rn.json").read_text())["provenance"]["command_line"]
+        assert recorded == (
+            f"il1rn-annot annotate {this} [+1 other inputs of this run] -o {out} --date {DATE} --keep-going"
+        )
+        assert str(other) not in recorded
+    # one input: the command exactly as given
+    single = tmp_path / "single"
+    assert main(["annotate", str(first), "-o", str(single), "--date", DATE]) == 0
+    recorded = json.loads((single / "A1.il1rn.json").read_text())["provenance"]["command_line"]
+    assert recorded == f"il1rn-annot annotate {first} -o {single} --date {DATE}"

@@ -231,7 +231,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_coverage_options(ann)
     _add_kb_options(ann)
-    ann.set_defaults(func=cmd_annotate)
+    # the options that take a value: `annotate_vcf.command.input_command_line` keeps each value
+    # whole, even one that names an input file
+    value_options = frozenset(o for action in ann._actions if action.nargs != 0 for o in action.option_strings)
+    ann.set_defaults(func=cmd_annotate, value_options=value_options)
 
     kbp = sub.add_parser("kb", help="show (and validate) the knowledge base")
     kbp.add_argument("--json", action="store_true", help="machine-readable output")
@@ -312,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         args = argparse.Namespace(func=cmd_samplesheet, rest=words[1:])
     else:
         args = build_parser().parse_args(words)
+        args.argv = words  # what provenance records (`main(argv)` is not the process's sys.argv)
     try:
         return int(args.func(args) or 0)
     except Il1rnAnnotError as exc:

@@ -11,6 +11,7 @@ import argparse
 import os
 import shlex
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 
     _refuse_clashing_names(args.inputs, args.outdir)
     samples = [s for s in args.samples.split(",") if s] if args.samples else None
-    command = " ".join(shlex.quote(a) for a in [TOOL_NAME, *sys.argv[1:]]) if args.record_command else TOOL_NAME
+    argv = list(getattr(args, "argv", sys.argv[1:]))
     manifest: list[dict[str, Any]] = []
     failures = 0
     inputs = args.inputs
@@ -51,6 +52,11 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     for path in inputs:
         entry: dict[str, Any] = {"input": path, "name": input_stem(path)}
         identity = _identity(path)  # before reading: the file as it was when read
+        command = (
+            input_command_line(argv, inputs, path, getattr(args, "value_options", frozenset()))
+            if args.record_command
+            else TOOL_NAME
+        )
         try:
             result = annotate_file(
                 path,
@@ -129,6 +135,44 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.manifest:
         write_json(Path(args.manifest), {"tool_version": __version__, "kb_version": kb.version, "inputs": manifest})
     return 0 if not failures or args.keep_going else 2
+
+
+def input_command_line(
+    argv: list[str], inputs: list[str], this: str, value_options: frozenset[str] = frozenset()
+) -> str:
+    """The command line recorded in the provenance of one input's outputs.
+
+    With one input, the whole command. With many (a workflow batch gives 500), the other
+    inputs are left out and counted: `il1rn-annot annotate A.vcf.gz [+499 other inputs of
+    this run] -o ...`. Every input's JSON repeated the whole list (26 KB of a 50 KB JSON for
+    a 500-file batch, read back by the cohort step 1,000 times: issue 19); the batch's
+    manifest lists every input, and the options are kept as given.
+    """
+    if len(inputs) < 2:
+        return " ".join(shlex.quote(a) for a in [TOOL_NAME, *argv])
+    others = Counter(inputs)  # the positional inputs, as given (a path may repeat)
+    others[this] -= 1
+    kept: list[str] = [TOOL_NAME]
+    this_written = False
+    skip_value = False
+    for token in argv:
+        if skip_value:  # the value of an option (never an input, even when it names a file)
+            kept.append(shlex.quote(token))
+            skip_value = False
+            continue
+        if token.startswith("-") and token not in inputs:
+            kept.append(shlex.quote(token))
+            skip_value = "=" not in token and token in value_options
+            continue
+        if token == this and not this_written:
+            kept.append(shlex.quote(token))
+            kept.append(f"[+{len(inputs) - 1} other inputs of this run]")
+            this_written = True
+        elif others.get(token, 0) > 0:
+            others[token] -= 1
+        else:
+            kept.append(shlex.quote(token))
+    return " ".join(kept)
 
 
 def _identity(path: str) -> dict[str, int] | None:
