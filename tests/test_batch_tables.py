@@ -15,8 +15,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from il1rn_annot.annotate_vcf.run import annotate_file
 from il1rn_annot.cli import main
+from il1rn_annot.errors import InputError
+from il1rn_annot.outputs.read_back import load_annotation
 from il1rn_annot.outputs.tables import ALLELE_TSV_COLUMNS, SAMPLE_TSV_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -100,11 +104,22 @@ def test_batch_tables_hold_every_sample_and_the_per_input_cells(make_vcf, tmp_pa
     assert [(r["sample"], r["pos"], r["known_variant"] != "") for r in negative_alleles] == [
         ("NEG1", "113116890", True)
     ]
-    # the negative input: JSON only; the manifest names exactly the files written
-    assert not (out / "NEG1.il1rn.tsv").exists() and not (out / "NEG1.il1rn.vcf.gz").exists()
+    # the negative input: no file of its own; its JSON is line 1 of the batch's annotations.jsonl,
+    # the same document `annotate` alone writes as NEG1.il1rn.json (but for the command line)
+    assert not any(p.name.startswith("NEG1.") for p in out.iterdir())
     entries = json.loads((out / "manifest.json").read_text())["inputs"]
-    assert entries[0]["outputs"] == {"json": str(out / "NEG1.il1rn.json")}
+    assert entries[0]["outputs"] == {"annotation_line": f"{out / 'annotations.jsonl'}#1"}
     assert set(entries[2]["outputs"]) == {"vcf", "tsv", "sample_status", "json"}
+    lines = (out / "annotations.jsonl").read_text().splitlines()
+    assert len(lines) == 1  # the broken input has none, the joint VCF its own JSON
+    alone = tmp_path / "alone"
+    assert main(["annotate", str(negative), "-o", str(alone), "--date", DATE, "--per-input", "notable"]) == 0
+    expected = json.loads((alone / "NEG1.il1rn.json").read_text())
+    in_batch = json.loads(lines[0])
+    for doc in (expected, in_batch):
+        doc["provenance"].pop("command_line")
+    assert in_batch == expected
+    assert load_annotation(entries[0]["outputs"]["annotation_line"]) == json.loads(lines[0])
 
 
 def test_per_input_all_is_the_default_by_hand(tmp_path):
@@ -173,3 +188,26 @@ def test_each_input_records_the_command_with_itself_and_a_count_of_the_others(ma
     assert main(["annotate", str(first), "-o", str(single), "--date", DATE]) == 0
     recorded = json.loads((single / "A1.il1rn.json").read_text())["provenance"]["command_line"]
     assert recorded == f"il1rn-annot annotate {first} -o {single} --date {DATE}"
+
+
+def test_a_negative_input_of_a_batch_reads_back_for_a_report_and_a_rerun_drops_its_old_json(make_vcf, tmp_path):
+    """A lab may ask for the report of a negative sample (`reports: all`): it is read from its
+    line of annotations.jsonl through the manifest. A rerun in batch mode removes the JSON an
+    earlier per-input run wrote, so that no older document sits beside the batch's line."""
+    negative = _negative(make_vcf)
+    out = tmp_path / "batch"
+    assert main(["annotate", str(negative), "-o", str(out), "--date", DATE]) == 0
+    assert (out / "NEG1.il1rn.json").exists()
+    manifest = out / "manifest.json"
+    args = ["annotate", str(negative), "-o", str(out), "--date", DATE, "--per-input", "notable"]
+    assert main([*args, "--batch-tables", "--manifest", str(manifest)]) == 0
+    assert not (out / "NEG1.il1rn.json").exists()
+    assert main(["report", "--manifest", str(manifest), "--sample", "NEG1", "-o", str(tmp_path / "r"), "--no-pdf"]) == 0
+    html = (tmp_path / "r" / "NEG1.report.html").read_text()
+    assert "NEG1" in html and "No pathogenic variant detected".lower() in html.lower()
+
+
+def test_a_line_the_batch_file_does_not_have_is_refused_by_name(tmp_path):
+    (tmp_path / "annotations.jsonl").write_text('{"a": 1}\n')
+    with pytest.raises(InputError, match="line 3 is not in the file"):
+        load_annotation(f"{tmp_path / 'annotations.jsonl'}#3")

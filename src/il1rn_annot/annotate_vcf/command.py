@@ -77,9 +77,13 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
                 population_vcfs=args.population_vcf,
                 clinvar_vcf=args.clinvar_vcf,
                 per_input=args.per_input,
+                json_in_batch=tables is not None,
             )
+            outputs = dict(result.outputs)
             if tables is not None:
                 tables.add(path, result)
+                if not outputs:  # a negative input: its JSON is a line of the batch's annotations.jsonl
+                    outputs["annotation_line"] = tables.add_annotation(Path(args.outdir), result.payload)
             if identity is not None:  # the workflow re-runs the batch when size or mtime change
                 read = result.input.identity
                 entry["identity"] = {
@@ -90,7 +94,7 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
                 }
             entry.update(
                 status="ok",
-                outputs=result.outputs,
+                outputs=outputs,
                 samples=[s.sample for s in result.samples],
                 warnings=result.payload["provenance"]["warnings"],
             )

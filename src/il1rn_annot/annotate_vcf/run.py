@@ -59,6 +59,7 @@ def annotate_file(
     population_vcfs: list[str] | None = None,
     clinvar_vcf: str | None = None,
     per_input: str = "all",
+    json_in_batch: bool = False,
 ) -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
 
@@ -78,6 +79,8 @@ def annotate_file(
     no_pathogenic_variant_detected (`write_results.has_notable_sample`); its rows are on the
     returned FileResult for the batch's tables. Files of an earlier run under those names are
     removed, so that the folder never holds a table older than the JSON beside it.
+    `json_in_batch` (with "notable"): an input without such a sample gets no file at all; its
+    JSON payload is on the returned FileResult for the batch's annotations.jsonl.
     """
     if per_input not in ("all", "notable"):
         raise ValueError(f"per_input must be 'all' or 'notable', not {per_input!r}")
@@ -261,6 +264,7 @@ def annotate_file(
                     },
                     plan,
                     per_input,
+                    json_in_batch,
                 )
                 if finish_vcf is not None:
                     finish_vcf()
@@ -270,7 +274,8 @@ def annotate_file(
                 writer.abort()
             outputs.commit()
             if "vcf" not in result.outputs:
-                remove_outputs([out["vcf"], Path(str(out["vcf"]) + ".tbi"), out["tsv"], out["sample_status"]])
+                stale = [out["vcf"], Path(str(out["vcf"]) + ".tbi"), out["tsv"], out["sample_status"]]
+                remove_outputs(stale + ([] if "json" in result.outputs else [out["json"]]))
         except BaseException:
             writer.abort()
             outputs.abort()

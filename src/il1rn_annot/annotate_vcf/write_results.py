@@ -61,6 +61,7 @@ def write_sample_outputs(
     locus: dict[str, Any],
     plan: ScanPlan,
     per_input: str = "all",
+    json_in_batch: bool = False,
 ) -> FileResult:
     """Interpret every sample and write NAME.il1rn.tsv, NAME.sample_status.tsv and NAME.il1rn.json
     (staged in `outputs`: in place only when the caller commits the whole set).
@@ -69,7 +70,8 @@ def write_sample_outputs(
     `has_notable_sample` (else the JSON only: its rows go to the batch's tables,
     `annotate_vcf.batch_tables`). The rows are returned on the FileResult either way, and
     `FileResult.outputs` names the files written (the caller writes the annotated VCF with
-    the TSVs, or drops it)."""
+    the TSVs, or drops it). `json_in_batch` (with "notable"): such an input's JSON is not written
+    either: its payload goes to the batch's annotations.jsonl (`annotate_vcf.batch_tables`)."""
     info.warnings.extend(tally.warnings)
     records_read = tally.records_read
     if records_read == 0:
@@ -118,13 +120,14 @@ def write_sample_outputs(
     if not info.samples:
         allele_rows.add_sites(tally.alleles.values())  # a sites-only VCF: one row per site, no sample
     columns = ALLELE_TSV_COLUMNS + EVIDENCE_TSV_COLUMNS if with_evidence else ALLELE_TSV_COLUMNS
-    written = {"json": out["json"]}
+    written: dict[str, Path] = {} if json_in_batch and per_input == "notable" else {"json": out["json"]}
     if per_input == "all" or has_notable_sample(results):
         # write_cells changes NaN cells to None in place: the batch tables get the same cells
         write_cells(out["tsv"], allele_rows.cells, columns, outputs)
         write_cells(out["sample_status"], sample_rows, SAMPLE_TSV_COLUMNS, outputs)
         written = {key: out[key] for key in ("vcf", "tsv", "sample_status", "json")}
-    write_json(out["json"], payload, one_line_lists=("alleles", "samples"), outputs=outputs)
+    if "json" in written:
+        write_json(out["json"], payload, one_line_lists=("alleles", "samples"), outputs=outputs)
     return FileResult(
         info, payload, results, {k: str(v) for k, v in written.items()}, allele_rows.cells, sample_rows, columns
     )

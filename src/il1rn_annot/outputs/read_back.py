@@ -8,7 +8,10 @@ manifest listing every input, its status and its outputs. The cohort summary
 
 * `read_manifest`: one manifest's entries (one check that it is one);
 * `load_annotation`: one annotation JSON, refused unless it is one of the schema version this
-  tool reads (`SUPPORTED_SCHEMA`: the one schema-version check);
+  tool reads (`SUPPORTED_SCHEMA`: the one schema-version check); a location
+  `DIR/annotations.jsonl#N` (line N of a workflow batch's annotations.jsonl, where the inputs
+  without a file of their own are: `annotate_vcf.batch_tables`) is read the same way, and
+  `annotation_location` finds either in a manifest entry;
 * `sample_findings`: a sample's findings completed from the allele table (the one join of
   findings to alleles);
 * `gather_sample` / `SampleInFile`: a sample's entry in each of the files given (the lab
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -66,6 +70,36 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     return doc
 
 
+#: a line of a batch's annotations.jsonl: "DIR/annotations.jsonl#N" (N from 1)
+_LINE_LOCATION = re.compile(r"^(?P<file>.+\.jsonl)#(?P<line>[1-9][0-9]*)$", re.DOTALL)
+
+
+def annotation_location(outputs: dict[str, Any] | None) -> str | None:
+    """Where a manifest entry's annotation is: its NAME.il1rn.json (`json`), or the line of the
+    batch's annotations.jsonl that holds it (`annotation_line`); None when neither is named."""
+    outputs = outputs or {}
+    found = outputs.get("json") or outputs.get("annotation_line")
+    return str(found) if found else None
+
+
+def split_location(location: str | os.PathLike[str]) -> tuple[Path, int | None]:
+    """(file, line number) of an annotation location; the line is None for a JSON file."""
+    match = _LINE_LOCATION.match(str(location))
+    if match is None:
+        return Path(location), None
+    return Path(match["file"]), int(match["line"])
+
+
+def relocated(location: str, folder: Path) -> str:
+    """The same location in `folder` (a manifest moved together with its outputs)."""
+    file, line = split_location(location)
+    return str(folder / file.name) + ("" if line is None else f"#{line}")
+
+
+def location_exists(location: str | os.PathLike[str]) -> bool:
+    return split_location(location)[0].exists()
+
+
 def manifest_outputs(manifests: Iterable[str]) -> tuple[dict[str, Path], dict[Path, list[str]]]:
     """From annotate manifests: input (as written, and resolved) -> annotation JSON; JSON -> samples."""
     by_input: dict[str, Path] = {}
@@ -75,12 +109,12 @@ def manifest_outputs(manifests: Iterable[str]) -> tuple[dict[str, Path], dict[Pa
         for entry in read_manifest(path)["inputs"]:
             if not isinstance(entry, dict) or entry.get("status") != "ok":
                 continue
-            written = (entry.get("outputs") or {}).get("json")
+            written = annotation_location(entry.get("outputs"))
             if not written or not entry.get("input"):
                 continue
             target = Path(written)
-            if not target.exists() and (path.parent / target.name).exists():
-                target = path.parent / target.name  # manifest and outputs moved together
+            if not location_exists(written) and location_exists(relocated(written, path.parent)):
+                target = Path(relocated(written, path.parent))  # manifest and outputs moved together
             for key in (str(entry["input"]), os.path.realpath(str(entry["input"]))):
                 by_input.setdefault(key, target)
             samples_of.setdefault(target, [str(s) for s in entry.get("samples") or []])
@@ -93,12 +127,16 @@ def manifest_outputs(manifests: Iterable[str]) -> tuple[dict[str, Path], dict[Pa
 
 def load_annotation(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read one annotation JSON, refusing anything that is not one (or not of `SUPPORTED_SCHEMA`)."""
+    file, line = split_location(path)
     path = Path(path)
     try:
-        with open(path, encoding="utf-8") as handle:
-            doc = json.load(handle)
+        if line is None:
+            with open(path, encoding="utf-8") as handle:
+                doc = json.load(handle)
+        else:
+            doc = json.loads(_jsonl_line(file, line))
     except FileNotFoundError:
-        raise InputError("annotation JSON not found", path=str(path)) from None
+        raise InputError("annotation JSON not found", path=str(file)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(
             f"not a JSON file: {exc}", path=str(path), hint="give the NAME.il1rn.json written by `il1rn-annot annotate`"
@@ -142,6 +180,32 @@ def sample_findings(entry: dict[str, Any], alleles: dict[str, dict[str, Any]], s
         merged.setdefault("source", source)
         out.append({k: v for k, v in merged.items() if k not in _ALLELE_COUNTS})
     return out
+
+
+_JSONL_CACHE: OrderedDict[tuple[str, int, int], list[bytes]] = OrderedDict()
+
+
+def _jsonl_line(file: Path, line: int) -> bytes:
+    """Line `line` (from 1) of a batch's annotations.jsonl. The file is read whole once and kept
+    (the two last files, by path, size and modification time): the cohort step reads all its
+    lines, one input at a time."""
+    stat = os.stat(file)  # a rewritten file (another run) is read again
+    key = (os.path.abspath(file), stat.st_size, stat.st_mtime_ns)
+    lines = _JSONL_CACHE.get(key)
+    if lines is None:
+        with open(file, "rb") as handle:
+            lines = handle.read().splitlines()
+        _JSONL_CACHE[key] = lines
+        while len(_JSONL_CACHE) > 2:
+            _JSONL_CACHE.popitem(last=False)
+    if line > len(lines):
+        raise InputError(
+            f"line {line} is not in the file ({len(lines)} lines): the manifest and the batch's "
+            "annotations.jsonl are not of the same run",
+            path=str(file),
+            hint="annotate the batch again",
+        )
+    return lines[line - 1]
 
 
 # ----------------------------------------------------------------------------------------
@@ -236,7 +300,8 @@ class AnnotationCache:
             self._docs.move_to_end(key)
             return hit[1]
         doc = load_annotation(path)
-        size = key.stat().st_size
+        file, line = split_location(path)
+        size = file.stat().st_size if line is None else len(_jsonl_line(file, line))
         self._docs[key] = (size, doc)
         self._bytes += size
         while self._bytes > self.max_bytes and len(self._docs) > 1:

@@ -18,7 +18,14 @@ from il1rn_annot.core.pool import called_in_every_sample
 from il1rn_annot.digest import sha256_file
 from il1rn_annot.errors import InputError
 from il1rn_annot.outputs.naming import input_stem
-from il1rn_annot.outputs.read_back import file_source, load_annotation, read_manifest, sample_findings
+from il1rn_annot.outputs.read_back import (
+    annotation_location,
+    file_source,
+    load_annotation,
+    read_manifest,
+    sample_findings,
+    split_location,
+)
 from il1rn_annot.vcf.identity import same_input
 
 
@@ -125,7 +132,7 @@ def load_manifests(paths: list[str]) -> tuple[list[AnnotatedInput], list[dict[st
                 samples=[str(s) for s in entry.get("samples") or []],
             )
             if item.ok:
-                _read_input_annotation(item, (entry.get("outputs") or {}).get("json"), base)
+                _read_input_annotation(item, annotation_location(entry.get("outputs")), base)
             previous = inputs.get(item.key)
             if previous is not None:
                 warnings.append(
@@ -143,7 +150,10 @@ def _read_input_annotation(item: AnnotatedInput, json_text: str | None, base: Pa
     if not json_text:
         item.status, item.error = "input_error", "the manifest names no annotation JSON for this input"
         return
-    path = _resolve(str(json_text), base)
+    file, line = split_location(json_text)  # a JSON file, or a line of a batch's annotations.jsonl
+    path = _resolve(str(file), base)
+    if line is not None:
+        path = Path(f"{path}#{line}")
     item.json_path = str(json_text)
     try:
         payload = load_annotation(path)

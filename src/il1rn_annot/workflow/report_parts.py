@@ -275,7 +275,7 @@ def annotation_jsons(
     sample of a joint VCF that the cohort step summarised too).
     """
     # imported here, not at the top: Snakemake imports this module, read_back pulls in numpy
-    from il1rn_annot.outputs.read_back import read_manifest
+    from il1rn_annot.outputs.read_back import annotation_location, read_manifest
 
     wanted = list(inputs) if inputs is not None else None
     found: dict[str, str] = {}
@@ -286,7 +286,9 @@ def annotation_jsons(
             if (wanted is not None and entry.get("input") in wanted) or (
                 wanted is None and sample is not None and sample in entry.get("samples", [])
             ):
-                found[entry["input"]] = entry["outputs"]["json"]
+                location = annotation_location(entry.get("outputs"))
+                if location:
+                    found[entry["input"]] = location
     if wanted is None:
         return list(found.values())
     return [found[i] for i in wanted if i in found]
