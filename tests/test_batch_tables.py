@@ -211,3 +211,16 @@ def test_a_line_the_batch_file_does_not_have_is_refused_by_name(tmp_path):
     (tmp_path / "annotations.jsonl").write_text('{"a": 1}\n')
     with pytest.raises(InputError, match="line 3 is not in the file"):
         load_annotation(f"{tmp_path / 'annotations.jsonl'}#3")
+
+
+def test_the_recorded_command_keeps_an_option_value_that_names_an_input():
+    from il1rn_annot.annotate_vcf.command import InputCommandLine
+    from il1rn_annot.cli import build_parser
+
+    argv = ["annotate", "--build", "GRCh38", "a.vcf", "b.vcf", "a.vcf", "-o", "out", "--reference", "b.vcf"]
+    args = build_parser().parse_args(argv)
+    line = InputCommandLine(argv, args.inputs, args.value_options)
+    assert [line.for_input(p) for p in ("a.vcf", "b.vcf")] == [
+        f"il1rn-annot annotate --build GRCh38 {p} [+2 other inputs of this run] -o out --reference b.vcf"
+        for p in ("a.vcf", "b.vcf")
+    ]

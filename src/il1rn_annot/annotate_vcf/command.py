@@ -36,7 +36,9 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 
     _refuse_clashing_names(args.inputs, args.outdir)
     samples = [s for s in args.samples.split(",") if s] if args.samples else None
-    argv = list(getattr(args, "argv", sys.argv[1:]))
+    command_line = InputCommandLine(
+        list(getattr(args, "argv", sys.argv[1:])), list(args.inputs), getattr(args, "value_options", frozenset())
+    )
     manifest: list[dict[str, Any]] = []
     failures = 0
     inputs = args.inputs
@@ -52,11 +54,7 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     for path in inputs:
         entry: dict[str, Any] = {"input": path, "name": input_stem(path)}
         identity = _identity(path)  # before reading: the file as it was when read
-        command = (
-            input_command_line(argv, inputs, path, getattr(args, "value_options", frozenset()))
-            if args.record_command
-            else TOOL_NAME
-        )
+        command = command_line.for_input(path) if args.record_command else TOOL_NAME
         try:
             result = annotate_file(
                 path,
@@ -141,42 +139,44 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     return 0 if not failures or args.keep_going else 2
 
 
-def input_command_line(
-    argv: list[str], inputs: list[str], this: str, value_options: frozenset[str] = frozenset()
-) -> str:
-    """The command line recorded in the provenance of one input's outputs.
+class InputCommandLine:
+    """The command line recorded in the provenance of each input's outputs.
 
     With one input, the whole command. With many (a workflow batch gives 500), the other
     inputs are left out and counted: `il1rn-annot annotate A.vcf.gz [+499 other inputs of
     this run] -o ...`. Every input's JSON repeated the whole list (26 KB of a 50 KB JSON for
     a 500-file batch, read back by the cohort step 1,000 times: issue 19); the batch's
-    manifest lists every input, and the options are kept as given.
+    manifest lists every input, and the options are kept as given (an option's value whole,
+    even one that names an input file: `value_options`). The command is split once, around
+    where the inputs stand; `for_input` then only puts the input in.
     """
-    if len(inputs) < 2:
-        return " ".join(shlex.quote(a) for a in [TOOL_NAME, *argv])
-    others = Counter(inputs)  # the positional inputs, as given (a path may repeat)
-    others[this] -= 1
-    kept: list[str] = [TOOL_NAME]
-    this_written = False
-    skip_value = False
-    for token in argv:
-        if skip_value:  # the value of an option (never an input, even when it names a file)
-            kept.append(shlex.quote(token))
-            skip_value = False
-            continue
-        if token.startswith("-") and token not in inputs:
-            kept.append(shlex.quote(token))
-            skip_value = "=" not in token and token in value_options
-            continue
-        if token == this and not this_written:
-            kept.append(shlex.quote(token))
-            kept.append(f"[+{len(inputs) - 1} other inputs of this run]")
-            this_written = True
-        elif others.get(token, 0) > 0:
-            others[token] -= 1
-        else:
-            kept.append(shlex.quote(token))
-    return " ".join(kept)
+
+    def __init__(self, argv: list[str], inputs: list[str], value_options: frozenset[str] = frozenset()) -> None:
+        self.n_inputs = len(inputs)
+        self.whole = " ".join(shlex.quote(a) for a in [TOOL_NAME, *argv])
+        remaining = Counter(inputs)  # the positional inputs, as given (a path may repeat)
+        before: list[str] = [TOOL_NAME]
+        after: list[str] = []
+        skip_value = False
+        for token in argv:
+            side = after if remaining.total() < len(inputs) else before
+            if skip_value:  # the value of an option
+                side.append(shlex.quote(token))
+                skip_value = False
+            elif token.startswith("-") and token not in remaining:
+                side.append(shlex.quote(token))
+                skip_value = "=" not in token and token in value_options
+            elif remaining.get(token, 0) > 0:
+                remaining[token] -= 1
+            else:
+                side.append(shlex.quote(token))
+        self._before, self._after = " ".join(before), " ".join(after)
+
+    def for_input(self, this: str) -> str:
+        if self.n_inputs < 2:
+            return self.whole
+        middle = f"{shlex.quote(this)} [+{self.n_inputs - 1} other inputs of this run]"
+        return " ".join(part for part in (self._before, middle, self._after) if part)
 
 
 def _identity(path: str) -> dict[str, int] | None:
