@@ -18,6 +18,8 @@ from il1rn_annot.errors import BuildMismatchError, InputError
 from il1rn_annot.vcf.index_check import BGZF_EOF
 from il1rn_annot.vcf.open_vcf import open_vcf
 
+DATA = Path(__file__).resolve().parents[1] / "test_data"
+
 E77X = "{chrom}\t113131068\t.\tG\tT\t50\tPASS\t.\tGT\t0/1"
 
 
@@ -288,3 +290,36 @@ def test_an_index_htslib_cannot_load_is_named_as_the_index_not_blamed_on_a_recor
     assert "could not load the index" in str(error) and "Could not retrieve index file" in str(error)
     assert "cannot parse this record" not in str(error)
     assert "tabix -p vcf" in str(error)
+
+
+def test_opening_an_indexed_input_leaves_no_link_or_folder_behind(tmp_path, kb, monkeypatch):
+    """The index-free header read opens a bgzipped input through a symbolic link (vcf_input):
+    the link goes as soon as the file is open, and no folder is left per process or per input
+    (forked readers exit without exit handlers)."""
+    import tempfile
+
+    from il1rn_annot.vcf import vcf_input
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(vcf_input, "_LINK_FOLDER", [])
+    for _ in range(3):
+        open_vcf(DATA / "gatk_hc.PATIENT_HOM_E77X.vcf.gz", kb)
+    folders = list(tmp_path.iterdir())
+    assert [p.name for p in folders] == [f"il1rn-annot-links-{os.getuid()}"]
+    assert list(folders[0].iterdir()) == []
+    assert oct(folders[0].stat().st_mode & 0o777) == oct(0o700)
+
+
+def test_a_link_folder_that_is_not_the_users_own_is_not_used(tmp_path, kb, monkeypatch):
+    import tempfile
+
+    from il1rn_annot.vcf import vcf_input
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(vcf_input, "_LINK_FOLDER", [])
+    shared = tmp_path / f"il1rn-annot-links-{os.getuid()}"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)  # writable by others: never trusted
+    info, _ = open_vcf(DATA / "gatk_hc.PATIENT_HOM_E77X.vcf.gz", kb)
+    assert info.samples == ["PATIENT_HOM_E77X"]
+    assert vcf_input._LINK_FOLDER[0] != str(shared)

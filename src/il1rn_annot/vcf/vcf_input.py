@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import itertools
 import os
 import shutil
+import socket
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,33 +140,43 @@ def header_reader(path: Path, fmt: str, index_path: str | None, samples: list[st
                 os.unlink(link)
 
 
-class _LinkFolder:
-    """This process's folder of links to opened inputs (see `_new_link`)."""
-
-    pid = 0
-    folder = ""
-    count = 0
+_LINK_COUNT = itertools.count(1)
 
 
 def _new_link(target: str) -> str:
-    """A new symbolic link to `target` in this process's link folder (made at the first call).
+    """A new symbolic link to `target`, in this user's link folder in the temporary directory.
 
-    One folder per process, not one per input: making and removing a temporary folder for
-    every file cost ~0.3 ms of a ~8 ms file in a 500-file batch (issue 19). Each link has its
-    own name and is removed by the caller as soon as the file is open; the empty folder is
-    removed when the process exits (a killed process leaves an empty folder in the
-    temporary directory). A child forked by the scan makes its own folder.
+    One folder shared by every process of the user, not a temporary folder per input: making
+    and removing one for every file cost ~0.3 ms of a ~8 ms file in a 500-file batch (issue
+    19), and a folder per process was left behind by every worker that exits without its exit
+    handlers (forked readers). Each link is named by host, process and a counter, and is removed
+    by the caller as soon as the file is open; the empty folder stays. A folder of that name
+    that is not this user's own plain directory (mode 0700) is not used: a new temporary folder
+    is made for the link instead.
     """
-    if _LinkFolder.pid != os.getpid():
-        folder = tempfile.mkdtemp(prefix="il1rn-open-")
-        _LinkFolder.pid, _LinkFolder.folder, _LinkFolder.count = os.getpid(), folder, 0
-        atexit.register(_remove_link_folder, folder, os.getpid())
-    _LinkFolder.count += 1
-    link = os.path.join(_LinkFolder.folder, f"input{_LinkFolder.count}.vcf.gz")
-    os.symlink(target, link)
+    folder = _link_folder()
+    link = os.path.join(folder, f"{socket.gethostname()}-{os.getpid()}-{next(_LINK_COUNT)}.vcf.gz")
+    try:
+        os.symlink(target, link)
+    except FileExistsError:  # a link left by a killed process of the same PID: replace it
+        os.unlink(link)
+        os.symlink(target, link)
     return link
 
 
-def _remove_link_folder(folder: str, pid: int) -> None:
-    if os.getpid() == pid:  # not in a forked child that inherited the exit handler
-        shutil.rmtree(folder, ignore_errors=True)
+def _link_folder() -> str:
+    """This user's folder for links (made once, checked once per process)."""
+    if _LINK_FOLDER:
+        return _LINK_FOLDER[0]
+    folder = os.path.join(tempfile.gettempdir(), f"il1rn-annot-links-{os.getuid()}")
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(folder, 0o700)
+    st = os.lstat(folder)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or stat.S_IMODE(st.st_mode) & 0o077:
+        folder = tempfile.mkdtemp(prefix="il1rn-open-")  # not ours to trust: a private one instead
+        atexit.register(shutil.rmtree, folder, True)
+    _LINK_FOLDER.append(folder)
+    return folder
+
+
+_LINK_FOLDER: list[str] = []
