@@ -207,6 +207,22 @@ def test_position_ranges_cover_the_window_without_overlap():
     assert scan.position_ranges((100, 102), 5) == [(None, 100), (101, 101), (102, None)]  # narrower than k
 
 
+def test_text_ranges_give_this_process_the_larger_first_share():
+    """The text read's first range is read here, the others in forked children whose results
+    cross a pipe: the first is TEXT_FIRST_WEIGHT times as wide, the ranges still cover the
+    window without overlap."""
+    for k in (2, 3, 8):
+        ranges = scan.text_position_ranges(WINDOW, k)
+        assert len(ranges) == k and ranges[0][0] is None and ranges[-1][1] is None
+        for (_, high), (low, _) in itertools.pairwise(ranges):
+            assert low == high + 1
+    (_, first_high), _ = scan.text_position_ranges(WINDOW, 2)
+    share = (first_high - WINDOW[0] + 1) / (WINDOW[1] - WINDOW[0] + 1)
+    assert share == pytest.approx(scan.TEXT_FIRST_WEIGHT / (scan.TEXT_FIRST_WEIGHT + 1), abs=1e-3)
+    assert scan.text_position_ranges((100, 101), 4) == [(None, 100), (101, None)]  # narrower than k
+    assert scan.text_position_ranges(WINDOW, 1) == [(None, None)]
+
+
 def test_small_or_unindexed_files_are_read_in_one_process(tmp_path, kb):
     plan_args = {
         "kb": kb,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import gzip
 import struct
-import zlib
 from collections.abc import Iterator
+
+from il1rn_annot.vcf.inflate import gunzip
 
 
 class Inflater:
@@ -34,7 +35,7 @@ class Inflater:
         if self._next >= len(self.blocks):
             return False
         chunk = self.blocks[self._next : self._next + self._batch]
-        self.data += b"".join(zlib.decompress(self.raw[b:e], 31) for b, e in chunk)
+        self.data += b"".join(gunzip(self.raw[b:e]) for b, e in chunk)
         self._next += len(chunk)
         self._batch *= 2
         return True
@@ -46,7 +47,7 @@ class Inflater:
         for k in (4, 16, 64):
             if k >= len(self.blocks) - 1:
                 return
-            yield b"".join(zlib.decompress(self.raw[b:e], 31) for b, e in self.blocks[-k:])
+            yield b"".join(gunzip(self.raw[b:e]) for b, e in self.blocks[-k:])
 
 
 def bgzf_blocks(raw: bytes) -> list[tuple[int, int]] | None:

@@ -15,6 +15,8 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
+from il1rn_annot.vcf.inflate import gunzip
+
 _HEADER = 18  # a BGZF block's gzip header with its BC extra field
 
 
@@ -84,4 +86,4 @@ def _block(handle: BinaryIO, blocks: list[int], k: int) -> bytes:
     handle.seek(blocks[k])
     head = handle.read(_HEADER)
     size = struct.unpack_from("<H", head, 16)[0] + 1
-    return zlib.decompress(head + handle.read(size - _HEADER), 31)
+    return gunzip(head + handle.read(size - _HEADER))

@@ -16,6 +16,7 @@ from typing import Any
 
 from il1rn_annot.errors import InputError
 from il1rn_annot.vcf.index_check import BGZF_EOF, last_block_starts
+from il1rn_annot.vcf.inflate import gunzip_stream
 
 
 def sniff(path: Path) -> tuple[str, bytes]:
@@ -34,7 +35,7 @@ def sniff(path: Path) -> tuple[str, bytes]:
     if head[:2] == b"\x1f\x8b":
         is_bgzf = len(head) >= 18 and head[3] & 4 and head[12:14] == b"BC"
         try:
-            text = zlib.decompressobj(31).decompress(head, 4096)
+            text = gunzip_stream().decompress(head, 4096)
         except zlib.error as exc:
             raise InputError(
                 f"gzip data is corrupt ({exc})", path=str(path), hint="re-create the file with bgzip"
@@ -86,7 +87,7 @@ def _last_block_text(path: Path) -> bytes:
         handle.seek(starts[0])
         block = handle.read(starts[1] - starts[0])
     try:
-        return zlib.decompressobj(31).decompress(block)
+        return gunzip_stream().decompress(block)
     except zlib.error:
         return b""
 

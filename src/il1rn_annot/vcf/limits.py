@@ -27,6 +27,7 @@ from typing import BinaryIO
 from il1rn_annot.errors import InputError
 from il1rn_annot.vcf.index import read_index
 from il1rn_annot.vcf.index_check import block_range
+from il1rn_annot.vcf.inflate import gunzip
 
 HEADER_MAX_BYTES = 64 << 20
 LINE_MAX_BYTES = 64 << 20
@@ -140,7 +141,7 @@ class _BlockRange:
         size = struct.unpack_from("<H", head, 16)[0] + 1
         block = head + self._file.read(size - 18)
         self._at += size
-        text = zlib.decompress(block, 31)
+        text = gunzip(block)
         text, self._skip = text[self._skip :], 0
         return text
 
