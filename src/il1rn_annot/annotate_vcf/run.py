@@ -60,6 +60,7 @@ def annotate_file(
     clinvar_vcf: str | None = None,
     per_input: str = "all",
     json_in_batch: bool = False,
+    late_vcf: bool = True,
 ) -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
 
@@ -81,6 +82,9 @@ def annotate_file(
     removed, so that the folder never holds a table older than the JSON beside it.
     `json_in_batch` (with "notable"): an input without such a sample gets no file at all; its
     JSON payload is on the returned FileResult for the batch's annotations.jsonl.
+    `late_vcf` (with "notable"): the annotated VCF lines of a small file are formatted only
+    when its VCF is kept (`scan.scan_keeping_genotypes`); False formats them as they are read
+    (the input is then annotated again that way when htslib declared tags while reading).
     """
     if per_input not in ("all", "notable"):
         raise ValueError(f"per_input must be 'all' or 'notable', not {per_input!r}")
@@ -201,6 +205,8 @@ def annotate_file(
         # the five outputs are written under temp names and put in place together at the end: a
         # failure half-way (full disk) leaves the previous run's whole set, never a mix
         outputs = OutputSet()
+        late = late_vcf and per_input == "notable" and keep_genotypes
+        format_late = None
         writer = AnnotatedVcfWriter(
             out["vcf"],
             reader if keep_genotypes else reopen(info, samples=[]),
@@ -208,11 +214,12 @@ def annotate_file(
             outputs=outputs,
             evidence=evidence is not None,
             stage_early=per_input == "all",
+            declare_late=late,
         )
         try:
             with contextlib.ExitStack() as running:
                 if keep_genotypes:
-                    tally, finish_vcf = scan_keeping_genotypes(plan, reader, writer), None
+                    (tally, format_late), finish_vcf = scan_keeping_genotypes(plan, reader, writer, late), None
                 else:
                     # the per-sample outputs are written while workers still format the VCF lines
                     scan = running.enter_context(
@@ -268,6 +275,32 @@ def annotate_file(
                 )
                 if finish_vcf is not None:
                     finish_vcf()
+            if format_late is not None and "vcf" in result.outputs and not format_late():
+                writer.abort()
+                outputs.abort()
+                return annotate_file(
+                    path,
+                    outdir,
+                    kb,
+                    build=build,
+                    reference_path=reference_path,
+                    samples=samples,
+                    date=date,
+                    command_line=command_line,
+                    name=name,
+                    findings=findings,
+                    vcf_genotypes=vcf_genotypes,
+                    threads=threads,
+                    full_parse=full_parse,
+                    clean_temps=clean_temps,
+                    thresholds=thresholds,
+                    checksum=checksum,
+                    population_vcfs=population_vcfs,
+                    clinvar_vcf=clinvar_vcf,
+                    per_input=per_input,
+                    json_in_batch=json_in_batch,
+                    late_vcf=False,
+                )
             if "vcf" in result.outputs:
                 writer.close(prov.vcf_header_lines() + note)
             else:

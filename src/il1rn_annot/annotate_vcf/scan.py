@@ -54,15 +54,37 @@ def worker_count(plan: ScanPlan, threads: int | None) -> int:
     return max(1, min(threads, MAX_WORKERS))
 
 
-def scan_keeping_genotypes(plan: ScanPlan, reader: cyvcf2.VCF, writer: AnnotatedVcfWriter) -> LocusTally:
-    """One pass that writes every record whole (genotype columns included) as it is tallied."""
+def scan_keeping_genotypes(
+    plan: ScanPlan, reader: cyvcf2.VCF, writer: AnnotatedVcfWriter, late: bool = False
+) -> tuple[LocusTally, Callable[[], bool] | None]:
+    """One pass that writes every record whole (genotype columns included) as it is tallied.
+
+    `late`: the records are kept and formatted only by the returned `format_late`, called
+    when the annotated VCF is kept (most inputs of a batch write none: issue 19); it returns
+    False, writing nothing, when the writer cannot declare the INFO fields late
+    (`AnnotatedVcfWriter.declare_now`).
+    """
     tally = LocusTally(len(plan.info.samples))
     tally.short = ShortRecords(header_sample_count(plan.info))
+    kept: list[tuple[cyvcf2.Variant, list[AlleleAnnotation | None]]] = []
     for record in locus_records(plan.info, reader, plan.window, plan.index, short=tally.short):
         per_alt = tally.add(plan, record)
-        writer.write_line(record.CHROM, record.POS, _formatted(record, per_alt, plan))
+        if late:
+            kept.append((record, per_alt))
+        else:
+            writer.write_line(record.CHROM, record.POS, _formatted(record, per_alt, plan))
     tally.close(plan.info, streamed=plan.index is None)
-    return tally
+    if not late:
+        return tally, None
+
+    def format_late() -> bool:
+        if not writer.declare_now():
+            return False
+        for record, per_alt in kept:
+            writer.write_line(record.CHROM, record.POS, _formatted(record, per_alt, plan))
+        return True
+
+    return tally, format_late
 
 
 class SitesOnlyScan:

@@ -130,6 +130,7 @@ class AnnotatedVcfWriter:
         outputs: OutputSet | None = None,
         evidence: bool = False,
         stage_early: bool = True,
+        declare_late: bool = False,
     ) -> None:
         """`unused_contigs`: contig declarations added to the reader's header (not the file's),
         dropped from the output header unless a written record is on that contig.
@@ -138,11 +139,17 @@ class AnnotatedVcfWriter:
         `evidence`: population/ClinVar resources were given (their INFO fields are declared).
         `stage_early`: make the temp file now (an unwritable folder fails before the records
         are read); False stages it in `close`, so that a VCF the caller drops (`abort`) makes
-        no temp file at all (run.annotate_file, per_input="notable")."""
+        no temp file at all (run.annotate_file, per_input="notable").
+        `declare_late`: the IL1RN_* INFO fields are declared by `declare_now`, once the caller
+        knows the VCF is kept (declaring them cost ~0.35 ms of every small input of a batch,
+        most of which write no VCF: issue 19)."""
         self.path = path
         self._reader = reader
         self._added_contigs = unused_contigs if unused_contigs is not None else []  # may grow while reading
-        declare_annotation_info(reader, evidence)
+        self._evidence = evidence
+        self._header_at_open = reader.raw_header if declare_late else None
+        if not declare_late:
+            declare_annotation_info(reader, evidence)
         self._own = outputs is None
         self._outputs = OutputSet() if outputs is None else outputs
         self._tmp: Path | None = None
@@ -157,6 +164,19 @@ class AnnotatedVcfWriter:
         self._keys: list[tuple[int, int, int, int]] = []  # (chrom rank, pos, offset, length)
         self._offset = 0
         self._sorted = True
+
+    def declare_now(self) -> bool:
+        """Declare the IL1RN_* INFO fields (a writer made with `declare_late`). False, declaring
+        nothing, when htslib added header lines while the records were read (tags the header
+        did not declare): declared now, the fields would stand after those lines, not before
+        them as in a VCF written with early declarations, so the caller writes it that way."""
+        if self._header_at_open is None:
+            return True
+        if self._reader.raw_header != self._header_at_open:
+            return False
+        declare_annotation_info(self._reader, self._evidence)
+        self._header_at_open = None
+        return True
 
     def write_line(self, chrom: str, pos: int, line: bytes) -> None:
         """Add one record formatted by `annotated_line` (here or in a worker process)."""
