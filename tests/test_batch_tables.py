@@ -247,3 +247,14 @@ def test_the_annotated_vcf_formatted_late_is_byte_identical(tmp_path, kb):
             compared += "vcf" in result.outputs
         assert outs[True] == outs[False], path.name
     assert compared >= 8  # flagged inputs: their VCFs were written both ways
+
+
+def test_a_negative_input_with_a_record_that_is_not_utf8_is_refused_in_a_batch_too(make_vcf, tmp_path, kb):
+    """Its VCF lines are not formatted (no VCF is kept for a negative input), but the record's
+    text is still checked: refused as when every input's lines were formatted."""
+    negative = _negative(make_vcf)
+    latin1 = tmp_path / "LATIN1.vcf"
+    latin1.write_bytes(negative.read_bytes().replace(b"rs4251961", b"rs4251961_caf\xe9"))
+    for per_input in ("all", "notable"):
+        with pytest.raises(InputError, match="not UTF-8"):
+            annotate_file(latin1, tmp_path / per_input, kb, date=DATE, per_input=per_input)

@@ -70,6 +70,7 @@ def scan_keeping_genotypes(
     for record in locus_records(plan.info, reader, plan.window, plan.index, short=tally.short):
         per_alt = tally.add(plan, record)
         if late:
+            _check_utf8(record, plan)  # refused as when its line is formatted now (`_formatted`)
             kept.append((record, per_alt))
         else:
             writer.write_line(record.CHROM, record.POS, _formatted(record, per_alt, plan))
@@ -407,9 +408,22 @@ def _formatted(record: cyvcf2.Variant, per_alt: list[AlleleAnnotation | None], p
     try:
         return annotated_line(record, per_alt)
     except UnicodeDecodeError:
-        raise InputError(
-            "the record is not UTF-8 text",
-            path=str(plan.info.path),
-            where=record_label(record),
-            hint="VCF text is UTF-8: convert the file, e.g. `iconv -f latin1 -t utf-8`",
-        ) from None
+        raise _not_utf8(record, plan) from None
+
+
+def _check_utf8(record: cyvcf2.Variant, plan: ScanPlan) -> None:
+    """Refuse a record whose text is not UTF-8, as `_formatted` does (htslib's text of the
+    record, without the annotation: ~a tenth of formatting it annotated)."""
+    try:
+        str(record)
+    except UnicodeDecodeError:
+        raise _not_utf8(record, plan) from None
+
+
+def _not_utf8(record: cyvcf2.Variant, plan: ScanPlan) -> InputError:
+    return InputError(
+        "the record is not UTF-8 text",
+        path=str(plan.info.path),
+        where=record_label(record),
+        hint="VCF text is UTF-8: convert the file, e.g. `iconv -f latin1 -t utf-8`",
+    )
