@@ -38,3 +38,32 @@ def test_bincount_counts_match_per_sample_counts(tmp_path):
     assert seen[1] == (4, 1, 5)  # A: carriers 2/2 1|2 2|0 0/2; homozygous 2/2; copies 2+1+1+1
     assert seen[3] == (7, 7, 7)  # all haploid: every carrier is hemizygous
     assert seen[4] == (3, 0, 3)  # C: 1/3 0/1 4/1; the out-of-range indexes count for no ALT
+
+
+SINGLE_GTS = [
+    *GTS,
+    *("0|1", "1|1", ".|1", "2/.", "3/3", "1/3", "4/1", "0/0/1", "1/1/1", "./1/2", "1|0|1", "2", "3", "1/1/."),
+]
+
+
+def test_one_sample_fast_path_gives_the_numpy_results(tmp_path):
+    """A single-sample file's genotypes are counted in Python (`RecordGenotypes._one`): the same
+    counts, half calls and calls as the numpy path, for every shape of GT (ploidy 1-3, phased,
+    partial, missing, multi-allelic, indexes beyond the ALTs)."""
+    path = tmp_path / "one.vcf"
+    rows = [
+        f"{{chrom}}\t{113131000 + k}\t.\tG\tT,A\t50\tPASS\t.\tGT:DP\t{gt}:{20 + k}" for k, gt in enumerate(SINGLE_GTS)
+    ]
+    path.write_text(vcf_text(rows, ["only"]))
+    compared = 0
+    for record in cyvcf2.VCF(str(path), gts012=False):
+        fast, slow = RecordGenotypes.of(record, 1), RecordGenotypes.of(record, 1)
+        assert fast._one is not None
+        slow._one = None  # the numpy path, as for a file of many samples
+        assert fast.half_called.tolist() == slow.half_called.tolist()
+        assert fast.called.tolist() == slow.called.tolist()
+        for allele in alleles_of(record, "one.vcf", 242193529):
+            assert fast.counts(allele) == slow.counts(allele) == slow._counts_per_sample(allele)
+            assert fast.calls(allele) == slow.calls(allele)
+            compared += 1
+    assert compared == 2 * len(SINGLE_GTS)
