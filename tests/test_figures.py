@@ -160,3 +160,13 @@ def test_empty_figures_are_valid(kb):
     for svg in (cluster_svg(kb, "GRCh38", [], []), exon_svg(kb, "GRCh38", [])):
         root = tree(svg)
         assert root.tag == f"{NS}svg" and float(root.get("height")) > 50
+
+
+def test_esc_gives_what_saxutils_gives():
+    """svg.esc replaced xml.sax.saxutils.escape (whose import pulls in urllib.request): the same text."""
+    from xml.sax.saxutils import escape
+
+    from il1rn_annot.lab_report.figures.svg import esc
+
+    for text in ("a<b>&\"c'd", "&amp;", "<script>x</script>", "plain", 12, "é ü ≥"):
+        assert esc(text) == escape(str(text), {'"': "&quot;", "'": "&#39;"})

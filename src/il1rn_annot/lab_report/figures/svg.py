@@ -15,7 +15,6 @@ and in both pages' legends.
 from __future__ import annotations
 
 from typing import Any
-from xml.sax.saxutils import escape as _xml_escape
 
 from il1rn_annot.core.vocabulary import CLASS_NAMES
 
@@ -34,8 +33,17 @@ MUTED = "#555555"
 
 
 def esc(text: Any) -> str:
-    """XML-escape text for element content and double-quoted attributes."""
-    return _xml_escape(str(text), {'"': "&quot;", "'": "&#39;"})
+    """XML-escape text for element content and double-quoted attributes (what
+    `xml.sax.saxutils.escape` with the two quote entities gives; that module imports
+    urllib.request and http.client, ~13 ms of every cohort and report process)."""
+    return (
+        str(text)
+        .replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
 
 
 def num(x: float) -> str:
