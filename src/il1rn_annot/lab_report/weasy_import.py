@@ -19,6 +19,7 @@ the quick import fails for any reason, WeasyPrint is imported the normal way.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import glob
 import importlib
@@ -73,28 +74,30 @@ class QuickFinder:
         self.original = original
         self.cache_bytes = cache_bytes
         self.dirs = list(dirs)
-        self._listings: dict[str, list[str]] | None = None
-        self.delegated: list[str] = []  # names the real finder answered (tests read it)
+        self._sorted: list[str] | None = None
 
-    def _files(self) -> dict[str, list[str]]:
-        if self._listings is None:
-            self._listings = {}
+    def _names(self) -> list[str]:
+        """Every file name in the library folders, sorted (read once, on the first look-up)."""
+        if self._sorted is None:
+            names: set[str] = set()
             for folder in self.dirs:
                 with contextlib.suppress(OSError):
-                    self._listings[folder] = os.listdir(folder)
-        return self._listings
+                    names.update(os.listdir(folder))
+            self._sorted = sorted(names)
+        return self._sorted
 
     def could_exist(self, name: str) -> bool:
         """False only when neither the ld.so cache nor any library folder holds `lib<name>.`."""
         prefix = f"lib{name}."
         if os.fsencode(prefix) in self.cache_bytes:
             return True
-        return any(entry.startswith(prefix) for entries in self._files().values() for entry in entries)
+        names = self._names()
+        at = bisect.bisect_left(names, prefix)
+        return at < len(names) and names[at].startswith(prefix)
 
     def __call__(self, name: str) -> str | None:
         if not self.could_exist(name):
             return None
-        self.delegated.append(name)
         return self.original(name)
 
 
