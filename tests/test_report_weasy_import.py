@@ -95,3 +95,23 @@ def test_weasyprint_finds_the_same_libraries_quickly_as_normally():
     assert any(real is None for _, real, _ in probe["pairs"])  # some were skipped: the point of it
     assert probe["restored"]
     assert probe["opened_quick"] == probe["opened"]
+
+
+_BROKEN_QUICK_PATH = textwrap.dedent(
+    """
+    import ctypes.util
+    from il1rn_annot.lab_report import weasy_import
+    real = ctypes.util.find_library
+    weasy_import.QuickFinder.__call__ = lambda self, name: None  # a quick path that finds nothing
+    weasy_import.import_weasyprint()
+    import weasyprint.text.ffi as ffi
+    assert ffi.pango is not None and ctypes.util.find_library is real
+    print("imported")
+    """
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or not Path(LD_SO_CACHE).exists(), reason="Linux fast path")
+def test_a_failed_quick_import_falls_back_to_the_normal_one_without_printing_its_hint():
+    done = subprocess.run([sys.executable, "-c", _BROKEN_QUICK_PATH], capture_output=True, text=True, check=True)
+    assert done.stdout == "imported\n"  # WeasyPrint's installation hint of the failed attempt is not shown

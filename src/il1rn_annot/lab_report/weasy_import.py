@@ -128,7 +128,7 @@ def import_weasyprint() -> None:
         # below prints it if it fails too
         with contextlib.redirect_stdout(io.StringIO()):
             importlib.import_module("weasyprint")
-    except Exception:  # pragma: no cover - the quick way failed: the normal way decides
+    except Exception:  # the quick way failed: the normal way decides
         _forget_weasyprint()
         ctypes.util.find_library = original
         importlib.import_module("weasyprint")
