@@ -258,3 +258,21 @@ def test_a_negative_input_with_a_record_that_is_not_utf8_is_refused_in_a_batch_t
     for per_input in ("all", "notable"):
         with pytest.raises(InputError, match="not UTF-8"):
             annotate_file(latin1, tmp_path / per_input, kb, date=DATE, per_input=per_input)
+
+
+def test_a_batch_rerun_removes_every_earlier_file_of_its_negative_inputs(make_vcf, tmp_path):
+    """A batch lists its folder once and removes what an earlier run left there under its
+    inputs' names (an unlink per possible name and input cost five failed calls each)."""
+    first = make_vcf("A1.vcf", [ASSOCIATION_ONLY], ["A1"])
+    second = make_vcf("B1.vcf", [ASSOCIATION_ONLY], ["B1"])
+    out = tmp_path / "out"
+    assert main(["annotate", str(first), str(second), "-o", str(out), "--date", DATE]) == 0
+    assert len([p for p in out.iterdir() if p.name.startswith(("A1.", "B1."))]) == 10
+    args = ["--per-input", "notable", "--batch-tables", "--manifest", str(out / "manifest.json")]
+    assert main(["annotate", str(first), str(second), "-o", str(out), "--date", DATE, *args]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "alleles.tsv",
+        "annotations.jsonl",
+        "manifest.json",
+        "sample_status.tsv",
+    ]

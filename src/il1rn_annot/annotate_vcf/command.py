@@ -8,6 +8,7 @@ going past a bad input while an output-side error (full disk, permissions) stops
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shlex
 import sys
@@ -49,8 +50,14 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         progress = tqdm(total=len(inputs), unit="file", desc="il1rn-annot", file=sys.stderr)
     clean_temps = len(inputs) == 1
     tables = BatchTables() if args.batch_tables else None
+    existing: set[str] | None = None
     if not clean_temps:  # one sweep of the output folder, not one per input
         clean_stale_temps_in(Path(args.outdir))
+        # and one listing: an earlier run's files to remove are looked for there, not by an
+        # unlink per possible name and input (5 failed unlinks a negative input on shared storage)
+        with contextlib.suppress(OSError):
+            existing = {entry.name for entry in os.scandir(args.outdir)}
+        existing = existing if existing is not None else set()
     for path in inputs:
         entry: dict[str, Any] = {"input": path, "name": input_stem(path)}
         identity = _identity(path)  # before reading: the file as it was when read
@@ -70,6 +77,7 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
                 threads=args.threads,
                 full_parse=args.full_parse,
                 clean_temps=clean_temps,
+                existing_outputs=existing,
                 thresholds=CoverageThresholds(args.min_gq, args.min_depth, args.min_cds_fraction),
                 checksum=args.checksum,
                 population_vcfs=args.population_vcf,

@@ -61,6 +61,7 @@ def annotate_file(
     per_input: str = "all",
     json_in_batch: bool = False,
     late_vcf: bool = True,
+    existing_outputs: set[str] | None = None,
 ) -> FileResult:
     """Annotate the IL1RN locus of one VCF/BCF and write the four outputs into `outdir`.
 
@@ -82,6 +83,8 @@ def annotate_file(
     removed, so that the folder never holds a table older than the JSON beside it.
     `json_in_batch` (with "notable"): an input without such a sample gets no file at all; its
     JSON payload is on the returned FileResult for the batch's annotations.jsonl.
+    `existing_outputs`: the names in `outdir` before the run (a batch lists it once); an earlier
+    run's file is removed only if listed there (None: tried by name).
     `late_vcf` (with "notable"): the annotated VCF lines of a small file are formatted only
     when its VCF is kept (`scan.scan_keeping_genotypes`); False formats them as they are read
     (the input is then annotated again that way when htslib declared tags while reading).
@@ -300,6 +303,7 @@ def annotate_file(
                     per_input=per_input,
                     json_in_batch=json_in_batch,
                     late_vcf=False,
+                    existing_outputs=existing_outputs,
                 )
             if "vcf" in result.outputs:
                 writer.close(prov.vcf_header_lines() + note)
@@ -308,7 +312,10 @@ def annotate_file(
             outputs.commit()
             if "vcf" not in result.outputs:
                 stale = [out["vcf"], Path(str(out["vcf"]) + ".tbi"), out["tsv"], out["sample_status"]]
-                remove_outputs(stale + ([] if "json" in result.outputs else [out["json"]]))
+                stale += [] if "json" in result.outputs else [out["json"]]
+                if existing_outputs is not None:
+                    stale = [p for p in stale if p.name in existing_outputs]
+                remove_outputs(stale)
         except BaseException:
             writer.abort()
             outputs.abort()
