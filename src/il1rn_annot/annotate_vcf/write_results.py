@@ -120,14 +120,17 @@ def write_sample_outputs(
     if not info.samples:
         allele_rows.add_sites(tally.alleles.values())  # a sites-only VCF: one row per site, no sample
     columns = ALLELE_TSV_COLUMNS + EVIDENCE_TSV_COLUMNS if with_evidence else ALLELE_TSV_COLUMNS
+    notable = per_input == "all" or has_notable_sample(results)
     written: dict[str, Path] = {} if json_in_batch and per_input == "notable" else {"json": out["json"]}
-    if per_input == "all" or has_notable_sample(results):
+    if notable or written:
+        # first: a big JSON is written by a forked child (while the TSVs and the VCF are written
+        # here), which the set's commit waits for (outputs.json_file)
+        write_json(out["json"], payload, one_line_lists=("alleles", "samples"), outputs=outputs, in_child=True)
+    if notable:
         # write_cells changes NaN cells to None in place: the batch tables get the same cells
         write_cells(out["tsv"], allele_rows.cells, columns, outputs)
         write_cells(out["sample_status"], sample_rows, SAMPLE_TSV_COLUMNS, outputs)
         written = {key: out[key] for key in ("vcf", "tsv", "sample_status", "json")}
-    if "json" in written:
-        write_json(out["json"], payload, one_line_lists=("alleles", "samples"), outputs=outputs)
     return FileResult(
         info, payload, results, {k: str(v) for k, v in written.items()}, allele_rows.cells, sample_rows, columns
     )

@@ -18,7 +18,7 @@ import os
 import re
 import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from il1rn_annot.errors import OutputError
@@ -199,6 +199,26 @@ class OutputSet:
 
     def __init__(self) -> None:
         self._staged: dict[Path, Path] = {}  # final path -> temp path
+        self._pending: list[tuple[Callable[[], None], Callable[[], None]]] = []  # (finish, cancel)
+
+    def stage_pending(self, final: Path, finish: Callable[[], None], cancel: Callable[[], None]) -> None:
+        """`final`'s temp (already `stage`d) is still being written by someone else (a forked
+        child, `outputs.json_file`): `commit` first calls `finish`, which waits for it and
+        raises the writer's `OutputError`; `abort` calls `cancel`. The set stays all or nothing."""
+        if final not in self._staged:
+            raise ValueError(f"{final} is not staged")
+        self._pending.append((finish, cancel))
+
+    def _finish_pending(self) -> None:
+        """Wait for every pending writer; the first failure aborts the set and is raised."""
+        try:
+            while self._pending:
+                finish, _ = self._pending[0]
+                finish()
+                self._pending.pop(0)
+        except BaseException:
+            self.abort()
+            raise
 
     def stage(self, final: Path, suffix: str = "") -> Path:
         """A temp path to write `final`'s content to (not yet in place)."""
@@ -218,6 +238,7 @@ class OutputSet:
 
     def commit(self) -> None:
         """Rename every staged file onto its final name, or (on failure) leave the previous set."""
+        self._finish_pending()
         mode = _file_mode()
         backups: dict[Path, Path] = {}
         placed: list[Path] = []
@@ -251,7 +272,12 @@ class OutputSet:
             self._staged.clear()
 
     def abort(self) -> None:
-        """Remove every staged temp; the final names keep what they held before."""
+        """Stop any pending writer and remove every staged temp; the final names keep what they
+        held before."""
+        pending, self._pending = self._pending, []
+        for _, cancel in pending:
+            with contextlib.suppress(Exception):
+                cancel()
         for tmp in self._staged.values():
             with contextlib.suppress(OSError):
                 tmp.unlink()
