@@ -10,6 +10,7 @@ import pysam
 import pytest
 from conftest import spy_scan_workers, vcf_text
 
+from il1rn_annot.annotate_vcf import ranges as cuts
 from il1rn_annot.annotate_vcf import scan, tally
 from il1rn_annot.annotate_vcf.run import annotate_file
 from il1rn_annot.errors import InputError
@@ -194,17 +195,17 @@ def test_samples_sharing_calls_share_wording_but_not_findings(tmp_path, kb):
 
 def test_position_ranges_cover_the_window_without_overlap():
     for k, skip_cost in ((1, 0.13), (2, 0.13), (3, 0.13), (7, 0.13), (2, 0.0), (8, 0.5)):
-        ranges = scan.position_ranges(WINDOW, k, skip_cost)
+        ranges = cuts.position_ranges(WINDOW, k, skip_cost)
         assert len(ranges) == k and ranges[0][0] is None and ranges[-1][1] is None
         for (_, high), (low, _) in itertools.pairwise(ranges):
             assert low == high + 1
         assert all(low <= high for low, high in ranges if low is not None and high is not None)
-    assert scan.position_ranges(WINDOW, 2, 0.0) == [(None, 113125806), (113125807, None)]  # halves
+    assert cuts.position_ranges(WINDOW, 2, 0.0) == [(None, 113125806), (113125807, None)]  # halves
     # a second range starting in the 16 kb index window that holds the first re-reads it: it
     # gets less of the window (GRCh38: 113115136-113131519 holds 80% of the window)
-    (_, first_high), (second_low, _) = scan.position_ranges(WINDOW, 2)
+    (_, first_high), (second_low, _) = cuts.position_ranges(WINDOW, 2)
     assert first_high - WINDOW[0] > WINDOW[1] - second_low
-    assert scan.position_ranges((100, 102), 5) == [(None, 100), (101, 101), (102, None)]  # narrower than k
+    assert cuts.position_ranges((100, 102), 5) == [(None, 100), (101, 101), (102, None)]  # narrower than k
 
 
 def test_text_ranges_give_this_process_the_larger_first_share():
@@ -212,15 +213,15 @@ def test_text_ranges_give_this_process_the_larger_first_share():
     cross a pipe: the first is TEXT_FIRST_WEIGHT times as wide, the ranges still cover the
     window without overlap."""
     for k in (2, 3, 8):
-        ranges = scan.text_position_ranges(WINDOW, k)
+        ranges = cuts.text_position_ranges(WINDOW, k)
         assert len(ranges) == k and ranges[0][0] is None and ranges[-1][1] is None
         for (_, high), (low, _) in itertools.pairwise(ranges):
             assert low == high + 1
-    (_, first_high), _ = scan.text_position_ranges(WINDOW, 2)
+    (_, first_high), _ = cuts.text_position_ranges(WINDOW, 2)
     share = (first_high - WINDOW[0] + 1) / (WINDOW[1] - WINDOW[0] + 1)
-    assert share == pytest.approx(scan.TEXT_FIRST_WEIGHT / (scan.TEXT_FIRST_WEIGHT + 1), abs=1e-3)
-    assert scan.text_position_ranges((100, 101), 4) == [(None, 100), (101, None)]  # narrower than k
-    assert scan.text_position_ranges(WINDOW, 1) == [(None, None)]
+    assert share == pytest.approx(cuts.TEXT_FIRST_WEIGHT / (cuts.TEXT_FIRST_WEIGHT + 1), abs=1e-3)
+    assert cuts.text_position_ranges((100, 101), 4) == [(None, 100), (101, None)]  # narrower than k
+    assert cuts.text_position_ranges(WINDOW, 1) == [(None, None)]
 
 
 def test_small_or_unindexed_files_are_read_in_one_process(tmp_path, kb):
