@@ -274,7 +274,7 @@ def test_a_csi_index_is_read_as_text_too(tmp_path, kb, reads, monkeypatch):
 
 
 def test_a_forked_reader_that_dies_is_an_error_not_a_hang(tmp_path, kb, reads, monkeypatch):
-    """The text read forks a child per range beyond the first (annotate_vcf.forked): a child that
+    """The text read forks a child per range beyond the first (il1rn_annot.forked): a child that
     htslib kills (SIGKILL stands in for a segmentation fault) fails the run with a message and
     leaves no outputs; a bug in a child comes back with its type, as from a pool worker."""
     import os

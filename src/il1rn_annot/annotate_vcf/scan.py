@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 import cyvcf2
 
 from il1rn_annot.annotate_vcf import text_scan
-from il1rn_annot.annotate_vcf.forked import ChildDied, Forked
 from il1rn_annot.annotate_vcf.ranges import position_ranges, text_position_ranges
 from il1rn_annot.annotate_vcf.tally import LocusTally, ScanPlan, annotated, check_record, record_label
 from il1rn_annot.core.alleles import alleles_of
 from il1rn_annot.core.annotate import AlleleAnnotation
 from il1rn_annot.errors import InputError
+from il1rn_annot.forked import ChildDied, Forked
 from il1rn_annot.outputs.annotated_vcf import AnnotatedVcfWriter, annotated_line, declare_annotation_info
 from il1rn_annot.vcf.fetch import ShortRecords, header_sample_count, locus_records
 from il1rn_annot.vcf.vcf_input import reopen

@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from il1rn_annot.annotate_vcf.forked import ChildDied, Forked
 from il1rn_annot.errors import OutputError
+from il1rn_annot.forked import ChildDied, Forked
 from il1rn_annot.outputs.atomic import OutputSet, output_error, output_target, writing
 
 #: the fewest items of the one-line lists (samples + alleles) whose JSON is written in a child

@@ -1,5 +1,9 @@
 """One task in a forked child process, its result back through a pipe: `Forked`.
 
+At the top of the package, not in `annotate_vcf/`: the text read of a joint VCF
+(`annotate_vcf.scan`) and the writing of a big JSON (`outputs.json_file`) both use it, and
+`outputs` does not depend on the annotation step.
+
 The text read of a big joint VCF (`text_scan`) cuts the window into ranges. A pool of worker
 processes (`concurrent.futures`) cost ~0.15 s of CPU at 2,504 samples beyond the reading
 itself: importing it, a process per range while the parent only waited, its queue threads,
