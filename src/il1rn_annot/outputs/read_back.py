@@ -92,8 +92,13 @@ def split_location(location: str | os.PathLike[str]) -> tuple[Path, int | None]:
 
 def relocated(location: str, folder: Path) -> str:
     """The same location in `folder` (a manifest moved together with its outputs)."""
-    file, line = split_location(location)
-    return str(folder / file.name) + ("" if line is None else f"#{line}")
+    return with_file(location, folder / split_location(location)[0].name)
+
+
+def with_file(location: str, file: str | os.PathLike[str]) -> str:
+    """The location `location` names, with its file replaced by `file` (the same line, if any)."""
+    line = split_location(location)[1]
+    return str(file) + ("" if line is None else f"#{line}")
 
 
 def location_exists(location: str | os.PathLike[str]) -> bool:

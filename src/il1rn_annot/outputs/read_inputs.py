@@ -25,6 +25,7 @@ from il1rn_annot.outputs.read_back import (
     read_manifest,
     sample_findings,
     split_location,
+    with_file,
 )
 from il1rn_annot.vcf.identity import same_input
 
@@ -150,10 +151,8 @@ def _read_input_annotation(item: AnnotatedInput, json_text: str | None, base: Pa
     if not json_text:
         item.status, item.error = "input_error", "the manifest names no annotation JSON for this input"
         return
-    file, line = split_location(json_text)  # a JSON file, or a line of a batch's annotations.jsonl
-    path = _resolve(str(file), base)
-    if line is not None:
-        path = Path(f"{path}#{line}")
+    # a JSON file, or a line of a batch's annotations.jsonl: the file is resolved, the line kept
+    path = Path(with_file(json_text, _resolve(str(split_location(json_text)[0]), base)))
     item.json_path = str(json_text)
     try:
         payload = load_annotation(path)
