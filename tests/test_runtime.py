@@ -1,8 +1,12 @@
-"""The cyclic garbage collector is paused only for the work, and always resumed."""
+"""The cyclic garbage collector is paused only for the work, and always resumed; the fast exit
+still runs exit handlers, flushes the streams and keeps the exit code."""
 
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -37,3 +41,63 @@ def test_annotate_file_resumes_the_collector(tmp_path, kb):
     with pytest.raises(InputError):
         annotate_file(DATA / "gatk_hc.PATIENT_HOM_E77X.vcf.gz", tmp_path, kb, samples=["nobody"])
     assert gc.isenabled()
+
+
+def _exit_script(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
+    script = textwrap.dedent(
+        f"""
+        import atexit, sys
+        from pathlib import Path
+        from il1rn_annot.runtime import exit_without_teardown
+        marker = Path({str(tmp_path / "handler-ran")!r})
+        atexit.register(marker.write_text, "yes")
+        sys.stdout.write("unflushed line on stdout")  # buffered: a pipe is not a terminal
+        sys.stderr.write("a warning on stderr")
+        """
+    ) + textwrap.dedent(body)
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+
+
+def test_exit_without_teardown_runs_handlers_flushes_and_keeps_the_code(tmp_path):
+    done = _exit_script(tmp_path, "exit_without_teardown(3)\nprint('never reached')\n")
+    assert done.returncode == 3
+    assert done.stdout == "unflushed line on stdout"
+    assert done.stderr == "a warning on stderr"
+    assert (tmp_path / "handler-ran").read_text() == "yes"
+
+
+def test_exit_without_teardown_with_a_thread_alive_takes_the_normal_exit(tmp_path):
+    """A non-daemon thread still running is waited for, as at a normal exit (os._exit would kill it)."""
+    body = """
+        import threading, time
+        out = Path({out!r})
+        def late():
+            time.sleep(0.3)
+            out.write_text("thread finished")
+        threading.Thread(target=late).start()
+        exit_without_teardown(0)
+    """.format(out=str(tmp_path / "thread-out"))
+    done = _exit_script(tmp_path, body)
+    assert done.returncode == 0
+    assert (tmp_path / "thread-out").read_text() == "thread finished"
+    assert (tmp_path / "handler-ran").read_text() == "yes"
+
+
+def test_the_command_exits_with_its_code_and_message(tmp_path):
+    """The console entry point (cli.run) ends through the fast exit: code 2 and the error line intact."""
+    script = "import sys; sys.argv = ['il1rn-annot', 'annotate', sys.argv[1], '-o', sys.argv[2]]; "
+    script += "from il1rn_annot.cli import run; run()"
+    missing = tmp_path / "missing.vcf.gz"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(missing), str(tmp_path / "out")], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    assert "error" in done.stderr and "missing.vcf.gz" in done.stderr
+    ok = subprocess.run(
+        [sys.executable, "-c", script, str(DATA / "gatk_hc.PATIENT_HOM_E77X.vcf.gz"), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert (tmp_path / "out" / "gatk_hc.PATIENT_HOM_E77X.il1rn.json").is_file()

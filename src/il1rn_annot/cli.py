@@ -16,7 +16,6 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
-import gc
 import json
 import sys
 import traceback
@@ -27,7 +26,7 @@ from il1rn_annot.errors import Il1rnAnnotError
 from il1rn_annot.kb.load import load_knowledge_base
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.atomic import WRITE_ONLY_ERRNOS
-from il1rn_annot.runtime import keep_freed_memory
+from il1rn_annot.runtime import exit_without_teardown, keep_freed_memory
 
 
 def _kb_from(args: argparse.Namespace) -> KnowledgeBase:
@@ -349,18 +348,14 @@ def _bug(exc: BaseException) -> int:
 
 
 def run() -> None:
-    """The `il1rn-annot` command: `main`, then exit.
-
-    `gc.freeze()` first: the interpreter's last act is a full garbage collection over every
-    object alive, most of them numpy's, htslib's and WeasyPrint's modules; frozen objects
-    are skipped (20 of the ~30 ms an exit took). Nothing else changes: exit handlers run
-    and streams are flushed as usual. Not in `main`, which tests call in one long process;
-    nor is `runtime.keep_freed_memory`, a setting of the whole process.
+    """The `il1rn-annot` command: `main`, then exit without the interpreter's teardown
+    (`runtime.exit_without_teardown`: exit handlers run and streams are flushed; freeing every
+    object one by one, ~25 ms after a forked child, is left to the kernel). Not in `main`,
+    which tests call in one long process; nor is `runtime.keep_freed_memory`, a setting of
+    the whole process.
     """
     keep_freed_memory()
-    code = main()
-    gc.freeze()
-    sys.exit(code)
+    exit_without_teardown(main())
 
 
 if __name__ == "__main__":  # pragma: no cover
