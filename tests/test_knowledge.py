@@ -181,15 +181,55 @@ def test_a_stamped_kb_loads_without_jsonschema_and_an_edited_one_is_still_valida
 
     code = (
         "import sys; from il1rn_annot.kb.load import load_knowledge_base as load; load(sys.argv[1]); "
-        "print('jsonschema' in sys.modules)"
+        "print('jsonschema' in sys.modules, 'yaml' in sys.modules)"
     )
     dest = _copy_kb(tmp_path)
     run = subprocess.run([sys.executable, "-c", code, str(dest)], capture_output=True, text=True, check=True)
-    assert run.stdout.strip() == "False"
+    assert run.stdout.strip() == "False False"  # neither validated nor parsed: the stamp's documents
     text = (dest / "locus.yaml").read_text()
     (dest / "locus.yaml").write_text(text + "\n# a curator's comment\n")  # valid, but not the stamped bytes
     run = subprocess.run([sys.executable, "-c", code, str(dest)], capture_output=True, text=True, check=True)
-    assert run.stdout.strip() == "True"
+    assert run.stdout.strip() == "True True"
+
+
+def test_an_edited_file_is_read_from_its_yaml_not_from_the_stamp(tmp_path):
+    """The stamp's copy of a document serves only the exact bytes it was made from: a curator's
+    edit (here a changed citation) is what the loaded knowledge base holds."""
+    dest = _copy_kb(tmp_path)
+    shipped = load_knowledge_base(dest)
+    doc = yaml.safe_load((dest / "references.yaml").read_text())
+    rid = next(iter(doc["references"]))
+    doc["references"][rid]["citation"] = "An edited citation, not the stamped one."
+    (dest / "references.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
+    edited = load_knowledge_base(dest)
+    assert edited.references[rid].citation == "An edited citation, not the stamped one."
+    assert shipped.references[rid].citation != edited.references[rid].citation
+    assert edited.sha256 != shipped.sha256
+
+
+def test_stamped_documents_are_the_yaml_files_parsed(tmp_path):
+    """Each document the stamp carries equals its YAML file's parse, and loading from the stamp
+    builds the same knowledge base as loading every YAML file (no stamp)."""
+    from il1rn_annot.kb.load import VALIDATION_STAMP, default_kb_dir
+
+    kb_dir = default_kb_dir()
+    stamp = json.loads((kb_dir / VALIDATION_STAMP).read_text())
+    assert set(stamp["documents"]) >= {
+        "manifest.yaml",
+        "locus.yaml",
+        "references.yaml",
+        "conditions.yaml",
+        "variants.yaml",
+    }
+    for name, document in stamp["documents"].items():
+        assert document == yaml.safe_load((kb_dir / name).read_text()), name
+    from_stamp = load_knowledge_base(kb_dir)
+    dest = _copy_kb(tmp_path)
+    (dest / VALIDATION_STAMP).unlink()
+    from_yaml = load_knowledge_base(dest)
+    assert from_stamp.raw == from_yaml.raw
+    assert from_stamp.variants == from_yaml.variants and from_stamp.conditions == from_yaml.conditions
+    assert from_stamp.references == from_yaml.references and from_stamp.sha256 == from_yaml.sha256
 
 
 def test_unknown_reference_is_refused(tmp_path):

@@ -13,18 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from il1rn_annot.digest import sha256_file
 from il1rn_annot.errors import KnowledgeBaseError
 from il1rn_annot.kb.locus_model import Gene, TranscriptModel
 from il1rn_annot.kb.model import BUILDS, BuildInfo, Condition, KnowledgeBase, KnownVariant, Reference
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def default_kb_dir() -> Path:
@@ -55,14 +52,26 @@ def _schema() -> dict[str, Any]:
     return schema
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path, text: bytes | None = None) -> Any:
+    """The YAML document of `path` (of `text`, its bytes, when already read).
+
+    PyYAML is imported here, not at the top: a shipped file whose bytes the validation stamp
+    holds is read from the stamp (`_Stamp.document`), and importing PyYAML cost ~13 ms of
+    every process (issue 19).
+    """
+    import yaml
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            # libyaml's loader when PyYAML has it (the wheels do): the pure-Python one took
-            # 0.13 s of every run's ~0.4 s fixed cost; both construct the same safe types
-            return yaml.load(handle, Loader=_YAML_LOADER)  # a SafeLoader (CSafeLoader or SafeLoader)
+        if text is None:
+            text = path.read_bytes()
+        # libyaml's loader when PyYAML has it (the wheels do): the pure-Python one took
+        # 0.13 s of every run's ~0.4 s fixed cost; both construct the same safe types
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(text.decode("utf-8"), Loader=loader)  # a SafeLoader (CSafeLoader or SafeLoader)
     except FileNotFoundError:
         raise KnowledgeBaseError(f"{path}: file not found (listed in manifest.yaml)") from None
+    except UnicodeDecodeError as exc:
+        raise KnowledgeBaseError(f"{path}: not valid YAML: not UTF-8 text ({exc})") from None
     except yaml.YAMLError as exc:
         raise KnowledgeBaseError(f"{path}: not valid YAML: {exc}") from None
 
@@ -74,8 +83,35 @@ def _schema_digest() -> str:
     return hashlib.sha256(json.dumps(_schema(), sort_keys=True).encode()).hexdigest()
 
 
-def _validated_digests(kb_dir: Path) -> dict[str, str]:
-    """{file name: sha256} of the KB files that passed the schema as they are now (`.validated.json`).
+@dataclass
+class _Stamp:
+    """What `.validated.json` says of a KB directory's files: their digests when they passed the
+    schema, and the document each YAML file parsed to then."""
+
+    digests: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, Any] = field(default_factory=dict)
+
+    def read(self, path: Path) -> tuple[Any, bool]:
+        """(the document of `path`, whether it passed the schema as it is now).
+
+        The bytes are read once: when their digest is the stamp's, the stamp's copy of the
+        document is that file's parse (`write_validation_stamp` keeps only documents that
+        survive the JSON round trip unchanged); otherwise, as for a lab's edit, the YAML is
+        parsed and then validated.
+        """
+        try:
+            text = path.read_bytes()
+        except FileNotFoundError:
+            raise KnowledgeBaseError(f"{path}: file not found (listed in manifest.yaml)") from None
+        same = self.digests.get(path.name) == hashlib.sha256(text).hexdigest()
+        if same and path.name in self.documents:
+            return self.documents[path.name], True
+        return _read_yaml(path, text), same
+
+
+def _read_stamp(kb_dir: Path) -> _Stamp:
+    """The validation stamp (`.validated.json`) of a KB directory; empty when missing, unreadable
+    or made against another schema.
 
     Importing jsonschema and validating costs ~70 ms, in every process of a workflow (six
     annotate jobs, the cohort, each report job); the shipped files were validated when the
@@ -85,32 +121,54 @@ def _validated_digests(kb_dir: Path) -> dict[str, str]:
     try:
         stamp = json.loads((kb_dir / VALIDATION_STAMP).read_text(encoding="utf-8"))
         if stamp.get("schema_sha256") != _schema_digest():
-            return {}
-        return {str(k): str(v) for k, v in stamp["files"].items()}
+            return _Stamp()
+        documents = stamp.get("documents") or {}
+        return _Stamp(
+            {str(k): str(v) for k, v in stamp["files"].items()},
+            {str(k): v for k, v in documents.items()},  # parsed anew at each load: its own copy
+        )
     except (OSError, ValueError, KeyError, AttributeError, TypeError):
-        return {}
+        return _Stamp()
+
+
+def _validated_digests(kb_dir: Path) -> dict[str, str]:
+    """{file name: sha256} of the KB files that passed the schema as they are now (`.validated.json`)."""
+    return _read_stamp(kb_dir).digests
 
 
 def write_validation_stamp(kb_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Validate every file of a KB directory against the schema and record their digests."""
+    """Validate every file of a KB directory against the schema and record their digests, and
+    the document of each YAML file that JSON carries unchanged (read at load instead of the YAML)."""
     kb_dir = Path(kb_dir) if kb_dir else default_kb_dir()
     load_knowledge_base(kb_dir, trust_stamp=False)  # raises on any problem
     manifest = _read_yaml(kb_dir / "manifest.yaml")
     names = ["manifest.yaml", *manifest["files"].values()]
+    documents = {}
+    for name in names:
+        if name.endswith((".yaml", ".yml")):
+            doc = _read_yaml(kb_dir / name)
+            try:
+                if json.loads(json.dumps(doc)) == doc:  # not a date, a tuple or a non-string key
+                    documents[name] = doc
+            except (TypeError, ValueError):
+                pass
     stamp = {
         "about": "sha256 of the files that passed schemas/knowledge_base.schema.json "
-        "(il1rn_annot.kb.load.write_validation_stamp); a file that differs is validated at load",
+        "(il1rn_annot.kb.load.write_validation_stamp); a file that differs is validated at load. "
+        "documents: each YAML file as parsed then, read at load while the file's digest is the same",
         "schema_sha256": _schema_digest(),
         "files": {name: sha256_file(kb_dir / name) for name in names},
+        "documents": documents,
     }
     path = kb_dir / VALIDATION_STAMP
-    path.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(stamp, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 
-def _validate(doc: Any, part: str, path: Path, validated: dict[str, str] | None = None) -> None:
-    """Check `doc` (read from `path`) against the schema's `part`, unless `validated` holds its digest."""
-    if validated and validated.get(path.name) == sha256_file(path):
+def _validate(doc: Any, part: str, path: Path, valid: bool = False) -> None:
+    """Check `doc` (read from `path`) against the schema's `part`, unless it is known `valid`
+    (its bytes passed when the validation stamp was written)."""
+    if valid:
         return
     import jsonschema
 
@@ -254,14 +312,15 @@ def load_knowledge_base(
     manifest_path = kb_dir / "manifest.yaml"
     if not manifest_path.exists():
         raise KnowledgeBaseError(f"{kb_dir}: not a knowledge base directory (no manifest.yaml)")
-    validated = _validated_digests(kb_dir) if trust_stamp else {}
-    manifest = _read_yaml(manifest_path)
-    _validate(manifest, "manifest", manifest_path, validated)
+    stamp = _read_stamp(kb_dir) if trust_stamp else _Stamp()
+    manifest, valid = stamp.read(manifest_path)
+    _validate(manifest, "manifest", manifest_path, valid)
     files = {key: kb_dir / name for key, name in manifest["files"].items()}
     docs: dict[str, Any] = {}
     for key in ("locus", "references", "conditions", "variants"):
-        docs[key] = _read_yaml(files[key])
-        _validate(docs[key], key, files[key], validated if files[key].parent == kb_dir else None)
+        # a file outside the directory (a manifest naming ../x.yaml) is not the stamp's to vouch for
+        docs[key], valid = (stamp if files[key].parent == kb_dir else _Stamp()).read(files[key])
+        _validate(docs[key], key, files[key], valid)
 
     variants = _load_variants(docs["variants"], files["variants"])
     digest_paths = [manifest_path] + [files[k] for k in ("locus", "references", "conditions", "variants")]
