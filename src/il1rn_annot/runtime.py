@@ -23,13 +23,22 @@ from typing import NoReturn
 @contextlib.contextmanager
 def cyclic_gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector inside the block, or the decorated function (forked
-    workers inherit the pause)."""
+    workers inherit the pause).
+
+    On resuming, the objects made inside are moved to the oldest generation without being
+    walked (`gc.freeze` then `gc.unfreeze`): left in the youngest, the first allocation after
+    the block walked every one of them (8.7 ms after a 2,504-sample joint VCF, issue 19, just
+    before the process exits). A cycle among them is still collected, at the next full
+    collection.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
