@@ -124,3 +124,32 @@ def test_the_command_exits_with_its_code_and_message(tmp_path):
     )
     assert ok.returncode == 0, ok.stderr
     assert (tmp_path / "out" / "gatk_hc.PATIENT_HOM_E77X.il1rn.json").is_file()
+
+
+def test_keep_until_exit_holds_one_value_only_in_a_process_that_ends_without_teardown():
+    import weakref
+
+    from il1rn_annot import runtime
+
+    class Result:
+        pass
+
+    first, second = Result(), Result()
+    probe_first, probe_second = weakref.ref(first), weakref.ref(second)
+    runtime.keep_until_exit(first)  # this test process ends normally: nothing is held
+    del first
+    assert probe_first() is None
+    held = list(runtime._ENDS_WITHOUT_TEARDOWN)
+    try:
+        runtime.ends_without_teardown()
+        third = Result()
+        probe_third = weakref.ref(third)
+        runtime.keep_until_exit(second)
+        del second
+        assert probe_second() is not None  # held for the kernel to free
+        runtime.keep_until_exit(third)  # one at a time: the one before is let go
+        del third
+        assert probe_second() is None and probe_third() is not None
+    finally:
+        runtime._ENDS_WITHOUT_TEARDOWN[:] = held
+        runtime._KEPT.clear()

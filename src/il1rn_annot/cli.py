@@ -26,7 +26,7 @@ from il1rn_annot.errors import Il1rnAnnotError
 from il1rn_annot.kb.load import load_knowledge_base
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.atomic import WRITE_ONLY_ERRNOS
-from il1rn_annot.runtime import exit_without_teardown, keep_freed_memory
+from il1rn_annot.runtime import ends_without_teardown, exit_without_teardown, keep_freed_memory
 
 
 def _kb_from(args: argparse.Namespace) -> KnowledgeBase:
@@ -355,6 +355,7 @@ def run() -> None:
     the whole process.
     """
     keep_freed_memory()
+    ends_without_teardown()
     exit_without_teardown(main())
 
 

@@ -20,6 +20,7 @@ from il1rn_annot import TOOL_NAME, __version__
 from il1rn_annot.errors import Il1rnAnnotError, InputError, OutputError
 from il1rn_annot.kb.model import KnowledgeBase
 from il1rn_annot.outputs.atomic import WRITE_ONLY_ERRNOS
+from il1rn_annot.runtime import keep_until_exit
 
 
 def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
@@ -106,6 +107,7 @@ def annotate_main(args: argparse.Namespace, kb: KnowledgeBase) -> int:
             )
             for warning in result.payload["provenance"]["warnings"]:
                 print(f"{TOOL_NAME}: warning: {path}: {warning}", file=sys.stderr)
+            keep_until_exit(result)  # freed by the kernel at exit, or when the next input's comes
         except OutputError:
             # the output side (full disk, read-only, permissions), not this input: stop, so that
             # the caller (a workflow job) fails and is run again once it is fixed
