@@ -67,8 +67,10 @@ def position_ranges(
 #: 2,504 samples), and IL1RN's exons, whose alleles cost most to annotate, lie in the later
 #: half. Measured on the two joint benchmark files (reading time of the first / second range):
 #: halves 159 / 177 ms (2,504 samples) and 450 / 423 ms (10,000); 0.6 of the window first:
-#: 171 / 137 and 406 / 383 ms.
-TEXT_FIRST_WEIGHT = 1.5
+#: 171 / 137 and 406 / 383 ms. Since then the child's result is pickled in ~10 ms and waited
+#: for by the parent in ~12 (read, unpickle, reap): at 0.6 (weight 1.5) the child was done
+#: ~50 ms before this process, at 0.52 (1.1) ~13 ms after it; 1.3 (0.57) ends both together.
+TEXT_FIRST_WEIGHT = 1.3
 
 
 def text_position_ranges(window: tuple[int, int], k: int) -> list[tuple[int | None, int | None]]:
