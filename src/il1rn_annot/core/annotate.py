@@ -83,15 +83,18 @@ class AlleleAnnotation:
         """Shallow field dict (dataclasses.asdict deep-copies: 0.4 s per 2,000 alleles); callers
         treat the lists inside as read-only. The evidence fields appear only when the run had the
         resource, so a run without them writes the same outputs as before they existed."""
+        values = self.__dict__  # the fields, in order (a plain dataclass: no slots, no extra attributes)
         return {
-            f.name: value
-            for f in fields(self)
-            if (value := getattr(self, f.name)) is not None or f.name not in EVIDENCE_FIELDS
+            name: value for name in _FIELD_NAMES if (value := values[name]) is not None or name not in EVIDENCE_FIELDS
         }
 
     @property
     def is_pathogenic(self) -> bool:
         return self.classification in ("pathogenic", "likely_pathogenic")
+
+
+#: AlleleAnnotation's field names in order, read once (`dataclasses.fields` per call was ~2 us of ~6)
+_FIELD_NAMES = tuple(f.name for f in fields(AlleleAnnotation))
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
