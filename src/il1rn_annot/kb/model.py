@@ -152,8 +152,13 @@ class KnowledgeBase:
         return [r.pmid for r in self.references_for(ids) if r.pmid]
 
     def small_variant_index(self, build: str) -> dict[tuple[int, str, str], KnownVariant]:
-        """Known variants keyed by their VCF form (pos, ref, alt) in `build`."""
-        return {v.vcf[build]: v for v in self.variants.values() if build in v.vcf}
+        """Known variants keyed by their VCF form (pos, ref, alt) in `build` (made once per build:
+        every allele of a joint VCF is looked up in it; callers only read it)."""
+        key = ("small_variant_index", build)
+        index = self.annotation_memo.get(key)
+        if index is None:
+            index = self.annotation_memo[key] = {v.vcf[build]: v for v in self.variants.values() if build in v.vcf}
+        return index
 
     def summary(self) -> dict[str, Any]:
         """A machine-readable digest for `il1rn-annot kb --json`."""
