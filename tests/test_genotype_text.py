@@ -82,3 +82,20 @@ def test_a_record_with_the_wrong_number_of_columns_is_left_to_htslib():
     chunk = count_gt_text(parts, 2, [1, 1, 1])
     assert [r is not None for r in chunk.records] == [True, False, True]
     assert chunk.uncalled.tolist() == [0, 0]
+
+
+def test_views_of_the_lines_count_as_the_bytes_do():
+    """The text read passes each record's sample columns as a view of its line (no copy): the
+    counts are those of the same bytes, in the wrong-column-count fallback too."""
+    lines = [b"chr2\t1\t.\tA\tG\t.\t.\t.\tGT\t" + p for p in (b"0/0:1\t0/1:2", b"0/0:1\t0/1:2\t1/1:3", b"./.:.\t1/1:2")]
+    start = len(b"chr2\t1\t.\tA\tG\t.\t.\t.\tGT\t")
+    as_bytes = count_gt_text([line[start:] for line in lines], 2, [1, 1, 1])
+    as_views = count_gt_text([memoryview(line)[start:] for line in lines], 2, [1, 1, 1])
+    assert [r is not None for r in as_views.records] == [True, False, True]
+    for a, b in zip(as_bytes.records, as_views.records, strict=True):
+        assert (a is None) == (b is None)
+        if a is not None and b is not None:
+            assert a.n_called == b.n_called
+            assert a.copies.tolist() == b.copies.tolist() and a.homozygous.tolist() == b.homozygous.tolist()
+    assert as_views.uncalled.tolist() == as_bytes.uncalled.tolist() == [1, 0]
+    assert as_views.half_called.tolist() == as_bytes.half_called.tolist()

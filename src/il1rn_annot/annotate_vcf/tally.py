@@ -120,17 +120,18 @@ class LocusTally:
         return self._add_alleles(plan, record, genotypes)
 
     def add_counted(
-        self, plan: ScanPlan, record: cyvcf2.Variant, counted: CountedGenotypes
+        self, plan: ScanPlan, record: cyvcf2.Variant, counted: CountedGenotypes, alleles: list[Allele] | None = None
     ) -> list[AlleleAnnotation | None]:
         """`add` for a record read sites-only whose genotypes were counted from its text
         (`core.genotype_text`; `annotate_vcf.text_scan`): none of its alleles bears on
         interpretation, so no call is kept. The per-sample counts of a chunk of such records
         come in one `add_sample_counts`. The coverage of the CDS is not counted: such a
-        file is never a gVCF, the one kind whose coverage is read."""
+        file is never a gVCF, the one kind whose coverage is read. `alleles`: the record's
+        (`alleles_of`), when the caller has them already."""
         self.records_read += 1
         check_record(plan, record)
         self._count_kind(record)
-        return self._add_alleles(plan, record, counted)
+        return self._add_alleles(plan, record, counted, alleles)
 
     def add_sample_counts(self, called_any: np.ndarray, uncalled: np.ndarray, half_called: np.ndarray) -> None:
         """Per sample, over records added by `add_counted`: called at one of them, records
@@ -140,7 +141,11 @@ class LocusTally:
         self.partial_records += half_called
 
     def _add_alleles(
-        self, plan: ScanPlan, record: cyvcf2.Variant, genotypes: RecordGenotypes | CountedGenotypes | None
+        self,
+        plan: ScanPlan,
+        record: cyvcf2.Variant,
+        genotypes: RecordGenotypes | CountedGenotypes | None,
+        alleles: list[Allele] | None = None,
     ) -> list[AlleleAnnotation | None]:
         """Annotate the record's ALTs and count them (and keep the calls of those that bear on interpretation)."""
         path_text = str(plan.info.path)
@@ -150,7 +155,7 @@ class LocusTally:
             n_called = int(np.count_nonzero(genotypes.called))
         elif genotypes is not None:
             n_called = genotypes.n_called
-        for allele in alleles_of(record, path_text, plan.contig_length):
+        for allele in alleles_of(record, path_text, plan.contig_length) if alleles is None else alleles:
             ann, ann_dict = annotated(plan, allele)
             per_alt[allele.alt_index - 1] = ann
             # a REF base the protein rules out (codon_sets): a run warning too, not only an allele note

@@ -41,7 +41,7 @@ from il1rn_annot.annotate_vcf.tally import (
     annotated,
     bears_on_interpretation,
 )
-from il1rn_annot.core.alleles import alleles_of
+from il1rn_annot.core.alleles import Allele, alleles_of
 from il1rn_annot.core.genotype_text import CountedGenotypes, count_gt_text
 from il1rn_annot.outputs.annotated_vcf import annotated_line, declare_annotation_info
 from il1rn_annot.vcf.bgzf_seek import line_start_before
@@ -123,10 +123,11 @@ class _TextRange:
         self.seqnames = list(sites.seqnames)
         sites.close()
         declare_annotation_info(self.sites)
-        self._items: list[tuple[Any, CountedGenotypes | None]] = []
+        self._items: list[tuple[Any, CountedGenotypes | None, list[Allele] | None]] = []
         self._whole: list[bytes] = []  # lines of the records read whole, in file order
         self._whole_bytes = 0
-        self._pending: list[tuple[Any, bytes, bytes]] = []  # (sites record, sample columns, line)
+        # (sites record, its sample columns, its line, its alleles)
+        self._pending: list[tuple[Any, memoryview, bytes, list[Allele]]] = []
         self._pending_bytes = 0
         self.tally = LocusTally(self.n)
         self.tally.short = ShortRecords(header_sample_count(info))
@@ -152,14 +153,14 @@ class _TextRange:
         self._flush()
         whole = iter(self._read_whole())
         lines: list[Line] = []
-        for record, counted in self._items:
+        for record, counted, alleles in self._items:
             if counted is None:
                 full = next(whole)
                 if (full.POS, full.REF, full.ALT) != (record.POS, record.REF, record.ALT):
                     raise NotPlain(f"record {record.CHROM}:{record.POS} read differently as a whole line")
                 per_alt = self.tally.add(plan, full)
             else:
-                per_alt = self.tally.add_counted(plan, record, counted)
+                per_alt = self.tally.add_counted(plan, record, counted, alleles)
             lines.append((record.CHROM, record.POS, annotated_line(record, per_alt)))
         return self.tally, lines, self.sites.raw_header
 
@@ -191,28 +192,26 @@ class _TextRange:
             return  # before the window, not reaching into it (as `fetch.locus_records` skips it)
         check_text(record)
         keys = cols[8].split(b":")
-        if keys[0] != b"GT" or b"CN" in keys or self._bears(record):
+        alleles = alleles_of(record, str(self.plan.info.path), self.plan.contig_length)
+        if keys[0] != b"GT" or b"CN" in keys or self._bears(alleles):
             self._flush()
             self._keep_whole(record, text)
             return
-        samples = text[tabs[8] + 1 :]
-        self._pending.append((record, samples, text))
+        samples = memoryview(text)[tabs[8] + 1 :]  # not a copy: joined with the chunk's others (count_gt_text)
+        self._pending.append((record, samples, text, alleles))
         self._pending_bytes += len(samples)
         if len(self._pending) >= CHUNK_RECORDS or self._pending_bytes >= CHUNK_BYTES:
             self._flush()
 
-    def _bears(self, record: Any) -> bool:
+    def _bears(self, alleles: list[Allele]) -> bool:
         plan = self.plan
-        return any(
-            bears_on_interpretation(annotated(plan, allele)[0])
-            for allele in alleles_of(record, str(plan.info.path), plan.contig_length)
-        )
+        return any(bears_on_interpretation(annotated(plan, allele)[0]) for allele in alleles)
 
     def _keep_whole(self, record: Any, text: bytes) -> None:
         self._whole_bytes += len(text)
         if self._whole_bytes > WHOLE_MAX_BYTES:
             raise NotPlain("too many records to read whole")
-        self._items.append((record, None))
+        self._items.append((record, None, None))
         self._whole.append(text)
 
     def _flush(self) -> None:
@@ -221,11 +220,11 @@ class _TextRange:
             return
         counts = count_gt_text([p[1] for p in pending], self.n, [len(p[0].ALT) for p in pending])
         self.tally.add_sample_counts(counts.called_any, counts.uncalled, counts.half_called)
-        for (record, _, text), counted in zip(pending, counts.records, strict=True):
+        for (record, _, text, alleles), counted in zip(pending, counts.records, strict=True):
             if counted is None:
                 self._keep_whole(record, text)
             else:
-                self._items.append((record, counted))
+                self._items.append((record, counted, alleles))
 
     def _read_whole(self) -> list[Any]:
         """htslib's records of the lines kept whole: the file's header and those lines, read

@@ -18,6 +18,7 @@ FORMAT/CN (tests/test_genotype_text.py compares them on the same records).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,11 +71,12 @@ class ChunkCounts:
     half_called: np.ndarray  # int32 per sample: counted records with one of two alleles called
 
 
-def count_gt_text(parts: list[bytes], n_samples: int, n_alts: list[int]) -> ChunkCounts:
+def count_gt_text(parts: Sequence[bytes | memoryview], n_samples: int, n_alts: list[int]) -> ChunkCounts:
     """Count the GTs of records given by their sample columns (the text after FORMAT).
 
-    `parts[k]`: record k's sample columns, tab-separated, GT first in FORMAT (the caller
-    checks FORMAT); `n_alts[k]`: its number of ALT alleles.
+    `parts[k]`: record k's sample columns (bytes, or a memoryview of the line: no copy),
+    tab-separated, GT first in FORMAT (the caller checks FORMAT); `n_alts[k]`: its number of
+    ALT alleles.
     """
     records: list[CountedGenotypes | None] = [None] * len(parts)
     called_any = np.zeros(n_samples, dtype=bool)
@@ -85,7 +87,7 @@ def count_gt_text(parts: list[bytes], n_samples: int, n_alts: list[int]) -> Chun
     rows = list(range(len(parts)))
     buf, tabs = _tabs(parts, n_samples)
     if tabs is None:  # a record with too few or too many columns: find it, leave it to htslib
-        rows = [k for k, part in enumerate(parts) if part.count(b"\t") == n_samples - 1]
+        rows = [k for k, part in enumerate(parts) if bytes(part).count(b"\t") == n_samples - 1]
         buf, tabs = _tabs([parts[k] for k in rows], n_samples)
         if not rows or tabs is None:
             return ChunkCounts(records, called_any, uncalled, half)
@@ -128,7 +130,7 @@ def count_gt_text(parts: list[bytes], n_samples: int, n_alts: list[int]) -> Chun
     return ChunkCounts(records, called_any, uncalled, half)
 
 
-def _tabs(parts: list[bytes], n_samples: int) -> tuple[bytes, np.ndarray | None]:
+def _tabs(parts: Sequence[bytes | memoryview], n_samples: int) -> tuple[bytes, np.ndarray | None]:
     """The parts in one buffer, a tab before every column and 8 bytes of padding (the 8 bytes
     from any tab lie inside it), and the tabs' positions; None when a part has not exactly
     `n_samples` columns (its first column's tab is then not where the lengths put it)."""
