@@ -161,7 +161,8 @@ def test_validation_stamp_matches_the_shipped_files():
     current digests (and the schema's): after editing the KB, re-validate and re-stamp."""
     import hashlib
 
-    from il1rn_annot.kb.load import _validated_digests, default_kb_dir
+    from il1rn_annot.kb.load import default_kb_dir
+    from il1rn_annot.kb.stamp import _validated_digests
 
     kb_dir = default_kb_dir()
     stamped = _validated_digests(kb_dir)
@@ -210,7 +211,8 @@ def test_an_edited_file_is_read_from_its_yaml_not_from_the_stamp(tmp_path):
 def test_stamped_documents_are_the_yaml_files_parsed(tmp_path):
     """Each document the stamp carries equals its YAML file's parse, and loading from the stamp
     builds the same knowledge base as loading every YAML file (no stamp)."""
-    from il1rn_annot.kb.load import VALIDATION_STAMP, default_kb_dir
+    from il1rn_annot.kb.load import default_kb_dir
+    from il1rn_annot.kb.stamp import VALIDATION_STAMP
 
     kb_dir = default_kb_dir()
     stamp = json.loads((kb_dir / VALIDATION_STAMP).read_text())
