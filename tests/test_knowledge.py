@@ -162,10 +162,10 @@ def test_validation_stamp_matches_the_shipped_files():
     import hashlib
 
     from il1rn_annot.kb.load import default_kb_dir
-    from il1rn_annot.kb.stamp import _validated_digests
+    from il1rn_annot.kb.stamp import validated_digests
 
     kb_dir = default_kb_dir()
-    stamped = _validated_digests(kb_dir)
+    stamped = validated_digests(kb_dir)
     manifest = yaml.safe_load((kb_dir / "manifest.yaml").read_text())
     for name in ["manifest.yaml", *manifest["files"].values()]:
         current = hashlib.sha256((kb_dir / name).read_bytes()).hexdigest()

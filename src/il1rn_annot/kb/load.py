@@ -22,11 +22,11 @@ from il1rn_annot.kb.locus_model import Gene, TranscriptModel
 from il1rn_annot.kb.model import BUILDS, BuildInfo, Condition, KnowledgeBase, KnownVariant, Reference
 from il1rn_annot.kb.stamp import (
     VALIDATION_STAMP,
-    _read_stamp,
-    _read_yaml,
-    _schema,
-    _schema_digest,
-    _Stamp,
+    Stamp,
+    kb_schema,
+    read_stamp,
+    read_yaml,
+    schema_digest,
 )
 
 
@@ -52,12 +52,12 @@ def write_validation_stamp(kb_dir: str | os.PathLike[str] | None = None) -> Path
     the document of each YAML file that JSON carries unchanged (read at load instead of the YAML)."""
     kb_dir = Path(kb_dir) if kb_dir else default_kb_dir()
     load_knowledge_base(kb_dir, trust_stamp=False)  # raises on any problem
-    manifest = _read_yaml(kb_dir / "manifest.yaml")
+    manifest = read_yaml(kb_dir / "manifest.yaml")
     names = ["manifest.yaml", *manifest["files"].values()]
     documents = {}
     for name in names:
         if name.endswith((".yaml", ".yml")):
-            doc = _read_yaml(kb_dir / name)
+            doc = read_yaml(kb_dir / name)
             try:
                 if json.loads(json.dumps(doc)) == doc:  # not a date, a tuple or a non-string key
                     documents[name] = doc
@@ -67,7 +67,7 @@ def write_validation_stamp(kb_dir: str | os.PathLike[str] | None = None) -> Path
         "about": "sha256 of the files that passed schemas/knowledge_base.schema.json "
         "(il1rn_annot.kb.load.write_validation_stamp); a file that differs is validated at load. "
         "documents: each YAML file as parsed then, read at load while the file's digest is the same",
-        "schema_sha256": _schema_digest(),
+        "schema_sha256": schema_digest(),
         "files": {name: sha256_file(kb_dir / name) for name in names},
         "documents": documents,
     }
@@ -83,7 +83,7 @@ def _validate(doc: Any, part: str, path: Path, valid: bool = False) -> None:
         return
     import jsonschema
 
-    schema = dict(_schema())
+    schema = dict(kb_schema())
     schema = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{part}"}
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
@@ -223,14 +223,14 @@ def load_knowledge_base(
     manifest_path = kb_dir / "manifest.yaml"
     if not manifest_path.exists():
         raise KnowledgeBaseError(f"{kb_dir}: not a knowledge base directory (no manifest.yaml)")
-    stamp = _read_stamp(kb_dir) if trust_stamp else _Stamp()
+    stamp = read_stamp(kb_dir) if trust_stamp else Stamp()
     manifest, valid = stamp.read(manifest_path)
     _validate(manifest, "manifest", manifest_path, valid)
     files = {key: kb_dir / name for key, name in manifest["files"].items()}
     docs: dict[str, Any] = {}
     for key in ("locus", "references", "conditions", "variants"):
         # a file outside the directory (a manifest naming ../x.yaml) is not the stamp's to vouch for
-        docs[key], valid = (stamp if files[key].parent == kb_dir else _Stamp()).read(files[key])
+        docs[key], valid = (stamp if files[key].parent == kb_dir else Stamp()).read(files[key])
         _validate(docs[key], key, files[key], valid)
 
     variants = _load_variants(docs["variants"], files["variants"])
@@ -240,7 +240,7 @@ def load_knowledge_base(
         digest_paths.append(files["protein"])
     if extra_variants:
         extra_path = Path(extra_variants)
-        extra = _read_yaml(extra_path)
+        extra = read_yaml(extra_path)
         _validate(extra, "variants", extra_path)
         for entry_id, var in _load_variants(extra, extra_path).items():
             if entry_id in variants:

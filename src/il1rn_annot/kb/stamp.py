@@ -19,7 +19,7 @@ from il1rn_annot.errors import KnowledgeBaseError
 
 
 @lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
+def kb_schema() -> dict[str, Any]:
     # beside the package's modules (pyproject's package-data), read by path: importing
     # importlib.resources to find it cost ~20 ms of CPU in every process (issue 19)
     text = (Path(__file__).resolve().parent.parent / "schemas" / "knowledge_base.schema.json").read_text(
@@ -29,11 +29,11 @@ def _schema() -> dict[str, Any]:
     return schema
 
 
-def _read_yaml(path: Path, text: bytes | None = None) -> Any:
+def read_yaml(path: Path, text: bytes | None = None) -> Any:
     """The YAML document of `path` (of `text`, its bytes, when already read).
 
     PyYAML is imported here, not at the top: a shipped file whose bytes the validation stamp
-    holds is read from the stamp (`_Stamp.read`), and importing PyYAML cost ~13 ms of
+    holds is read from the stamp (`Stamp.read`), and importing PyYAML cost ~13 ms of
     every process (issue 19).
     """
     import yaml
@@ -56,12 +56,12 @@ def _read_yaml(path: Path, text: bytes | None = None) -> Any:
 VALIDATION_STAMP = ".validated.json"
 
 
-def _schema_digest() -> str:
-    return hashlib.sha256(json.dumps(_schema(), sort_keys=True).encode()).hexdigest()
+def schema_digest() -> str:
+    return hashlib.sha256(json.dumps(kb_schema(), sort_keys=True).encode()).hexdigest()
 
 
 @dataclass
-class _Stamp:
+class Stamp:
     """What `.validated.json` says of a KB directory's files: their digests when they passed the
     schema, and the document each YAML file parsed to then."""
 
@@ -83,10 +83,10 @@ class _Stamp:
         same = self.digests.get(path.name) == hashlib.sha256(text).hexdigest()
         if same and path.name in self.documents:
             return self.documents[path.name], True
-        return _read_yaml(path, text), same
+        return read_yaml(path, text), same
 
 
-def _read_stamp(kb_dir: Path) -> _Stamp:
+def read_stamp(kb_dir: Path) -> Stamp:
     """The validation stamp (`.validated.json`) of a KB directory; empty when missing, unreadable
     or made against another schema.
 
@@ -97,17 +97,17 @@ def _read_stamp(kb_dir: Path) -> _Stamp:
     """
     try:
         stamp = json.loads((kb_dir / VALIDATION_STAMP).read_text(encoding="utf-8"))
-        if stamp.get("schema_sha256") != _schema_digest():
-            return _Stamp()
+        if stamp.get("schema_sha256") != schema_digest():
+            return Stamp()
         documents = stamp.get("documents") or {}
-        return _Stamp(
+        return Stamp(
             {str(k): str(v) for k, v in stamp["files"].items()},
             {str(k): v for k, v in documents.items()},  # parsed anew at each load: its own copy
         )
     except (OSError, ValueError, KeyError, AttributeError, TypeError):
-        return _Stamp()
+        return Stamp()
 
 
-def _validated_digests(kb_dir: Path) -> dict[str, str]:
+def validated_digests(kb_dir: Path) -> dict[str, str]:
     """{file name: sha256} of the KB files that passed the schema as they are now (`.validated.json`)."""
-    return _read_stamp(kb_dir).digests
+    return read_stamp(kb_dir).digests
